@@ -1,0 +1,69 @@
+/**
+ * One error type for the whole desk. Every failure that can reach a person carries a stable
+ * `code` (returned as-is by the API as `{ error: { code, message } }`), an HTTP status for the
+ * API, and whether retrying the same operation may succeed.
+ */
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'BAD_REQUEST'
+  | 'NOT_FOUND'
+  | 'REQUEST_NOT_FOUND'
+  | 'INVALID_STATUS_FILTER'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'RPC_UNAVAILABLE'
+  | 'RPC_RESPONSE_TOO_LARGE'
+  | 'RPC_RANGE_TOO_LARGE'
+  | 'CHAIN_ID_MISMATCH'
+  | 'SLASHER_NOT_A_CONTRACT'
+  | 'VARIANT_UNKNOWN'
+  | 'REORG_TOO_DEEP'
+  | 'DATABASE_ERROR'
+  | 'MIGRATION_FAILED'
+  | 'DEVNET_FAILED'
+  | 'INTERNAL';
+
+export interface DeskErrorOptions {
+  details?: string;
+  cause?: unknown;
+  retryable?: boolean;
+  httpStatus?: number;
+}
+
+const DEFAULT_HTTP: Partial<Record<ErrorCode, number>> = {
+  BAD_REQUEST: 400,
+  INVALID_STATUS_FILTER: 400,
+  NOT_FOUND: 404,
+  REQUEST_NOT_FOUND: 404,
+  PAYLOAD_TOO_LARGE: 413,
+  RPC_UNAVAILABLE: 503,
+  DATABASE_ERROR: 503,
+};
+
+export class DeskError extends Error {
+  override name = 'DeskError';
+  readonly code: ErrorCode;
+  readonly details?: string;
+  readonly retryable: boolean;
+  readonly httpStatus: number;
+
+  constructor(code: ErrorCode, message: string, options: DeskErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.details = options.details;
+    this.retryable = options.retryable ?? false;
+    this.httpStatus = options.httpStatus ?? DEFAULT_HTTP[code] ?? 500;
+  }
+}
+
+export function isDeskError(e: unknown, code?: ErrorCode): e is DeskError {
+  return e instanceof DeskError && (code === undefined || e.code === code);
+}
+
+/** Short human text for any thrown value, walking the cause chain once. */
+export function describeError(e: unknown): string {
+  if (e instanceof Error) {
+    const cause = e.cause instanceof Error ? `: ${e.cause.message.split('\n')[0]}` : '';
+    return `${e.message.split('\n')[0]}${cause}`;
+  }
+  return String(e);
+}

@@ -1,0 +1,59 @@
+/**
+ * The one place that opens the database. SQLite (default, embedded) and PostgreSQL use two
+ * Prisma clients generated from the same models (see scripts/prisma-gen.js); both are typed as
+ * the SQLite client, whose model API is identical.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient as SqliteClient } from './generated/sqlite';
+import { PrismaClient as PostgresClient } from './generated/postgresql';
+import { DeskError } from '../errors';
+import { applyMigrations } from './migrate';
+
+export type Db = SqliteClient;
+export type DbKind = 'sqlite' | 'postgresql';
+
+export type DatabaseTarget = { kind: 'sqlite'; url: string } | { kind: 'postgresql'; url: string };
+
+export interface Database {
+  db: Db;
+  kind: DbKind;
+  close(): Promise<void>;
+}
+
+/** `file:./data/x.db` → absolute path (relative to the working directory). */
+export function sqlitePathFromUrl(url: string): string {
+  const p = url.replace(/^file:/, '');
+  return path.resolve(p);
+}
+
+/** Opens the database and applies pending migrations. */
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  let db: Db;
+  if (target.kind === 'sqlite') {
+    const file = sqlitePathFromUrl(target.url);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    db = new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}` }) });
+    // WAL lets the API read while ingest writes; busy_timeout makes a second process wait for
+    // the write lock instead of failing at once.
+    await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
+    await db.$executeRawUnsafe('PRAGMA busy_timeout = 5000');
+  } else {
+    const client = new PostgresClient({ adapter: new PrismaPg({ connectionString: target.url }) });
+    db = client as unknown as Db;
+  }
+  try {
+    await db.$connect();
+    await applyMigrations(db, target.kind);
+  } catch (e) {
+    await db.$disconnect().catch(() => undefined);
+    if (e instanceof DeskError) throw e;
+    throw new DeskError('DATABASE_ERROR', `cannot open the ${target.kind} database: ${(e as Error).message}`, {
+      cause: e,
+      retryable: true,
+    });
+  }
+  return { db, kind: target.kind, close: () => db.$disconnect() };
+}
