@@ -1,0 +1,82 @@
+import express from 'express';
+import type { Logger } from '../lib/logger';
+import type { Metrics } from '../lib/metrics';
+import { errorHandler, notFound } from './errors';
+import { httpLog } from './httpLog';
+import { openApiDocument } from './openapi';
+import { registerRequestRoutes } from './requests';
+import type { HealthView, RequestReadModel } from './views';
+import { serveWeb } from './web';
+
+export interface AppDependencies {
+  readModel: RequestReadModel;
+  health: () => Promise<HealthView>;
+  metrics: Metrics;
+  logger: Logger;
+  /** built UI to serve at `/`; ignored when absent or missing */
+  webDir?: string;
+}
+
+/** Any bigint that slips into a response is written as a decimal string, never a 500. */
+function jsonReplacer(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
+
+/**
+ * The desk's HTTP app: the JSON API under `/api`, Prometheus metrics at `/metrics`, and the UI
+ * at `/` when `webDir` exists. Routes only translate HTTP to read-model calls and back.
+ *
+ * @example
+ * const app = createApp({ readModel, health, metrics, logger });
+ * app.listen(config.port);
+ */
+export function createApp(deps: AppDependencies): express.Express {
+  const { readModel, metrics, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('json replacer', jsonReplacer);
+
+  app.use(httpLog(logger, metrics));
+  // no POST routes yet: the limit is set now so future ones inherit it
+  app.use(express.json({ limit: '64kb' }));
+  app.use('/api', (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+
+  app.get('/api/health', async (_req, res) => {
+    const view = await readHealth(deps.health, logger);
+    res.status(view.status === 'error' ? 503 : 200).json(view);
+  });
+  registerRequestRoutes(app, readModel);
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
+  app.get('/metrics', async (_req, res) => {
+    const text = await metrics.registry.metrics();
+    res.set('Content-Type', metrics.registry.contentType).send(text);
+  });
+  app.use('/api', notFound);
+
+  serveWeb(app, deps.webDir);
+  app.use(notFound);
+  app.use(errorHandler(logger));
+  return app;
+}
+
+/** Health must answer even when computing it fails: that is itself an `error` status. */
+async function readHealth(health: () => Promise<HealthView>, logger: Logger): Promise<HealthView> {
+  try {
+    return await health();
+  } catch (err) {
+    logger.error({ err }, 'health check failed');
+    return {
+      status: 'error',
+      chainId: null,
+      headBlock: null,
+      indexedBlock: null,
+      lagBlocks: null,
+      problems: ['health check failed (see the desk log)'],
+    };
+  }
+}

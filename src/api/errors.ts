@@ -1,0 +1,68 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { DeskError, isDeskError, type ErrorCode } from '../errors';
+import type { Logger } from '../lib/logger';
+import type { ErrorView } from './views';
+
+interface HttpFailure {
+  status: number;
+  body: ErrorView;
+}
+
+const failure = (status: number, code: ErrorCode, message: string): HttpFailure => ({
+  status,
+  body: { error: { code, message } },
+});
+
+/** Errors thrown by body-parser and other http-errors users carry these. */
+interface HttpLibraryError {
+  type?: unknown;
+  status?: unknown;
+  expose?: unknown;
+  message?: unknown;
+}
+
+function fromHttpLibrary(err: HttpLibraryError): HttpFailure | undefined {
+  if (err.type === 'entity.too.large') {
+    return failure(413, 'PAYLOAD_TOO_LARGE', 'request body is larger than the 64 kB limit');
+  }
+  if (err.type === 'entity.parse.failed') {
+    return failure(400, 'BAD_REQUEST', 'request body is not valid JSON');
+  }
+  const status = typeof err.status === 'number' ? err.status : undefined;
+  if (status !== undefined && status >= 400 && status < 500 && err.expose === true) {
+    const message = typeof err.message === 'string' ? err.message : 'bad request';
+    return failure(status, 'BAD_REQUEST', message);
+  }
+  return undefined;
+}
+
+/**
+ * The one error middleware: a DeskError keeps its code and status, client mistakes caught by
+ * express's parsers become 4xx, anything else is a 500 with a generic message (the real error
+ * goes to the log, never to the client).
+ */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    let result: HttpFailure | undefined;
+    if (isDeskError(err)) {
+      result = failure(err.httpStatus, err.code, err.message);
+      if (err.httpStatus >= 500) logger.error({ err, path: req.path }, 'request failed');
+    } else if (typeof err === 'object' && err !== null) {
+      result = fromHttpLibrary(err);
+    }
+    if (result === undefined) {
+      logger.error({ err, method: req.method, path: req.path }, 'unhandled error');
+      result = failure(500, 'INTERNAL', 'internal error');
+    }
+    res.status(result.status).json(result.body);
+  };
+}
+
+/** Terminal handler: nothing matched. */
+export const notFound: RequestHandler = (req, _res, next) => {
+  next(new DeskError('NOT_FOUND', `no route for ${req.method} ${req.path}`));
+};

@@ -1,0 +1,100 @@
+/**
+ * Builds the API's request views: stored facts (store) + deadline maths (domain) + "now".
+ * Each call reads a consistent set of rows and computes status and deadlines at the indexed head.
+ */
+import { getAddress } from 'viem';
+import { describeDeadlines } from '../domain/deadlines';
+import type { BlockRef, RegistrationFact, RequestStatus, Variant, VetoWindow } from '../domain/types';
+import type { IngestStore } from '../store/ingestStore';
+import type { Hex, RequestReadModel, RequestView } from './views';
+
+export interface ReadModelOptions {
+  store: IngestStore;
+  confirmations: number;
+  /** unix seconds */
+  now: () => number;
+}
+
+type RequestRow = Awaited<ReturnType<IngestStore['allRequests']>>[number];
+type OperatorState = Awaited<ReturnType<IngestStore['operatorStates']>>[number];
+
+export function createRequestReadModel(o: ReadModelOptions): RequestReadModel & { snapshot(): Promise<RequestView[]> } {
+  async function context() {
+    const [cursor, blocks, states] = await Promise.all([o.store.getCursor(), o.store.recentBlocks(32), o.store.operatorStates()]);
+    const stateByKey = new Map<string, OperatorState>(states.map((s) => [`${getAddress(s.operator)}:${s.operatorSetId}`, s]));
+    return { cursor, blocks, stateByKey };
+  }
+
+  function view(r: RequestRow, ctx: Awaited<ReturnType<typeof context>>): RequestView | null {
+    const c = ctx.cursor;
+    const head: BlockRef | undefined = ctx.blocks[ctx.blocks.length - 1];
+    if (!c || !head || c.windowKind === null || c.windowLength === null) return null;
+    const window: VetoWindow = c.windowKind === 'blocks' ? { kind: 'blocks', blocks: c.windowLength } : { kind: 'seconds', seconds: c.windowLength };
+    const st = ctx.stateByKey.get(`${getAddress(r.operator)}:${r.operatorSetId}`);
+    const registration: RegistrationFact = st && !st.registered ? { registered: false, deregisterBlock: st.deregisterBlock ?? 0 } : { registered: true };
+    const d = describeDeadlines({
+      window,
+      requestBlockOrTimestamp: r.requestBlockOrTimestamp,
+      onchain: r.onchainStatus as 'requested' | 'cancelled' | 'completed',
+      allocations: st?.allocations ?? [],
+      registration,
+      deallocationDelay: c.deallocationDelay ?? 0,
+      head,
+      recentBlocks: ctx.blocks,
+      nowSec: o.now(),
+    });
+    const confirmations = Math.max(0, head.number - r.queuedAtBlock);
+    return {
+      requestId: r.requestId,
+      slasher: getAddress(r.slasher),
+      variant: r.variant as Variant,
+      operator: getAddress(r.operator),
+      operatorSetId: r.operatorSetId,
+      strategies: JSON.parse(r.strategies) as Hex[],
+      wadsToSlash: JSON.parse(r.wadsToSlash) as string[],
+      description: r.description,
+      queuedAtBlock: r.queuedAtBlock,
+      queuedTxHash: r.queuedTxHash as Hex,
+      status: d.status,
+      vetoWindowEnd: d.vetoWindowEnd,
+      lastUsefulBlock: d.lastUsefulBlock,
+      lastUsefulBlockEstimatedAt: d.lastUsefulBlockEstimatedAt,
+      atRisk: d.atRisk,
+      confirmed: confirmations >= o.confirmations,
+      confirmations,
+      deadlines: {
+        blockTimeSeconds: d.blockTimeSeconds,
+        blocksUntilWindowEnd: d.blocksUntilWindowEnd,
+        blocksUntilLastUseful: d.blocksUntilLastUseful,
+        registrationBound: registration.registered ? null : registration.deregisterBlock + (c.deallocationDelay ?? 0),
+        strategies: d.strategies.map((s) => ({
+          strategy: s.strategy,
+          lastUsefulBlock: s.lastUsefulBlock,
+          currentMagnitude: s.currentMagnitude.toString(),
+          remainingMagnitude: s.remainingMagnitude.toString(),
+          pendingDeallocation: s.pendingDeallocation ? { effectBlock: s.pendingDeallocation.effectBlock, diff: s.pendingDeallocation.diff.toString() } : null,
+        })),
+      },
+      ...(r.cancelledBlock !== null && r.cancelledTxHash ? { cancelled: { block: r.cancelledBlock, txHash: r.cancelledTxHash as Hex } } : {}),
+      ...(r.fulfilledBlock !== null && r.fulfilledTxHash ? { fulfilled: { block: r.fulfilledBlock, txHash: r.fulfilledTxHash as Hex } } : {}),
+      ...(r.overwrote > 0 ? { overwrote: r.overwrote } : {}),
+    } as RequestView;
+  }
+
+  async function snapshot(): Promise<RequestView[]> {
+    const [rows, ctx] = await Promise.all([o.store.allRequests(), context()]);
+    return rows.map((r) => view(r, ctx)).filter((v): v is RequestView => v !== null);
+  }
+
+  return {
+    snapshot,
+    async listRequests(filter: { status?: RequestStatus[] }) {
+      const all = await snapshot();
+      return filter.status && filter.status.length > 0 ? all.filter((v) => filter.status!.includes(v.status)) : all;
+    },
+    async getRequest(requestId: bigint) {
+      const [r, ctx] = await Promise.all([o.store.request(requestId), context()]);
+      return r ? view(r, ctx) : null;
+    },
+  };
+}

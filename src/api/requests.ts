@@ -1,0 +1,63 @@
+import type { Express } from 'express';
+import { z } from 'zod';
+import { REQUEST_STATUSES, type RequestStatus } from '../domain/types';
+import { DeskError } from '../errors';
+import type { RequestListView, RequestReadModel, RequestView } from './views';
+
+const MAX_UINT256 = 2n ** 256n - 1n;
+
+/** `?status=a`, `?status=a,b` and `?status=a&status=b` all parse to a list. */
+const statusQuerySchema = z.union([z.string(), z.array(z.string())]).optional();
+
+/** The parsed `status` filter; undefined when absent or empty (no filter). */
+export function parseStatusFilter(raw: unknown): RequestStatus[] | undefined {
+  const allowed = REQUEST_STATUSES.join(', ');
+  const parsed = statusQuerySchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new DeskError('INVALID_STATUS_FILTER', `status must be one or more of: ${allowed}`);
+  }
+  const values = [parsed.data ?? []].flat().flatMap((value) => value.split(','));
+  const statuses = new Set<RequestStatus>();
+  for (const value of values.map((v) => v.trim()).filter((v) => v !== '')) {
+    const status = REQUEST_STATUSES.find((s) => s === value);
+    if (status === undefined) {
+      throw new DeskError(
+        'INVALID_STATUS_FILTER',
+        `unknown status ${JSON.stringify(value)}; allowed: ${allowed}`,
+      );
+    }
+    statuses.add(status);
+  }
+  return statuses.size === 0 ? undefined : [...statuses];
+}
+
+/** `:id` must be a uint256 written in decimal. */
+export function parseRequestId(raw: string): bigint {
+  const id = /^\d{1,78}$/.test(raw) ? BigInt(raw) : undefined;
+  if (id === undefined || id > MAX_UINT256) {
+    const shown = JSON.stringify(raw.slice(0, 100));
+    throw new DeskError(
+      'BAD_REQUEST',
+      `request id must be a non-negative decimal integer below 2^256 (got ${shown})`,
+    );
+  }
+  return id;
+}
+
+export function registerRequestRoutes(app: Express, readModel: RequestReadModel): void {
+  app.get('/api/requests', async (req, res) => {
+    const status = parseStatusFilter(req.query.status);
+    const requests = await readModel.listRequests(status === undefined ? {} : { status });
+    const body: RequestListView = { requests };
+    res.json(body);
+  });
+
+  app.get('/api/requests/:id', async (req, res) => {
+    const id = parseRequestId(req.params.id);
+    const request: RequestView | null = await readModel.getRequest(id);
+    if (request === null) {
+      throw new DeskError('REQUEST_NOT_FOUND', `no slashing request with id ${id}`);
+    }
+    res.json(request);
+  });
+}

@@ -1,0 +1,42 @@
+/**
+ * The one RPC wrapper: a viem public client over one or several endpoints (fallback in order),
+ * http or ws, with JSON-RPC batching for the many small eth_calls of enrichment.
+ */
+import { createPublicClient, fallback, http, webSocket, type PublicClient, type Transport } from 'viem';
+
+export interface ChainClientOptions {
+  rpcUrls: string[];
+  /** per-request timeout */
+  timeoutMs?: number;
+}
+
+export interface ChainClient {
+  client: PublicClient;
+  /** true when the first endpoint is a websocket (new heads are pushed, not polled) */
+  websocket: boolean;
+  close(): Promise<void>;
+}
+
+function transportFor(url: string, timeout: number): Transport {
+  if (/^wss?:\/\//.test(url)) return webSocket(url, { timeout, retryCount: 2, keepAlive: true, reconnect: true });
+  return http(url, { timeout, retryCount: 2, batch: { batchSize: 250, wait: 0 } });
+}
+
+export function createChainClient(o: ChainClientOptions): ChainClient {
+  const timeout = o.timeoutMs ?? 20_000;
+  const transports = o.rpcUrls.map((u) => transportFor(u, timeout));
+  const transport = transports.length === 1 ? transports[0]! : fallback(transports, { rank: false, retryCount: 1 });
+  const client = createPublicClient({ transport, pollingInterval: 1_000 }) as PublicClient;
+  const websocket = /^wss?:\/\//.test(o.rpcUrls[0] ?? '');
+  return {
+    client,
+    websocket,
+    async close() {
+      for (const t of transports) {
+        const inst = t({});
+        const socket = (inst.value as { getRpcClient?: () => Promise<{ close(): void }> } | undefined)?.getRpcClient;
+        if (socket) await socket().then((c) => c.close()).catch(() => undefined);
+      }
+    },
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * Turns decoded slasher logs into request facts. SlashingRequested carries no strategies, so each
+ * queued request is completed from the `slashingRequests(id)` getter: at the latest block for
+ * V1–V3 (their ids are never reused, params never change), at the log's own block for V4 (a later
+ * request may have overwritten the id), falling back to the queueing transaction's calldata.
+ * V4's OperatorSlashed names the AllocationManager's slash id, so its fulfilments are found by
+ * re-reading the status of the candidate requests at that block.
+ */
+import { decodeFunctionData, getAddress, type Address, type PublicClient } from 'viem';
+import { decodeOnchainStatus, slasherAbi } from './abis';
+import type { SlasherLog } from './decode';
+import type { NewFact } from '../store/ingestStore';
+import type { Variant } from '../domain/types';
+import { DeskError } from '../errors';
+
+type Queued = Extract<SlasherLog, { kind: 'queued' }>;
+type Slashed = Extract<SlasherLog, { kind: 'slashed' }>;
+
+interface Params {
+  strategies: Address[];
+  requestBlockOrTimestamp: number;
+}
+
+async function readParams(client: PublicClient, slasher: Address, variant: Variant, q: Queued): Promise<Params> {
+  const read = async (blockNumber?: bigint) => {
+    const [params, when, status] = await client.readContract({
+      address: slasher,
+      abi: slasherAbi,
+      functionName: 'slashingRequests',
+      args: [q.requestId],
+      ...(blockNumber !== undefined ? { blockNumber } : {}),
+    });
+    return { params, when: Number(when), status };
+  };
+  const matches = (p: { operator: Address; operatorSetId: number }) =>
+    getAddress(p.operator) === q.operator && Number(p.operatorSetId) === q.operatorSetId;
+
+  if (variant !== 'V4') {
+    const r = await read();
+    if (r.when === 0 && decodeOnchainStatus(variant, r.status) !== 'none') {
+      throw new DeskError('RPC_UNAVAILABLE', `slashingRequests(${q.requestId}) reads back empty: the node is behind the logs`, { retryable: true });
+    }
+    return { strategies: r.params.strategies.map((s) => getAddress(s)), requestBlockOrTimestamp: r.when };
+  }
+  // V4: the id may have been reused since; read the state as of the queueing block
+  try {
+    const r = await read(BigInt(q.blockNumber));
+    if (matches(r.params) && r.when !== 0) return { strategies: r.params.strategies.map((s) => getAddress(s)), requestBlockOrTimestamp: r.when };
+  } catch {
+    /* historical state not served by this node: fall through */
+  }
+  const tx = await client.getTransaction({ hash: q.txHash });
+  try {
+    const { functionName, args } = decodeFunctionData({ abi: slasherAbi, data: tx.input });
+    if (functionName === 'queueSlashingRequest' && matches(args[0])) {
+      return { strategies: args[0].strategies.map((s) => getAddress(s)), requestBlockOrTimestamp: q.blockNumber };
+    }
+  } catch {
+    /* queued through a contract (a Safe): not decodable here */
+  }
+  const latest = await read();
+  if (matches(latest.params) && latest.when === q.blockNumber) {
+    return { strategies: latest.params.strategies.map((s) => getAddress(s)), requestBlockOrTimestamp: latest.when };
+  }
+  throw new DeskError('RPC_UNAVAILABLE', `cannot read the strategies of V4 request ${q.requestId} queued in block ${q.blockNumber}: an archive node is needed`);
+}
+
+export interface EnrichInput {
+  client: PublicClient;
+  slasher: Address;
+  variant: Variant;
+  logs: SlasherLog[];
+  /** V4: open requests already stored, candidates for an OperatorSlashed in these logs */
+  openRequests: { requestId: bigint; operator: Address; operatorSetId: number }[];
+}
+
+export async function logsToFacts(i: EnrichInput): Promise<NewFact[]> {
+  const queued = i.logs.filter((l): l is Queued => l.kind === 'queued');
+  const params = await Promise.all(queued.map((q) => readParams(i.client, i.slasher, i.variant, q)));
+  const facts: NewFact[] = [];
+  queued.forEach((q, k) => {
+    const p = params[k]!;
+    facts.push({
+      requestId: q.requestId,
+      fact: {
+        kind: 'queued',
+        blockNumber: q.blockNumber,
+        logIndex: q.logIndex,
+        blockHash: q.blockHash,
+        txHash: q.txHash,
+        data: {
+          operator: q.operator,
+          operatorSetId: q.operatorSetId,
+          strategies: p.strategies,
+          wadsToSlash: q.wadsToSlash.map((w) => w.toString()),
+          description: q.description,
+          requestBlockOrTimestamp: p.requestBlockOrTimestamp,
+        },
+      },
+    });
+  });
+  for (const l of i.logs) {
+    if (l.kind === 'cancelled') {
+      facts.push({ requestId: l.requestId, fact: { kind: 'cancelled', blockNumber: l.blockNumber, logIndex: l.logIndex, blockHash: l.blockHash, txHash: l.txHash } });
+    } else if (l.kind === 'slashed' && i.variant !== 'V4') {
+      facts.push({ requestId: l.id, fact: { kind: 'fulfilled', blockNumber: l.blockNumber, logIndex: l.logIndex, blockHash: l.blockHash, txHash: l.txHash } });
+    }
+  }
+  const slashed = i.logs.filter((l): l is Slashed => l.kind === 'slashed');
+  if (i.variant === 'V4' && slashed.length > 0) facts.push(...(await v4Fulfilments(i, queued, slashed)));
+  return facts;
+}
+
+async function v4Fulfilments(i: EnrichInput, queued: Queued[], slashed: Slashed[]): Promise<NewFact[]> {
+  const candidates = new Map<string, { requestId: bigint; operator: Address; operatorSetId: number; after: number }>();
+  for (const r of i.openRequests) candidates.set(r.requestId.toString(), { ...r, after: -1 });
+  for (const q of queued) candidates.set(q.requestId.toString(), { requestId: q.requestId, operator: q.operator, operatorSetId: q.operatorSetId, after: q.blockNumber });
+  const out: NewFact[] = [];
+  const taken = new Set<string>();
+  for (const s of slashed) {
+    for (const c of candidates.values()) {
+      const key = c.requestId.toString();
+      if (taken.has(key) || c.operator !== s.operator || c.operatorSetId !== s.operatorSetId || c.after > s.blockNumber) continue;
+      const [, , status] = await i.client.readContract({
+        address: i.slasher,
+        abi: slasherAbi,
+        functionName: 'slashingRequests',
+        args: [c.requestId],
+        blockNumber: BigInt(s.blockNumber),
+      });
+      if (decodeOnchainStatus('V4', status) === 'completed') {
+        taken.add(key);
+        out.push({ requestId: c.requestId, fact: { kind: 'fulfilled', blockNumber: s.blockNumber, logIndex: s.logIndex, blockHash: s.blockHash, txHash: s.txHash } });
+        break;
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,319 @@
+/**
+ * The ingest state machine. Each sync:
+ *  1. backfill — from the checkpoint to `head − reorgDepth` in adaptive eth_getLogs ranges
+ *     (those blocks are deeper than any reorg we revert, so no headers are kept for them);
+ *  2. realtime — the last `reorgDepth` blocks in short chunks, with every header stored and
+ *     linked by parent hash. A header whose parent is not the stored block is a reorg: walk back
+ *     to the common ancestor, revert everything above it, go forward again. A reorg deeper than
+ *     the stored history stops ingest loudly (REORG_TOO_DEEP);
+ *  3. slashability — re-read the operator sets whose requests are open and whose state may have
+ *     changed (new request, AllocationManager event, reorg, start).
+ * Every chunk commits its facts, headers and checkpoint in one transaction.
+ */
+import { getAddress, hexToNumber, type Address, type Hex, type PublicClient } from 'viem';
+import { decodeSlasherLog, SLASHER_TOPICS, type SlasherLog } from './decode';
+import { logsToFacts } from './enrich';
+import { fetchLogRanges, getLogsRaw, type RawLog } from './logs';
+import { ALLOCATION_MANAGER_TOPICS, allocationManagerLogSubject, readSlashability } from './slashability';
+import { refineFamilyFromLog, type SlasherFacts, type VariantGuess } from './slasherFacts';
+import type { BlockRow, IngestStore, OperatorSetStateRow } from '../store/ingestStore';
+import type { Variant } from '../domain/types';
+import { DeskError, describeError } from '../errors';
+import type { Logger } from '../lib/logger';
+import type { Metrics } from '../lib/metrics';
+
+export interface IngestOptions {
+  client: PublicClient;
+  store: IngestStore;
+  facts: SlasherFacts;
+  chainId: number;
+  startBlock: number;
+  reorgDepth: number;
+  maxLogRange: number;
+  logger: Logger;
+  metrics?: Metrics;
+  /** realtime chunk size (headers fetched per round trip) */
+  realtimeChunk?: number;
+  /** called after every sync that changed something */
+  onSynced?: (s: IngestStatus) => void;
+}
+
+export interface IngestStatus {
+  headBlock: number | null;
+  indexedBlock: number | null;
+  variant: VariantGuess;
+  lastError: string | null;
+  fatal: string | null;
+  reorgs: number;
+}
+
+interface Header {
+  number: number;
+  hash: Hex;
+  parentHash: Hex;
+  timestamp: number;
+}
+
+export function createIngestor(o: IngestOptions) {
+  const { client, store, logger } = o;
+  const slasher = o.facts.slasher;
+  const am = o.facts.allocationManager;
+  let variant: VariantGuess = o.facts.variant;
+  const status: IngestStatus = { headBlock: null, indexedBlock: null, variant, lastError: null, fatal: null, reorgs: 0 };
+  /** operator sets whose slashability must be re-read: "operator:setId" */
+  const dirty = new Set<string>();
+  let refreshAll = true;
+  const chunk = o.realtimeChunk ?? 32;
+
+  const keyOf = (operator: string, setId: number) => `${getAddress(operator)}:${setId}`;
+
+  async function header(n: number): Promise<Header> {
+    const b = await client.getBlock({ blockNumber: BigInt(n) });
+    return { number: Number(b.number), hash: b.hash!, parentHash: b.parentHash, timestamp: Number(b.timestamp) };
+  }
+
+  function concreteVariant(logs: SlasherLog[]): Variant | undefined {
+    for (const l of logs) if (l.kind === 'queued') variant = refineFamilyFromLog(variant, l.topicCount);
+    status.variant = variant;
+    return variant === 'V1|V2' ? undefined : variant;
+  }
+
+  async function toFacts(raw: RawLog[]) {
+    const decoded = raw
+      .filter((l) => getAddress(l.address) === slasher)
+      .map(decodeSlasherLog)
+      .filter((x): x is SlasherLog => x !== null);
+    const v = concreteVariant(decoded);
+    if (decoded.length === 0) return { facts: [], variant: v };
+    if (!v) throw new DeskError('VARIANT_UNKNOWN', 'slasher logs seen before the V1/V2 layout could be settled');
+    const open = v === 'V4' && decoded.some((d) => d.kind === 'slashed') ? await store.openRequests() : [];
+    const facts = await logsToFacts({
+      client,
+      slasher,
+      variant: v,
+      logs: decoded,
+      openRequests: open.map((r) => ({ requestId: BigInt(r.requestId), operator: getAddress(r.operator), operatorSetId: r.operatorSetId })),
+    });
+    for (const f of facts) if (f.fact.kind === 'queued') dirty.add(keyOf(f.fact.data.operator, f.fact.data.operatorSetId));
+    o.metrics?.logsIngested.inc({ event: 'slasher' }, decoded.length);
+    return { facts, variant: v };
+  }
+
+  async function backfill(from: number, to: number): Promise<void> {
+    logger.info({ from, to }, 'backfill');
+    for await (const range of fetchLogRanges({
+      client,
+      address: slasher,
+      topic0: SLASHER_TOPICS,
+      fromBlock: from,
+      toBlock: to,
+      initialRange: Math.min(2_000, o.maxLogRange),
+      maxRange: o.maxLogRange,
+    })) {
+      const { facts, variant: v } = await toFacts(range.logs);
+      // the last range ends on a header we keep: the anchor realtime links to
+      const last = range.toBlock === to ? await header(to) : null;
+      await store.applyBatch({
+        facts,
+        blocks: last ? [last] : [],
+        indexedBlock: range.toBlock,
+        indexedHash: last?.hash ?? null,
+        variant: v,
+      });
+      status.indexedBlock = range.toBlock;
+      o.metrics?.backfillBlocks.inc(range.toBlock - range.fromBlock + 1);
+      o.metrics?.indexedBlock.set(range.toBlock);
+    }
+  }
+
+  /** Walks back from `from` until the stored header matches the chain's. */
+  async function findAncestor(from: number): Promise<BlockRow> {
+    for (let n = from; n >= 0; n--) {
+      const stored = await store.getBlock(n);
+      if (!stored) {
+        throw new DeskError('REORG_TOO_DEEP', `reorg deeper than the ${o.reorgDepth} blocks of history kept (no common ancestor at or above block ${n + 1}); raise REORG_DEPTH and re-index`);
+      }
+      const onChain = await header(n);
+      if (onChain.hash === stored.hash) return stored;
+    }
+    throw new DeskError('REORG_TOO_DEEP', 'reorg reaches genesis');
+  }
+
+  async function handleReorg(at: number): Promise<void> {
+    const ancestor = await findAncestor(at);
+    const depth = at - ancestor.number;
+    logger.warn({ ancestor: ancestor.number, depth }, 'reorg: reverting blocks above the common ancestor');
+    const ids = await store.revertTo(ancestor);
+    status.reorgs++;
+    status.indexedBlock = ancestor.number;
+    o.metrics?.reorgs.inc();
+    o.metrics?.reorgDepth.observe(depth);
+    refreshAll = true;
+    if (ids.length) logger.warn({ requestIds: ids }, 'reorg touched requests');
+  }
+
+  /** Processes blocks from..to (≤ chunk) as headers + one getLogs; returns false on a reorg. */
+  async function realtimeChunk(from: number, to: number, head: number): Promise<boolean> {
+    const headers = await Promise.all(Array.from({ length: to - from + 1 }, (_, k) => header(from + k)));
+    const prev = await store.getBlock(from - 1);
+    for (let k = 0; k < headers.length; k++) {
+      const h = headers[k]!;
+      const parent = k === 0 ? prev?.hash : headers[k - 1]!.hash;
+      if (parent !== undefined && h.parentHash !== parent) {
+        if (k === 0) {
+          await handleReorg(from - 1);
+          return false;
+        }
+        return false; // the chain moved under us between calls: fetch again
+      }
+    }
+    const raw = await getLogsRaw(client, [slasher, am], [...SLASHER_TOPICS, ...ALLOCATION_MANAGER_TOPICS], from, to);
+    const byNumber = new Map(headers.map((h) => [h.number, h.hash]));
+    if (raw.some((l) => byNumber.get(hexToNumber(l.blockNumber)) !== l.blockHash)) return false;
+    for (const l of raw) {
+      if (getAddress(l.address) !== am) continue;
+      const subject = allocationManagerLogSubject(l.topics, l.data);
+      if (subject && (!o.facts.avs || subject.avs === o.facts.avs)) dirty.add(keyOf(subject.operator, subject.operatorSetId));
+    }
+    const { facts, variant: v } = await toFacts(raw);
+    const tip = headers[headers.length - 1]!;
+    await store.applyBatch({
+      facts,
+      blocks: headers,
+      indexedBlock: tip.number,
+      indexedHash: tip.hash,
+      variant: v,
+      pruneBlocksBelow: head - o.reorgDepth,
+    });
+    status.indexedBlock = tip.number;
+    o.metrics?.indexedBlock.set(tip.number);
+    return true;
+  }
+
+  async function refreshSlashability(atBlock: number): Promise<void> {
+    if (!o.facts.avs) return; // without the AVS the operator set cannot be named
+    const open = await store.openRequests();
+    const byKey = new Map<string, { operator: Address; operatorSetId: number; strategies: Set<Address> }>();
+    for (const r of open) {
+      const key = keyOf(r.operator, r.operatorSetId);
+      if (!refreshAll && !dirty.has(key)) continue;
+      const e = byKey.get(key) ?? { operator: getAddress(r.operator), operatorSetId: r.operatorSetId, strategies: new Set<Address>() };
+      for (const s of JSON.parse(r.strategies) as Address[]) e.strategies.add(getAddress(s));
+      byKey.set(key, e);
+    }
+    const rows: OperatorSetStateRow[] = await Promise.all(
+      [...byKey.values()].map(async (k) => {
+        const s = await readSlashability({
+          client,
+          allocationManager: am,
+          avs: o.facts.avs!,
+          operator: k.operator,
+          operatorSetId: k.operatorSetId,
+          strategies: [...k.strategies],
+          blockNumber: atBlock,
+          deallocationDelay: o.facts.deallocationDelay,
+          maxLogRange: o.maxLogRange,
+        });
+        return {
+          operator: s.operator,
+          operatorSetId: s.operatorSetId,
+          registered: s.registration.registered,
+          deregisterBlock: s.registration.registered ? null : s.registration.deregisterBlock,
+          allocations: s.allocations,
+          readAtBlock: s.readAtBlock,
+        };
+      }),
+    );
+    await store.saveOperatorStates(rows);
+    dirty.clear();
+    refreshAll = false;
+  }
+
+  async function ensureCursor(): Promise<number> {
+    const c = await store.getCursor();
+    if (c) {
+      if (c.chainId !== o.chainId) {
+        throw new DeskError('CHAIN_ID_MISMATCH', `the database indexed ${slasher} on chain ${c.chainId}, but RPC_URL serves chain ${o.chainId}`);
+      }
+      if (c.variant && c.variant !== 'unknown') variant = c.variant as Variant;
+      status.variant = variant;
+      return c.indexedBlock;
+    }
+    await store.saveCursor({
+      chainId: o.chainId,
+      variant: variant === 'V1|V2' ? null : variant,
+      startBlock: o.startBlock,
+      indexedBlock: o.startBlock - 1,
+      indexedHash: null,
+      windowKind: o.facts.window.kind,
+      windowLength: o.facts.window.kind === 'blocks' ? o.facts.window.blocks : o.facts.window.seconds,
+      allocationManager: am,
+      avs: o.facts.avs,
+      vetoCommittee: o.facts.vetoCommittee,
+      slasherRole: o.facts.slasherRole,
+      deallocationDelay: o.facts.deallocationDelay,
+    });
+    return o.startBlock - 1;
+  }
+
+  let cursorReady = false;
+
+  /** One pass to the current head. Throws on failure (the follower decides what to do). */
+  async function syncOnce(): Promise<IngestStatus> {
+    if (status.fatal) throw new DeskError('REORG_TOO_DEEP', status.fatal);
+    let indexed = await ensureCursor();
+    cursorReady = true;
+    const head = Number(await client.getBlockNumber({ cacheTime: 0 }));
+    status.headBlock = head;
+    o.metrics?.headBlock.set(head);
+    const safeHead = head - o.reorgDepth;
+    if (indexed < safeHead) {
+      await backfill(indexed + 1, safeHead);
+      indexed = safeHead;
+    }
+    let guard = 0;
+    while (indexed < head) {
+      const to = Math.min(head, indexed + chunk);
+      const ok = await realtimeChunk(indexed + 1, to, head);
+      const c = await store.getCursor();
+      indexed = c!.indexedBlock;
+      if (!ok && ++guard > 20) throw new DeskError('RPC_UNAVAILABLE', 'the chain keeps moving under the reader', { retryable: true });
+    }
+    status.indexedBlock = indexed;
+    o.metrics?.lagBlocks.set(Math.max(0, head - indexed));
+    if (refreshAll || dirty.size > 0) await refreshSlashability(indexed);
+    status.lastError = null;
+    return { ...status };
+  }
+
+  let running: Promise<IngestStatus> | null = null;
+  /** Single-flight: concurrent triggers share one pass. */
+  function sync(): Promise<IngestStatus> {
+    if (!running) {
+      running = syncOnce()
+        .then((s) => {
+          o.onSynced?.(s);
+          return s;
+        })
+        .catch((e) => {
+          status.lastError = describeError(e);
+          if (e instanceof DeskError && (e.code === 'REORG_TOO_DEEP' || e.code === 'CHAIN_ID_MISMATCH')) status.fatal = e.message;
+          throw e;
+        })
+        .finally(() => {
+          running = null;
+        });
+    }
+    return running;
+  }
+
+  return {
+    sync,
+    status: () => ({ ...status }),
+    /** resolves once no pass is running */
+    idle: (): Promise<void> => (running ? running.then(() => undefined, () => undefined) : Promise.resolve()),
+    isReady: () => cursorReady,
+  };
+}
+
+export type Ingestor = ReturnType<typeof createIngestor>;

@@ -1,0 +1,103 @@
+/**
+ * Reads how long an operator stays slashable in an operator set (DOMAIN.md §2): the allocation of
+ * each strategy (`getAllocation`), `isOperatorSlashable`, and the block it was removed from the
+ * set (`OperatorRemovedFromOperatorSet` in the last DEALLOCATION_DELAY blocks), all at one block.
+ */
+import { decodeEventLog, encodeEventTopics, getAddress, hexToNumber, pad, type Address, type Hex, type PublicClient } from 'viem';
+import { allocationManagerAbi } from './abis';
+import { fetchLogRanges } from './logs';
+import type { AllocationFact, RegistrationFact } from '../domain/types';
+
+export interface OperatorSetKey {
+  operator: Address;
+  operatorSetId: number;
+}
+
+export interface ReadSlashabilityInput extends OperatorSetKey {
+  client: PublicClient;
+  allocationManager: Address;
+  avs: Address;
+  strategies: Address[];
+  blockNumber: number;
+  deallocationDelay: number;
+  maxLogRange: number;
+}
+
+export interface SlashabilityState extends OperatorSetKey {
+  registration: RegistrationFact;
+  allocations: AllocationFact[];
+  readAtBlock: number;
+}
+
+const addedTopic = encodeEventTopics({ abi: allocationManagerAbi, eventName: 'OperatorAddedToOperatorSet' })[0] as Hex;
+const removedTopic = encodeEventTopics({ abi: allocationManagerAbi, eventName: 'OperatorRemovedFromOperatorSet' })[0] as Hex;
+export const ALLOCATION_MANAGER_TOPICS: Hex[] = [
+  encodeEventTopics({ abi: allocationManagerAbi, eventName: 'AllocationUpdated' })[0] as Hex,
+  addedTopic,
+  removedTopic,
+];
+
+export async function readSlashability(i: ReadSlashabilityInput): Promise<SlashabilityState> {
+  const operatorSet = { avs: i.avs, id: i.operatorSetId };
+  const am = { address: i.allocationManager, abi: allocationManagerAbi } as const;
+  const blockNumber = BigInt(i.blockNumber);
+  const [allocations, slashable, registration] = await Promise.all([
+    Promise.all(
+      i.strategies.map(async (strategy): Promise<AllocationFact> => {
+        const a = await i.client.readContract({ ...am, functionName: 'getAllocation', args: [i.operator, operatorSet, strategy], blockNumber });
+        return { strategy: getAddress(strategy), currentMagnitude: a.currentMagnitude, pendingDiff: a.pendingDiff, effectBlock: Number(a.effectBlock) };
+      }),
+    ),
+    i.client.readContract({ ...am, functionName: 'isOperatorSlashable', args: [i.operator, operatorSet], blockNumber }),
+    lastMembershipChange(i),
+  ]);
+  let reg: RegistrationFact;
+  if (registration?.kind === 'removed') reg = { registered: false, deregisterBlock: registration.block };
+  else if (registration?.kind === 'added' || slashable) reg = { registered: true };
+  // not slashable and no removal within the delay: it left longer ago than DEALLOCATION_DELAY
+  else reg = { registered: false, deregisterBlock: Math.max(0, i.blockNumber - i.deallocationDelay - 1) };
+  return { operator: getAddress(i.operator), operatorSetId: i.operatorSetId, registration: reg, allocations, readAtBlock: i.blockNumber };
+}
+
+async function lastMembershipChange(i: ReadSlashabilityInput): Promise<{ kind: 'added' | 'removed'; block: number } | null> {
+  const from = Math.max(0, i.blockNumber - i.deallocationDelay - 1);
+  let last: { kind: 'added' | 'removed'; block: number; logIndex: number } | null = null;
+  const operatorTopic = pad(i.operator.toLowerCase() as Hex, { size: 32 });
+  for await (const range of fetchLogRanges({
+    client: i.client,
+    address: i.allocationManager,
+    topic0: [addedTopic, removedTopic],
+    fromBlock: from,
+    toBlock: i.blockNumber,
+    initialRange: i.maxLogRange,
+    maxRange: i.maxLogRange,
+    topic1: operatorTopic,
+  })) {
+    for (const l of range.logs) {
+      const { eventName, args } = decodeEventLog({ abi: allocationManagerAbi, topics: l.topics as [Hex, ...Hex[]], data: l.data });
+      if (eventName !== 'OperatorAddedToOperatorSet' && eventName !== 'OperatorRemovedFromOperatorSet') continue;
+      const set = (args as { operatorSet: { avs: Address; id: number } }).operatorSet;
+      if (getAddress(set.avs) !== getAddress(i.avs) || Number(set.id) !== i.operatorSetId) continue;
+      const block = hexToNumber(l.blockNumber);
+      const logIndex = hexToNumber(l.logIndex);
+      if (!last || block > last.block || (block === last.block && logIndex > last.logIndex)) {
+        last = { kind: eventName === 'OperatorAddedToOperatorSet' ? 'added' : 'removed', block, logIndex };
+      }
+    }
+  }
+  return last ? { kind: last.kind, block: last.block } : null;
+}
+
+/** The operator a decoded AllocationManager log is about, with its operator set when the log says. */
+export function allocationManagerLogSubject(topics: Hex[], data: Hex): { operator: Address; avs: Address; operatorSetId: number } | null {
+  try {
+    const { eventName, args } = decodeEventLog({ abi: allocationManagerAbi, topics: topics as [Hex, ...Hex[]], data });
+    if (eventName === 'AllocationUpdated' || eventName === 'OperatorAddedToOperatorSet' || eventName === 'OperatorRemovedFromOperatorSet') {
+      const a = args as { operator: Address; operatorSet: { avs: Address; id: number } };
+      return { operator: getAddress(a.operator), avs: getAddress(a.operatorSet.avs), operatorSetId: Number(a.operatorSet.id) };
+    }
+  } catch {
+    /* not one of ours */
+  }
+  return null;
+}

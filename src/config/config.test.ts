@@ -1,0 +1,292 @@
+import { isDeskError } from '../errors';
+import { loadConfig, type Config } from './config';
+
+const SLASHER = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
+const RPC = { RPC_URL: 'https://rpc.example.org', SLASHER_ADDRESS: SLASHER };
+
+/** The CONFIG_INVALID message for `env`, or fails the test when the env is accepted. */
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    if (!isDeskError(e, 'CONFIG_INVALID')) throw e;
+    return e.message.split('\n');
+  }
+  throw new Error('expected CONFIG_INVALID');
+}
+
+describe('loadConfig defaults', () => {
+  it('runs on the devnet with every default when nothing is set', () => {
+    const expected: Config = {
+      devnet: true,
+      rpcUrls: [],
+      slasherAddress: undefined,
+      startBlock: undefined,
+      confirmations: 0,
+      database: { kind: 'sqlite', url: 'file:./data/veto-desk.db', path: './data/veto-desk.db' },
+      port: 8080,
+      avsAddress: undefined,
+      logLevel: 'info',
+      pollIntervalMs: 2000,
+      reorgDepth: 64,
+      maxLogRange: 10000,
+    };
+    expect(loadConfig({})).toEqual(expected);
+  });
+
+  it('treats blank values as unset', () => {
+    const config = loadConfig({ RPC_URL: '', PORT: '  ', LOG_LEVEL: '' });
+    expect(config.devnet).toBe(true);
+    expect(config.port).toBe(8080);
+    expect(config.logLevel).toBe('info');
+  });
+
+  it('ignores variables it does not know', () => {
+    expect(loadConfig({ HOME: '/root', FOO: 'bar' }).devnet).toBe(true);
+  });
+});
+
+describe('RPC_URL', () => {
+  it.each([
+    ['https://rpc.example.org', ['https://rpc.example.org']],
+    ['http://127.0.0.1:8545', ['http://127.0.0.1:8545']],
+    ['wss://rpc.example.org/ws', ['wss://rpc.example.org/ws']],
+    ['ws://localhost:8546', ['ws://localhost:8546']],
+    [' https://a.example , wss://b.example ,', ['https://a.example', 'wss://b.example']],
+    ['https://a.example,https://a.example', ['https://a.example']],
+  ])('accepts %j', (value, urls) => {
+    const config = loadConfig({ ...RPC, RPC_URL: value });
+    expect(config.devnet).toBe(false);
+    expect(config.rpcUrls).toEqual(urls);
+  });
+
+  it.each([
+    ['ftp://rpc.example.org', 'RPC_URL: must be an http(s):// or ws(s):// URL'],
+    ['rpc.example.org', 'RPC_URL: must be an http(s):// or ws(s):// URL'],
+    ['https://a.example,localhost:8545', 'RPC_URL: entry 2 must be an http(s):// or ws(s):// URL'],
+    [',', 'RPC_URL: must list at least one URL'],
+  ])('rejects %j', (value, start) => {
+    const [line] = problemsOf({ ...RPC, RPC_URL: value });
+    expect(line).toContain(start);
+  });
+
+  it('does not echo an API key from a bad value', () => {
+    const key = '0123456789abcdef0123456789abcdef';
+    const lines = problemsOf({ ...RPC, RPC_URL: `https://mainnet.infura.io/v3/${key},nope` });
+    expect(lines).toEqual([
+      'RPC_URL: entry 2 must be an http(s):// or ws(s):// URL (several may be comma-separated) ' +
+        '(got "https://mainnet.infura.io/v3/***,nope")',
+    ]);
+  });
+});
+
+describe('SLASHER_ADDRESS', () => {
+  it('normalises lowercase to the checksummed form', () => {
+    const config = loadConfig({ ...RPC, SLASHER_ADDRESS: SLASHER.toLowerCase() });
+    expect(config.slasherAddress).toBe(SLASHER);
+  });
+
+  it('accepts the checksummed form', () => {
+    expect(loadConfig(RPC).slasherAddress).toBe(SLASHER);
+  });
+
+  it('is required with RPC_URL', () => {
+    expect(problemsOf({ RPC_URL: RPC.RPC_URL })).toEqual([
+      'SLASHER_ADDRESS: is required when RPC_URL is set (the VetoableSlasher to track) (unset)',
+    ]);
+  });
+
+  it('is optional on the devnet', () => {
+    expect(loadConfig({ SLASHER_ADDRESS: SLASHER }).slasherAddress).toBe(SLASHER);
+  });
+
+  it.each([
+    ['0x1234', 'must be a 0x-prefixed address of 40 hex digits'],
+    ['5FbDB2315678afecb367f032d93F642f64180aa3', 'must be a 0x-prefixed address of 40 hex digits'],
+    ['0xZZbDB2315678afecb367f032d93F642f64180aa3', 'must be a 0x-prefixed address of 40 hex digits'],
+    ['0x5fbDB2315678afecb367f032d93F642f64180aa3', 'has a bad EIP-55 checksum'],
+  ])('rejects %j', (value, problem) => {
+    const [line] = problemsOf({ ...RPC, SLASHER_ADDRESS: value });
+    expect(line).toContain(`SLASHER_ADDRESS: ${problem}`);
+    expect(line).toContain(`(got "${value}")`);
+  });
+});
+
+describe('START_BLOCK', () => {
+  it.each([
+    ['0', 0],
+    ['19000000', 19_000_000],
+  ])('accepts %j', (value, block) => {
+    expect(loadConfig({ START_BLOCK: value }).startBlock).toBe(block);
+  });
+
+  it('is undefined when unset', () => {
+    expect(loadConfig({}).startBlock).toBeUndefined();
+  });
+
+  it.each(['-1', '1.5', 'latest', '0x10', '1e6', '99999999999999999999'])('rejects %j', (value) => {
+    expect(problemsOf({ START_BLOCK: value })).toEqual([
+      `START_BLOCK: must be a non-negative integer (got "${value}")`,
+    ]);
+  });
+});
+
+describe('CONFIRMATIONS', () => {
+  it('defaults to 0 on the devnet and 2 with an RPC', () => {
+    expect(loadConfig({}).confirmations).toBe(0);
+    expect(loadConfig(RPC).confirmations).toBe(2);
+  });
+
+  it.each([
+    ['0', 0],
+    ['12', 12],
+  ])('accepts %j', (value, n) => {
+    expect(loadConfig({ ...RPC, CONFIRMATIONS: value }).confirmations).toBe(n);
+  });
+
+  it.each(['-2', 'two', '2.0'])('rejects %j', (value) => {
+    expect(problemsOf({ CONFIRMATIONS: value })).toEqual([
+      `CONFIRMATIONS: must be a non-negative integer (got "${value}")`,
+    ]);
+  });
+});
+
+describe('DATABASE_URL', () => {
+  it.each([
+    ['file:./data/x.db', { kind: 'sqlite', url: 'file:./data/x.db', path: './data/x.db' }],
+    ['file:/var/lib/desk.db', { kind: 'sqlite', url: 'file:/var/lib/desk.db', path: '/var/lib/desk.db' }],
+    ['file:///var/lib/desk.db', { kind: 'sqlite', url: 'file:///var/lib/desk.db', path: '/var/lib/desk.db' }],
+    ['file:./x.db?mode=rwc', { kind: 'sqlite', url: 'file:./x.db?mode=rwc', path: './x.db' }],
+    ['postgresql://desk:pw@db:5432/desk', { kind: 'postgresql', url: 'postgresql://desk:pw@db:5432/desk' }],
+    ['postgres://db/desk', { kind: 'postgresql', url: 'postgres://db/desk' }],
+  ])('accepts %j', (value, database) => {
+    expect(loadConfig({ DATABASE_URL: value }).database).toEqual(database);
+  });
+
+  it.each(['mysql://db/desk', './desk.db', 'file:', 'file:./data/', 'sqlite:./x.db', 'postgresql://a b'])(
+    'rejects %j',
+    (value) => {
+      const [line] = problemsOf({ DATABASE_URL: value });
+      expect(line).toMatch(/^DATABASE_URL: must be file:<path> \(SQLite\) or postgresql:\/\//);
+    },
+  );
+
+  it('does not echo a password from a bad value', () => {
+    const [line] = problemsOf({ DATABASE_URL: 'mysql://desk:hunter2@db/desk' });
+    expect(line).not.toContain('hunter2');
+    expect(line).toContain('(got "mysql://desk:***@db/desk")');
+  });
+});
+
+describe('PORT', () => {
+  it.each([
+    ['1', 1],
+    ['3000', 3000],
+    ['65535', 65535],
+  ])('accepts %j', (value, port) => {
+    expect(loadConfig({ PORT: value }).port).toBe(port);
+  });
+
+  it.each(['0', '65536', 'abc', '80.5', '-80'])('rejects %j', (value) => {
+    expect(problemsOf({ PORT: value })).toEqual([
+      `PORT: must be an integer between 1 and 65535 (got "${value}")`,
+    ]);
+  });
+});
+
+describe('AVS_ADDRESS', () => {
+  it('is optional and normalised', () => {
+    expect(loadConfig({}).avsAddress).toBeUndefined();
+    expect(loadConfig({ AVS_ADDRESS: SLASHER.toLowerCase() }).avsAddress).toBe(SLASHER);
+  });
+
+  it('rejects a non-address', () => {
+    expect(problemsOf({ AVS_ADDRESS: 'eigen.eth' })).toEqual([
+      'AVS_ADDRESS: must be a 0x-prefixed address of 40 hex digits (got "eigen.eth")',
+    ]);
+  });
+});
+
+describe('LOG_LEVEL', () => {
+  it.each(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])('accepts %j', (level) => {
+    expect(loadConfig({ LOG_LEVEL: level }).logLevel).toBe(level);
+  });
+
+  it('is case-insensitive', () => {
+    expect(loadConfig({ LOG_LEVEL: 'DEBUG' }).logLevel).toBe('debug');
+  });
+
+  it.each(['verbose', 'warning', '30'])('rejects %j', (value) => {
+    expect(problemsOf({ LOG_LEVEL: value })).toEqual([
+      `LOG_LEVEL: must be one of trace, debug, info, warn, error, fatal, silent (got "${value}")`,
+    ]);
+  });
+});
+
+describe('POLL_INTERVAL_MS', () => {
+  it.each([
+    ['100', 100],
+    ['12000', 12000],
+  ])('accepts %j', (value, ms) => {
+    expect(loadConfig({ POLL_INTERVAL_MS: value }).pollIntervalMs).toBe(ms);
+  });
+
+  it.each(['99', '0', '2s'])('rejects %j', (value) => {
+    expect(problemsOf({ POLL_INTERVAL_MS: value })).toEqual([
+      `POLL_INTERVAL_MS: must be an integer number of milliseconds, at least 100 (got "${value}")`,
+    ]);
+  });
+});
+
+describe('REORG_DEPTH', () => {
+  it.each([
+    ['1', 1],
+    ['256', 256],
+  ])('accepts %j', (value, depth) => {
+    expect(loadConfig({ REORG_DEPTH: value }).reorgDepth).toBe(depth);
+  });
+
+  it.each(['0', 'deep'])('rejects %j', (value) => {
+    expect(problemsOf({ REORG_DEPTH: value })).toEqual([
+      `REORG_DEPTH: must be an integer number of blocks, at least 1 (got "${value}")`,
+    ]);
+  });
+});
+
+describe('MAX_LOG_RANGE', () => {
+  it.each([
+    ['1', 1],
+    ['500', 500],
+  ])('accepts %j', (value, range) => {
+    expect(loadConfig({ MAX_LOG_RANGE: value }).maxLogRange).toBe(range);
+  });
+
+  it.each(['0', '10k'])('rejects %j', (value) => {
+    expect(problemsOf({ MAX_LOG_RANGE: value })).toEqual([
+      `MAX_LOG_RANGE: must be an integer number of blocks, at least 1 (got "${value}")`,
+    ]);
+  });
+});
+
+describe('several problems', () => {
+  it('reports every bad variable at once, one line each, in a stable order', () => {
+    const lines = problemsOf({
+      PORT: 'abc',
+      RPC_URL: 'https://rpc.example.org',
+      LOG_LEVEL: 'loud',
+      START_BLOCK: '-5',
+    });
+    expect(lines).toEqual([
+      'SLASHER_ADDRESS: is required when RPC_URL is set (the VetoableSlasher to track) (unset)',
+      'START_BLOCK: must be a non-negative integer (got "-5")',
+      'PORT: must be an integer between 1 and 65535 (got "abc")',
+      'LOG_LEVEL: must be one of trace, debug, info, warn, error, fatal, silent (got "loud")',
+    ]);
+  });
+
+  it('throws a non-retryable DeskError', () => {
+    expect(() => loadConfig({ PORT: 'x' })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', retryable: false }),
+    );
+  });
+});

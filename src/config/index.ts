@@ -1,0 +1,17 @@
+export {
+  loadConfig,
+  formatConfigForLog,
+  ENV_VARIABLES,
+  DEFAULT_CONFIRMATIONS,
+  DEFAULT_MAX_LOG_RANGE,
+  DEFAULT_POLL_INTERVAL_MS,
+  DEFAULT_PORT,
+  DEFAULT_REORG_DEPTH,
+  type ChainConfig,
+  type Config,
+  type EnvVariable,
+  type LoggableConfig,
+} from './config';
+export { readProcessEnv } from './env';
+export { redactUrl } from './redact';
+export { DEFAULT_DATABASE, type DatabaseConfig } from './variables';

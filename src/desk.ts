@@ -1,0 +1,168 @@
+/**
+ * The composition root: wires config → chain client → store → ingest → API. `main.ts` runs it as
+ * a process; integration tests run it in-process against a real anvil and database.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Address } from 'viem';
+import { createChainClient } from './chain/client';
+import { findDeploymentBlock } from './chain/deployment';
+import { createIngestor, type Ingestor } from './chain/ingest';
+import { readSlasherFacts, type SlasherFacts } from './chain/slasherFacts';
+import { openDatabase, type Database, type DatabaseTarget } from './store/database';
+import { createIngestStore } from './store/ingestStore';
+import { createApp } from './api/app';
+import { createRequestReadModel } from './api/requestReadModel';
+import type { HealthView } from './api/views';
+import type { Logger } from './lib/logger';
+import { createMetrics, type Metrics } from './lib/metrics';
+import { describeError } from './errors';
+import type { RequestStatus } from './domain/types';
+
+export interface DeskOptions {
+  rpcUrls: string[];
+  slasher: Address;
+  database: DatabaseTarget;
+  port: number;
+  /** undefined: the slasher's deployment block (or 0) */
+  startBlock?: number;
+  confirmations: number;
+  avs?: Address;
+  pollIntervalMs: number;
+  reorgDepth: number;
+  maxLogRange: number;
+  logger: Logger;
+  metrics?: Metrics;
+  webDir?: string;
+  /** unix seconds; injectable for tests */
+  now?: () => number;
+  /** false: do not follow the chain on a timer (tests call `ingestor.sync()` themselves) */
+  follow?: boolean;
+  host?: string;
+}
+
+export interface Desk {
+  url: string;
+  port: number;
+  server: Server;
+  ingestor: Ingestor;
+  facts: SlasherFacts;
+  chainId: number;
+  database: Database;
+  metrics: Metrics;
+  health(): Promise<HealthView>;
+  stop(): Promise<void>;
+}
+
+export async function startDesk(o: DeskOptions): Promise<Desk> {
+  const logger = o.logger;
+  const metrics = o.metrics ?? createMetrics();
+  const now = o.now ?? (() => Date.now() / 1000);
+  const chain = createChainClient({ rpcUrls: o.rpcUrls });
+  const database = await openDatabase(o.database);
+  try {
+    const chainId = await chain.client.getChainId();
+    const facts = await readSlasherFacts(chain.client, o.slasher, o.avs ?? null);
+    const store = createIngestStore(database.db, facts.slasher);
+    const cursor = await store.getCursor();
+    const startBlock =
+      cursor?.startBlock ?? o.startBlock ?? (await findDeploymentBlock(chain.client, facts.slasher, Number(await chain.client.getBlockNumber())));
+    logger.info({ chainId, slasher: facts.slasher, variant: facts.variant, window: facts.window, startBlock, avs: facts.avs }, 'tracking slasher');
+    if (!facts.avs) logger.warn('the slasher does not name its AVS: set AVS_ADDRESS to track slashability (last useful block)');
+
+    const readModel = createRequestReadModel({ store, confirmations: o.confirmations, now });
+    const ingestor = createIngestor({
+      client: chain.client,
+      store,
+      facts,
+      chainId,
+      startBlock,
+      reorgDepth: o.reorgDepth,
+      maxLogRange: o.maxLogRange,
+      logger,
+      metrics,
+      onSynced: () => {
+        void readModel
+          .snapshot()
+          .then((views) => {
+            const counts = new Map<RequestStatus, number>();
+            for (const v of views) counts.set(v.status, (counts.get(v.status) ?? 0) + 1);
+            metrics.requestsByStatus.reset();
+            for (const [status, n] of counts) metrics.requestsByStatus.set({ status }, n);
+          })
+          .catch(() => undefined);
+      },
+    });
+
+    async function health(): Promise<HealthView> {
+      const s = ingestor.status();
+      const problems: string[] = [];
+      if (s.fatal) problems.push(s.fatal);
+      else if (s.lastError) problems.push(`ingest: ${s.lastError}`);
+      if (!facts.avs) problems.push('AVS unknown: last useful block cannot be computed (set AVS_ADDRESS)');
+      const lag = s.headBlock !== null && s.indexedBlock !== null ? Math.max(0, s.headBlock - s.indexedBlock) : null;
+      const status: HealthView['status'] = s.fatal ? 'error' : s.indexedBlock === null ? 'starting' : problems.length > 0 || (lag ?? 0) > o.reorgDepth ? 'degraded' : 'ok';
+      return {
+        status,
+        chainId,
+        headBlock: s.headBlock,
+        indexedBlock: s.indexedBlock,
+        lagBlocks: lag,
+        variant: s.variant,
+        slasher: facts.slasher,
+        database: database.kind,
+        ...(problems.length ? { problems } : {}),
+      };
+    }
+
+    const app = createApp({ readModel, health, metrics, logger, webDir: o.webDir });
+    const server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(o.port, o.host ?? '0.0.0.0', () => resolve(s));
+      s.once('error', reject);
+    });
+    const port = (server.address() as AddressInfo).port;
+
+    let timer: NodeJS.Timeout | null = null;
+    let unwatch: (() => void) | null = null;
+    let stopped = false;
+    const tick = () =>
+      ingestor.sync().catch((e) => {
+        logger.error({ err: describeError(e) }, 'ingest pass failed');
+      });
+    if (o.follow !== false) {
+      await tick();
+      if (chain.websocket) {
+        unwatch = chain.client.watchBlockNumber({ onBlockNumber: () => void tick(), onError: (e) => logger.warn({ err: describeError(e) }, 'head subscription error') });
+      }
+      // polling also backs up a websocket subscription that silently stalls
+      timer = setInterval(() => void tick(), chain.websocket ? Math.max(o.pollIntervalMs, 10_000) : o.pollIntervalMs);
+    }
+
+    return {
+      url: `http://127.0.0.1:${port}`,
+      port,
+      server,
+      ingestor,
+      facts,
+      chainId,
+      database,
+      metrics,
+      health,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        if (timer) clearInterval(timer);
+        unwatch?.();
+        await new Promise<void>((r) => server.close(() => r()));
+        server.closeAllConnections?.();
+        await ingestor.idle();
+        await database.close();
+        await chain.close();
+      },
+    };
+  } catch (e) {
+    await database.close().catch(() => undefined);
+    await chain.close().catch(() => undefined);
+    throw e;
+  }
+}

@@ -1,0 +1,163 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { toHex, type Hex } from 'viem';
+import { mnemonicToAccount } from 'viem/accounts';
+import { DeskError } from '../errors';
+
+export interface StartAnvilParameters {
+  /** Free port picked when omitted. */
+  port?: number;
+  /** Seconds between blocks; omitted = anvil's default automine (one block per transaction). */
+  blockTime?: number;
+  chainId?: number;
+  loadState?: string;
+  dumpState?: string;
+  extraArgs?: string[];
+}
+
+export interface AnvilInstance {
+  rpcUrl: string;
+  wsUrl: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface DevAccount {
+  address: Hex;
+  privateKey: Hex;
+}
+
+/** anvil's default mnemonic: its accounts are public knowledge and must never hold real funds. */
+export const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk';
+
+const READY_TIMEOUT_MS = 20_000;
+const LOG_TAIL_LINES = 40;
+
+/** anvil's well-known funded dev accounts #0..#(count-1). */
+export function anvilDevAccounts(count = 10): DevAccount[] {
+  return Array.from({ length: count }, (_, addressIndex) => {
+    const account = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex });
+    const key = account.getHdKey().privateKey;
+    if (!key) throw new DeskError('DEVNET_FAILED', `No private key derived for dev account #${addressIndex}`);
+    return { address: account.address, privateKey: toHex(key) };
+  });
+}
+
+export function anvilBinaryPath(): string {
+  const pkg = require.resolve('@foundry-rs/anvil-linux-amd64/package.json');
+  return path.join(path.dirname(pkg), 'bin', 'anvil');
+}
+
+/**
+ * Starts a local anvil node and resolves once it answers `eth_chainId`. The child is killed on
+ * `stop()` and, as a last resort, when this process exits, so test runs never leak nodes.
+ *
+ * @example
+ * const anvil = await startAnvil({});
+ * const client = createPublicClient({ transport: http(anvil.rpcUrl) });
+ * await anvil.stop();
+ */
+export async function startAnvil(params: StartAnvilParameters = {}): Promise<AnvilInstance> {
+  // A picked port can be taken between probe and bind; retry only when we picked it.
+  const attempts = params.port === undefined ? 3 : 1;
+  let lastError: unknown;
+  for (let i = 0; i < attempts; i++) {
+    const port = params.port ?? (await findFreePort());
+    try {
+      return await launch(port, params);
+    } catch (e) {
+      lastError = e;
+    }
+  }
+  throw lastError;
+}
+
+async function launch(port: number, params: StartAnvilParameters): Promise<AnvilInstance> {
+  const args = ['--host', '127.0.0.1', '--port', String(port)];
+  if (params.blockTime !== undefined) args.push('--block-time', String(params.blockTime));
+  if (params.chainId !== undefined) args.push('--chain-id', String(params.chainId));
+  if (params.loadState !== undefined) args.push('--load-state', params.loadState);
+  if (params.dumpState !== undefined) args.push('--dump-state', params.dumpState);
+  args.push(...(params.extraArgs ?? []));
+
+  const child = spawn(anvilBinaryPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Keep draining output (a full pipe would stall anvil) but remember only the tail for errors.
+  const tail: string[] = [];
+  const remember = (chunk: Buffer) => {
+    tail.push(...chunk.toString().split('\n').filter(Boolean));
+    tail.splice(0, Math.max(0, tail.length - LOG_TAIL_LINES));
+  };
+  child.stdout?.on('data', remember);
+  child.stderr?.on('data', remember);
+
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
+  const rpcUrl = `http://127.0.0.1:${port}`;
+  try {
+    await waitUntilReady(rpcUrl, exited);
+  } catch (e) {
+    process.removeListener('exit', killOnExit);
+    child.kill('SIGKILL');
+    throw new DeskError('DEVNET_FAILED', `anvil did not start on port ${port}`, {
+      details: tail.join('\n'),
+      cause: e,
+    });
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    rpcUrl,
+    wsUrl: `ws://127.0.0.1:${port}`,
+    port,
+    stop() {
+      stopping ??= stopChild(child, exited).finally(() => process.removeListener('exit', killOnExit));
+      return stopping;
+    },
+  };
+}
+
+async function waitUntilReady(rpcUrl: string, exited: Promise<number | null>): Promise<void> {
+  let exitCode: number | null | undefined;
+  void exited.then((code) => (exitCode = code));
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (exitCode !== undefined) throw new Error(`anvil exited with code ${exitCode}`);
+    try {
+      const res = await fetch(rpcUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
+      });
+      if (res.ok && typeof ((await res.json()) as { result?: unknown }).result === 'string') return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`anvil did not answer eth_chainId within ${READY_TIMEOUT_MS} ms`);
+}
+
+/** SIGTERM first so `--dump-state` gets written; SIGKILL if anvil lingers. */
+async function stopChild(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
+    });
+  });
+}

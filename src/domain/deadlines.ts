@@ -1,0 +1,144 @@
+import { estimateBlockTime, estimateTimestampAtBlock } from './blockTime';
+import { computeLastUsefulBlock } from './lastUsefulBlock';
+import { deriveRequestStatus, isAtRisk } from './status';
+import type {
+  AllocationFact,
+  BlockRef,
+  OnchainStatus,
+  RegistrationFact,
+  RequestStatus,
+  StrategyDeadlineDetail,
+  VetoWindow,
+} from './types';
+import { computeVetoWindowEnd } from './windows';
+
+export interface DescribeDeadlinesParameters {
+  window: VetoWindow;
+  /** `requestBlock` (V3/V4) or `requestTimestamp` (V1/V2) as read from the slasher */
+  requestBlockOrTimestamp: number;
+  onchain: OnchainStatus;
+  allocations: AllocationFact[];
+  registration: RegistrationFact;
+  /** `DEALLOCATION_DELAY()` in blocks */
+  deallocationDelay: number;
+  head: BlockRef;
+  /** recently observed blocks, for the block time and for exact timestamps of mined blocks */
+  recentBlocks: BlockRef[];
+  /** wall clock, unix seconds */
+  nowSec: number;
+}
+
+export interface VetoWindowEndDescription {
+  /** first block a fulfil is allowed (V3/V4 only; exact) */
+  block?: number;
+  /** first timestamp a fulfil is allowed (V1/V2 only; exact) */
+  timestamp?: number;
+  /** wall-clock time of the window's end, ISO-8601 */
+  estimatedAt: string;
+  /** true when `estimatedAt` is extrapolated rather than known */
+  estimated: boolean;
+}
+
+export interface DescribeDeadlinesReturnType {
+  status: RequestStatus;
+  vetoWindowEnd: VetoWindowEndDescription;
+  /** L; null = unbounded */
+  lastUsefulBlock: number | null;
+  /** ISO-8601 time of block L (extrapolated unless L was observed); null when L is unbounded */
+  lastUsefulBlockEstimatedAt: string | null;
+  /** only while on chain the request is still open: a decided request is at no risk */
+  atRisk: boolean;
+  /** blocks still to be mined up to and including the window-end block (0 once mined); null for timestamp windows */
+  blocksUntilWindowEnd: number | null;
+  /** blocks still to come that are ≤ L (0 once none are); null when L is unbounded */
+  blocksUntilLastUseful: number | null;
+  strategies: StrategyDeadlineDetail[];
+  blockTimeSeconds: number;
+}
+
+/**
+ * Everything the API shows about a request's deadlines, from chain facts and "now".
+ *
+ * Deadlines are exact block numbers (or, for V1/V2 windows, exact timestamps); every wall-clock
+ * time derived from a block is extrapolated from the head at the observed block time and
+ * flagged as such, unless that block was itself observed (the head or one of `recentBlocks`).
+ * The head counts as an observed block for the block-time estimate.
+ *
+ * @example
+ * describeDeadlines({
+ *   window: { kind: 'blocks', blocks: 50 },
+ *   requestBlockOrTimestamp: 1_000,
+ *   onchain: 'requested',
+ *   allocations: [{ strategy: '0xa…', currentMagnitude: 5n, pendingDiff: -5n, effectBlock: 1_041 }],
+ *   registration: { registered: true },
+ *   deallocationDelay: 25,
+ *   head: { number: 1_010, timestamp: 1_700_000_120 },
+ *   recentBlocks: [{ number: 1_000, timestamp: 1_700_000_000 }],
+ *   nowSec: 1_700_000_121,
+ * });
+ * // => { status: 'in_veto_window', atRisk: true, lastUsefulBlock: 1_040,
+ * //      vetoWindowEnd: { block: 1_050, estimatedAt: '2023-11-14T22:23:20.000Z', estimated: true },
+ * //      blocksUntilWindowEnd: 40, blocksUntilLastUseful: 30, blockTimeSeconds: 12, … }
+ */
+export function describeDeadlines(input: DescribeDeadlinesParameters): DescribeDeadlinesReturnType {
+  const { head } = input;
+  const observed = [...input.recentBlocks, head];
+  const blockTimeSeconds = estimateBlockTime(observed);
+  const timeOfBlock = blockTimer(head, blockTimeSeconds, observed);
+
+  const windowEnd = computeVetoWindowEnd(input.window, input.requestBlockOrTimestamp);
+  const { lastUsefulBlock, strategies } = computeLastUsefulBlock({
+    allocations: input.allocations,
+    registration: input.registration,
+    deallocationDelay: input.deallocationDelay,
+    currentBlock: head.number,
+  });
+
+  const status = deriveRequestStatus({ onchain: input.onchain, windowEnd, lastUsefulBlock, head, nowSec: input.nowSec });
+  const atRisk =
+    input.onchain === 'requested' && isAtRisk({ windowEnd, lastUsefulBlock, head, blockTime: blockTimeSeconds });
+
+  let vetoWindowEnd: VetoWindowEndDescription;
+  let blocksUntilWindowEnd: number | null;
+  if (windowEnd.kind === 'block') {
+    const at = timeOfBlock(windowEnd.block);
+    vetoWindowEnd = { block: windowEnd.block, estimatedAt: isoFromUnix(at.timestamp), estimated: at.estimated };
+    blocksUntilWindowEnd = Math.max(0, windowEnd.block - head.number);
+  } else {
+    vetoWindowEnd = { timestamp: windowEnd.timestamp, estimatedAt: isoFromUnix(windowEnd.timestamp), estimated: false };
+    // Converting to blocks would pass an estimate off as a count; the timestamp is the deadline.
+    blocksUntilWindowEnd = null;
+  }
+
+  return {
+    status,
+    vetoWindowEnd,
+    lastUsefulBlock,
+    lastUsefulBlockEstimatedAt: lastUsefulBlock === null ? null : isoFromUnix(timeOfBlock(lastUsefulBlock).timestamp),
+    atRisk,
+    blocksUntilWindowEnd,
+    blocksUntilLastUseful: lastUsefulBlock === null ? null : Math.max(0, lastUsefulBlock - head.number),
+    strategies,
+    blockTimeSeconds,
+  };
+}
+
+/**
+ * Timestamp of a block: exact when it was observed, else extrapolated from the head. A past
+ * block that was not observed is still only an estimate, so it is flagged as one too.
+ */
+function blockTimer(head: BlockRef, blockTime: number, observed: BlockRef[]) {
+  const known = new Map<number, number>();
+  for (const b of observed) known.set(b.number, b.timestamp);
+  // The head is authoritative for its own number even if a stale copy sits in recentBlocks.
+  known.set(head.number, head.timestamp);
+  return (block: number): { timestamp: number; estimated: boolean } => {
+    const timestamp = known.get(block);
+    if (timestamp !== undefined) return { timestamp, estimated: false };
+    return { timestamp: estimateTimestampAtBlock(head, blockTime, block), estimated: true };
+  };
+}
+
+function isoFromUnix(seconds: number): string {
+  return new Date(seconds * 1000).toISOString();
+}

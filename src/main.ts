@@ -1,0 +1,82 @@
+/**
+ * `npm start`: validate the configuration, start the embedded devnet when no RPC_URL is set,
+ * then run the desk until SIGINT/SIGTERM.
+ */
+import path from 'node:path';
+import fs from 'node:fs';
+import { loadConfig, readProcessEnv, formatConfigForLog } from './config';
+import { createLogger } from './lib/logger';
+import { startDesk } from './desk';
+import { DeskError, describeError } from './errors';
+import type { Address } from 'viem';
+import { startDevnet } from './devnet/devnet';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(readProcessEnv());
+  } catch (e) {
+    if (e instanceof DeskError && e.code === 'CONFIG_INVALID') {
+      process.stderr.write(`Veto Desk cannot start: invalid configuration\n${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const logger = createLogger(config.logLevel);
+  logger.info({ config: formatConfigForLog(config) }, 'starting Veto Desk');
+
+  let rpcUrls: string[] = config.rpcUrls;
+  let slasher: Address | undefined = config.slasherAddress;
+  let startBlock = config.startBlock;
+  let stopDevnet: (() => Promise<void>) | null = null;
+  if (config.devnet) {
+    logger.info('no RPC_URL: starting the embedded local devnet (anvil) with seeded requests');
+    const devnet = await startDevnet({});
+    stopDevnet = devnet.stop;
+    rpcUrls = [devnet.rpcUrl];
+    slasher = devnet.slasher;
+    startBlock = startBlock ?? Number(devnet.deployBlock);
+    const lines = [
+      'Local devnet is up:',
+      `  RPC_URL=${devnet.rpcUrl}`,
+      `  SLASHER_ADDRESS=${devnet.slasher}   (V3, veto window ${devnet.vetoWindowBlocks} blocks)`,
+      `  AllocationManager ${devnet.allocationManager} (DEALLOCATION_DELAY ${devnet.deallocationDelay} blocks)`,
+      `  committee Safe ${devnet.safe} (2 of 3: ${devnet.owners.map((o) => o.address).join(', ')})`,
+      `  keeper (slasher role) ${devnet.keeper.address}`,
+    ];
+    process.stdout.write(lines.join('\n') + '\n');
+  }
+  const webDist = path.join(__dirname, '..', 'web', 'dist');
+  const desk = await startDesk({
+    rpcUrls,
+    slasher: slasher!,
+    database: config.database,
+    port: config.port,
+    startBlock,
+    confirmations: config.confirmations,
+    avs: config.avsAddress,
+    pollIntervalMs: config.pollIntervalMs,
+    reorgDepth: config.reorgDepth,
+    maxLogRange: config.maxLogRange,
+    logger,
+    webDir: fs.existsSync(webDist) ? webDist : undefined,
+  });
+  process.stdout.write(`Veto Desk is serving http://localhost:${desk.port}/  (requests: http://localhost:${desk.port}/api/requests)\n`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await desk.stop().catch((e) => logger.error({ err: describeError(e) }, 'stop failed'));
+    await stopDevnet?.().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((e) => {
+  process.stderr.write(`Veto Desk failed to start: ${e instanceof DeskError ? `[${e.code}] ` : ''}${describeError(e)}\n`);
+  process.exit(1);
+});

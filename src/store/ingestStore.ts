@@ -1,0 +1,231 @@
+/**
+ * Persistence for ingest: checkpoint, recent block headers, request facts, the request
+ * projection and operator-set slashability. Every batch is one transaction: facts, blocks,
+ * projections and the checkpoint commit together or not at all, so a restart resumes exactly.
+ */
+import type { Db } from './database';
+import { projectRequest, type QueuedData, type RequestFact } from '../domain/projection';
+import type { AllocationFact, BlockRef } from '../domain/types';
+
+type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+
+export interface CursorRow {
+  slasher: string;
+  chainId: number;
+  variant: string | null;
+  startBlock: number;
+  indexedBlock: number;
+  indexedHash: string | null;
+  windowKind: string | null;
+  windowLength: number | null;
+  allocationManager: string | null;
+  avs: string | null;
+  vetoCommittee: string | null;
+  slasherRole: string | null;
+  deallocationDelay: number | null;
+}
+
+export interface BlockRow {
+  number: number;
+  hash: string;
+  parentHash: string;
+  timestamp: number;
+}
+
+export interface NewFact {
+  requestId: bigint;
+  fact: RequestFact;
+}
+
+export interface OperatorSetStateRow {
+  operator: string;
+  operatorSetId: number;
+  registered: boolean;
+  deregisterBlock: number | null;
+  allocations: AllocationFact[];
+  readAtBlock: number;
+}
+
+export interface BatchInput {
+  facts: NewFact[];
+  blocks: BlockRow[];
+  indexedBlock: number;
+  indexedHash: string | null;
+  variant?: string;
+  operatorStates?: OperatorSetStateRow[];
+  /** headers below this block are no longer needed to revert a reorg */
+  pruneBlocksBelow?: number;
+}
+
+function serializeAllocations(a: AllocationFact[]): string {
+  return JSON.stringify(a.map((x) => ({ ...x, currentMagnitude: x.currentMagnitude.toString(), pendingDiff: x.pendingDiff.toString() })));
+}
+
+export function parseAllocations(json: string): AllocationFact[] {
+  const raw = JSON.parse(json) as { strategy: `0x${string}`; currentMagnitude: string; pendingDiff: string; effectBlock: number }[];
+  return raw.map((x) => ({ ...x, currentMagnitude: BigInt(x.currentMagnitude), pendingDiff: BigInt(x.pendingDiff) }));
+}
+
+export function createIngestStore(db: Db, slasher: string) {
+  async function reproject(tx: Tx, requestIds: Iterable<string>, variant: string): Promise<void> {
+    for (const requestId of new Set(requestIds)) {
+      const rows = await tx.requestEvent.findMany({ where: { slasher, requestId } });
+      const projected = projectRequest(
+        rows.map((r) =>
+          r.kind === 'queued'
+            ? { kind: 'queued', blockNumber: r.blockNumber, logIndex: r.logIndex, blockHash: r.blockHash, txHash: r.txHash, data: JSON.parse(r.data) as QueuedData }
+            : { kind: r.kind as 'cancelled' | 'fulfilled', blockNumber: r.blockNumber, logIndex: r.logIndex, blockHash: r.blockHash, txHash: r.txHash },
+        ),
+      );
+      if (!projected) {
+        await tx.slashingRequest.deleteMany({ where: { slasher, requestId } });
+        continue;
+      }
+      const row = {
+        variant,
+        operator: projected.operator,
+        operatorSetId: projected.operatorSetId,
+        strategies: JSON.stringify(projected.strategies),
+        wadsToSlash: JSON.stringify(projected.wadsToSlash),
+        description: projected.description,
+        requestBlockOrTimestamp: projected.requestBlockOrTimestamp,
+        queuedAtBlock: projected.queuedAtBlock,
+        queuedBlockHash: projected.queuedBlockHash,
+        queuedTxHash: projected.queuedTxHash,
+        queuedLogIndex: projected.queuedLogIndex,
+        onchainStatus: projected.onchainStatus,
+        cancelledBlock: projected.cancelled?.block ?? null,
+        cancelledTxHash: projected.cancelled?.txHash ?? null,
+        fulfilledBlock: projected.fulfilled?.block ?? null,
+        fulfilledTxHash: projected.fulfilled?.txHash ?? null,
+        overwrote: projected.overwrote,
+      };
+      await tx.slashingRequest.upsert({ where: { slasher_requestId: { slasher, requestId } }, create: { slasher, requestId, ...row }, update: row });
+    }
+  }
+
+  async function writeOperatorStates(tx: Tx, states: OperatorSetStateRow[]): Promise<void> {
+    for (const s of states) {
+      const row = {
+        registered: s.registered,
+        deregisterBlock: s.deregisterBlock,
+        allocations: serializeAllocations(s.allocations),
+        readAtBlock: s.readAtBlock,
+      };
+      await tx.operatorSetState.upsert({
+        where: { slasher_operator_operatorSetId: { slasher, operator: s.operator, operatorSetId: s.operatorSetId } },
+        create: { slasher, operator: s.operator, operatorSetId: s.operatorSetId, ...row },
+        update: row,
+      });
+    }
+  }
+
+  return {
+    slasher,
+
+    getCursor(): Promise<CursorRow | null> {
+      return db.ingestCursor.findUnique({ where: { slasher } });
+    },
+
+    async saveCursor(c: Omit<CursorRow, 'slasher'>): Promise<void> {
+      await db.ingestCursor.upsert({ where: { slasher }, create: { slasher, ...c }, update: c });
+    },
+
+    /** Applies one batch atomically: facts, headers, projections, slashability, checkpoint. */
+    async applyBatch(b: BatchInput): Promise<void> {
+      await db.$transaction(
+        async (tx) => {
+          const cursor = await tx.ingestCursor.findUniqueOrThrow({ where: { slasher } });
+          const variant = b.variant ?? cursor.variant ?? 'unknown';
+          if (b.facts.length > 0) {
+            await tx.requestEvent.createMany({
+              data: b.facts.map(({ requestId, fact }) => ({
+                slasher,
+                requestId: requestId.toString(),
+                kind: fact.kind,
+                blockNumber: fact.blockNumber,
+                blockHash: fact.blockHash,
+                txHash: fact.txHash,
+                logIndex: fact.logIndex,
+                data: fact.kind === 'queued' ? JSON.stringify(fact.data) : '{}',
+              })),
+            });
+            await reproject(tx, b.facts.map((f) => f.requestId.toString()), variant);
+          }
+          for (const blk of b.blocks) {
+            await tx.block.upsert({
+              where: { slasher_number: { slasher, number: blk.number } },
+              create: { slasher, ...blk },
+              update: blk,
+            });
+          }
+          if (b.operatorStates) await writeOperatorStates(tx, b.operatorStates);
+          if (b.pruneBlocksBelow !== undefined) {
+            await tx.block.deleteMany({ where: { slasher, number: { lt: b.pruneBlocksBelow } } });
+          }
+          await tx.ingestCursor.update({
+            where: { slasher },
+            data: { indexedBlock: b.indexedBlock, indexedHash: b.indexedHash, ...(b.variant ? { variant: b.variant } : {}) },
+          });
+        },
+        { timeout: 60_000, maxWait: 30_000 },
+      );
+    },
+
+    /** Reverts everything above the common ancestor of a reorg, in one transaction. Returns the request ids touched. */
+    async revertTo(ancestor: BlockRow): Promise<string[]> {
+      return db.$transaction(
+        async (tx) => {
+          const cursor = await tx.ingestCursor.findUniqueOrThrow({ where: { slasher } });
+          const gone = await tx.requestEvent.findMany({ where: { slasher, blockNumber: { gt: ancestor.number } }, select: { requestId: true } });
+          await tx.requestEvent.deleteMany({ where: { slasher, blockNumber: { gt: ancestor.number } } });
+          await tx.block.deleteMany({ where: { slasher, number: { gt: ancestor.number } } });
+          const ids = [...new Set(gone.map((g) => g.requestId))];
+          await reproject(tx, ids, cursor.variant ?? 'unknown');
+          await tx.ingestCursor.update({ where: { slasher }, data: { indexedBlock: ancestor.number, indexedHash: ancestor.hash } });
+          return ids;
+        },
+        { timeout: 60_000, maxWait: 30_000 },
+      );
+    },
+
+    async saveOperatorStates(states: OperatorSetStateRow[]): Promise<void> {
+      if (states.length === 0) return;
+      await db.$transaction(async (tx) => writeOperatorStates(tx, states), { timeout: 60_000, maxWait: 30_000 });
+    },
+
+    async getBlock(number: number): Promise<BlockRow | null> {
+      return db.block.findUnique({ where: { slasher_number: { slasher, number } }, select: { number: true, hash: true, parentHash: true, timestamp: true } });
+    },
+
+    async oldestBlock(): Promise<number | null> {
+      const r = await db.block.findFirst({ where: { slasher }, orderBy: { number: 'asc' }, select: { number: true } });
+      return r?.number ?? null;
+    },
+
+    async recentBlocks(limit: number): Promise<BlockRef[]> {
+      const rows = await db.block.findMany({ where: { slasher }, orderBy: { number: 'desc' }, take: limit, select: { number: true, timestamp: true } });
+      return rows.reverse();
+    },
+
+    /** Requests still Requested on chain: the ones whose deadlines and slashability matter. */
+    async openRequests() {
+      return db.slashingRequest.findMany({ where: { slasher, onchainStatus: 'requested' } });
+    },
+
+    async allRequests() {
+      return db.slashingRequest.findMany({ where: { slasher }, orderBy: [{ queuedAtBlock: 'asc' }, { queuedLogIndex: 'asc' }] });
+    },
+
+    async request(requestId: bigint) {
+      return db.slashingRequest.findUnique({ where: { slasher_requestId: { slasher, requestId: requestId.toString() } } });
+    },
+
+    async operatorStates() {
+      const rows = await db.operatorSetState.findMany({ where: { slasher } });
+      return rows.map((r) => ({ ...r, allocations: parseAllocations(r.allocations) }));
+    },
+  };
+}
+
+export type IngestStore = ReturnType<typeof createIngestStore>;
