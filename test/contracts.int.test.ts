@@ -399,12 +399,18 @@ describe.each(VARIANTS)('VetoableSlasher%s on anvil', (variant) => {
       expect(f.blockNumber).toBe(b.blockNumber + BigInt(WINDOW_BLOCKS));
     });
   } else {
-    it('window edge is exact in seconds: fulfil fails at requestTimestamp+3d−1, works at +3d', async () => {
+    it('window edge is exact in seconds: at requestTimestamp+3d−1 only cancel works, at +3d only fulfil', async () => {
       const q = await queue();
       const { timestamp } = await publicClient.getBlock({ blockNumber: q.blockNumber });
       await rpc('evm_setNextBlockTimestamp', [numberToHex(timestamp + BigInt(THREE_DAYS) - 1n)]);
       await rpc('evm_mine');
+      // eth_call at that block runs with its timestamp: one second short of the window end.
+      const lastInWindow = await publicClient.getBlockNumber();
+      const at = { address: tb.slasher, abi: vetoableSlasherAbis[variant], args: [q.requestId], blockNumber: lastInWindow } as const;
+      await expectRevert(publicClient.simulateContract({ ...at, functionName: 'fulfillSlashingRequest', account: keeper.account }), 'VetoPeriodNotPassed');
+      await publicClient.simulateContract({ ...at, functionName: 'cancelSlashingRequest', account: committee.account });
       await rpc('evm_setNextBlockTimestamp', [numberToHex(timestamp + BigInt(THREE_DAYS))]);
+      await expectRevert(cancelRequest(committee, publicClient, { slasher: tb.slasher, requestId: q.requestId }), 'VetoPeriodPassed');
       const f = await fulfilRequest(keeper, publicClient, { slasher: tb.slasher, requestId: q.requestId });
       const fb = await publicClient.getBlock({ blockNumber: f.blockNumber });
       expect(fb.timestamp).toBe(timestamp + BigInt(THREE_DAYS));

@@ -23,7 +23,7 @@ export function parseStatusFilter(raw: unknown): RequestStatus[] | undefined {
     if (status === undefined) {
       throw new DeskError(
         'INVALID_STATUS_FILTER',
-        `unknown status ${JSON.stringify(value)}; allowed: ${allowed}`,
+        `unknown status ${JSON.stringify(value.slice(0, 100))}; allowed: ${allowed}`,
       );
     }
     statuses.add(status);

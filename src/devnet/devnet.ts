@@ -78,7 +78,8 @@ export function createDevClients(rpcUrl: string, privateKey: Hex, chainId = CHAI
     rpcUrls: { default: { http: [rpcUrl] } },
   });
   const transport = http(rpcUrl);
-  const publicClient: PublicClient = createPublicClient({ chain, transport, pollingInterval: 50 });
+  // cacheTime 0: tests mine blocks by RPC and must never see a cached, stale block number.
+  const publicClient: PublicClient = createPublicClient({ chain, transport, pollingInterval: 50, cacheTime: 0 });
   const wallet: DevWalletClient = createWalletClient({
     chain,
     transport,

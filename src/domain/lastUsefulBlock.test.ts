@@ -61,9 +61,9 @@ describe('computeStrategyDeadline', () => {
       { lastUsefulBlock: 999, currentMagnitude: 0n, remainingMagnitude: 0n, pendingDeallocation: null, noStake: true },
     ],
     [
-      'deallocation to zero already past: noStake',
+      'deallocation to zero already past: noStake, the stake left at its effect block',
       alloc(S1, 10n, -10n, 900),
-      { lastUsefulBlock: 999, currentMagnitude: 0n, remainingMagnitude: 0n, pendingDeallocation: null, noStake: true },
+      { lastUsefulBlock: 899, currentMagnitude: 0n, remainingMagnitude: 0n, pendingDeallocation: null, noStake: true },
     ],
     [
       'partial deallocation already past: applied, unbounded',

@@ -34,7 +34,10 @@ export function computeStrategyDeadline(fact: AllocationFact, currentBlock: numb
     pending && fact.pendingDiff < 0n ? { effectBlock: fact.effectBlock, diff: fact.pendingDiff } : null;
 
   if (magnitudeNow === 0n && remainingMagnitude === 0n) {
-    return { ...base, lastUsefulBlock: currentBlock - 1, remainingMagnitude, pendingDeallocation, noStake: true };
+    // a deallocation to zero that already took effect: the stake left at its effect block, so
+    // the last useful block stays exactly effectBlock − 1 however far the head moves on
+    const leftAt = applied && fact.pendingDiff < 0n ? fact.effectBlock - 1 : currentBlock - 1;
+    return { ...base, lastUsefulBlock: leftAt, remainingMagnitude, pendingDeallocation, noStake: true };
   }
   // Only a deallocation can end the stake; an increase or a partial cut leaves some for ever.
   const lastUsefulBlock = pendingDeallocation !== null && remainingMagnitude === 0n ? fact.effectBlock - 1 : null;
