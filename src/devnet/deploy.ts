@@ -1,6 +1,5 @@
 import {
   getAddress,
-  parseEventLogs,
   type Abi,
   type Account,
   type Address,
@@ -288,9 +287,4 @@ async function waitForSuccess(publicClient: PublicClient, hash: Hash) {
   const receipt = await publicClient.waitForTransactionReceipt({ hash });
   if (receipt.status !== 'success') throw new DeskError('DEVNET_FAILED', `Transaction reverted: ${hash}`);
   return receipt;
-}
-
-/** Decodes every testbed-slasher event in a receipt with the variant's own indexing layout. */
-export function parseSlasherLogs(variant: SlasherVariant, logs: Parameters<typeof parseEventLogs>[0]['logs']) {
-  return parseEventLogs({ abi: vetoableSlasherAbis[variant], logs });
 }

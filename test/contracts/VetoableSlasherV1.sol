@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: UNLICENSED
 pragma solidity ^0.8.27;
 
-import {SlashingParams, OperatorSet, IAllocationManagerForSlasher, VetoableSlasherRoles} from "./SlashingTypes.sol";
+import {SlashingParams, IAllocationManagerForSlasher, VetoableSlasherRoles} from "./SlashingTypes.sol";
 
 /// V1 VetoableSlasher stand-in (DOMAIN.md §1): window in seconds from the request timestamp,
 /// status enum starting at Null, all three SlashingRequested topics indexed, sequential ids.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: UNLICENSED
 pragma solidity ^0.8.27;
 
-import {SlashingParams, OperatorSet, IAllocationManagerForSlasher, VetoableSlasherRoles} from "./SlashingTypes.sol";
+import {SlashingParams, IAllocationManagerForSlasher, VetoableSlasherRoles} from "./SlashingTypes.sol";
 
 /// V2 VetoableSlasher stand-in (DOMAIN.md §1): like V1 (seconds, 3 days, constructor AVS) but
 /// the enum starts at Requested and operatorSetId moved into the event data. Because status 0

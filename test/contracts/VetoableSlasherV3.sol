@@ -3,7 +3,6 @@ pragma solidity ^0.8.27;
 
 import {
     SlashingParams,
-    OperatorSet,
     IAllocationManagerForSlasher,
     ISlashingRegistryCoordinatorForSlasher,
     VetoableSlasherRoles

@@ -1,0 +1,69 @@
+/** Prints the backfill figures as a table and writes them as JSON. Figures only: no assertions on time. */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Measurement } from './measure';
+import type { Profile } from './profile';
+import type { BenchChain } from './seed';
+
+export const GOAL_RATIO = 1.3;
+
+export interface Series {
+  name: string;
+  runs: Measurement[];
+}
+
+export interface BenchReport {
+  startedAt: string;
+  node: string;
+  chain: { how: 'seeded' | 'loaded'; seconds: number; stateFile: string; stateMb: number; seed: BenchChain };
+  series: (Series & { median: Measurement })[];
+  ratios: { name: string; ratio: number; goal: number; met: boolean }[];
+  profiles: Profile[];
+  processPeakRssMb: number;
+}
+
+export function median(runs: Measurement[]): Measurement {
+  const sorted = [...runs].sort((a, b) => a.seconds - b.seconds);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+export function formatReport(r: BenchReport): string {
+  const rows = [['', 'requests', 'blocks', 'logs', 'seconds (median)', 'runs (s)', 'requests/s', 'blocks/s', 'peak RSS MB', 'startup s']];
+  for (const s of r.series) {
+    const m = s.median;
+    rows.push([
+      s.name,
+      fmt(m.requests),
+      fmt(m.blocks),
+      fmt(m.logs),
+      fmt(m.seconds, 3),
+      s.runs.map((x) => x.seconds.toFixed(2)).join(' / '),
+      fmt(m.requests / m.seconds),
+      fmt(m.blocks / m.seconds),
+      fmt(Math.max(...s.runs.map((x) => x.peakRssMb))),
+      m.startupSeconds === undefined ? '-' : m.startupSeconds.toFixed(2),
+    ]);
+  }
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
+  const line = (row: string[]) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+  const out = [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line), ''];
+  for (const q of r.ratios) {
+    out.push(`ratio ${q.name}: ${q.ratio.toFixed(2)}×  (goal ≤ ${q.goal}×: ${q.met ? 'met' : 'NOT met'})`);
+  }
+  for (const p of r.profiles) {
+    out.push('', `where the desk's sync time goes (${p.kind}, one instrumented pass of ${p.syncSeconds.toFixed(2)} s; nested rows overlap, e.g. db ⊂ store.applyBatch ⊃ http):`);
+    const prow = p.lines.filter((l) => l.wallMs >= 1).map((l) => [l.what, fmt(l.calls), `${fmt(l.wallMs)} ms`, `${(l.share * 100).toFixed(1)} %`]);
+    const pw = [0, 1, 2, 3].map((c) => Math.max(...prow.map((row) => row[c]!.length), 4));
+    for (const row of prow) out.push(`  ${row[0]!.padEnd(pw[0]!)}  ${row[1]!.padStart(pw[1]!)} calls  ${row[2]!.padStart(pw[2]!)}  ${row[3]!.padStart(pw[3]!)}`);
+  }
+  out.push('', `peak RSS of the bench process: ${r.processPeakRssMb} MB (anvil not included)`);
+  return out.join('\n');
+}
+
+export async function writeReport(r: BenchReport, file: string): Promise<string> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, JSON.stringify(r, null, 2));
+  return file;
+}
