@@ -1,0 +1,102 @@
+/**
+ * `npm run bench`: backfill throughput of the desk over ≥ 10k requests spread across ≥ 20k
+ * blocks, next to the raw eth_getLogs + decode floor measured in the same run on the same node,
+ * as a ratio (goal ≤ 1.3×). Prints figures; never asserts on time. Fails only when a run indexes
+ * the wrong result.
+ *
+ *   npm run bench [-- --reps 3] [--no-postgres] [--no-profile]
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { measureDeskBackfill, measureFloor, postgresReachable, type Measurement } from './measure';
+import { profileDeskBackfill, type Profile } from './profile';
+import { formatReport, GOAL_RATIO, median, writeReport, type BenchReport, type Series } from './report';
+import { DEFAULT_SEED, loadOrSeedChain } from './seed';
+
+const RESULTS_FILE = path.resolve(__dirname, '..', '.cache', 'bench-results', 'backfill-latest.json');
+const POSTGRES_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/test';
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      reps: { type: 'string', default: '3' },
+      'no-postgres': { type: 'boolean', default: false },
+      'no-profile': { type: 'boolean', default: false },
+    },
+  });
+  const reps = Math.max(1, Number(values.reps));
+  const startedAt = new Date().toISOString();
+  const t0 = performance.now();
+
+  const loaded = await loadOrSeedChain(DEFAULT_SEED, log);
+  // anvil dies with us: stop() on the way out, SIGKILL from startAnvil's exit hook on a signal
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+  try {
+    const { chain, anvil } = loaded;
+    log(
+      `chain ${loaded.how} in ${loaded.seconds.toFixed(1)} s: ${chain.params.requests} requests in blocks ${chain.firstRequestBlock}–${chain.lastRequestBlock}, ` +
+        `indexing ${chain.deployBlock}–${chain.head} (${chain.head - chain.deployBlock + 1} blocks)`,
+    );
+
+    const postgres = !values['no-postgres'] && (await postgresReachable(POSTGRES_ADMIN_URL));
+    if (!values['no-postgres'] && !postgres) log(`PostgreSQL not reachable at ${POSTGRES_ADMIN_URL}: skipping the PostgreSQL series`);
+
+    const floor: Measurement[] = [];
+    const sqlite: Measurement[] = [];
+    const pg: Measurement[] = [];
+    const warm = await measureFloor(anvil.rpcUrl, chain);
+    log(`warm-up floor pass (not counted): ${warm.seconds.toFixed(2)} s, ${warm.getLogsCalls} eth_getLogs calls`);
+    // Interleaved, so drift on a shared machine hits every series alike.
+    for (let i = 1; i <= reps; i++) {
+      floor.push(await measureFloor(anvil.rpcUrl, chain));
+      sqlite.push(await measureDeskBackfill(anvil.rpcUrl, chain, 'sqlite', POSTGRES_ADMIN_URL));
+      if (postgres) pg.push(await measureDeskBackfill(anvil.rpcUrl, chain, 'postgresql', POSTGRES_ADMIN_URL));
+      const last = (s: Measurement[]) => (s.length ? `${s[s.length - 1]!.seconds.toFixed(2)} s` : '-');
+      log(`  rep ${i}/${reps}: floor ${last(floor)}, desk sqlite ${last(sqlite)}${postgres ? `, desk postgresql ${last(pg)}` : ''}`);
+    }
+
+    const profiles: Profile[] = [];
+    if (!values['no-profile']) {
+      profiles.push(await profileDeskBackfill(anvil.rpcUrl, chain, 'sqlite', POSTGRES_ADMIN_URL));
+      if (postgres) profiles.push(await profileDeskBackfill(anvil.rpcUrl, chain, 'postgresql', POSTGRES_ADMIN_URL));
+    }
+
+    const series: Series[] = [
+      { name: 'floor: eth_getLogs + decode', runs: floor },
+      { name: 'desk backfill (sqlite)', runs: sqlite },
+      ...(postgres ? [{ name: 'desk backfill (postgresql)', runs: pg }] : []),
+    ];
+    const floorMedian = median(floor);
+    const report: BenchReport = {
+      startedAt,
+      node: process.version,
+      chain: {
+        how: loaded.how,
+        seconds: loaded.seconds,
+        stateFile: path.relative(process.cwd(), loaded.stateFile),
+        stateMb: Math.round(loaded.stateBytes / 1024 / 1024),
+        seed: chain,
+      },
+      series: series.map((s) => ({ ...s, median: median(s.runs) })),
+      ratios: series.slice(1).map((s) => {
+        const ratio = median(s.runs).seconds / floorMedian.seconds;
+        return { name: `${s.name} / floor`, ratio, goal: GOAL_RATIO, met: ratio <= GOAL_RATIO };
+      }),
+      profiles,
+      processPeakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    };
+    log('');
+    log(formatReport(report));
+    const file = await writeReport(report, RESULTS_FILE);
+    log(`\nfigures written to ${path.relative(process.cwd(), file)}; total bench time ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  } finally {
+    await loaded.anvil.stop();
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exitCode = 1;
+});
