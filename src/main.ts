@@ -13,8 +13,9 @@ import { startDevnet } from './devnet/devnet';
 
 async function main(): Promise<void> {
   let config;
+  const env = readProcessEnv();
   try {
-    config = loadConfig(readProcessEnv());
+    config = loadConfig(env);
   } catch (e) {
     if (e instanceof DeskError && e.code === 'CONFIG_INVALID') {
       process.stderr.write(`Veto Desk cannot start: invalid configuration\n${e.message}\n`);
@@ -32,6 +33,11 @@ async function main(): Promise<void> {
   if (config.devnet) {
     logger.info('no RPC_URL: starting the embedded local devnet (anvil) with seeded requests');
     const devnet = await startDevnet({});
+    if (!env.DATABASE_URL && config.database.kind === 'sqlite') {
+      // every start is a new devnet chain: yesterday's index of another chain is no use
+      const file = path.resolve(config.database.path);
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+    }
     stopDevnet = devnet.stop;
     rpcUrls = [devnet.rpcUrl];
     slasher = devnet.slasher;

@@ -201,6 +201,29 @@ describe.each(DB_KINDS)('V4 slasher on %s', (kind) => {
   });
 });
 
+describe('reorg to a shorter chain', () => {
+  it('drops what the abandoned branch held even when no new block follows', async () => {
+    const chain = await startChainFixture('V3', { vetoWindowBlocks: WINDOW, deallocationDelay: DELAY });
+    const db = await createTestDatabase('sqlite');
+    const desk = await openDesk(chain, db);
+    try {
+      await desk.ingestor.sync();
+      const snapshot = await chain.rpc<string>('evm_snapshot');
+      await queueRequest(chain.keeper, chain.publicClient, { slasher: chain.testbed.slasher, request: params(chain, chain.operators[0]!, 'abandoned') });
+      await chain.mine(5);
+      expect(await list(desk)).toHaveLength(1);
+      await chain.rpc('evm_revert', [snapshot]);
+      await chain.mine(1);
+      expect(await list(desk)).toHaveLength(0);
+      expect(desk.ingestor.status()).toMatchObject({ reorgs: 1, indexedBlock: Number(await chain.publicClient.getBlockNumber()) });
+    } finally {
+      await desk.stop();
+      await db.drop();
+      await chain.stop();
+    }
+  });
+});
+
 describe('reorg deeper than the kept history', () => {
   it('stops ingest loudly with REORG_TOO_DEEP and reports it in health', async () => {
     const chain = await startChainFixture('V3', { vetoWindowBlocks: WINDOW, deallocationDelay: DELAY });

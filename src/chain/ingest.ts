@@ -271,6 +271,13 @@ export function createIngestor(o: IngestOptions) {
       await backfill(indexed + 1, safeHead);
       indexed = safeHead;
     }
+    if (indexed >= head && indexed > safeHead) {
+      // nothing new to link to: check the stored tip itself (a reorg to an equal or shorter chain)
+      const stored = await store.getBlock(head);
+      if (stored && stored.hash !== (await header(head)).hash) await handleReorg(head);
+      else if (indexed > head) await handleReorg(head);
+      indexed = (await store.getCursor())!.indexedBlock;
+    }
     let guard = 0;
     while (indexed < head) {
       const to = Math.min(head, indexed + chunk);
