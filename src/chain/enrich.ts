@@ -65,6 +65,49 @@ async function readParams(client: PublicClient, slasher: Address, variant: Varia
   throw new DeskError('RPC_UNAVAILABLE', `cannot read the strategies of V4 request ${q.requestId} queued in block ${q.blockNumber}: an archive node is needed`);
 }
 
+/**
+ * ids per deployless multicall (one eth_call). Deployless calls return their data as the code of
+ * a contract being created, so a reply must stay under the 24 KB contract size limit (EIP-170):
+ * a request with two strategies reads back ~0.7 KB.
+ */
+const MULTICALL_CHUNK = 24;
+
+/**
+ * V1–V3: the getters of many requests in few eth_calls (viem's deployless multicall: no
+ * Multicall3 needs to exist on the chain; the chunks go out together in JSON-RPC batches);
+ * anything that fails is read on its own.
+ */
+async function readParamsBulk(i: EnrichInput, queued: Queued[]): Promise<Params[]> {
+  const chunks: Queued[][] = [];
+  for (let k = 0; k < queued.length; k += MULTICALL_CHUNK) chunks.push(queued.slice(k, k + MULTICALL_CHUNK));
+  const perChunk = await Promise.all(
+    chunks.map(async (chunk) => {
+      type Result = { status: 'success'; result: readonly [{ strategies: readonly Address[] }, bigint, number] } | { status: 'failure' };
+      let results: Result[];
+      try {
+        results = (await i.client.multicall({
+          contracts: chunk.map((q) => ({ address: i.slasher, abi: slasherAbi, functionName: 'slashingRequests' as const, args: [q.requestId] as const })),
+          allowFailure: true,
+          deployless: true,
+          batchSize: 0,
+        })) as Result[];
+      } catch {
+        results = chunk.map(() => ({ status: 'failure' as const }));
+      }
+      return Promise.all(
+        chunk.map(async (q, j) => {
+          const r = results[j];
+          if (r && r.status === 'success' && r.result[1] !== 0n) {
+            return { strategies: r.result[0].strategies.map((s) => getAddress(s)), requestBlockOrTimestamp: Number(r.result[1]) };
+          }
+          return readParams(i.client, i.slasher, i.variant, q);
+        }),
+      );
+    }),
+  );
+  return perChunk.flat();
+}
+
 export interface EnrichInput {
   client: PublicClient;
   slasher: Address;
@@ -76,7 +119,7 @@ export interface EnrichInput {
 
 export async function logsToFacts(i: EnrichInput): Promise<NewFact[]> {
   const queued = i.logs.filter((l): l is Queued => l.kind === 'queued');
-  const params = await Promise.all(queued.map((q) => readParams(i.client, i.slasher, i.variant, q)));
+  const params = i.variant === 'V4' ? await Promise.all(queued.map((q) => readParams(i.client, i.slasher, i.variant, q))) : await readParamsBulk(i, queued);
   const facts: NewFact[] = [];
   queued.forEach((q, k) => {
     const p = params[k]!;

@@ -4,7 +4,7 @@
  * projections and the checkpoint commit together or not at all, so a restart resumes exactly.
  */
 import type { Db } from './database';
-import { projectRequest, type QueuedData, type RequestFact } from '../domain/projection';
+import { projectRequest, type ProjectedRequest, type QueuedData, type RequestFact } from '../domain/projection';
 import type { AllocationFact, BlockRef } from '../domain/types';
 
 type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
@@ -66,41 +66,68 @@ export function parseAllocations(json: string): AllocationFact[] {
   return raw.map((x) => ({ ...x, currentMagnitude: BigInt(x.currentMagnitude), pendingDiff: BigInt(x.pendingDiff) }));
 }
 
+/** ids per query: well under SQLite's and PostgreSQL's bound-parameter limits */
+const PROJECTION_CHUNK = 500;
+
+function rowOf(projected: ProjectedRequest, variant: string) {
+  return {
+    variant,
+    operator: projected.operator,
+    operatorSetId: projected.operatorSetId,
+    strategies: JSON.stringify(projected.strategies),
+    wadsToSlash: JSON.stringify(projected.wadsToSlash),
+    description: projected.description,
+    requestBlockOrTimestamp: projected.requestBlockOrTimestamp,
+    queuedAtBlock: projected.queuedAtBlock,
+    queuedBlockHash: projected.queuedBlockHash,
+    queuedTxHash: projected.queuedTxHash,
+    queuedLogIndex: projected.queuedLogIndex,
+    onchainStatus: projected.onchainStatus,
+    cancelledBlock: projected.cancelled?.block ?? null,
+    cancelledTxHash: projected.cancelled?.txHash ?? null,
+    fulfilledBlock: projected.fulfilled?.block ?? null,
+    fulfilledTxHash: projected.fulfilled?.txHash ?? null,
+    overwrote: projected.overwrote,
+  };
+}
+
 export function createIngestStore(db: Db, slasher: string) {
+  /**
+   * Rebuilds the projection of the given ids from all their facts: one read of the facts and one
+   * of the existing rows per chunk, new rows inserted in bulk (the backfill case), the rest
+   * updated or deleted one by one.
+   */
   async function reproject(tx: Tx, requestIds: Iterable<string>, variant: string): Promise<void> {
-    for (const requestId of new Set(requestIds)) {
-      const rows = await tx.requestEvent.findMany({ where: { slasher, requestId } });
-      const projected = projectRequest(
-        rows.map((r) =>
+    const ids = [...new Set(requestIds)];
+    for (let i = 0; i < ids.length; i += PROJECTION_CHUNK) {
+      const chunk = ids.slice(i, i + PROJECTION_CHUNK);
+      const [events, existing] = await Promise.all([
+        tx.requestEvent.findMany({ where: { slasher, requestId: { in: chunk } } }),
+        tx.slashingRequest.findMany({ where: { slasher, requestId: { in: chunk } }, select: { requestId: true } }),
+      ]);
+      const byId = new Map<string, RequestFact[]>();
+      for (const r of events) {
+        const fact: RequestFact =
           r.kind === 'queued'
             ? { kind: 'queued', blockNumber: r.blockNumber, logIndex: r.logIndex, blockHash: r.blockHash, txHash: r.txHash, data: JSON.parse(r.data) as QueuedData }
-            : { kind: r.kind as 'cancelled' | 'fulfilled', blockNumber: r.blockNumber, logIndex: r.logIndex, blockHash: r.blockHash, txHash: r.txHash },
-        ),
-      );
-      if (!projected) {
-        await tx.slashingRequest.deleteMany({ where: { slasher, requestId } });
-        continue;
+            : { kind: r.kind as 'cancelled' | 'fulfilled', blockNumber: r.blockNumber, logIndex: r.logIndex, blockHash: r.blockHash, txHash: r.txHash };
+        const list = byId.get(r.requestId) ?? [];
+        list.push(fact);
+        byId.set(r.requestId, list);
       }
-      const row = {
-        variant,
-        operator: projected.operator,
-        operatorSetId: projected.operatorSetId,
-        strategies: JSON.stringify(projected.strategies),
-        wadsToSlash: JSON.stringify(projected.wadsToSlash),
-        description: projected.description,
-        requestBlockOrTimestamp: projected.requestBlockOrTimestamp,
-        queuedAtBlock: projected.queuedAtBlock,
-        queuedBlockHash: projected.queuedBlockHash,
-        queuedTxHash: projected.queuedTxHash,
-        queuedLogIndex: projected.queuedLogIndex,
-        onchainStatus: projected.onchainStatus,
-        cancelledBlock: projected.cancelled?.block ?? null,
-        cancelledTxHash: projected.cancelled?.txHash ?? null,
-        fulfilledBlock: projected.fulfilled?.block ?? null,
-        fulfilledTxHash: projected.fulfilled?.txHash ?? null,
-        overwrote: projected.overwrote,
-      };
-      await tx.slashingRequest.upsert({ where: { slasher_requestId: { slasher, requestId } }, create: { slasher, requestId, ...row }, update: row });
+      const exists = new Set(existing.map((e) => e.requestId));
+      const inserts: ReturnType<typeof rowOf>[] = [];
+      for (const requestId of chunk) {
+        const projected = projectRequest(byId.get(requestId) ?? []);
+        if (!projected) {
+          if (exists.has(requestId)) await tx.slashingRequest.delete({ where: { slasher_requestId: { slasher, requestId } } });
+          continue;
+        }
+        const row = rowOf(projected, variant);
+        if (exists.has(requestId)) await tx.slashingRequest.update({ where: { slasher_requestId: { slasher, requestId } }, data: row });
+        else inserts.push({ ...row, slasher, requestId } as ReturnType<typeof rowOf>);
+      }
+      if (inserts.length > 0) await tx.slashingRequest.createMany({ data: inserts as never });
     }
   }
 
