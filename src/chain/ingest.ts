@@ -99,8 +99,14 @@ export function createIngestor(o: IngestOptions) {
     return { facts, variant: v };
   }
 
+  /**
+   * Reads ranges in order and commits each in its own transaction. The next range is read and
+   * enriched while the previous one commits (commits stay in order); V4 reads stored open
+   * requests while matching fulfilments, so there each commit lands before the next read.
+   */
   async function backfill(from: number, to: number): Promise<void> {
     logger.info({ from, to }, 'backfill');
+    let committing: Promise<void> = Promise.resolve();
     for await (const range of fetchLogRanges({
       client,
       address: slasher,
@@ -110,20 +116,21 @@ export function createIngestor(o: IngestOptions) {
       initialRange: Math.min(2_000, o.maxLogRange),
       maxRange: o.maxLogRange,
     })) {
+      if (variant === 'V4') await committing;
       const { facts, variant: v } = await toFacts(range.logs);
       // the last range ends on a header we keep: the anchor realtime links to
       const last = range.toBlock === to ? await header(to) : null;
-      await store.applyBatch({
-        facts,
-        blocks: last ? [last] : [],
-        indexedBlock: range.toBlock,
-        indexedHash: last?.hash ?? null,
-        variant: v,
-      });
-      status.indexedBlock = range.toBlock;
-      o.metrics?.backfillBlocks.inc(range.toBlock - range.fromBlock + 1);
-      o.metrics?.indexedBlock.set(range.toBlock);
+      await committing;
+      committing = store
+        .applyBatch({ facts, blocks: last ? [last] : [], indexedBlock: range.toBlock, indexedHash: last?.hash ?? null, variant: v })
+        .then(() => {
+          status.indexedBlock = range.toBlock;
+          o.metrics?.backfillBlocks.inc(range.toBlock - range.fromBlock + 1);
+          o.metrics?.indexedBlock.set(range.toBlock);
+        });
+      committing.catch(() => undefined); // surfaced by the next await
     }
+    await committing;
   }
 
   /** Walks back from `from` until the stored header matches the chain's. */

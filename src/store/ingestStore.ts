@@ -3,7 +3,8 @@
  * projection and operator-set slashability. Every batch is one transaction: facts, blocks,
  * projections and the checkpoint commit together or not at all, so a restart resumes exactly.
  */
-import type { Db } from './database';
+import type { Db, DbKind } from './database';
+import { insertRows } from './bulk';
 import { projectRequest, type ProjectedRequest, type QueuedData, type RequestFact } from '../domain/projection';
 import type { AllocationFact, BlockRef } from '../domain/types';
 
@@ -66,8 +67,33 @@ export function parseAllocations(json: string): AllocationFact[] {
   return raw.map((x) => ({ ...x, currentMagnitude: BigInt(x.currentMagnitude), pendingDiff: BigInt(x.pendingDiff) }));
 }
 
+/** `?, ?, …` (SQLite) or `$from, $from+1, …` (PostgreSQL) */
+function placeholders(kind: DbKind, n: number, from: number): string {
+  return Array.from({ length: n }, (_, k) => (kind === 'postgresql' ? `$${from + k}` : '?')).join(', ');
+}
+
 /** ids per query: well under SQLite's and PostgreSQL's bound-parameter limits */
 const PROJECTION_CHUNK = 500;
+
+const REQUEST_COLUMNS = [
+  'variant',
+  'operator',
+  'operatorSetId',
+  'strategies',
+  'wadsToSlash',
+  'description',
+  'requestBlockOrTimestamp',
+  'queuedAtBlock',
+  'queuedBlockHash',
+  'queuedTxHash',
+  'queuedLogIndex',
+  'onchainStatus',
+  'cancelledBlock',
+  'cancelledTxHash',
+  'fulfilledBlock',
+  'fulfilledTxHash',
+  'overwrote',
+] as const;
 
 function rowOf(projected: ProjectedRequest, variant: string) {
   return {
@@ -91,32 +117,51 @@ function rowOf(projected: ProjectedRequest, variant: string) {
   };
 }
 
-export function createIngestStore(db: Db, slasher: string) {
+export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlite') {
   /**
    * Rebuilds the projection of the given ids from all their facts: one read of the facts and one
    * of the existing rows per chunk, new rows inserted in bulk (the backfill case), the rest
    * updated or deleted one by one.
    */
-  async function reproject(tx: Tx, requestIds: Iterable<string>, variant: string): Promise<void> {
+  async function reproject(tx: Tx, requestIds: Iterable<string>, variant: string, batch: NewFact[] = []): Promise<void> {
     const ids = [...new Set(requestIds)];
+    // facts of this batch are not stored yet: the reads below return only earlier facts, which
+    // is nothing at all for the ids a backfill sees for the first time
+    const batchById = new Map<string, RequestFact[]>();
+    for (const f of batch) {
+      const key = f.requestId.toString();
+      const list = batchById.get(key) ?? [];
+      list.push(f.fact);
+      batchById.set(key, list);
+    }
     for (let i = 0; i < ids.length; i += PROJECTION_CHUNK) {
       const chunk = ids.slice(i, i + PROJECTION_CHUNK);
+      const marks = placeholders(kind, chunk.length, 2);
+      const first = kind === 'postgresql' ? '$1' : '?';
       const [events, existing] = await Promise.all([
-        tx.requestEvent.findMany({ where: { slasher, requestId: { in: chunk } } }),
-        tx.slashingRequest.findMany({ where: { slasher, requestId: { in: chunk } }, select: { requestId: true } }),
+        tx.$queryRawUnsafe<{ requestId: string; kind: string; blockNumber: number; logIndex: number; blockHash: string; txHash: string; data: string }[]>(
+          `SELECT "requestId", "kind", "blockNumber", "logIndex", "blockHash", "txHash", "data" FROM "RequestEvent" WHERE "slasher" = ${first} AND "requestId" IN (${marks})`,
+          slasher,
+          ...chunk,
+        ),
+        tx.$queryRawUnsafe<{ requestId: string }[]>(`SELECT "requestId" FROM "SlashingRequest" WHERE "slasher" = ${first} AND "requestId" IN (${marks})`, slasher, ...chunk),
       ]);
       const byId = new Map<string, RequestFact[]>();
       for (const r of events) {
         const fact: RequestFact =
           r.kind === 'queued'
-            ? { kind: 'queued', blockNumber: r.blockNumber, logIndex: r.logIndex, blockHash: r.blockHash, txHash: r.txHash, data: JSON.parse(r.data) as QueuedData }
-            : { kind: r.kind as 'cancelled' | 'fulfilled', blockNumber: r.blockNumber, logIndex: r.logIndex, blockHash: r.blockHash, txHash: r.txHash };
+            ? { kind: 'queued', blockNumber: Number(r.blockNumber), logIndex: Number(r.logIndex), blockHash: r.blockHash, txHash: r.txHash, data: JSON.parse(r.data) as QueuedData }
+            : { kind: r.kind as 'cancelled' | 'fulfilled', blockNumber: Number(r.blockNumber), logIndex: Number(r.logIndex), blockHash: r.blockHash, txHash: r.txHash };
         const list = byId.get(r.requestId) ?? [];
         list.push(fact);
         byId.set(r.requestId, list);
       }
+      for (const id of chunk) {
+        const facts = batchById.get(id);
+        if (facts) byId.set(id, [...(byId.get(id) ?? []), ...facts]);
+      }
       const exists = new Set(existing.map((e) => e.requestId));
-      const inserts: ReturnType<typeof rowOf>[] = [];
+      const inserts: (ReturnType<typeof rowOf> & { requestId: string })[] = [];
       for (const requestId of chunk) {
         const projected = projectRequest(byId.get(requestId) ?? []);
         if (!projected) {
@@ -125,9 +170,12 @@ export function createIngestStore(db: Db, slasher: string) {
         }
         const row = rowOf(projected, variant);
         if (exists.has(requestId)) await tx.slashingRequest.update({ where: { slasher_requestId: { slasher, requestId } }, data: row });
-        else inserts.push({ ...row, slasher, requestId } as ReturnType<typeof rowOf>);
+        else inserts.push({ ...row, requestId });
       }
-      if (inserts.length > 0) await tx.slashingRequest.createMany({ data: inserts as never });
+      if (inserts.length > 0) {
+        const now = new Date().toISOString();
+        await insertRows(tx, kind, 'SlashingRequest', [...REQUEST_COLUMNS, 'slasher', 'requestId', 'updatedAt'], inserts.map((r) => [...REQUEST_COLUMNS.map((c) => r[c]), slasher, r.requestId, now]));
+      }
     }
   }
 
@@ -165,19 +213,23 @@ export function createIngestStore(db: Db, slasher: string) {
           const cursor = await tx.ingestCursor.findUniqueOrThrow({ where: { slasher } });
           const variant = b.variant ?? cursor.variant ?? 'unknown';
           if (b.facts.length > 0) {
-            await tx.requestEvent.createMany({
-              data: b.facts.map(({ requestId, fact }) => ({
+            await reproject(tx, b.facts.map((f) => f.requestId.toString()), variant, b.facts);
+            await insertRows(
+              tx,
+              kind,
+              'RequestEvent',
+              ['slasher', 'requestId', 'kind', 'blockNumber', 'blockHash', 'txHash', 'logIndex', 'data'],
+              b.facts.map(({ requestId, fact }) => [
                 slasher,
-                requestId: requestId.toString(),
-                kind: fact.kind,
-                blockNumber: fact.blockNumber,
-                blockHash: fact.blockHash,
-                txHash: fact.txHash,
-                logIndex: fact.logIndex,
-                data: fact.kind === 'queued' ? JSON.stringify(fact.data) : '{}',
-              })),
-            });
-            await reproject(tx, b.facts.map((f) => f.requestId.toString()), variant);
+                requestId.toString(),
+                fact.kind,
+                fact.blockNumber,
+                fact.blockHash,
+                fact.txHash,
+                fact.logIndex,
+                fact.kind === 'queued' ? JSON.stringify(fact.data) : '{}',
+              ]),
+            );
           }
           for (const blk of b.blocks) {
             await tx.block.upsert({
