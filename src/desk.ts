@@ -17,7 +17,11 @@ import type { HealthView } from './api/views';
 import type { Logger } from './lib/logger';
 import { createMetrics, type Metrics } from './lib/metrics';
 import { describeError } from './errors';
+import { createAlerting, type Alerting, type AlertingOptions } from './alerts/alerting';
+import type { AlertsConfig } from './config/config';
 import type { RequestStatus } from './domain/types';
+import { createDeskVetoes, type DeskVetoOptions, type VetoService } from './safe';
+import type { RequestView } from './api/views';
 
 export interface DeskOptions {
   rpcUrls: string[];
@@ -39,6 +43,10 @@ export interface DeskOptions {
   /** false: do not follow the chain on a timer (tests call `ingestor.sync()` themselves) */
   follow?: boolean;
   host?: string;
+  /** issue 3: the committee veto (executor key, Safe contract networks) */
+  vetoes?: DeskVetoOptions;
+  /** issue 5: alert channels and reminder lead times (absent: alerts are recorded, not sent) */
+  alerts?: AlertsConfig & Pick<AlertingOptions, 'retry' | 'dispatchIntervalMs' | 'planIntervalMs' | 'sendTimeoutMs'>;
 }
 
 export interface Desk {
@@ -50,6 +58,10 @@ export interface Desk {
   chainId: number;
   database: Database;
   metrics: Metrics;
+  /** issue 5: the alert outbox; `enqueueAlert` is the entry point for the Safe and timer work */
+  alerting: Alerting;
+  /** issue 3: veto proposals, signatures, execution */
+  vetoes: VetoService;
   health(): Promise<HealthView>;
   stop(): Promise<void>;
 }
@@ -70,7 +82,20 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     logger.info({ chainId, slasher: facts.slasher, variant: facts.variant, window: facts.window, startBlock, avs: facts.avs }, 'tracking slasher');
     if (!facts.avs) logger.warn('the slasher does not name its AVS: set AVS_ADDRESS to track slashability (last useful block)');
 
-    const readModel = createRequestReadModel({ store, confirmations: o.confirmations, now });
+    let alerting: Alerting | undefined; // created below, once the ingestor exists
+    let vetoes: VetoService | undefined; // created below, from the read model's snapshot
+    const readModel = createRequestReadModel({ store, confirmations: o.confirmations, now, vetoViews: (ids) => vetoes?.vetoViews(ids) ?? Promise.resolve(new Map()) });
+    vetoes = createDeskVetoes({
+      client: chain.client,
+      db: database.db,
+      chainId,
+      slasher: facts.slasher,
+      committee: facts.vetoCommittee,
+      slasherRole: facts.slasherRole,
+      requests: async () => (await readModel.snapshot()).map(requestSnapshot),
+      logger,
+      options: o.vetoes,
+    });
     const ingestor = createIngestor({
       client: chain.client,
       store,
@@ -82,6 +107,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       logger,
       metrics,
       onSynced: () => {
+        void vetoes?.reconcile();
         void readModel
           .snapshot()
           .then((views) => {
@@ -91,6 +117,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
             for (const [status, n] of counts) metrics.requestsByStatus.set({ status }, n);
           })
           .catch(() => undefined);
+        void alerting?.evaluate(now() * 1000).catch((e) => logger.error({ err: describeError(e) }, 'alert planning failed'));
       },
     });
 
@@ -111,11 +138,34 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
         variant: s.variant,
         slasher: facts.slasher,
         database: database.kind,
+        ...(vetoes ? { vetoExecution: vetoes.health() } : {}),
         ...(problems.length ? { problems } : {}),
       };
     }
 
-    const app = createApp({ readModel, health, metrics, logger, webDir: o.webDir });
+    alerting = createAlerting({
+      db: database.db,
+      chainId,
+      slasher: facts.slasher,
+      channels: o.alerts?.channels ?? [],
+      leadTimesSec: o.alerts?.reminderLeadTimesSec ?? [],
+      logger,
+      metrics,
+      nowMs: () => now() * 1000,
+      retry: o.alerts?.retry,
+      dispatchIntervalMs: o.alerts?.dispatchIntervalMs,
+      planIntervalMs: o.alerts?.planIntervalMs,
+      sendTimeoutMs: o.alerts?.sendTimeoutMs,
+      snapshot: async () => {
+        const s = ingestor.status();
+        const views = s.indexedBlock === null ? [] : await readModel.listRequests({});
+        const lagBlocks = s.headBlock !== null && s.indexedBlock !== null ? Math.max(0, s.headBlock - s.indexedBlock) : null;
+        const committeeOwners = vetoes?.health().owners;
+        return { views, health: { lagBlocks, lagThresholdBlocks: o.reorgDepth, lastError: s.lastError, fatal: s.fatal }, committeeOwners };
+      },
+    });
+
+    const app = createApp({ vetoes, readModel, health, metrics, logger, webDir: o.webDir, alerts: alerting });
     const server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(o.port, o.host ?? '0.0.0.0', () => resolve(s));
       s.once('error', reject);
@@ -129,6 +179,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       ingestor.sync().catch((e) => {
         logger.error({ err: describeError(e) }, 'ingest pass failed');
       });
+    alerting.start();
     if (o.follow !== false) {
       await tick();
       if (chain.websocket) {
@@ -147,6 +198,8 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       chainId,
       database,
       metrics,
+      alerting,
+      vetoes,
       health,
       async stop() {
         if (stopped) return;
@@ -156,6 +209,8 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
         await new Promise<void>((r) => server.close(() => r()));
         server.closeAllConnections?.();
         await ingestor.idle();
+        await vetoes!.stop();
+        await alerting!.stop();
         await database.close();
         await chain.close();
       },
@@ -165,4 +220,16 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     await chain.close().catch(() => undefined);
     throw e;
   }
+}
+
+/** What the veto service needs of a request view. */
+function requestSnapshot(v: RequestView) {
+  return {
+    requestId: v.requestId,
+    queuedTxHash: v.queuedTxHash,
+    queuedAtBlock: v.queuedAtBlock,
+    status: v.status,
+    deadline: v.vetoWindowEnd.block ?? v.vetoWindowEnd.timestamp ?? 0,
+    ...(v.cancelled ? { cancelledTxHash: v.cancelled.txHash } : {}),
+  };
 }

@@ -30,6 +30,8 @@ async function main(): Promise<void> {
   let slasher: Address | undefined = config.slasherAddress;
   let startBlock = config.startBlock;
   let stopDevnet: (() => Promise<void>) | null = null;
+  let executorPrivateKey = config.executorPrivateKey;
+  let contractNetworks = config.safeContractNetworks;
   if (config.devnet) {
     logger.info('no RPC_URL: starting the embedded local devnet (anvil) with seeded requests');
     const devnet = await startDevnet({});
@@ -42,13 +44,17 @@ async function main(): Promise<void> {
     rpcUrls = [devnet.rpcUrl];
     slasher = devnet.slasher;
     startBlock = startBlock ?? Number(devnet.deployBlock);
+    // the devnet's Safe contracts are ours: protocol-kit and the desk need their addresses
+    contractNetworks = { ...(devnet.contractNetworks as unknown as Record<string, Record<string, string>>), ...contractNetworks };
+    // demo convenience: the keeper (dev account #0) executes vetoes unless a key is configured
+    executorPrivateKey = executorPrivateKey ?? devnet.keeper.privateKey;
     const lines = [
       'Local devnet is up:',
       `  RPC_URL=${devnet.rpcUrl}`,
       `  SLASHER_ADDRESS=${devnet.slasher}   (V3, veto window ${devnet.vetoWindowBlocks} blocks)`,
       `  AllocationManager ${devnet.allocationManager} (DEALLOCATION_DELAY ${devnet.deallocationDelay} blocks)`,
       `  committee Safe ${devnet.safe} (2 of 3: ${devnet.owners.map((o) => o.address).join(', ')})`,
-      `  keeper (slasher role) ${devnet.keeper.address}`,
+      `  keeper (slasher role) ${devnet.keeper.address}${config.executorPrivateKey ? '' : ' — also executes vetoes (EXECUTOR_PRIVATE_KEY unset)'}`,
     ];
     process.stdout.write(lines.join('\n') + '\n');
   }
@@ -64,8 +70,14 @@ async function main(): Promise<void> {
     pollIntervalMs: config.pollIntervalMs,
     reorgDepth: config.reorgDepth,
     maxLogRange: config.maxLogRange,
+    alerts: config.alerts,
     logger,
     webDir: fs.existsSync(webDist) ? webDist : undefined,
+    vetoes: {
+      executorPrivateKey,
+      contractNetworks,
+      ...(config.safeTxServiceUrl ? { txService: { url: config.safeTxServiceUrl, apiKey: config.safeApiKey } } : {}),
+    },
   });
   process.stdout.write(`Veto Desk is serving http://localhost:${desk.port}/  (requests: http://localhost:${desk.port}/api/requests)\n`);
 

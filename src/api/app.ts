@@ -7,6 +7,8 @@ import { openApiDocument } from './openapi';
 import { registerRequestRoutes } from './requests';
 import type { HealthView, RequestReadModel } from './views';
 import { serveWeb } from './web';
+import { registerVetoRoutes, type VetoApi } from './veto';
+import { registerAlertRoutes, type AlertsApi } from './alerts';
 
 export interface AppDependencies {
   readModel: RequestReadModel;
@@ -15,6 +17,10 @@ export interface AppDependencies {
   logger: Logger;
   /** built UI to serve at `/`; ignored when absent or missing */
   webDir?: string;
+  /** the committee veto service (issue 3); absent: no veto routes */
+  vetoes?: VetoApi;
+  /** the alert outbox (issue 5); absent: /api/alerts lists nothing */
+  alerts?: AlertsApi;
 }
 
 /** Any bigint that slips into a response is written as a decimal string, never a 500. */
@@ -49,6 +55,10 @@ export function createApp(deps: AppDependencies): express.Express {
     res.status(view.status === 'error' ? 503 : 200).json(view);
   });
   registerRequestRoutes(app, readModel);
+  // always served (the OpenAPI document lists it): without a veto service it answers 409 VETO_NOT_AVAILABLE
+  registerVetoRoutes(app, deps.vetoes);
+  // always served (the OpenAPI document lists it): without an outbox there are no alerts
+  registerAlertRoutes(app, deps.alerts ?? { list: async () => [] });
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });

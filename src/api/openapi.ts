@@ -118,6 +118,7 @@ const schemas = {
       cancelled: chainEvent,
       fulfilled: chainEvent,
       overwritten: { type: 'boolean', description: 'V4: a later request reused this id' },
+      veto: ref('VetoView'),
     },
   },
   RequestList: {
@@ -125,6 +126,48 @@ const schemas = {
     required: ['requests'],
     additionalProperties: false,
     properties: { requests: { type: 'array', items: ref('RequestView') } },
+  },
+  // ── safe (issue 3) ──
+  VetoView: {
+    type: 'object',
+    required: ['safe', 'nonce', 'safeTxHash', 'typedData', 'threshold', 'signatures', 'status', 'statusReason', 'executionTxHash', 'blockedByNonce', 'superseded'],
+    additionalProperties: false,
+    description: 'the committee Safe transaction that vetoes the request: to = slasher, data = cancelSlashingRequest(id)',
+    properties: {
+      safe: address,
+      nonce: { type: 'integer', minimum: 0, description: 'Safe nonce planned for this veto (deadline order)' },
+      safeTxHash: txHash,
+      typedData: { type: 'object', description: 'EIP-712 typed data to sign (eth_signTypedData_v4); uint256 values as decimal strings' },
+      threshold: { type: 'integer', minimum: 0 },
+      signatures: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['signer', 'source', 'submittedAt'],
+          additionalProperties: false,
+          properties: {
+            signer: address,
+            source: { type: 'string', enum: ['http', 'cli', 'tx-service'] },
+            submittedAt: { type: 'string', format: 'date-time' },
+            stale: { type: 'string', description: 'why this signature no longer counts' },
+          },
+        },
+      },
+      status: { type: 'string', enum: ['collecting', 'ready', 'executed', 'failed', 'abandoned'] },
+      statusReason: { ...nullable('string'), description: 'decoded revert reason, why abandoned, or what a ready veto waits for' },
+      executionTxHash: { oneOf: [txHash, { type: 'null' }] },
+      blockedByNonce: { ...nullable('integer'), description: 'a ready veto waits for this lower Safe nonce to execute' },
+      superseded: {
+        type: 'array',
+        description: 'earlier proposals set aside by a re-plan (reorg, nonce used, gap); their signatures are never executed',
+        items: {
+          type: 'object',
+          required: ['nonce', 'safeTxHash', 'reason', 'signatures'],
+          additionalProperties: false,
+          properties: { nonce: { type: 'integer' }, safeTxHash: txHash, reason: { type: 'string' }, signatures: { type: 'integer' } },
+        },
+      },
+    },
   },
   HealthView: {
     type: 'object',
@@ -140,6 +183,28 @@ const schemas = {
       slasher: { type: 'string' },
       database: { type: 'string', enum: ['sqlite', 'postgresql'] },
       problems: { type: 'array', items: { type: 'string' } },
+      vetoExecution: {
+        type: 'object',
+        required: ['executor', 'sends', 'safe', 'owners', 'threshold', 'nonce'],
+        additionalProperties: false,
+        description: 'who sends veto execTransactions; executor null = the desk never sends (EXECUTOR_PRIVATE_KEY unset)',
+        properties: {
+          executor: nullable('string'),
+          sends: { type: 'boolean' },
+          safe: address,
+          owners: { type: 'array', items: address },
+          threshold: nullable('integer'),
+          nonce: nullable('integer'),
+          note: { type: 'string' },
+          lastError: { type: 'string' },
+          txService: {
+            type: 'object',
+            required: ['url', 'lastError'],
+            additionalProperties: false,
+            properties: { url: { type: 'string' }, lastError: nullable('string') },
+          },
+        },
+      },
     },
   },
   Error: {
@@ -164,6 +229,44 @@ const schemas = {
         },
       },
     },
+  },
+  // ── alerts (issue 5) ──
+  AlertDelivery: {
+    type: 'object',
+    required: ['channel', 'state', 'attempts', 'nextAttemptAt', 'lastError', 'deliveredAt', 'latencyMs'],
+    additionalProperties: false,
+    properties: {
+      channel: { type: 'string' },
+      state: { type: 'string', enum: ['pending', 'delivered', 'failed'] },
+      attempts: { type: 'integer', minimum: 0 },
+      nextAttemptAt: { ...nullable('string'), description: 'while pending: the next attempt (ISO 8601)' },
+      lastError: nullable('string'),
+      deliveredAt: nullable('string'),
+      latencyMs: { ...nullable('integer'), description: 'deliveredAt − seenAt' },
+    },
+  },
+  AlertItem: {
+    type: 'object',
+    required: ['id', 'dedupKey', 'kind', 'severity', 'action', 'title', 'seenAt', 'createdAt', 'deliveries'],
+    additionalProperties: false,
+    properties: {
+      id: { type: 'string' },
+      dedupKey: { type: 'string' },
+      kind: { type: 'string', description: 'see README "Alerts" for every kind' },
+      severity: { type: 'string', enum: ['info', 'warning', 'critical'] },
+      action: { type: 'string', enum: ['trigger', 'resolve'] },
+      requestId: { ...decimal, description: 'absent for desk-health alerts' },
+      title: { type: 'string' },
+      seenAt: { type: 'string', description: 'when the desk saw what the alert is about' },
+      createdAt: { type: 'string' },
+      deliveries: { type: 'array', items: ref('AlertDelivery') },
+    },
+  },
+  AlertList: {
+    type: 'object',
+    required: ['alerts'],
+    additionalProperties: false,
+    properties: { alerts: { type: 'array', items: ref('AlertItem') } },
   },
 };
 
@@ -224,6 +327,52 @@ export const openApiDocument = {
           '200': { description: 'the request', content: json(ref('RequestView')) },
           '400': errorResponse('BAD_REQUEST: id is not a non-negative decimal integer'),
           '404': errorResponse('REQUEST_NOT_FOUND'),
+        },
+      },
+    },
+    '/api/alerts': {
+      get: {
+        operationId: 'listAlerts',
+        summary: 'Alerts, newest first, with their delivery state per channel',
+        parameters: [
+          { name: 'state', in: 'query', required: false, description: 'alerts with a delivery in this state', schema: { type: 'string', enum: ['pending', 'delivered', 'failed'] } },
+          { name: 'kind', in: 'query', required: false, schema: { type: 'string' } },
+          { name: 'requestId', in: 'query', required: false, schema: decimal },
+          { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+        ],
+        responses: {
+          '200': { description: 'alerts', content: json(ref('AlertList')) },
+          '400': errorResponse('BAD_REQUEST: bad filter'),
+        },
+      },
+    },
+    '/api/requests/{id}/veto/signatures': {
+      post: {
+        operationId: 'submitVetoSignature',
+        summary: "An owner's signature over the request's veto (EIP-712 v=27/28 or eth_sign v=31/32)",
+        parameters: [{ name: 'id', in: 'path', required: true, description: 'request id in decimal', schema: decimal }],
+        requestBody: {
+          required: true,
+          content: json({
+            type: 'object',
+            required: ['signature'],
+            additionalProperties: false,
+            properties: {
+              signature: { type: 'string', pattern: '^0x[0-9a-fA-F]{130}$' },
+              source: { type: 'string', enum: ['http', 'cli'] },
+              safe: { ...address, description: 'optional: the Safe the signer meant (sharper diagnosis)' },
+            },
+          }),
+        },
+        responses: {
+          '201': { description: 'stored; the updated veto', content: json(ref('VetoView')) },
+          '400': errorResponse('SIGNATURE_MALFORMED, BAD_REQUEST'),
+          '403': errorResponse('SIGNER_NOT_OWNER'),
+          '404': errorResponse('REQUEST_NOT_FOUND'),
+          '409': errorResponse('SIGNATURE_DUPLICATE, VETO_WINDOW_CLOSED, VETO_NOT_AVAILABLE'),
+          '413': errorResponse('PAYLOAD_TOO_LARGE'),
+          '422': errorResponse('SIGNATURE_WRONG_CHAIN, SIGNATURE_WRONG_SAFE, SIGNATURE_WRONG_NONCE, SIGNATURE_WRONG_REQUEST, SIGNER_IS_CONTRACT'),
+          '503': errorResponse('SAFE_READ_FAILED, RPC_UNAVAILABLE'),
         },
       },
     },

@@ -6,13 +6,15 @@ import { getAddress } from 'viem';
 import { describeDeadlines } from '../domain/deadlines';
 import type { BlockRef, RegistrationFact, RequestStatus, Variant, VetoWindow } from '../domain/types';
 import type { IngestStore } from '../store/ingestStore';
-import type { Hex, RequestReadModel, RequestView } from './views';
+import type { Hex, RequestReadModel, RequestView, VetoView } from './views';
 
 export interface ReadModelOptions {
   store: IngestStore;
   confirmations: number;
   /** unix seconds */
   now: () => number;
+  /** the veto of each request id given (issue 3); absent: views carry no `veto` */
+  vetoViews?: (requestIds?: string[]) => Promise<Map<string, VetoView>>;
 }
 
 type RequestRow = Awaited<ReturnType<IngestStore['allRequests']>>[number];
@@ -81,6 +83,12 @@ export function createRequestReadModel(o: ReadModelOptions): RequestReadModel & 
     } as RequestView;
   }
 
+  async function withVetoes(views: RequestView[], ids?: string[]): Promise<RequestView[]> {
+    if (!o.vetoViews) return views;
+    const vetoes = await o.vetoViews(ids);
+    return views.map((v) => (vetoes.has(v.requestId) ? { ...v, veto: vetoes.get(v.requestId)! } : v));
+  }
+
   async function snapshot(): Promise<RequestView[]> {
     const [rows, ctx] = await Promise.all([o.store.allRequests(), context()]);
     return rows.map((r) => view(r, ctx)).filter((v): v is RequestView => v !== null);
@@ -89,12 +97,13 @@ export function createRequestReadModel(o: ReadModelOptions): RequestReadModel & 
   return {
     snapshot,
     async listRequests(filter: { status?: RequestStatus[] }) {
-      const all = await snapshot();
+      const all = await withVetoes(await snapshot());
       return filter.status && filter.status.length > 0 ? all.filter((v) => filter.status!.includes(v.status)) : all;
     },
     async getRequest(requestId: bigint) {
       const [r, ctx] = await Promise.all([o.store.request(requestId), context()]);
-      return r ? view(r, ctx) : null;
+      const v = r ? view(r, ctx) : null;
+      return v ? (await withVetoes([v], [v.requestId]))[0]! : null;
     },
   };
 }

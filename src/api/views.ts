@@ -4,6 +4,9 @@
  */
 import type { ErrorCode } from '../errors';
 import type { RequestStatus } from '../domain/types';
+import type { VetoView } from '../safe/vetoView';
+
+export type { VetoView } from '../safe/vetoView';
 
 export type Hex = `0x${string}`;
 
@@ -67,6 +70,8 @@ export interface RequestView {
   fulfilled?: ChainEventRef;
   /** V4: a later request reused this id */
   overwritten?: boolean;
+  /** the committee's veto of this request (when a veto service runs and one was planned) */
+  veto?: VetoView;
 }
 
 export interface HealthView {
@@ -79,6 +84,8 @@ export interface HealthView {
   slasher?: string;
   database?: 'sqlite' | 'postgresql';
   problems?: string[];
+  /** veto execution: who sends execTransaction; executor null = the desk never sends */
+  vetoExecution?: { executor: string | null; sends: boolean; safe: string; owners: string[]; threshold: number | null; nonce: number | null; note?: string; lastError?: string; txService?: { url: string; lastError: string | null } };
 }
 
 export interface RequestListView {

@@ -30,6 +30,7 @@ describe('loadConfig defaults', () => {
       pollIntervalMs: 2000,
       reorgDepth: 64,
       maxLogRange: 10000,
+      alerts: { channels: [], reminderLeadTimesSec: [172800, 43200, 7200, 1800] },
     };
     expect(loadConfig({})).toEqual(expected);
   });

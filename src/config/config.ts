@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { z } from 'zod';
 import { DeskError } from '../errors';
 import type { LogLevel } from '../lib/logger';
@@ -8,8 +9,19 @@ import {
   integerVariable,
   logLevelVariable,
   rpcUrlsVariable,
+  privateKeyVariable,
+  contractNetworksVariable,
+  txServiceUrlVariable,
+  secretVariable,
+  type ContractNetworks,
   type DatabaseConfig,
 } from './variables';
+import {
+  DEFAULT_REMINDER_LEAD_TIMES,
+  parseLeadTimes,
+  readAlertRoutesFile,
+  type AlertChannelConfig,
+} from './alertRoutes';
 
 /** Where the chain comes from: the embedded devnet, or RPC endpoints watching a given slasher. */
 export type ChainConfig =
@@ -42,7 +54,23 @@ export type Config = ChainConfig & {
   reorgDepth: number;
   /** largest eth_getLogs block range the backfill starts with and grows back to */
   maxLogRange: number;
+  /** issue 5: alert channels (env webhook first, then ALERT_ROUTES_FILE) and reminder lead times */
+  alerts: AlertsConfig;
+  // ── safe (issue 3) ──
+  /** sends execTransaction once a veto has its signatures; undefined: the desk never sends */
+  executorPrivateKey?: `0x${string}`;
+  /** protocol-kit contractNetworks for chains the Safe SDK has no addresses for */
+  safeContractNetworks?: ContractNetworks;
+  /** Safe Transaction Service base URL (ends in /api); undefined: not used */
+  safeTxServiceUrl?: string;
+  safeApiKey?: string;
 };
+
+export interface AlertsConfig {
+  channels: AlertChannelConfig[];
+  /** seconds before the veto window closes, largest first */
+  reminderLeadTimesSec: number[];
+}
 
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_POLL_INTERVAL_MS = 2000;
@@ -82,6 +110,16 @@ const envSchema = z
       'must be an integer number of blocks, at least 1',
       DEFAULT_MAX_LOG_RANGE,
     ),
+    // ── alerts (issue 5) ──
+    ALERT_WEBHOOK_URL: alertVariable((v) => (/^https?:\/\/[^/]/.test(v) ? { ok: true, value: v } : { ok: false, problem: 'must be an http(s):// URL' })),
+    ALERT_WEBHOOK_SECRET: alertVariable((v) => ({ ok: true, value: v })),
+    ALERT_ROUTES_FILE: alertVariable(readAlertRoutesFile),
+    ALERT_REMINDER_LEAD_TIMES: alertVariable(parseLeadTimes),
+    // ── safe (issue 3) ──
+    EXECUTOR_PRIVATE_KEY: privateKeyVariable(),
+    SAFE_CONTRACT_NETWORKS: contractNetworksVariable((file) => fs.readFileSync(file, 'utf8')),
+    SAFE_TX_SERVICE_URL: txServiceUrlVariable(),
+    SAFE_API_KEY: secretVariable(),
   })
   .superRefine(
     (vars, ctx) => {
@@ -93,6 +131,13 @@ const envSchema = z
           message: 'is required when RPC_URL is set (the VetoableSlasher to track)',
         });
       }
+      if (vars.ALERT_WEBHOOK_URL !== undefined && vars.ALERT_ROUTES_FILE?.some((c) => c.name === 'webhook')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ALERT_ROUTES_FILE'],
+          message: 'names a channel "webhook", the name of the ALERT_WEBHOOK_URL channel: rename it',
+        });
+      }
     },
     { when: () => true },
   );
@@ -101,11 +146,28 @@ export type EnvVariable = keyof z.input<typeof envSchema>;
 export const ENV_VARIABLES = Object.keys(envSchema.shape) as EnvVariable[];
 
 /** Variables whose raw value may hold a secret and is redacted before being echoed. */
-const URL_VARIABLES: ReadonlySet<string> = new Set<EnvVariable>(['RPC_URL', 'DATABASE_URL']);
+const URL_VARIABLES: ReadonlySet<string> = new Set<EnvVariable>(['RPC_URL', 'DATABASE_URL', 'ALERT_WEBHOOK_URL']);
+const SECRET_VARIABLES: ReadonlySet<string> = new Set<EnvVariable>(['ALERT_WEBHOOK_SECRET', 'EXECUTOR_PRIVATE_KEY', 'SAFE_API_KEY']);
+
+/** An optional variable parsed by `parse`; blank = unset. */
+function alertVariable<T>(parse: (value: string) => { ok: true; value: T } | { ok: false; problem: string }) {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx): T | undefined => {
+      const value = raw?.trim();
+      if (value === undefined || value === '') return undefined;
+      const parsed = parse(value);
+      if (parsed.ok) return parsed.value;
+      ctx.addIssue({ code: 'custom', message: parsed.problem });
+      return z.NEVER;
+    });
+}
 
 function describeValue(name: string, raw: string | undefined): string {
   if (raw === undefined || raw.trim() === '') return 'unset';
   const value = raw.trim();
+  if (SECRET_VARIABLES.has(name)) return 'got a value (hidden)';
   const shown = URL_VARIABLES.has(name) ? value.split(',').map(redactUrl).join(',') : value;
   const clipped = shown.length > 120 ? `${shown.slice(0, 117)}...` : shown;
   return `got ${JSON.stringify(clipped)}`;
@@ -141,6 +203,19 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     pollIntervalMs: vars.POLL_INTERVAL_MS,
     reorgDepth: vars.REORG_DEPTH,
     maxLogRange: vars.MAX_LOG_RANGE,
+    alerts: {
+      channels: [
+        ...(vars.ALERT_WEBHOOK_URL !== undefined
+          ? [{ name: 'webhook', type: 'webhook' as const, url: vars.ALERT_WEBHOOK_URL, secret: vars.ALERT_WEBHOOK_SECRET, minSeverity: 'info' as const }]
+          : []),
+        ...(vars.ALERT_ROUTES_FILE ?? []),
+      ],
+      reminderLeadTimesSec: vars.ALERT_REMINDER_LEAD_TIMES ?? (parseLeadTimes(DEFAULT_REMINDER_LEAD_TIMES) as { ok: true; value: number[] }).value,
+    },
+    ...(vars.EXECUTOR_PRIVATE_KEY ? { executorPrivateKey: vars.EXECUTOR_PRIVATE_KEY } : {}),
+    ...(vars.SAFE_CONTRACT_NETWORKS ? { safeContractNetworks: vars.SAFE_CONTRACT_NETWORKS } : {}),
+    ...(vars.SAFE_TX_SERVICE_URL ? { safeTxServiceUrl: vars.SAFE_TX_SERVICE_URL } : {}),
+    ...(vars.SAFE_API_KEY ? { safeApiKey: vars.SAFE_API_KEY } : {}),
   };
   if (vars.RPC_URL === undefined) {
     return {
@@ -167,7 +242,9 @@ function pickEnv(env: Record<string, string | undefined>): Record<string, string
 }
 
 /** The config as it may be logged: URLs with credentials and API keys masked. */
-export type LoggableConfig = Omit<Config, 'rpcUrls' | 'database'> & {
+export type LoggableConfig = Omit<Config, 'rpcUrls' | 'database' | 'executorPrivateKey' | 'safeApiKey'> & {
+  executorPrivateKey?: string;
+  safeApiKey?: string;
   rpcUrls: string[];
   database: { kind: DatabaseConfig['kind']; url: string };
 };
@@ -183,5 +260,9 @@ export function formatConfigForLog(config: Config): LoggableConfig {
     ...config,
     rpcUrls: config.rpcUrls.map(redactUrl),
     database: { kind: config.database.kind, url: redactUrl(config.database.url) },
+    // channel URLs, tokens and secrets are credentials: log only what is configured
+    alerts: { ...config.alerts, channels: config.alerts.channels.map((c) => ({ name: c.name, type: c.type }) as AlertChannelConfig) },
+    ...(config.executorPrivateKey ? { executorPrivateKey: '***' } : {}),
+    ...(config.safeApiKey ? { safeApiKey: '***' } : {}),
   };
 }

@@ -138,3 +138,69 @@ export function logLevelVariable() {
 export function rpcUrlsVariable() {
   return envVariable(parseRpcUrls, undefined);
 }
+
+// ── safe (issue 3) ──
+
+export function privateKeyVariable() {
+  return envVariable((value): Parsed<`0x${string}`> => {
+    const hex = value.startsWith('0x') ? value : `0x${value}`;
+    if (!/^0x[0-9a-fA-F]{64}$/.test(hex)) return bad('must be a private key: 32 bytes as 64 hex digits, 0x-prefixed or not (the value is not shown)');
+    if (/^0x0{64}$/.test(hex)) return bad('must not be zero');
+    return ok(hex.toLowerCase() as `0x${string}`);
+  }, undefined);
+}
+
+/** protocol-kit's `contractNetworks`: `{ "<chainId>": { safeSingletonAddress, … } }`. */
+export type ContractNetworks = Record<string, Record<string, string>>;
+
+const REQUIRED_NETWORK_KEYS = ['safeSingletonAddress', 'safeProxyFactoryAddress', 'multiSendAddress', 'multiSendCallOnlyAddress', 'fallbackHandlerAddress'];
+
+export function parseContractNetworks(value: string, readFile: (path: string) => string): Parsed<ContractNetworks> {
+  let text = value;
+  if (!value.startsWith('{')) {
+    try {
+      text = readFile(value);
+    } catch {
+      return bad('must be JSON in protocol-kit contractNetworks shape, or the path of a readable file holding it');
+    }
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return bad('is not valid JSON (expected { "<chainId>": { "safeSingletonAddress": "0x…", … } })');
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return bad('must be a JSON object keyed by chain id');
+  for (const [chainId, entry] of Object.entries(json as Record<string, unknown>)) {
+    if (!/^\d+$/.test(chainId)) return bad(`key ${JSON.stringify(chainId)} is not a chain id`);
+    if (typeof entry !== 'object' || entry === null) return bad(`chain ${chainId}: entry must be an object of addresses`);
+    for (const key of REQUIRED_NETWORK_KEYS) {
+      const a = (entry as Record<string, unknown>)[key];
+      if (typeof a !== 'string' || !isAddress(a, { strict: false })) return bad(`chain ${chainId}: ${key} must be an address`);
+    }
+  }
+  return ok(json as ContractNetworks);
+}
+
+export function contractNetworksVariable(readFile: (path: string) => string) {
+  return envVariable((value) => parseContractNetworks(value, readFile), undefined);
+}
+
+export function txServiceUrlVariable() {
+  return envVariable((value): Parsed<string> => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      return bad('must be an http(s):// URL ending in /api');
+    }
+    if (!['http:', 'https:'].includes(url.protocol)) return bad('must be an http(s):// URL ending in /api');
+    const trimmed = value.replace(/\/+$/, '');
+    if (!trimmed.endsWith('/api')) return bad('must end in /api (api-kit appends /v1/…, /v2/…)');
+    return ok(trimmed);
+  }, undefined);
+}
+
+export function secretVariable() {
+  return envVariable((value): Parsed<string> => ok(value), undefined);
+}

@@ -19,6 +19,14 @@ export interface Metrics {
   backfillBlocks: Counter;
   httpRequests: Counter<'method' | 'route' | 'status'>;
   httpLatency: Histogram<'route'>;
+  // ── alerts (issue 5) ──
+  alertsEnqueued: Counter<'kind' | 'severity'>;
+  /** outcome: delivered | error (will retry) | failed (gave up) */
+  alertDeliveries: Counter<'channel' | 'outcome'>;
+  alertDeliveriesPending: Gauge<'channel'>;
+  alertDeliveriesFailed: Gauge<'channel'>;
+  /** from the desk seeing what the alert is about to the channel accepting it */
+  alertLatency: Histogram<'channel'>;
 }
 
 export const METRIC_PREFIX = 'vetodesk_';
@@ -107,6 +115,37 @@ export function createMetrics(): Metrics {
       help: 'HTTP request latency, by route',
       labelNames: ['route'] as const,
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+    alertsEnqueued: new Counter({
+      name: name('alerts_enqueued_total'),
+      help: 'Alerts written to the outbox by this process, by kind and severity',
+      labelNames: ['kind', 'severity'] as const,
+      registers,
+    }),
+    alertDeliveries: new Counter({
+      name: name('alert_deliveries_total'),
+      help: 'Alert delivery attempts, by channel and outcome (delivered, error = will retry, failed = gave up)',
+      labelNames: ['channel', 'outcome'] as const,
+      registers,
+    }),
+    alertDeliveriesPending: new Gauge({
+      name: name('alert_deliveries_pending'),
+      help: 'Alert deliveries waiting in the outbox, by channel',
+      labelNames: ['channel'] as const,
+      registers,
+    }),
+    alertDeliveriesFailed: new Gauge({
+      name: name('alert_deliveries_failed'),
+      help: 'Alert deliveries given up after the last retry, by channel',
+      labelNames: ['channel'] as const,
+      registers,
+    }),
+    alertLatency: new Histogram({
+      name: name('alert_latency_seconds'),
+      help: 'Seconds from the desk seeing an event to the channel accepting its alert',
+      labelNames: ['channel'] as const,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 15, 60, 300, 1800],
       registers,
     }),
   };

@@ -1,0 +1,200 @@
+/**
+ * The alert planner: pure. Given the request views and the desk's health after an ingest pass,
+ * it says which alerts should exist. The outbox makes "should exist" idempotent (unique dedup
+ * key), so the planner can be run as often as we like, by as many desks as we like.
+ */
+import type { RequestView } from '../api/views';
+import type { AlertDraft, AlertKind, AlertSeverity } from './types';
+import { formatDuration, requestSummary, vetoProgressLine, windowEndLine, lastUsefulLine } from './summary';
+
+/** Health facts the planner alerts on (from the ingestor's status). */
+export interface HealthSignal {
+  lagBlocks: number | null;
+  /** lag above which the indexer counts as lagging */
+  lagThresholdBlocks: number;
+  /** the last ingest pass failed (RPC down, …) */
+  lastError: string | null;
+  /** ingest stopped (reorg deeper than REORG_DEPTH, …) */
+  fatal: string | null;
+}
+
+export interface PlanInput {
+  chainId: number;
+  slasher: string;
+  views: RequestView[];
+  health: HealthSignal | null;
+  /** the committee Safe's owners, when known: reminders name who has not signed */
+  committeeOwners?: string[];
+  /** seconds before the window closes, any order */
+  leadTimesSec: number[];
+  nowSec: number;
+  /** whether an alert with this dedup key already exists */
+  known: (dedupKey: string) => boolean;
+  /** health incidents so far: kind → the open one's key (if any) and how many were opened */
+  incidents: ReadonlyMap<string, { open: string | null; count: number }>;
+  /** terminal events (veto, fulfil) older than this many blocks are history, not news */
+  recentBlocks?: number;
+}
+
+export const DEFAULT_RECENT_BLOCKS = 64;
+const OPEN = new Set(['in_veto_window', 'fulfillable']);
+
+export function requestKey(chainId: number, slasher: string, v: Pick<RequestView, 'requestId' | 'queuedAtBlock'>): string {
+  return `${chainId}:${slasher.toLowerCase()}:${v.requestId}@${v.queuedAtBlock}`;
+}
+
+/** Seconds until the veto window closes, from blocks × observed block time when block-based. */
+export function secondsUntilWindowEnd(v: RequestView, nowSec: number): number | null {
+  if (v.deadlines.blocksUntilWindowEnd !== null && v.vetoWindowEnd.block !== undefined) return v.deadlines.blocksUntilWindowEnd * v.deadlines.blockTimeSeconds;
+  if (v.vetoWindowEnd.timestamp !== undefined) return v.vetoWindowEnd.timestamp - nowSec;
+  return null;
+}
+
+export function reminderSeverity(leadSec: number): AlertSeverity {
+  return leadSec <= 2 * 3600 ? 'critical' : leadSec <= 12 * 3600 ? 'warning' : 'info';
+}
+
+export function planAlerts(p: PlanInput): AlertDraft[] {
+  const out: AlertDraft[] = [];
+  const recent = p.recentBlocks ?? DEFAULT_RECENT_BLOCKS;
+  for (const v of p.views) {
+    const key = requestKey(p.chainId, p.slasher, v);
+    const add = (kind: AlertKind, severity: AlertSeverity, title: string, text: string, extra: { suffix?: string; action?: 'trigger' | 'resolve'; data?: Record<string, unknown> } = {}) => {
+      const dedupKey = `${key}:${kind}${extra.suffix ?? ''}`;
+      if (p.known(dedupKey)) return;
+      out.push({
+        dedupKey,
+        kind,
+        severity,
+        action: extra.action ?? 'trigger',
+        incidentKey: key,
+        requestId: v.requestId,
+        title,
+        text,
+        data: { status: v.status, operator: v.operator, operatorSetId: v.operatorSetId, queuedAtBlock: v.queuedAtBlock, ...extra.data },
+      });
+    };
+    const queuedKey = `${key}:request_queued`;
+    const head = v.queuedAtBlock + v.confirmations;
+    const open = OPEN.has(v.status);
+    const alertedBefore = p.known(queuedKey);
+    const isNews = (block: number | undefined) => alertedBefore || (block !== undefined && head - block <= recent);
+
+    if (open) {
+      add('request_queued', v.atRisk ? 'critical' : 'warning', `Slashing request #${v.requestId} queued`, requestSummary(v), {
+        data: { strategies: v.strategies, wadsToSlash: v.wadsToSlash, description: v.description, vetoWindowEnd: v.vetoWindowEnd, lastUsefulBlock: v.lastUsefulBlock },
+      });
+      if (v.atRisk) {
+        add(
+          'request_at_risk',
+          'critical',
+          `Request #${v.requestId} at risk: stake can escape before the veto window ends`,
+          [`The veto window ends after the last useful block L: a fulfil can no longer land in time.`, windowEndLine(v), lastUsefulLine(v), `Operator: ${v.operator} (set ${v.operatorSetId})`].join('\n'),
+          { data: { lastUsefulBlock: v.lastUsefulBlock, vetoWindowEnd: v.vetoWindowEnd } },
+        );
+      }
+      // the read model emits `overwrote` (V4) although RequestView does not declare it yet
+      const overwrote = (v as { overwrote?: unknown }).overwrote;
+      if (typeof overwrote === 'number' && overwrote > 0) {
+        add(
+          'v4_request_overwritten',
+          'critical',
+          `Request id #${v.requestId} was overwritten (${overwrote}×)`,
+          [`A V4 slasher reused id ${v.requestId}: the earlier request(s) under this id can no longer be vetoed or fulfilled by id.`, requestSummary(v)].join('\n'),
+          { suffix: `:${overwrote}`, data: { overwrote } },
+        );
+      }
+    }
+
+    if (v.status === 'in_veto_window') {
+      const left = secondsUntilWindowEnd(v, p.nowSec);
+      if (left !== null) {
+        // time already elapsed since queueing: a lead longer than the whole window is not a reminder
+        const total = left + v.confirmations * v.deadlines.blockTimeSeconds;
+        const due = p.leadTimesSec.filter((l) => left <= l && total > l).sort((a, b) => a - b);
+        // only the tightest lead passed: a desk that starts late sends one reminder, not four
+        const lead = due[0];
+        if (lead !== undefined) {
+          add(
+            'veto_reminder',
+            reminderSeverity(lead),
+            `Veto window for request #${v.requestId} closes in ≈ ${formatDuration(left)}`,
+            [vetoProgressLine(v, p.committeeOwners), windowEndLine(v), `Blocks left: ${v.deadlines.blocksUntilWindowEnd ?? 'n/a'} at ≈ ${v.deadlines.blockTimeSeconds}s per block`, lastUsefulLine(v), `Operator: ${v.operator} (set ${v.operatorSetId}); ${v.description}`].join('\n'),
+            { suffix: `:${lead}s`, data: { leadSeconds: lead, secondsLeft: left, blocksLeft: v.deadlines.blocksUntilWindowEnd } },
+          );
+        }
+      }
+    }
+
+    if (v.status === 'vetoed' && isNews(v.cancelled?.block)) {
+      add('request_vetoed', 'info', `Request #${v.requestId} vetoed`, [`Cancelled at block ${v.cancelled?.block ?? '?'}, tx ${v.cancelled?.txHash ?? '?'}`, `Operator: ${v.operator} (set ${v.operatorSetId}); ${v.description}`].join('\n'), {
+        action: 'resolve',
+        data: { cancelled: v.cancelled },
+      });
+    }
+    if (v.status === 'fulfilled' && isNews(v.fulfilled?.block)) {
+      add('request_fulfilled', 'warning', `Request #${v.requestId} fulfilled: operator slashed`, [`Fulfilled at block ${v.fulfilled?.block ?? '?'}, tx ${v.fulfilled?.txHash ?? '?'}`, requestSummary(v)].join('\n'), {
+        action: 'resolve',
+        data: { fulfilled: v.fulfilled },
+      });
+    }
+    if (v.status === 'lapsed' && (alertedBefore || (v.lastUsefulBlock !== null && head - v.lastUsefulBlock <= recent))) {
+      add('stake_escaped', 'critical', `Request #${v.requestId} lapsed: the stake escaped`, [`Nothing fulfilled it by the last useful block: the operator can no longer be slashed for it.`, lastUsefulLine(v), requestSummary(v)].join('\n'), {
+        data: { lastUsefulBlock: v.lastUsefulBlock },
+      });
+    }
+  }
+  if (p.health) out.push(...planHealth(p));
+  return out;
+}
+
+interface HealthCondition {
+  kind: AlertKind;
+  active: boolean;
+  severity: AlertSeverity;
+  title: string;
+  text: string;
+}
+
+function healthConditions(h: HealthSignal): HealthCondition[] {
+  const reorg = h.fatal !== null && /reorg/i.test(h.fatal);
+  return [
+    {
+      kind: 'desk_indexer_lagging',
+      active: h.lagBlocks !== null && h.lagBlocks > h.lagThresholdBlocks,
+      severity: 'warning',
+      title: `Indexer lagging ${h.lagBlocks ?? '?'} blocks behind the head`,
+      text: `The desk is ${h.lagBlocks ?? '?'} blocks behind (threshold ${h.lagThresholdBlocks}): deadlines it shows may be stale.`,
+    },
+    {
+      kind: 'desk_ingest_error',
+      active: h.fatal === null && h.lastError !== null,
+      severity: 'critical',
+      title: 'Desk cannot read the chain (RPC down or ingest failing)',
+      text: `Last ingest error: ${h.lastError ?? ''}. The desk retries; new requests are not seen until it recovers.`,
+    },
+    {
+      kind: 'desk_reorg_too_deep',
+      active: reorg,
+      severity: 'critical',
+      title: 'Ingest stopped: reorg deeper than REORG_DEPTH',
+      text: `${h.fatal ?? ''}. The desk no longer follows the chain; restart it with a fresh database or a larger REORG_DEPTH.`,
+    },
+  ];
+}
+
+function planHealth(p: PlanInput): AlertDraft[] {
+  const out: AlertDraft[] = [];
+  for (const c of healthConditions(p.health!)) {
+    const seen = p.incidents.get(c.kind);
+    const open = seen?.open ?? null;
+    if (c.active && !open) {
+      // numbered, not timed: two desks opening the same incident agree on its key
+      const incidentKey = `${p.chainId}:${p.slasher.toLowerCase()}:desk:${c.kind}:#${(seen?.count ?? 0) + 1}`;
+      out.push({ dedupKey: `${incidentKey}:trigger`, kind: c.kind, severity: c.severity, action: 'trigger', incidentKey, title: c.title, text: c.text, data: { ...p.health } });
+    } else if (!c.active && open && !p.known(`${open}:resolve`)) {
+      out.push({ dedupKey: `${open}:resolve`, kind: c.kind, severity: 'info', action: 'resolve', incidentKey: open, title: `Resolved: ${c.title.split(':')[0]}`, text: 'The condition has cleared.', data: { ...p.health } });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,61 @@
+/**
+ * What an alert is, independent of where it goes. Kinds are documented in README "Alerts".
+ */
+import type { AlertSeverity } from '../config/alertRoutes';
+
+export type { AlertSeverity };
+
+/** Kinds the desk emits itself (planner) and kinds later work emits through `enqueueAlert`. */
+export const ALERT_KINDS = [
+  'request_queued',
+  'request_at_risk',
+  'veto_reminder',
+  'request_vetoed',
+  'request_fulfilled',
+  'stake_escaped',
+  'v4_request_overwritten',
+  'desk_indexer_lagging',
+  'desk_ingest_error',
+  'desk_reorg_too_deep',
+  // emitted by the Safe and timer work (issues 3 and 4) through enqueueAlert
+  'quorum_reached',
+  'veto_executed',
+  'fulfil_due',
+  'fulfil_sent',
+  'fulfil_landed',
+  'action_failed',
+  'balance_low',
+  'tx_service_unreachable',
+  // `alerts test <channel>`
+  'test',
+] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+export const SEVERITY_RANK: Record<AlertSeverity, number> = { info: 0, warning: 1, critical: 2 };
+
+/** An alert before it is stored: the planner's output and `enqueueAlert`'s input. */
+export interface AlertDraft {
+  /** unique per (chain, slasher, request, kind, lead time | incident): inserting twice is a no-op */
+  dedupKey: string;
+  kind: AlertKind;
+  severity: AlertSeverity;
+  /** `resolve` closes the incident `incidentKey` (PagerDuty resolve; a message elsewhere) */
+  action: 'trigger' | 'resolve';
+  /** stable across the alerts of one request or one health incident (PagerDuty `dedup_key`) */
+  incidentKey: string;
+  /** absent only for desk-health alerts */
+  requestId?: string;
+  title: string;
+  /** plain text, several lines */
+  text: string;
+  data: Record<string, unknown>;
+}
+
+/** A stored alert, as channels format it. */
+export interface Alert extends AlertDraft {
+  id: string;
+  chainId: number;
+  slasher: `0x${string}`;
+  createdAt: Date;
+  seenAt: Date;
+}

@@ -1,0 +1,376 @@
+/**
+ * Committee vetoes through a real 2-of-3 Safe 1.4.1 on anvil, on SQLite and PostgreSQL: two
+ * owners sign over HTTP (EIP-712 and eth_sign) → vetoed on chain within 2 blocks; every bad
+ * signature refused with its code and nothing stored; decoded revert reasons; a member executing
+ * from their own wallet is noticed; a crash between "recorded" and "mined" never sends twice.
+ */
+import Safe from '@safe-global/protocol-kit';
+import request from 'supertest';
+import { encodeFunctionData, getAddress, keccak256, parseAbi, type Hex } from 'viem';
+import { startDesk, type Desk } from '../src/desk';
+import { createLogger } from '../src/lib/logger';
+import { execSafeTransaction } from '../src/devnet/safe';
+import { safeAbi, vetoCallData } from '../src/safe/safeTx';
+import type { RequestView, VetoView } from '../src/api/views';
+import type { DeskVetoOptions } from '../src/safe';
+import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';
+import { WINDOW, signEthSignVeto, signTypedVeto, startSafeFixture, type SafeFixture } from './helpers/safeFixture';
+
+const logger = createLogger('silent');
+const CANCELLED = 1; // V3 SlashingStatus: Requested, Cancelled, Completed
+
+function openDesk(f: SafeFixture, db: TestDatabase, vetoes: DeskVetoOptions = { executorPrivateKey: f.executor.privateKey }): Promise<Desk> {
+  return startDesk({
+    rpcUrls: [f.anvil.rpcUrl],
+    slasher: f.testbed.slasher,
+    database: db.target,
+    port: 0,
+    host: '127.0.0.1',
+    confirmations: 0,
+    pollIntervalMs: 60_000,
+    reorgDepth: 64,
+    maxLogRange: 10_000,
+    logger,
+    follow: false,
+    vetoes,
+  });
+}
+
+async function settle(desk: Desk): Promise<void> {
+  await desk.ingestor.sync();
+  await desk.vetoes.reconcile();
+  await desk.vetoes.idle();
+}
+
+async function veto(desk: Desk, id: bigint): Promise<VetoView> {
+  const res = await request(desk.url).get(`/api/requests/${id}`).expect(200);
+  const view = res.body as RequestView;
+  expect(view.veto).toBeDefined();
+  return view.veto!;
+}
+
+const post = (desk: Desk, id: bigint, body: unknown) => request(desk.url).post(`/api/requests/${id}/veto/signatures`).send(body as object);
+
+describe.each(DB_KINDS)('committee veto through the Safe on %s', (kind) => {
+  let f: SafeFixture;
+  let db: TestDatabase;
+  let desk: Desk;
+  beforeAll(async () => {
+    f = await startSafeFixture();
+    db = await createTestDatabase(kind);
+    desk = await openDesk(f, db);
+  });
+  afterAll(async () => {
+    await desk?.stop();
+    await db?.drop();
+    await f?.stop();
+  });
+
+  it('proposes a veto whose safeTxHash is the Safe contract’s own', async () => {
+    const id = await f.queue();
+    await settle(desk);
+    const v = await veto(desk, id);
+    const nonce = await f.publicClient.readContract({ address: f.safe, abi: safeAbi, functionName: 'nonce' });
+    const onchain = await f.publicClient.readContract({
+      address: f.safe,
+      abi: safeAbi,
+      functionName: 'getTransactionHash',
+      args: [f.testbed.slasher, 0n, vetoCallData(id), 0, 0n, 0n, 0n, '0x0000000000000000000000000000000000000000', '0x0000000000000000000000000000000000000000', nonce],
+    });
+    expect(v).toMatchObject({ safe: getAddress(f.safe), nonce: Number(nonce), safeTxHash: onchain, threshold: 2, signatures: [], status: 'collecting', executionTxHash: null });
+    expect(v.typedData.domain).toEqual({ chainId: 31337, verifyingContract: getAddress(f.safe) });
+    expect(v.typedData.message).toMatchObject({ to: getAddress(f.testbed.slasher), data: vetoCallData(id), value: '0', operation: 0, nonce: String(nonce) });
+    // out of the way of the next tests: its window closes unsigned, the proposal is abandoned
+    await f.mine(WINDOW + 1);
+    await settle(desk);
+    expect((await veto(desk, id)).status).toBe('abandoned');
+  });
+
+  it('detects a veto with quorum blocked by a lower nonce without, and re-plans once the blocker is gone', async () => {
+    const a = await f.queue('A: earlier deadline');
+    const b = await f.queue('B');
+    await settle(desk);
+    const va = await veto(desk, a);
+    const vb = await veto(desk, b);
+    expect(vb.nonce).toBe(va.nonce + 1); // deadline order
+    await post(desk, b, { signature: await signTypedVeto(f.owners[0]!.privateKey, vb.typedData) }).expect(201);
+    await post(desk, b, { signature: await signTypedVeto(f.owners[1]!.privateKey, vb.typedData) }).expect(201);
+    await desk.vetoes.idle();
+    const blocked = await veto(desk, b);
+    expect(blocked).toMatchObject({ status: 'ready', blockedByNonce: va.nonce, statusReason: expect.stringContaining(`nonce ${va.nonce}`) });
+    expect(await f.slasherStatus(b)).toBe(0);
+    // A is resolved by its own veto (2 signatures) → B executes right after at the next nonce
+    await post(desk, a, { signature: await signTypedVeto(f.owners[0]!.privateKey, va.typedData) }).expect(201);
+    await post(desk, a, { signature: await signTypedVeto(f.owners[2]!.privateKey, va.typedData) }).expect(201);
+    await desk.vetoes.idle();
+    expect(await f.slasherStatus(a)).toBe(CANCELLED);
+    expect(await f.slasherStatus(b)).toBe(CANCELLED);
+    expect((await veto(desk, b)).status).toBe('executed');
+    await settle(desk);
+  });
+
+  it('agrees with protocol-kit: same safeTxHash, and a protocol-kit signature is accepted', async () => {
+    const id = await f.queue();
+    await settle(desk);
+    const v = await veto(desk, id);
+    const kit = await Safe.init({ provider: f.anvil.rpcUrl, signer: f.owners[2]!.privateKey, safeAddress: f.safe, contractNetworks: f.contractNetworks });
+    const tx = await kit.createTransaction({ transactions: [{ to: f.testbed.slasher, value: '0', data: vetoCallData(id) }], options: { nonce: v.nonce } });
+    expect(await kit.getTransactionHash(tx)).toBe(v.safeTxHash);
+    const signed = await kit.signTransaction(tx, 'eth_signTypedData_v4' as Parameters<typeof kit.signTransaction>[1]);
+    const signature = signed.getSignature(f.owners[2]!.address.toLowerCase())!.data as Hex;
+    const res = await post(desk, id, { signature }).expect(201);
+    expect((res.body as VetoView).signatures.map((s) => s.signer)).toEqual([f.owners[2]!.address]);
+    await f.mine(WINDOW + 1);
+    await settle(desk);
+  });
+
+  it('two owners sign over HTTP → vetoed on chain within 2 blocks of the second signature; bad signatures refused, nothing stored', async () => {
+    const id = await f.queue();
+    await settle(desk);
+    const v = await veto(desk, id);
+    const [o1, o2] = f.owners as [SafeFixture['owners'][number], SafeFixture['owners'][number]];
+    const stored = await desk.database.db.vetoSignature.count();
+    const refused = async (body: unknown, status: number, code: string) => {
+      const res = await post(desk, id, body).expect(status);
+      expect(res.body.error.code).toBe(code);
+      expect(typeof res.body.error.message).toBe('string');
+    };
+    await refused({ signature: '0x1234' }, 400, 'SIGNATURE_MALFORMED');
+    await refused({ signature: 'zz' }, 400, 'SIGNATURE_MALFORMED');
+    await refused({}, 400, 'SIGNATURE_MALFORMED');
+    await refused({ signature: `0x${'11'.repeat(64)}1d` }, 400, 'SIGNATURE_MALFORMED'); // v = 29
+    await refused({ signature: `0x${'11'.repeat(64)}00` }, 422, 'SIGNER_IS_CONTRACT');
+    await refused({ signature: await signTypedVeto(f.stranger.privateKey, v.typedData) }, 403, 'SIGNER_NOT_OWNER');
+    await refused({ signature: await signTypedVeto(o1.privateKey, { ...v.typedData, domain: { ...v.typedData.domain, chainId: 1 } }) }, 422, 'SIGNATURE_WRONG_CHAIN');
+    await refused({ signature: await signTypedVeto(o1.privateKey, { ...v.typedData, message: { ...v.typedData.message, nonce: String(v.nonce + 3) } }) }, 422, 'SIGNATURE_WRONG_NONCE');
+    await refused({ signature: await signTypedVeto(o1.privateKey, { ...v.typedData, domain: { ...v.typedData.domain, verifyingContract: f.keeperAccount.address } }) }, 422, 'SIGNATURE_WRONG_SAFE');
+    await refused({ signature: `0x${'ab'.repeat(65)}`, extra: 1 }, 400, 'BAD_REQUEST');
+    const big = await request(desk.url).post(`/api/requests/${id}/veto/signatures`).set('Content-Type', 'application/json').send(`{"signature":"${'a'.repeat(70_000)}"}`).expect(413);
+    expect(big.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(await desk.database.db.vetoSignature.count()).toBe(stored);
+
+    const first = await post(desk, id, { signature: await signTypedVeto(o1.privateKey, v.typedData) }).expect(201);
+    expect((first.body as VetoView).signatures).toEqual([{ signer: o1.address, source: 'http', submittedAt: expect.any(String) }]);
+    expect((first.body as VetoView).status).toBe('collecting');
+    await refused({ signature: await signTypedVeto(o1.privateKey, v.typedData) }, 409, 'SIGNATURE_DUPLICATE');
+    expect(await desk.database.db.vetoSignature.count()).toBe(stored + 1);
+
+    const before = await f.publicClient.getBlockNumber();
+    await post(desk, id, { signature: await signEthSignVeto(o2.privateKey, v.safeTxHash) }).expect(201);
+    await desk.vetoes.idle();
+    expect(await f.slasherStatus(id)).toBe(CANCELLED);
+    const after = await veto(desk, id);
+    expect(after.status).toBe('executed');
+    const receipt = await f.publicClient.getTransactionReceipt({ hash: after.executionTxHash! });
+    expect(receipt.blockNumber - before).toBeLessThanOrEqual(2n);
+    expect(getAddress(receipt.from)).toBe(f.executor.address);
+    await desk.ingestor.sync();
+    const view = (await request(desk.url).get(`/api/requests/${id}`).expect(200)).body as RequestView;
+    expect(view.status).toBe('vetoed');
+    expect(view.cancelled?.txHash).toBe(after.executionTxHash);
+    // a signature for a request already vetoed is refused
+    const late = await post(desk, id, { signature: await signTypedVeto(f.owners[2]!.privateKey, v.typedData) }).expect(409);
+    expect(late.body.error.code).toBe('VETO_WINDOW_CLOSED');
+  });
+
+  it('refuses a request whose window has closed, and records a decoded revert when the chain says so', async () => {
+    const closed = await f.queue();
+    await f.mine(WINDOW + 1);
+    await settle(desk);
+    const res = await post(desk, closed, { signature: `0x${'11'.repeat(64)}1b` }).expect(409);
+    expect(res.body.error.code).toBe('VETO_WINDOW_CLOSED');
+
+    // the desk's view is stale (no sync) when the window passes: execution is simulated, the
+    // slasher's VetoPeriodPassed decoded and recorded, nothing sent
+    const id = await f.queue();
+    await settle(desk);
+    const v = await veto(desk, id);
+    await post(desk, id, { signature: await signTypedVeto(f.owners[0]!.privateKey, v.typedData) }).expect(201);
+    await f.mine(WINDOW + 1);
+    const nonceBefore = await f.publicClient.getTransactionCount({ address: f.executor.address });
+    await post(desk, id, { signature: await signTypedVeto(f.owners[1]!.privateKey, v.typedData) }).expect(201);
+    await desk.vetoes.idle();
+    const failed = await veto(desk, id);
+    expect(failed.status).toBe('failed');
+    expect(failed.statusReason).toContain('VetoPeriodPassed');
+    expect(await f.publicClient.getTransactionCount({ address: f.executor.address })).toBe(nonceBefore);
+    await settle(desk);
+  });
+
+  it('notices a member executing the veto from their own wallet', async () => {
+    const id = await f.queue();
+    await settle(desk);
+    const v = await veto(desk, id);
+    const { txHash } = await execSafeTransaction(f.keeper, f.publicClient, {
+      safe: f.safe,
+      to: f.testbed.slasher,
+      data: vetoCallData(id),
+      nonce: BigInt(v.nonce),
+      ownerPrivateKeys: [f.owners[1]!.privateKey, f.owners[2]!.privateKey],
+    });
+    await settle(desk);
+    const after = await veto(desk, id);
+    expect(after).toMatchObject({ status: 'executed', executionTxHash: txHash });
+  });
+
+  it('re-plans when a lower nonce is used by another Safe transaction; stale proposals are set aside', async () => {
+    const id = await f.queue();
+    await settle(desk);
+    const v = await veto(desk, id);
+    await post(desk, id, { signature: await signTypedVeto(f.owners[0]!.privateKey, v.typedData) }).expect(201);
+    // the committee uses nonce v.nonce for something else (a no-op call to itself)
+    await execSafeTransaction(f.keeper, f.publicClient, { safe: f.safe, to: f.safe, data: '0x', nonce: BigInt(v.nonce), ownerPrivateKeys: [f.owners[1]!.privateKey, f.owners[2]!.privateKey] });
+    await settle(desk);
+    const replanned = await veto(desk, id);
+    expect(replanned.nonce).toBe(v.nonce + 1);
+    expect(replanned.signatures).toEqual([]);
+    expect(replanned.superseded).toEqual([{ nonce: v.nonce, safeTxHash: v.safeTxHash, reason: expect.stringContaining('re-planned'), signatures: 1 }]);
+    // the old signature is now a wrong-nonce signature
+    const res = await post(desk, id, { signature: await signTypedVeto(f.owners[0]!.privateKey, v.typedData) }).expect(422);
+    expect(res.body.error.code).toBe('SIGNATURE_WRONG_NONCE');
+    await f.mine(WINDOW + 1);
+    await settle(desk);
+  });
+
+  it('an owner removed from the Safe: their signature is set aside (never executed), the lower veto re-planned', async () => {
+    const a = await f.queue('A');
+    const b = await f.queue('B');
+    await settle(desk);
+    const va = await veto(desk, a);
+    const vb = await veto(desk, b);
+    const [o1, o2, o3] = f.owners as [SafeFixture['owners'][number], SafeFixture['owners'][number], SafeFixture['owners'][number]];
+    await post(desk, b, { signature: await signTypedVeto(o3.privateKey, vb.typedData) }).expect(201);
+    // the committee removes owner 3 at A's nonce (threshold stays 2)
+    await execSafeTransaction(f.keeper, f.publicClient, {
+      safe: f.safe,
+      to: f.safe,
+      data: encodeFunctionData({ abi: parseAbi(['function removeOwner(address prevOwner, address owner, uint256 _threshold)']), functionName: 'removeOwner', args: [o2.address, o3.address, 2n] }),
+      nonce: BigInt(va.nonce),
+      ownerPrivateKeys: [o1.privateKey, o2.privateKey],
+    });
+    await settle(desk);
+    const staleB = await veto(desk, b);
+    expect(staleB).toMatchObject({ nonce: vb.nonce, status: 'collecting', signatures: [{ signer: o3.address, stale: expect.stringContaining('no longer an owner') }] });
+    const replannedA = await veto(desk, a);
+    expect(replannedA.nonce).toBe(vb.nonce + 1);
+    expect(replannedA.superseded[0]).toMatchObject({ nonce: va.nonce, reason: expect.stringContaining(`nonce ${va.nonce} was used`) });
+    // owner 3 can no longer sign; owners 1 and 2 veto B with their own signatures only
+    const refused = await post(desk, b, { signature: await signTypedVeto(o3.privateKey, vb.typedData) }).expect(403);
+    expect(refused.body.error.code).toBe('SIGNER_NOT_OWNER');
+    await post(desk, b, { signature: await signTypedVeto(o1.privateKey, vb.typedData) }).expect(201);
+    await post(desk, b, { signature: await signTypedVeto(o2.privateKey, vb.typedData) }).expect(201);
+    await desk.vetoes.idle();
+    expect(await f.slasherStatus(b)).toBe(CANCELLED);
+    expect((await veto(desk, b)).status).toBe('executed');
+    // put owner 3 back for the other tests, at A's new nonce; A is then re-planned again
+    await execSafeTransaction(f.keeper, f.publicClient, {
+      safe: f.safe,
+      to: f.safe,
+      data: encodeFunctionData({ abi: parseAbi(['function addOwnerWithThreshold(address owner, uint256 _threshold)']), functionName: 'addOwnerWithThreshold', args: [o3.address, 2n] }),
+      ownerPrivateKeys: [o1.privateKey, o2.privateKey],
+    });
+    await f.mine(WINDOW + 1);
+    await settle(desk);
+  });
+
+  it('a reorg that puts another request under the id sets the signed proposal aside', async () => {
+    const snapshot = await f.publicClient.request({ method: 'evm_snapshot' } as never) as string;
+    const x = await f.queue('branch A');
+    await f.mine(2);
+    await settle(desk);
+    const vx = await veto(desk, x);
+    await post(desk, x, { signature: await signTypedVeto(f.owners[0]!.privateKey, vx.typedData) }).expect(201);
+    await f.publicClient.request({ method: 'evm_revert', params: [snapshot] } as never);
+    const y = await f.queue('branch B: another request, same id');
+    expect(y).toBe(x);
+    await f.mine(3);
+    await settle(desk);
+    const vy = await veto(desk, y);
+    expect(vy.signatures).toEqual([]);
+    expect(vy.status).toBe('collecting');
+    expect(vy.superseded).toEqual([{ nonce: vx.nonce, safeTxHash: vx.safeTxHash, reason: expect.stringContaining('reorg'), signatures: 1 }]);
+    await f.mine(WINDOW + 1);
+    await settle(desk);
+  });
+
+  it('without EXECUTOR_PRIVATE_KEY never sends and says so in /api/health', async () => {
+    const db2 = await createTestDatabase(kind);
+    const quiet = await openDesk(f, db2, {});
+    try {
+      const id = await f.queue();
+      await settle(quiet);
+      const v = await veto(quiet, id);
+      await post(quiet, id, { signature: await signTypedVeto(f.owners[0]!.privateKey, v.typedData) }).expect(201);
+      await post(quiet, id, { signature: await signTypedVeto(f.owners[1]!.privateKey, v.typedData) }).expect(201);
+      await quiet.vetoes.idle();
+      expect((await veto(quiet, id)).status).toBe('ready');
+      expect(await f.slasherStatus(id)).toBe(0);
+      const health = (await request(quiet.url).get('/api/health').expect(200)).body;
+      expect(health.vetoExecution).toMatchObject({ executor: null, sends: false, threshold: 2, note: expect.stringContaining('EXECUTOR_PRIVATE_KEY') });
+      await f.mine(WINDOW + 1);
+      await settle(quiet);
+      expect((await veto(quiet, id)).status).toBe('abandoned');
+    } finally {
+      await quiet.stop();
+      await db2.drop();
+    }
+    await settle(desk);
+  });
+});
+
+describe.each(DB_KINDS)('exactly-once veto execution across a crash on %s', (kind) => {
+  let f: SafeFixture;
+  beforeAll(async () => {
+    f = await startSafeFixture();
+  });
+  afterAll(async () => {
+    await f?.stop();
+  });
+
+  it.each([
+    ['recorded, never broadcast', false],
+    ['broadcast, receipt never read', true],
+  ])('crash after the action is %s → one send after restart', async (_label, broadcast) => {
+    const db = await createTestDatabase(kind);
+    let crashed: Desk | undefined;
+    try {
+      crashed = await openDesk(f, db, {
+        executorPrivateKey: f.executor.privateKey,
+        afterRecord: async (action) => {
+          if (broadcast) await f.publicClient.sendRawTransaction({ serializedTransaction: action.rawTx as Hex });
+          throw new Error('simulated kill -9');
+        },
+      });
+      const id = await f.queue();
+      await settle(crashed);
+      const v = await veto(crashed, id);
+      const nonceBefore = await f.publicClient.getTransactionCount({ address: f.executor.address });
+      await post(crashed, id, { signature: await signTypedVeto(f.owners[0]!.privateKey, v.typedData) }).expect(201);
+      await post(crashed, id, { signature: await signTypedVeto(f.owners[2]!.privateKey, v.typedData) }).expect(201);
+      await crashed.vetoes.idle();
+      const actions = await crashed.database.db.vetoAction.findMany();
+      expect(actions).toHaveLength(1);
+      expect(actions[0]!.txHash).toBe(keccak256(actions[0]!.rawTx as Hex));
+      await crashed.stop();
+      crashed = undefined;
+
+      const restarted = await openDesk(f, db);
+      try {
+        await settle(restarted);
+        await settle(restarted);
+        expect(await f.slasherStatus(id)).toBe(CANCELLED);
+        const after = await veto(restarted, id);
+        expect(after.status).toBe('executed');
+        expect(after.executionTxHash).toBe(actions[0]!.txHash);
+        expect(await f.publicClient.getTransactionCount({ address: f.executor.address })).toBe(nonceBefore + 1);
+        const rows = await restarted.database.db.vetoAction.findMany();
+        expect(rows.map((r) => r.status)).toEqual(['mined']);
+      } finally {
+        await restarted.stop();
+      }
+    } finally {
+      await crashed?.stop();
+      await db.drop();
+    }
+  });
+});
