@@ -89,9 +89,16 @@ export function createRequestReadModel(o: ReadModelOptions): RequestReadModel & 
     return views.map((v) => (vetoes.has(v.requestId) ? { ...v, veto: vetoes.get(v.requestId)! } : v));
   }
 
-  async function snapshot(): Promise<RequestView[]> {
-    const [rows, ctx] = await Promise.all([o.store.allRequests(), context()]);
-    return rows.map((r) => view(r, ctx)).filter((v): v is RequestView => v !== null);
+  let inFlight: Promise<RequestView[]> | null = null;
+  /** Single-flight: the consumers woken by one sync (metrics, vetoes, alerts) share one read. */
+  function snapshot(): Promise<RequestView[]> {
+    inFlight ??= (async () => {
+      const [rows, ctx] = await Promise.all([o.store.allRequests(), context()]);
+      return rows.map((r) => view(r, ctx)).filter((v): v is RequestView => v !== null);
+    })().finally(() => {
+      inFlight = null;
+    });
+    return inFlight;
   }
 
   return {

@@ -6,12 +6,16 @@ import type { DbKind } from './database';
 
 type Executor = { $executeRawUnsafe(sql: string, ...values: unknown[]): Promise<number> };
 
-/** well under SQLite's (999 in old builds) and PostgreSQL's (65535) bound-parameter limits */
-const MAX_PARAMS = 900;
+/**
+ * Bound parameters per statement: under SQLite's limit (32766 since 3.32; better-sqlite3 bundles
+ * a newer SQLite) and PostgreSQL's (65535). Fewer, larger statements: each costs a round trip
+ * through the driver adapter.
+ */
+const MAX_PARAMS: Record<DbKind, number> = { sqlite: 32_000, postgresql: 65_000 };
 
 export async function insertRows(db: Executor, kind: DbKind, table: string, columns: readonly string[], rows: readonly unknown[][]): Promise<void> {
   if (rows.length === 0) return;
-  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMS[kind] / columns.length));
   const head = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES `;
   for (let i = 0; i < rows.length; i += perStatement) {
     const chunk = rows.slice(i, i + perStatement);
