@@ -16,7 +16,7 @@ import type { Metrics } from '../lib/metrics';
 import { backoffDelay } from '../lib/retry';
 import type { Db } from '../store/database';
 import { createChannel, type AlertChannel } from './channels';
-import { createOutbox, type AlertListItem, type DeliveryState, type DueDelivery } from './outbox';
+import { createOutbox, type AlertListItem, type DeliveryState, type DueDelivery } from '../store/alertOutbox';
 import { planAlerts, type HealthSignal } from './planner';
 import type { Alert, AlertDraft } from './types';
 

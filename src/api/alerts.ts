@@ -2,7 +2,7 @@
 import type { Express } from 'express';
 import { z } from 'zod';
 import { DeskError } from '../errors';
-import type { AlertListItem, DeliveryState } from '../alerts/outbox';
+import type { AlertListItem, DeliveryState } from '../store/alertOutbox';
 
 export interface AlertsApi {
   list(filter: { state?: DeliveryState; kind?: string; requestId?: string; limit: number }): Promise<AlertListItem[]>;

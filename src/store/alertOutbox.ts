@@ -1,11 +1,10 @@
 /**
- * The alert outbox in the database. The alerts room keeps its own two tables (Alert,
- * AlertDelivery; see prisma/schema.prisma "alerts"), so this is the one Prisma user outside
- * `store/`; it imports no transport.
+ * The alert outbox in the database (tables Alert and AlertDelivery; prisma/schema.prisma
+ * "alerts"). It imports only the alert *types* from alerts/ (erased at run time) and no transport.
  */
 import crypto from 'node:crypto';
-import type { Db } from '../store/database';
-import type { Alert, AlertDraft, AlertKind, AlertSeverity } from './types';
+import type { Db } from './database';
+import type { Alert, AlertDraft, AlertKind, AlertSeverity } from '../alerts/types';
 
 export type DeliveryState = 'pending' | 'delivered' | 'failed';
 
