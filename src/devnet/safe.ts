@@ -16,6 +16,7 @@ import {
 import { privateKeyToAccount } from 'viem/accounts';
 import { DeskError } from '../errors';
 import { deployArtifact, type DevWalletClient } from './deploy';
+import { SAFE_TX_TYPES } from '../safe/safeTx';
 
 /** The Safe 1.4.1 entry points fixtures and tests call. */
 export const safeAbi = parseAbi([
@@ -132,20 +133,7 @@ export interface SafeTxInput {
 export function safeTxTypedData(chainId: number, safe: Address, tx: SafeTxInput) {
   return {
     domain: { chainId, verifyingContract: safe },
-    types: {
-      SafeTx: [
-        { name: 'to', type: 'address' },
-        { name: 'value', type: 'uint256' },
-        { name: 'data', type: 'bytes' },
-        { name: 'operation', type: 'uint8' },
-        { name: 'safeTxGas', type: 'uint256' },
-        { name: 'baseGas', type: 'uint256' },
-        { name: 'gasPrice', type: 'uint256' },
-        { name: 'gasToken', type: 'address' },
-        { name: 'refundReceiver', type: 'address' },
-        { name: 'nonce', type: 'uint256' },
-      ],
-    },
+    types: SAFE_TX_TYPES,
     primaryType: 'SafeTx',
     message: {
       to: tx.to,

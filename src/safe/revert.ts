@@ -1,15 +1,8 @@
 /** Revert data → words for people: slasher custom errors, Safe `GSxxx` codes, revert strings. */
 import { BaseError, decodeErrorResult, parseAbi, type Hex } from 'viem';
+import { slasherAbi } from '../chain/abis';
 
-const revertAbi = parseAbi([
-  'error OnlySlasher()',
-  'error OnlyVetoCommittee()',
-  'error VetoPeriodPassed()',
-  'error VetoPeriodNotPassed()',
-  'error SlashingRequestIsCancelled()',
-  'error SlashingRequestNotRequested()',
-  'error Error(string)',
-]);
+const revertAbi = [...slasherAbi.filter((item) => item.type === 'error'), ...parseAbi(['error Error(string)'])];
 
 const WORDS: Record<string, string> = {
   OnlySlasher: 'only the slasher role may do this',
