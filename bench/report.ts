@@ -1,6 +1,7 @@
 /** Prints the backfill figures as a table and writes them as JSON. Figures only: no assertions on time. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { AlertLatencySeries } from './alerts';
 import type { Measurement } from './measure';
 import type { Profile } from './profile';
 import type { BenchChain } from './seed';
@@ -12,13 +13,20 @@ export interface Series {
   runs: Measurement[];
 }
 
+export type BenchSection = 'backfill' | 'alerts';
+
 export interface BenchReport {
   startedAt: string;
   node: string;
-  chain: { how: 'seeded' | 'loaded'; seconds: number; stateFile: string; stateMb: number; seed: BenchChain };
+  /** what this run measured (`--only`) */
+  sections: BenchSection[];
+  /** backfill section (absent with `--only alerts`) */
+  chain?: { how: 'seeded' | 'loaded'; seconds: number; stateFile: string; stateMb: number; seed: BenchChain };
   series: (Series & { median: Measurement })[];
   ratios: { name: string; ratio: number; goal: number; met: boolean }[];
   profiles: Profile[];
+  /** alerts section: event → alert latency per transport, milliseconds (absent with `--only backfill`) */
+  alerts?: { requests: number; intervalMs: number; series: AlertLatencySeries[] };
   processPeakRssMb: number;
 }
 
@@ -30,6 +38,44 @@ export function median(runs: Measurement[]): Measurement {
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 export function formatReport(r: BenchReport): string {
+  const out = r.series.length ? formatBackfill(r) : [];
+  if (r.alerts) out.push(...(out.length ? [''] : []), ...formatAlerts(r.alerts));
+  out.push('', `peak RSS of the bench process: ${r.processPeakRssMb} MB (anvil not included)`);
+  return out.join('\n');
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
+  const line = (row: string[]) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+  return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)];
+}
+
+function formatAlerts(a: NonNullable<BenchReport['alerts']>): string[] {
+  const rows = [['event → request_queued alert (ms)', 'count', 'min', 'p50', 'p90', 'p99', 'max', 'mean']];
+  const ms = (n: number) => fmt(n, 1);
+  for (const s of a.series) {
+    for (const [what, st] of [
+      ['end to end: receipt → signed webhook received', s.endToEnd],
+      ['  desk: receipt → seenAt (ingest saw the block)', s.detect],
+      ['  desk: seenAt → deliveredAt (plan + outbox + POST)', s.deliver],
+    ] as const) {
+      rows.push([what, fmt(st.count), ms(st.min), ms(st.p50), ms(st.p90), ms(st.p99), ms(st.max), ms(st.mean)]);
+    }
+  }
+  const out: string[] = [];
+  a.series.forEach((s, i) => {
+    const t = table([rows[0]!, ...rows.slice(1 + i * 3, 4 + i * 3)]);
+    const others = Object.entries(s.otherKinds).map(([k, n]) => `${k} ×${n}`).join(', ');
+    out.push(
+      `${i ? '\n' : ''}alert latency, ${s.name}: ${s.requests} requests one every ${s.intervalMs} ms, ${s.seconds.toFixed(1)} s; sender's tx round trip p50 ${ms(s.sendMs.p50)} ms` +
+        (others ? `; other alerts on the channel: ${others}` : ''),
+      ...t,
+    );
+  });
+  return out;
+}
+
+function formatBackfill(r: BenchReport): string[] {
   const rows = [['', 'requests', 'blocks', 'logs', 'seconds (median)', 'runs (s)', 'requests/s', 'blocks/s', 'peak RSS MB', 'startup s']];
   for (const s of r.series) {
     const m = s.median;
@@ -46,9 +92,7 @@ export function formatReport(r: BenchReport): string {
       m.startupSeconds === undefined ? '-' : m.startupSeconds.toFixed(2),
     ]);
   }
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
-  const line = (row: string[]) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
-  const out = [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line), ''];
+  const out = [...table(rows), ''];
   for (const q of r.ratios) {
     out.push(`ratio ${q.name}: ${q.ratio.toFixed(2)}×  (goal ≤ ${q.goal}×: ${q.met ? 'met' : 'NOT met'})`);
   }
@@ -58,8 +102,7 @@ export function formatReport(r: BenchReport): string {
     const pw = [0, 1, 2, 3].map((c) => Math.max(...prow.map((row) => row[c]!.length), 4));
     for (const row of prow) out.push(`  ${row[0]!.padEnd(pw[0]!)}  ${row[1]!.padStart(pw[1]!)} calls  ${row[2]!.padStart(pw[2]!)}  ${row[3]!.padStart(pw[3]!)}`);
   }
-  out.push('', `peak RSS of the bench process: ${r.processPeakRssMb} MB (anvil not included)`);
-  return out.join('\n');
+  return out;
 }
 
 export async function writeReport(r: BenchReport, file: string): Promise<string> {

@@ -1,10 +1,14 @@
 /**
- * `npm run bench`: backfill throughput of the desk over ≥ 10k requests spread across ≥ 20k
- * blocks, next to the raw eth_getLogs + decode floor measured in the same run on the same node,
- * as a ratio (goal ≤ 1.3×). Prints figures; never asserts on time. Fails only when a run indexes
- * the wrong result.
+ * `npm run bench`, two sections (both by default; `--only backfill|alerts` runs one):
+ *  - backfill: throughput of the desk over ≥ 10k requests spread across ≥ 20k blocks, next to
+ *    the raw eth_getLogs + decode floor measured in the same run on the same node, as a ratio
+ *    (goal ≤ 1.3×);
+ *  - alerts: event → alert latency (receipt of a queue tx → signed `request_queued` webhook body
+ *    on a loopback receiver) over ≥ 100 requests, desk following by websocket and by polling.
+ * Prints figures; never asserts on time. Fails only when a run gives the wrong result.
  *
- *   npm run bench [-- --reps 3] [--postgres] [--no-profile]
+ *   npm run bench [-- --only backfill|alerts] [--reps 3] [--postgres] [--no-profile]
+ *                 [--alert-requests 100] [--alert-interval-ms 150]
  *
  * --postgres adds the same desk backfill on a fresh PostgreSQL database per run (local server,
  * dropped afterwards); off by default because it doubles the run time.
@@ -13,10 +17,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureDeskBackfill, measureFloor, postgresReachable, type Measurement } from './measure';
 import { profileDeskBackfill, type Profile } from './profile';
-import { formatReport, GOAL_RATIO, median, writeReport, type BenchReport, type Series } from './report';
+import { formatReport, GOAL_RATIO, median, writeReport, type BenchReport, type BenchSection, type Series } from './report';
+import { measureAlertLatency } from './alerts';
 import { DEFAULT_SEED, loadOrSeedChain } from './seed';
 
-const RESULTS_FILE = path.resolve(__dirname, '..', '.cache', 'bench-results', 'backfill-latest.json');
+const RESULTS_FILE = path.resolve(__dirname, '..', '.cache', 'bench-results', 'latest.json');
 const POSTGRES_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/test';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -24,18 +29,43 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
+      only: { type: 'string' },
       reps: { type: 'string', default: '3' },
       postgres: { type: 'boolean', default: false },
       'no-profile': { type: 'boolean', default: false },
+      'alert-requests': { type: 'string', default: '100' },
+      'alert-interval-ms': { type: 'string', default: '150' },
     },
   });
-  const reps = Math.max(1, Number(values.reps));
+  if (values.only !== undefined && values.only !== 'backfill' && values.only !== 'alerts') {
+    throw new Error(`--only must be backfill or alerts (got "${values.only}")`);
+  }
+  const sections: BenchSection[] = values.only ? [values.only] : ['backfill', 'alerts'];
+  const alertRequests = Number(values['alert-requests']);
+  const alertIntervalMs = Number(values['alert-interval-ms']);
+  if (!Number.isInteger(alertRequests) || alertRequests < 1) throw new Error(`--alert-requests must be a positive integer (got "${values['alert-requests']}")`);
+  if (!Number.isFinite(alertIntervalMs) || alertIntervalMs < 0) throw new Error(`--alert-interval-ms must be a number of milliseconds ≥ 0 (got "${values['alert-interval-ms']}")`);
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
-
-  const loaded = await loadOrSeedChain(DEFAULT_SEED, log);
   // anvil dies with us: stop() on the way out, SIGKILL from startAnvil's exit hook on a signal
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
+  const report: BenchReport = { startedAt, node: process.version, sections, series: [], ratios: [], profiles: [], processPeakRssMb: 0 };
+  if (sections.includes('backfill')) Object.assign(report, await backfillSection(values, Math.max(1, Number(values.reps))));
+  if (sections.includes('alerts')) {
+    log(`${sections.length > 1 ? '\n' : ''}alert latency: ${alertRequests} requests, one every ${alertIntervalMs} ms, on a fresh anvil (automine)`);
+    const series = await measureAlertLatency({ requests: alertRequests, intervalMs: alertIntervalMs, log });
+    report.alerts = { requests: alertRequests, intervalMs: alertIntervalMs, series };
+  }
+  report.processPeakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  log('');
+  log(formatReport(report));
+  const file = await writeReport(report, RESULTS_FILE);
+  log(`\nfigures written to ${path.relative(process.cwd(), file)}; total bench time ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+async function backfillSection(values: { postgres?: boolean; 'no-profile'?: boolean }, reps: number): Promise<Pick<BenchReport, 'chain' | 'series' | 'ratios' | 'profiles'>> {
+  const loaded = await loadOrSeedChain(DEFAULT_SEED, log);
   try {
     const { chain, anvil } = loaded;
     log(
@@ -72,9 +102,7 @@ async function main(): Promise<void> {
       ...(postgres ? [{ name: 'desk backfill (postgresql)', runs: pg }] : []),
     ];
     const floorMedian = median(floor);
-    const report: BenchReport = {
-      startedAt,
-      node: process.version,
+    return {
       chain: {
         how: loaded.how,
         seconds: loaded.seconds,
@@ -88,12 +116,7 @@ async function main(): Promise<void> {
         return { name: `${s.name} / floor`, ratio, goal: GOAL_RATIO, met: ratio <= GOAL_RATIO };
       }),
       profiles,
-      processPeakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     };
-    log('');
-    log(formatReport(report));
-    const file = await writeReport(report, RESULTS_FILE);
-    log(`\nfigures written to ${path.relative(process.cwd(), file)}; total bench time ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   } finally {
     await loaded.anvil.stop();
   }

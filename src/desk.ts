@@ -20,7 +20,9 @@ import { describeError } from './errors';
 import { createAlerting, type Alerting, type AlertingOptions } from './alerts/alerting';
 import type { AlertsConfig } from './config/config';
 import type { RequestStatus } from './domain/types';
-import { createDeskVetoes, type DeskVetoOptions, type VetoService } from './safe';
+import { createDeskVetoes, type DeskVetoOptions, type VetoEvent, type VetoService } from './safe';
+import { requestKey } from './alerts/planner';
+import type { AlertDraft } from './alerts/types';
 import type { RequestView } from './api/views';
 
 export interface DeskOptions {
@@ -95,6 +97,8 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       requests: async () => (await readModel.snapshot()).map(requestSnapshot),
       logger,
       options: o.vetoes,
+      // alerting is created below; a milestone before that is reported again on the next pass
+      onEvent: (e) => alerting?.enqueueAlert(vetoAlert(chainId, facts.slasher, e)),
     });
     const ingestor = createIngestor({
       client: chain.client,
@@ -231,5 +235,31 @@ function requestSnapshot(v: RequestView) {
     status: v.status,
     deadline: v.vetoWindowEnd.block ?? v.vetoWindowEnd.timestamp ?? 0,
     ...(v.cancelled ? { cancelledTxHash: v.cancelled.txHash } : {}),
+  };
+}
+
+/**
+ * A veto milestone as an alert. Dedup key = request (id and queue block) + kind + safeTxHash:
+ * one alert per milestone of each proposal, however many passes or restarts report it.
+ */
+export function vetoAlert(chainId: number, slasher: string, e: VetoEvent): AlertDraft {
+  const key = requestKey(chainId, slasher, e);
+  const who = e.signers.length ? e.signers.join(', ') : 'no desk signatures';
+  const [severity, title, text]: [AlertDraft['severity'], string, string] =
+    e.kind === 'quorum_reached'
+      ? ['info', `Veto of request ${e.requestId}: quorum reached (${e.signers.length}/${e.threshold})`, `Signed by ${who}.\nSafe ${e.safe}, nonce ${e.nonce}, safeTxHash ${e.safeTxHash}.`]
+      : e.kind === 'veto_executed'
+        ? ['info', `Veto of request ${e.requestId} executed`, `execTransaction ${e.executionTxHash ?? '(executed by a member)'} on Safe ${e.safe} at nonce ${e.nonce}.`]
+        : ['critical', `Veto of request ${e.requestId} failed: ${e.reason ?? 'unknown reason'}`, `Safe ${e.safe}, nonce ${e.nonce}, safeTxHash ${e.safeTxHash}.${e.executionTxHash ? `\nTransaction ${e.executionTxHash}.` : ''}\nReason: ${e.reason ?? 'unknown'}`];
+  return {
+    dedupKey: `${key}:${e.kind}:${e.safeTxHash.toLowerCase()}`,
+    kind: e.kind,
+    severity,
+    action: 'trigger',
+    incidentKey: key,
+    requestId: e.requestId,
+    title,
+    text,
+    data: { safe: e.safe, nonce: e.nonce, safeTxHash: e.safeTxHash, threshold: e.threshold, signers: e.signers, executionTxHash: e.executionTxHash, ...(e.reason ? { reason: e.reason } : {}) },
   };
 }

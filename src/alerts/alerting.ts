@@ -162,6 +162,8 @@ export function createAlerting(o: AlertingOptions): Alerting {
       .catch((e) => o.logger.error({ err: describeError(e) }, 'alert dispatch failed'))
       .finally(() => {
         dispatching = null;
+        // a kick that arrived while the gauges were refreshing must not wait for the timer
+        if (redispatch && !stopped) void dispatch();
       });
     return dispatching;
   }

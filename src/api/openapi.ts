@@ -128,6 +128,55 @@ const schemas = {
     properties: { requests: { type: 'array', items: ref('RequestView') } },
   },
   // ── safe (issue 3) ──
+  RejectionView: {
+    type: 'object',
+    description: 'a rejection at a blocking Safe nonce: to = the Safe itself, value 0, empty data, operation call; executing it consumes the nonce',
+    required: ['safe', 'nonce', 'safeTxHash', 'typedData', 'threshold', 'signatures', 'status', 'statusReason', 'executionTxHash', 'blocking', 'unblocks'],
+    properties: {
+      safe: address,
+      nonce: { type: 'integer', minimum: 0 },
+      safeTxHash: txHash,
+      typedData: { type: 'object', description: 'EIP-712 typed data an owner signs (eth_signTypedData_v4)' },
+      threshold: { type: 'integer', minimum: 0 },
+      signatures: { type: 'array', items: { type: 'object', required: ['signer', 'source', 'submittedAt'], properties: { signer: address, source: { type: 'string' }, submittedAt: { type: 'string', format: 'date-time' }, stale: { type: 'string' } } } },
+      status: { type: 'string', enum: ['collecting', 'ready', 'executed', 'failed', 'abandoned'] },
+      statusReason: nullable('string'),
+      executionTxHash: { ...nullable('string'), pattern: '^0x[0-9a-fA-F]{64}$' },
+      blocking: { type: ['object', 'null'], description: 'the veto without quorum at this nonce', properties: { requestId: decimal, status: { type: 'string' }, signatures: { type: 'integer' } } },
+      unblocks: { type: 'array', items: decimal, description: 'requests whose vetoes have quorum and wait behind this nonce' },
+    },
+  },
+  BatchView: {
+    type: 'object',
+    description: 'one committee Safe transaction vetoing several requests: DELEGATECALL (operation 1) into MultiSendCallOnly, one cancelSlashingRequest per id',
+    required: ['safe', 'nonce', 'requestIds', 'to', 'operation', 'safeTxHash', 'typedData', 'threshold', 'signatures', 'status', 'statusReason', 'executionTxHash'],
+    properties: {
+      safe: address,
+      nonce: { type: 'integer', minimum: 0 },
+      requestIds: { type: 'array', items: decimal },
+      to: { ...address, description: 'MultiSendCallOnly (SAFE_CONTRACT_NETWORKS multiSendCallOnlyAddress)' },
+      operation: { type: 'integer', enum: [1] },
+      safeTxHash: txHash,
+      typedData: { type: 'object', description: 'EIP-712 typed data an owner signs' },
+      threshold: { type: 'integer', minimum: 0 },
+      signatures: { type: 'array', items: { type: 'object', properties: { signer: address, source: { type: 'string' }, submittedAt: { type: 'string', format: 'date-time' } } } },
+      status: { type: 'string', enum: ['collecting', 'ready', 'executed', 'failed', 'abandoned'] },
+      statusReason: nullable('string'),
+      executionTxHash: { ...nullable('string'), pattern: '^0x[0-9a-fA-F]{64}$' },
+    },
+  },
+  SafePlan: {
+    type: 'object',
+    description: 'the Safe nonces planned by the desk (vetoes in deadline order, rejections), and each blocked nonce with how to resolve it',
+    required: ['safe', 'safeNonce', 'threshold', 'entries', 'blocked'],
+    properties: {
+      safe: address,
+      safeNonce: { type: 'integer', minimum: 0 },
+      threshold: { type: 'integer', minimum: 0 },
+      entries: { type: 'array', items: { type: 'object', properties: { nonce: { type: 'integer' }, kind: { type: 'string', enum: ['veto', 'rejection', 'batch'] }, requestId: { ...nullable('string') }, requestIds: { type: 'array', items: decimal, description: 'batch: the requests it vetoes' }, status: { type: 'string' }, signatures: { type: 'integer' }, safeTxHash: txHash } } },
+      blocked: { type: 'array', items: { type: 'object', properties: { nonce: { type: 'integer' }, blockingRequestId: nullable('string'), waiting: { type: 'array', items: decimal }, explanation: { type: 'string' }, rejection: { type: 'string', description: 'path of the rejection at this nonce' } } } },
+    },
+  },
   VetoView: {
     type: 'object',
     required: ['safe', 'nonce', 'safeTxHash', 'typedData', 'threshold', 'signatures', 'status', 'statusReason', 'executionTxHash', 'blockedByNonce', 'superseded'],
@@ -373,6 +422,86 @@ export const openApiDocument = {
           '413': errorResponse('PAYLOAD_TOO_LARGE'),
           '422': errorResponse('SIGNATURE_WRONG_CHAIN, SIGNATURE_WRONG_SAFE, SIGNATURE_WRONG_NONCE, SIGNATURE_WRONG_REQUEST, SIGNER_IS_CONTRACT'),
           '503': errorResponse('SAFE_READ_FAILED, RPC_UNAVAILABLE'),
+        },
+      },
+    },
+    '/api/safe/plan': {
+      get: {
+        operationId: 'getSafePlan',
+        summary: 'The committee Safe nonce plan: vetoes and rejections by nonce, blocked nonces explained',
+        responses: {
+          '200': { description: 'the plan', content: json(ref('SafePlan')) },
+          '409': errorResponse('VETO_NOT_AVAILABLE'),
+          '503': errorResponse('SAFE_READ_FAILED, RPC_UNAVAILABLE'),
+        },
+      },
+    },
+    '/api/safe/rejections/{nonce}': {
+      get: {
+        operationId: 'getRejection',
+        summary: 'The rejection Safe transaction at a nonce (to = Safe, value 0, empty data), with its signatures and what it unblocks',
+        parameters: [{ name: 'nonce', in: 'path', required: true, schema: { type: 'integer', minimum: 0 } }],
+        responses: {
+          '200': { description: 'the rejection (status collecting and no signatures until one is stored)', content: json(ref('RejectionView')) },
+          '400': errorResponse('BAD_REQUEST'),
+        },
+      },
+    },
+    '/api/safe/rejections/{nonce}/signatures': {
+      post: {
+        operationId: 'submitRejectionSignature',
+        summary: "An owner's signature over the rejection at a blocking nonce; the desk executes it at quorum",
+        parameters: [{ name: 'nonce', in: 'path', required: true, schema: { type: 'integer', minimum: 0 } }],
+        requestBody: {
+          required: true,
+          content: json({ type: 'object', required: ['signature'], additionalProperties: false, properties: { signature: { type: 'string', pattern: '^0x[0-9a-fA-F]{130}$' }, source: { type: 'string', enum: ['http', 'cli'] } } }),
+        },
+        responses: {
+          '201': { description: 'stored; the updated rejection', content: json(ref('RejectionView')) },
+          '400': errorResponse('SIGNATURE_MALFORMED, BAD_REQUEST'),
+          '403': errorResponse('SIGNER_NOT_OWNER'),
+          '409': errorResponse('SIGNATURE_DUPLICATE, REJECTION_NOT_NEEDED (the nonce blocks no veto with quorum, is used, or the rejection is settled)'),
+          '422': errorResponse('SIGNATURE_WRONG_CHAIN, SIGNATURE_WRONG_NONCE, SIGNER_IS_CONTRACT'),
+        },
+      },
+    },
+    '/api/safe/batches': {
+      post: {
+        operationId: 'proposeBatchVeto',
+        summary: "Plan one Safe transaction vetoing several requests (MultiSend) at the Safe's current nonce; idempotent for the same set",
+        requestBody: { required: true, content: json({ type: 'object', required: ['requestIds'], additionalProperties: false, properties: { requestIds: { type: 'array', minItems: 2, maxItems: 50, items: decimal } } }) },
+        responses: {
+          '201': { description: 'the batch', content: json(ref('BatchView')) },
+          '400': errorResponse('BAD_REQUEST'),
+          '404': errorResponse('REQUEST_NOT_FOUND'),
+          '409': errorResponse('BATCH_NOT_AVAILABLE (no MultiSendCallOnly address, or another batch at the nonce), VETO_WINDOW_CLOSED'),
+        },
+      },
+    },
+    '/api/safe/batches/{nonce}': {
+      get: {
+        operationId: 'getBatchVeto',
+        summary: 'The batch veto at a nonce, with its signatures',
+        parameters: [{ name: 'nonce', in: 'path', required: true, schema: { type: 'integer', minimum: 0 } }],
+        responses: {
+          '200': { description: 'the batch', content: json(ref('BatchView')) },
+          '400': errorResponse('BAD_REQUEST'),
+          '409': errorResponse('BATCH_NOT_AVAILABLE'),
+        },
+      },
+    },
+    '/api/safe/batches/{nonce}/signatures': {
+      post: {
+        operationId: 'submitBatchSignature',
+        summary: "An owner's signature over the batch veto; the desk executes it at quorum",
+        parameters: [{ name: 'nonce', in: 'path', required: true, schema: { type: 'integer', minimum: 0 } }],
+        requestBody: { required: true, content: json({ type: 'object', required: ['signature'], additionalProperties: false, properties: { signature: { type: 'string', pattern: '^0x[0-9a-fA-F]{130}$' }, source: { type: 'string', enum: ['http', 'cli'] } } }) },
+        responses: {
+          '201': { description: 'stored; the updated batch', content: json(ref('BatchView')) },
+          '400': errorResponse('SIGNATURE_MALFORMED, BAD_REQUEST'),
+          '403': errorResponse('SIGNER_NOT_OWNER'),
+          '409': errorResponse('SIGNATURE_DUPLICATE, BATCH_NOT_AVAILABLE'),
+          '422': errorResponse('SIGNATURE_WRONG_CHAIN, SIGNATURE_WRONG_NONCE, SIGNER_IS_CONTRACT'),
         },
       },
     },

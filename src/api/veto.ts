@@ -4,12 +4,28 @@ import { getAddress, isAddress } from 'viem';
 import { z } from 'zod';
 import { DeskError } from '../errors';
 import type { VetoView } from '../safe/vetoView';
+import type { BatchView, RejectionView, SafePlanView } from '../safe/vetoService';
 import { parseRequestId } from './requests';
 
 /** What the routes need from the veto service (src/safe/vetoService.ts). */
 export interface VetoApi {
   submitSignature(requestId: string, input: { signature: unknown; source: 'http' | 'cli'; safe?: `0x${string}` }): Promise<VetoView>;
+  rejectionView(nonce: number): Promise<RejectionView>;
+  submitRejectionSignature(nonce: number, input: { signature: unknown; source: 'http' | 'cli' }): Promise<RejectionView>;
+  plan(): Promise<SafePlanView>;
+  proposeBatch(requestIds: string[]): Promise<BatchView>;
+  batchView(nonce: number): Promise<BatchView>;
+  submitBatchSignature(nonce: number, input: { signature: unknown; source: 'http' | 'cli' }): Promise<BatchView>;
 }
+
+const batchBodySchema = z.object({ requestIds: z.array(z.string().regex(/^\d{1,78}$/)).min(2).max(50) }).strict();
+
+function parseNonce(raw: string): number {
+  if (!/^\d{1,15}$/.test(raw)) throw new DeskError('BAD_REQUEST', `nonce must be a decimal integer, got ${JSON.stringify(raw.slice(0, 40))}`);
+  return Number(raw);
+}
+
+const rejectionBodySchema = z.object({ signature: z.string().max(200), source: z.enum(['http', 'cli']).optional() }).strict();
 
 const bodySchema = z
   .object({
@@ -39,5 +55,48 @@ export function registerVetoRoutes(app: Express, vetoes: VetoApi | undefined): v
       ...(parsed.data.safe ? { safe: getAddress(parsed.data.safe) } : {}),
     });
     res.status(201).json(view);
+  });
+
+  app.get('/api/safe/plan', async (_req, res) => {
+    if (!vetoes) throw new DeskError('VETO_NOT_AVAILABLE', 'this desk runs without a veto service');
+    res.json(await vetoes.plan());
+  });
+
+  app.get('/api/safe/rejections/:nonce', async (req, res) => {
+    const nonce = parseNonce(req.params.nonce);
+    if (!vetoes) throw new DeskError('VETO_NOT_AVAILABLE', 'this desk runs without a veto service');
+    res.json(await vetoes.rejectionView(nonce));
+  });
+
+  app.post('/api/safe/rejections/:nonce/signatures', async (req, res) => {
+    const nonce = parseNonce(req.params.nonce);
+    if (!vetoes) throw new DeskError('VETO_NOT_AVAILABLE', 'this desk runs without a veto service');
+    const parsed = rejectionBodySchema.safeParse(req.body);
+    if (!parsed.success) {
+      const missing = typeof (req.body as { signature?: unknown } | undefined)?.signature !== 'string';
+      throw new DeskError(missing ? 'SIGNATURE_MALFORMED' : 'BAD_REQUEST', missing ? 'body must be JSON { "signature": "0x…" } (65-byte hex)' : `bad body: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    }
+    res.status(201).json(await vetoes.submitRejectionSignature(nonce, { signature: parsed.data.signature, source: parsed.data.source ?? 'http' }));
+  });
+
+  app.post('/api/safe/batches', async (req, res) => {
+    if (!vetoes) throw new DeskError('VETO_NOT_AVAILABLE', 'this desk runs without a veto service');
+    const parsed = batchBodySchema.safeParse(req.body);
+    if (!parsed.success) throw new DeskError('BAD_REQUEST', 'body must be JSON { "requestIds": ["<decimal id>", …] } with 2 to 50 ids');
+    res.status(201).json(await vetoes.proposeBatch(parsed.data.requestIds));
+  });
+
+  app.get('/api/safe/batches/:nonce', async (req, res) => {
+    const nonce = parseNonce(req.params.nonce);
+    if (!vetoes) throw new DeskError('VETO_NOT_AVAILABLE', 'this desk runs without a veto service');
+    res.json(await vetoes.batchView(nonce));
+  });
+
+  app.post('/api/safe/batches/:nonce/signatures', async (req, res) => {
+    const nonce = parseNonce(req.params.nonce);
+    if (!vetoes) throw new DeskError('VETO_NOT_AVAILABLE', 'this desk runs without a veto service');
+    const parsed = rejectionBodySchema.safeParse(req.body);
+    if (!parsed.success) throw new DeskError('SIGNATURE_MALFORMED', 'body must be JSON { "signature": "0x…" } (65-byte hex)');
+    res.status(201).json(await vetoes.submitBatchSignature(nonce, { signature: parsed.data.signature, source: parsed.data.source ?? 'http' }));
   });
 }

@@ -19,6 +19,7 @@ import { describeError } from '../errors';
 import type { VetoActionRow, VetoProposalRow, VetoStore } from '../store/vetoStore';
 import { describeRevert, isRevert } from './revert';
 import { safeAbi } from './safeTx';
+import { proposalOperation } from './proposalKinds';
 
 export interface ExecutorOptions {
   client: PublicClient;
@@ -56,7 +57,7 @@ export function createExecutor(o: ExecutorOptions) {
     return encodeFunctionData({
       abi: safeAbi,
       functionName: 'execTransaction',
-      args: [getAddress(p.to), 0n, p.data as Hex, 0, 0n, 0n, 0n, '0x0000000000000000000000000000000000000000', '0x0000000000000000000000000000000000000000', signatures],
+      args: [getAddress(p.to), 0n, p.data as Hex, proposalOperation(p), 0n, 0n, 0n, '0x0000000000000000000000000000000000000000', '0x0000000000000000000000000000000000000000', signatures],
     });
   }
 
@@ -114,11 +115,16 @@ export function createExecutor(o: ExecutorOptions) {
      * on chain and returns the decoded reason.
      */
     async execute(p: VetoProposalRow, signatures: readonly SignedBy[]): Promise<ExecutionOutcome> {
+      // a recorded action still awaiting the chain (receipt wait timed out, restart while pending):
+      // never sign a second transaction for it, settle the one already sent
+      const open = (await store.actions(p.id)).filter((a) => a.status === 'recorded');
+      if (open.length > 0) return settle(open[open.length - 1]!, p);
       const safe = getAddress(p.safe);
       // the inner call as the Safe makes it: its revert reason is what people need (the Safe
       // itself only says GS013 when safeTxGas and gasPrice are 0)
       try {
-        await client.call({ account: safe, to: getAddress(p.to), data: p.data as Hex });
+        // (a DELEGATECALL batch cannot be replayed as a plain call: estimateGas below covers it)
+        if (proposalOperation(p) === 0) await client.call({ account: safe, to: getAddress(p.to), data: p.data as Hex });
       } catch (e) {
         if (!isRevert(e)) throw e; // RPC trouble: the next pass tries again
         return { kind: 'failed', reason: describeRevert(e) };

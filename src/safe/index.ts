@@ -2,15 +2,15 @@
  * The committee's Safe: veto proposals, signature intake, execution (issue 3). `createDeskVetoes`
  * is what the composition root calls.
  */
-import type { Address, Hex, PublicClient } from 'viem';
+import { getAddress, isAddress, type Address, type Hex, type PublicClient } from 'viem';
 import type { Logger } from '../lib/logger';
 import type { Db } from '../store/database';
 import { createVetoStore } from '../store/vetoStore';
 import { createExecutor, type ExecutorOptions } from './executor';
-import { createVetoService, type RequestSnapshot, type VetoService } from './vetoService';
+import { createVetoService, type RequestSnapshot, type VetoEvent, type VetoService } from './vetoService';
 import { createTxServiceSync, type TxServiceOptions, type TxServiceSync } from './txServiceSync';
 
-export { createVetoService, type VetoService, type RequestSnapshot } from './vetoService';
+export { createVetoService, type VetoService, type RequestSnapshot, type VetoEvent } from './vetoService';
 export type { VetoView } from './vetoView';
 
 export interface DeskVetoOptions {
@@ -35,6 +35,8 @@ export function createDeskVetoes(p: {
   requests: () => Promise<RequestSnapshot[]>;
   logger: Logger;
   options?: DeskVetoOptions;
+  /** veto milestones (the desk routes them to alerting) */
+  onEvent?: (e: VetoEvent) => Promise<unknown> | void;
 }): VetoService {
   const store = createVetoStore(p.db, p.slasher);
   const executor = p.options?.executorPrivateKey
@@ -53,10 +55,17 @@ export function createDeskVetoes(p: {
     logger: p.logger,
     onProposalChange: () => void tx?.sync(),
     txService: () => tx,
+    onEvent: p.onEvent,
+    multiSendCallOnly: multiSendCallOnlyOf(p.options?.contractNetworks, p.chainId),
   });
   if (p.options?.txService) {
     tx = createTxServiceSync({ options: p.options.txService, chainId: p.chainId, safe: p.committee, store, intake: service, logger: p.logger });
     tx.start();
   }
   return service;
+}
+
+function multiSendCallOnlyOf(networks: Record<string, Record<string, string>> | undefined, chainId: number): Address | undefined {
+  const a = networks?.[String(chainId)]?.multiSendCallOnlyAddress;
+  return a && isAddress(a, { strict: false }) ? getAddress(a) : undefined;
 }

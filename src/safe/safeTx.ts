@@ -3,7 +3,7 @@
  * `data` = `cancelSlashingRequest(id)`, `operation` = call, gas and refund fields zero. Pure: the
  * chain id, Safe and nonce come in as parameters.
  */
-import { encodeFunctionData, getAddress, hashTypedData, parseAbi, zeroAddress, type Address, type Hex } from 'viem';
+import { concatHex, encodeFunctionData, encodePacked, getAddress, hashTypedData, parseAbi, size, zeroAddress, type Address, type Hex } from 'viem';
 
 export const safeAbi = parseAbi([
   'function execTransaction(address to, uint256 value, bytes data, uint8 operation, uint256 safeTxGas, uint256 baseGas, uint256 gasPrice, address gasToken, address refundReceiver, bytes signatures) payable returns (bool)',
@@ -72,6 +72,42 @@ export function buildVetoSafeTx(slasher: Address, requestId: bigint, nonce: bigi
     value: 0n,
     data: vetoCallData(requestId),
     operation: 0,
+    safeTxGas: 0n,
+    baseGas: 0n,
+    gasPrice: 0n,
+    gasToken: zeroAddress,
+    refundReceiver: zeroAddress,
+    nonce,
+  };
+}
+
+/**
+ * A rejection: the Safe calling itself with nothing, at a given nonce. Executing it consumes the
+ * nonce, so a lower-nonce transaction that will never reach quorum stops blocking higher ones.
+ */
+export function buildRejectionSafeTx(safe: Address, nonce: bigint): SafeTx {
+  return { to: getAddress(safe), value: 0n, data: '0x', operation: 0, safeTxGas: 0n, baseGas: 0n, gasPrice: 0n, gasToken: zeroAddress, refundReceiver: zeroAddress, nonce };
+}
+
+const multiSendAbi = parseAbi(['function multiSend(bytes transactions) payable']);
+
+/** MultiSend's packed calls: per call uint8 operation (0), address, uint256 value, uint256 length, bytes. */
+export function multiSendData(calls: readonly { to: Address; data: Hex }[]): Hex {
+  const packed = concatHex(calls.map((c) => encodePacked(['uint8', 'address', 'uint256', 'uint256', 'bytes'], [0, getAddress(c.to), 0n, BigInt(size(c.data)), c.data])));
+  return encodeFunctionData({ abi: multiSendAbi, functionName: 'multiSend', args: [packed] });
+}
+
+/**
+ * One Safe transaction vetoing several requests: DELEGATECALL (operation 1) into
+ * MultiSendCallOnly, which calls `cancelSlashingRequest` on the slasher once per id (the Safe is
+ * `msg.sender` of each call).
+ */
+export function buildBatchVetoSafeTx(multiSendCallOnly: Address, slasher: Address, requestIds: readonly bigint[], nonce: bigint): SafeTx {
+  return {
+    to: getAddress(multiSendCallOnly),
+    value: 0n,
+    data: multiSendData(requestIds.map((id) => ({ to: slasher, data: vetoCallData(id) }))),
+    operation: 1,
     safeTxGas: 0n,
     baseGas: 0n,
     gasPrice: 0n,

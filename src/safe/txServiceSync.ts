@@ -75,7 +75,7 @@ export function createTxServiceSync(o: {
     });
 
   async function syncOnce(): Promise<void> {
-    const proposals = (await store.currentProposals()).filter((p) => p.status === 'collecting' || p.status === 'ready');
+    const proposals = (await store.currentProposals()).filter((p) => (p.status === 'collecting' || p.status === 'ready') && !/^(rejection|batch):/.test(p.requestId)); // rejections and batches: HTTP intake only (for now)
     const sigs = await store.signatures(proposals.map((p) => p.id));
     for (const p of proposals) {
       const mine = sigs.filter((s) => s.proposalId === p.id && !s.staleReason);

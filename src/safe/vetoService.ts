@@ -11,7 +11,8 @@ import type { RequestStatus } from '../domain/types';
 import type { SignatureSource, VetoProposalRow, VetoSignatureRow, VetoStore } from '../store/vetoStore';
 import type { Executor, ExecutionOutcome } from './executor';
 import { readSafeState, type SafeState } from './safeState';
-import { buildVetoSafeTx, safeAbi, safeTxHash, typedDataJson, type SafeDomain } from './safeTx';
+import { batchKey, batchRequestIds, proposalKind } from './proposalKinds';
+import { buildBatchVetoSafeTx, buildRejectionSafeTx, buildVetoSafeTx, safeAbi, safeTxHash, typedDataJson, type SafeDomain } from './safeTx';
 import { diagnoseForeignSignature, parseSignature, recoverSigner, type CandidateHash } from './signature';
 import type { VetoView } from './vetoView';
 
@@ -40,14 +41,81 @@ export interface VetoServiceOptions {
   logger: Logger;
   /** called after a signature is stored or a proposal created (the tx service sync listens) */
   onProposalChange?: (p: VetoProposalRow) => void;
+  /**
+   * Told of every veto milestone (the desk turns these into alerts; `src/safe` knows nothing of
+   * alerting). Called again for the same milestone on later passes and after restarts: the
+   * receiver dedupes (e.g. on kind + safeTxHash). Errors are logged, never fatal.
+   */
+  onEvent?: (e: VetoEvent) => Promise<unknown> | void;
+  /** MultiSendCallOnly on this chain (SAFE_CONTRACT_NETWORKS): absent, no batch vetoes */
+  multiSendCallOnly?: Address;
   /** the Safe Transaction Service sync, when configured (late-bound: it needs this service) */
   txService?: () => { sync(): Promise<void>; stop(): Promise<void>; status(): { url: string; lastError: string | null } } | null;
 }
+
+/** A veto milestone, for alerting: quorum reached, executed on chain, or execution failed. */
+export interface VetoEvent {
+  kind: 'quorum_reached' | 'veto_executed' | 'action_failed';
+  requestId: string;
+  queuedAtBlock: number;
+  safe: Address;
+  nonce: number;
+  safeTxHash: Hex;
+  threshold: number;
+  signers: Address[];
+  executionTxHash: Hex | null;
+  /** action_failed: the decoded revert reason */
+  reason: string | null;
+}
+
+/** Executed/failed proposals older than this are history: no milestone events (a first start on an old database pages no one). */
+const EVENT_HORIZON_MS = 24 * 3600_000;
 
 /** Chains a member's wallet is likely to be on by mistake. */
 const OTHER_CHAINS = [1, 10, 56, 100, 137, 8453, 17000, 42161, 84532, 421614, 560048, 11155111, 31337, 31338];
 const NONCE_SEARCH = 16;
 const ACTIVE = new Set(['collecting', 'ready']);
+/** Rejections (the Safe calling itself, empty data) share the proposal table under this request id prefix. */
+const REJECTION = 'rejection:';
+/** not a single request's veto: a rejection or a batch, an alternative at its nonce */
+const isAlt = (p: { requestId: string }) => proposalKind(p) !== 'veto';
+const isRejection = (p: { requestId: string }) => proposalKind(p) === 'rejection';
+/** How far back a rejection's ExecutionSuccess is looked for. */
+const REJECTION_LOOKBACK = 50_000;
+
+/** `GET/POST /api/safe/rejections/:nonce`: a rejection at a blocking nonce. */
+export interface RejectionView {
+  safe: Address;
+  nonce: number;
+  safeTxHash: Hex;
+  typedData: ReturnType<typeof typedDataJson>;
+  threshold: number;
+  signatures: VetoView['signatures'];
+  status: VetoView['status'];
+  statusReason: string | null;
+  executionTxHash: Hex | null;
+  /** the veto without quorum at this nonce (null: none planned there) */
+  blocking: { requestId: string; status: string; signatures: number } | null;
+  /** vetoes with quorum waiting behind this nonce */
+  unblocks: string[];
+}
+
+/** `POST /api/safe/batches`, `GET /api/safe/batches/:nonce`: one Safe transaction vetoing several requests. */
+export interface BatchView extends Omit<RejectionView, 'blocking' | 'unblocks'> {
+  requestIds: string[];
+  /** MultiSendCallOnly, called with DELEGATECALL (operation 1) */
+  to: Address;
+  operation: 1;
+}
+
+/** `GET /api/safe/plan`: the Safe nonces the desk has planned, and how a blocked nonce resolves. */
+export interface SafePlanView {
+  safe: Address;
+  safeNonce: number;
+  threshold: number;
+  entries: { nonce: number; kind: 'veto' | 'rejection' | 'batch'; requestId: string | null; requestIds?: string[]; status: string; signatures: number; safeTxHash: Hex }[];
+  blocked: { nonce: number; blockingRequestId: string | null; waiting: string[]; explanation: string; rejection: string }[];
+}
 
 const executionSuccess = parseAbiItem('event ExecutionSuccess(bytes32 indexed txHash, uint256 payment)');
 
@@ -100,6 +168,237 @@ export function createVetoService(o: VetoServiceOptions) {
     }
   }
 
+  /** Reports the milestones of current proposals (idempotent: the receiver dedupes). */
+  async function emitEvents(state: SafeState, byId: Map<string, RequestSnapshot>): Promise<void> {
+    if (!o.onEvent) return;
+    const horizon = Date.now() - EVENT_HORIZON_MS;
+    const ps = (await store.currentProposals()).filter((p) => p.status === 'ready' || ((p.status === 'executed' || p.status === 'failed') && p.updatedAt.getTime() >= horizon));
+    if (ps.length === 0) return;
+    const sigs = await store.signatures(ps.map((p) => p.id));
+    for (const p of ps) {
+      const req = byId.get(p.requestId);
+      if (!req || req.queuedTxHash !== p.requestTxHash) continue;
+      const signers = sigs.filter((x) => x.proposalId === p.id && !x.staleReason).map((x) => getAddress(x.signer));
+      const base = { requestId: p.requestId, queuedAtBlock: req.queuedAtBlock, safe: getAddress(p.safe), nonce: p.nonce, safeTxHash: p.safeTxHash as Hex, threshold: state.threshold, signers, executionTxHash: (p.executionTxHash as Hex | null) ?? null, reason: null };
+      const events: VetoEvent[] = [];
+      // quorum through the desk's intake (an owner executing alone from their wallet is not "quorum reached here")
+      if (p.status === 'ready' || signers.length >= state.threshold) events.push({ ...base, kind: 'quorum_reached' });
+      if (p.status === 'executed') events.push({ ...base, kind: 'veto_executed' });
+      if (p.status === 'failed') events.push({ ...base, kind: 'action_failed', reason: p.statusReason ?? 'execution failed' });
+      for (const e of events) {
+        try {
+          await o.onEvent(e);
+        } catch (err) {
+          logger.warn({ err: describeError(err), kind: e.kind, requestId: e.requestId }, 'veto event receiver failed');
+        }
+      }
+    }
+  }
+
+  async function settleAlternative(p: VetoProposalRow, state: SafeState, byId: Map<string, RequestSnapshot>): Promise<void> {
+    if (!ACTIVE.has(p.status)) return;
+    if (o.executor) {
+      const outcome = await o.executor.resume(p);
+      if (outcome && outcome.kind !== 'dropped' && outcome.kind !== 'pending') return applyOutcome(p, outcome);
+      if (outcome?.kind === 'pending') return;
+    }
+    if (p.nonce < state.nonce) {
+      const head = Number(await client.getBlockNumber());
+      const txHash = await findExecution(p, Math.max(0, head - REJECTION_LOOKBACK));
+      if (txHash) await store.setStatus(p.id, 'executed', { executionTxHash: txHash, statusReason: null });
+      else await store.supersede(p.id, `Safe nonce ${p.nonce} was used by another transaction: the ${proposalKind(p)} is no longer needed`);
+      return;
+    }
+    // a batch reverts whole if one of its requests can no longer be cancelled
+    const out = batchRequestIds(p).find((id) => byId.get(id)?.status !== 'in_veto_window');
+    if (out !== undefined) await store.supersede(p.id, `request ${out} is ${byId.get(out)?.status ?? 'unknown'}: the batch would revert; propose a new one`);
+  }
+
+  function rejectionTx(nonce: number) {
+    const tx = buildRejectionSafeTx(committee, BigInt(nonce));
+    return { tx, hash: safeTxHash(domain, tx) };
+  }
+
+  async function currentRejection(nonce: number): Promise<VetoProposalRow | null> {
+    const ps = (await store.currentProposals([`${REJECTION}${nonce}`])).filter((p) => p.status !== 'abandoned');
+    return ps[ps.length - 1] ?? null;
+  }
+
+  /** The veto at `nonce` without quorum and the ready vetoes behind it, from current proposals. */
+  async function blockingAt(nonce: number) {
+    const active = (await store.currentProposals()).filter((p) => ACTIVE.has(p.status) && !isAlt(p));
+    const blocking = active.find((p) => p.nonce === nonce) ?? null;
+    const unblocks = active.filter((p) => p.nonce > nonce && p.status === 'ready').map((p) => p.requestId);
+    return { blocking, unblocks };
+  }
+
+  async function rejectionView(nonce: number): Promise<RejectionView> {
+    const state = lastState ?? (await safeState());
+    const row = await currentRejection(nonce);
+    const { tx, hash } = rejectionTx(nonce);
+    const { blocking, unblocks } = await blockingAt(nonce);
+    const sigs = await store.signatures([...(row ? [row.id] : []), ...(blocking ? [blocking.id] : [])]);
+    return {
+      safe: committee,
+      nonce,
+      safeTxHash: hash,
+      typedData: typedDataJson(domain, tx),
+      threshold: state.threshold,
+      signatures: row ? sigs.filter((x) => x.proposalId === row.id).map(signatureView) : [],
+      status: (row?.status as VetoView['status'] | undefined) ?? 'collecting',
+      statusReason: row?.statusReason ?? null,
+      executionTxHash: (row?.executionTxHash as Hex | null | undefined) ?? null,
+      blocking: blocking ? { requestId: blocking.requestId, status: blocking.status, signatures: sigs.filter((x) => x.proposalId === blocking.id && !x.staleReason).length } : null,
+      unblocks,
+    };
+  }
+
+  /**
+   * An owner's signature over the rejection at `nonce`. Only offered where it helps: `nonce` is
+   * at or above the Safe's nonce, and a veto without quorum there blocks a higher one with quorum.
+   *
+   * @throws DeskError REJECTION_NOT_NEEDED, SIGNATURE_* as for vetoes; nothing stored then.
+   */
+  async function submitRejectionSignature(nonce: number, input: { signature: unknown; source: SignatureSource }): Promise<RejectionView> {
+    const sig = parseSignature(input.signature);
+    const state = await safeState();
+    let row = await currentRejection(nonce);
+    if (row && !ACTIVE.has(row.status)) throw new DeskError('REJECTION_NOT_NEEDED', `the rejection at nonce ${nonce} is ${row.status}`);
+    const { hash } = rejectionTx(nonce);
+    const signer = await recoverSigner(hash, sig);
+    if (!state.owners.includes(signer)) {
+      const cands: CandidateHash[] = [];
+      for (let n = Math.max(0, state.nonce - NONCE_SEARCH); n <= nonce + NONCE_SEARCH; n++) {
+        if (n !== nonce) cands.push({ code: 'SIGNATURE_WRONG_NONCE', label: `a rejection at nonce ${n}; this one is at nonce ${nonce}`, hash: rejectionTx(n).hash });
+      }
+      for (const chainId of OTHER_CHAINS) {
+        if (chainId !== o.chainId) cands.push({ code: 'SIGNATURE_WRONG_CHAIN', label: `chain ${chainId}; this desk is on chain ${o.chainId}`, hash: safeTxHash({ chainId, safe: committee }, buildRejectionSafeTx(committee, BigInt(nonce))) });
+      }
+      throw await diagnoseForeignSignature(sig, signer, state.owners, cands);
+    }
+    if (!row) {
+      if (nonce < state.nonce) throw new DeskError('REJECTION_NOT_NEEDED', `Safe nonce ${nonce} is already used (the Safe is at nonce ${state.nonce})`);
+      const { blocking, unblocks } = await blockingAt(nonce);
+      if (!blocking || blocking.status === 'ready' || unblocks.length === 0) {
+        throw new DeskError('REJECTION_NOT_NEEDED', `nonce ${nonce} blocks no veto with quorum: a rejection is only offered at a nonce whose veto lacks quorum while a higher one has it`);
+      }
+      row = await store.createProposal({ slasher, requestId: `${REJECTION}${nonce}`, requestTxHash: '', chainId: o.chainId, safe: committee, nonce, to: committee, data: '0x', safeTxHash: hash });
+      logger.info({ nonce, safeTxHash: hash, blocking: blocking.requestId, unblocks }, 'rejection proposed');
+    }
+    const added = await store.addSignature({ proposalId: row.id, signer, signature: sig.hex, source: input.source });
+    if (!added) throw new DeskError('SIGNATURE_DUPLICATE', `${signer} has already signed the rejection at nonce ${nonce}`);
+    logger.info({ nonce, signer }, 'rejection signature accepted');
+    void reconcile();
+    return rejectionView(nonce);
+  }
+
+  async function currentBatch(nonce: number): Promise<VetoProposalRow | null> {
+    const ps = (await store.currentProposals()).filter((p) => proposalKind(p) === 'batch' && p.nonce === nonce && p.status !== 'abandoned');
+    return ps[ps.length - 1] ?? null;
+  }
+
+  async function batchView(nonce: number): Promise<BatchView> {
+    const row = await currentBatch(nonce);
+    if (!row) throw new DeskError('BATCH_NOT_AVAILABLE', `no batch veto at nonce ${nonce}: propose one with POST /api/safe/batches`);
+    const state = lastState ?? (await safeState());
+    const ids = batchRequestIds(row);
+    const tx = buildBatchVetoSafeTx(getAddress(row.to), slasher, ids.map(BigInt), BigInt(nonce));
+    const sigs = await store.signatures([row.id]);
+    return {
+      safe: committee,
+      nonce,
+      requestIds: ids,
+      to: getAddress(row.to),
+      operation: 1,
+      safeTxHash: row.safeTxHash as Hex,
+      typedData: typedDataJson(domain, tx),
+      threshold: state.threshold,
+      signatures: sigs.map(signatureView),
+      status: row.status as VetoView['status'],
+      statusReason: row.statusReason ?? null,
+      executionTxHash: (row.executionTxHash as Hex | null) ?? null,
+    };
+  }
+
+  /**
+   * Plans one Safe transaction vetoing `requestIds` (≥ 2, each in its window) at the Safe's
+   * current nonce, an alternative to the single veto planned there. Idempotent for the same set.
+   *
+   * @throws DeskError BATCH_NOT_AVAILABLE (no MultiSendCallOnly known, or another batch at the nonce), BAD_REQUEST, REQUEST_NOT_FOUND, VETO_WINDOW_CLOSED
+   */
+  async function proposeBatch(requestIds: string[]): Promise<BatchView> {
+    if (!o.multiSendCallOnly) throw new DeskError('BATCH_NOT_AVAILABLE', `no MultiSendCallOnly address for chain ${o.chainId}: set multiSendCallOnlyAddress in SAFE_CONTRACT_NETWORKS`);
+    const ids = [...new Set(requestIds.map((id) => BigInt(id)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
+    if (ids.length < 2) throw new DeskError('BAD_REQUEST', 'a batch veto needs at least two distinct request ids');
+    const reqs = new Map((await o.requests()).map((r) => [r.requestId, r]));
+    for (const id of ids) {
+      const r = reqs.get(id);
+      if (!r) throw new DeskError('REQUEST_NOT_FOUND', `no slashing request with id ${id}`);
+      if (r.status !== 'in_veto_window') throw new DeskError('VETO_WINDOW_CLOSED', `request ${id} is ${r.status}: it can no longer be vetoed`);
+    }
+    const state = await safeState();
+    const existing = await currentBatch(state.nonce);
+    if (existing) {
+      if (batchRequestIds(existing).join(',') === ids.join(',')) return batchView(state.nonce);
+      throw new DeskError('BATCH_NOT_AVAILABLE', `a batch of requests ${batchRequestIds(existing).join(', ')} is already proposed at nonce ${state.nonce}`);
+    }
+    const tx = buildBatchVetoSafeTx(o.multiSendCallOnly, slasher, ids.map(BigInt), BigInt(state.nonce));
+    const hash = safeTxHash(domain, tx);
+    await store.createProposal({ slasher, requestId: batchKey(state.nonce, ids), requestTxHash: '', chainId: o.chainId, safe: committee, nonce: state.nonce, to: tx.to, data: tx.data, safeTxHash: hash });
+    logger.info({ nonce: state.nonce, requestIds: ids, safeTxHash: hash }, 'batch veto proposed');
+    return batchView(state.nonce);
+  }
+
+  /** An owner's signature over the batch at `nonce`; executed at quorum like a veto. */
+  async function submitBatchSignature(nonce: number, input: { signature: unknown; source: SignatureSource }): Promise<BatchView> {
+    const sig = parseSignature(input.signature);
+    const row = await currentBatch(nonce);
+    if (!row) throw new DeskError('BATCH_NOT_AVAILABLE', `no batch veto at nonce ${nonce}: propose one with POST /api/safe/batches`);
+    if (!ACTIVE.has(row.status)) throw new DeskError('BATCH_NOT_AVAILABLE', `the batch at nonce ${nonce} is ${row.status}`);
+    const state = await safeState();
+    const signer = await recoverSigner(row.safeTxHash as Hex, sig);
+    if (!state.owners.includes(signer)) {
+      const tx = buildBatchVetoSafeTx(getAddress(row.to), slasher, batchRequestIds(row).map(BigInt), BigInt(nonce));
+      const cands: CandidateHash[] = [];
+      for (const chainId of OTHER_CHAINS) if (chainId !== o.chainId) cands.push({ code: 'SIGNATURE_WRONG_CHAIN', label: `chain ${chainId}; this desk is on chain ${o.chainId}`, hash: safeTxHash({ chainId, safe: committee }, tx) });
+      for (let n = Math.max(0, nonce - NONCE_SEARCH); n <= nonce + NONCE_SEARCH; n++) if (n !== nonce) cands.push({ code: 'SIGNATURE_WRONG_NONCE', label: `nonce ${n}; this batch is at nonce ${nonce}`, hash: safeTxHash(domain, { ...tx, nonce: BigInt(n) }) });
+      throw await diagnoseForeignSignature(sig, signer, state.owners, cands);
+    }
+    if (!(await store.addSignature({ proposalId: row.id, signer, signature: sig.hex, source: input.source }))) {
+      throw new DeskError('SIGNATURE_DUPLICATE', `${signer} has already signed the batch at nonce ${nonce}`);
+    }
+    logger.info({ nonce, signer }, 'batch signature accepted');
+    void reconcile();
+    return batchView(nonce);
+  }
+
+  async function safePlan(): Promise<SafePlanView> {
+    const state = lastState ?? (await safeState());
+    const active = (await store.currentProposals()).filter((p) => ACTIVE.has(p.status)).sort((a, b) => a.nonce - b.nonce || Number(isRejection(a)) - Number(isRejection(b)));
+    const sigs = await store.signatures(active.map((p) => p.id));
+    const count = (id: number) => sigs.filter((x) => x.proposalId === id && !x.staleReason).length;
+    const entries = active.map((p) => ({ nonce: p.nonce, kind: proposalKind(p), requestId: isAlt(p) ? null : p.requestId, ...(proposalKind(p) === 'batch' ? { requestIds: batchRequestIds(p) } : {}), status: p.status, signatures: count(p.id), safeTxHash: p.safeTxHash as Hex }));
+    const blocked: SafePlanView['blocked'] = [];
+    const vetoes = active.filter((p) => !isAlt(p));
+    const firstReady = vetoes.find((p) => p.status === 'ready' && p.nonce > state.nonce);
+    if (firstReady) {
+      for (let n = state.nonce; n < firstReady.nonce; n++) {
+        const atN = active.filter((p) => p.nonce === n);
+        if (atN.some((p) => p.status === 'ready')) continue;
+        const v = atN.find((p) => !isAlt(p)) ?? null;
+        const waiting = vetoes.filter((p) => p.nonce > n && p.status === 'ready').map((p) => p.requestId);
+        blocked.push({
+          nonce: n,
+          blockingRequestId: v?.requestId ?? null,
+          waiting,
+          explanation: `nonce ${n}${v ? ` (veto of request ${v.requestId}, ${count(v.id)}/${state.threshold} signatures)` : ''} lacks quorum and blocks the veto${waiting.length > 1 ? 's' : ''} of request${waiting.length > 1 ? 's' : ''} ${waiting.join(', ')}: sign it, or sign the rejection at nonce ${n}; once the rejection executes, the vetoes behind it execute and the veto at nonce ${n} is re-planned at a later nonce`,
+          rejection: `/api/safe/rejections/${n}`,
+        });
+      }
+    }
+    return { safe: committee, safeNonce: state.nonce, threshold: state.threshold, entries, blocked };
+  }
+
   /** An EOA committee (no code) signs its cancels itself: there is no Safe path to run. */
   let noSafe: string | null = null;
 
@@ -116,8 +415,18 @@ export function createVetoService(o: VetoServiceOptions) {
     const byId = new Map(requests.map((r) => [r.requestId, r]));
     let proposals = await store.currentProposals();
 
-    // 1. settle what the chain already decided
+    // 1. settle what the chain already decided (alternatives first: an executed batch settles its vetoes)
+    proposals = [...proposals.filter(isAlt), ...proposals.filter((p) => !isAlt(p))];
+    const batchExecuted = new Map<string, string>();
     for (const p of proposals) {
+      if (isAlt(p)) {
+        await settleAlternative(p, state, byId);
+        if (proposalKind(p) === 'batch') {
+          const now = await store.proposal(p.id);
+          if (now?.status === 'executed') for (const id of batchRequestIds(p)) batchExecuted.set(id, now.executionTxHash ?? '');
+        }
+        continue;
+      }
       const req = byId.get(p.requestId);
       if (p.status === 'executed' || p.status === 'failed') continue;
       if (p.status === 'abandoned') continue;
@@ -137,6 +446,11 @@ export function createVetoService(o: VetoServiceOptions) {
         await store.setStatus(p.id, 'executed', { executionTxHash: txHash, statusReason: null });
         continue;
       }
+      const batch = batchExecuted.get(p.requestId);
+      if (batch) {
+        await store.setStatus(p.id, 'executed', { executionTxHash: batch, statusReason: 'vetoed by a MultiSend batch' });
+        continue;
+      }
       if (p.nonce < state.nonce) {
         const txHash = await findExecution(p, req.queuedAtBlock);
         if (txHash) await store.setStatus(p.id, 'executed', { executionTxHash: txHash, statusReason: null });
@@ -150,7 +464,7 @@ export function createVetoService(o: VetoServiceOptions) {
 
     // 2. keep active nonces contiguous from the Safe's nonce: a gap (abandoned proposal) would
     //    block every higher one forever, so those are re-planned
-    proposals = (await store.currentProposals()).filter((p) => ACTIVE.has(p.status)).sort((a, b) => a.nonce - b.nonce);
+    proposals = (await store.currentProposals()).filter((p) => ACTIVE.has(p.status) && !isAlt(p)).sort((a, b) => a.nonce - b.nonce);
     let expected = state.nonce;
     for (const p of proposals) {
       if (p.nonce === expected) {
@@ -183,16 +497,23 @@ export function createVetoService(o: VetoServiceOptions) {
       p.status = status;
     }
 
+    await emitEvents(state, byId);
+
     // 5. execute the ready proposal at the Safe's nonce, then the next one
     if (!o.executor) return;
-    for (const p of active) {
-      if (p.nonce !== state.nonce || p.status !== 'ready') break;
+    for (;;) {
+      // at the Safe's nonce: the veto if it is ready, else a ready rejection of that nonce
+      const atNonce = active.filter((x) => x.nonce === state.nonce && x.status === 'ready');
+      // a batch vetoes the most; then the single veto; a rejection last
+      const p = atNonce.find((x) => proposalKind(x) === 'batch') ?? atNonce.find((x) => !isAlt(x)) ?? atNonce[0];
+      if (!p) break;
       const valid = sigs.filter((s) => s.proposalId === p.id && !s.staleReason).slice(0, state.threshold);
       const outcome = await o.executor.execute(p, valid.map((s) => ({ signer: getAddress(s.signer), signature: s.signature as Hex })));
       await applyOutcome(p, outcome);
       if (outcome.kind !== 'executed') break;
       state.nonce++;
     }
+    await emitEvents(state, byId);
   }
 
   /** Runs reconcile passes one at a time; a call during a pass schedules one more. */
@@ -278,7 +599,7 @@ export function createVetoService(o: VetoServiceOptions) {
   }
 
   async function vetoViews(requestIds?: string[]): Promise<Map<string, VetoView>> {
-    const all = await store.currentProposals(requestIds);
+    const all = (await store.currentProposals(requestIds)).filter((p) => !isAlt(p));
     const superseded = await storeSuperseded(requestIds);
     const sigs = await store.signatures([...all, ...superseded].map((p) => p.id));
     const threshold = lastState?.threshold ?? (await safeState().catch(() => null))?.threshold ?? 0;
@@ -295,7 +616,7 @@ export function createVetoService(o: VetoServiceOptions) {
         threshold,
         signatures: mine.map(signatureView),
         status: p.status as VetoView['status'],
-        statusReason: p.statusReason ?? (blockedByNonce !== null ? `waiting for the Safe transaction at nonce ${blockedByNonce} to execute first` : null),
+        statusReason: p.statusReason ?? (blockedByNonce !== null ? `waiting for the Safe transaction at nonce ${blockedByNonce} to execute first; if it will not reach quorum, owners can sign the rejection at /api/safe/rejections/${blockedByNonce} (see /api/safe/plan)` : null),
         executionTxHash: (p.executionTxHash as Hex | null) ?? null,
         blockedByNonce,
         superseded: superseded
@@ -314,6 +635,12 @@ export function createVetoService(o: VetoServiceOptions) {
     reconcile,
     submitSignature,
     vetoViews,
+    rejectionView,
+    submitRejectionSignature,
+    plan: safePlan,
+    proposeBatch,
+    batchView,
+    submitBatchSignature,
     committee,
     /** one Transaction Service sync pass now (no-op when not configured) */
     async syncTxService(): Promise<void> {

@@ -1,0 +1,28 @@
+/**
+ * A proposal row is a veto (request id), a rejection (`rejection:<nonce>`) or a MultiSend batch
+ * veto (`batch:<nonce>:<id>,<id>…`): the kinds share the proposal table and its signature and
+ * execution machinery; only the veto kind belongs to one request.
+ */
+export const REJECTION = 'rejection:';
+export const BATCH = 'batch:';
+
+export type ProposalKind = 'veto' | 'rejection' | 'batch';
+
+export function proposalKind(p: { requestId: string }): ProposalKind {
+  return p.requestId.startsWith(REJECTION) ? 'rejection' : p.requestId.startsWith(BATCH) ? 'batch' : 'veto';
+}
+
+/** Safe operation: a batch is a DELEGATECALL (1) into MultiSendCallOnly, everything else a call (0). */
+export function proposalOperation(p: { requestId: string }): 0 | 1 {
+  return proposalKind(p) === 'batch' ? 1 : 0;
+}
+
+export function batchKey(nonce: number, requestIds: readonly string[]): string {
+  return `${BATCH}${nonce}:${requestIds.join(',')}`;
+}
+
+/** The request ids a batch proposal vetoes ([] for other kinds). */
+export function batchRequestIds(p: { requestId: string }): string[] {
+  if (proposalKind(p) !== 'batch') return [];
+  return p.requestId.slice(BATCH.length).split(':')[1]?.split(',').filter(Boolean) ?? [];
+}

@@ -1,0 +1,99 @@
+/**
+ * MultiSend batch veto: one Safe transaction (DELEGATECALL into MultiSendCallOnly) vetoes two
+ * requests; two owners sign it over HTTP; one execTransaction from the executor cancels both.
+ */
+import request from 'supertest';
+import { privateKeyToAccount } from 'viem/accounts';
+import { startDesk, type Desk } from '../src/desk';
+import { createLogger } from '../src/lib/logger';
+import type { RequestView, VetoView } from '../src/api/views';
+import type { BatchView, SafePlanView } from '../src/safe/vetoService';
+import { typedDataFromJson } from '../src/safe/safeTx';
+import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';
+import { startSafeFixture, type SafeFixture } from './helpers/safeFixture';
+
+const CANCELLED = 1;
+
+async function settle(desk: Desk): Promise<void> {
+  await desk.ingestor.sync();
+  await desk.vetoes.reconcile();
+  await desk.vetoes.idle();
+}
+
+describe.each(DB_KINDS)('MultiSend batch veto on %s', (kind) => {
+  let f: SafeFixture;
+  let db: TestDatabase;
+  let desk: Desk;
+  beforeAll(async () => {
+    f = await startSafeFixture();
+    db = await createTestDatabase(kind);
+    desk = await startDesk({
+      rpcUrls: [f.anvil.rpcUrl],
+      slasher: f.testbed.slasher,
+      database: db.target,
+      port: 0,
+      host: '127.0.0.1',
+      confirmations: 0,
+      pollIntervalMs: 60_000,
+      reorgDepth: 64,
+      maxLogRange: 10_000,
+      logger: createLogger('silent'),
+      follow: false,
+      vetoes: { executorPrivateKey: f.executor.privateKey, contractNetworks: f.contractNetworks as unknown as Record<string, Record<string, string>> },
+    });
+  });
+  afterAll(async () => {
+    await desk?.stop();
+    await db?.drop();
+    await f?.stop();
+  });
+
+  const veto = async (id: bigint) => ((await request(desk.url).get(`/api/requests/${id}`).expect(200)).body as RequestView).veto as VetoView;
+  const sign = (key: `0x${string}`, b: BatchView) => privateKeyToAccount(key).signTypedData(typedDataFromJson(b.typedData));
+
+  it('two requests vetoed by one Safe transaction signed by two owners', async () => {
+    const a = await f.queue('A');
+    const b = await f.queue('B');
+    await settle(desk);
+    const va = await veto(a);
+    expect((await request(desk.url).post('/api/safe/batches').send({ requestIds: [a.toString()] }).expect(400)).body.error.code).toBe('BAD_REQUEST');
+    const batch = (await request(desk.url).post('/api/safe/batches').send({ requestIds: [b.toString(), a.toString()] }).expect(201)).body as BatchView;
+    expect(batch).toMatchObject({ safe: f.safe, nonce: va.nonce, requestIds: [a.toString(), b.toString()], to: f.contracts.multiSendCallOnlyAddress, operation: 1, status: 'collecting' });
+    expect(batch.typedData.message).toMatchObject({ operation: 1, to: f.contracts.multiSendCallOnlyAddress });
+    // the Safe contract hashes it the same way
+    const onchain = await f.publicClient.readContract({
+      address: f.safe,
+      abi: [{ type: 'function', name: 'getTransactionHash', stateMutability: 'view', inputs: ['address', 'uint256', 'bytes', 'uint8', 'uint256', 'uint256', 'uint256', 'address', 'address', 'uint256'].map((type, i) => ({ name: `a${i}`, type })), outputs: [{ name: '', type: 'bytes32' }] }] as const,
+      functionName: 'getTransactionHash',
+      args: [batch.to, 0n, batch.typedData.message.data as `0x${string}`, 1, 0n, 0n, 0n, '0x0000000000000000000000000000000000000000', '0x0000000000000000000000000000000000000000', BigInt(batch.nonce)],
+    });
+    expect(onchain).toBe(batch.safeTxHash);
+    const plan = (await request(desk.url).get('/api/safe/plan').expect(200)).body as SafePlanView;
+    expect(plan.entries).toContainEqual(expect.objectContaining({ kind: 'batch', nonce: va.nonce, requestIds: [a.toString(), b.toString()] }));
+
+    const stranger = await request(desk.url).post(`/api/safe/batches/${batch.nonce}/signatures`).send({ signature: await sign(f.stranger.privateKey, batch) });
+    expect(stranger.body.error.code).toBe('SIGNER_NOT_OWNER');
+    const sentBefore = await f.publicClient.getTransactionCount({ address: f.executor.address });
+    await request(desk.url).post(`/api/safe/batches/${batch.nonce}/signatures`).send({ signature: await sign(f.owners[0]!.privateKey, batch) }).expect(201);
+    await desk.vetoes.idle();
+    expect(await f.slasherStatus(a)).toBe(0);
+    await request(desk.url).post(`/api/safe/batches/${batch.nonce}/signatures`).send({ signature: await sign(f.owners[2]!.privateKey, batch) }).expect(201);
+    await desk.vetoes.idle();
+    await settle(desk);
+    await settle(desk);
+
+    expect(await f.slasherStatus(a)).toBe(CANCELLED);
+    expect(await f.slasherStatus(b)).toBe(CANCELLED);
+    expect(await f.publicClient.getTransactionCount({ address: f.executor.address })).toBe(sentBefore + 1);
+    const done = (await request(desk.url).get(`/api/safe/batches/${batch.nonce}`).expect(200)).body as BatchView;
+    expect(done.status).toBe('executed');
+    for (const id of [a, b]) {
+      const v = (await request(desk.url).get(`/api/requests/${id}`).expect(200)).body as RequestView;
+      expect(v.status).toBe('vetoed');
+      expect(v.veto!.status).toBe('executed');
+    }
+    const after = (await request(desk.url).get('/api/safe/plan').expect(200)).body as SafePlanView;
+    expect(after.safeNonce).toBe(va.nonce + 1);
+    expect(after.entries).toEqual([]);
+  });
+});
