@@ -162,7 +162,10 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       sendTimeoutMs: o.alerts?.sendTimeoutMs,
       snapshot: async () => {
         const s = ingestor.status();
-        const views = s.indexedBlock === null ? [] : await readModel.listRequests({});
+        // while a backfill is still far behind the head, requests are not news yet: plan them
+        // (once) when the index has caught up, instead of re-reading a growing list every pass
+        const backfilling = s.indexedBlock === null || (s.headBlock !== null && s.headBlock - s.indexedBlock > o.reorgDepth);
+        const views = backfilling ? [] : await readModel.listRequests({});
         const lagBlocks = s.headBlock !== null && s.indexedBlock !== null ? Math.max(0, s.headBlock - s.indexedBlock) : null;
         const committeeOwners = vetoes?.health().owners;
         return { views, health: { lagBlocks, lagThresholdBlocks: o.reorgDepth, lastError: s.lastError, fatal: s.fatal }, committeeOwners };
