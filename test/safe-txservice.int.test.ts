@@ -13,6 +13,7 @@ import type { RequestView, VetoView } from '../src/api/views';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';
 import { signEthSignVeto, signTypedVeto, startSafeFixture, type SafeFixture } from './helpers/safeFixture';
 import { startTxServiceStandIn, type TxServiceStandIn } from './helpers/txService';
+import { waitFor } from './helpers/deskProcess';
 
 const CANCELLED = 1;
 
@@ -48,9 +49,14 @@ describe.each(DB_KINDS)('Safe Transaction Service sync on %s', (kind) => {
     await desk.vetoes.syncTxService();
     expect(service.transactions.size).toBe(0); // nothing to propose before a first signature
 
+    // rate limited: the desk backs off and retries. Set before the signature arrives, because
+    // an accepted signature may itself start a sync in the background
+    service.throttleNext(2);
     expect(await run(['--desk', desk.url, '--request', id.toString(), '--key-env', 'K'], { env: { K: f.owners[0]!.privateKey }, out: () => undefined })).toBe(0);
-    service.throttleNext(2); // rate limited: the desk backs off and retries
-    await desk.vetoes.syncTxService();
+    await waitFor('the veto proposed to the service', async () => {
+      await desk.vetoes.syncTxService();
+      return service.transactions.has(v.safeTxHash.toLowerCase());
+    }, 20_000);
     const proposed = service.transactions.get(v.safeTxHash.toLowerCase());
     expect(proposed).toMatchObject({ proposer: f.owners[0]!.address, origin: 'Veto Desk', confirmations: [{ owner: f.owners[0]!.address, signatureType: 'EOA' }] });
     expect(service.log.filter((l) => l.startsWith('POST /api/v2/safes/') && l.endsWith(' 201'))).toHaveLength(1);
@@ -62,9 +68,11 @@ describe.each(DB_KINDS)('Safe Transaction Service sync on %s', (kind) => {
     expect(pending.results.map((t) => t.safeTxHash)).toContain(v.safeTxHash);
     await wallet.confirmTransaction(v.safeTxHash, await signEthSignVeto(f.owners[1]!.privateKey, v.safeTxHash));
 
-    await desk.vetoes.syncTxService();
-    await desk.vetoes.idle();
-    expect(await f.slasherStatus(id)).toBe(CANCELLED);
+    await waitFor('the veto executed', async () => {
+      await desk.vetoes.syncTxService();
+      await desk.vetoes.idle();
+      return (await f.slasherStatus(id)) === CANCELLED;
+    }, 20_000);
     const after: VetoView = await veto(id);
     expect(after.status).toBe('executed');
     expect(after.signatures.map((s) => [s.signer, s.source])).toEqual([
@@ -84,8 +92,11 @@ describe.each(DB_KINDS)('Safe Transaction Service sync on %s', (kind) => {
     const health = (await request(desk.url).get('/api/health').expect(200)).body;
     expect(health.vetoExecution.txService).toEqual({ url: service.url, lastError: expect.stringContaining('transaction service') });
     await request(desk.url).post(`/api/requests/${id}/veto/signatures`).send({ signature: await signTypedVeto(f.owners[2]!.privateKey, v.typedData) }).expect(201);
-    await desk.vetoes.idle();
-    expect(await f.slasherStatus(id)).toBe(CANCELLED);
+    // execution starts from the accepted signature; under load it may not have begun yet
+    await waitFor('the veto executed', async () => {
+      await desk.vetoes.idle();
+      return (await f.slasherStatus(id)) === CANCELLED;
+    }, 20_000);
     expect(service.transactions.has(v.safeTxHash.toLowerCase())).toBe(false);
     service.throttleNext(0);
   });
