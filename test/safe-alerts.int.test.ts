@@ -4,36 +4,15 @@
  * restart; exactly one `action_failed` carrying the decoded revert reason when execution fails.
  */
 import request from 'supertest';
-import { startDesk, type Desk } from '../src/desk';
+import type { Desk } from '../src/desk';
 import { createLogger } from '../src/lib/logger';
 import type { RequestView, VetoView } from '../src/api/views';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';
-import { WINDOW, signTypedVeto, startSafeFixture, type SafeFixture } from './helpers/safeFixture';
+import { WINDOW, signTypedVeto, startSafeFixture, type SafeFixture, openVetoDesk, settle } from './helpers/safeFixture';
 
 const logger = createLogger('silent');
 
-function openDesk(f: SafeFixture, db: TestDatabase): Promise<Desk> {
-  return startDesk({
-    rpcUrls: [f.anvil.rpcUrl],
-    slasher: f.testbed.slasher,
-    database: db.target,
-    port: 0,
-    host: '127.0.0.1',
-    confirmations: 0,
-    pollIntervalMs: 60_000,
-    reorgDepth: 64,
-    maxLogRange: 10_000,
-    logger,
-    follow: false,
-    vetoes: { executorPrivateKey: f.executor.privateKey },
-  });
-}
 
-async function settle(desk: Desk): Promise<void> {
-  await desk.ingestor.sync();
-  await desk.vetoes.reconcile();
-  await desk.vetoes.idle();
-}
 
 interface AlertItem { kind: string; severity: string; title: string; requestId?: string; dedupKey: string }
 
@@ -50,7 +29,7 @@ describe.each(DB_KINDS)('veto alerts on %s', (kind) => {
   beforeAll(async () => {
     f = await startSafeFixture();
     db = await createTestDatabase(kind);
-    desk = await openDesk(f, db);
+    desk = await openVetoDesk(f, db);
   });
   afterAll(async () => {
     await desk?.stop();
@@ -72,7 +51,7 @@ describe.each(DB_KINDS)('veto alerts on %s', (kind) => {
     expect(await f.slasherStatus(id)).toBe(1);
     await settle(desk!);
     await desk!.stop();
-    desk = await openDesk(f, db);
+    desk = await openVetoDesk(f, db);
     await settle(desk);
     await settle(desk);
     const alerts = await alertsOf(desk, id);

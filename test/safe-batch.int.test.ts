@@ -4,21 +4,15 @@
  */
 import request from 'supertest';
 import { privateKeyToAccount } from 'viem/accounts';
-import { startDesk, type Desk } from '../src/desk';
-import { createLogger } from '../src/lib/logger';
+import type { Desk } from '../src/desk';
 import type { RequestView, VetoView } from '../src/api/views';
 import type { BatchView, SafePlanView } from '../src/safe/vetoService';
 import { typedDataFromJson } from '../src/safe/safeTx';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';
-import { startSafeFixture, type SafeFixture } from './helpers/safeFixture';
+import { startSafeFixture, type SafeFixture, openVetoDesk, settle } from './helpers/safeFixture';
 
 const CANCELLED = 1;
 
-async function settle(desk: Desk): Promise<void> {
-  await desk.ingestor.sync();
-  await desk.vetoes.reconcile();
-  await desk.vetoes.idle();
-}
 
 describe.each(DB_KINDS)('MultiSend batch veto on %s', (kind) => {
   let f: SafeFixture;
@@ -27,20 +21,7 @@ describe.each(DB_KINDS)('MultiSend batch veto on %s', (kind) => {
   beforeAll(async () => {
     f = await startSafeFixture();
     db = await createTestDatabase(kind);
-    desk = await startDesk({
-      rpcUrls: [f.anvil.rpcUrl],
-      slasher: f.testbed.slasher,
-      database: db.target,
-      port: 0,
-      host: '127.0.0.1',
-      confirmations: 0,
-      pollIntervalMs: 60_000,
-      reorgDepth: 64,
-      maxLogRange: 10_000,
-      logger: createLogger('silent'),
-      follow: false,
-      vetoes: { executorPrivateKey: f.executor.privateKey, contractNetworks: f.contractNetworks as unknown as Record<string, Record<string, string>> },
-    });
+    desk = await openVetoDesk(f, db, { executorPrivateKey: f.executor.privateKey, contractNetworks: f.contractNetworks as unknown as Record<string, Record<string, string>> });
   });
   afterAll(async () => {
     await desk?.stop();

@@ -5,23 +5,18 @@
  * re-planned at a later nonce. Refusals (not needed, non-owner, duplicate) store nothing.
  */
 import request from 'supertest';
-import { startDesk, type Desk } from '../src/desk';
+import type { Desk } from '../src/desk';
 import { createLogger } from '../src/lib/logger';
 import type { RequestView, VetoView } from '../src/api/views';
 import type { RejectionView, SafePlanView } from '../src/safe/vetoService';
 import { typedDataFromJson } from '../src/safe/safeTx';
 import { privateKeyToAccount } from 'viem/accounts';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';
-import { signTypedVeto, startSafeFixture, type SafeFixture } from './helpers/safeFixture';
+import { signTypedVeto, startSafeFixture, type SafeFixture, openVetoDesk, settle } from './helpers/safeFixture';
 
 const logger = createLogger('silent');
 const CANCELLED = 1;
 
-async function settle(desk: Desk): Promise<void> {
-  await desk.ingestor.sync();
-  await desk.vetoes.reconcile();
-  await desk.vetoes.idle();
-}
 
 describe.each(DB_KINDS)('rejection at a blocking nonce on %s', (kind) => {
   let f: SafeFixture;
@@ -30,20 +25,7 @@ describe.each(DB_KINDS)('rejection at a blocking nonce on %s', (kind) => {
   beforeAll(async () => {
     f = await startSafeFixture();
     db = await createTestDatabase(kind);
-    desk = await startDesk({
-      rpcUrls: [f.anvil.rpcUrl],
-      slasher: f.testbed.slasher,
-      database: db.target,
-      port: 0,
-      host: '127.0.0.1',
-      confirmations: 0,
-      pollIntervalMs: 60_000,
-      reorgDepth: 64,
-      maxLogRange: 10_000,
-      logger,
-      follow: false,
-      vetoes: { executorPrivateKey: f.executor.privateKey },
-    });
+    desk = await openVetoDesk(f, db);
   });
   afterAll(async () => {
     await desk?.stop();

@@ -7,40 +7,18 @@
 import Safe from '@safe-global/protocol-kit';
 import request from 'supertest';
 import { encodeFunctionData, getAddress, keccak256, parseAbi, type Hex } from 'viem';
-import { startDesk, type Desk } from '../src/desk';
+import type { Desk } from '../src/desk';
 import { createLogger } from '../src/lib/logger';
 import { execSafeTransaction } from '../src/devnet/safe';
 import { safeAbi, vetoCallData } from '../src/safe/safeTx';
 import type { RequestView, VetoView } from '../src/api/views';
-import type { DeskVetoOptions } from '../src/safe';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';
-import { WINDOW, signEthSignVeto, signTypedVeto, startSafeFixture, type SafeFixture } from './helpers/safeFixture';
+import { WINDOW, signEthSignVeto, signTypedVeto, startSafeFixture, type SafeFixture, openVetoDesk, settle } from './helpers/safeFixture';
 
 const logger = createLogger('silent');
 const CANCELLED = 1; // V3 SlashingStatus: Requested, Cancelled, Completed
 
-function openDesk(f: SafeFixture, db: TestDatabase, vetoes: DeskVetoOptions = { executorPrivateKey: f.executor.privateKey }): Promise<Desk> {
-  return startDesk({
-    rpcUrls: [f.anvil.rpcUrl],
-    slasher: f.testbed.slasher,
-    database: db.target,
-    port: 0,
-    host: '127.0.0.1',
-    confirmations: 0,
-    pollIntervalMs: 60_000,
-    reorgDepth: 64,
-    maxLogRange: 10_000,
-    logger,
-    follow: false,
-    vetoes,
-  });
-}
 
-async function settle(desk: Desk): Promise<void> {
-  await desk.ingestor.sync();
-  await desk.vetoes.reconcile();
-  await desk.vetoes.idle();
-}
 
 async function veto(desk: Desk, id: bigint): Promise<VetoView> {
   const res = await request(desk.url).get(`/api/requests/${id}`).expect(200);
@@ -58,7 +36,7 @@ describe.each(DB_KINDS)('committee veto through the Safe on %s', (kind) => {
   beforeAll(async () => {
     f = await startSafeFixture();
     db = await createTestDatabase(kind);
-    desk = await openDesk(f, db);
+    desk = await openVetoDesk(f, db);
   });
   afterAll(async () => {
     await desk?.stop();
@@ -295,7 +273,7 @@ describe.each(DB_KINDS)('committee veto through the Safe on %s', (kind) => {
 
   it('without EXECUTOR_PRIVATE_KEY never sends and says so in /api/health', async () => {
     const db2 = await createTestDatabase(kind);
-    const quiet = await openDesk(f, db2, {});
+    const quiet = await openVetoDesk(f, db2, {});
     try {
       const id = await f.queue();
       await settle(quiet);
@@ -334,7 +312,7 @@ describe.each(DB_KINDS)('exactly-once veto execution across a crash on %s', (kin
     const db = await createTestDatabase(kind);
     let crashed: Desk | undefined;
     try {
-      crashed = await openDesk(f, db, {
+      crashed = await openVetoDesk(f, db, {
         executorPrivateKey: f.executor.privateKey,
         afterRecord: async (action) => {
           if (broadcast) await f.publicClient.sendRawTransaction({ serializedTransaction: action.rawTx as Hex });
@@ -354,7 +332,7 @@ describe.each(DB_KINDS)('exactly-once veto execution across a crash on %s', (kin
       await crashed.stop();
       crashed = undefined;
 
-      const restarted = await openDesk(f, db);
+      const restarted = await openVetoDesk(f, db);
       try {
         await settle(restarted);
         await settle(restarted);

@@ -6,6 +6,10 @@ import { deployTestbed, queueRequest, type DevWalletClient, type Testbed } from 
 import { createDevClients } from '../../src/devnet/devnet';
 import { createSafe, deploySafeContracts, type SafeContracts } from '../../src/devnet/safe';
 import { typedDataFromJson, type TypedDataJson } from '../../src/safe/safeTx';
+import { startDesk, type Desk } from '../../src/desk';
+import { createLogger } from '../../src/lib/logger';
+import type { DeskVetoOptions } from '../../src/safe';
+import type { TestDatabase } from './databases';
 
 export const WINDOW = 20;
 
@@ -80,4 +84,29 @@ export async function signEthSignVeto(privateKey: Hex, safeTxHash: Hex): Promise
   const sig = await privateKeyToAccount(privateKey).signMessage({ message: { raw: safeTxHash } });
   const v = parseInt(sig.slice(-2), 16) + 4;
   return `${sig.slice(0, -2)}${v.toString(16)}` as Hex;
+}
+
+/** A desk on the fixture's chain, driven by the test (`follow: false`), sending with the fixture's executor by default. */
+export function openVetoDesk(f: SafeFixture, db: TestDatabase, vetoes: DeskVetoOptions = { executorPrivateKey: f.executor.privateKey }): Promise<Desk> {
+  return startDesk({
+    rpcUrls: [f.anvil.rpcUrl],
+    slasher: f.testbed.slasher,
+    database: db.target,
+    port: 0,
+    host: '127.0.0.1',
+    confirmations: 0,
+    pollIntervalMs: 60_000,
+    reorgDepth: 64,
+    maxLogRange: 10_000,
+    logger: createLogger('silent'),
+    follow: false,
+    vetoes,
+  });
+}
+
+/** One ingest pass, one veto pass, and whatever execution it started. */
+export async function settle(desk: Desk): Promise<void> {
+  await desk.ingestor.sync();
+  await desk.vetoes.reconcile();
+  await desk.vetoes.idle();
 }
