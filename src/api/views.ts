@@ -72,6 +72,46 @@ export interface RequestView {
   overwritten?: boolean;
   /** the committee's veto of this request (when a veto service runs and one was planned) */
   veto?: VetoView;
+  /** issue 4: governance's fulfil Safe transaction, when the slasher is a Safe */
+  fulfil?: VetoView;
+  /** issue 4: what the scheduler will do next for this request; null = nothing left to do */
+  nextAction?: NextActionView | null;
+  /** issue 4: what the desk decided and did for this request, oldest first */
+  actions?: ActionView[];
+}
+
+/** The scheduler's next step for a request (issue 4). */
+export interface NextActionView {
+  /**
+   * fulfil: send the fulfil at `dueBlock`/`dueAt`; execute_veto: execute the veto (threshold met);
+   * collect_veto_signatures: the veto lacks signatures (escalates at `escalateAt`);
+   * collect_fulfil_signatures: governance's fulfil Safe transaction lacks signatures;
+   * await_confirmations: the request is not yet buried under CONFIRMATIONS blocks;
+   * await_fulfil: the fulfil is sent, waiting for it to be mined.
+   */
+  kind: 'fulfil' | 'execute_veto' | 'collect_veto_signatures' | 'collect_fulfil_signatures' | 'await_confirmations' | 'await_fulfil';
+  /** who carries it out: the desk itself, Safe owners (signatures), or nobody (no key, no Safe: an alert fires) */
+  actor: 'desk' | 'owners' | 'nobody';
+  /** block at (or after) which it is due; null = now / not block-bound */
+  dueBlock: number | null;
+  /** ISO 8601 wall-clock estimate of when it is due */
+  dueAt: string;
+  /** true when `dueAt` is derived from the observed block time */
+  estimated: boolean;
+  /** in words, e.g. why nobody can act or that DRY_RUN holds it back */
+  note: string | null;
+  /** DRY_RUN: the desk computes and alerts but will not send */
+  dryRun: boolean;
+}
+
+/** One entry of a request's action history (issue 4). */
+export interface ActionView {
+  kind: string;
+  txHash: Hex | null;
+  blockNumber: number | null;
+  detail: string;
+  /** ISO 8601 */
+  at: string;
 }
 
 export interface HealthView {

@@ -15,6 +15,45 @@ function problemsOf(env: Record<string, string | undefined>): string[] {
   throw new Error('expected CONFIG_INVALID');
 }
 
+describe('scheduler variables', () => {
+  it('parses every scheduler variable', () => {
+    const c = loadConfig({
+      SLASHER_PRIVATE_KEY: 'ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80',
+      DRY_RUN: 'true',
+      VETO_EXECUTION_POLICY: 'before_deadline',
+      VETO_ESCALATION_LEAD_TIME: '30m',
+      FULFIL_FUNCTION: 'fulfillSlashingRequestAndBurnOrRedistribute',
+      FEE_BUMP_BLOCKS: '3',
+      LEASE_TTL_MS: '5000',
+      ALERT_MIN_BALANCE: '0.5',
+    });
+    expect(c.scheduler).toEqual({
+      slasherPrivateKey: '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80',
+      dryRun: true,
+      vetoExecutionPolicy: 'before_deadline',
+      vetoEscalationLeadSec: 1800,
+      fulfilFunction: 'fulfillSlashingRequestAndBurnOrRedistribute',
+      feeBumpBlocks: 3,
+      leaseTtlMs: 5000,
+      minBalanceWei: 500_000_000_000_000_000n,
+    });
+  });
+
+  it('reports one line per bad scheduler value and hides the key', () => {
+    const lines = problemsOf({ SLASHER_PRIVATE_KEY: 'nope', DRY_RUN: 'maybe', VETO_EXECUTION_POLICY: 'later', VETO_ESCALATION_LEAD_TIME: '5', FULFIL_FUNCTION: 'burn', FEE_BUMP_BLOCKS: '0', LEASE_TTL_MS: '10', ALERT_MIN_BALANCE: '-1' });
+    expect(lines).toEqual([
+      expect.stringMatching(/^SLASHER_PRIVATE_KEY: must be a private key.*\(got a value \(hidden\)\)$/),
+      'DRY_RUN: must be true or false (got "maybe")',
+      'VETO_EXECUTION_POLICY: must be one of at_threshold, before_deadline (got "later")',
+      'VETO_ESCALATION_LEAD_TIME: must be a positive duration such as 90s, 30m, 2h or 1d (got "5")',
+      'FULFIL_FUNCTION: must be one of fulfillSlashingRequest, fulfillSlashingRequestAndBurnOrRedistribute (got "burn")',
+      'FEE_BUMP_BLOCKS: must be an integer number of blocks between 1 and 1000 (got "0")',
+      'LEASE_TTL_MS: must be an integer number of milliseconds, at least 1000 (got "10")',
+      'ALERT_MIN_BALANCE: must be an amount of ether such as 0.05 (up to 18 decimals) (got "-1")',
+    ]);
+  });
+});
+
 describe('loadConfig defaults', () => {
   it('runs on the devnet with every default when nothing is set', () => {
     const expected: Config = {
@@ -31,6 +70,15 @@ describe('loadConfig defaults', () => {
       reorgDepth: 64,
       maxLogRange: 10000,
       alerts: { channels: [], reminderLeadTimesSec: [172800, 43200, 7200, 1800] },
+      scheduler: {
+        dryRun: false,
+        vetoExecutionPolicy: 'at_threshold',
+        vetoEscalationLeadSec: 3600,
+        fulfilFunction: 'fulfillSlashingRequest',
+        feeBumpBlocks: 2,
+        leaseTtlMs: 15000,
+        minBalanceWei: 50_000_000_000_000_000n,
+      },
     };
     expect(loadConfig({})).toEqual(expected);
   });

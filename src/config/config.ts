@@ -13,6 +13,10 @@ import {
   contractNetworksVariable,
   txServiceUrlVariable,
   secretVariable,
+  booleanVariable,
+  enumVariable,
+  durationVariable,
+  etherVariable,
   type ContractNetworks,
   type DatabaseConfig,
 } from './variables';
@@ -64,7 +68,31 @@ export type Config = ChainConfig & {
   /** Safe Transaction Service base URL (ends in /api); undefined: not used */
   safeTxServiceUrl?: string;
   safeApiKey?: string;
+  // ── scheduler (issue 4) ──
+  scheduler: SchedulerConfig;
 };
+
+export const VETO_EXECUTION_POLICIES = ['at_threshold', 'before_deadline'] as const;
+export const FULFIL_FUNCTIONS = ['fulfillSlashingRequest', 'fulfillSlashingRequestAndBurnOrRedistribute'] as const;
+
+export interface SchedulerConfig {
+  /** the slasher EOA's key: the desk sends fulfillSlashingRequest itself; undefined: a Safe or nobody */
+  slasherPrivateKey?: `0x${string}`;
+  /** compute, log and alert, never send a transaction */
+  dryRun: boolean;
+  /** at_threshold: execute a veto as soon as it has its signatures; before_deadline: hold it until VETO_ESCALATION_LEAD_TIME before the window closes */
+  vetoExecutionPolicy: (typeof VETO_EXECUTION_POLICIES)[number];
+  /** seconds before the window closes at which a veto without quorum escalates (critical alert) */
+  vetoEscalationLeadSec: number;
+  /** V4 only may use the burn-or-redistribute variant */
+  fulfilFunction: (typeof FULFIL_FUNCTIONS)[number];
+  /** a sent transaction not mined after this many blocks is replaced with higher fees */
+  feeBumpBlocks: number;
+  /** the single-actor lease is renewed every third of this and taken over once it lapses */
+  leaseTtlMs: number;
+  /** issue 5: the executor / slasher account's balance below which an alert fires */
+  minBalanceWei: bigint;
+}
 
 export interface AlertsConfig {
   channels: AlertChannelConfig[];
@@ -120,6 +148,15 @@ const envSchema = z
     SAFE_CONTRACT_NETWORKS: contractNetworksVariable((file) => fs.readFileSync(file, 'utf8')),
     SAFE_TX_SERVICE_URL: txServiceUrlVariable(),
     SAFE_API_KEY: secretVariable(),
+    // ── scheduler (issue 4) ──
+    SLASHER_PRIVATE_KEY: privateKeyVariable(),
+    DRY_RUN: booleanVariable(false),
+    VETO_EXECUTION_POLICY: enumVariable(VETO_EXECUTION_POLICIES, 'at_threshold'),
+    VETO_ESCALATION_LEAD_TIME: durationVariable(3600),
+    FULFIL_FUNCTION: enumVariable(FULFIL_FUNCTIONS, 'fulfillSlashingRequest'),
+    FEE_BUMP_BLOCKS: integerVariable({ min: 1, max: 1000 }, 'must be an integer number of blocks between 1 and 1000', 2),
+    LEASE_TTL_MS: integerVariable({ min: 1000 }, 'must be an integer number of milliseconds, at least 1000', 15_000),
+    ALERT_MIN_BALANCE: etherVariable(50_000_000_000_000_000n),
   })
   .superRefine(
     (vars, ctx) => {
@@ -147,7 +184,7 @@ export const ENV_VARIABLES = Object.keys(envSchema.shape) as EnvVariable[];
 
 /** Variables whose raw value may hold a secret and is redacted before being echoed. */
 const URL_VARIABLES: ReadonlySet<string> = new Set<EnvVariable>(['RPC_URL', 'DATABASE_URL', 'ALERT_WEBHOOK_URL']);
-const SECRET_VARIABLES: ReadonlySet<string> = new Set<EnvVariable>(['ALERT_WEBHOOK_SECRET', 'EXECUTOR_PRIVATE_KEY', 'SAFE_API_KEY']);
+const SECRET_VARIABLES: ReadonlySet<string> = new Set<EnvVariable>(['ALERT_WEBHOOK_SECRET', 'EXECUTOR_PRIVATE_KEY', 'SAFE_API_KEY', 'SLASHER_PRIVATE_KEY']);
 
 /** An optional variable parsed by `parse`; blank = unset. */
 function alertVariable<T>(parse: (value: string) => { ok: true; value: T } | { ok: false; problem: string }) {
@@ -216,6 +253,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     ...(vars.SAFE_CONTRACT_NETWORKS ? { safeContractNetworks: vars.SAFE_CONTRACT_NETWORKS } : {}),
     ...(vars.SAFE_TX_SERVICE_URL ? { safeTxServiceUrl: vars.SAFE_TX_SERVICE_URL } : {}),
     ...(vars.SAFE_API_KEY ? { safeApiKey: vars.SAFE_API_KEY } : {}),
+    scheduler: {
+      ...(vars.SLASHER_PRIVATE_KEY ? { slasherPrivateKey: vars.SLASHER_PRIVATE_KEY } : {}),
+      dryRun: vars.DRY_RUN,
+      vetoExecutionPolicy: vars.VETO_EXECUTION_POLICY,
+      vetoEscalationLeadSec: vars.VETO_ESCALATION_LEAD_TIME,
+      fulfilFunction: vars.FULFIL_FUNCTION,
+      feeBumpBlocks: vars.FEE_BUMP_BLOCKS,
+      leaseTtlMs: vars.LEASE_TTL_MS,
+      minBalanceWei: vars.ALERT_MIN_BALANCE,
+    },
   };
   if (vars.RPC_URL === undefined) {
     return {
@@ -242,7 +289,8 @@ function pickEnv(env: Record<string, string | undefined>): Record<string, string
 }
 
 /** The config as it may be logged: URLs with credentials and API keys masked. */
-export type LoggableConfig = Omit<Config, 'rpcUrls' | 'database' | 'executorPrivateKey' | 'safeApiKey'> & {
+export type LoggableConfig = Omit<Config, 'rpcUrls' | 'database' | 'executorPrivateKey' | 'safeApiKey' | 'scheduler'> & {
+  scheduler: Omit<SchedulerConfig, 'slasherPrivateKey' | 'minBalanceWei'> & { slasherPrivateKey?: string; minBalanceWei: string };
   executorPrivateKey?: string;
   safeApiKey?: string;
   rpcUrls: string[];
@@ -264,5 +312,6 @@ export function formatConfigForLog(config: Config): LoggableConfig {
     alerts: { ...config.alerts, channels: config.alerts.channels.map((c) => ({ name: c.name, type: c.type }) as AlertChannelConfig) },
     ...(config.executorPrivateKey ? { executorPrivateKey: '***' } : {}),
     ...(config.safeApiKey ? { safeApiKey: '***' } : {}),
+    scheduler: { ...config.scheduler, minBalanceWei: String(config.scheduler.minBalanceWei), ...(config.scheduler.slasherPrivateKey ? { slasherPrivateKey: '***' } : {}) },
   };
 }

@@ -204,3 +204,40 @@ export function txServiceUrlVariable() {
 export function secretVariable() {
   return envVariable((value): Parsed<string> => ok(value), undefined);
 }
+
+// ── scheduler (issue 4) ──
+
+export function booleanVariable(fallback: boolean) {
+  return envVariable((value): Parsed<boolean> => {
+    const v = value.toLowerCase();
+    if (['true', '1', 'yes'].includes(v)) return ok(true);
+    if (['false', '0', 'no'].includes(v)) return ok(false);
+    return bad('must be true or false');
+  }, fallback);
+}
+
+export function enumVariable<T extends string>(values: readonly T[], fallback: T) {
+  return envVariable((value): Parsed<T> => {
+    const v = values.find((x) => x === value);
+    return v === undefined ? bad(`must be one of ${values.join(', ')}`) : ok(v);
+  }, fallback);
+}
+
+/** One duration such as 30m, 2h, 90s, 1d → seconds. */
+export function durationVariable(fallbackSec: number) {
+  return envVariable((value): Parsed<number> => {
+    const unit: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+    const m = /^(\d+)([smhd])$/.exec(value);
+    if (!m || Number(m[1]) === 0) return bad('must be a positive duration such as 90s, 30m, 2h or 1d');
+    return ok(Number(m[1]) * unit[m[2]!]!);
+  }, fallbackSec);
+}
+
+/** An amount of ether as a decimal (e.g. 0.05) → wei. */
+export function etherVariable(fallbackWei: bigint) {
+  return envVariable((value): Parsed<bigint> => {
+    const m = /^(\d+)(?:\.(\d{1,18}))?$/.exec(value);
+    if (!m) return bad('must be an amount of ether such as 0.05 (up to 18 decimals)');
+    return ok(BigInt(m[1]!) * 10n ** 18n + BigInt((m[2] ?? '').padEnd(18, '0') || '0'));
+  }, fallbackWei);
+}
