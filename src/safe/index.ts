@@ -7,7 +7,7 @@ import type { Logger } from '../lib/logger';
 import type { Db } from '../store/database';
 import { createVetoStore } from '../store/vetoStore';
 import { createExecutor, type ExecutorOptions } from './executor';
-import { createVetoService, type RequestSnapshot, type VetoEvent, type VetoService } from './vetoService';
+import { createVetoService, type RequestSnapshot, type VetoEvent, type VetoService, type VetoServiceOptions } from './vetoService';
 import { createTxServiceSync, type TxServiceOptions, type TxServiceSync } from './txServiceSync';
 
 export { createVetoService, type VetoService, type RequestSnapshot, type VetoEvent } from './vetoService';
@@ -37,6 +37,8 @@ export function createDeskVetoes(p: {
   options?: DeskVetoOptions;
   /** veto milestones (the desk routes them to alerting) */
   onEvent?: (e: VetoEvent) => Promise<unknown> | void;
+  /** see VetoServiceOptions.gate */
+  gate?: VetoServiceOptions['gate'];
 }): VetoService {
   const store = createVetoStore(p.db, p.slasher);
   const executor = p.options?.executorPrivateKey
@@ -56,6 +58,7 @@ export function createDeskVetoes(p: {
     onProposalChange: () => void tx?.sync(),
     txService: () => tx,
     onEvent: p.onEvent,
+    gate: p.gate,
     multiSendCallOnly: multiSendCallOnlyOf(p.options?.contractNetworks, p.chainId),
   });
   if (p.options?.txService) {

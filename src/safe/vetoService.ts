@@ -49,6 +49,11 @@ export interface VetoServiceOptions {
   onEvent?: (e: VetoEvent) => Promise<unknown> | void;
   /** MultiSendCallOnly on this chain (SAFE_CONTRACT_NETWORKS): absent, no batch vetoes */
   multiSendCallOnly?: Address;
+  /**
+   * Asked before a ready proposal is executed (issue 4: the single-actor lease, DRY_RUN, the
+   * veto execution policy). A reason string holds it back this pass; null lets it go.
+   */
+  gate?: (p: VetoProposalRow) => Promise<string | null> | string | null;
   /** the Safe Transaction Service sync, when configured (late-bound: it needs this service) */
   txService?: () => { sync(): Promise<void>; stop(): Promise<void>; status(): { url: string; lastError: string | null } } | null;
 }
@@ -507,6 +512,11 @@ export function createVetoService(o: VetoServiceOptions) {
       // a batch vetoes the most; then the single veto; a rejection last
       const p = atNonce.find((x) => proposalKind(x) === 'batch') ?? atNonce.find((x) => !isAlt(x)) ?? atNonce[0];
       if (!p) break;
+      const held = (await o.gate?.(p)) ?? null;
+      if (held !== null) {
+        logger.debug({ requestId: p.requestId, nonce: p.nonce, reason: held }, 'ready proposal held back');
+        break;
+      }
       const valid = sigs.filter((s) => s.proposalId === p.id && !s.staleReason).slice(0, state.threshold);
       const outcome = await o.executor.execute(p, valid.map((s) => ({ signer: getAddress(s.signer), signature: s.signature as Hex })));
       await applyOutcome(p, outcome);
