@@ -2,6 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AlertLatencySeries } from './alerts';
+import type { SchedulerBench } from './scheduler';
 import type { Measurement } from './measure';
 import type { Profile } from './profile';
 import type { BenchChain } from './seed';
@@ -13,7 +14,7 @@ export interface Series {
   runs: Measurement[];
 }
 
-export type BenchSection = 'backfill' | 'alerts';
+export type BenchSection = 'backfill' | 'alerts' | 'scheduler';
 
 export interface BenchReport {
   startedAt: string;
@@ -27,6 +28,8 @@ export interface BenchReport {
   profiles: Profile[];
   /** alerts section: event → alert latency per transport, milliseconds (absent with `--only backfill`) */
   alerts?: { requests: number; intervalMs: number; series: AlertLatencySeries[] };
+  /** scheduler section: fulfil lateness and threshold → veto, in blocks */
+  scheduler?: SchedulerBench;
   processPeakRssMb: number;
 }
 
@@ -40,6 +43,7 @@ const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFracti
 export function formatReport(r: BenchReport): string {
   const out = r.series.length ? formatBackfill(r) : [];
   if (r.alerts) out.push(...(out.length ? [''] : []), ...formatAlerts(r.alerts));
+  if (r.scheduler) out.push(...(out.length ? [''] : []), ...formatScheduler(r.scheduler));
   out.push('', `peak RSS of the bench process: ${r.processPeakRssMb} MB (anvil not included)`);
   return out.join('\n');
 }
@@ -109,4 +113,13 @@ export async function writeReport(r: BenchReport, file: string): Promise<string>
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, JSON.stringify(r, null, 2));
   return file;
+}
+
+function formatScheduler(s: SchedulerBench): string[] {
+  const hist = (h: Record<string, number>) => Object.entries(h).sort((a, b) => Number(a[0]) - Number(b[0])).map(([k, v]) => `${k}: ${v}`).join(', ');
+  return [
+    `deadline timers (${s.blockTimeSeconds} s blocks, desk following by websocket):`,
+    `  fulfil lateness, blocks after the window end, over ${s.fulfil.count} requests: {${hist(s.fulfil.histogram)}} (max ${s.fulfil.max}, mean ${s.fulfil.mean}); goal: ${s.fulfil.goal}: ${s.fulfil.met ? 'met' : 'NOT met'}`,
+    `  threshold → veto, blocks, over ${s.veto.count} requests: {${hist(s.veto.histogram)}} (max ${s.veto.max}, mean ${s.veto.mean}); goal: ${s.veto.goal}: ${s.veto.met ? 'met' : 'NOT met'}`,
+  ];
 }

@@ -1,14 +1,16 @@
 /**
- * `npm run bench`, two sections (both by default; `--only backfill|alerts` runs one):
+ * `npm run bench`, three sections (all by default; `--only backfill|alerts|scheduler` runs one):
  *  - backfill: throughput of the desk over ≥ 10k requests spread across ≥ 20k blocks, next to
  *    the raw eth_getLogs + decode floor measured in the same run on the same node, as a ratio
  *    (goal ≤ 1.3×);
  *  - alerts: event → alert latency (receipt of a queue tx → signed `request_queued` webhook body
  *    on a loopback receiver) over ≥ 100 requests, desk following by websocket and by polling.
+ *  - scheduler: fulfil lateness (blocks after the window end) over ≥ 50 requests and blocks from
+ *    the threshold signature to the veto, on 1 s blocks (goals: 0 or 1; ≤ 1).
  * Prints figures; never asserts on time. Fails only when a run gives the wrong result.
  *
  *   npm run bench [-- --only backfill|alerts] [--reps 3] [--postgres] [--no-profile]
- *                 [--alert-requests 100] [--alert-interval-ms 150]
+ *                 [--alert-requests 100] [--alert-interval-ms 150] [--fulfils 50] [--vetoes 10]
  *
  * --postgres adds the same desk backfill on a fresh PostgreSQL database per run (local server,
  * dropped afterwards); off by default because it doubles the run time.
@@ -20,6 +22,7 @@ import { profileDeskBackfill, type Profile } from './profile';
 import { formatReport, GOAL_RATIO, median, writeReport, type BenchReport, type BenchSection, type Series } from './report';
 import { measureAlertLatency } from './alerts';
 import { DEFAULT_SEED, loadOrSeedChain } from './seed';
+import { measureScheduler } from './scheduler';
 
 const RESULTS_FILE = path.resolve(__dirname, '..', '.cache', 'bench-results', 'latest.json');
 const POSTGRES_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/test';
@@ -35,12 +38,14 @@ async function main(): Promise<void> {
       'no-profile': { type: 'boolean', default: false },
       'alert-requests': { type: 'string', default: '100' },
       'alert-interval-ms': { type: 'string', default: '150' },
+      fulfils: { type: 'string', default: '50' },
+      vetoes: { type: 'string', default: '10' },
     },
   });
-  if (values.only !== undefined && values.only !== 'backfill' && values.only !== 'alerts') {
-    throw new Error(`--only must be backfill or alerts (got "${values.only}")`);
+  if (values.only !== undefined && values.only !== 'backfill' && values.only !== 'alerts' && values.only !== 'scheduler') {
+    throw new Error(`--only must be backfill, alerts or scheduler (got "${values.only}")`);
   }
-  const sections: BenchSection[] = values.only ? [values.only] : ['backfill', 'alerts'];
+  const sections: BenchSection[] = values.only ? [values.only as BenchSection] : ['backfill', 'alerts', 'scheduler'];
   const alertRequests = Number(values['alert-requests']);
   const alertIntervalMs = Number(values['alert-interval-ms']);
   if (!Number.isInteger(alertRequests) || alertRequests < 1) throw new Error(`--alert-requests must be a positive integer (got "${values['alert-requests']}")`);
@@ -56,6 +61,13 @@ async function main(): Promise<void> {
     log(`${sections.length > 1 ? '\n' : ''}alert latency: ${alertRequests} requests, one every ${alertIntervalMs} ms, on a fresh anvil (automine)`);
     const series = await measureAlertLatency({ requests: alertRequests, intervalMs: alertIntervalMs, log });
     report.alerts = { requests: alertRequests, intervalMs: alertIntervalMs, series };
+  }
+  if (sections.includes('scheduler')) {
+    const fulfils = Number(values.fulfils);
+    const vetoes = Number(values.vetoes);
+    if (!Number.isInteger(fulfils) || fulfils < 1 || !Number.isInteger(vetoes) || vetoes < 1) throw new Error('--fulfils and --vetoes must be positive integers');
+    log(`${sections.length > 1 ? '\n' : ''}deadline timers: ${fulfils} fulfils and ${vetoes} vetoes on a fresh anvil mining a block every second`);
+    report.scheduler = await measureScheduler({ fulfils, vetoes, log });
   }
   report.processPeakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   log('');

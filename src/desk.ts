@@ -20,10 +20,17 @@ import { describeError } from './errors';
 import { createAlerting, type Alerting, type AlertingOptions } from './alerts/alerting';
 import type { AlertsConfig } from './config/config';
 import type { RequestStatus } from './domain/types';
-import { createDeskVetoes, type DeskVetoOptions, type VetoEvent, type VetoService } from './safe';
+import { createDeskSafes, type DeskVetoOptions, type VetoEvent, type VetoService } from './safe';
 import { requestKey } from './alerts/planner';
 import type { AlertDraft } from './alerts/types';
 import type { RequestView } from './api/views';
+import { createDeskEvents } from './api/events';
+import { createWebServices, type DevAccountView } from './deskWeb';
+import { createLease } from './scheduler/lease';
+import { createSender, type SenderOptions } from './scheduler/sender';
+import { createScheduler, type Scheduler } from './scheduler/scheduler';
+import type { SchedulerConfig } from './config/config';
+import { proposalKind } from './safe/proposalKinds';
 
 export interface DeskOptions {
   rpcUrls: string[];
@@ -49,6 +56,15 @@ export interface DeskOptions {
   vetoes?: DeskVetoOptions;
   /** issue 5: alert channels and reminder lead times (absent: alerts are recorded, not sent) */
   alerts?: AlertsConfig & Pick<AlertingOptions, 'retry' | 'dispatchIntervalMs' | 'planIntervalMs' | 'sendTimeoutMs'>;
+  /** issue 6: only on the embedded devnet, the seeded owners' keys offered by the page's dev signer */
+  devAccounts?: DevAccountView[];
+  /** issue 4: deadline timers (absent: defaults, no slasher key) */
+  scheduler?: Partial<SchedulerConfig> & {
+    /** node-cron expression of the timer tick (default every 5 s) */
+    cronExpression?: string;
+    /** test hook, see SenderOptions.afterRecord */
+    afterRecord?: SenderOptions['afterRecord'];
+  };
 }
 
 export interface Desk {
@@ -64,6 +80,10 @@ export interface Desk {
   alerting: Alerting;
   /** issue 3: veto proposals, signatures, execution */
   vetoes: VetoService;
+  /** issue 4: governance's fulfil Safe transactions (when the slasher role is a Safe); `fulfilState(id)` for decisions */
+  fulfils: VetoService;
+  /** issue 4: deadline timers */
+  scheduler: Scheduler;
   health(): Promise<HealthView>;
   stop(): Promise<void>;
 }
@@ -86,20 +106,38 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
 
     let alerting: Alerting | undefined; // created below, once the ingestor exists
     let vetoes: VetoService | undefined; // created below, from the read model's snapshot
-    const readModel = createRequestReadModel({ store, confirmations: o.confirmations, now, vetoViews: (ids) => vetoes?.vetoViews(ids) ?? Promise.resolve(new Map()) });
-    vetoes = createDeskVetoes({
+    let fulfils: VetoService | undefined; // likewise: governance's fulfil Safe transactions
+    let scheduler: Scheduler | undefined; // created below, once alerting exists
+    // the page's live updates (SSE): published after every ingest pass and accepted signature
+    const events = createDeskEvents({ requests: () => readModel.listRequests({}), health: () => health(), logger });
+    const readModel = createRequestReadModel({
+      store,
+      confirmations: o.confirmations,
+      now,
+      vetoViews: (ids) => vetoes?.vetoViews(ids) ?? Promise.resolve(new Map()),
+      fulfilViews: (ids) => fulfils?.vetoViews(ids) ?? Promise.resolve(new Map()),
+      decorate: (views) => scheduler?.annotate(views) ?? Promise.resolve(views),
+    });
+    ({ vetoes, fulfils } = createDeskSafes({
       client: chain.client,
       db: database.db,
       chainId,
       slasher: facts.slasher,
       committee: facts.vetoCommittee,
       slasherRole: facts.slasherRole,
+      variant: facts.variant,
+      fulfilFunction: o.scheduler?.fulfilFunction,
       requests: async () => (await readModel.snapshot()).map(requestSnapshot),
       logger,
       options: o.vetoes,
       // alerting is created below; a milestone before that is reported again on the next pass
       onEvent: (e) => alerting?.enqueueAlert(vetoAlert(chainId, facts.slasher, e)),
-    });
+      // a ready Safe transaction goes out only from the lease holder, never under DRY_RUN, and a
+      // single request's veto only once confirmed and as the execution policy says
+      gate: (p) => (scheduler ? scheduler.vetoGate(proposalKind(p) === 'veto' ? p.requestId : null) : 'the scheduler is starting'),
+      // governance's fulfil (its window has passed): the lease holder only, never under DRY_RUN
+      fulfilGate: () => (scheduler ? scheduler.vetoGate(null) : 'the scheduler is starting'),
+    }));
     const ingestor = createIngestor({
       client: chain.client,
       store,
@@ -111,7 +149,10 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       logger,
       metrics,
       onSynced: () => {
+        events.synced();
         void vetoes?.reconcile();
+        void fulfils?.reconcile();
+        void scheduler?.evaluate();
         void readModel
           .snapshot()
           .then((views) => {
@@ -143,6 +184,8 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
         slasher: facts.slasher,
         database: database.kind,
         ...(vetoes ? { vetoExecution: vetoes.health() } : {}),
+        ...(fulfils ? { fulfilExecution: fulfils.health() } : {}),
+        ...(scheduler ? { scheduler: scheduler.status() } : {}),
         ...(problems.length ? { problems } : {}),
       };
     }
@@ -172,7 +215,40 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       },
     });
 
-    const app = createApp({ vetoes, readModel, health, metrics, logger, webDir: o.webDir, alerts: alerting });
+    const sc = o.scheduler ?? {};
+    const schedulerConfig = {
+      dryRun: sc.dryRun ?? false,
+      vetoExecutionPolicy: sc.vetoExecutionPolicy ?? 'at_threshold',
+      vetoEscalationLeadSec: sc.vetoEscalationLeadSec ?? 3600,
+      feeBumpBlocks: sc.feeBumpBlocks ?? 2,
+      fulfilFunction: sc.fulfilFunction ?? 'fulfillSlashingRequest',
+    } as const;
+    const lease = createLease({ database, name: `actor:${chainId}:${facts.slasher.toLowerCase()}`, ttlMs: sc.leaseTtlMs ?? 15_000, logger, onChange: (holder) => holder && void scheduler?.evaluate() });
+    const sender = sc.slasherPrivateKey ? createSender({ client: chain.client, db: database.db, chainId, privateKey: sc.slasherPrivateKey, logger, afterRecord: sc.afterRecord }) : null;
+    if (sender && sender.address.toLowerCase() !== facts.slasherRole.toLowerCase()) {
+      logger.warn({ key: sender.address, slasherRole: facts.slasherRole }, 'SLASHER_PRIVATE_KEY is not the slasher role: its fulfils would revert with OnlySlasher');
+    }
+    scheduler = createScheduler({
+      db: database.db,
+      chainId,
+      slasher: facts.slasher,
+      variant: facts.variant,
+      views: () => readModel.withSafeViews(),
+      head: async () => (await store.recentBlocks(1))[0] ?? null,
+      now,
+      config: schedulerConfig,
+      sender,
+      fulfilSafe: () => fulfils?.active() ?? false,
+      executor: Boolean(o.vetoes?.executorPrivateKey),
+      lease,
+      confirmations: o.confirmations,
+      logger,
+      enqueueAlert: (d) => alerting!.enqueueAlert(d),
+      cronExpression: sc.cronExpression,
+    });
+
+    const web = createWebServices({ db: database.db, client: chain.client, chainId, slasher: facts.slasher, committee: facts.vetoCommittee, slasherRole: facts.slasherRole, devAccounts: o.devAccounts });
+    const app = createApp({ vetoes, fulfils, readModel, health, metrics, logger, webDir: o.webDir, alerts: alerting, events, web });
     const server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(o.port, o.host ?? '0.0.0.0', () => resolve(s));
       s.once('error', reject);
@@ -187,6 +263,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
         logger.error({ err: describeError(e) }, 'ingest pass failed');
       });
     alerting.start();
+    scheduler.start();
     if (o.follow !== false) {
       await tick();
       if (chain.websocket) {
@@ -207,16 +284,21 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       metrics,
       alerting,
       vetoes,
+      fulfils: fulfils!,
+      scheduler,
       health,
       async stop() {
         if (stopped) return;
         stopped = true;
         if (timer) clearInterval(timer);
         unwatch?.();
+        events.close(); // open event streams would keep server.close() waiting
         await new Promise<void>((r) => server.close(() => r()));
         server.closeAllConnections?.();
         await ingestor.idle();
+        await scheduler!.stop();
         await vetoes!.stop();
+        await fulfils!.stop();
         await alerting!.stop();
         await database.close();
         await chain.close();
@@ -238,22 +320,24 @@ function requestSnapshot(v: RequestView) {
     status: v.status,
     deadline: v.vetoWindowEnd.block ?? v.vetoWindowEnd.timestamp ?? 0,
     ...(v.cancelled ? { cancelledTxHash: v.cancelled.txHash } : {}),
+    ...(v.fulfilled ? { fulfilledTxHash: v.fulfilled.txHash } : {}),
   };
 }
 
 /**
- * A veto milestone as an alert. Dedup key = request (id and queue block) + kind + safeTxHash:
- * one alert per milestone of each proposal, however many passes or restarts report it.
+ * A veto (or governance fulfil) milestone as an alert. Dedup key = request (id and queue block) +
+ * kind + safeTxHash: one alert per milestone of each proposal, however many passes or restarts report it.
  */
 export function vetoAlert(chainId: number, slasher: string, e: VetoEvent): AlertDraft {
   const key = requestKey(chainId, slasher, e);
   const who = e.signers.length ? e.signers.join(', ') : 'no desk signatures';
+  const what = e.purpose === 'fulfil' ? 'Fulfil' : 'Veto';
   const [severity, title, text]: [AlertDraft['severity'], string, string] =
-    e.kind === 'quorum_reached'
-      ? ['info', `Veto of request ${e.requestId}: quorum reached (${e.signers.length}/${e.threshold})`, `Signed by ${who}.\nSafe ${e.safe}, nonce ${e.nonce}, safeTxHash ${e.safeTxHash}.`]
-      : e.kind === 'veto_executed'
-        ? ['info', `Veto of request ${e.requestId} executed`, `execTransaction ${e.executionTxHash ?? '(executed by a member)'} on Safe ${e.safe} at nonce ${e.nonce}.`]
-        : ['critical', `Veto of request ${e.requestId} failed: ${e.reason ?? 'unknown reason'}`, `Safe ${e.safe}, nonce ${e.nonce}, safeTxHash ${e.safeTxHash}.${e.executionTxHash ? `\nTransaction ${e.executionTxHash}.` : ''}\nReason: ${e.reason ?? 'unknown'}`];
+    e.kind === 'quorum_reached' || e.kind === 'fulfil_quorum_reached'
+      ? ['info', `${what} of request ${e.requestId}: quorum reached (${e.signers.length}/${e.threshold})`, `Signed by ${who}.\nSafe ${e.safe}, nonce ${e.nonce}, safeTxHash ${e.safeTxHash}.${e.purpose === 'fulfil' ? '\nIt executes once the veto window has passed.' : ''}`]
+      : e.kind === 'veto_executed' || e.kind === 'fulfil_landed'
+        ? ['info', `${what} of request ${e.requestId} ${e.purpose === 'fulfil' ? 'landed' : 'executed'}`, `execTransaction ${e.executionTxHash ?? '(executed by a member)'} on Safe ${e.safe} at nonce ${e.nonce}.`]
+        : ['critical', `${what} of request ${e.requestId} failed: ${e.reason ?? 'unknown reason'}`, `Safe ${e.safe}, nonce ${e.nonce}, safeTxHash ${e.safeTxHash}.${e.executionTxHash ? `\nTransaction ${e.executionTxHash}.` : ''}\nReason: ${e.reason ?? 'unknown'}`];
   return {
     dedupKey: `${key}:${e.kind}:${e.safeTxHash.toLowerCase()}`,
     kind: e.kind,
@@ -263,6 +347,6 @@ export function vetoAlert(chainId: number, slasher: string, e: VetoEvent): Alert
     requestId: e.requestId,
     title,
     text,
-    data: { safe: e.safe, nonce: e.nonce, safeTxHash: e.safeTxHash, threshold: e.threshold, signers: e.signers, executionTxHash: e.executionTxHash, ...(e.reason ? { reason: e.reason } : {}) },
+    data: { purpose: e.purpose, safe: e.safe, nonce: e.nonce, safeTxHash: e.safeTxHash, threshold: e.threshold, signers: e.signers, executionTxHash: e.executionTxHash, ...(e.reason ? { reason: e.reason } : {}) },
   };
 }

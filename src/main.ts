@@ -10,6 +10,7 @@ import { startDesk } from './desk';
 import { DeskError, describeError } from './errors';
 import type { Address } from 'viem';
 import { startDevnet } from './devnet/devnet';
+import type { DevAccountView } from './deskWeb';
 
 async function main(): Promise<void> {
   let config;
@@ -32,6 +33,9 @@ async function main(): Promise<void> {
   let stopDevnet: (() => Promise<void>) | null = null;
   let executorPrivateKey = config.executorPrivateKey;
   let contractNetworks = config.safeContractNetworks;
+  // the page's dev signer: only ever for the embedded devnet's seeded owners (public anvil keys)
+  let devAccounts: DevAccountView[] | undefined;
+  let slasherPrivateKey = config.scheduler.slasherPrivateKey;
   if (config.devnet) {
     logger.info('no RPC_URL: starting the embedded local devnet (anvil) with seeded requests');
     const devnet = await startDevnet({});
@@ -48,13 +52,16 @@ async function main(): Promise<void> {
     contractNetworks = { ...(devnet.contractNetworks as unknown as Record<string, Record<string, string>>), ...contractNetworks };
     // demo convenience: the keeper (dev account #0) executes vetoes unless a key is configured
     executorPrivateKey = executorPrivateKey ?? devnet.keeper.privateKey;
+    devAccounts = devnet.owners.map((o, i) => ({ label: `devnet owner ${i + 1}`, address: o.address, privateKey: o.privateKey }));
+    // …and, as the slasher role, fulfils requests once their window has passed
+    slasherPrivateKey = slasherPrivateKey ?? devnet.keeper.privateKey;
     const lines = [
       'Local devnet is up:',
       `  RPC_URL=${devnet.rpcUrl}`,
       `  SLASHER_ADDRESS=${devnet.slasher}   (V3, veto window ${devnet.vetoWindowBlocks} blocks)`,
       `  AllocationManager ${devnet.allocationManager} (DEALLOCATION_DELAY ${devnet.deallocationDelay} blocks)`,
       `  committee Safe ${devnet.safe} (2 of 3: ${devnet.owners.map((o) => o.address).join(', ')})`,
-      `  keeper (slasher role) ${devnet.keeper.address}${config.executorPrivateKey ? '' : ' — also executes vetoes (EXECUTOR_PRIVATE_KEY unset)'}`,
+      `  keeper (slasher role) ${devnet.keeper.address}${config.scheduler.slasherPrivateKey ? '' : ' — fulfils requests (SLASHER_PRIVATE_KEY unset)'}${config.executorPrivateKey ? '' : ' and executes vetoes (EXECUTOR_PRIVATE_KEY unset)'}`,
     ];
     process.stdout.write(lines.join('\n') + '\n');
   }
@@ -73,11 +80,13 @@ async function main(): Promise<void> {
     alerts: config.alerts,
     logger,
     webDir: fs.existsSync(webDist) ? webDist : undefined,
+    devAccounts,
     vetoes: {
       executorPrivateKey,
       contractNetworks,
       ...(config.safeTxServiceUrl ? { txService: { url: config.safeTxServiceUrl, apiKey: config.safeApiKey } } : {}),
     },
+    scheduler: { ...config.scheduler, slasherPrivateKey },
   });
   process.stdout.write(`Veto Desk is serving http://localhost:${desk.port}/  (requests: http://localhost:${desk.port}/api/requests)\n`);
 

@@ -8,7 +8,26 @@ import { registerRequestRoutes } from './requests';
 import type { HealthView, RequestReadModel } from './views';
 import { serveWeb } from './web';
 import { registerVetoRoutes, type VetoApi } from './veto';
+import { registerFulfilRoutes, type FulfilApi } from './fulfil';
 import { registerAlertRoutes, type AlertsApi } from './alerts';
+import { registerEventRoutes, withSignatureEvents, type DeskEvents } from './events';
+import { registerSiweRoutes, type SiweApi } from './siwe';
+import { registerNoteRoutes, type NotesRepository } from './notes';
+import { registerTimelineRoutes } from './timeline';
+import { registerStrategyRoutes, type StrategiesApi } from './strategies';
+import { registerDevSignerRoutes, type DevAccountView } from './devSigner';
+import { registerSafeExecutionRoutes, type SafeExecutionApi } from './safeExecution';
+
+/** What the web UI needs besides the read model (issue 6); each part is optional. */
+export interface WebServices {
+  siwe?: SiweApi;
+  notes?: NotesRepository;
+  strategies?: StrategiesApi;
+  /** execTransaction calls for a member's wallet (veto, and fulfil when governance is a Safe) */
+  safeExecution?: SafeExecutionApi;
+  /** only on the embedded devnet: the seeded owners' keys for the dev signer */
+  devAccounts?: DevAccountView[];
+}
 
 export interface AppDependencies {
   readModel: RequestReadModel;
@@ -19,8 +38,14 @@ export interface AppDependencies {
   webDir?: string;
   /** the committee veto service (issue 3); absent: no veto routes */
   vetoes?: VetoApi;
+  /** governance's fulfil Safe desk (issue 4); absent: the fulfil routes answer 404 FULFIL_NOT_AVAILABLE */
+  fulfils?: FulfilApi;
   /** the alert outbox (issue 5); absent: /api/alerts lists nothing */
   alerts?: AlertsApi;
+  /** issue 6: live updates for the page (GET /api/events) */
+  events?: DeskEvents;
+  /** issue 6: sign-in, notes, token symbols, dev signer, Safe execution calls */
+  web?: WebServices;
 }
 
 /** Any bigint that slips into a response is written as a decimal string, never a 500. */
@@ -43,7 +68,6 @@ export function createApp(deps: AppDependencies): express.Express {
   app.set('json replacer', jsonReplacer);
 
   app.use(httpLog(logger, metrics));
-  // no POST routes yet: the limit is set now so future ones inherit it
   app.use(express.json({ limit: '64kb' }));
   app.use('/api', (_req, res, next) => {
     res.set('Cache-Control', 'no-store');
@@ -56,9 +80,19 @@ export function createApp(deps: AppDependencies): express.Express {
   });
   registerRequestRoutes(app, readModel);
   // always served (the OpenAPI document lists it): without a veto service it answers 409 VETO_NOT_AVAILABLE
-  registerVetoRoutes(app, deps.vetoes);
+  registerVetoRoutes(app, deps.vetoes && deps.events ? withSignatureEvents(deps.vetoes, deps.events) : deps.vetoes);
+  registerFulfilRoutes(app, deps.fulfils);
   // always served (the OpenAPI document lists it): without an outbox there are no alerts
-  registerAlertRoutes(app, deps.alerts ?? { list: async () => [] });
+  const alerts = deps.alerts ?? { list: async () => [] };
+  registerAlertRoutes(app, alerts);
+  // issue 6 (web UI): always served; without their services they answer 404 / empty
+  registerEventRoutes(app, deps.events);
+  registerSiweRoutes(app, deps.web?.siwe);
+  registerNoteRoutes(app, { notes: deps.web?.notes, siwe: deps.web?.siwe, readModel, events: deps.events });
+  registerTimelineRoutes(app, { readModel, alerts });
+  registerStrategyRoutes(app, deps.web?.strategies);
+  registerSafeExecutionRoutes(app, deps.web?.safeExecution);
+  registerDevSignerRoutes(app, deps.web?.devAccounts);
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });

@@ -18,6 +18,43 @@ const txHash = { type: 'string', pattern: '^0x[0-9a-fA-F]{64}$' };
 const decimal = { type: 'string', pattern: '^[0-9]+$', description: 'unsigned integer in decimal' };
 const signedDecimal = { type: 'string', pattern: '^-?[0-9]+$', description: 'integer in decimal' };
 const block = { type: 'integer', minimum: 0 };
+const ID_PARAM = [{ name: 'id', in: 'path', required: true, description: 'request id in decimal', schema: decimal }];
+/** `{ signature, source?, safe? }`: an owner's signature over a request's veto or fulfil. */
+const signatureBody = {
+  required: true,
+  content: json({
+    type: 'object',
+    required: ['signature'],
+    additionalProperties: false,
+    properties: {
+      signature: { type: 'string', pattern: '^0x[0-9a-fA-F]{130}$' },
+      source: { type: 'string', enum: ['http', 'cli'] },
+      safe: { ...address, description: 'optional: the Safe the signer meant (sharper diagnosis)' },
+    },
+  }),
+};
+/** A Safe desk's execution facts (`HealthView.vetoExecution`, `.fulfilExecution`). */
+const safeExecution = {
+  type: 'object',
+  required: ['executor', 'sends', 'safe', 'owners', 'threshold', 'nonce'],
+  additionalProperties: false,
+  properties: {
+    executor: nullable('string'),
+    sends: { type: 'boolean' },
+    safe: address,
+    owners: { type: 'array', items: address },
+    threshold: nullable('integer'),
+    nonce: nullable('integer'),
+    note: { type: 'string' },
+    lastError: { type: 'string' },
+    txService: {
+      type: 'object',
+      required: ['url', 'lastError'],
+      additionalProperties: false,
+      properties: { url: { type: 'string' }, lastError: nullable('string') },
+    },
+  },
+};
 const chainEvent = {
   type: 'object',
   required: ['block', 'txHash'],
@@ -119,6 +156,37 @@ const schemas = {
       fulfilled: chainEvent,
       overwritten: { type: 'boolean', description: 'V4: a later request reused this id' },
       veto: ref('VetoView'),
+      fulfil: { ...ref('VetoView'), description: "issue 4: governance's fulfil Safe transaction (the slasher role is a Safe): to = slasher, data = fulfillSlashingRequest(id) (or V4's fulfillSlashingRequestAndBurnOrRedistribute(id) with FULFIL_FUNCTION)" },
+      nextAction: {
+        description: "issue 4: the scheduler's next step for this request; null when nothing is left to do",
+        nullable: true,
+        type: 'object',
+        required: ['kind', 'actor', 'dueBlock', 'dueAt', 'estimated', 'note', 'dryRun'],
+        properties: {
+          kind: { type: 'string', enum: ['fulfil', 'execute_veto', 'collect_veto_signatures', 'collect_fulfil_signatures', 'await_confirmations', 'await_fulfil'] },
+          actor: { type: 'string', enum: ['desk', 'owners', 'nobody'], description: 'nobody: no key and no Safe can do it (alerted)' },
+          dueBlock: { type: 'integer', nullable: true, description: 'block at or after which it is due; null = now / not block-bound' },
+          dueAt: { type: 'string', format: 'date-time', description: 'wall-clock time it is due (an estimate when `estimated`)' },
+          estimated: { type: 'boolean' },
+          note: { type: 'string', nullable: true },
+          dryRun: { type: 'boolean', description: 'DRY_RUN: the desk computes and alerts but never sends' },
+        },
+      },
+      actions: {
+        type: 'array',
+        description: 'issue 4: what the desk decided and did, oldest first',
+        items: {
+          type: 'object',
+          required: ['kind', 'txHash', 'blockNumber', 'detail', 'at'],
+          properties: {
+            kind: { type: 'string', description: 'fulfil_sent | fulfil_bumped | fulfil_landed | fulfil_failed | veto_executed | veto_escalated | fulfil_no_quorum | no_actor | dry_run' },
+            txHash: { type: 'string', nullable: true },
+            blockNumber: { type: 'integer', nullable: true },
+            detail: { type: 'string' },
+            at: { type: 'string', format: 'date-time' },
+          },
+        },
+      },
     },
   },
   RequestList: {
@@ -181,7 +249,7 @@ const schemas = {
     type: 'object',
     required: ['safe', 'nonce', 'safeTxHash', 'typedData', 'threshold', 'signatures', 'status', 'statusReason', 'executionTxHash', 'blockedByNonce', 'superseded'],
     additionalProperties: false,
-    description: 'the committee Safe transaction that vetoes the request: to = slasher, data = cancelSlashingRequest(id)',
+    description: "a request's Safe transaction: the committee's veto (to = slasher, data = cancelSlashingRequest(id)) or governance's fulfil (data = fulfillSlashingRequest(id))",
     properties: {
       safe: address,
       nonce: { type: 'integer', minimum: 0, description: 'Safe nonce planned for this veto (deadline order)' },
@@ -232,28 +300,8 @@ const schemas = {
       slasher: { type: 'string' },
       database: { type: 'string', enum: ['sqlite', 'postgresql'] },
       problems: { type: 'array', items: { type: 'string' } },
-      vetoExecution: {
-        type: 'object',
-        required: ['executor', 'sends', 'safe', 'owners', 'threshold', 'nonce'],
-        additionalProperties: false,
-        description: 'who sends veto execTransactions; executor null = the desk never sends (EXECUTOR_PRIVATE_KEY unset)',
-        properties: {
-          executor: nullable('string'),
-          sends: { type: 'boolean' },
-          safe: address,
-          owners: { type: 'array', items: address },
-          threshold: nullable('integer'),
-          nonce: nullable('integer'),
-          note: { type: 'string' },
-          lastError: { type: 'string' },
-          txService: {
-            type: 'object',
-            required: ['url', 'lastError'],
-            additionalProperties: false,
-            properties: { url: { type: 'string' }, lastError: nullable('string') },
-          },
-        },
-      },
+      vetoExecution: { ...safeExecution, description: 'who sends veto execTransactions; executor null = the desk never sends (EXECUTOR_PRIVATE_KEY unset)' },
+      fulfilExecution: { ...safeExecution, description: "issue 4: governance's fulfil Safe (the slasher role); `note` says why the path is off (an EOA role, not a Safe)" },
     },
   },
   Error: {
@@ -272,6 +320,7 @@ const schemas = {
             examples: [
               'BAD_REQUEST', 'INVALID_STATUS_FILTER', 'NOT_FOUND', 'REQUEST_NOT_FOUND',
               'PAYLOAD_TOO_LARGE', 'RPC_UNAVAILABLE', 'DATABASE_ERROR', 'INTERNAL',
+              'FULFIL_NOT_AVAILABLE', 'FULFIL_CLOSED', 'NOT_SIGNED_IN', 'NOT_AN_OWNER', 'SIWE_MESSAGE_INVALID', 'SIWE_NONCE_INVALID', 'SIWE_SIGNATURE_INVALID', 'NOTE_INVALID', 'SAFE_TX_NOT_READY',
             ],
           },
           message: { type: 'string' },
@@ -316,6 +365,102 @@ const schemas = {
     required: ['alerts'],
     additionalProperties: false,
     properties: { alerts: { type: 'array', items: ref('AlertItem') } },
+  },
+  // ── web UI (issue 6) ──
+  Note: {
+    type: 'object',
+    required: ['id', 'requestId', 'author', 'body', 'links', 'createdAt'],
+    additionalProperties: false,
+    properties: {
+      id: { type: 'integer' },
+      requestId: decimal,
+      author: { ...address, description: 'the committee owner who wrote it (signed in with Ethereum)' },
+      body: { type: 'string', maxLength: 4000 },
+      links: { type: 'array', maxItems: 10, items: { type: 'string', format: 'uri', description: 'http(s) evidence link' } },
+      createdAt: { type: 'string', format: 'date-time' },
+    },
+  },
+  NoteList: {
+    type: 'object',
+    required: ['notes'],
+    additionalProperties: false,
+    properties: { notes: { type: 'array', items: ref('Note'), description: 'oldest first' } },
+  },
+  TimelineEntry: {
+    type: 'object',
+    required: ['kind', 'title', 'detail', 'at', 'estimated', 'block', 'txHash', 'actor', 'source'],
+    additionalProperties: false,
+    properties: {
+      kind: { type: 'string', enum: ['queued', 'proposal', 'superseded', 'signature', 'executed', 'execution_failed', 'cancelled', 'fulfilled', 'action', 'alert'] },
+      subject: { type: 'string', enum: ['veto', 'fulfil'], description: 'which Safe transaction a proposal/signature/execution belongs to' },
+      title: { type: 'string' },
+      detail: nullable('string'),
+      at: { ...nullable('string'), description: 'ISO 8601; null when unknown' },
+      estimated: { type: 'boolean', description: '`at` is derived from the observed block time' },
+      block: nullable('integer'),
+      txHash: nullable('string'),
+      actor: { ...nullable('string'), description: 'the signer of a signature' },
+      source: { ...nullable('string'), description: 'signature source: http | cli | tx-service' },
+    },
+  },
+  Timeline: {
+    type: 'object',
+    required: ['requestId', 'entries'],
+    additionalProperties: false,
+    properties: { requestId: decimal, entries: { type: 'array', items: ref('TimelineEntry'), description: 'oldest first' } },
+  },
+  SiweSession: {
+    type: 'object',
+    required: ['address', 'owner', 'expiresAt'],
+    additionalProperties: false,
+    description: 'the signed-in member; all null when not signed in',
+    properties: {
+      address: { ...nullable('string'), description: 'checksummed address proven by the EIP-4361 signature' },
+      owner: { ...nullable('boolean'), description: 'a current owner of the committee Safe (read on chain); null when the Safe cannot be read' },
+      expiresAt: { ...nullable('string'), format: 'date-time' },
+    },
+  },
+  StrategyTokens: {
+    type: 'object',
+    required: ['strategies'],
+    additionalProperties: false,
+    properties: {
+      strategies: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['strategy', 'token', 'symbol'],
+          additionalProperties: false,
+          properties: { strategy: address, token: { ...nullable('string'), description: 'underlyingToken(); null when not readable' }, symbol: { ...nullable('string'), description: 'ERC-20 symbol(); null when not readable' } },
+        },
+      },
+    },
+  },
+  SafeExecutionCall: {
+    type: 'object',
+    description: 'the transaction a member sends from their wallet to execute a Safe transaction whose threshold is met: to = the Safe, data = execTransaction(…) with the packed owner signatures',
+    required: ['safe', 'nonce', 'safeTxHash', 'threshold', 'signers', 'to', 'value', 'data'],
+    additionalProperties: false,
+    properties: {
+      safe: address,
+      nonce: { type: 'integer', minimum: 0 },
+      safeTxHash: txHash,
+      threshold: { type: 'integer', minimum: 1 },
+      signers: { type: 'array', items: address, description: 'owners whose signatures are packed, ascending' },
+      to: address,
+      value: { type: 'string', enum: ['0'] },
+      data: { type: 'string', pattern: '^0x[0-9a-fA-F]*$' },
+    },
+  },
+  DevAccounts: {
+    type: 'object',
+    required: ['devnet', 'warning', 'accounts'],
+    additionalProperties: false,
+    properties: {
+      devnet: { type: 'boolean', enum: [true] },
+      warning: { type: 'string' },
+      accounts: { type: 'array', items: { type: 'object', required: ['label', 'address', 'privateKey'], additionalProperties: false, properties: { label: { type: 'string' }, address, privateKey: { type: 'string', pattern: '^0x[0-9a-fA-F]{64}$' } } } },
+    },
   },
 };
 
@@ -400,25 +545,43 @@ export const openApiDocument = {
         operationId: 'submitVetoSignature',
         summary: "An owner's signature over the request's veto (EIP-712 v=27/28 or eth_sign v=31/32)",
         parameters: [{ name: 'id', in: 'path', required: true, description: 'request id in decimal', schema: decimal }],
-        requestBody: {
-          required: true,
-          content: json({
-            type: 'object',
-            required: ['signature'],
-            additionalProperties: false,
-            properties: {
-              signature: { type: 'string', pattern: '^0x[0-9a-fA-F]{130}$' },
-              source: { type: 'string', enum: ['http', 'cli'] },
-              safe: { ...address, description: 'optional: the Safe the signer meant (sharper diagnosis)' },
-            },
-          }),
-        },
+        requestBody: signatureBody,
         responses: {
           '201': { description: 'stored; the updated veto', content: json(ref('VetoView')) },
           '400': errorResponse('SIGNATURE_MALFORMED, BAD_REQUEST'),
           '403': errorResponse('SIGNER_NOT_OWNER'),
           '404': errorResponse('REQUEST_NOT_FOUND'),
           '409': errorResponse('SIGNATURE_DUPLICATE, VETO_WINDOW_CLOSED, VETO_NOT_AVAILABLE'),
+          '413': errorResponse('PAYLOAD_TOO_LARGE'),
+          '422': errorResponse('SIGNATURE_WRONG_CHAIN, SIGNATURE_WRONG_SAFE, SIGNATURE_WRONG_NONCE, SIGNATURE_WRONG_REQUEST, SIGNER_IS_CONTRACT'),
+          '503': errorResponse('SAFE_READ_FAILED, RPC_UNAVAILABLE'),
+        },
+      },
+    },
+    '/api/requests/{id}/fulfil': {
+      get: {
+        operationId: 'getFulfil',
+        summary: "Governance's fulfil Safe transaction of the request (when the slasher role is a Safe): typed data to sign, signatures, status",
+        parameters: ID_PARAM,
+        responses: {
+          '200': { description: 'the fulfil proposal', content: json(ref('VetoView')) },
+          '400': errorResponse('BAD_REQUEST: the id is not a decimal integer'),
+          '404': errorResponse('REQUEST_NOT_FOUND; FULFIL_NOT_AVAILABLE (the slasher role is not a Safe, or no fulfil is planned for this request)'),
+        },
+      },
+    },
+    '/api/requests/{id}/fulfil/signatures': {
+      post: {
+        operationId: 'submitFulfilSignature',
+        summary: "A governance owner's signature over the request's fulfil (EIP-712 v=27/28 or eth_sign v=31/32); the desk executes it once the window has passed",
+        parameters: ID_PARAM,
+        requestBody: signatureBody,
+        responses: {
+          '201': { description: 'stored; the updated fulfil', content: json(ref('VetoView')) },
+          '400': errorResponse('SIGNATURE_MALFORMED, BAD_REQUEST'),
+          '403': errorResponse('SIGNER_NOT_OWNER (e.g. a committee owner: the message names the Safe they own)'),
+          '404': errorResponse('REQUEST_NOT_FOUND, FULFIL_NOT_AVAILABLE'),
+          '409': errorResponse('SIGNATURE_DUPLICATE, FULFIL_CLOSED (the request is vetoed, fulfilled or lapsed, or the fulfil is settled)'),
           '413': errorResponse('PAYLOAD_TOO_LARGE'),
           '422': errorResponse('SIGNATURE_WRONG_CHAIN, SIGNATURE_WRONG_SAFE, SIGNATURE_WRONG_NONCE, SIGNATURE_WRONG_REQUEST, SIGNER_IS_CONTRACT'),
           '503': errorResponse('SAFE_READ_FAILED, RPC_UNAVAILABLE'),
@@ -503,6 +666,118 @@ export const openApiDocument = {
           '409': errorResponse('SIGNATURE_DUPLICATE, BATCH_NOT_AVAILABLE'),
           '422': errorResponse('SIGNATURE_WRONG_CHAIN, SIGNATURE_WRONG_NONCE, SIGNER_IS_CONTRACT'),
         },
+      },
+    },
+    '/api/events': {
+      get: {
+        operationId: 'streamEvents',
+        summary: 'Server-Sent Events for the page: `health` after every ingest pass, `requests` when requests/vetoes/actions changed (re-fetch), `notes` when a note was written; `: ping` comments keep the stream open',
+        responses: { '200': { description: 'an endless text/event-stream; each `data:` is JSON', content: { 'text/event-stream': { schema: { type: 'string' } } } } },
+      },
+    },
+    '/api/siwe/nonce': {
+      post: {
+        operationId: 'siweNonce',
+        summary: 'Start a Sign-In with Ethereum (EIP-4361): a single-use nonce, bound to this browser by an HttpOnly cookie for 10 minutes',
+        responses: {
+          '201': { description: 'the nonce to put in the message', content: json({ type: 'object', required: ['nonce', 'chainId', 'expiresAt'], additionalProperties: false, properties: { nonce: { type: 'string' }, chainId: { type: 'integer' }, expiresAt: { type: 'string', format: 'date-time' } } }) },
+        },
+      },
+    },
+    '/api/siwe/verify': {
+      post: {
+        operationId: 'siweVerify',
+        summary: 'Check the signed EIP-4361 message (domain = this host, chain id, nonce, time bounds, EOA signature) and set the session cookie (HttpOnly, SameSite=Strict, 12 h)',
+        requestBody: { required: true, content: json({ type: 'object', required: ['message', 'signature'], additionalProperties: false, properties: { message: { type: 'string', maxLength: 4000 }, signature: { type: 'string' } } }) },
+        responses: {
+          '200': { description: 'signed in', content: json(ref('SiweSession')) },
+          '400': errorResponse('SIWE_MESSAGE_INVALID: not EIP-4361, another domain or chain, expired'),
+          '401': errorResponse('SIWE_NONCE_INVALID (unknown, expired or used), SIWE_SIGNATURE_INVALID'),
+        },
+      },
+    },
+    '/api/siwe/me': {
+      get: {
+        operationId: 'siweMe',
+        summary: 'Who this browser is signed in as, and whether that address is a current committee owner',
+        responses: { '200': { description: 'the session (nulls when not signed in)', content: json(ref('SiweSession')) } },
+      },
+    },
+    '/api/siwe/logout': {
+      post: {
+        operationId: 'siweLogout',
+        summary: 'End the session',
+        responses: { '204': { description: 'signed out' } },
+      },
+    },
+    '/api/requests/{id}/notes': {
+      get: {
+        operationId: 'listNotes',
+        summary: "The committee's decision notes and evidence links on a request, oldest first",
+        parameters: ID_PARAM,
+        responses: { '200': { description: 'notes', content: json(ref('NoteList')) }, '400': errorResponse('BAD_REQUEST') },
+      },
+      post: {
+        operationId: 'addNote',
+        summary: 'Write a note: needs a SIWE session of a current committee owner (read on chain now)',
+        parameters: ID_PARAM,
+        requestBody: { required: true, content: json({ type: 'object', required: ['body'], additionalProperties: false, properties: { body: { type: 'string', minLength: 1, maxLength: 4000 }, links: { type: 'array', maxItems: 10, items: { type: 'string', description: 'http(s) URL' } } } }) },
+        responses: {
+          '201': { description: 'stored', content: json(ref('Note')) },
+          '400': errorResponse('NOTE_INVALID, BAD_REQUEST'),
+          '401': errorResponse('NOT_SIGNED_IN'),
+          '403': errorResponse('NOT_AN_OWNER'),
+          '404': errorResponse('REQUEST_NOT_FOUND'),
+          '503': errorResponse('SAFE_READ_FAILED'),
+        },
+      },
+    },
+    '/api/requests/{id}/timeline': {
+      get: {
+        operationId: 'getTimeline',
+        summary: 'Everything that happened to a request, oldest first: queued, veto proposal and signatures (with source), re-plans, executions, cancel/fulfil, desk actions, alerts and their deliveries',
+        parameters: ID_PARAM,
+        responses: { '200': { description: 'the timeline', content: json(ref('Timeline')) }, '400': errorResponse('BAD_REQUEST'), '404': errorResponse('REQUEST_NOT_FOUND') },
+      },
+    },
+    '/api/requests/{id}/veto/execution': {
+      get: {
+        operationId: 'getVetoExecution',
+        summary: "The execTransaction call that executes the request's veto (threshold met), for a member to send from their wallet",
+        parameters: ID_PARAM,
+        responses: {
+          '200': { description: 'the call', content: json(ref('SafeExecutionCall')) },
+          '409': errorResponse('VETO_NOT_AVAILABLE (none, executed, failed), SAFE_TX_NOT_READY (below threshold, or a lower nonce first)'),
+          '503': errorResponse('SAFE_READ_FAILED'),
+        },
+      },
+    },
+    '/api/requests/{id}/fulfil/execution': {
+      get: {
+        operationId: 'getFulfilExecution',
+        summary: "The execTransaction call that executes governance's fulfil Safe transaction (threshold met), when the slasher role is a Safe",
+        parameters: ID_PARAM,
+        responses: {
+          '200': { description: 'the call', content: json(ref('SafeExecutionCall')) },
+          '404': errorResponse('FULFIL_NOT_AVAILABLE'),
+          '409': errorResponse('SAFE_TX_NOT_READY'),
+          '503': errorResponse('SAFE_READ_FAILED'),
+        },
+      },
+    },
+    '/api/strategies': {
+      get: {
+        operationId: 'getStrategyTokens',
+        summary: "Each strategy's underlying token and ERC-20 symbol, when readable (cached)",
+        parameters: [{ name: 'address', in: 'query', required: true, description: '1 to 50 strategy addresses, comma-separated', schema: { type: 'string' } }],
+        responses: { '200': { description: 'tokens', content: json(ref('StrategyTokens')) }, '400': errorResponse('BAD_REQUEST') },
+      },
+    },
+    '/api/dev/accounts': {
+      get: {
+        operationId: 'getDevAccounts',
+        summary: "Embedded devnet only: the seeded committee owners' public anvil keys for the page's dev signer",
+        responses: { '200': { description: 'the dev accounts', content: json(ref('DevAccounts')) }, '404': errorResponse('NOT_FOUND: not the embedded devnet') },
       },
     },
     '/api/openapi.json': {

@@ -15,12 +15,16 @@ export interface ReadModelOptions {
   now: () => number;
   /** the veto of each request id given (issue 3); absent: views carry no `veto` */
   vetoViews?: (requestIds?: string[]) => Promise<Map<string, VetoView>>;
+  /** governance's fulfil Safe transaction of each request id given (issue 4); absent: no `fulfil` */
+  fulfilViews?: (requestIds?: string[]) => Promise<Map<string, VetoView>>;
+  /** issue 4: adds the scheduler's nextAction and action history (API views only) */
+  decorate?: (views: RequestView[]) => Promise<RequestView[]>;
 }
 
 type RequestRow = Awaited<ReturnType<IngestStore['allRequests']>>[number];
 type OperatorState = Awaited<ReturnType<IngestStore['operatorStates']>>[number];
 
-export function createRequestReadModel(o: ReadModelOptions): RequestReadModel & { snapshot(): Promise<RequestView[]> } {
+export function createRequestReadModel(o: ReadModelOptions): RequestReadModel & { snapshot(): Promise<RequestView[]>; withSafeViews(): Promise<RequestView[]> } {
   async function context() {
     const [cursor, blocks, states] = await Promise.all([o.store.getCursor(), o.store.recentBlocks(32), o.store.operatorStates()]);
     const stateByKey = new Map<string, OperatorState>(states.map((s) => [`${getAddress(s.operator)}:${s.operatorSetId}`, s]));
@@ -84,9 +88,13 @@ export function createRequestReadModel(o: ReadModelOptions): RequestReadModel & 
   }
 
   async function withVetoes(views: RequestView[], ids?: string[]): Promise<RequestView[]> {
-    if (!o.vetoViews) return views;
-    const vetoes = await o.vetoViews(ids);
-    return views.map((v) => (vetoes.has(v.requestId) ? { ...v, veto: vetoes.get(v.requestId)! } : v));
+    const none = Promise.resolve(new Map<string, VetoView>());
+    const [vetoes, fulfils] = await Promise.all([o.vetoViews?.(ids) ?? none, o.fulfilViews?.(ids) ?? none]);
+    return views.map((v) => {
+      const veto = vetoes.get(v.requestId);
+      const fulfil = fulfils.get(v.requestId);
+      return veto || fulfil ? { ...v, ...(veto ? { veto } : {}), ...(fulfil ? { fulfil } : {}) } : v;
+    });
   }
 
   let inFlight: Promise<RequestView[]> | null = null;
@@ -101,16 +109,23 @@ export function createRequestReadModel(o: ReadModelOptions): RequestReadModel & 
     return inFlight;
   }
 
+  const decorate = (views: RequestView[]) => (o.decorate ? o.decorate(views) : Promise.resolve(views));
+
   return {
     snapshot,
+    /** every request with its Safe views, without the scheduler's annotations (the scheduler's own input) */
+    async withSafeViews() {
+      return withVetoes(await snapshot());
+    },
     async listRequests(filter: { status?: RequestStatus[] }) {
       const all = await withVetoes(await snapshot());
-      return filter.status && filter.status.length > 0 ? all.filter((v) => filter.status!.includes(v.status)) : all;
+      const picked = filter.status && filter.status.length > 0 ? all.filter((v) => filter.status!.includes(v.status)) : all;
+      return decorate(picked);
     },
     async getRequest(requestId: bigint) {
       const [r, ctx] = await Promise.all([o.store.request(requestId), context()]);
       const v = r ? view(r, ctx) : null;
-      return v ? (await withVetoes([v], [v.requestId]))[0]! : null;
+      return v ? (await decorate(await withVetoes([v], [v.requestId])))[0]! : null;
     },
   };
 }

@@ -37,24 +37,28 @@ const bodySchema = z
   })
   .strict();
 
+/**
+ * `{ signature, source?, safe? }` of a request's signature route (veto or fulfil).
+ *
+ * @throws DeskError SIGNATURE_MALFORMED (no signature string), BAD_REQUEST (anything else off)
+ */
+export function parseSignatureBody(body: unknown): { signature: string; source: 'http' | 'cli'; safe?: `0x${string}` } {
+  const parsed = bodySchema.safeParse(body);
+  if (!parsed.success) {
+    const missing = typeof (body as { signature?: unknown } | undefined)?.signature !== 'string';
+    throw new DeskError(
+      missing ? 'SIGNATURE_MALFORMED' : 'BAD_REQUEST',
+      missing ? 'body must be JSON { "signature": "0x…" } (65-byte hex)' : `bad body: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`,
+    );
+  }
+  return { signature: parsed.data.signature, source: parsed.data.source ?? 'http', ...(parsed.data.safe ? { safe: getAddress(parsed.data.safe) } : {}) };
+}
+
 export function registerVetoRoutes(app: Express, vetoes: VetoApi | undefined): void {
   app.post('/api/requests/:id/veto/signatures', async (req, res) => {
     const id = parseRequestId(req.params.id);
     if (!vetoes) throw new DeskError('VETO_NOT_AVAILABLE', 'this desk runs without a veto service');
-    const parsed = bodySchema.safeParse(req.body);
-    if (!parsed.success) {
-      const missing = typeof (req.body as { signature?: unknown } | undefined)?.signature !== 'string';
-      throw new DeskError(
-        missing ? 'SIGNATURE_MALFORMED' : 'BAD_REQUEST',
-        missing ? 'body must be JSON { "signature": "0x…" } (65-byte hex)' : `bad body: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`,
-      );
-    }
-    const view = await vetoes.submitSignature(id.toString(), {
-      signature: parsed.data.signature,
-      source: parsed.data.source ?? 'http',
-      ...(parsed.data.safe ? { safe: getAddress(parsed.data.safe) } : {}),
-    });
-    res.status(201).json(view);
+    res.status(201).json(await vetoes.submitSignature(id.toString(), parseSignatureBody(req.body)));
   });
 
   app.get('/api/safe/plan', async (_req, res) => {

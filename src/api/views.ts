@@ -125,7 +125,22 @@ export interface HealthView {
   database?: 'sqlite' | 'postgresql';
   problems?: string[];
   /** veto execution: who sends execTransaction; executor null = the desk never sends */
-  vetoExecution?: { executor: string | null; sends: boolean; safe: string; owners: string[]; threshold: number | null; nonce: number | null; note?: string; lastError?: string; txService?: { url: string; lastError: string | null } };
+  vetoExecution?: SafeExecutionView;
+  /** issue 4: governance's fulfil Safe (the slasher role); `note` says why it is off (an EOA role) */
+  fulfilExecution?: SafeExecutionView;
+}
+
+/** A Safe desk's execution facts: who sends execTransaction (executor null = the desk never sends) and what it last read of the Safe. */
+export interface SafeExecutionView {
+  executor: string | null;
+  sends: boolean;
+  safe: string;
+  owners: string[];
+  threshold: number | null;
+  nonce: number | null;
+  note?: string;
+  lastError?: string;
+  txService?: { url: string; lastError: string | null };
 }
 
 export interface RequestListView {

@@ -122,7 +122,7 @@ export function createIngestor(o: IngestOptions) {
       const last = range.toBlock === to ? await header(to) : null;
       await committing;
       committing = store
-        .applyBatch({ facts, blocks: last ? [last] : [], indexedBlock: range.toBlock, indexedHash: last?.hash ?? null, variant: v })
+        .applyBatch({ facts, blocks: last ? [last] : [], indexedBlock: range.toBlock, indexedHash: last?.hash ?? null, variant: v, expectIndexedBlock: range.fromBlock - 1 })
         .then(() => {
           status.indexedBlock = range.toBlock;
           o.metrics?.backfillBlocks.inc(range.toBlock - range.fromBlock + 1);
@@ -191,6 +191,7 @@ export function createIngestor(o: IngestOptions) {
       indexedHash: tip.hash,
       variant: v,
       pruneBlocksBelow: head - o.reorgDepth,
+      expectIndexedBlock: from - 1,
     });
     status.indexedBlock = tip.number;
     o.metrics?.indexedBlock.set(tip.number);
@@ -310,6 +311,12 @@ export function createIngestor(o: IngestOptions) {
           return s;
         })
         .catch((e) => {
+          if (isWriteConflict(e)) {
+            // a second desk on the same database indexed these blocks first: not an error, the
+            // next pass continues from the checkpoint it wrote
+            o.logger.debug({ err: describeError(e) }, 'ingest pass yielded to another desk');
+            return { ...status };
+          }
           status.lastError = describeError(e);
           if (e instanceof DeskError && (e.code === 'REORG_TOO_DEEP' || e.code === 'CHAIN_ID_MISMATCH')) status.fatal = e.message;
           throw e;
@@ -331,6 +338,14 @@ export function createIngestor(o: IngestOptions) {
 }
 
 export type Ingestor = ReturnType<typeof createIngestor>;
+
+/** Another desk wrote the same rows or moved the checkpoint first (standby desks share the database). */
+function isWriteConflict(e: unknown): boolean {
+  if (e instanceof DeskError) return e.code === 'INGEST_CONFLICT';
+  const code = (e as { code?: string } | null)?.code;
+  // P2002 unique violation (the same event), P2034 write conflict / serialization failure
+  return code === 'P2002' || code === 'P2034' || /SQLITE_BUSY|database is locked/i.test(String((e as Error | null)?.message ?? ''));
+}
 
 /**
  * Once a deallocation to zero has taken effect, `getAllocation` reads plain zero and forgets when

@@ -1,8 +1,9 @@
 /**
- * `npm run cli -- sign --desk <url> --request <id> [--key-env VAR | --keystore <file> [--password-env VAR]]`
+ * `npm run cli -- sign --desk <url> --request <id> [--fulfil] [--key-env VAR | --keystore <file> [--password-env VAR]]`
  *
- * Fetches the request's veto from a running desk, signs its EIP-712 typed data with the owner's
- * key and submits the signature (source `cli`). The key comes from an environment variable
+ * Fetches the request's veto (or, with `--fulfil`, governance's fulfil Safe transaction) from a
+ * running desk, signs its EIP-712 typed data with the owner's key and submits the signature
+ * (source `cli`). The key comes from an environment variable
  * (default `SIGNER_PRIVATE_KEY`), or a v3 keystore file whose password comes from an environment
  * variable or a prompt. The key never leaves this process.
  */
@@ -15,7 +16,10 @@ import { readProcessEnv } from '../config/env';
 import { decryptKeystore } from '../safe/keystore';
 import { typedDataFromJson, type TypedDataJson } from '../safe/safeTx';
 
-const USAGE = 'usage: npm run cli -- sign --desk <url> --request <id> [--key-env VAR | --keystore <file> [--password-env VAR]] [--yes]';
+const USAGE = 'usage: npm run cli -- sign --desk <url> --request <id> [--fulfil] [--key-env VAR | --keystore <file> [--password-env VAR]] [--yes]';
+
+/** Flags without a value. */
+const FLAGS = new Set(['yes', 'fulfil']);
 
 const argsSchema = z.object({
   desk: z.string().url(),
@@ -23,6 +27,8 @@ const argsSchema = z.object({
   'key-env': z.string().optional(),
   keystore: z.string().optional(),
   'password-env': z.string().optional(),
+  fulfil: z.literal('true').optional(),
+  yes: z.literal('true').optional(),
 });
 
 function parseArgs(args: string[]): Record<string, string> {
@@ -31,7 +37,11 @@ function parseArgs(args: string[]): Record<string, string> {
     const a = args[i]!;
     if (!a.startsWith('--')) throw new Error(`unexpected argument ${a}\n${USAGE}`);
     const [name, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
-    if (name === 'yes') continue;
+    if (FLAGS.has(name)) {
+      if (inline !== undefined) throw new Error(`--${name} takes no value\n${USAGE}`);
+      out[name] = 'true';
+      continue;
+    }
     const value = inline ?? args[++i];
     if (value === undefined) throw new Error(`--${name} needs a value\n${USAGE}`);
     out[name] = value;
@@ -81,19 +91,26 @@ export async function run(args: string[], io: { env?: Record<string, string | un
   const a = parsed.data;
   const account = privateKeyToAccount(await loadKey(a, io.env ?? readProcessEnv()));
   const base = a.desk.replace(/\/+$/, '');
+  const what = a.fulfil ? 'fulfil' : 'veto';
   const res = await fetch(`${base}/api/requests/${a.request}`);
-  const body = (await res.json()) as { veto?: { typedData: TypedDataJson; safeTxHash: string; nonce: number; status: string }; error?: { code: string; message: string } };
+  type Proposal = { typedData: TypedDataJson; safeTxHash: string; nonce: number; status: string };
+  const body = (await res.json()) as { veto?: Proposal; fulfil?: Proposal; error?: { code: string; message: string } };
   if (!res.ok) {
     process.stderr.write(`desk refused: ${body.error?.code ?? res.status} ${body.error?.message ?? ''}\n`);
     return 1;
   }
-  if (!body.veto) {
-    process.stderr.write(`request ${a.request} has no veto proposal (not in its veto window?)\n`);
+  const proposal = a.fulfil ? body.fulfil : body.veto;
+  if (!proposal) {
+    process.stderr.write(
+      a.fulfil
+        ? `request ${a.request} has no fulfil proposal (is the slasher role a Safe, and the request in its window or fulfillable?)\n`
+        : `request ${a.request} has no veto proposal (not in its veto window?)\n`,
+    );
     return 1;
   }
-  const signature = await account.signTypedData(typedDataFromJson(body.veto.typedData));
-  out(`signing veto of request ${a.request} as ${account.address}: Safe ${body.veto.typedData.domain.verifyingContract} nonce ${body.veto.nonce} safeTxHash ${body.veto.safeTxHash}\n`);
-  const post = await fetch(`${base}/api/requests/${a.request}/veto/signatures`, {
+  const signature = await account.signTypedData(typedDataFromJson(proposal.typedData));
+  out(`signing ${what} of request ${a.request} as ${account.address}: Safe ${proposal.typedData.domain.verifyingContract} nonce ${proposal.nonce} safeTxHash ${proposal.safeTxHash}\n`);
+  const post = await fetch(`${base}/api/requests/${a.request}/${what}/signatures`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ signature, source: 'cli' }),
@@ -103,6 +120,6 @@ export async function run(args: string[], io: { env?: Record<string, string | un
     process.stderr.write(`desk refused the signature: ${reply.error?.code ?? post.status}: ${reply.error?.message ?? ''}\n`);
     return 1;
   }
-  out(`accepted: ${reply.signatures?.length ?? '?'} of ${reply.threshold ?? '?'} signatures, veto ${reply.status}\n`);
+  out(`accepted: ${reply.signatures?.length ?? '?'} of ${reply.threshold ?? '?'} signatures, ${what} ${reply.status}\n`);
   return 0;
 }

@@ -1,5 +1,6 @@
 /**
- * Sends `execTransaction` for a veto whose threshold is met, exactly once: the signed raw
+ * Sends `execTransaction` for a Safe proposal (a veto, or governance's fulfil) whose threshold is
+ * met, exactly once: the signed raw
  * transaction and its hash are stored BEFORE broadcast; after a crash the same bytes are
  * rebroadcast (same hash, so never a second transaction) or the outcome is read back.
  */
@@ -20,6 +21,7 @@ import type { VetoActionRow, VetoProposalRow, VetoStore } from '../store/vetoSto
 import { describeRevert, isRevert } from './revert';
 import { safeAbi } from './safeTx';
 import { proposalOperation } from './proposalKinds';
+import { withAccountLock } from '../chain/accountLock';
 
 export interface ExecutorOptions {
   client: PublicClient;
@@ -72,7 +74,7 @@ export function createExecutor(o: ExecutorOptions) {
         await store.settleAction(action.id, 'mined', { blockNumber: Number(receipt.blockNumber) });
         return { kind: 'executed', txHash: hash, blockNumber: Number(receipt.blockNumber) };
       }
-      const reason = receipt.status === 'success' ? 'ExecutionFailure: the Safe ran the transaction but the veto call failed' : 'the execTransaction transaction reverted';
+      const reason = receipt.status === 'success' ? 'ExecutionFailure: the Safe ran the transaction but the inner call failed' : 'the execTransaction transaction reverted';
       await store.settleAction(action.id, 'reverted', { blockNumber: Number(receipt.blockNumber), revertReason: reason });
       return { kind: 'failed', reason, txHash: hash };
     }
@@ -86,7 +88,7 @@ export function createExecutor(o: ExecutorOptions) {
     }
     // never broadcast (crash before send) or dropped from the mempool: the same bytes again
     await client.sendRawTransaction({ serializedTransaction: action.rawTx as Hex }).catch((e) => {
-      logger.warn({ err: describeError(e), txHash: hash }, 'rebroadcast of a recorded veto transaction failed');
+      logger.warn({ err: describeError(e), txHash: hash }, 'rebroadcast of a recorded execTransaction failed');
     });
     return { kind: 'pending', txHash: hash };
   }
@@ -121,10 +123,11 @@ export function createExecutor(o: ExecutorOptions) {
       if (open.length > 0) return settle(open[open.length - 1]!, p);
       const safe = getAddress(p.safe);
       // the inner call as the Safe makes it: its revert reason is what people need (the Safe
-      // itself only says GS013 when safeTxGas and gasPrice are 0)
+      // itself only says GS013 when safeTxGas and gasPrice are 0). Simulated against the pending
+      // block, where the transaction lands: a fulfil sent at windowEnd − 1 is valid there, not at latest
       try {
         // (a DELEGATECALL batch cannot be replayed as a plain call: estimateGas below covers it)
-        if (proposalOperation(p) === 0) await client.call({ account: safe, to: getAddress(p.to), data: p.data as Hex });
+        if (proposalOperation(p) === 0) await client.call({ account: safe, to: getAddress(p.to), data: p.data as Hex, blockTag: 'pending' });
       } catch (e) {
         if (!isRevert(e)) throw e; // RPC trouble: the next pass tries again
         return { kind: 'failed', reason: describeRevert(e) };
@@ -132,30 +135,34 @@ export function createExecutor(o: ExecutorOptions) {
       const data = execData(p, packSignatures(signatures));
       let gas: bigint;
       try {
-        gas = await client.estimateGas({ account: account.address, to: safe, data });
+        gas = await client.estimateGas({ account: account.address, to: safe, data, blockTag: 'pending' });
       } catch (e) {
         if (!isRevert(e)) throw e;
         return { kind: 'failed', reason: describeRevert(e) };
       }
-      const [fees, nonce] = await Promise.all([client.estimateFeesPerGas(), client.getTransactionCount({ address: account.address, blockTag: 'pending' })]);
-      const rawTx = await account.signTransaction({
-        chainId: o.chainId,
-        type: 'eip1559',
-        to: safe,
-        data,
-        gas: (gas * 12n) / 10n,
-        maxFeePerGas: fees.maxFeePerGas,
-        maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
-        nonce,
+      // one sender per account at a time: the fulfil sender may hold the same key
+      const action = await withAccountLock(account.address, async () => {
+        const [fees, nonce] = await Promise.all([client.estimateFeesPerGas(), client.getTransactionCount({ address: account.address, blockTag: 'pending' })]);
+        const rawTx = await account.signTransaction({
+          chainId: o.chainId,
+          type: 'eip1559',
+          to: safe,
+          data,
+          gas: (gas * 12n) / 10n,
+          maxFeePerGas: fees.maxFeePerGas,
+          maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
+          nonce,
+        });
+        const recorded = await store.recordAction({ proposalId: p.id, executor: account.address, txNonce: nonce, rawTx, txHash: keccak256(rawTx) });
+        await o.afterRecord?.(recorded);
+        logger.info({ requestId: p.requestId, safeTxHash: p.safeTxHash, txHash: recorded.txHash }, 'sending execTransaction');
+        try {
+          await client.sendRawTransaction({ serializedTransaction: rawTx });
+        } catch (e) {
+          logger.warn({ err: describeError(e), txHash: recorded.txHash }, 'execTransaction broadcast failed; will reconcile');
+        }
+        return recorded;
       });
-      const action = await store.recordAction({ proposalId: p.id, executor: account.address, txNonce: nonce, rawTx, txHash: keccak256(rawTx) });
-      await o.afterRecord?.(action);
-      logger.info({ requestId: p.requestId, safeTxHash: p.safeTxHash, txHash: action.txHash }, 'sending veto execTransaction');
-      try {
-        await client.sendRawTransaction({ serializedTransaction: rawTx });
-      } catch (e) {
-        logger.warn({ err: describeError(e), txHash: action.txHash }, 'veto broadcast failed; will reconcile');
-      }
       return waitAndSettle(action, p);
     },
   };

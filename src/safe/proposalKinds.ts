@@ -1,5 +1,9 @@
+import type { Address, Hex } from 'viem';
+import { buildCallSafeTx, type SafeTx } from './safeTx';
+
 /**
- * A proposal row is a veto (request id), a rejection (`rejection:<nonce>`) or a MultiSend batch
+ * A proposal row is a veto or a fulfil (request id; which one is the Safe's business: the
+ * committee's or governance's), a rejection (`rejection:<nonce>`) or a MultiSend batch
  * veto (`batch:<nonce>:<id>,<id>…`): the kinds share the proposal table and its signature and
  * execution machinery; only the veto kind belongs to one request.
  */
@@ -25,4 +29,9 @@ export function batchKey(nonce: number, requestIds: readonly string[]): string {
 export function batchRequestIds(p: { requestId: string }): string[] {
   if (proposalKind(p) !== 'batch') return [];
   return p.requestId.slice(BATCH.length).split(':')[1]?.split(',').filter(Boolean) ?? [];
+}
+
+/** The Safe transaction a stored proposal stands for (what its safeTxHash hashes). */
+export function storedSafeTx(p: { requestId: string; to: string; data: string; nonce: number }): SafeTx {
+  return buildCallSafeTx(p.to as Address, p.data as Hex, BigInt(p.nonce), proposalOperation(p));
 }

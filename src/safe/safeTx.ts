@@ -1,6 +1,7 @@
 /**
  * The veto as a Safe transaction (DOMAIN.md §3): `to` = slasher, `value` = 0,
- * `data` = `cancelSlashingRequest(id)`, `operation` = call, gas and refund fields zero. Pure: the
+ * `data` = `cancelSlashingRequest(id)`, `operation` = call, gas and refund fields zero; governance's
+ * fulfil the same with `fulfillSlashingRequest(id)` (or V4's burn-or-redistribute). Pure: the
  * chain id, Safe and nonce come in as parameters.
  */
 import { concatHex, encodeFunctionData, encodePacked, getAddress, hashTypedData, parseAbi, size, zeroAddress, type Address, type Hex } from 'viem';
@@ -19,7 +20,14 @@ export const safeAbi = parseAbi([
   'event ChangedThreshold(uint256 threshold)',
 ]);
 
-const cancelAbi = parseAbi(['function cancelSlashingRequest(uint256 requestId)']);
+const slasherCallAbi = parseAbi([
+  'function cancelSlashingRequest(uint256 requestId)',
+  'function fulfillSlashingRequest(uint256 requestId)',
+  'function fulfillSlashingRequestAndBurnOrRedistribute(uint256 requestId)',
+]);
+
+/** The slasher function a fulfil calls (FULFIL_FUNCTION; the second exists on V4 only). */
+export type FulfilFunction = 'fulfillSlashingRequest' | 'fulfillSlashingRequestAndBurnOrRedistribute';
 
 export interface SafeTx {
   to: Address;
@@ -57,7 +65,17 @@ export const SAFE_TX_TYPES = {
 
 /** `cancelSlashingRequest(requestId)` calldata. */
 export function vetoCallData(requestId: bigint): Hex {
-  return encodeFunctionData({ abi: cancelAbi, functionName: 'cancelSlashingRequest', args: [requestId] });
+  return encodeFunctionData({ abi: slasherCallAbi, functionName: 'cancelSlashingRequest', args: [requestId] });
+}
+
+/** `fulfillSlashingRequest(requestId)` (or the V4 burn-or-redistribute variant) calldata. */
+export function fulfilCallData(fn: FulfilFunction, requestId: bigint): Hex {
+  return encodeFunctionData({ abi: slasherCallAbi, functionName: fn, args: [requestId] });
+}
+
+/** A Safe transaction that calls `to` with `data` (value 0, operation call, gas and refund fields zero). */
+export function buildCallSafeTx(to: Address, data: Hex, nonce: bigint, operation: 0 | 1 = 0): SafeTx {
+  return { to: getAddress(to), value: 0n, data, operation, safeTxGas: 0n, baseGas: 0n, gasPrice: 0n, gasToken: zeroAddress, refundReceiver: zeroAddress, nonce };
 }
 
 /**
@@ -67,18 +85,17 @@ export function vetoCallData(requestId: bigint): Hex {
  * const tx = buildVetoSafeTx(slasher, 3n, 7n);
  */
 export function buildVetoSafeTx(slasher: Address, requestId: bigint, nonce: bigint): SafeTx {
-  return {
-    to: getAddress(slasher),
-    value: 0n,
-    data: vetoCallData(requestId),
-    operation: 0,
-    safeTxGas: 0n,
-    baseGas: 0n,
-    gasPrice: 0n,
-    gasToken: zeroAddress,
-    refundReceiver: zeroAddress,
-    nonce,
-  };
+  return buildCallSafeTx(slasher, vetoCallData(requestId), nonce);
+}
+
+/**
+ * Governance's Safe transaction that fulfils `requestId` at `nonce` (the Safe is the slasher role).
+ *
+ * @example
+ * const tx = buildFulfilSafeTx(slasher, 'fulfillSlashingRequest', 3n, 7n);
+ */
+export function buildFulfilSafeTx(slasher: Address, fn: FulfilFunction, requestId: bigint, nonce: bigint): SafeTx {
+  return buildCallSafeTx(slasher, fulfilCallData(fn, requestId), nonce);
 }
 
 /**
@@ -86,7 +103,7 @@ export function buildVetoSafeTx(slasher: Address, requestId: bigint, nonce: bigi
  * nonce, so a lower-nonce transaction that will never reach quorum stops blocking higher ones.
  */
 export function buildRejectionSafeTx(safe: Address, nonce: bigint): SafeTx {
-  return { to: getAddress(safe), value: 0n, data: '0x', operation: 0, safeTxGas: 0n, baseGas: 0n, gasPrice: 0n, gasToken: zeroAddress, refundReceiver: zeroAddress, nonce };
+  return buildCallSafeTx(safe, '0x', nonce);
 }
 
 const multiSendAbi = parseAbi(['function multiSend(bytes transactions) payable']);
@@ -103,18 +120,7 @@ export function multiSendData(calls: readonly { to: Address; data: Hex }[]): Hex
  * `msg.sender` of each call).
  */
 export function buildBatchVetoSafeTx(multiSendCallOnly: Address, slasher: Address, requestIds: readonly bigint[], nonce: bigint): SafeTx {
-  return {
-    to: getAddress(multiSendCallOnly),
-    value: 0n,
-    data: multiSendData(requestIds.map((id) => ({ to: slasher, data: vetoCallData(id) }))),
-    operation: 1,
-    safeTxGas: 0n,
-    baseGas: 0n,
-    gasPrice: 0n,
-    gasToken: zeroAddress,
-    refundReceiver: zeroAddress,
-    nonce,
-  };
+  return buildCallSafeTx(multiSendCallOnly, multiSendData(requestIds.map((id) => ({ to: slasher, data: vetoCallData(id) }))), nonce, 1);
 }
 
 /** EIP-712 typed data of a SafeTx, as `eth_signTypedData_v4` and viem's `signTypedData` take it. */

@@ -66,16 +66,18 @@ export async function diagnoseForeignSignature(
   recovered: Address,
   owners: readonly Address[],
   candidates: readonly CandidateHash[],
+  /** what was to be signed, for the message: "veto" of the "committee Safe" unless told */
+  subject: { noun: string; safeLabel: string } = { noun: 'veto', safeLabel: 'committee Safe' },
 ): Promise<DeskError> {
   const ownerSet = new Set(owners.map((o) => getAddress(o)));
   for (const c of candidates) {
     const signer = await recoverSigner(c.hash, sig).catch(() => null);
     if (signer && ownerSet.has(signer)) {
-      return new DeskError(c.code, `the signature is owner ${signer}'s over another transaction (${c.label}); sign this veto's typed data (GET the request for it)`);
+      return new DeskError(c.code, `the signature is owner ${signer}'s over another transaction (${c.label}); sign this ${subject.noun}'s typed data (GET the request for it)`);
     }
   }
   return new DeskError(
     'SIGNER_NOT_OWNER',
-    `the signature recovers to ${recovered}, which is not an owner of the committee Safe (owners: ${owners.join(', ')}); an owner's signature over a different transaction also recovers to an unknown address`,
+    `the signature recovers to ${recovered}, which is not an owner of the ${subject.safeLabel} (owners: ${owners.join(', ')}); an owner's signature over a different transaction also recovers to an unknown address`,
   );
 }

@@ -1,5 +1,6 @@
 /**
- * Safe{Wallet} through the Safe Transaction Service (api-kit): each active veto is proposed to
+ * Safe{Wallet} through the Safe Transaction Service (api-kit), for one Safe (the committee's, or
+ * governance's when it fulfils): each active veto or fulfil is proposed to
  * the service once it has a first signature, our signatures are pushed as confirmations, and
  * confirmations made in Safe{Wallet} are pulled into the desk (checked like any other signature).
  * The service is slow and rate limited: every call retries with backoff, the sync runs on its own
@@ -98,7 +99,7 @@ export function createTxServiceSync(o: {
             origin: 'Veto Desk',
           }),
         );
-        logger.info({ requestId: p.requestId, safeTxHash: p.safeTxHash }, 'veto proposed to the Safe Transaction Service');
+        logger.info({ requestId: p.requestId, safeTxHash: p.safeTxHash }, 'proposed to the Safe Transaction Service');
         remote = { safeTxHash: p.safeTxHash, nonce: p.nonce, isExecuted: false, confirmations: [{ owner: first.signer, signature: first.signature }] };
       }
       const theirs = new Set(remote.confirmations.map((c) => getAddress(c.owner)));

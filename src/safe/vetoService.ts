@@ -1,18 +1,21 @@
 /**
- * The committee's veto desk: one Safe transaction per request in its veto window, nonces planned
- * in deadline order, owner signatures checked and stored, execution once the threshold is met.
+ * A Safe desk: one Safe transaction per request (the committee's veto while the window runs, or
+ * governance's fulfil when the slasher role is a Safe: see `proposalPurpose.ts`), nonces planned
+ * in deadline order, owner signatures checked and stored, execution once the threshold is met
+ * (and the purpose allows it). Rejections and MultiSend batches are committee (veto) features.
  * `reconcile()` runs after every ingest sync and after every accepted signature; it is the only
  * place that changes proposal states, and runs one at a time.
  */
-import { getAddress, parseAbiItem, type Address, type Hex, type PublicClient } from 'viem';
+import { BaseError, ContractFunctionRevertedError, ContractFunctionZeroDataError, getAddress, parseAbiItem, type Address, type Hex, type PublicClient } from 'viem';
 import { DeskError, describeError } from '../errors';
 import type { Logger } from '../lib/logger';
 import type { RequestStatus } from '../domain/types';
 import type { SignatureSource, VetoProposalRow, VetoSignatureRow, VetoStore } from '../store/vetoStore';
 import type { Executor, ExecutionOutcome } from './executor';
 import { readSafeState, type SafeState } from './safeState';
-import { batchKey, batchRequestIds, proposalKind } from './proposalKinds';
-import { buildBatchVetoSafeTx, buildRejectionSafeTx, buildVetoSafeTx, safeAbi, safeTxHash, typedDataJson, type SafeDomain } from './safeTx';
+import { batchKey, batchRequestIds, proposalKind, storedSafeTx } from './proposalKinds';
+import { vetoPurpose, type ProposalPurpose } from './proposalPurpose';
+import { buildBatchVetoSafeTx, buildRejectionSafeTx, safeAbi, safeTxHash, typedDataJson, type SafeDomain } from './safeTx';
 import { diagnoseForeignSignature, parseSignature, recoverSigner, type CandidateHash } from './signature';
 import type { VetoView } from './vetoView';
 
@@ -25,6 +28,7 @@ export interface RequestSnapshot {
   /** window end (block or unix second): nonces are planned in this order */
   deadline: number;
   cancelledTxHash?: string;
+  fulfilledTxHash?: string;
 }
 
 export interface VetoServiceOptions {
@@ -32,8 +36,12 @@ export interface VetoServiceOptions {
   store: VetoStore;
   chainId: number;
   slasher: Address;
-  /** the slasher's vetoCommittee() */
-  committee: Address;
+  /** the Safe whose transactions this desk plans: the slasher's vetoCommittee(), or its slasher() role for fulfils */
+  safe: Address;
+  /** what the proposals do; default: the committee's veto */
+  purpose?: ProposalPurpose;
+  /** set: the Safe path is off for good, and why (e.g. the slasher role is the committee Safe itself) */
+  unavailable?: string;
   /** other Safes an owner might sign for by mistake (e.g. the slasher role), for diagnosis */
   otherSafes?: Address[];
   requests: () => Promise<RequestSnapshot[]>;
@@ -58,9 +66,10 @@ export interface VetoServiceOptions {
   txService?: () => { sync(): Promise<void>; stop(): Promise<void>; status(): { url: string; lastError: string | null } } | null;
 }
 
-/** A veto milestone, for alerting: quorum reached, executed on chain, or execution failed. */
+/** A veto or fulfil milestone, for alerting: quorum reached, executed on chain, or execution failed. */
 export interface VetoEvent {
-  kind: 'quorum_reached' | 'veto_executed' | 'action_failed';
+  kind: ProposalPurpose['events'][keyof ProposalPurpose['events']] | 'action_failed';
+  purpose: ProposalPurpose['name'];
   requestId: string;
   queuedAtBlock: number;
   safe: Address;
@@ -127,38 +136,40 @@ const executionSuccess = parseAbiItem('event ExecutionSuccess(bytes32 indexed tx
 export function createVetoService(o: VetoServiceOptions) {
   const { client, store, logger } = o;
   const slasher = getAddress(o.slasher);
-  const committee = getAddress(o.committee);
-  const domain: SafeDomain = { chainId: o.chainId, safe: committee };
+  const safe = getAddress(o.safe);
+  const purpose = o.purpose ?? vetoPurpose(slasher);
+  const noun = purpose.name;
+  const domain: SafeDomain = { chainId: o.chainId, safe };
   let lastState: SafeState | null = null;
   let running: Promise<void> | null = null;
   let again = false;
   let lastError: string | null = null;
 
   async function safeState(): Promise<SafeState> {
-    lastState = await readSafeState(client, committee);
+    lastState = await readSafeState(client, safe);
     return lastState;
   }
 
   async function findExecution(p: VetoProposalRow, fromBlock: number): Promise<Hex | null> {
-    const logs = await client.getLogs({ address: committee, event: executionSuccess, args: { txHash: p.safeTxHash as Hex }, fromBlock: BigInt(fromBlock), toBlock: 'latest' });
+    const logs = await client.getLogs({ address: safe, event: executionSuccess, args: { txHash: p.safeTxHash as Hex }, fromBlock: BigInt(fromBlock), toBlock: 'latest' });
     return logs[0]?.transactionHash ?? null;
   }
 
   async function plan(req: RequestSnapshot, nonce: number): Promise<VetoProposalRow> {
-    const tx = buildVetoSafeTx(slasher, BigInt(req.requestId), BigInt(nonce));
+    const tx = purpose.buildTx(BigInt(req.requestId), BigInt(nonce));
     const hash = safeTxHash(domain, tx);
     // the contract must agree with our EIP-712 hash, or no signature we collect could execute
     const onchain = await client.readContract({
-      address: committee,
+      address: safe,
       abi: safeAbi,
       functionName: 'getTransactionHash',
       args: [tx.to, tx.value, tx.data, tx.operation, tx.safeTxGas, tx.baseGas, tx.gasPrice, tx.gasToken, tx.refundReceiver, tx.nonce],
     });
     if (onchain.toLowerCase() !== hash.toLowerCase()) {
-      throw new DeskError('SAFE_READ_FAILED', `the committee Safe ${committee} hashes the veto as ${onchain}, not ${hash}: only Safe ≥ 1.3.0 is supported`);
+      throw new DeskError('SAFE_READ_FAILED', `the ${purpose.safeLabel} ${safe} hashes the ${noun} as ${onchain}, not ${hash}: only Safe ≥ 1.3.0 is supported`);
     }
-    const p = await store.createProposal({ slasher, requestId: req.requestId, requestTxHash: req.queuedTxHash, chainId: o.chainId, safe: committee, nonce, to: tx.to, data: tx.data, safeTxHash: hash });
-    logger.info({ requestId: req.requestId, nonce, safeTxHash: hash }, 'veto proposed');
+    const p = await store.createProposal({ requestId: req.requestId, requestTxHash: req.queuedTxHash, chainId: o.chainId, nonce, to: tx.to, data: tx.data, safeTxHash: hash });
+    logger.info({ requestId: req.requestId, nonce, safeTxHash: hash }, `${noun} proposed`);
     o.onProposalChange?.(p);
     return p;
   }
@@ -166,10 +177,13 @@ export function createVetoService(o: VetoServiceOptions) {
   async function applyOutcome(p: VetoProposalRow, outcome: ExecutionOutcome): Promise<void> {
     if (outcome.kind === 'executed') {
       await store.setStatus(p.id, 'executed', { executionTxHash: outcome.txHash, statusReason: null });
-      logger.info({ requestId: p.requestId, txHash: outcome.txHash }, 'veto executed');
+      logger.info({ requestId: p.requestId, txHash: outcome.txHash }, `${noun} executed`);
+    } else if (outcome.kind === 'failed' && !outcome.txHash && purpose.notYet?.test(outcome.reason)) {
+      // only simulated, and the chain says "not yet" (an RPC whose pending block is its latest): next pass
+      logger.debug({ requestId: p.requestId, reason: outcome.reason }, `${noun} not executable yet; trying again next pass`);
     } else if (outcome.kind === 'failed') {
       await store.setStatus(p.id, 'failed', { statusReason: outcome.reason, executionTxHash: outcome.txHash ?? null });
-      logger.warn({ requestId: p.requestId, reason: outcome.reason }, 'veto execution failed');
+      logger.warn({ requestId: p.requestId, reason: outcome.reason }, `${noun} execution failed`);
     }
   }
 
@@ -184,17 +198,17 @@ export function createVetoService(o: VetoServiceOptions) {
       const req = byId.get(p.requestId);
       if (!req || req.queuedTxHash !== p.requestTxHash) continue;
       const signers = sigs.filter((x) => x.proposalId === p.id && !x.staleReason).map((x) => getAddress(x.signer));
-      const base = { requestId: p.requestId, queuedAtBlock: req.queuedAtBlock, safe: getAddress(p.safe), nonce: p.nonce, safeTxHash: p.safeTxHash as Hex, threshold: state.threshold, signers, executionTxHash: (p.executionTxHash as Hex | null) ?? null, reason: null };
+      const base = { purpose: noun, requestId: p.requestId, queuedAtBlock: req.queuedAtBlock, safe: getAddress(p.safe), nonce: p.nonce, safeTxHash: p.safeTxHash as Hex, threshold: state.threshold, signers, executionTxHash: (p.executionTxHash as Hex | null) ?? null, reason: null };
       const events: VetoEvent[] = [];
       // quorum through the desk's intake (an owner executing alone from their wallet is not "quorum reached here")
-      if (p.status === 'ready' || signers.length >= state.threshold) events.push({ ...base, kind: 'quorum_reached' });
-      if (p.status === 'executed') events.push({ ...base, kind: 'veto_executed' });
+      if (p.status === 'ready' || signers.length >= state.threshold) events.push({ ...base, kind: purpose.events.quorum });
+      if (p.status === 'executed') events.push({ ...base, kind: purpose.events.executed });
       if (p.status === 'failed') events.push({ ...base, kind: 'action_failed', reason: p.statusReason ?? 'execution failed' });
       for (const e of events) {
         try {
           await o.onEvent(e);
         } catch (err) {
-          logger.warn({ err: describeError(err), kind: e.kind, requestId: e.requestId }, 'veto event receiver failed');
+          logger.warn({ err: describeError(err), kind: e.kind, requestId: e.requestId }, `${noun} event receiver failed`);
         }
       }
     }
@@ -220,7 +234,7 @@ export function createVetoService(o: VetoServiceOptions) {
   }
 
   function rejectionTx(nonce: number) {
-    const tx = buildRejectionSafeTx(committee, BigInt(nonce));
+    const tx = buildRejectionSafeTx(safe, BigInt(nonce));
     return { tx, hash: safeTxHash(domain, tx) };
   }
 
@@ -244,7 +258,7 @@ export function createVetoService(o: VetoServiceOptions) {
     const { blocking, unblocks } = await blockingAt(nonce);
     const sigs = await store.signatures([...(row ? [row.id] : []), ...(blocking ? [blocking.id] : [])]);
     return {
-      safe: committee,
+      safe,
       nonce,
       safeTxHash: hash,
       typedData: typedDataJson(domain, tx),
@@ -277,7 +291,7 @@ export function createVetoService(o: VetoServiceOptions) {
         if (n !== nonce) cands.push({ code: 'SIGNATURE_WRONG_NONCE', label: `a rejection at nonce ${n}; this one is at nonce ${nonce}`, hash: rejectionTx(n).hash });
       }
       for (const chainId of OTHER_CHAINS) {
-        if (chainId !== o.chainId) cands.push({ code: 'SIGNATURE_WRONG_CHAIN', label: `chain ${chainId}; this desk is on chain ${o.chainId}`, hash: safeTxHash({ chainId, safe: committee }, buildRejectionSafeTx(committee, BigInt(nonce))) });
+        if (chainId !== o.chainId) cands.push({ code: 'SIGNATURE_WRONG_CHAIN', label: `chain ${chainId}; this desk is on chain ${o.chainId}`, hash: safeTxHash({ chainId, safe }, buildRejectionSafeTx(safe, BigInt(nonce))) });
       }
       throw await diagnoseForeignSignature(sig, signer, state.owners, cands);
     }
@@ -287,7 +301,7 @@ export function createVetoService(o: VetoServiceOptions) {
       if (!blocking || blocking.status === 'ready' || unblocks.length === 0) {
         throw new DeskError('REJECTION_NOT_NEEDED', `nonce ${nonce} blocks no veto with quorum: a rejection is only offered at a nonce whose veto lacks quorum while a higher one has it`);
       }
-      row = await store.createProposal({ slasher, requestId: `${REJECTION}${nonce}`, requestTxHash: '', chainId: o.chainId, safe: committee, nonce, to: committee, data: '0x', safeTxHash: hash });
+      row = await store.createProposal({ requestId: `${REJECTION}${nonce}`, requestTxHash: '', chainId: o.chainId, nonce, to: safe, data: '0x', safeTxHash: hash });
       logger.info({ nonce, safeTxHash: hash, blocking: blocking.requestId, unblocks }, 'rejection proposed');
     }
     const added = await store.addSignature({ proposalId: row.id, signer, signature: sig.hex, source: input.source });
@@ -310,7 +324,7 @@ export function createVetoService(o: VetoServiceOptions) {
     const tx = buildBatchVetoSafeTx(getAddress(row.to), slasher, ids.map(BigInt), BigInt(nonce));
     const sigs = await store.signatures([row.id]);
     return {
-      safe: committee,
+      safe,
       nonce,
       requestIds: ids,
       to: getAddress(row.to),
@@ -349,7 +363,7 @@ export function createVetoService(o: VetoServiceOptions) {
     }
     const tx = buildBatchVetoSafeTx(o.multiSendCallOnly, slasher, ids.map(BigInt), BigInt(state.nonce));
     const hash = safeTxHash(domain, tx);
-    await store.createProposal({ slasher, requestId: batchKey(state.nonce, ids), requestTxHash: '', chainId: o.chainId, safe: committee, nonce: state.nonce, to: tx.to, data: tx.data, safeTxHash: hash });
+    await store.createProposal({ requestId: batchKey(state.nonce, ids), requestTxHash: '', chainId: o.chainId, nonce: state.nonce, to: tx.to, data: tx.data, safeTxHash: hash });
     logger.info({ nonce: state.nonce, requestIds: ids, safeTxHash: hash }, 'batch veto proposed');
     return batchView(state.nonce);
   }
@@ -365,7 +379,7 @@ export function createVetoService(o: VetoServiceOptions) {
     if (!state.owners.includes(signer)) {
       const tx = buildBatchVetoSafeTx(getAddress(row.to), slasher, batchRequestIds(row).map(BigInt), BigInt(nonce));
       const cands: CandidateHash[] = [];
-      for (const chainId of OTHER_CHAINS) if (chainId !== o.chainId) cands.push({ code: 'SIGNATURE_WRONG_CHAIN', label: `chain ${chainId}; this desk is on chain ${o.chainId}`, hash: safeTxHash({ chainId, safe: committee }, tx) });
+      for (const chainId of OTHER_CHAINS) if (chainId !== o.chainId) cands.push({ code: 'SIGNATURE_WRONG_CHAIN', label: `chain ${chainId}; this desk is on chain ${o.chainId}`, hash: safeTxHash({ chainId, safe }, tx) });
       for (let n = Math.max(0, nonce - NONCE_SEARCH); n <= nonce + NONCE_SEARCH; n++) if (n !== nonce) cands.push({ code: 'SIGNATURE_WRONG_NONCE', label: `nonce ${n}; this batch is at nonce ${nonce}`, hash: safeTxHash(domain, { ...tx, nonce: BigInt(n) }) });
       throw await diagnoseForeignSignature(sig, signer, state.owners, cands);
     }
@@ -401,21 +415,45 @@ export function createVetoService(o: VetoServiceOptions) {
         });
       }
     }
-    return { safe: committee, safeNonce: state.nonce, threshold: state.threshold, entries, blocked };
+    return { safe, safeNonce: state.nonce, threshold: state.threshold, entries, blocked };
   }
 
-  /** An EOA committee (no code) signs its cancels itself: there is no Safe path to run. */
-  let noSafe: string | null = null;
+  /**
+   * Why there is no Safe path to run: an EOA (no code) sends its own transactions, a contract that
+   * is not a Safe has no owners to collect from; null while the Safe answers.
+   */
+  let noSafe: string | null = o.unavailable ?? null;
+
+  function setNoSafe(reason: string): void {
+    if (reason !== noSafe) logger.warn({ safe, purpose: noun }, reason);
+    noSafe = reason;
+  }
+
+  /** The Safe's state, or null when the address is no Safe (the path is off; noSafe says why). */
+  async function detectSafe(): Promise<SafeState | null> {
+    if (o.unavailable) return null;
+    const code = await client.getCode({ address: safe });
+    if (!code || code === '0x') {
+      setNoSafe(purpose.noCode(safe));
+      return null;
+    }
+    try {
+      const state = await safeState();
+      noSafe = null;
+      return state;
+    } catch (e) {
+      // a contract answering getOwners/getThreshold with nothing or a revert is not a Safe; RPC trouble is thrown on
+      const cause = (e as { cause?: unknown }).cause;
+      const notASafe = cause instanceof BaseError && cause.walk((x) => x instanceof ContractFunctionZeroDataError || x instanceof ContractFunctionRevertedError) !== null;
+      if (!notASafe) throw e;
+      setNoSafe(`${safe} is a contract but not a Safe (getOwners/getThreshold fail): no ${noun} Safe transactions are planned`);
+      return null;
+    }
+  }
 
   async function reconcileOnce(): Promise<void> {
-    const code = await client.getCode({ address: committee });
-    if (!code || code === '0x') {
-      if (!noSafe) logger.warn({ committee }, 'the veto committee is not a contract (no Safe): the desk does not plan Safe vetoes');
-      noSafe = `the veto committee ${committee} is not a contract: no Safe vetoes are planned (it cancels with its own transactions)`;
-      return;
-    }
-    noSafe = null;
-    const state = await safeState();
+    const state = await detectSafe();
+    if (!state) return;
     const requests = await o.requests();
     const byId = new Map(requests.map((r) => [r.requestId, r]));
     let proposals = await store.currentProposals();
@@ -446,8 +484,9 @@ export function createVetoService(o: VetoServiceOptions) {
           continue;
         }
       }
-      if (req.status === 'vetoed') {
-        const txHash = (await findExecution(p, req.queuedAtBlock)) ?? req.cancelledTxHash ?? null;
+      const done = purpose.done(req);
+      if (done) {
+        const txHash = (await findExecution(p, req.queuedAtBlock)) ?? done.txHash;
         await store.setStatus(p.id, 'executed', { executionTxHash: txHash, statusReason: null });
         continue;
       }
@@ -462,9 +501,8 @@ export function createVetoService(o: VetoServiceOptions) {
         else await store.supersede(p.id, `Safe nonce ${p.nonce} was used by another transaction: re-planned, please sign again`);
         continue;
       }
-      if (req.status !== 'in_veto_window') {
-        await store.setStatus(p.id, 'abandoned', { statusReason: `the veto window closed before the threshold was met (request is ${req.status})` });
-      }
+      const closed = purpose.closed(req);
+      if (closed) await store.setStatus(p.id, 'abandoned', { statusReason: closed });
     }
 
     // 2. keep active nonces contiguous from the Safe's nonce: a gap (abandoned proposal) would
@@ -476,14 +514,14 @@ export function createVetoService(o: VetoServiceOptions) {
         expected++;
         continue;
       }
-      await store.supersede(p.id, `re-planned: nonce ${expected} is free, this veto moves down from nonce ${p.nonce}; please sign again`);
+      await store.supersede(p.id, `re-planned: nonce ${expected} is free, this ${noun} moves down from nonce ${p.nonce}; please sign again`);
     }
 
-    // 3. a proposal for every request in its window that has none, nonces in deadline order
+    // 3. a proposal for every request the purpose collects for that has none, nonces in deadline order
     const current = await store.currentProposals();
     const covered = new Set(current.filter((p) => p.status !== 'abandoned').map((p) => p.requestId));
     let next = Math.max(state.nonce, ...current.filter((p) => ACTIVE.has(p.status)).map((p) => p.nonce + 1));
-    const toPlan = requests.filter((r) => r.status === 'in_veto_window' && !covered.has(r.requestId)).sort((a, b) => a.deadline - b.deadline || Number(BigInt(a.requestId) - BigInt(b.requestId)));
+    const toPlan = requests.filter((r) => purpose.collects.includes(r.status) && !covered.has(r.requestId)).sort((a, b) => a.deadline - b.deadline || Number(BigInt(a.requestId) - BigInt(b.requestId)));
     for (const r of toPlan) await plan(r, next++);
 
     // 4. signature validity against current owners, and readiness
@@ -498,7 +536,10 @@ export function createVetoService(o: VetoServiceOptions) {
     for (const p of active) {
       const valid = sigs.filter((s) => s.proposalId === p.id && !s.staleReason);
       const status = valid.length >= state.threshold ? 'ready' : 'collecting';
-      if (status !== p.status) await store.setStatus(p.id, status);
+      // what a ready proposal waits for (a fulfil: the window's end), shown in its view
+      const req = byId.get(p.requestId);
+      const waits = status === 'ready' && req && !isAlt(p) ? purpose.hold(req) : null;
+      if (status !== p.status || waits !== p.statusReason) await store.setStatus(p.id, status, { statusReason: waits });
       p.status = status;
     }
 
@@ -512,7 +553,8 @@ export function createVetoService(o: VetoServiceOptions) {
       // a batch vetoes the most; then the single veto; a rejection last
       const p = atNonce.find((x) => proposalKind(x) === 'batch') ?? atNonce.find((x) => !isAlt(x)) ?? atNonce[0];
       if (!p) break;
-      const held = (await o.gate?.(p)) ?? null;
+      const req = byId.get(p.requestId);
+      const held = (req && !isAlt(p) ? purpose.hold(req) : null) ?? (await o.gate?.(p)) ?? null;
       if (held !== null) {
         logger.debug({ requestId: p.requestId, nonce: p.nonce, reason: held }, 'ready proposal held back');
         break;
@@ -541,7 +583,7 @@ export function createVetoService(o: VetoServiceOptions) {
         } catch (e) {
           const message = describeError(e);
           // once per distinct failure: a flapping RPC must not flood the log every block
-          if (message !== lastError) logger.error({ err: message }, 'veto reconcile failed');
+          if (message !== lastError) logger.error({ err: message }, `${noun} reconcile failed`);
           lastError = message;
         }
       } while (again);
@@ -552,23 +594,35 @@ export function createVetoService(o: VetoServiceOptions) {
   }
 
   async function candidates(p: VetoProposalRow, state: SafeState, hintSafe?: Address): Promise<CandidateHash[]> {
-    const id = BigInt(p.requestId);
+    const tx = storedSafeTx(p);
     const out: CandidateHash[] = [];
     const from = Math.max(0, Math.min(state.nonce, p.nonce) - NONCE_SEARCH);
     for (let n = from; n <= p.nonce + NONCE_SEARCH; n++) {
-      if (n !== p.nonce) out.push({ code: 'SIGNATURE_WRONG_NONCE', label: `nonce ${n}; this veto is at nonce ${p.nonce}`, hash: safeTxHash(domain, buildVetoSafeTx(slasher, id, BigInt(n))) });
+      if (n !== p.nonce) out.push({ code: 'SIGNATURE_WRONG_NONCE', label: `nonce ${n}; this ${noun} is at nonce ${p.nonce}`, hash: safeTxHash(domain, { ...tx, nonce: BigInt(n) }) });
     }
-    const tx = buildVetoSafeTx(slasher, id, BigInt(p.nonce));
     for (const chainId of OTHER_CHAINS) {
-      if (chainId !== o.chainId) out.push({ code: 'SIGNATURE_WRONG_CHAIN', label: `chain ${chainId}; this desk is on chain ${o.chainId}`, hash: safeTxHash({ chainId, safe: committee }, tx) });
+      if (chainId !== o.chainId) out.push({ code: 'SIGNATURE_WRONG_CHAIN', label: `chain ${chainId}; this desk is on chain ${o.chainId}`, hash: safeTxHash({ chainId, safe }, tx) });
     }
-    for (const safe of [...(hintSafe ? [hintSafe] : []), ...(o.otherSafes ?? []), slasher]) {
-      if (getAddress(safe) !== committee) out.push({ code: 'SIGNATURE_WRONG_SAFE', label: `Safe ${getAddress(safe)}; the committee Safe is ${committee}`, hash: safeTxHash({ chainId: o.chainId, safe: getAddress(safe) }, tx) });
+    for (const other of [...(hintSafe ? [hintSafe] : []), ...(o.otherSafes ?? []), slasher]) {
+      if (getAddress(other) !== safe) out.push({ code: 'SIGNATURE_WRONG_SAFE', label: `Safe ${getAddress(other)}; the ${purpose.safeLabel} is ${safe}`, hash: safeTxHash({ chainId: o.chainId, safe: getAddress(other) }, tx) });
     }
     for (const other of await store.currentProposals()) {
-      if (other.id !== p.id && ACTIVE.has(other.status)) out.push({ code: 'SIGNATURE_WRONG_REQUEST', label: `the veto of request ${other.requestId}`, hash: other.safeTxHash as Hex });
+      if (other.id !== p.id && ACTIVE.has(other.status)) out.push({ code: 'SIGNATURE_WRONG_REQUEST', label: `the ${noun} of request ${other.requestId}`, hash: other.safeTxHash as Hex });
     }
     return out;
+  }
+
+  /** A signer owning one of the other Safes (e.g. a committee member signing governance's fulfil) is told so. */
+  async function refusal(sig: Parameters<typeof diagnoseForeignSignature>[0], signer: Address, state: SafeState, p: VetoProposalRow, hintSafe?: Address): Promise<DeskError> {
+    const e = await diagnoseForeignSignature(sig, signer, state.owners, await candidates(p, state, hintSafe), { noun, safeLabel: purpose.safeLabel });
+    if (e.code !== 'SIGNER_NOT_OWNER') return e;
+    for (const other of o.otherSafes ?? []) {
+      const owners = await client.readContract({ address: other, abi: safeAbi, functionName: 'getOwners' }).catch(() => [] as readonly Address[]);
+      if (owners.some((x) => getAddress(x) === signer)) {
+        return new DeskError('SIGNER_NOT_OWNER', `${signer} is an owner of Safe ${getAddress(other)}, not of the ${purpose.safeLabel} ${safe} that signs this ${noun} (owners: ${state.owners.join(', ')})`);
+      }
+    }
+    return e;
   }
 
   async function activeProposal(requestId: string): Promise<VetoProposalRow | null> {
@@ -577,7 +631,7 @@ export function createVetoService(o: VetoServiceOptions) {
   }
 
   /**
-   * Checks and stores one owner signature over the request's current veto.
+   * Checks and stores one owner signature over the request's current proposal.
    *
    * @throws DeskError with a stable code for every refusal; nothing is stored then.
    */
@@ -585,27 +639,52 @@ export function createVetoService(o: VetoServiceOptions) {
     const sig = parseSignature(input.signature);
     const req = (await o.requests()).find((r) => r.requestId === requestId);
     if (!req) throw new DeskError('REQUEST_NOT_FOUND', `no slashing request with id ${requestId}`);
-    if (req.status !== 'in_veto_window') throw new DeskError('VETO_WINDOW_CLOSED', `request ${requestId} is ${req.status}: it can no longer be vetoed`);
+    const refused = purpose.refuse(req);
+    if (refused) throw refused;
     let p = await activeProposal(requestId);
     if (!p || p.requestTxHash !== req.queuedTxHash) {
       await reconcile();
       p = await activeProposal(requestId);
     }
-    if (!p) throw new DeskError('VETO_NOT_AVAILABLE', noSafe ?? `no veto proposal for request ${requestId} yet (the committee Safe could not be read: ${lastError ?? 'unknown'})`, { retryable: !noSafe });
-    if (p.status === 'executed') throw new DeskError('VETO_NOT_AVAILABLE', `the veto of request ${requestId} is already executed`);
-    if (p.status === 'failed') throw new DeskError('VETO_NOT_AVAILABLE', `the veto of request ${requestId} failed: ${p.statusReason ?? ''}`);
+    if (!p) throw unavailable(requestId);
+    if (p.status === 'executed') throw new DeskError(purpose.settledCode, `the ${noun} of request ${requestId} is already executed`);
+    if (p.status === 'failed') throw new DeskError(purpose.settledCode, `the ${noun} of request ${requestId} failed: ${p.statusReason ?? ''}`);
     const state = await safeState();
     const signer = await recoverSigner(p.safeTxHash as Hex, sig);
-    if (!state.owners.includes(signer)) {
-      throw await diagnoseForeignSignature(sig, signer, state.owners, await candidates(p, state, input.safe));
-    }
+    if (!state.owners.includes(signer)) throw await refusal(sig, signer, state, p, input.safe);
     const added = await store.addSignature({ proposalId: p.id, signer, signature: sig.hex, source: input.source });
-    if (!added) throw new DeskError('SIGNATURE_DUPLICATE', `${signer} has already signed the veto of request ${requestId}`);
-    logger.info({ requestId, signer, source: input.source }, 'veto signature accepted');
+    if (!added) throw new DeskError('SIGNATURE_DUPLICATE', `${signer} has already signed the ${noun} of request ${requestId}`);
+    logger.info({ requestId, signer, source: input.source }, `${noun} signature accepted`);
     o.onProposalChange?.(p);
     void reconcile();
     const views = await vetoViews([requestId]);
     return views.get(requestId)!;
+  }
+
+  function unavailable(requestId: string): DeskError {
+    const why = noSafe ?? (lastError ? `no ${noun} proposal for request ${requestId} yet (the ${purpose.safeLabel} could not be read: ${lastError})` : `no ${noun} proposal for request ${requestId}: one is planned while the request is ${purpose.collects.join(' or ')}`);
+    return new DeskError(purpose.unavailableCode, why, { retryable: !noSafe });
+  }
+
+  /** The request's proposal as the API shows it. @throws DeskError REQUEST_NOT_FOUND, or VETO_NOT_AVAILABLE / FULFIL_NOT_AVAILABLE when it has none */
+  async function view(requestId: string): Promise<VetoView> {
+    const v = (await vetoViews([requestId])).get(requestId);
+    if (v) return v;
+    if (!(await o.requests()).some((r) => r.requestId === requestId)) throw new DeskError('REQUEST_NOT_FOUND', `no slashing request with id ${requestId}`);
+    throw unavailable(requestId);
+  }
+
+  /**
+   * For the scheduler's decisions (issue 4): the request's current proposal in this Safe, `none`
+   * when the Safe path runs but nothing is planned, null when the path is off (no Safe).
+   */
+  async function proposalState(requestId: string): Promise<{ status: VetoView['status'] | 'none'; signatures: number; threshold: number; safe: Address; executor: boolean } | null> {
+    const state = noSafe ? null : (lastState ?? (await safeState().catch(() => null)));
+    if (!state) return null;
+    const ps = await store.currentProposals([requestId]);
+    const p = ps[ps.length - 1];
+    const signatures = p ? (await store.signatures([p.id])).filter((x) => !x.staleReason).length : 0;
+    return { status: (p?.status as VetoView['status'] | undefined) ?? 'none', signatures, threshold: state.threshold, safe, executor: o.executor !== null };
   }
 
   async function vetoViews(requestIds?: string[]): Promise<Map<string, VetoView>> {
@@ -622,11 +701,11 @@ export function createVetoService(o: VetoServiceOptions) {
         safe: getAddress(p.safe),
         nonce: p.nonce,
         safeTxHash: p.safeTxHash as Hex,
-        typedData: typedDataJson({ chainId: p.chainId, safe: getAddress(p.safe) }, buildVetoSafeTx(getAddress(p.to), BigInt(p.requestId), BigInt(p.nonce))),
+        typedData: typedDataJson({ chainId: p.chainId, safe: getAddress(p.safe) }, storedSafeTx(p)),
         threshold,
         signatures: mine.map(signatureView),
         status: p.status as VetoView['status'],
-        statusReason: p.statusReason ?? (blockedByNonce !== null ? `waiting for the Safe transaction at nonce ${blockedByNonce} to execute first; if it will not reach quorum, owners can sign the rejection at /api/safe/rejections/${blockedByNonce} (see /api/safe/plan)` : null),
+        statusReason: p.statusReason ?? (blockedByNonce !== null ? `waiting for the Safe transaction at nonce ${blockedByNonce} to execute first${noun === 'veto' ? `; if it will not reach quorum, owners can sign the rejection at /api/safe/rejections/${blockedByNonce} (see /api/safe/plan)` : ''}` : null),
         executionTxHash: (p.executionTxHash as Hex | null) ?? null,
         blockedByNonce,
         superseded: superseded
@@ -651,7 +730,11 @@ export function createVetoService(o: VetoServiceOptions) {
     proposeBatch,
     batchView,
     submitBatchSignature,
-    committee,
+    view,
+    /** see proposalState; for the governance Safe desk this is the scheduler's `fulfilState(requestId)` */
+    fulfilState: proposalState,
+    safe,
+    purpose: noun,
     /** one Transaction Service sync pass now (no-op when not configured) */
     async syncTxService(): Promise<void> {
       await o.txService?.()?.sync();
@@ -665,16 +748,20 @@ export function createVetoService(o: VetoServiceOptions) {
     async idle(): Promise<void> {
       while (running) await running;
     },
+    /** true once the Safe was read and is a Safe (the path is on) */
+    active(): boolean {
+      return noSafe === null && lastState !== null;
+    },
     /** for /api/health: who sends, and what the desk last read of the Safe */
     health() {
       return {
         executor: o.executor?.address ?? null,
         sends: o.executor !== null,
-        safe: committee,
+        safe,
         owners: lastState?.owners ?? [],
         threshold: lastState?.threshold ?? null,
         nonce: lastState?.nonce ?? null,
-        ...(o.executor ? {} : { note: 'EXECUTOR_PRIVATE_KEY is not set: the desk never sends a veto; an owner must execute it from their wallet' }),
+        ...(o.executor ? {} : { note: `EXECUTOR_PRIVATE_KEY is not set: the desk never sends a ${noun}; an owner must execute it from their wallet` }),
         ...(lastError ? { lastError } : {}),
         ...(noSafe ? { note: noSafe } : {}),
         ...(o.txService?.() ? { txService: o.txService()!.status() } : {}),

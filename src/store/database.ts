@@ -20,6 +20,8 @@ export type DatabaseTarget = { kind: 'sqlite'; url: string } | { kind: 'postgres
 export interface Database {
   db: Db;
   kind: DbKind;
+  /** what was opened (the single-actor lease opens its own PostgreSQL session from it) */
+  target: DatabaseTarget;
   close(): Promise<void>;
 }
 
@@ -55,5 +57,5 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       retryable: true,
     });
   }
-  return { db, kind: target.kind, close: () => db.$disconnect() };
+  return { db, kind: target.kind, target, close: () => db.$disconnect() };
 }

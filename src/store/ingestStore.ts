@@ -3,6 +3,7 @@
  * projection and operator-set slashability. Every batch is one transaction: facts, blocks,
  * projections and the checkpoint commit together or not at all, so a restart resumes exactly.
  */
+import { DeskError } from '../errors';
 import type { Db, DbKind } from './database';
 import { insertRows } from './bulk';
 import { projectRequest, type ProjectedRequest, type QueuedData, type RequestFact } from '../domain/projection';
@@ -56,6 +57,11 @@ export interface BatchInput {
   operatorStates?: OperatorSetStateRow[];
   /** headers below this block are no longer needed to revert a reorg */
   pruneBlocksBelow?: number;
+  /**
+   * The checkpoint this batch continues from. When another desk on the same database moved it
+   * meanwhile, the batch is refused (INGEST_CONFLICT) and nothing is written.
+   */
+  expectIndexedBlock?: number;
 }
 
 function serializeAllocations(a: AllocationFact[]): string {
@@ -211,6 +217,9 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlit
       await db.$transaction(
         async (tx) => {
           const cursor = await tx.ingestCursor.findUniqueOrThrow({ where: { slasher } });
+          if (b.expectIndexedBlock !== undefined && cursor.indexedBlock !== b.expectIndexedBlock) {
+            throw new DeskError('INGEST_CONFLICT', `the checkpoint is at block ${cursor.indexedBlock}, not ${b.expectIndexedBlock}: another desk on this database indexed meanwhile`, { retryable: true });
+          }
           const variant = b.variant ?? cursor.variant ?? 'unknown';
           if (b.facts.length > 0) {
             await reproject(tx, b.facts.map((f) => f.requestId.toString()), variant, b.facts);

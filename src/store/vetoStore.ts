@@ -1,6 +1,6 @@
 /**
- * Persistence of veto proposals, owner signatures and execution actions (issue 3). Plain rows
- * out; no chain or HTTP knowledge.
+ * Persistence of Safe proposals (committee vetoes, governance fulfils), owner signatures and
+ * execution actions (issues 3 and 4). Plain rows out; no chain or HTTP knowledge.
  */
 import type { Db } from './database';
 
@@ -8,41 +8,45 @@ export type ProposalStatus = 'collecting' | 'ready' | 'executed' | 'failed' | 'a
 export type SignatureSource = 'http' | 'cli' | 'tx-service';
 export type ActionStatus = 'recorded' | 'mined' | 'reverted' | 'dropped';
 
+/** A proposal to store; the store adds its slasher and Safe. */
 export interface NewProposal {
-  slasher: string;
   requestId: string;
   requestTxHash: string;
   chainId: number;
-  safe: string;
   nonce: number;
   to: string;
   data: string;
   safeTxHash: string;
 }
 
-export function createVetoStore(db: Db, slasher: string) {
+/**
+ * The proposals of one Safe for one slasher: the committee's vetoes and governance's fulfils share
+ * the tables and are told apart by `safe` (checksummed, as stored), which every proposal query
+ * filters on, so the two desks never see each other's rows.
+ */
+export function createVetoStore(db: Db, slasher: string, safe: string) {
   return {
     /** The current (not superseded) proposal of each request id given, newest first per id. */
     async currentProposals(requestIds?: string[]) {
       return db.vetoProposal.findMany({
-        where: { slasher, superseded: false, ...(requestIds ? { requestId: { in: requestIds } } : {}) },
+        where: { slasher, safe, superseded: false, ...(requestIds ? { requestId: { in: requestIds } } : {}) },
         orderBy: { id: 'asc' },
       });
     },
 
     async supersededProposals(requestIds?: string[]) {
       return db.vetoProposal.findMany({
-        where: { slasher, superseded: true, ...(requestIds ? { requestId: { in: requestIds } } : {}) },
+        where: { slasher, safe, superseded: true, ...(requestIds ? { requestId: { in: requestIds } } : {}) },
         orderBy: { id: 'asc' },
       });
     },
 
     async proposal(id: number) {
-      return db.vetoProposal.findUnique({ where: { id } });
+      return db.vetoProposal.findFirst({ where: { id, slasher, safe } });
     },
 
     async createProposal(p: NewProposal) {
-      return db.vetoProposal.create({ data: { ...p, status: 'collecting' } });
+      return db.vetoProposal.create({ data: { ...p, slasher, safe, status: 'collecting' } });
     },
 
     async setStatus(id: number, status: ProposalStatus, extra: { statusReason?: string | null; executionTxHash?: string | null } = {}) {
@@ -78,11 +82,6 @@ export function createVetoStore(db: Db, slasher: string) {
 
     async actions(proposalId: number) {
       return db.vetoAction.findMany({ where: { proposalId }, orderBy: { id: 'asc' } });
-    },
-
-    /** Actions sent (or about to be) whose outcome the chain has not told us yet. */
-    async pendingActions() {
-      return db.vetoAction.findMany({ where: { status: 'recorded' }, orderBy: { id: 'asc' } });
     },
 
     async recordAction(a: { proposalId: number; executor: string; txNonce: number; rawTx: string; txHash: string }) {

@@ -1,12 +1,16 @@
-/** A real 2-of-3 committee Safe on anvil guarding a V3 slasher, for the veto suites. */
-import { parseAbi, type Address, type Hex, type PublicClient } from 'viem';
+/**
+ * A real 2-of-3 committee Safe on anvil guarding a V3 slasher, for the veto suites; with
+ * `governance`, the slasher role is a second 2-of-3 Safe (governance) that queues through
+ * execTransaction, and the operator is registered so fulfils really slash (the fulfil suite).
+ */
+import { encodeFunctionData, getAddress, parseAbi, type Address, type Hex, type PublicClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { anvilDevAccounts, startAnvil, type AnvilInstance, type DevAccount } from '../../src/devnet/anvil';
-import { deployTestbed, queueRequest, type DevWalletClient, type Testbed } from '../../src/devnet/deploy';
+import { deployTestbed, queueRequest, registerOperator, allocate, vetoableSlasherAbis, type DevWalletClient, type SlasherVariant, type Testbed } from '../../src/devnet/deploy';
 import { createDevClients } from '../../src/devnet/devnet';
-import { createSafe, deploySafeContracts, type SafeContracts } from '../../src/devnet/safe';
+import { createSafe, deploySafeContracts, execSafeTransaction, type SafeContracts } from '../../src/devnet/safe';
 import { typedDataFromJson, type TypedDataJson } from '../../src/safe/safeTx';
-import { startDesk, type Desk } from '../../src/desk';
+import { startDesk, type Desk, type DeskOptions } from '../../src/desk';
 import { createLogger } from '../../src/lib/logger';
 import type { DeskVetoOptions } from '../../src/safe';
 import type { TestDatabase } from './databases';
@@ -26,20 +30,33 @@ export interface SafeFixture {
   /** protocol-kit's contractNetworks for this chain (what SAFE_CONTRACT_NETWORKS holds) */
   contractNetworks: Record<string, SafeContracts>;
   testbed: Testbed;
+  /** with `governance`: the slasher role's 2-of-3 Safe and its owners */
+  governance?: { safe: Address; owners: DevAccount[] };
+  /** queues a request (through the governance Safe when there is one); resolves to its id */
   queue(description?: string): Promise<bigint>;
+  /** the block a request was queued in, by id (the last queue of that id) */
+  queuedAt: Map<bigint, bigint>;
   mine(blocks: number): Promise<void>;
   slasherStatus(id: bigint): Promise<number>;
   stop(): Promise<void>;
 }
 
-export async function startSafeFixture(): Promise<SafeFixture> {
+export async function startSafeFixture(opts: { variant?: SlasherVariant; governance?: boolean } = {}): Promise<SafeFixture> {
   const anvil = await startAnvil({});
-  const [keeperAccount, o1, o2, o3, executor, stranger] = anvilDevAccounts(6) as DevAccount[];
+  const [keeperAccount, o1, o2, o3, executor, stranger, g1, g2, g3] = anvilDevAccounts(9) as DevAccount[];
   const { publicClient, wallet: keeper } = createDevClients(anvil.rpcUrl, keeperAccount!.privateKey);
   const contracts = await deploySafeContracts(keeper, publicClient);
   const owners = [o1!, o2!, o3!];
   const safe = await createSafe(keeper, publicClient, contracts, owners.map((o) => o.address), 2);
-  const testbed = await deployTestbed(keeper, publicClient, { variant: 'V3', vetoWindowBlocks: WINDOW, deallocationDelay: 30, slasher: keeperAccount!.address, vetoCommittee: safe });
+  const governance = opts.governance ? { owners: [g1!, g2!, g3!], safe: await createSafe(keeper, publicClient, contracts, [g1!.address, g2!.address, g3!.address], 2) } : undefined;
+  const testbed = await deployTestbed(keeper, publicClient, { variant: opts.variant ?? 'V3', vetoWindowBlocks: WINDOW, deallocationDelay: 30, slasher: governance?.safe ?? keeperAccount!.address, vetoCommittee: safe });
+  if (governance) {
+    // a registered operator with stake, so that a fulfil's slashOperator succeeds
+    const target = { allocationManager: testbed.allocationManager, operator: stranger!.address, operatorSet: { avs: testbed.avs, id: 1 } };
+    await registerOperator(keeper, publicClient, target);
+    await allocate(keeper, publicClient, { ...target, strategy: testbed.strategies[0]!, magnitude: 10n ** 18n });
+  }
+  const queuedAt = new Map<bigint, bigint>();
   let n = 0;
   return {
     anvil,
@@ -53,12 +70,23 @@ export async function startSafeFixture(): Promise<SafeFixture> {
     safe,
     contractNetworks: { '31337': contracts },
     testbed,
+    governance,
+    queuedAt,
     async queue(description = `request ${n++}`) {
-      const r = await queueRequest(keeper, publicClient, {
-        slasher: testbed.slasher,
-        request: { operator: stranger!.address, operatorSetId: 1, strategies: [testbed.strategies[0]!], wadsToSlash: [1n], description },
-      });
-      return r.requestId;
+      const request = { operator: stranger!.address, operatorSetId: 1, strategies: [testbed.strategies[0]!], wadsToSlash: [1n], description };
+      if (!governance) {
+        const r = await queueRequest(keeper, publicClient, { slasher: testbed.slasher, request });
+        queuedAt.set(r.requestId, r.blockNumber);
+        return r.requestId;
+      }
+      // governance queues through its Safe (this uses one of its nonces)
+      const data = encodeFunctionData({ abi: vetoableSlasherAbis.V3, functionName: 'queueSlashingRequest', args: [request] });
+      const sent = await execSafeTransaction(keeper, publicClient, { safe: governance.safe, to: testbed.slasher, data, ownerPrivateKeys: [governance.owners[0]!.privateKey, governance.owners[1]!.privateKey] });
+      const receipt = await publicClient.getTransactionReceipt({ hash: sent.txHash });
+      const topic = receipt.logs.find((l) => getAddress(l.address) === getAddress(testbed.slasher))?.topics[1];
+      if (!topic) throw new Error(`no SlashingRequested log in ${sent.txHash}`);
+      queuedAt.set(BigInt(topic), sent.blockNumber);
+      return BigInt(topic);
     },
     mine: async (blocks) => void (await publicClient.request({ method: 'anvil_mine', params: [`0x${blocks.toString(16)}`] } as never)),
     async slasherStatus(id) {
@@ -87,7 +115,7 @@ export async function signEthSignVeto(privateKey: Hex, safeTxHash: Hex): Promise
 }
 
 /** A desk on the fixture's chain, driven by the test (`follow: false`), sending with the fixture's executor by default. */
-export function openVetoDesk(f: SafeFixture, db: TestDatabase, vetoes: DeskVetoOptions = { executorPrivateKey: f.executor.privateKey }): Promise<Desk> {
+export function openVetoDesk(f: SafeFixture, db: TestDatabase, vetoes: DeskVetoOptions = { executorPrivateKey: f.executor.privateKey }, extra: Partial<DeskOptions> = {}): Promise<Desk> {
   return startDesk({
     rpcUrls: [f.anvil.rpcUrl],
     slasher: f.testbed.slasher,
@@ -101,6 +129,7 @@ export function openVetoDesk(f: SafeFixture, db: TestDatabase, vetoes: DeskVetoO
     logger: createLogger('silent'),
     follow: false,
     vetoes,
+    ...extra,
   });
 }
 

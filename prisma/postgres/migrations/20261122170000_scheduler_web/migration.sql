@@ -17,6 +17,7 @@ CREATE TABLE "SentTx" (
     "maxPriorityFeePerGas" TEXT NOT NULL,
     "status" TEXT NOT NULL,
     "replaces" INTEGER,
+    "sentAtBlock" INTEGER NOT NULL,
     "error" TEXT,
     "blockNumber" INTEGER,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,

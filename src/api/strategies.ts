@@ -1,0 +1,31 @@
+/** `GET /api/strategies?address=0x…,0x…`: each strategy's underlying token and its symbol, when readable. */
+import type { Express } from 'express';
+import { getAddress, isAddress, type Address } from 'viem';
+import { z } from 'zod';
+import { DeskError } from '../errors';
+
+export interface StrategyTokenView {
+  strategy: Address;
+  token: Address | null;
+  symbol: string | null;
+}
+
+export interface StrategiesApi {
+  read(strategies: readonly Address[]): Promise<StrategyTokenView[]>;
+}
+
+const MAX = 50;
+const query = z.union([z.string(), z.array(z.string())]);
+
+export function registerStrategyRoutes(app: Express, api: StrategiesApi | undefined): void {
+  app.get('/api/strategies', async (req, res) => {
+    const parsed = query.safeParse(req.query.address);
+    const list = parsed.success ? [parsed.data].flat().flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean) : [];
+    const bad = list.find((a) => !isAddress(a, { strict: false }));
+    if (!parsed.success || list.length === 0 || list.length > MAX || bad !== undefined) {
+      throw new DeskError('BAD_REQUEST', `address must be 1 to ${MAX} comma-separated strategy addresses${bad !== undefined ? ` (not an address: ${JSON.stringify(bad.slice(0, 60))})` : ''}`);
+    }
+    const unique = [...new Set(list.map((a) => getAddress(a)))];
+    res.json({ strategies: api ? await api.read(unique) : unique.map((strategy) => ({ strategy, token: null, symbol: null })) });
+  });
+}

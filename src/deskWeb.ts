@@ -1,0 +1,45 @@
+/**
+ * The web UI's services for the HTTP app (issue 6), composed from the store, the chain and the
+ * Safe modules: sign-in sessions, notes, token symbols, execTransaction calls for a member's
+ * wallet, and — on the embedded devnet only — the dev signer's keys.
+ */
+import { getAddress, type Address, type PublicClient } from 'viem';
+import type { WebServices } from './api/app';
+import type { DevAccountView } from './api/devSigner';
+import { createTokenSymbolReader } from './chain/tokenSymbols';
+import { buildSafeExecutionCall } from './safe/executionCall';
+import { readSafeState } from './safe/safeState';
+import type { Db } from './store/database';
+import { createNoteStore } from './store/noteStore';
+import { createSiweSessionStore } from './store/siweStore';
+import { createVetoStore } from './store/vetoStore';
+
+export type { DevAccountView } from './api/devSigner';
+
+export function createWebServices(p: {
+  db: Db;
+  client: PublicClient;
+  chainId: number;
+  slasher: Address;
+  /** the slasher's vetoCommittee(): its owners may sign in to write notes */
+  committee: Address;
+  /** the slasher's slasher() role: governance's Safe when fulfils go through one */
+  slasherRole: Address;
+  devAccounts?: DevAccountView[];
+}): WebServices {
+  const vetoStore = createVetoStore(p.db, p.slasher, getAddress(p.committee));
+  const fulfilStore = createVetoStore(p.db, p.slasher, getAddress(p.slasherRole));
+  return {
+    siwe: {
+      sessions: createSiweSessionStore(p.db),
+      chainId: p.chainId,
+      committeeOwners: async () => (await readSafeState(p.client, p.committee)).owners,
+    },
+    notes: createNoteStore(p.db, p.slasher),
+    strategies: createTokenSymbolReader(p.client),
+    safeExecution: {
+      executionCall: (requestId, kind) => buildSafeExecutionCall({ client: p.client, store: kind === 'veto' ? vetoStore : fulfilStore, requestId, kind }),
+    },
+    ...(p.devAccounts?.length ? { devAccounts: p.devAccounts } : {}),
+  };
+}

@@ -1,0 +1,150 @@
+import { decideSchedule, secondsUntilWindowEnd, vetoExecutionHeld, type ScheduleInput } from './schedule';
+
+const head = { number: 1_000, timestamp: 1_700_000_000 };
+const base: ScheduleInput = {
+  request: { status: 'in_veto_window', windowEnd: { kind: 'block', block: 1_050 }, lastUsefulBlock: null, atRisk: false, confirmed: true, confirmedAtBlock: 990 },
+  head,
+  nowSec: head.timestamp + 1,
+  blockTime: 12,
+  veto: null,
+  fulfil: { kind: 'key' },
+  sent: null,
+  config: { dryRun: false, vetoExecutionPolicy: 'at_threshold', vetoEscalationLeadSec: 3600, feeBumpBlocks: 2 },
+};
+const input = (over: Partial<Omit<ScheduleInput, 'request' | 'config'>> & { request?: Partial<ScheduleInput['request']>; config?: Partial<ScheduleInput['config']> }): ScheduleInput => ({
+  ...base,
+  ...over,
+  request: { ...base.request, ...over.request },
+  config: { ...base.config, ...over.config },
+});
+
+describe('decideSchedule', () => {
+  it.each(['vetoed', 'fulfilled', 'lapsed'] as const)('has nothing to do for a %s request', (status) => {
+    expect(decideSchedule(input({ request: { status } }))).toEqual({ next: null, due: null, flags: [] });
+  });
+
+  it('waits for confirmations before acting, even when the fulfil is due', () => {
+    const d = decideSchedule(input({ request: { status: 'fulfillable', confirmed: false, confirmedAtBlock: 1_002 } }));
+    expect(d.due).toBeNull();
+    expect(d.next).toMatchObject({ kind: 'await_confirmations', dueBlock: 1_002 });
+  });
+
+  it('plans the fulfil at the window end block while the window is open and no veto is under way', () => {
+    const d = decideSchedule(input({}));
+    expect(d).toEqual({ next: { kind: 'fulfil', actor: 'desk', dueBlock: 1_050, dueAtSec: head.timestamp + 50 * 12, estimated: true, note: null }, due: null, flags: [] });
+  });
+
+  it('gives a timestamp window its exact time (not an estimate)', () => {
+    const d = decideSchedule(input({ request: { windowEnd: { kind: 'timestamp', timestamp: head.timestamp + 500 } } }));
+    expect(d.next).toMatchObject({ kind: 'fulfil', dueBlock: null, dueAtSec: head.timestamp + 500, estimated: false });
+  });
+
+  it('sends the fulfil once it is fulfillable and the desk holds the key', () => {
+    const d = decideSchedule(input({ request: { status: 'fulfillable' } }));
+    expect(d.due).toBe('send_fulfil');
+    expect(d.flags).toEqual(['fulfil_due']);
+    expect(d.next).toMatchObject({ kind: 'fulfil', actor: 'desk', dueBlock: null });
+  });
+
+  it('never sends under DRY_RUN, and says so', () => {
+    const d = decideSchedule(input({ request: { status: 'fulfillable' }, config: { dryRun: true } }));
+    expect(d.due).toBeNull();
+    expect(d.flags).toEqual(['fulfil_due', 'dry_run_hold']);
+    expect(d.next?.note).toMatch(/DRY_RUN/);
+  });
+
+  it('alerts when nobody can fulfil, never skips silently', () => {
+    const d = decideSchedule(input({ request: { status: 'fulfillable', lastUsefulBlock: 1_010 }, fulfil: { kind: 'none' } }));
+    expect(d.due).toBeNull();
+    expect(d.flags).toEqual(['fulfil_due', 'fulfil_no_actor']);
+    expect(d.next).toMatchObject({ kind: 'fulfil', actor: 'nobody' });
+    expect(d.next?.note).toMatch(/SLASHER_PRIVATE_KEY.*block 1010/);
+  });
+
+  it('shows the no-actor problem already during the window', () => {
+    expect(decideSchedule(input({ fulfil: { kind: 'none' } })).next).toMatchObject({ kind: 'fulfil', actor: 'nobody', dueBlock: 1_050 });
+  });
+
+  describe('fulfil through governance Safe', () => {
+    const safe = (status: 'none' | 'collecting' | 'ready' | 'executed', executor = true) => ({ kind: 'safe' as const, status, signatures: status === 'ready' ? 2 : 1, threshold: 2, executor });
+    it('collects signatures during the window', () => {
+      expect(decideSchedule(input({ fulfil: safe('collecting') })).next).toMatchObject({ kind: 'collect_fulfil_signatures', actor: 'owners', dueBlock: 1_050 });
+    });
+    it('flags missing quorum once the window is near its end', () => {
+      const d = decideSchedule(input({ head: { number: 1_045, timestamp: head.timestamp }, fulfil: safe('collecting') }));
+      expect(d.flags).toContain('fulfil_no_quorum');
+    });
+    it('flags missing quorum when the fulfil is due', () => {
+      const d = decideSchedule(input({ request: { status: 'fulfillable' }, fulfil: safe('collecting') }));
+      expect(d.flags).toEqual(['fulfil_due', 'fulfil_no_quorum']);
+      expect(d.due).toBeNull();
+    });
+    it('executes through the desk with quorum (the Safe desk sends it)', () => {
+      const d = decideSchedule(input({ request: { status: 'fulfillable' }, fulfil: safe('ready') }));
+      expect(d.next).toMatchObject({ kind: 'fulfil', actor: 'desk' });
+      expect(d.due).toBeNull();
+    });
+    it('names the owners as actor without an executor key', () => {
+      expect(decideSchedule(input({ request: { status: 'fulfillable' }, fulfil: safe('ready', false) })).next).toMatchObject({ actor: 'owners' });
+    });
+  });
+
+  describe('a sent fulfil', () => {
+    const fulfillable = { status: 'fulfillable' as const, lastUsefulBlock: 2_000 };
+    it('waits while it is young', () => {
+      const d = decideSchedule(input({ request: fulfillable, sent: { state: 'pending', sentAtBlock: 999 } }));
+      expect(d.due).toBeNull();
+      expect(d.next).toMatchObject({ kind: 'await_fulfil' });
+    });
+    it('bumps after FEE_BUMP_BLOCKS blocks', () => {
+      expect(decideSchedule(input({ request: fulfillable, sent: { state: 'pending', sentAtBlock: 998 } })).due).toBe('bump_fulfil');
+    });
+    it('bumps after one block when L is that close', () => {
+      expect(decideSchedule(input({ request: { status: 'fulfillable', lastUsefulBlock: 1_002 }, sent: { state: 'pending', sentAtBlock: 999 } })).due).toBe('bump_fulfil');
+      expect(decideSchedule(input({ request: { status: 'fulfillable', lastUsefulBlock: 1_002 }, sent: { state: 'pending', sentAtBlock: 1_000 } })).due).toBeNull();
+    });
+    it('is done once mined', () => {
+      expect(decideSchedule(input({ request: fulfillable, sent: { state: 'mined', sentAtBlock: 999 } }))).toEqual({ next: null, due: null, flags: ['fulfil_due'] });
+    });
+    it('sends again after a failure while still fulfillable', () => {
+      expect(decideSchedule(input({ request: fulfillable, sent: { state: 'failed', sentAtBlock: 999 } })).due).toBe('send_fulfil');
+    });
+  });
+
+  describe('veto', () => {
+    it('collects signatures until the threshold', () => {
+      const d = decideSchedule(input({ veto: { status: 'collecting', signatures: 1, threshold: 2 }, config: { vetoEscalationLeadSec: 60 } }));
+      expect(d.next).toMatchObject({ kind: 'collect_veto_signatures', actor: 'owners', dueBlock: 1_050, note: '1 of 2 signatures; a veto must land before the window ends' });
+      expect(d.flags).toEqual([]);
+    });
+    it('escalates within the lead time of the window end', () => {
+      // 50 blocks × 12 s after the head, seen 1 s after it: 599 s left
+      expect(decideSchedule(input({ veto: { status: 'collecting', signatures: 1, threshold: 2 }, config: { vetoEscalationLeadSec: 599 } })).flags).toEqual(['veto_escalation']);
+      expect(decideSchedule(input({ veto: { status: 'collecting', signatures: 1, threshold: 2 }, config: { vetoEscalationLeadSec: 598 } })).flags).toEqual([]);
+    });
+    it('executes at the threshold by default', () => {
+      const d = decideSchedule(input({ veto: { status: 'ready', signatures: 2, threshold: 2 } }));
+      expect(d.next).toMatchObject({ kind: 'execute_veto', actor: 'desk', note: null, dueAtSec: head.timestamp + 12 });
+    });
+    it('holds a ready veto under before_deadline until the lead time', () => {
+      const d = decideSchedule(input({ veto: { status: 'ready', signatures: 2, threshold: 2 }, config: { vetoExecutionPolicy: 'before_deadline', vetoEscalationLeadSec: 300 } }));
+      expect(d.next?.note).toMatch(/before_deadline/);
+      expect(d.next?.dueAtSec).toBe(head.timestamp + 600 - 300);
+    });
+  });
+});
+
+describe('vetoExecutionHeld', () => {
+  const p = { policy: 'before_deadline' as const, windowEnd: { kind: 'block' as const, block: 1_050 }, head, nowSec: head.timestamp, blockTime: 12, leadSec: 300 };
+  it('never holds under at_threshold', () => expect(vetoExecutionHeld({ ...p, policy: 'at_threshold' })).toBeNull());
+  it('holds far from the deadline', () => expect(vetoExecutionHeld(p)).toMatch(/held until 5 min/));
+  it('releases within lead + two blocks', () => {
+    expect(vetoExecutionHeld({ ...p, head: { number: 1_050 - 27, timestamp: head.timestamp }, nowSec: head.timestamp })).toBeNull();
+    expect(vetoExecutionHeld({ ...p, head: { number: 1_050 - 28, timestamp: head.timestamp }, nowSec: head.timestamp })).not.toBeNull();
+  });
+});
+
+describe('secondsUntilWindowEnd', () => {
+  it('counts timestamp windows against the wall clock', () => expect(secondsUntilWindowEnd({ kind: 'timestamp', timestamp: 100 }, head, 40, 12)).toBe(60));
+  it('estimates block windows from the block time', () => expect(secondsUntilWindowEnd({ kind: 'block', block: 1_010 }, head, head.timestamp + 20, 12)).toBe(100));
+});

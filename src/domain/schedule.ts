@@ -1,0 +1,235 @@
+/**
+ * The scheduler's decisions (issue 4), as pure functions of (request, chain head, signatures,
+ * config, now). No I/O: `src/scheduler/` reads the facts, asks here, and carries out the answer.
+ */
+import { estimateTimestampAtBlock } from './blockTime';
+import type { BlockRef, RequestStatus, WindowEnd } from './types';
+
+export type VetoExecutionPolicy = 'at_threshold' | 'before_deadline';
+
+/** The committee veto of a request, as the Safe desk sees it. */
+export interface VetoFacts {
+  status: 'collecting' | 'ready' | 'executed' | 'failed' | 'abandoned';
+  signatures: number;
+  threshold: number;
+}
+
+/** Who can fulfil: the desk with the slasher's key, governance's Safe through the desk, or nobody. */
+export type FulfilRoute =
+  | { kind: 'key' }
+  | { kind: 'safe'; status: VetoFacts['status'] | 'none'; signatures: number; threshold: number; executor: boolean }
+  | { kind: 'none' };
+
+/** The desk's own fulfil transaction for this request, if one was sent. */
+export interface FulfilSendFacts {
+  /** pending: broadcast, not mined yet; mined: included and succeeded; failed: reverted or dropped for good */
+  state: 'pending' | 'mined' | 'failed';
+  /** head block when the newest attempt was broadcast */
+  sentAtBlock: number;
+}
+
+export interface ScheduleConfig {
+  dryRun: boolean;
+  vetoExecutionPolicy: VetoExecutionPolicy;
+  vetoEscalationLeadSec: number;
+  feeBumpBlocks: number;
+}
+
+export interface ScheduleInput {
+  request: {
+    status: RequestStatus;
+    windowEnd: WindowEnd;
+    /** L; null = unbounded */
+    lastUsefulBlock: number | null;
+    atRisk: boolean;
+    /** buried under CONFIRMATIONS blocks: the desk acts only on confirmed requests */
+    confirmed: boolean;
+    /** the block at which the request is confirmed */
+    confirmedAtBlock: number;
+  };
+  head: BlockRef;
+  /** wall clock, unix seconds */
+  nowSec: number;
+  /** seconds per block, observed */
+  blockTime: number;
+  veto: VetoFacts | null;
+  fulfil: FulfilRoute;
+  sent: FulfilSendFacts | null;
+  config: ScheduleConfig;
+}
+
+export type NextActionKind =
+  | 'fulfil'
+  | 'execute_veto'
+  | 'collect_veto_signatures'
+  | 'collect_fulfil_signatures'
+  | 'await_confirmations'
+  | 'await_fulfil';
+
+export interface NextAction {
+  kind: NextActionKind;
+  actor: 'desk' | 'owners' | 'nobody';
+  /** null: due now / not block-bound */
+  dueBlock: number | null;
+  /** unix seconds (estimate when `estimated`) */
+  dueAtSec: number;
+  estimated: boolean;
+  note: string | null;
+}
+
+/** What the scheduler should do now (besides showing `next`). */
+export type DueAction = 'send_fulfil' | 'bump_fulfil' | null;
+
+/** Conditions that deserve an alert (each alerted once per request by the caller's dedup). */
+export type ScheduleFlag =
+  /** fulfil can land now (window passed, L not passed) */
+  | 'fulfil_due'
+  /** fulfil is due and nobody configured can send it */
+  | 'fulfil_no_actor'
+  /** governance's fulfil Safe transaction lacks signatures while the window closes / has closed */
+  | 'fulfil_no_quorum'
+  /** the veto lacks signatures and the window closes within VETO_ESCALATION_LEAD_TIME */
+  | 'veto_escalation'
+  /** DRY_RUN held back a transaction the desk would have sent */
+  | 'dry_run_hold';
+
+export interface ScheduleDecision {
+  next: NextAction | null;
+  due: DueAction;
+  flags: ScheduleFlag[];
+}
+
+/** Seconds until the window ends (negative once passed); block windows estimated from the block time. */
+export function secondsUntilWindowEnd(windowEnd: WindowEnd, head: BlockRef, nowSec: number, blockTime: number): number {
+  if (windowEnd.kind === 'timestamp') return windowEnd.timestamp - nowSec;
+  return estimateTimestampAtBlock(head, blockTime, windowEnd.block) - nowSec;
+}
+
+/** When the window ends, as (block, unix second, estimated?). */
+function windowDue(windowEnd: WindowEnd, head: BlockRef, blockTime: number) {
+  return windowEnd.kind === 'block'
+    ? { dueBlock: windowEnd.block, dueAtSec: estimateTimestampAtBlock(head, blockTime, windowEnd.block), estimated: windowEnd.block > head.number }
+    : { dueBlock: null, dueAtSec: windowEnd.timestamp, estimated: false };
+}
+
+/**
+ * Whether a veto with its signatures may be executed now under the policy. `at_threshold`: at
+ * once. `before_deadline`: held until the window closes within the escalation lead time, and
+ * never later than the block before the last block a cancel can land in.
+ *
+ * @example
+ * vetoExecutionHeld({ policy: 'at_threshold', windowEnd, head, nowSec, blockTime, leadSec: 3600 }); // => null
+ */
+export function vetoExecutionHeld(p: { policy: VetoExecutionPolicy; windowEnd: WindowEnd; head: BlockRef; nowSec: number; blockTime: number; leadSec: number }): string | null {
+  if (p.policy === 'at_threshold') return null;
+  const left = secondsUntilWindowEnd(p.windowEnd, p.head, p.nowSec, p.blockTime);
+  // two blocks of margin: the transaction must land before the window's end block
+  if (left <= p.leadSec + 2 * p.blockTime) return null;
+  return `VETO_EXECUTION_POLICY=before_deadline: held until ${Math.round(p.leadSec / 60)} min before the window closes (about ${Math.round((left - p.leadSec) / 60)} min from now)`;
+}
+
+/**
+ * The next action for one request and what is due now.
+ *
+ * - In the veto window: the veto is executed at its threshold (by the Safe desk) or its
+ *   signatures are collected; it escalates within VETO_ESCALATION_LEAD_TIME of the window's end.
+ *   When the slasher is a Safe, governance's fulfil signatures are collected meanwhile.
+ * - Fulfillable (a transaction sent now lands at or after window end and at or before L): the
+ *   desk sends the fulfil (key), or executes governance's Safe transaction (quorum), or alerts
+ *   that nobody can. A pending send is replaced with higher fees after FEE_BUMP_BLOCKS blocks,
+ *   or at once when L is that close.
+ * - Decided (vetoed, fulfilled) or lapsed: nothing left to do.
+ *
+ * Unconfirmed requests are shown but never acted on.
+ */
+export function decideSchedule(input: ScheduleInput): ScheduleDecision {
+  const { request: r, head, blockTime, config } = input;
+  const flags: ScheduleFlag[] = [];
+  if (r.status === 'vetoed' || r.status === 'fulfilled' || r.status === 'lapsed') return { next: null, due: null, flags };
+  const nextBlockAt = estimateTimestampAtBlock(head, blockTime, head.number + 1);
+
+  if (!r.confirmed) {
+    return {
+      next: { kind: 'await_confirmations', actor: 'desk', dueBlock: r.confirmedAtBlock, dueAtSec: estimateTimestampAtBlock(head, blockTime, r.confirmedAtBlock), estimated: true, note: `the desk acts once the request is buried under CONFIRMATIONS blocks (block ${r.confirmedAtBlock})` },
+      due: null,
+      flags,
+    };
+  }
+
+  if (r.status === 'in_veto_window') {
+    const w = windowDue(r.windowEnd, head, blockTime);
+    const left = secondsUntilWindowEnd(r.windowEnd, head, input.nowSec, blockTime);
+    const v = input.veto;
+    if (v && v.status === 'ready') {
+      const held = vetoExecutionHeld({ policy: config.vetoExecutionPolicy, windowEnd: r.windowEnd, head, nowSec: input.nowSec, blockTime, leadSec: config.vetoEscalationLeadSec });
+      const dueAtSec = held ? Math.max(nextBlockAt, w.dueAtSec - config.vetoEscalationLeadSec) : nextBlockAt;
+      return {
+        next: { kind: 'execute_veto', actor: 'desk', dueBlock: null, dueAtSec, estimated: true, note: held ?? (config.dryRun ? 'DRY_RUN: the desk will not send the execution' : null) },
+        due: null,
+        flags: config.dryRun ? ['dry_run_hold'] : flags,
+      };
+    }
+    if (v && v.status !== 'executed' && left <= config.vetoEscalationLeadSec) flags.push('veto_escalation');
+    if (input.fulfil.kind === 'safe' && input.fulfil.status !== 'ready' && left <= config.vetoEscalationLeadSec) flags.push('fulfil_no_quorum');
+    if (v && v.status === 'collecting') {
+      return {
+        next: { kind: 'collect_veto_signatures', actor: 'owners', dueBlock: w.dueBlock, dueAtSec: w.dueAtSec, estimated: w.estimated, note: `${v.signatures} of ${v.threshold} signatures; a veto must land before the window ends` },
+        due: null,
+        flags,
+      };
+    }
+    // no veto in progress: the next step is the fulfil at the window's end
+    return { next: fulfilNext(input, w), due: null, flags };
+  }
+
+  // fulfillable: the window has passed (for a transaction sent now) and L has not
+  flags.push('fulfil_due');
+  const f = input.fulfil;
+  const now = { dueBlock: null, dueAtSec: nextBlockAt, estimated: true };
+  if (f.kind === 'none') {
+    flags.push('fulfil_no_actor');
+    return { next: { kind: 'fulfil', actor: 'nobody', ...now, note: noActorNote(r.lastUsefulBlock) }, due: null, flags };
+  }
+  if (f.kind === 'safe') {
+    if (f.status !== 'ready' && f.status !== 'executed') {
+      flags.push('fulfil_no_quorum');
+      return { next: { kind: 'collect_fulfil_signatures', actor: 'owners', ...now, note: `governance's fulfil has ${f.signatures} of ${f.threshold} signatures; ${deadlineWords(r.lastUsefulBlock)}` }, due: null, flags };
+    }
+    return { next: { kind: 'fulfil', actor: f.executor ? 'desk' : 'owners', ...now, note: f.executor ? null : 'EXECUTOR_PRIVATE_KEY is not set: a governance owner must execute the fulfil from their wallet' }, due: null, flags };
+  }
+  // the desk holds the slasher key
+  const s = input.sent;
+  if (config.dryRun) {
+    flags.push('dry_run_hold');
+    return { next: { kind: 'fulfil', actor: 'desk', ...now, note: 'DRY_RUN: the desk computes and alerts but does not send' }, due: null, flags };
+  }
+  if (!s || s.state === 'failed') return { next: { kind: 'fulfil', actor: 'desk', ...now, note: s ? 'the last attempt failed: sending again' : null }, due: 'send_fulfil', flags };
+  if (s.state === 'mined') return { next: null, due: null, flags };
+  const waited = head.number - s.sentAtBlock;
+  const nearL = r.lastUsefulBlock !== null && r.lastUsefulBlock - head.number <= config.feeBumpBlocks;
+  const bump = waited >= config.feeBumpBlocks || (nearL && waited >= 1);
+  return {
+    next: { kind: 'await_fulfil', actor: 'desk', ...now, note: bump ? `not mined after ${waited} blocks: replacing with higher fees` : `sent at block ${s.sentAtBlock}, waiting to be mined` },
+    due: bump ? 'bump_fulfil' : null,
+    flags,
+  };
+}
+
+function fulfilNext(input: ScheduleInput, w: { dueBlock: number | null; dueAtSec: number; estimated: boolean }): NextAction {
+  const f = input.fulfil;
+  const r = input.request;
+  if (f.kind === 'none') return { kind: 'fulfil', actor: 'nobody', ...w, note: noActorNote(r.lastUsefulBlock) };
+  if (f.kind === 'safe' && f.status !== 'ready') {
+    return { kind: 'collect_fulfil_signatures', actor: 'owners', ...w, note: `governance's fulfil has ${f.signatures} of ${f.threshold} signatures; it executes at the window's end once it has them` };
+  }
+  const note = input.config.dryRun ? 'DRY_RUN: the desk computes and alerts but does not send' : r.atRisk ? `at risk: the window ends after the last useful block ${r.lastUsefulBlock}` : null;
+  return { kind: 'fulfil', actor: f.kind === 'safe' && !f.executor ? 'owners' : 'desk', ...w, note };
+}
+
+function deadlineWords(lastUsefulBlock: number | null): string {
+  return lastUsefulBlock === null ? 'no stake deadline is known' : `it must land by block ${lastUsefulBlock}`;
+}
+
+function noActorNote(lastUsefulBlock: number | null): string {
+  return `nobody configured to fulfil: set SLASHER_PRIVATE_KEY, or make the slasher a Safe the desk collects signatures for; ${deadlineWords(lastUsefulBlock)}`;
+}

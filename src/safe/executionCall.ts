@@ -1,0 +1,71 @@
+/**
+ * The `execTransaction` call a member's wallet sends to execute a request's Safe transaction —
+ * the committee's veto, or governance's fulfil when the slasher is a Safe — whose threshold is
+ * met, when the desk does not send it itself (no key, DRY_RUN, policy). Built from the stored
+ * signatures of current owners, re-checked against the Safe on chain now.
+ */
+import { encodeFunctionData, getAddress, zeroAddress, type Address, type Hex, type PublicClient } from 'viem';
+import { DeskError } from '../errors';
+import type { VetoStore } from '../store/vetoStore';
+import { packSignatures } from './executor';
+import { proposalOperation } from './proposalKinds';
+import { safeAbi } from './safeTx';
+import { readSafeState } from './safeState';
+
+export interface SafeExecutionCall {
+  safe: Address;
+  nonce: number;
+  safeTxHash: Hex;
+  threshold: number;
+  /** the owners whose signatures are packed, ascending (the Safe's order) */
+  signers: Address[];
+  /** the transaction to send: to = the Safe, value 0, data = execTransaction(…, signatures) */
+  to: Address;
+  value: '0';
+  data: Hex;
+}
+
+/**
+ * `store` is the proposal store of the Safe concerned (the committee's for a veto, governance's
+ * for a fulfil).
+ *
+ * @throws DeskError `VETO_NOT_AVAILABLE` / `FULFIL_NOT_AVAILABLE` (none planned, or already
+ * settled) or `SAFE_TX_NOT_READY` (fewer valid owner signatures than the threshold, or another
+ * nonce must execute first)
+ */
+export async function buildSafeExecutionCall(p: { client: PublicClient; store: VetoStore; requestId: string; kind: 'veto' | 'fulfil' }): Promise<SafeExecutionCall> {
+  const proposals = (await p.store.currentProposals([p.requestId])).filter((x) => x.status !== 'abandoned');
+  const proposal = proposals[proposals.length - 1];
+  const code = p.kind === 'veto' ? 'VETO_NOT_AVAILABLE' : 'FULFIL_NOT_AVAILABLE';
+  if (!proposal) throw new DeskError(code, `no ${p.kind} Safe transaction is planned for request ${p.requestId}`);
+  if (proposal.status === 'executed') throw new DeskError(code, `the ${p.kind} of request ${p.requestId} is already executed`);
+  if (proposal.status === 'failed') throw new DeskError(code, `the ${p.kind} of request ${p.requestId} failed: ${proposal.statusReason ?? 'unknown reason'}`);
+  const state = await readSafeState(p.client, getAddress(proposal.safe));
+  if (state.nonce !== proposal.nonce) {
+    throw new DeskError('SAFE_TX_NOT_READY', `the ${p.kind} is planned at Safe nonce ${proposal.nonce} but the Safe is at nonce ${state.nonce}: ${proposal.nonce > state.nonce ? 'lower nonces must execute first (see /api/safe/plan)' : 'that nonce is used; the desk re-plans it'}`);
+  }
+  const owners = new Set(state.owners);
+  const valid = (await p.store.signatures([proposal.id])).filter((s) => !s.staleReason && owners.has(getAddress(s.signer)));
+  if (valid.length < state.threshold) {
+    throw new DeskError('SAFE_TX_NOT_READY', `the ${p.kind} of request ${p.requestId} has ${valid.length} of the ${state.threshold} owner signatures it needs`);
+  }
+  const chosen = valid
+    .map((s) => ({ signer: getAddress(s.signer), signature: s.signature as Hex }))
+    .sort((a, b) => (BigInt(a.signer) < BigInt(b.signer) ? -1 : 1))
+    .slice(0, state.threshold);
+  const data = encodeFunctionData({
+    abi: safeAbi,
+    functionName: 'execTransaction',
+    args: [getAddress(proposal.to), 0n, proposal.data as Hex, proposalOperation(proposal), 0n, 0n, 0n, zeroAddress, zeroAddress, packSignatures(chosen)],
+  });
+  return {
+    safe: getAddress(proposal.safe),
+    nonce: proposal.nonce,
+    safeTxHash: proposal.safeTxHash as Hex,
+    threshold: state.threshold,
+    signers: chosen.map((c) => c.signer),
+    to: getAddress(proposal.safe),
+    value: '0',
+    data,
+  };
+}

@@ -1,0 +1,222 @@
+/*
+ * The web UI end to end, in Debian's Chromium (playwright-core) against a desk on the devnet, with
+ * an injected EIP-1193 wallet that signs with anvil dev keys: the board lists the seeded requests
+ * with live countdowns; owners 1 and 2 sign a veto from the page and owner 2 executes it from the
+ * wallet (this desk has no executor key), and the request turns vetoed on chain and on the page;
+ * a non-owner's signature is refused with a readable message; SIWE sign-in and a note by an owner
+ * work, a non-owner's note is refused. Screenshots of the board and a request page (desktop and
+ * phone) go to test-artifacts/screenshots/.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { Hex } from 'viem';
+import { anvilDevAccounts } from '../src/devnet/anvil';
+import { SLASHING_STATUS_NAMES, vetoableSlasherV3Abi } from '../src/devnet/deploy';
+import { createDevClients, startDevnet, type Devnet } from '../src/devnet/devnet';
+import { startDesk, type Desk } from '../src/desk';
+import { createLogger } from '../src/lib/logger';
+import { buildWeb, injectWallet, launchBrowser, type InjectedWallet } from './helpers/browser';
+import { createTestDatabase, type TestDatabase } from './helpers/databases';
+import { waitFor } from './helpers/deskProcess';
+
+export const SCREENSHOTS = path.join(__dirname, '..', 'test-artifacts', 'screenshots');
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+
+let devnet: Devnet;
+let db: TestDatabase;
+let desk: Desk;
+let browser: Browser;
+let page: Page;
+let wallet: InjectedWallet;
+let webDir: string;
+const stranger = anvilDevAccounts(6)[5]!; // dev account #5: not an owner
+
+beforeAll(async () => {
+  webDir = fs.mkdtempSync(path.join(os.tmpdir(), 'veto-desk-web-'));
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  // the current web sources, built while the chain is seeded and the browser starts
+  [devnet, db, browser] = await Promise.all([
+    // a long window: the test signs well inside it even on a slow machine
+    startDevnet({ blockTime: 1, vetoWindowBlocks: 400 }),
+    createTestDatabase('sqlite'),
+    launchBrowser(),
+    buildWeb(webDir),
+  ]).then(([d, b, br]) => [d, b, br] as const);
+  desk = await startDesk({
+    rpcUrls: [devnet.rpcUrl],
+    slasher: devnet.slasher,
+    database: db.target,
+    port: 0,
+    host: '127.0.0.1',
+    startBlock: Number(devnet.deployBlock),
+    confirmations: 0,
+    pollIntervalMs: 300,
+    reorgDepth: 64,
+    maxLogRange: 10_000,
+    logger: createLogger('silent'),
+    webDir,
+    // no executor key: once the threshold is met an owner executes the veto from the page
+    vetoes: { contractNetworks: devnet.contractNetworks as unknown as Record<string, Record<string, string>> },
+    devAccounts: devnet.owners.map((o, i) => ({ label: `devnet owner ${i + 1}`, address: o.address, privateKey: o.privateKey })),
+  });
+  page = await browser.newPage({ viewport: DESKTOP });
+  wallet = await injectWallet(page, { rpcUrl: devnet.rpcUrl, chainId: devnet.chainId });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await desk?.stop();
+  await devnet?.stop();
+  await db?.drop();
+  if (webDir) fs.rmSync(webDir, { recursive: true, force: true });
+});
+
+async function slasherStatus(id: bigint): Promise<string> {
+  const { publicClient } = createDevClients(devnet.rpcUrl, devnet.keeper.privateKey);
+  const [, , status] = await publicClient.readContract({ address: devnet.slasher, abi: vetoableSlasherV3Abi, functionName: 'slashingRequests', args: [id] });
+  return SLASHING_STATUS_NAMES.V3[status]!;
+}
+
+const vetoCard = () => page.locator('section', { has: page.getByRole('heading', { name: 'Committee veto' }) });
+const notesCard = () => page.locator('section', { has: page.getByRole('heading', { name: 'Decision notes and evidence' }) });
+
+async function useAccount(key: Hex | null): Promise<void> {
+  await wallet.use(key);
+}
+
+it('lists the seeded requests with live countdowns, the at-risk badge and the dev signer', async () => {
+  await useAccount(devnet.owners[0]!.privateKey);
+  await page.goto(`${desk.url}/`);
+  const { seeded } = devnet;
+  for (const id of [seeded.fulfilled, seeded.cancelled, seeded.atRisk, ...seeded.open]) {
+    await page.locator(`tr[data-request-id="${id}"]`).waitFor();
+  }
+  await expectText(page.locator(`tr[data-request-id="${seeded.fulfilled}"]`), 'Fulfilled');
+  await expectText(page.locator(`tr[data-request-id="${seeded.cancelled}"]`), 'Vetoed');
+  const atRisk = page.locator(`tr[data-request-id="${seeded.atRisk}"]`);
+  await expectText(atRisk, 'At risk');
+  const open = page.locator(`tr[data-request-id="${seeded.open[0]}"]`);
+  await expectText(open, 'In veto window');
+  await expectText(open, '0 of 2');
+  // the countdown is block-exact and labelled as an estimate, and moves with the head (SSE, no reload)
+  const countdown = open.locator('td[data-label="Veto window ends"] .countdown');
+  const before = await countdown.textContent();
+  expect(before).toMatch(/^in \d+ blocks$/);
+  await expectText(open.locator('td[data-label="Veto window ends"]'), '(estimate)');
+  await waitFor('the countdown to move', async () => (await countdown.textContent()) !== before, 10_000);
+  await expect(page.getByText('Dev signer (devnet only)').first().isVisible()).resolves.toBe(true);
+
+  // filters: only the open ones, then back
+  await page.getByRole('button', { name: /^In veto window/ }).click();
+  await page.waitForURL(/status=in_veto_window/);
+  await expect(page.locator(`tr[data-request-id="${seeded.fulfilled}"]`).count()).resolves.toBe(0);
+  await page.getByRole('button', { name: /^All/ }).click();
+  await page.locator(`tr[data-request-id="${seeded.fulfilled}"]`).waitFor();
+
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'board-desktop.png'), fullPage: true });
+  await page.setViewportSize(PHONE);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'board-phone.png'), fullPage: true });
+  await page.setViewportSize(DESKTOP);
+});
+
+it('two owners sign a veto from the page; it executes from the wallet and the request turns vetoed', async () => {
+  // the at-risk request's window ends first: its veto holds the Safe's next nonce
+  const id = devnet.seeded.atRisk;
+  await page.getByRole('link', { name: `#${id}`, exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: new RegExp(`Request #${id}`) }).waitFor();
+  await page.getByRole('button', { name: 'Connect wallet' }).click();
+  await expectText(page.locator('.wallet-bar'), devnet.owners[0]!.address.slice(0, 6));
+  // what is signed, checked in the browser
+  await expectText(vetoCard(), 'your browser computes the same safeTxHash as the desk');
+  await expectText(vetoCard(), `calls cancelSlashingRequest(${id})`);
+
+  await vetoCard().getByRole('button', { name: 'Sign veto' }).click();
+  await expectText(vetoCard().locator('.outcome.ok'), 'stored: 1 of 2');
+
+  await useAccount(devnet.owners[1]!.privateKey);
+  await expectText(page.locator('.wallet-bar'), devnet.owners[1]!.address.slice(0, 6));
+  await vetoCard().getByRole('button', { name: 'Sign veto' }).click();
+  await expectText(vetoCard().locator('.outcome.ok'), 'stored: 2 of 2');
+
+  // ready (the desk has no executor): owner 2 executes it from the wallet
+  const execute = vetoCard().getByRole('button', { name: 'Execute veto' });
+  await execute.waitFor({ timeout: 20_000 });
+  await execute.click();
+  await expectText(vetoCard().locator('.outcome.ok'), 'execTransaction sent');
+  await waitFor('the veto on chain', async () => (await slasherStatus(id)) === 'Cancelled', 20_000, 200);
+  // the page follows by itself (SSE → re-fetch)
+  await expectText(page.locator('#request-title'), 'Vetoed', 20_000);
+  expect(wallet.calls).toEqual(expect.arrayContaining(['eth_requestAccounts', 'eth_signTypedData_v4', 'eth_sendTransaction']));
+  await expectText(page.locator('.timeline'), 'Vetoed on chain');
+  await expectText(page.locator('.timeline'), `Veto signed by ${devnet.owners[0]!.address}`);
+  // the desk notices the member's execution (ExecutionSuccess) and settles the veto
+  await expectText(vetoCard().locator('.badge'), 'executed', 20_000);
+  await expect(vetoCard().getByRole('button', { name: 'Execute veto' }).count()).resolves.toBe(0);
+
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'request-desktop.png'), fullPage: true });
+  await page.setViewportSize(PHONE);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'request-phone.png'), fullPage: true });
+  await page.setViewportSize(DESKTOP);
+});
+
+it("refuses a non-owner's veto signature with a readable message", async () => {
+  const id = devnet.seeded.open[0]!;
+  await page.goto(`${desk.url}/requests/${id}`);
+  await page.getByRole('button', { name: 'Connect wallet' }).click();
+  await useAccount(stranger.privateKey);
+  await expectText(page.locator('.wallet-bar'), stranger.address.slice(0, 6));
+  await vetoCard().getByRole('button', { name: 'Sign veto' }).click();
+  const alert = vetoCard().getByRole('alert');
+  await expectText(alert, 'The veto signature was refused');
+  await expectText(alert, 'not an owner of the committee Safe');
+  await expectText(alert, 'SIGNER_NOT_OWNER');
+});
+
+it('signs in with Ethereum; an owner writes a note, a non-owner is refused', async () => {
+  const id = devnet.seeded.open[0]!;
+  await useAccount(devnet.owners[0]!.privateKey);
+  await page.getByRole('banner').getByRole('button', { name: 'Sign in with Ethereum' }).click();
+  await expectText(page.locator('.wallet-bar .session'), 'owner');
+  await notesCard().getByLabel('Note').fill('Evidence reviewed: the double-sign is real. Do not veto.');
+  await notesCard().getByLabel(/Evidence links/).fill('https://example.org/evidence/88\nhttps://example.org/report.pdf');
+  await notesCard().getByRole('button', { name: 'Add note' }).click();
+  await expectText(notesCard().locator('.notes'), 'Evidence reviewed: the double-sign is real.');
+  await expect(notesCard().getByRole('link', { name: 'https://example.org/report.pdf' }).count()).resolves.toBe(1);
+
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'request-notes-desktop.png'), fullPage: true });
+
+  await page.locator('.wallet-bar .session').getByRole('button', { name: 'Sign out' }).click();
+  await useAccount(stranger.privateKey);
+  await page.getByRole('banner').getByRole('button', { name: 'Sign in with Ethereum' }).click();
+  await expectText(page.locator('.wallet-bar .session'), 'not an owner');
+  await notesCard().getByLabel('Note').fill('I am not on the committee');
+  await notesCard().getByRole('button', { name: 'Add note' }).click();
+  const alert = notesCard().getByRole('alert');
+  await expectText(alert, 'The note was not saved');
+  await expectText(alert, 'is not a current owner of the committee Safe');
+  await expectText(alert, 'NOT_AN_OWNER');
+  expect(wallet.calls).toContain('personal_sign');
+  const notes = (await (await fetch(`${desk.url}/api/requests/${id}/notes`)).json()) as { notes: { author: string }[] };
+  expect(notes.notes.map((n) => n.author)).toEqual([devnet.owners[0]!.address]);
+});
+
+it('wrote the screenshots', () => {
+  for (const name of ['board-desktop', 'board-phone', 'request-desktop', 'request-phone', 'request-notes-desktop']) {
+    const file = path.join(SCREENSHOTS, `${name}.png`);
+    expect(fs.statSync(file).size).toBeGreaterThan(10_000);
+    expect(fs.readFileSync(file).subarray(1, 4).toString()).toBe('PNG');
+  }
+});
+
+/** Waits until the locator's text contains `text`; fails with what it did show. */
+async function expectText(locator: ReturnType<Page['locator']>, text: string, timeout = 10_000): Promise<void> {
+  try {
+    await locator.filter({ hasText: text }).first().waitFor({ timeout });
+  } catch {
+    const shown = await locator.first().textContent({ timeout: 1000 }).catch(() => '(nothing)');
+    throw new Error(`expected ${JSON.stringify(text)} in ${locator.toString()}; it shows: ${shown?.slice(0, 600)}`);
+  }
+}

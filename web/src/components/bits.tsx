@@ -1,0 +1,103 @@
+/** Small shared pieces: status badges, addresses, deadlines with live countdowns. */
+import { duration, localTime, shortAddress, STATUS_LABELS } from '../format';
+import { useLive, useNow } from '../live';
+import type { RequestStatus } from '../types';
+
+export function StatusBadge({ status }: { status: RequestStatus | string }) {
+  return <span className={`badge status-${status}`}>{STATUS_LABELS[status] ?? status}</span>;
+}
+
+export function AtRiskBadge() {
+  return (
+    <span className="badge at-risk" title="The veto window ends after the last useful block L: a fulfil cannot land in time">
+      At risk
+    </span>
+  );
+}
+
+/** A full address, shortened for the eye; the whole value stays in the title and for screen readers. */
+export function Addr({ a, full = false }: { a: string | null | undefined; full?: boolean }) {
+  if (!a) return <span>—</span>;
+  return (
+    <code className={full ? 'addr full' : 'addr'} title={a} aria-label={a}>
+      {full ? a : shortAddress(a)}
+    </code>
+  );
+}
+
+/** Seconds left before `block`, from the last head and the observed block time (an estimate). */
+function estimateSeconds(blocksLeft: number, blockTimeSeconds: number, head: { seenAtMs: number }, now: number): number {
+  return blocksLeft * blockTimeSeconds - (now - head.seenAtMs) / 1000;
+}
+
+/**
+ * A block deadline: the exact block, blocks left from the live head, and a wall-clock estimate
+ * from the observed block time, labelled as an estimate.
+ */
+export function BlockDeadline({ block, blockTimeSeconds, estimatedAt, live = true }: { block: number; blockTimeSeconds: number; estimatedAt: string | null; live?: boolean }) {
+  const { head } = useLive();
+  const now = useNow();
+  const blockLabel = <span className="block-no">block {block.toLocaleString('en-US')}</span>;
+  if (!head || !live) {
+    return (
+      <span className="deadline">
+        {blockLabel}
+        {estimatedAt && <span className="estimate"> ≈ {localTime(estimatedAt)} (estimate)</span>}
+      </span>
+    );
+  }
+  const blocksLeft = block - head.block;
+  if (blocksLeft <= 0) {
+    return (
+      <span className="deadline passed">
+        {blockLabel} <span className="muted">passed{blocksLeft < 0 ? ` ${-blocksLeft} blocks ago` : ''}</span>
+      </span>
+    );
+  }
+  const secs = estimateSeconds(blocksLeft, blockTimeSeconds, head, now);
+  return (
+    <span className="deadline">
+      {blockLabel} <span className="countdown">in {blocksLeft} block{blocksLeft === 1 ? '' : 's'}</span>{' '}
+      <span className="estimate" title={estimatedAt ? `estimated ${localTime(estimatedAt)}` : undefined}>
+        ≈ {secs > 0 ? duration(secs) : 'any moment'} <span className="est-label">(estimate)</span>
+      </span>
+    </span>
+  );
+}
+
+/** A timestamp deadline (V1/V2 windows): exact chain time, counted down on the local clock. */
+export function TimeDeadline({ timestamp }: { timestamp: number }) {
+  const now = useNow();
+  const left = timestamp - now / 1000;
+  const iso = new Date(timestamp * 1000).toISOString();
+  return (
+    <span className="deadline">
+      <time dateTime={iso}>{localTime(iso)}</time> <span className="muted">(chain time)</span>{' '}
+      {left > 0 ? <span className="countdown">in {duration(left)}</span> : <span className="muted">passed</span>}
+    </span>
+  );
+}
+
+export function WindowEnd({ v, live }: { v: { vetoWindowEnd: { block?: number; timestamp?: number; estimatedAt: string }; deadlines: { blockTimeSeconds: number } }; live: boolean }) {
+  if (v.vetoWindowEnd.block !== undefined) return <BlockDeadline block={v.vetoWindowEnd.block} blockTimeSeconds={v.deadlines.blockTimeSeconds} estimatedAt={v.vetoWindowEnd.estimatedAt} live={live} />;
+  if (v.vetoWindowEnd.timestamp !== undefined) return <TimeDeadline timestamp={v.vetoWindowEnd.timestamp} />;
+  return <span>—</span>;
+}
+
+export function LastUseful({ v, live }: { v: { lastUsefulBlock: number | null; lastUsefulBlockEstimatedAt: string | null; deadlines: { blockTimeSeconds: number } }; live: boolean }) {
+  if (v.lastUsefulBlock === null) return <span className="muted">unbounded</span>;
+  return <BlockDeadline block={v.lastUsefulBlock} blockTimeSeconds={v.deadlines.blockTimeSeconds} estimatedAt={v.lastUsefulBlockEstimatedAt} live={live} />;
+}
+
+export function ErrorBox({ message, onRetry }: { message: string; onRetry?: () => void }) {
+  return (
+    <div className="error-box" role="alert">
+      <p>{message}</p>
+      {onRetry && (
+        <button type="button" onClick={onRetry}>
+          Try again
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,73 @@
+/** The page's formatters: wads as percentages, addresses, durations, times. */
+const WAD = 10n ** 18n;
+
+/** 1e18 = 100%; up to 6 decimals, trailing zeros dropped. */
+export function wadToPercent(wad: string): string {
+  let v: bigint;
+  try {
+    v = BigInt(wad);
+  } catch {
+    return '?';
+  }
+  const scaled = (v * 100n * 1_000_000n) / WAD; // percent × 1e6
+  if (v > 0n && scaled === 0n) return '< 0.000001%';
+  const whole = scaled / 1_000_000n;
+  const frac = (scaled % 1_000_000n).toString().padStart(6, '0').replace(/0+$/, '');
+  return `${whole}${frac ? `.${frac}` : ''}%`;
+}
+
+/** "10%" when every strategy is slashed alike, else each in order. */
+export function slashSummary(wads: readonly string[]): string {
+  const parts = wads.map(wadToPercent);
+  if (parts.length === 0) return '—';
+  return parts.every((p) => p === parts[0]) ? parts[0]! : parts.join(' / ');
+}
+
+export function shortAddress(a: string | null | undefined): string {
+  if (!a) return '—';
+  return a.length > 12 ? `${a.slice(0, 6)}…${a.slice(-4)}` : a;
+}
+
+export function shortHash(h: string | null | undefined): string {
+  if (!h) return '—';
+  return h.length > 18 ? `${h.slice(0, 10)}…${h.slice(-6)}` : h;
+}
+
+/** "1 h 4 min", "3 min 20 s", "45 s" */
+export function duration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  const d = Math.floor(s / 86400);
+  const h = Math.floor((s % 86400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  if (d > 0) return `${d} d ${h} h`;
+  if (h > 0) return `${h} h ${m} min`;
+  if (m > 0) return `${m} min ${sec} s`;
+  return `${sec} s`;
+}
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+export function localTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : timeFormat.format(d);
+}
+
+export const STATUS_LABELS: Record<string, string> = {
+  in_veto_window: 'In veto window',
+  vetoed: 'Vetoed',
+  fulfillable: 'Fulfillable',
+  fulfilled: 'Fulfilled',
+  lapsed: 'Lapsed',
+};
+
+export const NEXT_ACTION_LABELS: Record<string, string> = {
+  fulfil: 'Fulfil',
+  execute_veto: 'Execute veto',
+  collect_veto_signatures: 'Collect veto signatures',
+  collect_fulfil_signatures: 'Collect fulfil signatures',
+  await_confirmations: 'Await confirmations',
+  await_fulfil: 'Await fulfil receipt',
+};
+
+export const ACTOR_LABELS: Record<string, string> = { desk: 'the desk', owners: 'Safe owners', nobody: 'nobody (no key or Safe)' };

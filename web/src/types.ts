@@ -1,0 +1,147 @@
+/**
+ * The desk's API shapes as the page uses them (see GET /api/openapi.json). Kept here rather than
+ * imported from the server: the page only knows the desk through HTTP. Fields added by newer desks
+ * are optional, so an older desk still renders.
+ */
+export type Hex = `0x${string}`;
+export type RequestStatus = 'in_veto_window' | 'vetoed' | 'fulfillable' | 'fulfilled' | 'lapsed';
+export const REQUEST_STATUSES: readonly RequestStatus[] = ['in_veto_window', 'fulfillable', 'vetoed', 'fulfilled', 'lapsed'];
+
+export interface TypedDataJson {
+  domain: { chainId: number | string; verifyingContract: Hex };
+  types: Record<string, { name: string; type: string }[]>;
+  primaryType: string;
+  message: {
+    to: Hex;
+    value: string;
+    data: Hex;
+    operation: number;
+    safeTxGas: string;
+    baseGas: string;
+    gasPrice: string;
+    gasToken: Hex;
+    refundReceiver: Hex;
+    nonce: string;
+  };
+}
+
+export interface SafeTxView {
+  safe: Hex;
+  nonce: number;
+  safeTxHash: Hex;
+  typedData: TypedDataJson;
+  threshold: number;
+  signatures: { signer: Hex; source: string; submittedAt: string; stale?: string }[];
+  status: 'collecting' | 'ready' | 'executed' | 'failed' | 'abandoned';
+  statusReason: string | null;
+  executionTxHash: Hex | null;
+  blockedByNonce?: number | null;
+  superseded?: { nonce: number; safeTxHash: Hex; reason: string; signatures: number }[];
+}
+
+export interface NextAction {
+  kind: string;
+  actor: 'desk' | 'owners' | 'nobody' | string;
+  dueBlock: number | null;
+  dueAt: string;
+  estimated: boolean;
+  note: string | null;
+  dryRun: boolean;
+}
+
+export interface RequestView {
+  requestId: string;
+  slasher: Hex;
+  variant: string;
+  operator: Hex;
+  operatorSetId: number;
+  strategies: Hex[];
+  wadsToSlash: string[];
+  description: string;
+  queuedAtBlock: number;
+  queuedTxHash: Hex;
+  status: RequestStatus;
+  vetoWindowEnd: { block?: number; timestamp?: number; estimatedAt: string; estimated: boolean };
+  lastUsefulBlock: number | null;
+  lastUsefulBlockEstimatedAt: string | null;
+  atRisk: boolean;
+  confirmed: boolean;
+  confirmations: number;
+  deadlines: {
+    blockTimeSeconds: number;
+    blocksUntilWindowEnd: number | null;
+    blocksUntilLastUseful: number | null;
+    registrationBound: number | null;
+    strategies: { strategy: Hex; lastUsefulBlock: number | null; currentMagnitude: string; remainingMagnitude: string; pendingDeallocation: { effectBlock: number; diff: string } | null }[];
+  };
+  cancelled?: { block: number; txHash: Hex };
+  fulfilled?: { block: number; txHash: Hex };
+  overwrote?: number;
+  veto?: SafeTxView;
+  fulfil?: SafeTxView;
+  nextAction?: NextAction | null;
+  actions?: { kind: string; txHash: Hex | null; blockNumber: number | null; detail: string; at: string }[];
+}
+
+export interface HealthView {
+  status: 'ok' | 'degraded' | 'starting' | 'error';
+  chainId: number | null;
+  headBlock: number | null;
+  indexedBlock: number | null;
+  lagBlocks: number | null;
+  variant?: string | null;
+  slasher?: string;
+  problems?: string[];
+  vetoExecution?: { executor: string | null; sends: boolean; safe: string; owners: string[]; threshold: number | null; nonce: number | null; note?: string };
+}
+
+export interface TimelineEntry {
+  kind: string;
+  subject?: 'veto' | 'fulfil';
+  title: string;
+  detail: string | null;
+  at: string | null;
+  estimated: boolean;
+  block: number | null;
+  txHash: string | null;
+  actor: string | null;
+  source: string | null;
+}
+
+export interface Note {
+  id: number;
+  requestId: string;
+  author: Hex;
+  body: string;
+  links: string[];
+  createdAt: string;
+}
+
+export interface SessionView {
+  address: Hex | null;
+  owner: boolean | null;
+  expiresAt: string | null;
+}
+
+export interface StrategyToken {
+  strategy: Hex;
+  token: Hex | null;
+  symbol: string | null;
+}
+
+export interface DevAccount {
+  label: string;
+  address: Hex;
+  privateKey: Hex;
+}
+
+export interface SafeExecutionCall {
+  safe: Hex;
+  nonce: number;
+  safeTxHash: Hex;
+  threshold: number;
+  signers: Hex[];
+  to: Hex;
+  value: '0';
+  data: Hex;
+}
