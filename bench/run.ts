@@ -10,7 +10,7 @@
  * Prints figures; never asserts on time. Fails only when a run gives the wrong result.
  *
  *   npm run bench [-- --only backfill|alerts] [--reps 3] [--postgres] [--no-profile]
- *                 [--alert-requests 100] [--alert-interval-ms 150] [--fulfils 50] [--vetoes 10]
+ *                 [--alert-requests 100] [--alert-interval-ms 150] [--fulfils 50] [--vetoes 20]
  *
  * --postgres adds the same desk backfill on a fresh PostgreSQL database per run (local server,
  * dropped afterwards); off by default because it doubles the run time.
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
       'alert-requests': { type: 'string', default: '100' },
       'alert-interval-ms': { type: 'string', default: '150' },
       fulfils: { type: 'string', default: '50' },
-      vetoes: { type: 'string', default: '10' },
+      vetoes: { type: 'string', default: '20' },
     },
   });
   if (values.only !== undefined && values.only !== 'backfill' && values.only !== 'alerts' && values.only !== 'scheduler') {

@@ -4,7 +4,8 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Address } from 'viem';
+import { formatEther, getAddress, type Address } from 'viem';
+import type { HealthSignal } from './alerts/planner';
 import { createChainClient } from './chain/client';
 import { findDeploymentBlock } from './chain/deployment';
 import { createIngestor, type Ingestor } from './chain/ingest';
@@ -208,14 +209,29 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
         // while a backfill is still far behind the head, requests are not news yet: plan them
         // (once) when the index has caught up, instead of re-reading a growing list every pass
         const backfilling = s.indexedBlock === null || (s.headBlock !== null && s.headBlock - s.indexedBlock > o.reorgDepth);
-        const views = backfilling ? [] : await readModel.listRequests({});
+        const views = backfilling ? [] : await readModel.withSafeViews();
         const lagBlocks = s.headBlock !== null && s.indexedBlock !== null ? Math.max(0, s.headBlock - s.indexedBlock) : null;
         const committeeOwners = vetoes?.health().owners;
-        return { views, health: { lagBlocks, lagThresholdBlocks: o.reorgDepth, lastError: s.lastError, fatal: s.fatal }, committeeOwners };
+        const txServiceError = vetoes?.health().txService?.lastError ?? fulfils?.health().txService?.lastError ?? null;
+        return { views, health: { lagBlocks, lagThresholdBlocks: o.reorgDepth, lastError: s.lastError, fatal: s.fatal, lowBalances: await lowBalances(), txServiceError }, committeeOwners };
       },
     });
 
     const sc = o.scheduler ?? {};
+    const minBalanceWei = sc.minBalanceWei ?? 50_000_000_000_000_000n;
+    /** The sending accounts below ALERT_MIN_BALANCE (two eth_getBalance per planner pass). */
+    async function lowBalances(): Promise<NonNullable<HealthSignal['lowBalances']>> {
+      const accounts = new Map<string, 'executor' | 'slasher'>();
+      const executor = vetoes?.health().executor;
+      if (executor) accounts.set(getAddress(executor), 'executor');
+      if (sender) accounts.set(getAddress(sender.address), 'slasher');
+      const value: NonNullable<HealthSignal['lowBalances']> = [];
+      for (const [account, role] of accounts) {
+        const balance = await chain.client.getBalance({ address: account as Address }).catch(() => null);
+        if (balance !== null && balance < minBalanceWei) value.push({ role, account, balanceEth: formatEther(balance), minEth: formatEther(minBalanceWei) });
+      }
+      return value;
+    }
     const schedulerConfig = {
       dryRun: sc.dryRun ?? false,
       vetoExecutionPolicy: sc.vetoExecutionPolicy ?? 'at_threshold',

@@ -233,6 +233,26 @@ describe('scheduler: transactions that must land, one actor', () => {
     }
   });
 
+  it('alerts a slasher account too poor to pay gas, and resolves it once funded', async () => {
+    const desk = await openDesk(chain, db, 'V3', { minBalanceWei: 10n ** 18n });
+    const keeper = anvilDevAccounts(1)[0]!.address;
+    const before = await chain.publicClient.getBalance({ address: keeper });
+    try {
+      await chain.rpc('anvil_setBalance', [keeper, '0x1000']);
+      await pass(desk);
+      await desk.alerting.evaluate(Date.now());
+      const low = await desk.database.db.alert.findMany({ where: { kind: 'balance_low' } });
+      expect(low.map((a) => [a.severity, a.action])).toEqual([['critical', 'trigger']]);
+      expect(low[0]!.text).toMatch(new RegExp(`slasher account ${keeper} holds 0\\.000000000000004096 ETH`, 'i'));
+      await chain.rpc('anvil_setBalance', [keeper, `0x${before.toString(16)}`]);
+      await desk.alerting.evaluate(Date.now());
+      expect((await desk.database.db.alert.findMany({ where: { kind: 'balance_low' }, orderBy: { createdAt: 'asc' } })).map((a) => a.action)).toEqual(['trigger', 'resolve']);
+    } finally {
+      await chain.rpc('anvil_setBalance', [keeper, `0x${before.toString(16)}`]);
+      await desk.stop();
+    }
+  });
+
   it('two desks on one database: only the lease holder sends, and the standby takes over when it stops', async () => {
     const one = await openDesk(chain, db, 'V3');
     const two = await openDesk(chain, db, 'V3');

@@ -18,7 +18,7 @@ import type { Db } from '../store/database';
 import { createChannel, type AlertChannel } from './channels';
 import { createOutbox, type AlertListItem, type DeliveryState, type DueDelivery } from '../store/alertOutbox';
 import { planAlerts, type HealthSignal } from './planner';
-import type { Alert, AlertDraft } from './types';
+import { HEALTH_ALERT_KINDS, type Alert, type AlertDraft } from './types';
 
 export interface AlertingOptions {
   db: Db;
@@ -104,7 +104,7 @@ export function createAlerting(o: AlertingOptions): Alerting {
           leadTimesSec: o.leadTimesSec,
           nowSec: nowMs() / 1000,
           known: (key) => k.has(key),
-          incidents: await outbox.incidents(),
+          incidents: await outbox.incidents(HEALTH_ALERT_KINDS),
         });
         for (const d of drafts) if (await enqueueAlert(d, seen)) n++;
       } while (again && !stopped);

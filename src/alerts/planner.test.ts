@@ -107,6 +107,21 @@ describe('planAlerts: desk health', () => {
     expect(plan([], { health: { ...health, lagBlocks: 65 } }).map((a) => a.kind)).toEqual(['desk_indexer_lagging']);
     expect(plan([], { health: { ...health, lastError: 'x', fatal: 'reorg deeper than 64 blocks' } }).map((a) => a.kind)).toEqual(['desk_reorg_too_deep']);
   });
+  it('alerts a sending account below ALERT_MIN_BALANCE, and resolves it once funded', () => {
+    const low = { role: 'slasher' as const, account: '0x00000000000000000000000000000000000000aa', balanceEth: '0.01', minEth: '0.05' };
+    const t = plan([], { health: { ...health, lowBalances: [low] } });
+    expect(t.map((a) => [a.kind, a.severity, a.action])).toEqual([['balance_low', 'critical', 'trigger']]);
+    expect(t[0]!.text).toMatch(/slasher account 0x0+aa holds 0\.01 ETH, less than ALERT_MIN_BALANCE 0\.05 ETH[\s\S]*next fulfil/);
+    const open = new Map([['balance_low', { open: t[0]!.incidentKey, count: 1 }]]);
+    expect(plan([], { health: { ...health, lowBalances: [] }, incidents: open }).map((a) => [a.kind, a.action])).toEqual([['balance_low', 'resolve']]);
+  });
+  it('warns while the Transaction Service is unreachable, and resolves when it answers', () => {
+    const t = plan([], { health: { ...health, txServiceError: 'connect ECONNREFUSED 127.0.0.1:9' } });
+    expect(t.map((a) => [a.kind, a.severity])).toEqual([['tx_service_unreachable', 'warning']]);
+    expect(t[0]!.text).toMatch(/ECONNREFUSED.*no deadline depends on the service/s);
+    const open = new Map([['tx_service_unreachable', { open: t[0]!.incidentKey, count: 1 }]]);
+    expect(plan([], { health: { ...health, txServiceError: null }, incidents: open }).map((a) => a.action)).toEqual(['resolve']);
+  });
 });
 
 describe('summary helpers', () => {

@@ -16,6 +16,10 @@ export interface HealthSignal {
   lastError: string | null;
   /** ingest stopped (reorg deeper than REORG_DEPTH, …) */
   fatal: string | null;
+  /** sending accounts (executor, slasher) holding less than ALERT_MIN_BALANCE */
+  lowBalances?: { role: 'executor' | 'slasher'; account: string; balanceEth: string; minEth: string }[];
+  /** the Safe Transaction Service sync's last error, null once it answers again */
+  txServiceError?: string | null;
 }
 
 export interface PlanInput {
@@ -172,6 +176,22 @@ function healthConditions(h: HealthSignal): HealthCondition[] {
       severity: 'critical',
       title: 'Desk cannot read the chain (RPC down or ingest failing)',
       text: `Last ingest error: ${h.lastError ?? ''}. The desk retries; new requests are not seen until it recovers.`,
+    },
+    {
+      kind: 'balance_low',
+      active: (h.lowBalances?.length ?? 0) > 0,
+      severity: 'critical',
+      title: `Balance too low to pay gas: ${(h.lowBalances ?? []).map((b) => `${b.role} ${b.account}`).join(', ')}`,
+      text: `${(h.lowBalances ?? []).map((b) => `The ${b.role} account ${b.account} holds ${b.balanceEth} ETH, less than ALERT_MIN_BALANCE ${b.minEth} ETH.`).join('\n')}\nThe next ${
+        (h.lowBalances ?? []).some((b) => b.role === 'slasher') ? 'fulfil' : 'veto execution'
+      } may not be sent: fund the account now.`,
+    },
+    {
+      kind: 'tx_service_unreachable',
+      active: typeof h.txServiceError === 'string',
+      severity: 'warning',
+      title: 'Safe Transaction Service unreachable',
+      text: `Last error: ${h.txServiceError ?? ''}. Signatures made in Safe{Wallet} do not reach the desk until it answers again; signatures given to the desk directly still work, and no deadline depends on the service.`,
     },
     {
       kind: 'desk_reorg_too_deep',

@@ -34,6 +34,9 @@ export const ALERT_KINDS = [
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
+/** Desk-health kinds: numbered incidents with no request, triggered and resolved by the planner. */
+export const HEALTH_ALERT_KINDS = ['desk_indexer_lagging', 'desk_ingest_error', 'desk_reorg_too_deep', 'balance_low', 'tx_service_unreachable'] as const satisfies readonly AlertKind[];
+
 export const SEVERITY_RANK: Record<AlertSeverity, number> = { info: 0, warning: 1, critical: 2 };
 
 /** An alert before it is stored: the planner's output and `enqueueAlert`'s input. */

@@ -58,6 +58,11 @@ export function createDeskEvents(o: DeskEventsOptions): DeskEvents {
   };
 
   async function publishSync(): Promise<void> {
+    if (streams.size === 0) {
+      // nobody listens: skip the work; a page that connects re-fetches everything anyway
+      last = new Map();
+      return;
+    }
     const health = await o.health();
     publish({ type: 'health', data: { status: health.status, chainId: health.chainId, headBlock: health.headBlock, indexedBlock: health.indexedBlock, at: new Date().toISOString() } });
     const views = await o.requests();

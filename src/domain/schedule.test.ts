@@ -1,8 +1,8 @@
-import { decideSchedule, secondsUntilWindowEnd, vetoExecutionHeld, type ScheduleInput } from './schedule';
+import { decideSchedule, escalationLead, secondsUntilWindowEnd, vetoExecutionHeld, type ScheduleInput } from './schedule';
 
 const head = { number: 1_000, timestamp: 1_700_000_000 };
 const base: ScheduleInput = {
-  request: { status: 'in_veto_window', windowEnd: { kind: 'block', block: 1_050 }, lastUsefulBlock: null, atRisk: false, confirmed: true, confirmedAtBlock: 990 },
+  request: { status: 'in_veto_window', windowEnd: { kind: 'block', block: 1_050 }, lastUsefulBlock: null, atRisk: false, confirmed: true, confirmedAtBlock: 990, windowSeconds: 86_400 },
   head,
   nowSec: head.timestamp + 1,
   blockTime: 12,
@@ -122,6 +122,12 @@ describe('decideSchedule', () => {
       expect(decideSchedule(input({ veto: { status: 'collecting', signatures: 1, threshold: 2 }, config: { vetoEscalationLeadSec: 599 } })).flags).toEqual(['veto_escalation']);
       expect(decideSchedule(input({ veto: { status: 'collecting', signatures: 1, threshold: 2 }, config: { vetoEscalationLeadSec: 598 } })).flags).toEqual([]);
     });
+    it('never escalates earlier than a quarter of a short window', () => {
+      // 600 s left of a 1,000 s window, lead 1 h: capped at 250 s, not yet
+      const veto = { status: 'collecting' as const, signatures: 1, threshold: 2 };
+      expect(decideSchedule(input({ veto, request: { windowSeconds: 1_000 } })).flags).toEqual([]);
+      expect(decideSchedule(input({ veto, request: { windowSeconds: 2_400 } })).flags).toEqual(['veto_escalation']);
+    });
     it('executes at the threshold by default', () => {
       const d = decideSchedule(input({ veto: { status: 'ready', signatures: 2, threshold: 2 } }));
       expect(d.next).toMatchObject({ kind: 'execute_veto', actor: 'desk', note: null, dueAtSec: head.timestamp + 12 });
@@ -147,4 +153,10 @@ describe('vetoExecutionHeld', () => {
 describe('secondsUntilWindowEnd', () => {
   it('counts timestamp windows against the wall clock', () => expect(secondsUntilWindowEnd({ kind: 'timestamp', timestamp: 100 }, head, 40, 12)).toBe(60));
   it('estimates block windows from the block time', () => expect(secondsUntilWindowEnd({ kind: 'block', block: 1_010 }, head, head.timestamp + 20, 12)).toBe(100));
+});
+
+describe('escalationLead', () => {
+  it('keeps the configured lead for long windows', () => expect(escalationLead(3600, 259_200)).toBe(3600));
+  it('caps it at a quarter of a short window', () => expect(escalationLead(3600, 800)).toBe(200));
+  it('keeps it when the window length is unknown', () => expect(escalationLead(3600, 0)).toBe(3600));
 });

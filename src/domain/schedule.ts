@@ -46,6 +46,8 @@ export interface ScheduleInput {
     confirmed: boolean;
     /** the block at which the request is confirmed */
     confirmedAtBlock: number;
+    /** the whole veto window, in seconds (estimated for block windows) */
+    windowSeconds: number;
   };
   head: BlockRef;
   /** wall clock, unix seconds */
@@ -103,6 +105,18 @@ export interface ScheduleDecision {
 export function secondsUntilWindowEnd(windowEnd: WindowEnd, head: BlockRef, nowSec: number, blockTime: number): number {
   if (windowEnd.kind === 'timestamp') return windowEnd.timestamp - nowSec;
   return estimateTimestampAtBlock(head, blockTime, windowEnd.block) - nowSec;
+}
+
+/**
+ * The escalation lead actually used: VETO_ESCALATION_LEAD_TIME, but at most a quarter of the whole
+ * window (a 15-minute window escalates in its last 3¾ minutes, not at once).
+ *
+ * @example
+ * escalationLead(3600, 259_200); // => 3600
+ * escalationLead(3600, 800); // => 200
+ */
+export function escalationLead(leadSec: number, windowSeconds: number): number {
+  return windowSeconds > 0 ? Math.min(leadSec, windowSeconds / 4) : leadSec;
 }
 
 /** When the window ends, as (block, unix second, estimated?). */
@@ -169,8 +183,11 @@ export function decideSchedule(input: ScheduleInput): ScheduleDecision {
         flags: config.dryRun ? ['dry_run_hold'] : flags,
       };
     }
-    if (v && v.status !== 'executed' && left <= config.vetoEscalationLeadSec) flags.push('veto_escalation');
-    if (input.fulfil.kind === 'safe' && input.fulfil.status !== 'ready' && left <= config.vetoEscalationLeadSec) flags.push('fulfil_no_quorum');
+    // a lead as long as the window itself would escalate every request the moment it is queued:
+    // never more than a quarter of the window
+    const lead = escalationLead(config.vetoEscalationLeadSec, r.windowSeconds);
+    if (v && v.status !== 'executed' && left <= lead) flags.push('veto_escalation');
+    if (input.fulfil.kind === 'safe' && input.fulfil.status !== 'ready' && left <= lead) flags.push('fulfil_no_quorum');
     if (v && v.status === 'collecting') {
       return {
         next: { kind: 'collect_veto_signatures', actor: 'owners', dueBlock: w.dueBlock, dueAtSec: w.dueAtSec, estimated: w.estimated, note: `${v.signatures} of ${v.threshold} signatures; a veto must land before the window ends` },

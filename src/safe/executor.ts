@@ -38,7 +38,19 @@ export type ExecutionOutcome =
   | { kind: 'executed'; txHash: Hex; blockNumber: number }
   | { kind: 'failed'; reason: string; txHash?: Hex }
   | { kind: 'pending'; txHash: Hex }
-  | { kind: 'dropped'; txHash: Hex };
+  | { kind: 'dropped'; txHash: Hex }
+  /** behind another execution still in the mempool: the pending state could not confirm this one yet, nothing was sent */
+  | { kind: 'deferred'; reason: string };
+
+export interface ExecuteOptions {
+  /** false: return `pending` once broadcast instead of waiting for the receipt (the caller settles it with `resume`) */
+  wait?: boolean;
+  /**
+   * an execution at the previous Safe nonce is still in the mempool: this one is simulated on top
+   * of it (the pending state); a revert there defers it instead of failing it
+   */
+  behindPending?: boolean;
+}
 
 export interface SignedBy {
   signer: Address;
@@ -103,20 +115,23 @@ export function createExecutor(o: ExecutorOptions) {
   return {
     address: account.address,
 
-    /** The outcome of the proposal's last recorded action still awaiting the chain, if any. */
-    async resume(p: VetoProposalRow): Promise<ExecutionOutcome | null> {
+    /**
+     * The outcome of the proposal's last recorded action still awaiting the chain, if any.
+     * `wait: false` answers `pending` at once instead of waiting for the receipt.
+     */
+    async resume(p: VetoProposalRow, opts: { wait?: boolean } = {}): Promise<ExecutionOutcome | null> {
       const open = (await store.actions(p.id)).filter((a) => a.status === 'recorded');
       const last = open[open.length - 1];
       if (!last) return null;
       const outcome = await settle(last, p);
-      return outcome.kind === 'pending' ? waitAndSettle(last, p) : outcome;
+      return outcome.kind === 'pending' && opts.wait !== false ? waitAndSettle(last, p) : outcome;
     },
 
     /**
      * Simulates, records, broadcasts and waits for the receipt. A failed simulation records nothing
      * on chain and returns the decoded reason.
      */
-    async execute(p: VetoProposalRow, signatures: readonly SignedBy[]): Promise<ExecutionOutcome> {
+    async execute(p: VetoProposalRow, signatures: readonly SignedBy[], opts: ExecuteOptions = {}): Promise<ExecutionOutcome> {
       // a recorded action still awaiting the chain (receipt wait timed out, restart while pending):
       // never sign a second transaction for it, settle the one already sent
       const open = (await store.actions(p.id)).filter((a) => a.status === 'recorded');
@@ -130,6 +145,7 @@ export function createExecutor(o: ExecutorOptions) {
         if (proposalOperation(p) === 0) await client.call({ account: safe, to: getAddress(p.to), data: p.data as Hex, blockTag: 'pending' });
       } catch (e) {
         if (!isRevert(e)) throw e; // RPC trouble: the next pass tries again
+        if (opts.behindPending) return { kind: 'deferred', reason: describeRevert(e) };
         return { kind: 'failed', reason: describeRevert(e) };
       }
       const data = execData(p, packSignatures(signatures));
@@ -138,6 +154,8 @@ export function createExecutor(o: ExecutorOptions) {
         gas = await client.estimateGas({ account: account.address, to: safe, data, blockTag: 'pending' });
       } catch (e) {
         if (!isRevert(e)) throw e;
+        // a node whose pending state does not hold our previous execution sees the old Safe nonce
+        if (opts.behindPending) return { kind: 'deferred', reason: describeRevert(e) };
         return { kind: 'failed', reason: describeRevert(e) };
       }
       // one sender per account at a time: the fulfil sender may hold the same key
@@ -163,6 +181,7 @@ export function createExecutor(o: ExecutorOptions) {
         }
         return recorded;
       });
+      if (opts.wait === false) return { kind: 'pending', txHash: action.txHash as Hex };
       return waitAndSettle(action, p);
     },
   };

@@ -217,7 +217,7 @@ export function createVetoService(o: VetoServiceOptions) {
   async function settleAlternative(p: VetoProposalRow, state: SafeState, byId: Map<string, RequestSnapshot>): Promise<void> {
     if (!ACTIVE.has(p.status)) return;
     if (o.executor) {
-      const outcome = await o.executor.resume(p);
+      const outcome = await o.executor.resume(p, { wait: false });
       if (outcome && outcome.kind !== 'dropped' && outcome.kind !== 'pending') return applyOutcome(p, outcome);
       if (outcome?.kind === 'pending') return;
     }
@@ -478,7 +478,8 @@ export function createVetoService(o: VetoServiceOptions) {
         continue;
       }
       if (o.executor) {
-        const outcome = await o.executor.resume(p);
+        // never waits for a receipt here: a pass must not hold up the next ready veto for a block
+        const outcome = await o.executor.resume(p, { wait: false });
         if (outcome && outcome.kind !== 'dropped' && outcome.kind !== 'pending') {
           await applyOutcome(p, outcome);
           continue;
@@ -547,6 +548,10 @@ export function createVetoService(o: VetoServiceOptions) {
 
     // 5. execute the ready proposal at the Safe's nonce, then the next one
     if (!o.executor) return;
+    // consecutive Safe nonces go out back to back, each simulated on top of the previous one in
+    // the mempool (pending state), so N vetoes that reach quorum together land together instead
+    // of one block after another; their receipts are awaited afterwards
+    const inFlight: VetoProposalRow[] = [];
     for (;;) {
       // at the Safe's nonce: the veto if it is ready, else a ready rejection of that nonce
       const atNonce = active.filter((x) => x.nonce === state.nonce && x.status === 'ready');
@@ -560,10 +565,26 @@ export function createVetoService(o: VetoServiceOptions) {
         break;
       }
       const valid = sigs.filter((s) => s.proposalId === p.id && !s.staleReason).slice(0, state.threshold);
-      const outcome = await o.executor.execute(p, valid.map((s) => ({ signer: getAddress(s.signer), signature: s.signature as Hex })));
+      const outcome = await o.executor.execute(
+        p,
+        valid.map((s) => ({ signer: getAddress(s.signer), signature: s.signature as Hex })),
+        { wait: false, behindPending: inFlight.length > 0 },
+      );
+      if (outcome.kind === 'pending') {
+        inFlight.push(p);
+        state.nonce++;
+        continue;
+      }
+      if (outcome.kind === 'deferred') break; // the next pass, once the one before it is mined
       await applyOutcome(p, outcome);
       if (outcome.kind !== 'executed') break;
       state.nonce++;
+    }
+    // what is already mined (automine, fast chains) is settled now; the rest on the next pass,
+    // which the next block triggers
+    for (const p of inFlight) {
+      const outcome = await o.executor.resume(p, { wait: false });
+      if (outcome) await applyOutcome(p, outcome);
     }
     await emitEvents(state, byId);
   }

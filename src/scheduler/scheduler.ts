@@ -59,6 +59,14 @@ function windowEndOf(v: RequestView): WindowEnd {
   return v.vetoWindowEnd.block !== undefined ? { kind: 'block', block: v.vetoWindowEnd.block } : { kind: 'timestamp', timestamp: v.vetoWindowEnd.timestamp ?? 0 };
 }
 
+/** The whole veto window in seconds: blocks × observed block time, or end − estimated queue time. */
+function windowSecondsOf(v: RequestView, head: BlockRef): number {
+  const bt = v.deadlines.blockTimeSeconds;
+  if (v.vetoWindowEnd.block !== undefined) return (v.vetoWindowEnd.block - v.queuedAtBlock) * bt;
+  const queuedAt = head.timestamp - (head.number - v.queuedAtBlock) * bt;
+  return Math.max(0, (v.vetoWindowEnd.timestamp ?? 0) - queuedAt);
+}
+
 export function createScheduler(o: SchedulerOptions) {
   const { db, logger } = o;
   const slasher = getAddress(o.slasher);
@@ -97,6 +105,7 @@ export function createScheduler(o: SchedulerOptions) {
         atRisk: v.atRisk,
         confirmed: v.confirmed,
         confirmedAtBlock: v.queuedAtBlock + o.confirmations,
+        windowSeconds: windowSecondsOf(v, head),
       },
       head,
       nowSec: o.now(),

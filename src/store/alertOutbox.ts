@@ -64,9 +64,10 @@ export function createOutbox(db: Db, scope: { chainId: number; slasher: string }
     },
 
     /** health incidents per kind: the open one (trigger without resolve) and how many there were */
-    async incidents(): Promise<Map<string, { open: string | null; count: number }>> {
+    /** Health incidents of the given kinds: the open one's key and how many were opened. */
+    async incidents(kinds: readonly string[]): Promise<Map<string, { open: string | null; count: number }>> {
       const rows = await db.alert.findMany({
-        where: { chainId: scope.chainId, slasher, requestId: null, kind: { startsWith: 'desk_' } },
+        where: { chainId: scope.chainId, slasher, requestId: null, kind: { in: [...kinds] } },
         select: { kind: true, action: true, incidentKey: true },
       });
       const out = new Map<string, { open: string | null; count: number }>();

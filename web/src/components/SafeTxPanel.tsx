@@ -29,6 +29,8 @@ export function SafeTxPanel({ request, x, kind }: { request: RequestView; x: Saf
   const name = kind === 'veto' ? 'veto' : 'fulfil';
   const open = x.status === 'collecting' || x.status === 'ready';
   const windowOpen = kind === 'veto' ? request.status === 'in_veto_window' : request.status === 'fulfillable' || request.status === 'in_veto_window';
+  // a veto must land inside the window, a fulfil only after it
+  const executable = kind === 'veto' ? request.status === 'in_veto_window' : request.status === 'fulfillable';
   const mine = signer ? x.signatures.find((s) => s.signer.toLowerCase() === signer.address.toLowerCase() && !s.stale) : undefined;
   const deskSends = kind === 'veto' && health?.vetoExecution?.sends === true;
   // the Safe executes strictly by nonce: a ready transaction behind a lower one must wait
@@ -154,7 +156,7 @@ export function SafeTxPanel({ request, x, kind }: { request: RequestView; x: Saf
         <button type="button" className="primary" onClick={() => void sign()} disabled={busy !== null || signDisabledReason !== null} aria-describedby={`${name}-sign-hint`}>
           {busy === 'sign' ? 'Signing…' : `Sign ${name}`}
         </button>
-        {x.status === 'ready' && !settled && windowOpen && (
+        {x.status === 'ready' && !settled && executable && (
           <button type="button" onClick={() => void execute()} disabled={busy !== null || !signer?.sendTransaction || blocked} aria-describedby={`${name}-exec-hint`}>
             {busy === 'execute' ? 'Executing…' : `Execute ${name}`}
           </button>
@@ -163,7 +165,7 @@ export function SafeTxPanel({ request, x, kind }: { request: RequestView; x: Saf
       <p id={`${name}-sign-hint`} className="muted small">
         {signDisabledReason ?? `Signs as ${signer!.address}${signer!.kind === 'dev' ? ' with the dev signer (devnet only)' : ' with your wallet'}.`}
       </p>
-      {x.status === 'ready' && !settled && windowOpen && (
+      {x.status === 'ready' && !settled && executable && (
         <p id={`${name}-exec-hint`} className="muted small">
           {blocked
             ? `The threshold is met, but Safe nonce ${x.blockedByNonce} must execute first (see the status above).`

@@ -38,7 +38,9 @@ export function BlockDeadline({ block, blockTimeSeconds, estimatedAt, live = tru
   const { head } = useLive();
   const now = useNow();
   const blockLabel = <span className="block-no">block {block.toLocaleString('en-US')}</span>;
-  if (!head || !live) {
+  // a settled request: the block is the fact; a time estimate would only distract
+  if (!live) return <span className="deadline">{blockLabel}</span>;
+  if (!head) {
     return (
       <span className="deadline">
         {blockLabel}
