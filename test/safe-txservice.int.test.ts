@@ -98,6 +98,18 @@ describe.each(DB_KINDS)('Safe Transaction Service sync on %s', (kind) => {
       return (await f.slasherStatus(id)) === CANCELLED;
     }, 20_000);
     expect(service.transactions.has(v.safeTxHash.toLowerCase())).toBe(false);
+    // the on-call person hears of it: tx_service_unreachable (warning), resolved once it answers
+    await desk.alerting.evaluate(Date.now());
+    const down = await desk.database.db.alert.findMany({ where: { kind: 'tx_service_unreachable' } });
+    expect(down.map((a) => [a.severity, a.action, a.requestId])).toEqual([['warning', 'trigger', null]]);
+    expect(down[0]!.text).toMatch(/no deadline depends on the service/);
     service.throttleNext(0);
+    // (a sync started by a signature may still be failing: wait for one that answers)
+    await waitFor('the service to answer again', async () => {
+      await desk.vetoes.syncTxService();
+      return (await request(desk.url).get('/api/health').expect(200)).body.vetoExecution.txService.lastError === null;
+    }, 20_000);
+    await desk.alerting.evaluate(Date.now());
+    expect((await desk.database.db.alert.findMany({ where: { kind: 'tx_service_unreachable' }, orderBy: { createdAt: 'asc' } })).map((a) => a.action)).toEqual(['trigger', 'resolve']);
   });
 });
