@@ -213,6 +213,35 @@ describe('scheduler: transactions that must land, one actor', () => {
     }
   });
 
+  it('fulfils through the next RPC_URL when the first is down', async () => {
+    const desk = await startDesk({
+      rpcUrls: ['http://127.0.0.1:9', chain.anvil.rpcUrl],
+      slasher: chain.testbed.slasher,
+      database: db.target,
+      port: 0,
+      host: '127.0.0.1',
+      confirmations: 0,
+      pollIntervalMs: 60_000,
+      reorgDepth: 64,
+      maxLogRange: 10_000,
+      logger,
+      follow: false,
+      scheduler: { slasherPrivateKey: keeperKey, cronExpression: NEVER, leaseTtlMs: 3_000 },
+    });
+    try {
+      await desk.scheduler.lease.tick();
+      const q = await queueRequest(chain.keeper, chain.publicClient, { slasher: chain.testbed.slasher, request: params(chain, chain.operators[0]!, 'failover') });
+      await chain.mine(WINDOW - 1);
+      await pass(desk);
+      await pass(desk);
+      const v = await view(desk, q.requestId);
+      expect(v.status).toBe('fulfilled');
+      expect(v.fulfilled!.block).toBe(Number(q.blockNumber) + WINDOW);
+    } finally {
+      await desk.stop();
+    }
+  });
+
   it('DRY_RUN computes and alerts but never sends', async () => {
     const desk = await openDesk(chain, db, 'V3', { dryRun: true });
     try {

@@ -17,15 +17,19 @@ export interface ChainClient {
   close(): Promise<void>;
 }
 
-function transportFor(url: string, timeout: number): Transport {
-  if (/^wss?:\/\//.test(url)) return webSocket(url, { timeout, retryCount: 2, keepAlive: true, reconnect: true });
-  return http(url, { timeout, retryCount: 2, batch: { batchSize: 250, wait: 0 } });
+function transportFor(url: string, timeout: number, retryCount: number): Transport {
+  if (/^wss?:\/\//.test(url)) return webSocket(url, { timeout, retryCount, keepAlive: true, reconnect: true });
+  return http(url, { timeout, retryCount, batch: { batchSize: 250, wait: 0 } });
 }
 
 export function createChainClient(o: ChainClientOptions): ChainClient {
   const timeout = o.timeoutMs ?? 20_000;
-  const transports = o.rpcUrls.map((u) => transportFor(u, timeout));
-  const transport = transports.length === 1 ? transports[0]! : fallback(transports, { rank: false, retryCount: 1 });
+  // one endpoint: it retries itself. Several: an endpoint that fails hands over to the next at
+  // once (no per-endpoint backoff: a dead primary must not cost each deadline-bound call a second),
+  // and the whole list is retried twice
+  const single = o.rpcUrls.length === 1;
+  const transports = o.rpcUrls.map((u) => transportFor(u, timeout, single ? 2 : 0));
+  const transport = single ? transports[0]! : fallback(transports, { rank: false, retryCount: 2 });
   const client = createPublicClient({ transport, pollingInterval: 1_000 }) as PublicClient;
   const websocket = /^wss?:\/\//.test(o.rpcUrls[0] ?? '');
   return {
