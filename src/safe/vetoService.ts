@@ -8,6 +8,7 @@
  */
 import { BaseError, ContractFunctionRevertedError, ContractFunctionZeroDataError, getAddress, parseAbiItem, type Address, type Hex, type PublicClient } from 'viem';
 import { DeskError, describeError } from '../errors';
+import { serialPasses } from '../lib/serialPasses';
 import type { Logger } from '../lib/logger';
 import type { RequestStatus } from '../domain/types';
 import type { SignatureSource, VetoProposalRow, VetoSignatureRow, VetoStore } from '../store/vetoStore';
@@ -141,9 +142,6 @@ export function createVetoService(o: VetoServiceOptions) {
   const noun = purpose.name;
   const domain: SafeDomain = { chainId: o.chainId, safe };
   let lastState: SafeState | null = null;
-  let running: Promise<void> | null = null;
-  let again = false;
-  let lastError: string | null = null;
 
   async function safeState(): Promise<SafeState> {
     lastState = await readSafeState(client, safe);
@@ -590,29 +588,8 @@ export function createVetoService(o: VetoServiceOptions) {
   }
 
   /** Runs reconcile passes one at a time; a call during a pass schedules one more. */
-  function reconcile(): Promise<void> {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        try {
-          await reconcileOnce();
-          lastError = null;
-        } catch (e) {
-          const message = describeError(e);
-          // once per distinct failure: a flapping RPC must not flood the log every block
-          if (message !== lastError) logger.error({ err: message }, `${noun} reconcile failed`);
-          lastError = message;
-        }
-      } while (again);
-    })().finally(() => {
-      running = null;
-    });
-    return running;
-  }
+  const passes = serialPasses(reconcileOnce, (message) => logger.error({ err: message }, `${noun} reconcile failed`));
+  const reconcile = () => passes.run();
 
   async function candidates(p: VetoProposalRow, state: SafeState, hintSafe?: Address): Promise<CandidateHash[]> {
     const tx = storedSafeTx(p);
@@ -683,6 +660,7 @@ export function createVetoService(o: VetoServiceOptions) {
   }
 
   function unavailable(requestId: string): DeskError {
+    const lastError = passes.lastError();
     const why = noSafe ?? (lastError ? `no ${noun} proposal for request ${requestId} yet (the ${purpose.safeLabel} could not be read: ${lastError})` : `no ${noun} proposal for request ${requestId}: one is planned while the request is ${purpose.collects.join(' or ')}`);
     return new DeskError(purpose.unavailableCode, why, { retryable: !noSafe });
   }
@@ -763,11 +741,11 @@ export function createVetoService(o: VetoServiceOptions) {
     /** stops background work and waits for the running pass */
     async stop(): Promise<void> {
       await o.txService?.()?.stop();
-      while (running) await running;
+      await passes.idle();
     },
     /** resolves when no reconcile pass is running */
     async idle(): Promise<void> {
-      while (running) await running;
+      await passes.idle();
     },
     /** true once the Safe was read and is a Safe (the path is on) */
     active(): boolean {
@@ -783,7 +761,7 @@ export function createVetoService(o: VetoServiceOptions) {
         threshold: lastState?.threshold ?? null,
         nonce: lastState?.nonce ?? null,
         ...(o.executor ? {} : { note: `EXECUTOR_PRIVATE_KEY is not set: the desk never sends a ${noun}; an owner must execute it from their wallet` }),
-        ...(lastError ? { lastError } : {}),
+        ...(passes.lastError() ? { lastError: passes.lastError()! } : {}),
         ...(noSafe ? { note: noSafe } : {}),
         ...(o.txService?.() ? { txService: o.txService()!.status() } : {}),
       };

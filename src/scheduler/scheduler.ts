@@ -15,6 +15,7 @@ import type { ActionView, NextActionView, RequestView } from '../api/views';
 import type { Db } from '../store/database';
 import type { Logger } from '../lib/logger';
 import { describeError } from '../errors';
+import { serialPasses } from '../lib/serialPasses';
 import type { AlertDraft } from '../alerts/types';
 import { requestKey } from '../alerts/planner';
 import type { Lease } from './lease';
@@ -70,10 +71,7 @@ function windowSecondsOf(v: RequestView, head: BlockRef): number {
 export function createScheduler(o: SchedulerOptions) {
   const { db, logger } = o;
   const slasher = getAddress(o.slasher);
-  let running: Promise<void> | null = null;
-  let again = false;
   let task: ScheduledTask | null = null;
-  let lastError: string | null = null;
   let stopped = false;
   const purpose = o.config.fulfilFunction === 'fulfillSlashingRequestAndBurnOrRedistribute' && o.variant === 'V4' ? 'fulfil_burn' : 'fulfil';
 
@@ -223,29 +221,8 @@ export function createScheduler(o: SchedulerOptions) {
     }
   }
 
-  function evaluate(): Promise<void> {
-    if (stopped) return Promise.resolve();
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        try {
-          await pass();
-          lastError = null;
-        } catch (e) {
-          const m = describeError(e);
-          if (m !== lastError) logger.error({ err: m }, 'scheduler pass failed');
-          lastError = m;
-        }
-      } while (again && !stopped);
-    })().finally(() => {
-      running = null;
-    });
-    return running;
-  }
+  const passes = serialPasses(pass, (m) => logger.error({ err: m }, 'scheduler pass failed'), { stopped: () => stopped });
+  const evaluate = () => passes.run();
 
   return {
     evaluate,
@@ -258,7 +235,7 @@ export function createScheduler(o: SchedulerOptions) {
       stopped = true;
       await task?.destroy();
       task = null;
-      while (running) await running;
+      await passes.idle();
       await o.lease.stop();
     },
 
@@ -304,7 +281,7 @@ export function createScheduler(o: SchedulerOptions) {
     },
 
     status() {
-      return { lease: o.lease.status(), sends: o.sender !== null && !o.config.dryRun, slasherAccount: o.sender?.address ?? null, dryRun: o.config.dryRun, lastError };
+      return { lease: o.lease.status(), sends: o.sender !== null && !o.config.dryRun, slasherAccount: o.sender?.address ?? null, dryRun: o.config.dryRun, lastError: passes.lastError() };
     },
   };
 }
