@@ -168,6 +168,43 @@ describe.each(['V1', 'V2', 'V3', 'V4'] as const)('scheduler on a %s slasher', (v
   });
 });
 
+describe('V4 id reuse', () => {
+  let chain: ChainFixture;
+  let db: TestDatabase;
+  let desk: Desk;
+  beforeAll(async () => {
+    chain = await startChainFixture('V4', { vetoWindowBlocks: WINDOW, deallocationDelay: DELAY });
+    db = await createTestDatabase('sqlite');
+    desk = await openDesk(chain, db, 'V4');
+  });
+  afterAll(async () => {
+    await desk?.stop();
+    await db?.drop();
+    await chain?.stop();
+  });
+
+  it('alerts loudly when a second request overwrites the first under the same id, and fulfils the one that stands', async () => {
+    const [a, b] = chain.operators as [Address, Address];
+    const first = await queueRequest(chain.keeper, chain.publicClient, { slasher: chain.testbed.slasher, request: params(chain, a, 'first') });
+    await pass(desk);
+    const second = await queueRequest(chain.keeper, chain.publicClient, { slasher: chain.testbed.slasher, request: params(chain, b, 'overwrites the first') });
+    expect(second.requestId).toBe(first.requestId);
+    await pass(desk);
+    await desk.alerting.evaluate(Date.now());
+    const v = await view(desk, second.requestId);
+    expect(v).toMatchObject({ description: 'overwrites the first', overwrote: 1 });
+    const over = await desk.database.db.alert.findMany({ where: { kind: 'v4_request_overwritten' } });
+    expect(over.map((x) => [x.severity, x.requestId])).toEqual([['critical', second.requestId.toString()]]);
+    // the fulfil is of the request that stands (its window counts from its own block)
+    await chain.mine(WINDOW - 1);
+    await pass(desk);
+    await pass(desk);
+    const after = await view(desk, second.requestId);
+    expect(after.status).toBe('fulfilled');
+    expect(after.fulfilled!.block).toBe(Number(second.blockNumber) + WINDOW);
+  });
+});
+
 describe('scheduler: transactions that must land, one actor', () => {
   let chain: ChainFixture;
   let db: TestDatabase;
