@@ -459,6 +459,7 @@ export function createVetoService(o: VetoServiceOptions) {
     // 1. settle what the chain already decided (alternatives first: an executed batch settles its vetoes)
     proposals = [...proposals.filter(isAlt), ...proposals.filter((p) => !isAlt(p))];
     const batchExecuted = new Map<string, string>();
+    const withOpenActions = o.executor ? await store.proposalsWithOpenActions() : new Set<number>();
     for (const p of proposals) {
       if (isAlt(p)) {
         await settleAlternative(p, state, byId);
@@ -475,7 +476,7 @@ export function createVetoService(o: VetoServiceOptions) {
         await store.supersede(p.id, 'a reorg replaced the request under this id: signatures over the old proposal are set aside');
         continue;
       }
-      if (o.executor) {
+      if (o.executor && withOpenActions.has(p.id)) {
         // never waits for a receipt here: a pass must not hold up the next ready veto for a block
         const outcome = await o.executor.resume(p, { wait: false });
         if (outcome && outcome.kind !== 'dropped' && outcome.kind !== 'pending') {

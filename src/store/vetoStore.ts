@@ -80,6 +80,12 @@ export function createVetoStore(db: Db, slasher: string, safe: string) {
       return db.vetoSignature.update({ where: { id }, data: { staleReason: reason } });
     },
 
+    /** Ids of proposals with an execution still awaiting the chain (one query for a whole pass). */
+    async proposalsWithOpenActions(): Promise<Set<number>> {
+      const rows = await db.vetoAction.findMany({ where: { status: 'recorded' }, select: { proposalId: true } });
+      return new Set(rows.map((r) => r.proposalId));
+    },
+
     async actions(proposalId: number) {
       return db.vetoAction.findMany({ where: { proposalId }, orderBy: { id: 'asc' } });
     },
