@@ -205,6 +205,36 @@ describe('V4 id reuse', () => {
   });
 });
 
+describe('V4 burn-or-redistribute with the slasher key (FULFIL_FUNCTION)', () => {
+  let chain: ChainFixture;
+  let db: TestDatabase;
+  let desk: Desk;
+  beforeAll(async () => {
+    chain = await startChainFixture('V4', { vetoWindowBlocks: WINDOW, deallocationDelay: DELAY });
+    db = await createTestDatabase('sqlite');
+    desk = await openDesk(chain, db, 'V4', { fulfilFunction: 'fulfillSlashingRequestAndBurnOrRedistribute' });
+  });
+  afterAll(async () => {
+    await desk?.stop();
+    await db?.drop();
+    await chain?.stop();
+  });
+
+  it('fulfils with fulfillSlashingRequestAndBurnOrRedistribute, and the StrategyManager clears the shares', async () => {
+    const q = await queueRequest(chain.keeper, chain.publicClient, { slasher: chain.testbed.slasher, request: params(chain, chain.operators[0]!, 'burn') });
+    await chain.mine(WINDOW - 1);
+    await pass(desk);
+    await pass(desk);
+    const v = await view(desk, q.requestId);
+    expect(v.status).toBe('fulfilled');
+    const tx = await chain.publicClient.getTransaction({ hash: v.fulfilled!.txHash });
+    expect(decodeFunctionData({ abi: slasherAbi, data: tx.input }).functionName).toBe('fulfillSlashingRequestAndBurnOrRedistribute');
+    const receipt = await chain.publicClient.getTransactionReceipt({ hash: v.fulfilled!.txHash });
+    expect(receipt.logs.some((l) => l.address.toLowerCase() === chain.testbed.strategyManager!.toLowerCase())).toBe(true);
+    expect(v.fulfilled!.block).toBe(Number(q.blockNumber) + WINDOW);
+  });
+});
+
 describe('scheduler: transactions that must land, one actor', () => {
   let chain: ChainFixture;
   let db: TestDatabase;
