@@ -14,6 +14,7 @@ import { createLogger } from '../src/lib/logger';
 import type { RequestView } from '../src/api/views';
 import { AVS, WAD, startChainFixture, type ChainFixture } from './helpers/chain';
 import { createTestDatabase, type TestDatabase } from './helpers/databases';
+import { waitFor } from './helpers/deskProcess';
 
 const logger = createLogger('silent');
 const WINDOW = 12;
@@ -307,6 +308,38 @@ describe('scheduler: transactions that must land, one actor', () => {
     } finally {
       await desk.stop();
     }
+  });
+
+  it('a crash between recording and broadcasting: the next actor sends the same bytes, never a second fulfil', async () => {
+    // the first desk "dies" right after writing the row: its pass hangs there, its lease is dropped
+    let release: () => void = () => undefined;
+    const first = await openDesk(chain, db, 'V3', { afterRecord: () => new Promise<void>((r) => (release = r)) });
+    const q = await queueRequest(chain.keeper, chain.publicClient, { slasher: chain.testbed.slasher, request: params(chain, chain.operators[2]!, 'crash') });
+    const where = { where: { requestId: q.requestId.toString(), slasher: chain.testbed.slasher } };
+    await chain.mine(WINDOW - 1);
+    await first.ingestor.sync();
+    void first.scheduler.evaluate();
+    const recorded = await waitFor('the row recorded', async () => (await first.database.db.sentTx.findMany(where))[0], 10_000, 50);
+    expect(recorded.status).toBe('recorded');
+    expect(await chain.publicClient.getTransaction({ hash: recorded.txHash as Hex }).catch(() => null)).toBeNull();
+    await first.scheduler.lease.stop();
+
+    const second = await openDesk(chain, db, 'V3');
+    try {
+      expect(second.scheduler.lease.held()).toBe(true);
+      await pass(second); // settles the recorded row: unknown to the node, so its bytes are broadcast
+      await pass(second);
+      const rows = await second.database.db.sentTx.findMany(where);
+      expect(rows.map((r) => [r.txHash, r.status])).toEqual([[recorded.txHash, 'mined']]);
+      const v = await view(second, q.requestId);
+      expect(v.status).toBe('fulfilled');
+      expect(v.fulfilled!.txHash).toBe(recorded.txHash);
+    } finally {
+      await second.stop();
+      release(); // the "dead" desk wakes up and broadcasts the same bytes: already mined, nothing new
+      await first.stop();
+    }
+    expect((await fulfilTxs(chain, q.blockNumber)).filter((t) => t.requestId === q.requestId)).toHaveLength(1);
   });
 
   it('DRY_RUN computes and alerts but never sends', async () => {
