@@ -191,6 +191,11 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       };
     }
 
+    /** the index is far behind the head (a backfill): requests are history, not news, nor due */
+    const catchingUp = () => {
+      const s = ingestor.status();
+      return s.indexedBlock === null || (s.headBlock !== null && s.headBlock - s.indexedBlock > o.reorgDepth);
+    };
     alerting = createAlerting({
       db: database.db,
       chainId,
@@ -208,8 +213,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
         const s = ingestor.status();
         // while a backfill is still far behind the head, requests are not news yet: plan them
         // (once) when the index has caught up, instead of re-reading a growing list every pass
-        const backfilling = s.indexedBlock === null || (s.headBlock !== null && s.headBlock - s.indexedBlock > o.reorgDepth);
-        const views = backfilling ? [] : await readModel.withSafeViews();
+        const views = catchingUp() ? [] : await readModel.withSafeViews();
         const lagBlocks = s.headBlock !== null && s.indexedBlock !== null ? Math.max(0, s.headBlock - s.indexedBlock) : null;
         const committeeOwners = vetoes?.health().owners;
         const txServiceError = vetoes?.health().txService?.lastError ?? fulfils?.health().txService?.lastError ?? null;
@@ -261,6 +265,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       logger,
       enqueueAlert: (d) => alerting!.enqueueAlert(d),
       cronExpression: sc.cronExpression,
+      catchingUp,
     });
 
     const web = createWebServices({ db: database.db, client: chain.client, chainId, slasher: facts.slasher, committee: facts.vetoCommittee, slasherRole: facts.slasherRole, devAccounts: o.devAccounts });

@@ -313,9 +313,12 @@ export function createIngestor(o: IngestOptions) {
         .catch((e) => {
           if (isWriteConflict(e)) {
             // a second desk on the same database indexed these blocks first: not an error, the
-            // next pass continues from the checkpoint it wrote
+            // next pass continues from the checkpoint it wrote, which is this desk's index too
             o.logger.debug({ err: describeError(e) }, 'ingest pass yielded to another desk');
-            return { ...status };
+            return store.getCursor().then((c) => {
+              if (c) status.indexedBlock = c.indexedBlock;
+              return { ...status };
+            });
           }
           status.lastError = describeError(e);
           if (e instanceof DeskError && (e.code === 'REORG_TOO_DEEP' || e.code === 'CHAIN_ID_MISMATCH')) status.fatal = e.message;

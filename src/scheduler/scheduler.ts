@@ -47,6 +47,11 @@ export interface SchedulerOptions {
   enqueueAlert: (d: AlertDraft) => Promise<unknown>;
   /** node-cron expression of the timer tick (default every 5 s) */
   cronExpression?: string;
+  /**
+   * true while the index is far behind the chain (a backfill): statuses computed at an old head
+   * would send fulfils for requests settled later in the chain, so the scheduler waits
+   */
+  catchingUp?: () => boolean;
 }
 
 /** One decision per request, and the facts it was made from. */
@@ -205,7 +210,7 @@ export function createScheduler(o: SchedulerOptions) {
 
   async function pass(): Promise<void> {
     const head = await o.head();
-    if (!head) return;
+    if (!head || o.catchingUp?.()) return;
     const views = await o.views();
     const byId = new Map(views.map((v) => [v.requestId, v]));
     await settleInflight(byId);
