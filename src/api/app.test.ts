@@ -481,6 +481,12 @@ describe('GET /api/openapi.json', () => {
       expect(validator('RequestView').safeParse({ ...view, status: 'gone' }).success).toBe(false);
       expect(validator('RequestView').safeParse({ ...view, extra: 1 }).success).toBe(false);
       expect(validator('RequestView').safeParse({ ...view, requestId: 1 }).success).toBe(false);
+      // the scheduler's fields: nextAction null when nothing is left to do, or an object
+      expect(validator('RequestView').safeParse({ ...view, nextAction: null, actions: [] }).success).toBe(true);
+      const next = { kind: 'fulfil', actor: 'desk', dueBlock: null, dueAt: '2026-11-22T00:00:00.000Z', estimated: true, note: null, dryRun: false };
+      const action = { kind: 'fulfil_sent', txHash: null, blockNumber: null, detail: 'sent', at: '2026-11-22T00:00:00.000Z' };
+      expect(validator('RequestView').safeParse({ ...view, nextAction: next, actions: [action] }).success).toBe(true);
+      expect(validator('RequestView').safeParse({ ...view, nextAction: { ...next, kind: 'later' } }).success).toBe(false);
     });
 
     it('HealthView and Error', async () => {
