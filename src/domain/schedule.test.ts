@@ -118,9 +118,9 @@ describe('decideSchedule', () => {
       expect(d.flags).toEqual([]);
     });
     it('escalates within the lead time of the window end', () => {
-      // 50 blocks × 12 s after the head, seen 1 s after it: 599 s left
-      expect(decideSchedule(input({ veto: { status: 'collecting', signatures: 1, threshold: 2 }, config: { vetoEscalationLeadSec: 599 } })).flags).toEqual(['veto_escalation']);
-      expect(decideSchedule(input({ veto: { status: 'collecting', signatures: 1, threshold: 2 }, config: { vetoEscalationLeadSec: 598 } })).flags).toEqual([]);
+      // 50 blocks × 12 s: 600 s left
+      expect(decideSchedule(input({ veto: { status: 'collecting', signatures: 1, threshold: 2 }, config: { vetoEscalationLeadSec: 600 } })).flags).toEqual(['veto_escalation']);
+      expect(decideSchedule(input({ veto: { status: 'collecting', signatures: 1, threshold: 2 }, config: { vetoEscalationLeadSec: 599 } })).flags).toEqual([]);
     });
     it('never escalates earlier than a quarter of a short window', () => {
       // 600 s left of a 1,000 s window, lead 1 h: capped at 250 s, not yet
@@ -152,7 +152,11 @@ describe('vetoExecutionHeld', () => {
 
 describe('secondsUntilWindowEnd', () => {
   it('counts timestamp windows against the wall clock', () => expect(secondsUntilWindowEnd({ kind: 'timestamp', timestamp: 100 }, head, 40, 12)).toBe(60));
-  it('estimates block windows from the block time', () => expect(secondsUntilWindowEnd({ kind: 'block', block: 1_010 }, head, head.timestamp + 20, 12)).toBe(100));
+  it('estimates block windows as blocks left × block time, whatever the clock says', () => {
+    expect(secondsUntilWindowEnd({ kind: 'block', block: 1_010 }, head, head.timestamp + 20, 12)).toBe(120);
+    // a head stamped long before the clock (a devnet's instantly mined history) does not close the window
+    expect(secondsUntilWindowEnd({ kind: 'block', block: 1_036 }, head, head.timestamp + 3_600, 0.7)).toBeCloseTo(25.2);
+  });
 });
 
 describe('escalationLead', () => {

@@ -101,10 +101,14 @@ export interface ScheduleDecision {
   flags: ScheduleFlag[];
 }
 
-/** Seconds until the window ends (negative once passed); block windows estimated from the block time. */
+/**
+ * Seconds until the window ends (negative once passed). Block windows: blocks left × the observed
+ * block time, never mixing the head's timestamp with the wall clock (a head whose timestamp lags
+ * the clock would make a window far away in blocks look already closed).
+ */
 export function secondsUntilWindowEnd(windowEnd: WindowEnd, head: BlockRef, nowSec: number, blockTime: number): number {
   if (windowEnd.kind === 'timestamp') return windowEnd.timestamp - nowSec;
-  return estimateTimestampAtBlock(head, blockTime, windowEnd.block) - nowSec;
+  return (windowEnd.block - head.number) * blockTime;
 }
 
 /**
