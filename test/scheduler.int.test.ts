@@ -23,9 +23,9 @@ const VETO_PERIOD = 3 * 24 * 3600;
 const keeperKey = anvilDevAccounts(1)[0]!.privateKey;
 const NEVER = '0 0 1 1 *'; // the test drives every pass itself
 
-async function openDesk(chain: ChainFixture, db: TestDatabase, variant: SlasherVariant, scheduler: DeskOptions['scheduler'] = {}, now?: () => number): Promise<Desk> {
+async function openDesk(chain: ChainFixture, db: TestDatabase, variant: SlasherVariant, scheduler: DeskOptions['scheduler'] = {}, now?: () => number, rpcUrls = [chain.anvil.rpcUrl]): Promise<Desk> {
   const desk = await startDesk({
-    rpcUrls: [chain.anvil.rpcUrl],
+    rpcUrls,
     slasher: chain.testbed.slasher,
     database: db.target,
     port: 0,
@@ -282,22 +282,8 @@ describe('scheduler: transactions that must land, one actor', () => {
   });
 
   it('fulfils through the next RPC_URL when the first is down', async () => {
-    const desk = await startDesk({
-      rpcUrls: ['http://127.0.0.1:9', chain.anvil.rpcUrl],
-      slasher: chain.testbed.slasher,
-      database: db.target,
-      port: 0,
-      host: '127.0.0.1',
-      confirmations: 0,
-      pollIntervalMs: 60_000,
-      reorgDepth: 64,
-      maxLogRange: 10_000,
-      logger,
-      follow: false,
-      scheduler: { slasherPrivateKey: keeperKey, cronExpression: NEVER, leaseTtlMs: 3_000 },
-    });
+    const desk = await openDesk(chain, db, 'V3', {}, undefined, ['http://127.0.0.1:9', chain.anvil.rpcUrl]);
     try {
-      await desk.scheduler.lease.tick();
       const q = await queueRequest(chain.keeper, chain.publicClient, { slasher: chain.testbed.slasher, request: params(chain, chain.operators[0]!, 'failover') });
       await chain.mine(WINDOW - 1);
       await pass(desk);

@@ -143,7 +143,7 @@ export function createScheduler(o: SchedulerOptions) {
 
   const lWords = (v: RequestView) => (v.lastUsefulBlock === null ? 'no stake deadline known' : `must land by block ${v.lastUsefulBlock}`);
 
-  /** Settles every in-flight attempt; returns attempts by request id. */
+  /** Settles every attempt still in flight (one per account nonce), logging and alerting the outcome. */
   async function settleInflight(byId: Map<string, RequestView>): Promise<void> {
     if (!o.sender) return;
     const open = await db.sentTx.findMany({ where: { slasher, status: 'recorded' }, orderBy: { id: 'asc' } });
@@ -160,7 +160,7 @@ export function createScheduler(o: SchedulerOptions) {
         await log(v, `fulfil_landed:${s.row.txHash}`, 'fulfil_landed', `fulfil mined in block ${s.blockNumber}${late}`, { txHash: s.row.txHash, blockNumber: s.blockNumber });
         await alert(v, 'fulfil_landed', 'info', s.row.txHash, `Request ${v.requestId} fulfilled by the desk`, `The fulfil transaction ${s.row.txHash} was mined in block ${s.blockNumber}${late}.`, { txHash: s.row.txHash, blockNumber: s.blockNumber, windowEnd: windowEnd ?? null });
       } else if (s.kind === 'reverted' || s.kind === 'dropped') {
-        const reason = s.kind === 'reverted' ? s.reason : s.reason;
+        const reason = s.reason;
         await log(v, `fulfil_failed:${s.row.txHash}`, 'fulfil_failed', `fulfil ${s.kind}: ${reason}`, { txHash: s.row.txHash, blockNumber: s.kind === 'reverted' ? s.blockNumber : null });
         await alert(v, 'action_failed', 'critical', `fulfil:${s.row.txHash}`, `Fulfil of request ${v.requestId} failed: ${reason}`, `Transaction ${s.row.txHash} ${s.kind}: ${reason}.\nThe request ${lWords(v)}; the desk retries while it is fulfillable.`, { txHash: s.row.txHash, reason, action: 'fulfil' });
       }

@@ -226,9 +226,6 @@ export function createSender(o: SenderOptions) {
       return { kind: 'pending', row: newest };
     },
 
-    async balance(): Promise<bigint> {
-      return client.getBalance({ address: account.address });
-    },
   };
 }
 
