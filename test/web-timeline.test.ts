@@ -29,7 +29,7 @@ function view(extra: Partial<RequestView> = {}): RequestView {
     atRisk: false,
     confirmed: true,
     confirmations: 3,
-    deadlines: { blockTimeSeconds: 1, blocksUntilWindowEnd: 37, blocksUntilLastUseful: null, registrationBound: null, strategies: [] },
+    deadlines: { blockTimeSeconds: 1, blocksUntilWindowEnd: 37, blocksUntilLastUseful: null, registrationBound: null, strategies: [], slashability: 'read', slashabilityReadAtBlock: 100 },
     ...extra,
   };
 }

@@ -25,7 +25,7 @@ function view(o: Partial<Omit<RequestView, 'veto'>> & { head?: number; overwrote
     atRisk: false,
     confirmed: true,
     confirmations: head - queuedAtBlock,
-    deadlines: { blockTimeSeconds: 12, blocksUntilWindowEnd: queuedAtBlock + 1000 - head, blocksUntilLastUseful: null, registrationBound: null, strategies: [] },
+    deadlines: { blockTimeSeconds: 12, blocksUntilWindowEnd: queuedAtBlock + 1000 - head, blocksUntilLastUseful: null, registrationBound: null, strategies: [], slashability: 'read', slashabilityReadAtBlock: head },
     ...o,
   } as RequestView;
   delete (v as { head?: number }).head;
@@ -45,6 +45,14 @@ describe('planAlerts: requests', () => {
     expect(a!.text).toContain('Veto window ends: block 1100');
     expect(a!.text).toContain('Last useful block (L): unbounded');
     expect(plan([view()], { known: (k) => k === a!.dedupKey })).toEqual([]);
+  });
+
+  it('waits for an open request whose slashability is not read yet (its L is unknown, not unbounded)', () => {
+    const pending = view({ deadlines: { ...view().deadlines, slashability: 'pending', slashabilityReadAtBlock: null } });
+    expect(plan([pending])).toEqual([]);
+    expect(plan([{ ...pending, deadlines: { ...pending.deadlines, slashability: 'untracked' } }]).map((a) => a.kind)).toEqual(['request_queued']);
+    // terminal news does not depend on L
+    expect(plan([{ ...pending, status: 'vetoed', cancelled: { block: 105, txHash: `0x${'cd'.repeat(32)}` } }]).map((a) => a.kind)).toEqual(['request_vetoed']);
   });
 
   it('alerts at risk at once, critical', () => {

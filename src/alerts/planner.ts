@@ -81,6 +81,9 @@ export function planAlerts(p: PlanInput): AlertDraft[] {
     const queuedKey = `${key}:request_queued`;
     const head = v.queuedAtBlock + v.confirmations;
     const open = OPEN.has(v.status);
+    // its operator set's slashability is read at the end of the same ingest pass: until then the
+    // last useful block (and so at-risk, lapsed, every reminder's text) is not known yet
+    if (open && v.deadlines.slashability === 'pending') continue;
     const alertedBefore = p.known(queuedKey);
     const isNews = (block: number | undefined) => alertedBefore || (block !== undefined && head - block <= recent);
 

@@ -44,6 +44,8 @@ function requestView(
       blocksUntilWindowEnd: 40,
       blocksUntilLastUseful: null,
       registrationBound: null,
+      slashability: 'read',
+      slashabilityReadAtBlock: 100,
       strategies: [
         {
           strategy: STRATEGY,

@@ -141,14 +141,25 @@ const schemas = {
         type: 'object',
         required: [
           'blockTimeSeconds', 'blocksUntilWindowEnd', 'blocksUntilLastUseful', 'registrationBound',
-          'strategies',
+          'strategies', 'slashability', 'slashabilityReadAtBlock',
         ],
         additionalProperties: false,
         properties: {
           blockTimeSeconds: { type: 'number' },
           blocksUntilWindowEnd: nullable('integer'),
           blocksUntilLastUseful: nullable('integer'),
-          registrationBound: nullable('integer'),
+          registrationBound: {
+            ...nullable('integer'),
+            description:
+              'R = deregisterBlock + DEALLOCATION_DELAY, null while registered. An operator that left before the membership history the desk searched (from DEALLOCATION_DELAY + 1 blocks before its oldest open request) gets an upper bound that still lies before that request; one that never joined gets 0',
+          },
+          slashability: {
+            type: 'string',
+            enum: ['read', 'pending', 'untracked'],
+            description:
+              "read: the operator set's slashability was read at slashabilityReadAtBlock; pending: not read yet (lastUsefulBlock shows unbounded until the ingest pass that stored the request ends; no alert or action is taken on it meanwhile); untracked: the AVS is unknown (set AVS_ADDRESS)",
+          },
+          slashabilityReadAtBlock: nullable('integer'),
           strategies: { type: 'array', items: ref('StrategyDeadline') },
         },
       },

@@ -73,6 +73,8 @@ export function createRequestReadModel(o: ReadModelOptions): RequestReadModel & 
         blocksUntilWindowEnd: d.blocksUntilWindowEnd,
         blocksUntilLastUseful: d.blocksUntilLastUseful,
         registrationBound: registration.registered ? null : registration.deregisterBlock + (c.deallocationDelay ?? 0),
+        slashability: st ? 'read' : c.avs ? 'pending' : 'untracked',
+        slashabilityReadAtBlock: st?.readAtBlock ?? null,
         strategies: d.strategies.map((s) => ({
           strategy: s.strategy,
           lastUsefulBlock: s.lastUsefulBlock,

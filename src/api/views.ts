@@ -35,6 +35,13 @@ export interface DeadlinesView {
   blocksUntilLastUseful: number | null;
   registrationBound: number | null;
   strategies: StrategyDeadlineView[];
+  /**
+   * read: the operator set's slashability was read at `slashabilityReadAtBlock`;
+   * pending: not read yet (the last useful block shows as unbounded until the ingest pass that
+   * stored the request finishes); untracked: the AVS is unknown, so it cannot be read at all
+   */
+  slashability: 'read' | 'pending' | 'untracked';
+  slashabilityReadAtBlock: number | null;
 }
 
 export interface ChainEventRef {

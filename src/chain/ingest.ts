@@ -200,13 +200,15 @@ export function createIngestor(o: IngestOptions) {
 
   async function refreshSlashability(atBlock: number): Promise<void> {
     if (!o.facts.avs) return; // without the AVS the operator set cannot be named
-    const open = await store.openRequests();
-    const byKey = new Map<string, { operator: Address; operatorSetId: number; strategies: Set<Address> }>();
+    const [open, previous] = await Promise.all([store.openRequests(), store.operatorStates()]);
+    const prevByKey = new Map(previous.map((p) => [keyOf(p.operator, p.operatorSetId), p]));
+    const byKey = new Map<string, { operator: Address; operatorSetId: number; strategies: Set<Address>; historyFrom: number }>();
     for (const r of open) {
       const key = keyOf(r.operator, r.operatorSetId);
       if (!refreshAll && !dirty.has(key)) continue;
-      const e = byKey.get(key) ?? { operator: getAddress(r.operator), operatorSetId: r.operatorSetId, strategies: new Set<Address>() };
+      const e = byKey.get(key) ?? { operator: getAddress(r.operator), operatorSetId: r.operatorSetId, strategies: new Set<Address>(), historyFrom: r.queuedAtBlock };
       for (const s of JSON.parse(r.strategies) as Address[]) e.strategies.add(getAddress(s));
+      e.historyFrom = Math.min(e.historyFrom, r.queuedAtBlock);
       byKey.set(key, e);
     }
     const rows: OperatorSetStateRow[] = await Promise.all(
@@ -221,6 +223,8 @@ export function createIngestor(o: IngestOptions) {
           blockNumber: atBlock,
           deallocationDelay: o.facts.deallocationDelay,
           maxLogRange: o.maxLogRange,
+          historyFrom: k.historyFrom,
+          previous: prevByKey.get(keyOf(k.operator, k.operatorSetId)) ?? null,
         });
         return {
           operator: s.operator,
@@ -232,7 +236,7 @@ export function createIngestor(o: IngestOptions) {
         };
       }),
     );
-    await store.saveOperatorStates(carryForwardDeallocations(rows, await store.operatorStates()));
+    await store.saveOperatorStates(carryForwardDeallocations(rows, previous));
     dirty.clear();
     refreshAll = false;
   }

@@ -21,6 +21,15 @@ export interface ReadSlashabilityInput extends OperatorSetKey {
   blockNumber: number;
   deallocationDelay: number;
   maxLogRange: number;
+  /**
+   * The oldest block that matters: the earliest queueing block of the set's open requests. When
+   * nothing earlier is known about the set, membership changes are searched from
+   * `historyFrom − DEALLOCATION_DELAY − 1`, so an operator that left (or never joined) long ago
+   * gets a bound before its requests instead of one that moves with every read.
+   */
+  historyFrom?: number;
+  /** what the previous read of this set said: changes are searched only since then */
+  previous?: { registered: boolean; deregisterBlock: number | null; readAtBlock: number } | null;
 }
 
 export interface SlashabilityState extends OperatorSetKey {
@@ -52,15 +61,27 @@ export async function readSlashability(i: ReadSlashabilityInput): Promise<Slasha
     lastMembershipChange(i),
   ]);
   let reg: RegistrationFact;
-  if (registration?.kind === 'removed') reg = { registered: false, deregisterBlock: registration.block };
-  else if (registration?.kind === 'added' || slashable) reg = { registered: true };
-  // not slashable and no removal within the delay: it left longer ago than DEALLOCATION_DELAY
-  else reg = { registered: false, deregisterBlock: Math.max(0, i.blockNumber - i.deallocationDelay - 1) };
+  if (registration.last?.kind === 'removed') reg = { registered: false, deregisterBlock: registration.last.block };
+  else if (registration.last?.kind === 'added' || slashable) reg = { registered: true };
+  else if (i.previous && !i.previous.registered && i.previous.deregisterBlock !== null) {
+    // not a member now, no change since the last read: what that read knew still holds
+    reg = { registered: false, deregisterBlock: i.previous.deregisterBlock };
+  } else {
+    // not slashable and not a member at any block searched: it left before `from` (slashable at
+    // most until from − 1 + DEALLOCATION_DELAY), or never joined when the search began at genesis
+    reg = { registered: false, deregisterBlock: registration.from === 0 ? -i.deallocationDelay : registration.from - 1 };
+  }
   return { operator: getAddress(i.operator), operatorSetId: i.operatorSetId, registration: reg, allocations, readAtBlock: i.blockNumber };
 }
 
-async function lastMembershipChange(i: ReadSlashabilityInput): Promise<{ kind: 'added' | 'removed'; block: number } | null> {
-  const from = Math.max(0, i.blockNumber - i.deallocationDelay - 1);
+/** From where membership changes must be searched: the delay window, and since the previous read or the oldest request. */
+export function membershipSearchFrom(i: Pick<ReadSlashabilityInput, 'blockNumber' | 'deallocationDelay' | 'historyFrom' | 'previous'>): number {
+  const since = i.previous ? i.previous.readAtBlock : (i.historyFrom ?? i.blockNumber);
+  return Math.max(0, Math.min(i.blockNumber, since) - i.deallocationDelay - 1);
+}
+
+async function lastMembershipChange(i: ReadSlashabilityInput): Promise<{ from: number; last: { kind: 'added' | 'removed'; block: number } | null }> {
+  const from = membershipSearchFrom(i);
   let last: { kind: 'added' | 'removed'; block: number; logIndex: number } | null = null;
   const operatorTopic = pad(i.operator.toLowerCase() as Hex, { size: 32 });
   for await (const range of fetchLogRanges({
@@ -85,7 +106,7 @@ async function lastMembershipChange(i: ReadSlashabilityInput): Promise<{ kind: '
       }
     }
   }
-  return last ? { kind: last.kind, block: last.block } : null;
+  return { from, last: last ? { kind: last.kind, block: last.block } : null };
 }
 
 /** The operator a decoded AllocationManager log is about, with its operator set when the log says. */

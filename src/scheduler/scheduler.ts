@@ -208,16 +208,28 @@ export function createScheduler(o: SchedulerOptions) {
     }
   }
 
+  /** Every attempt of these requests, by request id, oldest first (ids in chunks: IN lists stay short). */
+  async function sentAttempts(ids: string[]): Promise<Map<string, SentTxRow[]>> {
+    const out = new Map<string, SentTxRow[]>();
+    for (let k = 0; k < ids.length; k += 500) {
+      const rows = await db.sentTx.findMany({ where: { slasher, requestId: { in: ids.slice(k, k + 500) } }, orderBy: { id: 'asc' } });
+      for (const r of rows) out.set(r.requestId, [...(out.get(r.requestId) ?? []), r]);
+    }
+    return out;
+  }
+
   async function pass(): Promise<void> {
     const head = await o.head();
     if (!head || o.catchingUp?.()) return;
     const views = await o.views();
     const byId = new Map(views.map((v) => [v.requestId, v]));
     await settleInflight(byId);
-    const open = views.filter((v) => v.status === 'in_veto_window' || v.status === 'fulfillable');
-    const attempts = o.sender && open.length ? await db.sentTx.findMany({ where: { slasher, requestId: { in: open.map((v) => v.requestId).slice(0, 500) } }, orderBy: { id: 'asc' } }) : [];
+    // a request whose slashability is still pending is decided once the ingest pass that stored it
+    // has read it (the same pass, seconds later): its last useful block is not known before
+    const open = views.filter((v) => (v.status === 'in_veto_window' || v.status === 'fulfillable') && v.deadlines.slashability !== 'pending');
+    const attempts = o.sender && open.length ? await sentAttempts(open.map((v) => v.requestId)) : new Map<string, SentTxRow[]>();
     for (const v of open) {
-      const mine = attempts.filter((a) => a.requestId === v.requestId && a.requestTxHash === v.queuedTxHash);
+      const mine = (attempts.get(v.requestId) ?? []).filter((a) => a.requestTxHash === v.queuedTxHash);
       try {
         await act({ view: v, decision: decide(v, head, mine), attempts: mine });
       } catch (e) {
@@ -268,6 +280,8 @@ export function createScheduler(o: SchedulerOptions) {
         db.actionLog.findMany({ where: { slasher, ...(ids ? { requestId: { in: ids } } : {}) }, orderBy: { id: 'asc' } }),
         o.sender ? db.sentTx.findMany({ where: { slasher, ...(ids ? { requestId: { in: ids } } : {}) }, orderBy: { id: 'asc' } }) : Promise.resolve([] as SentTxRow[]),
       ]);
+      const attemptsBy = new Map<string, SentTxRow[]>();
+      for (const a of attempts) attemptsBy.set(a.requestId, [...(attemptsBy.get(a.requestId) ?? []), a]);
       const logsBy = new Map<string, ActionView[]>();
       for (const l of logs) {
         const list = logsBy.get(l.requestId) ?? [];
@@ -275,7 +289,7 @@ export function createScheduler(o: SchedulerOptions) {
         logsBy.set(l.requestId, list);
       }
       return views.map((v) => {
-        const d = head ? decide(v, head, attempts.filter((a) => a.requestId === v.requestId && a.requestTxHash === v.queuedTxHash)) : null;
+        const d = head ? decide(v, head, (attemptsBy.get(v.requestId) ?? []).filter((a) => a.requestTxHash === v.queuedTxHash)) : null;
         const next: NextActionView | null = d?.next
           ? { kind: d.next.kind, actor: d.next.actor, dueBlock: d.next.dueBlock, dueAt: new Date(d.next.dueAtSec * 1000).toISOString(), estimated: d.next.estimated, note: d.next.note, dryRun: o.config.dryRun }
           : null;

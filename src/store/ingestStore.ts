@@ -268,6 +268,8 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlit
           const gone = await tx.requestEvent.findMany({ where: { slasher, blockNumber: { gt: ancestor.number } }, select: { requestId: true } });
           await tx.requestEvent.deleteMany({ where: { slasher, blockNumber: { gt: ancestor.number } } });
           await tx.block.deleteMany({ where: { slasher, number: { gt: ancestor.number } } });
+          // slashability read on the abandoned branch: re-read from scratch (refreshAll follows)
+          await tx.operatorSetState.deleteMany({ where: { slasher, readAtBlock: { gt: ancestor.number } } });
           const ids = [...new Set(gone.map((g) => g.requestId))];
           await reproject(tx, ids, cursor.variant ?? 'unknown');
           await tx.ingestCursor.update({ where: { slasher }, data: { indexedBlock: ancestor.number, indexedHash: ancestor.hash } });

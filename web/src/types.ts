@@ -72,6 +72,8 @@ export interface RequestView {
     blocksUntilWindowEnd: number | null;
     blocksUntilLastUseful: number | null;
     registrationBound: number | null;
+    slashability: 'read' | 'pending' | 'untracked';
+    slashabilityReadAtBlock: number | null;
     strategies: { strategy: Hex; lastUsefulBlock: number | null; currentMagnitude: string; remainingMagnitude: string; pendingDeallocation: { effectBlock: number; diff: string } | null }[];
   };
   cancelled?: { block: number; txHash: Hex };
