@@ -198,6 +198,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     };
     alerting = createAlerting({
       db: database.db,
+      dbKind: database.kind,
       chainId,
       slasher: facts.slasher,
       channels: o.alerts?.channels ?? [],

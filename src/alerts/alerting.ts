@@ -4,7 +4,7 @@
  * channel, at least once, with exponential backoff. Alerts tell; they never send transactions.
  *
  * @example
- * const alerting = createAlerting({ db, chainId, slasher, channels, leadTimesSec, logger, metrics, snapshot });
+ * const alerting = createAlerting({ db, dbKind, chainId, slasher, channels, leadTimesSec, logger, metrics, snapshot });
  * alerting.start();
  * await alerting.evaluate(); // after an ingest pass
  */
@@ -14,7 +14,7 @@ import { describeError } from '../errors';
 import type { Logger } from '../lib/logger';
 import type { Metrics } from '../lib/metrics';
 import { backoffDelay } from '../lib/retry';
-import type { Db } from '../store/database';
+import type { Db, DbKind } from '../store/database';
 import { createChannel, type AlertChannel } from './channels';
 import { createOutbox, type AlertListItem, type DeliveryState, type DueDelivery } from '../store/alertOutbox';
 import { planAlerts, type HealthSignal } from './planner';
@@ -22,6 +22,8 @@ import { HEALTH_ALERT_KINDS, type Alert, type AlertDraft } from './types';
 
 export interface AlertingOptions {
   db: Db;
+  /** which SQL dialect the outbox's bulk statements speak */
+  dbKind: DbKind;
   chainId: number;
   slasher: string;
   channels: AlertChannelConfig[];
@@ -42,6 +44,9 @@ export interface AlertingOptions {
 
 export const DEFAULT_ALERT_RETRY = { baseMs: 2_000, maxMs: 5 * 60_000, maxAttempts: 60 };
 
+/** above this many new alerts in one planner pass (a backfill), one info line sums them up */
+const PER_ALERT_LOG_LIMIT = 50;
+
 export interface Alerting {
   /** runs the planner now; `seenAtMs` = when the desk saw the facts (defaults to now) */
   evaluate(seenAtMs?: number): Promise<number>;
@@ -58,17 +63,19 @@ export interface Alerting {
 export function createAlerting(o: AlertingOptions): Alerting {
   const nowMs = o.nowMs ?? (() => Date.now());
   const retry = o.retry ?? DEFAULT_ALERT_RETRY;
-  const outbox = createOutbox(o.db, { chainId: o.chainId, slasher: o.slasher });
+  const outbox = createOutbox(o.db, o.dbKind, { chainId: o.chainId, slasher: o.slasher });
   const channels = o.channels.map((c) => createChannel(c, { timeoutMs: o.sendTimeoutMs }));
   const byName = new Map(channels.map((c) => [c.name, c]));
   let known: Set<string> | null = null;
   let timers: NodeJS.Timeout[] = [];
   let stopped = false;
 
+  const routeOf = (d: AlertDraft) => channels.filter((c) => c.accepts(d)).map((c) => c.name);
+
   async function enqueueAlert(d: AlertDraft, seenAtMs?: number): Promise<Alert | null> {
     known ??= await outbox.knownKeys();
     if (known.has(d.dedupKey)) return null;
-    const routed = channels.filter((c) => c.accepts(d)).map((c) => c.name);
+    const routed = routeOf(d);
     const now = new Date(nowMs());
     const alert = await outbox.insertIfAbsent(d, routed, new Date(seenAtMs ?? now.getTime()), now);
     known.add(d.dedupKey);
@@ -78,6 +85,29 @@ export function createAlerting(o: AlertingOptions): Alerting {
       kick();
     }
     return alert;
+  }
+
+  /** a planner pass's drafts in one outbox call; returns how many were new */
+  async function enqueueMany(k: Set<string>, drafts: AlertDraft[], seenAtMs: number): Promise<number> {
+    const fresh = new Map<string, AlertDraft>();
+    for (const d of drafts) if (!k.has(d.dedupKey) && !fresh.has(d.dedupKey)) fresh.set(d.dedupKey, d);
+    if (fresh.size === 0) return 0;
+    const seenAt = new Date(seenAtMs);
+    const routed = new Map([...fresh].map(([key, d]) => [key, routeOf(d)]));
+    const inserted = await outbox.insertMany([...fresh.values()].map((draft) => ({ draft, channels: routed.get(draft.dedupKey)!, seenAt })), new Date(nowMs()));
+    for (const key of fresh.keys()) k.add(key);
+    const many = inserted.length > PER_ALERT_LOG_LIMIT;
+    const byKind: Record<string, number> = {};
+    for (const a of inserted) {
+      o.metrics.alertsEnqueued.inc({ kind: a.kind, severity: a.severity });
+      byKind[a.kind] = (byKind[a.kind] ?? 0) + 1;
+      const line = { alert: { id: a.id, kind: a.kind, severity: a.severity, requestId: a.requestId, channels: routed.get(a.dedupKey) } };
+      if (many) o.logger.debug(line, a.title);
+      else o.logger.info(line, a.title);
+    }
+    if (many) o.logger.info({ alerts: { count: inserted.length, byKind } }, `${inserted.length} alerts enqueued`);
+    if (inserted.length > 0) kick();
+    return inserted.length;
   }
 
   let evaluating: Promise<number> | null = null;
@@ -106,7 +136,7 @@ export function createAlerting(o: AlertingOptions): Alerting {
           known: (key) => k.has(key),
           incidents: await outbox.incidents(HEALTH_ALERT_KINDS),
         });
-        for (const d of drafts) if (await enqueueAlert(d, seen)) n++;
+        n += await enqueueMany(k, drafts, seen);
       } while (again && !stopped);
       return n;
     })().finally(() => {
