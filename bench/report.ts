@@ -101,7 +101,7 @@ function formatBackfill(r: BenchReport): string[] {
     out.push(`ratio ${q.name}: ${q.ratio.toFixed(2)}×  (goal ≤ ${q.goal}×: ${q.met ? 'met' : 'NOT met'})`);
   }
   for (const p of r.profiles) {
-    out.push('', `where the desk's sync time goes (${p.kind}, one instrumented pass of ${p.syncSeconds.toFixed(2)} s; nested rows overlap, e.g. db ⊂ store.applyBatch ⊃ http):`);
+    out.push('', `where the desk's time goes (${p.kind}, one instrumented backfill: listed after ${p.syncSeconds.toFixed(2)} s, complete after ${p.completeSeconds.toFixed(2)} s; shares of the latter; nested rows overlap, e.g. db ⊂ store.applyBatch ⊃ http):`);
     const prow = p.lines.filter((l) => l.wallMs >= 1).map((l) => [l.what, fmt(l.calls), `${fmt(l.wallMs)} ms`, `${(l.share * 100).toFixed(1)} %`]);
     const pw = [0, 1, 2, 3].map((c) => Math.max(...prow.map((row) => row[c]!.length), 4));
     for (const row of prow) out.push(`  ${row[0]!.padEnd(pw[0]!)}  ${row[1]!.padStart(pw[1]!)} calls  ${row[2]!.padStart(pw[2]!)}  ${row[3]!.padStart(pw[3]!)}`);

@@ -99,7 +99,8 @@ async function backfillSection(values: { postgres?: boolean; 'no-profile'?: bool
       sqlite.push(await measureDeskBackfill(anvil.rpcUrl, chain, 'sqlite', POSTGRES_ADMIN_URL));
       if (postgres) pg.push(await measureDeskBackfill(anvil.rpcUrl, chain, 'postgresql', POSTGRES_ADMIN_URL));
       const last = (s: Measurement[]) => (s.length ? `${s[s.length - 1]!.seconds.toFixed(2)} s` : '-');
-      log(`  rep ${i}/${reps}: floor ${last(floor)}, desk sqlite ${last(sqlite)}${postgres ? `, desk postgresql ${last(pg)}` : ''}`);
+      const full = (s: Measurement[]) => (s.length ? ` (complete ${s[s.length - 1]!.completeSeconds?.toFixed(2)} s)` : '');
+      log(`  rep ${i}/${reps}: floor ${last(floor)}, desk sqlite ${last(sqlite)}${full(sqlite)}${postgres ? `, desk postgresql ${last(pg)}${full(pg)}` : ''}`);
     }
 
     const profiles: Profile[] = [];
@@ -108,10 +109,15 @@ async function backfillSection(values: { postgres?: boolean; 'no-profile'?: bool
       if (postgres) profiles.push(await profileDeskBackfill(anvil.rpcUrl, chain, 'postgresql', POSTGRES_ADMIN_URL));
     }
 
+    const complete = (runs: Measurement[]) => runs.map((m) => ({ ...m, seconds: m.completeSeconds ?? m.seconds }));
     const series: Series[] = [
       { name: 'floor: eth_getLogs + decode', runs: floor },
-      { name: 'desk backfill (sqlite)', runs: sqlite },
-      ...(postgres ? [{ name: 'desk backfill (postgresql)', runs: pg }] : []),
+      { name: 'desk backfill, listed (sqlite)', runs: sqlite },
+      { name: '  + strategies read (sqlite)', runs: complete(sqlite) },
+      ...(postgres ? [
+        { name: 'desk backfill, listed (postgresql)', runs: pg },
+        { name: '  + strategies read (postgresql)', runs: complete(pg) },
+      ] : []),
     ];
     const floorMedian = median(floor);
     return {

@@ -317,7 +317,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
         events.close(); // open event streams would keep server.close() waiting
         await new Promise<void>((r) => server.close(() => r()));
         server.closeAllConnections?.();
-        await ingestor.idle();
+        await ingestor.stop(); // the pass in flight and the background strategy reads
         await scheduler!.stop();
         await vetoes!.stop();
         await fulfils!.stop();

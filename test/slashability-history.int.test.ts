@@ -69,6 +69,7 @@ describe.each(DB_KINDS)('slashability learnt after the fact, on %s', (kind) => {
 
     desk = await open();
     await desk.ingestor.sync();
+    await desk.ingestor.enriched(); // strategies of backfilled requests, then their sets' slashability
     await desk.alerting.evaluate();
 
     const a = await get(desk, never.requestId);
@@ -103,6 +104,7 @@ describe.each(DB_KINDS)('slashability learnt after the fact, on %s', (kind) => {
     await chain.mine(50);
     desk = await open();
     await desk.ingestor.sync();
+    await desk.ingestor.enriched(); // strategies of backfilled requests, then their sets' slashability
     await desk.alerting.evaluate();
     expect((await get(desk, never.requestId)).lastUsefulBlock).toBe(a.lastUsefulBlock);
     expect((await get(desk, gone.requestId)).lastUsefulBlock).toBe(b.lastUsefulBlock);

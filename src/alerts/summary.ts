@@ -44,7 +44,9 @@ export function lastUsefulLine(v: RequestView): string {
 
 /** Operator, set, strategies with % to slash, description, both deadlines. */
 export function requestSummary(v: RequestView): string {
-  const strategies = v.strategies.map((s, i) => `  • ${s}: ${formatWadPercent(v.wadsToSlash[i] ?? '0')}`);
+  const strategies = v.strategies
+    ? v.strategies.map((s, i) => `  • ${s}: ${formatWadPercent(v.wadsToSlash[i] ?? '0')}`)
+    : v.wadsToSlash.map((w, i) => `  • strategy #${i + 1} (not read yet): ${formatWadPercent(w)}`);
   return [
     `Operator: ${v.operator}`,
     `Operator set: ${v.operatorSetId}`,

@@ -114,7 +114,7 @@ const schemas = {
       variant: ref('Variant'),
       operator: address,
       operatorSetId: { type: 'integer', minimum: 0 },
-      strategies: { type: 'array', items: address },
+      strategies: { type: ['array', 'null'], items: address, description: "null while not read yet from the slasher's getter (SlashingRequested carries no strategies; a backfill reads them right after storing the requests); deadlines.slashability is then pending" },
       wadsToSlash: { type: 'array', items: decimal, description: '1e18 = 100%' },
       description: { type: 'string' },
       queuedAtBlock: block,

@@ -37,12 +37,18 @@ export function createRequestReadModel(o: ReadModelOptions): RequestReadModel & 
     if (!c || !head || c.windowKind === null || c.windowLength === null) return null;
     const window: VetoWindow = c.windowKind === 'blocks' ? { kind: 'blocks', blocks: c.windowLength } : { kind: 'seconds', seconds: c.windowLength };
     const st = ctx.stateByKey.get(`${getAddress(r.operator)}:${r.operatorSetId}`);
+    const strategies = JSON.parse(r.strategies) as Hex[] | null;
+    // this request's own strategies only: another request of the set may slash other stake
+    const byStrategy = new Map((st?.allocations ?? []).map((a) => [a.strategy.toLowerCase(), a]));
+    const allocations = (strategies ?? []).flatMap((s) => byStrategy.get(s.toLowerCase()) ?? []);
+    // L is known once the set was read with every strategy of this request
+    const slashability: RequestView['deadlines']['slashability'] = !c.avs ? 'untracked' : st && strategies && allocations.length === strategies.length ? 'read' : 'pending';
     const registration: RegistrationFact = st && !st.registered ? { registered: false, deregisterBlock: st.deregisterBlock ?? 0 } : { registered: true };
     const d = describeDeadlines({
       window,
       requestBlockOrTimestamp: r.requestBlockOrTimestamp,
       onchain: r.onchainStatus as 'requested' | 'cancelled' | 'completed',
-      allocations: st?.allocations ?? [],
+      allocations,
       registration,
       deallocationDelay: c.deallocationDelay ?? 0,
       head,
@@ -56,7 +62,7 @@ export function createRequestReadModel(o: ReadModelOptions): RequestReadModel & 
       variant: r.variant as Variant,
       operator: getAddress(r.operator),
       operatorSetId: r.operatorSetId,
-      strategies: JSON.parse(r.strategies) as Hex[],
+      strategies,
       wadsToSlash: JSON.parse(r.wadsToSlash) as string[],
       description: r.description,
       queuedAtBlock: r.queuedAtBlock,
@@ -73,7 +79,7 @@ export function createRequestReadModel(o: ReadModelOptions): RequestReadModel & 
         blocksUntilWindowEnd: d.blocksUntilWindowEnd,
         blocksUntilLastUseful: d.blocksUntilLastUseful,
         registrationBound: registration.registered ? null : registration.deregisterBlock + (c.deallocationDelay ?? 0),
-        slashability: st ? 'read' : c.avs ? 'pending' : 'untracked',
+        slashability,
         slashabilityReadAtBlock: st?.readAtBlock ?? null,
         strategies: d.strategies.map((s) => ({
           strategy: s.strategy,

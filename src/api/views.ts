@@ -57,7 +57,8 @@ export interface RequestView {
   variant: 'V1' | 'V2' | 'V3' | 'V4';
   operator: Hex;
   operatorSetId: number;
-  strategies: Hex[];
+  /** null while not read yet from the slasher's getter (deadlines.slashability is then `pending`) */
+  strategies: Hex[] | null;
   /** decimal strings (1e18 = 100%) */
   wadsToSlash: string[];
   description: string;

@@ -7,7 +7,7 @@
  * re-reading the status of the candidate requests at that block.
  */
 import path from 'node:path';
-import { decodeFunctionData, getAddress, type Address, type PublicClient } from 'viem';
+import { decodeFunctionData, getAddress, type Address, type Hex, type PublicClient } from 'viem';
 import { decodeOnchainStatus, slasherAbi } from './abis';
 import type { SlasherLog } from './decode';
 import { mapLimit } from '../lib/mapLimit';
@@ -143,11 +143,68 @@ export interface EnrichInput {
   logs: SlasherLog[];
   /** V4: open requests already stored, candidates for an OperatorSlashed in these logs */
   openRequests: { requestId: bigint; operator: Address; operatorSetId: number }[];
+  /**
+   * Store V3/V4 requests with `strategies: null` instead of reading the getter now (the backfill:
+   * their request block is the log's own block, so every deadline but L is exact without it);
+   * `readStrategies` completes them afterwards. V1/V2 need the getter's request timestamp: read.
+   */
+  deferStrategies?: boolean;
+}
+
+/** Whether the variant's request block can be taken from the log (the getter then only adds strategies). */
+export const canDeferStrategies = (variant: Variant): boolean => variant === 'V3' || variant === 'V4';
+
+/** A stored request whose strategies are still to be read. */
+export interface PendingStrategies {
+  requestId: bigint;
+  operator: Address;
+  operatorSetId: number;
+  blockNumber: number;
+  blockHash: Hex;
+  logIndex: number;
+  txHash: Hex;
+}
+
+/**
+ * The strategies of stored requests, from the getter: V3 in bulk at the latest block (ids are
+ * never reused), V4 one by one at the request's own block (a later request may reuse the id).
+ * A request whose getter no longer matches its log is an error, never a guess.
+ */
+export async function readStrategies(client: PublicClient, slasher: Address, variant: Variant, pending: PendingStrategies[]): Promise<Address[][]> {
+  const queued: Queued[] = pending.map((p) => ({
+    kind: 'queued',
+    requestId: p.requestId,
+    operator: p.operator,
+    operatorSetId: p.operatorSetId,
+    blockNumber: p.blockNumber,
+    blockHash: p.blockHash,
+    logIndex: p.logIndex,
+    txHash: p.txHash,
+    wadsToSlash: [],
+    description: '',
+    topicCount: 3,
+  }));
+  const params =
+    variant === 'V4'
+      ? await mapLimit(queued, MULTICALL_CONCURRENCY * 4, (q) => readParams(client, slasher, variant, q))
+      : await readParamsBulk({ client, slasher, variant, logs: [], openRequests: [] }, queued);
+  return params.map((p, k) => {
+    const q = queued[k]!;
+    if (variant !== 'V4' && p.requestBlockOrTimestamp !== q.blockNumber) {
+      throw new DeskError('RPC_UNAVAILABLE', `slashingRequests(${q.requestId}) reads back request block ${p.requestBlockOrTimestamp}, its log is in block ${q.blockNumber}`, { retryable: true });
+    }
+    return p.strategies;
+  });
 }
 
 export async function logsToFacts(i: EnrichInput): Promise<NewFact[]> {
   const queued = i.logs.filter((l): l is Queued => l.kind === 'queued');
-  const params = i.variant === 'V4' ? await Promise.all(queued.map((q) => readParams(i.client, i.slasher, i.variant, q))) : await readParamsBulk(i, queued);
+  const defer = i.deferStrategies === true && canDeferStrategies(i.variant);
+  const params: { strategies: Address[] | null; requestBlockOrTimestamp: number }[] = defer
+    ? queued.map((q) => ({ strategies: null, requestBlockOrTimestamp: q.blockNumber }))
+    : i.variant === 'V4'
+      ? await Promise.all(queued.map((q) => readParams(i.client, i.slasher, i.variant, q)))
+      : await readParamsBulk(i, queued);
   const facts: NewFact[] = [];
   queued.forEach((q, k) => {
     const p = params[k]!;

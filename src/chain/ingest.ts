@@ -12,9 +12,9 @@
  */
 import { getAddress, hexToNumber, type Address, type Hex, type PublicClient } from 'viem';
 import { decodeSlasherLog, SLASHER_TOPICS, type SlasherLog } from './decode';
-import { logsToFacts } from './enrich';
+import { canDeferStrategies, logsToFacts, readStrategies } from './enrich';
 import { fetchLogRanges, getLogsRaw, type RawLog } from './logs';
-import { ALLOCATION_MANAGER_TOPICS, allocationManagerLogSubject, readSlashability } from './slashability';
+import { ALLOCATION_MANAGER_TOPICS, allocationManagerLogSubject, membershipChanges, membershipSearchFrom, readSlashability } from './slashability';
 import { refineFamilyFromLog, type SlasherFacts, type VariantGuess } from './slasherFacts';
 import type { BlockRow, IngestStore, OperatorSetStateRow } from '../store/ingestStore';
 import type { Variant } from '../domain/types';
@@ -64,6 +64,10 @@ export function createIngestor(o: IngestOptions) {
   const dirty = new Set<string>();
   let refreshAll = true;
   const chunk = o.realtimeChunk ?? 32;
+  /** requests stored with strategies unread may exist (true at start: a previous run may have left some) */
+  let strategiesPending = true;
+  let enriching: Promise<void> | null = null;
+  let stopped = false;
 
   const keyOf = (operator: string, setId: number) => `${getAddress(operator)}:${setId}`;
 
@@ -78,7 +82,7 @@ export function createIngestor(o: IngestOptions) {
     return variant === 'V1|V2' ? undefined : variant;
   }
 
-  async function toFacts(raw: RawLog[]) {
+  async function toFacts(raw: RawLog[], deferStrategies = false) {
     const decoded = raw
       .filter((l) => getAddress(l.address) === slasher)
       .map(decodeSlasherLog)
@@ -93,7 +97,9 @@ export function createIngestor(o: IngestOptions) {
       variant: v,
       logs: decoded,
       openRequests: open.map((r) => ({ requestId: BigInt(r.requestId), operator: getAddress(r.operator), operatorSetId: r.operatorSetId })),
+      deferStrategies,
     });
+    if (deferStrategies && canDeferStrategies(v) && facts.some((f) => f.fact.kind === 'queued')) strategiesPending = true;
     for (const f of facts) if (f.fact.kind === 'queued') dirty.add(keyOf(f.fact.data.operator, f.fact.data.operatorSetId));
     o.metrics?.logsIngested.inc({ event: 'slasher' }, decoded.length);
     return { facts, variant: v };
@@ -107,7 +113,7 @@ export function createIngestor(o: IngestOptions) {
   async function backfill(from: number, to: number): Promise<void> {
     logger.info({ from, to }, 'backfill');
     let committing: Promise<void> = Promise.resolve();
-    for await (const range of fetchLogRanges({
+    for await (const range of prefetchOne(fetchLogRanges({
       client,
       address: slasher,
       topic0: SLASHER_TOPICS,
@@ -115,9 +121,9 @@ export function createIngestor(o: IngestOptions) {
       toBlock: to,
       initialRange: Math.min(2_000, o.maxLogRange),
       maxRange: o.maxLogRange,
-    })) {
+    }))) {
       if (variant === 'V4') await committing;
-      const { facts, variant: v } = await toFacts(range.logs);
+      const { facts, variant: v } = await toFacts(range.logs, true);
       // the last range ends on a header we keep: the anchor realtime links to
       const last = range.toBlock === to ? await header(to) : null;
       await committing;
@@ -153,6 +159,7 @@ export function createIngestor(o: IngestOptions) {
     const ids = await store.revertTo(ancestor);
     status.reorgs++;
     status.indexedBlock = ancestor.number;
+    strategiesPending = true; // a request the reorg uncovered (V4 id reuse) may be one stored without them
     o.metrics?.reorgs.inc();
     o.metrics?.reorgDepth.observe(depth);
     refreshAll = true;
@@ -200,17 +207,31 @@ export function createIngestor(o: IngestOptions) {
 
   async function refreshSlashability(atBlock: number): Promise<void> {
     if (!o.facts.avs) return; // without the AVS the operator set cannot be named
+    // what this read covers; sets marked meanwhile (strategies read in the background) wait for the next
+    const taken = new Set(dirty);
+    const all = refreshAll;
     const [open, previous] = await Promise.all([store.openRequests(), store.operatorStates()]);
     const prevByKey = new Map(previous.map((p) => [keyOf(p.operator, p.operatorSetId), p]));
     const byKey = new Map<string, { operator: Address; operatorSetId: number; strategies: Set<Address>; historyFrom: number }>();
     for (const r of open) {
       const key = keyOf(r.operator, r.operatorSetId);
-      if (!refreshAll && !dirty.has(key)) continue;
+      if (!all && !taken.has(key)) continue;
       const e = byKey.get(key) ?? { operator: getAddress(r.operator), operatorSetId: r.operatorSetId, strategies: new Set<Address>(), historyFrom: r.queuedAtBlock };
-      for (const s of JSON.parse(r.strategies) as Address[]) e.strategies.add(getAddress(s));
+      for (const s of (JSON.parse(r.strategies) as Address[] | null) ?? []) e.strategies.add(getAddress(s));
       e.historyFrom = Math.min(e.historyFrom, r.queuedAtBlock);
       byKey.set(key, e);
     }
+    const searchFrom = (k: { operator: Address; operatorSetId: number; historyFrom: number }) =>
+      membershipSearchFrom({ blockNumber: atBlock, deallocationDelay: o.facts.deallocationDelay, historyFrom: k.historyFrom, previous: prevByKey.get(keyOf(k.operator, k.operatorSetId)) ?? null });
+    // every set's membership history in one log walk (operators OR-ed), not one walk per set
+    const membership = await membershipChanges({
+      client,
+      allocationManager: am,
+      avs: o.facts.avs,
+      sets: [...byKey.values()].map((k) => ({ operator: k.operator, operatorSetId: k.operatorSetId, from: searchFrom(k) })),
+      toBlock: atBlock,
+      maxLogRange: o.maxLogRange,
+    });
     const rows: OperatorSetStateRow[] = await Promise.all(
       [...byKey.values()].map(async (k) => {
         const s = await readSlashability({
@@ -225,6 +246,7 @@ export function createIngestor(o: IngestOptions) {
           maxLogRange: o.maxLogRange,
           historyFrom: k.historyFrom,
           previous: prevByKey.get(keyOf(k.operator, k.operatorSetId)) ?? null,
+          membership: membership.get(keyOf(k.operator, k.operatorSetId)),
         });
         return {
           operator: s.operator,
@@ -237,8 +259,66 @@ export function createIngestor(o: IngestOptions) {
       }),
     );
     await store.saveOperatorStates(carryForwardDeallocations(rows, previous));
-    dirty.clear();
-    refreshAll = false;
+    for (const k of taken) dirty.delete(k);
+    if (all) refreshAll = false;
+  }
+
+  /**
+   * Reads the strategies of the requests a backfill stored without them, newest first (the ones
+   * the desk may still act on), ENRICH_CHUNK per transaction, then marks their operator sets for
+   * a slashability read and runs a pass, which re-plans alerts and actions. Runs beside the
+   * follower; an error is logged and retried on the next pass.
+   */
+  async function enrichPending(): Promise<void> {
+    let done = 0;
+    while (!stopped) {
+      const rows = await store.pendingStrategies(ENRICH_CHUNK);
+      if (rows.length === 0) break;
+      const v = variant === 'V1|V2' ? null : variant;
+      if (!v) break;
+      const strategies = await readStrategies(
+        client,
+        slasher,
+        v,
+        rows.map((r) => ({
+          requestId: BigInt(r.requestId),
+          operator: getAddress(r.operator),
+          operatorSetId: r.operatorSetId,
+          blockNumber: r.queuedAtBlock,
+          blockHash: r.queuedBlockHash as Hex,
+          logIndex: r.queuedLogIndex,
+          txHash: r.queuedTxHash as Hex,
+        })),
+      );
+      if (stopped) break;
+      await store.setStrategies(rows.map((r, k) => ({ requestId: r.requestId, blockNumber: r.queuedAtBlock, blockHash: r.queuedBlockHash, logIndex: r.queuedLogIndex, strategies: strategies[k]! })));
+      for (const r of rows) dirty.add(keyOf(r.operator, r.operatorSetId));
+      done += rows.length;
+      o.metrics?.strategiesRead.inc(rows.length);
+      if (rows.length < ENRICH_CHUNK) break;
+    }
+    strategiesPending = false;
+    if (done > 0) logger.info({ requests: done }, 'strategies read for requests stored without them');
+  }
+
+  function startEnrichment(): void {
+    if (enriching || stopped || !strategiesPending) return;
+    enriching = enrichPending()
+      .then(() => {
+        enriching = null;
+        // their operator sets are dirty: read their slashability and re-plan now (after the
+        // pass in flight, which may have started its read before they were marked)
+        const rerun = () => {
+          if (!stopped && dirty.size > 0 && o.facts.avs) void sync().catch(() => undefined);
+        };
+        if (running) void running.then(rerun, rerun);
+        else rerun();
+      })
+      .catch((e) => {
+        enriching = null;
+        status.lastError = describeError(e);
+        logger.warn({ err: describeError(e) }, 'reading the strategies of stored requests failed; retried on the next pass');
+      });
   }
 
   async function ensureCursor(): Promise<number> {
@@ -302,6 +382,7 @@ export function createIngestor(o: IngestOptions) {
     o.metrics?.lagBlocks.set(Math.max(0, head - indexed));
     if (refreshAll || dirty.size > 0) await refreshSlashability(indexed);
     status.lastError = null;
+    startEnrichment();
     return { ...status };
   }
 
@@ -340,11 +421,48 @@ export function createIngestor(o: IngestOptions) {
     status: () => ({ ...status }),
     /** resolves once no pass is running */
     idle: (): Promise<void> => (running ? running.then(() => undefined, () => undefined) : Promise.resolve()),
+    /** resolves once every stored request has its strategies and the pass that follows has run */
+    async enriched(): Promise<void> {
+      for (;;) {
+        if (enriching) await enriching;
+        else if (running) await running.then(() => undefined, () => undefined);
+        else if (dirty.size > 0 && !stopped && o.facts.avs) {
+          if (!(await sync().then(() => true, () => false))) return; // the failure is in status()
+        } else return;
+      }
+    },
     isReady: () => cursorReady,
+    /** stops background reads (strategies) and waits for them: call before closing the RPC client */
+    async stop(): Promise<void> {
+      stopped = true;
+      await enriching;
+      await (running ? running.then(() => undefined, () => undefined) : undefined);
+    },
   };
 }
 
 export type Ingestor = ReturnType<typeof createIngestor>;
+
+/** requests whose strategies are read per transaction: one bulk getter read and two UPDATEs */
+const ENRICH_CHUNK = 2_000;
+
+/** Iterates `source` with its next item already requested: the next eth_getLogs runs while this range is stored. */
+async function* prefetchOne<T>(source: AsyncGenerator<T>): AsyncGenerator<T> {
+  let next = source.next();
+  try {
+    for (;;) {
+      const r = await next;
+      if (r.done) return;
+      next = source.next();
+      next.catch(() => undefined); // surfaced by the await above on the next turn
+      yield r.value;
+    }
+  } finally {
+    // the consumer stopped early (an error): let the pending read settle, then close the source
+    await next.then(() => undefined, () => undefined);
+    await source.return(undefined);
+  }
+}
 
 /** Another desk wrote the same rows or moved the checkpoint first (standby desks share the database). */
 function isWriteConflict(e: unknown): boolean {

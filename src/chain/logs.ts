@@ -28,8 +28,8 @@ export interface LogRangeOptions {
   maxRange: number;
   /** grow the range while a response has fewer logs than this */
   growBelowLogs?: number;
-  /** optional filter on the first indexed argument */
-  topic1?: Hex;
+  /** optional filter on the first indexed argument (an array: any of them) */
+  topic1?: Hex | Hex[];
 }
 
 export interface LogRange {
@@ -62,7 +62,7 @@ export async function getLogsRaw(
   topic0: Hex[],
   from: number,
   to: number,
-  topic1?: Hex,
+  topic1?: Hex | Hex[],
 ): Promise<RawLog[]> {
   const topics = topic1 ? [topic0, topic1] : [topic0];
   const filter = { address, topics, fromBlock: numberToHex(from), toBlock: numberToHex(to) };

@@ -30,6 +30,14 @@ export interface ReadSlashabilityInput extends OperatorSetKey {
   historyFrom?: number;
   /** what the previous read of this set said: changes are searched only since then */
   previous?: { registered: boolean; deregisterBlock: number | null; readAtBlock: number } | null;
+  /** the set's membership changes, already searched (see `membershipChanges`): no search of its own */
+  membership?: Membership;
+}
+
+/** The last membership change of a set at or after `from` (null: none), as searched up to the read block. */
+export interface Membership {
+  from: number;
+  last: { kind: 'added' | 'removed'; block: number } | null;
 }
 
 export interface SlashabilityState extends OperatorSetKey {
@@ -58,7 +66,7 @@ export async function readSlashability(i: ReadSlashabilityInput): Promise<Slasha
       }),
     ),
     i.client.readContract({ ...am, functionName: 'isOperatorSlashable', args: [i.operator, operatorSet], blockNumber }),
-    lastMembershipChange(i),
+    i.membership ? Promise.resolve(i.membership) : lastMembershipChange(i),
   ]);
   let reg: RegistrationFact;
   if (registration.last?.kind === 'removed') reg = { registered: false, deregisterBlock: registration.last.block };
@@ -80,33 +88,62 @@ export function membershipSearchFrom(i: Pick<ReadSlashabilityInput, 'blockNumber
   return Math.max(0, Math.min(i.blockNumber, since) - i.deallocationDelay - 1);
 }
 
-async function lastMembershipChange(i: ReadSlashabilityInput): Promise<{ from: number; last: { kind: 'added' | 'removed'; block: number } | null }> {
+async function lastMembershipChange(i: ReadSlashabilityInput): Promise<Membership> {
   const from = membershipSearchFrom(i);
-  let last: { kind: 'added' | 'removed'; block: number; logIndex: number } | null = null;
-  const operatorTopic = pad(i.operator.toLowerCase() as Hex, { size: 32 });
-  for await (const range of fetchLogRanges({
-    client: i.client,
-    address: i.allocationManager,
-    topic0: [addedTopic, removedTopic],
-    fromBlock: from,
-    toBlock: i.blockNumber,
-    initialRange: i.maxLogRange,
-    maxRange: i.maxLogRange,
-    topic1: operatorTopic,
-  })) {
-    for (const l of range.logs) {
-      const { eventName, args } = decodeEventLog({ abi: allocationManagerAbi, topics: l.topics as [Hex, ...Hex[]], data: l.data });
-      if (eventName !== 'OperatorAddedToOperatorSet' && eventName !== 'OperatorRemovedFromOperatorSet') continue;
-      const set = (args as { operatorSet: { avs: Address; id: number } }).operatorSet;
-      if (getAddress(set.avs) !== getAddress(i.avs) || Number(set.id) !== i.operatorSetId) continue;
-      const block = hexToNumber(l.blockNumber);
-      const logIndex = hexToNumber(l.logIndex);
-      if (!last || block > last.block || (block === last.block && logIndex > last.logIndex)) {
-        last = { kind: eventName === 'OperatorAddedToOperatorSet' ? 'added' : 'removed', block, logIndex };
+  const found = await membershipChanges({ ...i, sets: [{ operator: i.operator, operatorSetId: i.operatorSetId, from }], toBlock: i.blockNumber });
+  return found.get(setKey(i.operator, i.operatorSetId))!;
+}
+
+const setKey = (operator: Address, operatorSetId: number) => `${getAddress(operator)}:${operatorSetId}`;
+/** operators per eth_getLogs topic filter */
+const OPERATORS_PER_FILTER = 100;
+
+/**
+ * The last membership change of each set at or after its `from`, up to `toBlock`: one adaptive
+ * eth_getLogs walk for all of them (operators OR-ed in the indexed topic), not one per set.
+ * Keyed `checksummedOperator:setId`.
+ */
+export async function membershipChanges(i: {
+  client: PublicClient;
+  allocationManager: Address;
+  avs: Address;
+  sets: (OperatorSetKey & { from: number })[];
+  toBlock: number;
+  maxLogRange: number;
+}): Promise<Map<string, Membership>> {
+  const out = new Map<string, Membership & { logIndex: number }>();
+  for (const s of i.sets) out.set(setKey(s.operator, s.operatorSetId), { from: s.from, last: null, logIndex: -1 });
+  const operators = [...new Set(i.sets.map((s) => getAddress(s.operator)))];
+  for (let k = 0; k < operators.length; k += OPERATORS_PER_FILTER) {
+    const group = operators.slice(k, k + OPERATORS_PER_FILTER);
+    const from = Math.min(...i.sets.filter((s) => group.includes(getAddress(s.operator))).map((s) => s.from));
+    for await (const range of fetchLogRanges({
+      client: i.client,
+      address: i.allocationManager,
+      topic0: [addedTopic, removedTopic],
+      fromBlock: from,
+      toBlock: i.toBlock,
+      initialRange: i.maxLogRange,
+      maxRange: i.maxLogRange,
+      topic1: group.map((o) => pad(o.toLowerCase() as Hex, { size: 32 })),
+    })) {
+      for (const l of range.logs) {
+        const { eventName, args } = decodeEventLog({ abi: allocationManagerAbi, topics: l.topics as [Hex, ...Hex[]], data: l.data });
+        if (eventName !== 'OperatorAddedToOperatorSet' && eventName !== 'OperatorRemovedFromOperatorSet') continue;
+        const a = args as { operator: Address; operatorSet: { avs: Address; id: number } };
+        if (getAddress(a.operatorSet.avs) !== getAddress(i.avs)) continue;
+        const e = out.get(setKey(a.operator, Number(a.operatorSet.id)));
+        const block = hexToNumber(l.blockNumber);
+        const logIndex = hexToNumber(l.logIndex);
+        if (!e || block < e.from) continue;
+        if (!e.last || block > e.last.block || (block === e.last.block && logIndex > e.logIndex)) {
+          e.last = { kind: eventName === 'OperatorAddedToOperatorSet' ? 'added' : 'removed', block };
+          e.logIndex = logIndex;
+        }
       }
     }
   }
-  return { from, last: last ? { kind: last.kind, block: last.block } : null };
+  return new Map([...out].map(([key, e]) => [key, { from: e.from, last: e.last }]));
 }
 
 /** The operator a decoded AllocationManager log is about, with its operator set when the log says. */

@@ -9,7 +9,8 @@ import type { OnchainStatus } from './types';
 export interface QueuedData {
   operator: `0x${string}`;
   operatorSetId: number;
-  strategies: `0x${string}`[];
+  /** null until read from the slasher's getter (SlashingRequested carries none): see chain/enrich.ts */
+  strategies: `0x${string}`[] | null;
   wadsToSlash: string[];
   description: string;
   requestBlockOrTimestamp: number;

@@ -17,6 +17,7 @@ export interface Metrics {
   reorgDepth: Histogram;
   logsIngested: Counter<'event'>;
   backfillBlocks: Counter;
+  strategiesRead: Counter;
   httpRequests: Counter<'method' | 'route' | 'status'>;
   httpLatency: Histogram<'route'>;
   // ── alerts (issue 5) ──
@@ -91,6 +92,11 @@ export function createMetrics(): Metrics {
       name: name('reorg_depth_blocks'),
       help: 'Depth of reverted reorganisations, in blocks',
       buckets: [1, 2, 3, 5, 8, 13, 21, 34, 64, 128],
+      registers,
+    }),
+    strategiesRead: new Counter({
+      name: name('strategies_read_total'),
+      help: 'Requests stored by a backfill without strategies whose strategies were then read from the getter',
       registers,
     }),
     logsIngested: new Counter({

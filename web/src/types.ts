@@ -55,7 +55,8 @@ export interface RequestView {
   variant: string;
   operator: Hex;
   operatorSetId: number;
-  strategies: Hex[];
+  /** null while the desk has not read them yet */
+  strategies: Hex[] | null;
   wadsToSlash: string[];
   description: string;
   queuedAtBlock: number;

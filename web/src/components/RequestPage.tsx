@@ -12,7 +12,8 @@ import { SafeTxPanel } from './SafeTxPanel';
 import { Timeline } from './Timeline';
 
 function Strategies({ v }: { v: RequestView }) {
-  const { data } = useResource<{ strategies: StrategyToken[] }>(v.strategies.length ? `/api/strategies?address=${v.strategies.join(',')}` : null);
+  const list = v.strategies ?? [];
+  const { data } = useResource<{ strategies: StrategyToken[] }>(list.length ? `/api/strategies?address=${list.join(',')}` : null);
   const symbol = (s: string) => data?.strategies.find((t) => t.strategy.toLowerCase() === s.toLowerCase());
   return (
     <table className="strategies">
@@ -27,7 +28,14 @@ function Strategies({ v }: { v: RequestView }) {
         </tr>
       </thead>
       <tbody>
-        {v.strategies.map((s, i) => {
+        {v.strategies === null && (
+          <tr>
+            <td colSpan={5} className="muted">
+              Not read yet: the desk reads them from the slasher right after the backfill ({v.wadsToSlash.map((w) => wadToPercent(w)).join(', ')} to slash).
+            </td>
+          </tr>
+        )}
+        {list.map((s, i) => {
           const d = v.deadlines.strategies.find((x) => x.strategy.toLowerCase() === s.toLowerCase());
           const t = symbol(s);
           return (
