@@ -172,6 +172,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       const problems: string[] = [];
       if (s.fatal) problems.push(s.fatal);
       else if (s.lastError) problems.push(`ingest: ${s.lastError}`);
+      if (!s.fatal && s.enrichError) problems.push(s.enrichError);
       if (!facts.avs) problems.push('AVS unknown: last useful block cannot be computed (set AVS_ADDRESS)');
       const lag = s.headBlock !== null && s.indexedBlock !== null ? Math.max(0, s.headBlock - s.indexedBlock) : null;
       const status: HealthView['status'] = s.fatal ? 'error' : s.indexedBlock === null ? 'starting' : problems.length > 0 || (lag ?? 0) > o.reorgDepth ? 'degraded' : 'ok';
@@ -218,7 +219,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
         const lagBlocks = s.headBlock !== null && s.indexedBlock !== null ? Math.max(0, s.headBlock - s.indexedBlock) : null;
         const committeeOwners = vetoes?.health().owners;
         const txServiceError = vetoes?.health().txService?.lastError ?? fulfils?.health().txService?.lastError ?? null;
-        return { views, health: { lagBlocks, lagThresholdBlocks: o.reorgDepth, lastError: s.lastError, fatal: s.fatal, lowBalances: await lowBalances(), txServiceError }, committeeOwners };
+        return { views, health: { lagBlocks, lagThresholdBlocks: o.reorgDepth, lastError: s.lastError ?? s.enrichError, fatal: s.fatal, lowBalances: await lowBalances(), txServiceError }, committeeOwners };
       },
     });
 

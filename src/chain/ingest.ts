@@ -43,6 +43,11 @@ export interface IngestStatus {
   indexedBlock: number | null;
   variant: VariantGuess;
   lastError: string | null;
+  /**
+   * the background read of backfilled requests' strategies failed (they stay pending: no alert,
+   * no action); cleared when a read succeeds. Kept apart from lastError, which every pass resets.
+   */
+  enrichError: string | null;
   fatal: string | null;
   reorgs: number;
 }
@@ -59,7 +64,7 @@ export function createIngestor(o: IngestOptions) {
   const slasher = o.facts.slasher;
   const am = o.facts.allocationManager;
   let variant: VariantGuess = o.facts.variant;
-  const status: IngestStatus = { headBlock: null, indexedBlock: null, variant, lastError: null, fatal: null, reorgs: 0 };
+  const status: IngestStatus = { headBlock: null, indexedBlock: null, variant, lastError: null, enrichError: null, fatal: null, reorgs: 0 };
   /** operator sets whose slashability must be re-read: "operator:setId" */
   const dirty = new Set<string>();
   let refreshAll = true;
@@ -210,15 +215,15 @@ export function createIngestor(o: IngestOptions) {
     // what this read covers; sets marked meanwhile (strategies read in the background) wait for the next
     const taken = new Set(dirty);
     const all = refreshAll;
-    const [open, previous] = await Promise.all([store.openRequests(), store.operatorStates()]);
+    const [open, previous] = await Promise.all([store.openOperatorSets(), store.operatorStates()]);
     const prevByKey = new Map(previous.map((p) => [keyOf(p.operator, p.operatorSetId), p]));
     const byKey = new Map<string, { operator: Address; operatorSetId: number; strategies: Set<Address>; historyFrom: number }>();
     for (const r of open) {
       const key = keyOf(r.operator, r.operatorSetId);
       if (!all && !taken.has(key)) continue;
-      const e = byKey.get(key) ?? { operator: getAddress(r.operator), operatorSetId: r.operatorSetId, strategies: new Set<Address>(), historyFrom: r.queuedAtBlock };
-      for (const s of (JSON.parse(r.strategies) as Address[] | null) ?? []) e.strategies.add(getAddress(s));
-      e.historyFrom = Math.min(e.historyFrom, r.queuedAtBlock);
+      const e = byKey.get(key) ?? { operator: getAddress(r.operator), operatorSetId: r.operatorSetId, strategies: new Set<Address>(), historyFrom: r.historyFrom };
+      for (const list of r.strategies) for (const s of (JSON.parse(list) as Address[] | null) ?? []) e.strategies.add(getAddress(s));
+      e.historyFrom = Math.min(e.historyFrom, r.historyFrom);
       byKey.set(key, e);
     }
     const searchFrom = (k: { operator: Address; operatorSetId: number; historyFrom: number }) =>
@@ -298,6 +303,7 @@ export function createIngestor(o: IngestOptions) {
       if (rows.length < ENRICH_CHUNK) break;
     }
     strategiesPending = false;
+    status.enrichError = null;
     if (done > 0) logger.info({ requests: done }, 'strategies read for requests stored without them');
   }
 
@@ -316,7 +322,7 @@ export function createIngestor(o: IngestOptions) {
       })
       .catch((e) => {
         enriching = null;
-        status.lastError = describeError(e);
+        status.enrichError = `reading the strategies of backfilled requests: ${describeError(e)}`;
         logger.warn({ err: describeError(e) }, 'reading the strategies of stored requests failed; retried on the next pass');
       });
   }

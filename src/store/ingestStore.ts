@@ -185,19 +185,23 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlit
     }
   }
 
+  /** One multi-row upsert (INSERT … ON CONFLICT DO UPDATE) per 500 sets: a backfill reads hundreds at once. */
   async function writeOperatorStates(tx: Tx, states: OperatorSetStateRow[]): Promise<void> {
-    for (const s of states) {
-      const row = {
-        registered: s.registered,
-        deregisterBlock: s.deregisterBlock,
-        allocations: serializeAllocations(s.allocations),
-        readAtBlock: s.readAtBlock,
-      };
-      await tx.operatorSetState.upsert({
-        where: { slasher_operator_operatorSetId: { slasher, operator: s.operator, operatorSetId: s.operatorSetId } },
-        create: { slasher, operator: s.operator, operatorSetId: s.operatorSetId, ...row },
-        update: row,
-      });
+    const now = kind === 'sqlite' ? new Date().toISOString().replace('Z', '+00:00') : new Date().toISOString();
+    const columns = ['slasher', 'operator', 'operatorSetId', 'registered', 'deregisterBlock', 'allocations', 'readAtBlock', 'updatedAt'];
+    // one row per set (a set twice in one statement is an error on PostgreSQL): the last wins
+    const unique = [...new Map(states.map((s) => [`${s.operator.toLowerCase()}:${s.operatorSetId}`, s])).values()];
+    for (let i = 0; i < unique.length; i += 500) {
+      const chunk = unique.slice(i, i + 500);
+      let n = 0;
+      const p = () => (kind === 'postgresql' ? `$${++n}` : '?');
+      const tuples = chunk.map(() => `(${columns.map(() => p()).join(', ')})`);
+      const values = chunk.flatMap((s) => [slasher, s.operator, s.operatorSetId, kind === 'sqlite' ? (s.registered ? 1 : 0) : s.registered, s.deregisterBlock, serializeAllocations(s.allocations), s.readAtBlock, now]);
+      const updated = columns.slice(3).map((c) => `"${c}" = excluded."${c}"`).join(', ');
+      await tx.$executeRawUnsafe(
+        `INSERT INTO "OperatorSetState" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT ("slasher", "operator", "operatorSetId") DO UPDATE SET ${updated}`,
+        ...values,
+      );
     }
   }
 
@@ -304,6 +308,21 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlit
         where: { slasher, onchainStatus: 'requested' },
         select: { requestId: true, operator: true, operatorSetId: true, strategies: true, queuedAtBlock: true },
       });
+    },
+
+    /**
+     * The operator sets of open requests: the oldest queueing block and every distinct strategies
+     * list (JSON texts) per set, grouped in the database (a backfill leaves thousands of requests).
+     */
+    async openOperatorSets(): Promise<{ operator: string; operatorSetId: number; historyFrom: number; strategies: string[] }[]> {
+      const agg = kind === 'postgresql' ? 'json_agg(DISTINCT "strategies")::text' : 'json_group_array(DISTINCT "strategies")';
+      const rows = await db.$queryRawUnsafe<{ operator: string; operatorSetId: number | bigint; historyFrom: number | bigint; strategies: string }[]>(
+        `SELECT "operator", "operatorSetId", MIN("queuedAtBlock") AS "historyFrom", ${agg} AS "strategies"
+           FROM "SlashingRequest" WHERE "slasher" = ${kind === 'postgresql' ? '$1' : '?'} AND "onchainStatus" = 'requested'
+          GROUP BY "operator", "operatorSetId"`,
+        slasher,
+      );
+      return rows.map((r) => ({ operator: r.operator, operatorSetId: Number(r.operatorSetId), historyFrom: Number(r.historyFrom), strategies: JSON.parse(r.strategies) as string[] }));
     },
 
     /** Requests stored with their strategies still to read (`strategies` = JSON null), newest first. */
