@@ -124,6 +124,8 @@ function rowOf(projected: ProjectedRequest, variant: string) {
 }
 
 export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlite') {
+  /** PostgreSQL: statistics refreshed once before the first strategies update of this process */
+  let analyzed = false;
   /**
    * Rebuilds the projection of the given ids from all their facts: one read of the facts and one
    * of the existing rows per chunk, new rows inserted in bulk (the backfill case), the rest
@@ -347,6 +349,12 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlit
       return db.$transaction(
         async (tx) => {
           if (kind === 'postgresql') {
+            if (!analyzed) {
+              // a backfill has just filled these tables: without statistics the planner walks
+              // every request of the slasher for each item of the update below
+              await tx.$executeRawUnsafe('ANALYZE "SlashingRequest", "RequestEvent"');
+              analyzed = true;
+            }
             // per item, an index lookup (LATERAL), then the rows by physical id: without
             // statistics (fresh tables) the planner would otherwise scan the table per item
             await tx.$executeRawUnsafe(
