@@ -80,6 +80,8 @@ function placeholders(kind: DbKind, n: number, from: number): string {
 
 /** ids per query: well under SQLite's and PostgreSQL's bound-parameter limits */
 const PROJECTION_CHUNK = 500;
+/** ids per "is anything stored about these" lookup (one JSON parameter) */
+const SEEN_CHUNK = 5_000;
 
 const REQUEST_COLUMNS = [
   'variant',
@@ -142,8 +144,22 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlit
       list.push(f.fact);
       batchById.set(key, list);
     }
-    for (let i = 0; i < ids.length; i += PROJECTION_CHUNK) {
-      const chunk = ids.slice(i, i + PROJECTION_CHUNK);
+    // ids nothing is stored about yet (a backfill's new requests) are projected from the batch
+    // alone: one indexed lookup per SEEN_CHUNK ids instead of two reads per PROJECTION_CHUNK
+    const seen = batch.length > 0 ? await storedIds(tx, ids) : new Set(ids);
+    const fresh: (ReturnType<typeof rowOf> & { requestId: string })[] = [];
+    for (const requestId of ids) {
+      if (seen.has(requestId)) continue;
+      const projected = projectRequest(batchById.get(requestId) ?? []);
+      if (projected) fresh.push({ ...rowOf(projected, variant), requestId });
+    }
+    if (fresh.length > 0) {
+      const now = new Date().toISOString();
+      await insertRows(tx, kind, 'SlashingRequest', [...REQUEST_COLUMNS, 'slasher', 'requestId', 'updatedAt'], fresh.map((r) => [...REQUEST_COLUMNS.map((c) => r[c]), slasher, r.requestId, now]));
+    }
+    const known = ids.filter((id) => seen.has(id));
+    for (let i = 0; i < known.length; i += PROJECTION_CHUNK) {
+      const chunk = known.slice(i, i + PROJECTION_CHUNK);
       const marks = placeholders(kind, chunk.length, 2);
       const first = kind === 'postgresql' ? '$1' : '?';
       const [events, existing] = await Promise.all([
@@ -185,6 +201,26 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlit
         await insertRows(tx, kind, 'SlashingRequest', [...REQUEST_COLUMNS, 'slasher', 'requestId', 'updatedAt'], inserts.map((r) => [...REQUEST_COLUMNS.map((c) => r[c]), slasher, r.requestId, now]));
       }
     }
+  }
+
+  /** The ids among `ids` with a stored fact or projection. */
+  async function storedIds(tx: Tx, ids: string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    const list = kind === 'postgresql' ? 'SELECT json_array_elements_text($2::json)' : 'SELECT value FROM json_each(?)';
+    const first = kind === 'postgresql' ? '$1' : '?';
+    for (let i = 0; i < ids.length; i += SEEN_CHUNK) {
+      const json = JSON.stringify(ids.slice(i, i + SEEN_CHUNK));
+      const rows = await tx.$queryRawUnsafe<{ requestId: string }[]>(
+        kind === 'postgresql'
+          ? `SELECT DISTINCT "requestId" FROM "RequestEvent" WHERE "slasher" = $1 AND "requestId" IN (${list})
+             UNION SELECT "requestId" FROM "SlashingRequest" WHERE "slasher" = $1 AND "requestId" IN (${list})`
+          : `SELECT DISTINCT "requestId" FROM "RequestEvent" WHERE "slasher" = ${first} AND "requestId" IN (${list})
+             UNION SELECT "requestId" FROM "SlashingRequest" WHERE "slasher" = ${first} AND "requestId" IN (${list})`,
+        ...(kind === 'postgresql' ? [slasher, json] : [slasher, json, slasher, json]),
+      );
+      for (const r of rows) out.add(r.requestId);
+    }
+    return out;
   }
 
   /** One multi-row upsert (INSERT … ON CONFLICT DO UPDATE) per 500 sets: a backfill reads hundreds at once. */
