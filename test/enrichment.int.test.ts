@@ -5,13 +5,13 @@
  * its own strategies' deadlines. A desk that died before reading them completes them on start.
  */
 import { getAddress, type Address } from 'viem';
-import { startDesk, type Desk } from '../src/desk';
+import type { Desk } from '../src/desk';
 import { queueRequest, queueDeallocation, type SlasherVariant } from '../src/devnet/deploy';
-import { createLogger } from '../src/lib/logger';
 import { openDatabase } from '../src/store/database';
 import type { RequestView } from '../src/api/views';
 import { AVS, WAD, startChainFixture, type ChainFixture } from './helpers/chain';
 import { createTestDatabase, type DbKind, type TestDatabase } from './helpers/databases';
+import { startSyncedByHandDesk } from './helpers/desk';
 import { getJson } from './helpers/deskProcess';
 
 const REORG_DEPTH = 16;
@@ -52,22 +52,7 @@ describe.each(CASES)('strategies read after the backfill: %s on %s', (variant, k
     await chain?.stop();
   });
 
-  const open = () =>
-    startDesk({
-      rpcUrls: [chain.anvil.rpcUrl],
-      slasher: chain.testbed.slasher,
-      database: db.target,
-      port: 0,
-      host: '127.0.0.1',
-      startBlock: Number(chain.testbed.deployBlock),
-      confirmations: 0,
-      avs: AVS,
-      pollIntervalMs: 60_000,
-      reorgDepth: REORG_DEPTH,
-      maxLogRange: 10_000,
-      logger: createLogger('silent'),
-      follow: false,
-    });
+  const open = () => startSyncedByHandDesk(chain, db, { reorgDepth: REORG_DEPTH });
 
   const list = async (d: Desk) => (await getJson<{ requests: RequestView[] }>(`${d.url}/api/requests`)).body.requests;
 

@@ -5,13 +5,13 @@
  * lapsed history (no stake_escaped alert for them), and the live request next to them is news.
  */
 import type { Address } from 'viem';
-import { startDesk, type Desk } from '../src/desk';
+import type { Desk } from '../src/desk';
 import { anvilDevAccounts } from '../src/devnet/anvil';
 import { deregisterOperator, queueRequest } from '../src/devnet/deploy';
-import { createLogger } from '../src/lib/logger';
 import type { RequestView } from '../src/api/views';
 import { AVS, WAD, startChainFixture, type ChainFixture } from './helpers/chain';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';
+import { startSyncedByHandDesk } from './helpers/desk';
 import { getJson } from './helpers/deskProcess';
 
 const DELAY = 10;
@@ -39,22 +39,7 @@ describe.each(DB_KINDS)('slashability learnt after the fact, on %s', (kind) => {
       request: { operator, operatorSetId: 1, strategies: chain.testbed.strategies.slice(0, 2), wadsToSlash: [WAD / 2n], description },
     });
 
-  const open = () =>
-    startDesk({
-      rpcUrls: [chain.anvil.rpcUrl],
-      slasher: chain.testbed.slasher,
-      database: db.target,
-      port: 0,
-      host: '127.0.0.1',
-      startBlock: Number(chain.testbed.deployBlock),
-      confirmations: 0,
-      avs: AVS,
-      pollIntervalMs: 60_000,
-      reorgDepth: 16,
-      maxLogRange: 10_000,
-      logger: createLogger('silent'),
-      follow: false,
-    });
+  const open = () => startSyncedByHandDesk(chain, db);
 
   const get = async (d: Desk, id: bigint) => (await getJson<RequestView>(`${d.url}/api/requests/${id}`)).body;
 

@@ -53,7 +53,6 @@ function toAlert(r: AlertRow): Alert {
   };
 }
 
-const isUniqueViolation = (e: unknown) => (e as { code?: string })?.code === 'P2002' || /unique constraint/i.test(String((e as Error)?.message));
 
 /** the JSON column: bigints (wads, magnitudes) as decimal strings */
 const serializeData = (data: Record<string, unknown>) => JSON.stringify(data, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
@@ -116,32 +115,8 @@ export function createOutbox(db: Db, kind: DbKind, scope: { chainId: number; sla
 
     /** Inserts the alert and one pending delivery per channel, unless its dedup key exists. */
     async insertIfAbsent(d: AlertDraft, channels: string[], seenAt: Date, now: Date): Promise<Alert | null> {
-      const id = crypto.randomUUID();
-      try {
-        const row = await db.alert.create({
-          data: {
-            id,
-            dedupKey: d.dedupKey,
-            chainId: scope.chainId,
-            slasher,
-            requestId: d.requestId ?? null,
-            kind: d.kind,
-            severity: d.severity,
-            action: d.action,
-            incidentKey: d.incidentKey,
-            title: d.title,
-            text: d.text,
-            data: serializeData(d.data),
-            seenAt,
-            createdAt: now,
-            deliveries: { create: channels.map((channel) => ({ channel, state: 'pending', nextAttemptAt: now })) },
-          },
-        });
-        return toAlert(row);
-      } catch (e) {
-        if (isUniqueViolation(e)) return null;
-        throw e;
-      }
+      const [alert] = await this.insertMany([{ draft: d, channels, seenAt }], now);
+      return alert ?? null;
     },
 
     /**
