@@ -7,7 +7,7 @@
 import type { Address } from 'viem';
 import type { Desk } from '../src/desk';
 import { anvilDevAccounts } from '../src/devnet/anvil';
-import { deregisterOperator, queueRequest } from '../src/devnet/deploy';
+import { cancelRequest, deregisterOperator, queueRequest } from '../src/devnet/deploy';
 import type { RequestView } from '../src/api/views';
 import { AVS, WAD, startChainFixture, type ChainFixture } from './helpers/chain';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';
@@ -49,6 +49,8 @@ describe.each(DB_KINDS)('slashability learnt after the fact, on %s', (kind) => {
     await chain.mine(3 * DELAY);
     const never = await queue(stranger, 'never in the set');
     const gone = await queue(leaver, 'left long before');
+    const vetoed = await queue(chain.operators[1]!, 'vetoed long ago');
+    await cancelRequest(chain.committee, chain.publicClient, { slasher: chain.testbed.slasher, requestId: vetoed.requestId });
     await chain.mine(WINDOW + DELAY + 40); // both windows long over, far beyond the reorg depth
     const live = await queue(chain.operators[0]!, 'registered operator');
 
@@ -73,6 +75,11 @@ describe.each(DB_KINDS)('slashability learnt after the fact, on %s', (kind) => {
     expect(b.lastUsefulBlock!).toBeLessThan(Number(gone.blockNumber));
     expect(b.lastUsefulBlock!).toBeGreaterThanOrEqual(Number(left.blockNumber) + DELAY);
 
+    // a vetoed request's set is not read (its L no longer matters): untracked, never pending
+    const v = await get(desk, vetoed.requestId);
+    expect(v.status).toBe('vetoed');
+    expect(v.deadlines.slashability).toBe('untracked');
+
     const c = await get(desk, live.requestId);
     expect(c.status).toBe('in_veto_window');
     expect(c.lastUsefulBlock).toBeNull();
@@ -82,6 +89,7 @@ describe.each(DB_KINDS)('slashability learnt after the fact, on %s', (kind) => {
     const about = (id: bigint) => alerts.filter((x) => x.requestId === id.toString()).map((x) => x.kind);
     expect(about(never.requestId)).toEqual([]);
     expect(about(gone.requestId)).toEqual([]);
+    expect(about(vetoed.requestId)).toEqual([]); // vetoed long ago: history, not news
     expect(about(live.requestId)).toEqual(['request_queued']);
 
     // later passes (a restart re-reads every set) keep the same bounds

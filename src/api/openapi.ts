@@ -157,7 +157,7 @@ const schemas = {
             type: 'string',
             enum: ['read', 'pending', 'untracked'],
             description:
-              "read: the operator set's slashability was read at slashabilityReadAtBlock; pending: not read yet (lastUsefulBlock shows unbounded until the ingest pass that stored the request ends; no alert or action is taken on it meanwhile); untracked: the AVS is unknown (set AVS_ADDRESS)",
+              "read: the operator set's slashability was read at slashabilityReadAtBlock; pending: not read yet (lastUsefulBlock shows unbounded until the ingest pass that stored the request ends; no alert or action is taken on it meanwhile); untracked: not read, because the AVS is unknown (set AVS_ADDRESS) or the request is vetoed or fulfilled (its L no longer matters)",
           },
           slashabilityReadAtBlock: nullable('integer'),
           strategies: { type: 'array', items: ref('StrategyDeadline') },

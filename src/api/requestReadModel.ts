@@ -42,7 +42,9 @@ export function createRequestReadModel(o: ReadModelOptions): RequestReadModel & 
     const byStrategy = new Map((st?.allocations ?? []).map((a) => [a.strategy.toLowerCase(), a]));
     const allocations = (strategies ?? []).flatMap((s) => byStrategy.get(s.toLowerCase()) ?? []);
     // L is known once the set was read with every strategy of this request
-    const slashability: RequestView['deadlines']['slashability'] = !c.avs ? 'untracked' : st && strategies && allocations.length === strategies.length ? 'read' : 'pending';
+    // (only open requests' sets are read: a vetoed or fulfilled request's L no longer matters)
+    const complete = st && strategies && allocations.length === strategies.length;
+    const slashability: RequestView['deadlines']['slashability'] = complete && c.avs ? 'read' : !c.avs || r.onchainStatus !== 'requested' ? 'untracked' : 'pending';
     const registration: RegistrationFact = st && !st.registered ? { registered: false, deregisterBlock: st.deregisterBlock ?? 0 } : { registered: true };
     const d = describeDeadlines({
       window,

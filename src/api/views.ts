@@ -38,7 +38,8 @@ export interface DeadlinesView {
   /**
    * read: the operator set's slashability was read at `slashabilityReadAtBlock`;
    * pending: not read yet (the last useful block shows as unbounded until the ingest pass that
-   * stored the request finishes); untracked: the AVS is unknown, so it cannot be read at all
+   * stored the request finishes); untracked: not read at all, because the AVS is unknown or the
+   * request is vetoed or fulfilled (its L no longer matters)
    */
   slashability: 'read' | 'pending' | 'untracked';
   slashabilityReadAtBlock: number | null;

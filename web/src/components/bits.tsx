@@ -88,7 +88,7 @@ export function WindowEnd({ v, live }: { v: { vetoWindowEnd: { block?: number; t
 
 export function LastUseful({ v, live }: { v: { lastUsefulBlock: number | null; lastUsefulBlockEstimatedAt: string | null; deadlines: { blockTimeSeconds: number; slashability?: string } }; live: boolean }) {
   if (v.deadlines.slashability === 'pending') return <span className="muted">reading…</span>;
-  if (v.lastUsefulBlock === null) return <span className="muted">{v.deadlines.slashability === 'untracked' ? 'unknown (AVS not set)' : 'unbounded'}</span>;
+  if (v.lastUsefulBlock === null) return <span className="muted">{v.deadlines.slashability === 'untracked' ? 'not tracked' : 'unbounded'}</span>;
   return <BlockDeadline block={v.lastUsefulBlock} blockTimeSeconds={v.deadlines.blockTimeSeconds} estimatedAt={v.lastUsefulBlockEstimatedAt} live={live} />;
 }
 
