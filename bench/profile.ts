@@ -31,6 +31,9 @@ export interface Profile {
   syncSeconds: number;
   /** … and enriched(): strategies read, slashability re-read */
   completeSeconds: number;
+  /** the calls made until sync() returned (every request listed); shares of the listed time */
+  listedLines: ProfileLine[];
+  /** the whole run, until enriched(); shares of the complete time */
   lines: ProfileLine[];
 }
 
@@ -49,9 +52,14 @@ class Timings {
     }
   }
 
+  /** calls so far; a category still in flight counts up to now */
   lines(totalMs: number): ProfileLine[] {
+    const now = performance.now();
     return [...this.byKey.entries()]
-      .map(([what, e]) => ({ what, calls: e.calls, wallMs: Math.round(e.wallMs), share: e.wallMs / totalMs }))
+      .map(([what, e]) => {
+        const wallMs = e.wallMs + (e.active > 0 ? now - e.since : 0);
+        return { what, calls: e.calls, wallMs: Math.round(wallMs), share: wallMs / totalMs };
+      })
       .sort((a, b) => b.wallMs - a.wallMs);
   }
 }
@@ -66,7 +74,7 @@ export async function profileDeskBackfill(rpcUrl: string, chain: BenchChain, kin
     const client = timedClient(chainClient.client, t);
     const facts = await readSlasherFacts(client, chain.slasher, null);
     const db = timedDb(database.db, t);
-    const store = timedStore(createIngestStore(db, facts.slasher, database.kind), t);
+    const store = timedStore(createIngestStore(db, facts.slasher, database.kind, database.rawSqlite), t);
     const ingestor = createIngestor({
       client,
       store,
@@ -81,12 +89,13 @@ export async function profileDeskBackfill(rpcUrl: string, chain: BenchChain, kin
     const started = performance.now();
     await ingestor.sync();
     const listedMs = performance.now() - started;
+    const listedLines = t.lines(listedMs);
     await ingestor.enriched();
     const totalMs = performance.now() - started;
     globalThis.fetch = realFetch;
     await ingestor.stop();
     await verifyIndexed(database.db, chain);
-    return { kind, syncSeconds: listedMs / 1000, completeSeconds: totalMs / 1000, lines: t.lines(totalMs) };
+    return { kind, syncSeconds: listedMs / 1000, completeSeconds: totalMs / 1000, listedLines, lines: t.lines(totalMs) };
   } finally {
     globalThis.fetch = realFetch;
     await database.close();

@@ -221,6 +221,10 @@ export function createIngestor(o: IngestOptions) {
     for (const r of open) {
       const key = keyOf(r.operator, r.operatorSetId);
       if (!all && !taken.has(key)) continue;
+      // every open request of the set still waits for its strategies (a backfill stored them
+      // unread): their L stays pending whatever this read finds, and the background read marks
+      // the set again once they are known, so read it then, once
+      if (r.strategies.every((list) => list === 'null')) continue;
       const e = byKey.get(key) ?? { operator: getAddress(r.operator), operatorSetId: r.operatorSetId, strategies: new Set<Address>(), historyFrom: r.historyFrom };
       for (const list of r.strategies) for (const s of (JSON.parse(list) as Address[] | null) ?? []) e.strategies.add(getAddress(s));
       e.historyFrom = Math.min(e.historyFrom, r.historyFrom);
@@ -309,7 +313,10 @@ export function createIngestor(o: IngestOptions) {
 
   function startEnrichment(): void {
     if (enriching || stopped || !strategiesPending) return;
-    enriching = enrichPending()
+    // from the next turn of the event loop: the pass that starts it resolves first, so whoever
+    // awaits it (the API's first listing, the planner) is not queued behind this read's encoding
+    enriching = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(enrichPending)
       .then(() => {
         enriching = null;
         // their operator sets are dirty: read their slashability and re-plan now (after the
@@ -367,7 +374,7 @@ export function createIngestor(o: IngestOptions) {
     const safeHead = head - o.reorgDepth;
     if (indexed < safeHead) {
       await backfill(indexed + 1, safeHead);
-      indexed = safeHead;
+        indexed = safeHead;
     }
     if (indexed >= head && indexed > safeHead) {
       // nothing new to link to: check the stored tip itself (a reorg to an equal or shorter chain)
@@ -377,8 +384,10 @@ export function createIngestor(o: IngestOptions) {
       indexed = (await store.getCursor())!.indexedBlock;
     }
     let guard = 0;
+    // catching up after a backfill: the last reorgDepth blocks in one round trip, not several
+    const catchUp = Math.max(chunk, Math.min(o.reorgDepth, MAX_CATCH_UP_CHUNK));
     while (indexed < head) {
-      const to = Math.min(head, indexed + chunk);
+      const to = Math.min(head, indexed + (head - indexed > chunk ? catchUp : chunk));
       const ok = await realtimeChunk(indexed + 1, to, head);
       const c = await store.getCursor();
       indexed = c!.indexedBlock;
@@ -448,6 +457,9 @@ export function createIngestor(o: IngestOptions) {
 }
 
 export type Ingestor = ReturnType<typeof createIngestor>;
+
+/** headers fetched per round trip (one JSON-RPC batch) while catching up on the last REORG_DEPTH blocks */
+const MAX_CATCH_UP_CHUNK = 128;
 
 /** requests whose strategies are read per transaction: one bulk getter read and two UPDATEs */
 const ENRICH_CHUNK = 2_000;

@@ -36,6 +36,9 @@ const order = (a: RequestFact, b: RequestFact) => a.blockNumber - b.blockNumber 
 
 /** @example projectRequest([queued, cancelled]) // → { onchainStatus: 'cancelled', ... } */
 export function projectRequest(facts: readonly RequestFact[]): ProjectedRequest | null {
+  const only = facts.length === 1 ? facts[0]! : null;
+  // the common case (a backfill's new request): no sort, no intermediate arrays
+  if (only?.kind === 'queued') return projected(only, 'requested', null, null, 0);
   const sorted = [...facts].sort(order);
   let lastQueued = -1;
   sorted.forEach((f, i) => {
@@ -50,13 +53,30 @@ export function projectRequest(facts: readonly RequestFact[]): ProjectedRequest 
     if (f.kind === 'cancelled' && !cancelled && !fulfilled) cancelled = { block: f.blockNumber, txHash: f.txHash };
     if (f.kind === 'fulfilled' && !fulfilled && !cancelled) fulfilled = { block: f.blockNumber, txHash: f.txHash };
   }
+  return projected(q, cancelled ? 'cancelled' : fulfilled ? 'completed' : 'requested', cancelled, fulfilled, overwrote);
+}
+
+/** Field by field: an object spread of the fact's data here cost ~10 µs a request (a backfill builds 10k at once). */
+function projected(
+  q: Extract<RequestFact, { kind: 'queued' }>,
+  onchainStatus: OnchainStatus,
+  cancelled: ProjectedRequest['cancelled'],
+  fulfilled: ProjectedRequest['fulfilled'],
+  overwrote: number,
+): ProjectedRequest {
+  const d = q.data;
   return {
-    ...q.data,
+    operator: d.operator,
+    operatorSetId: d.operatorSetId,
+    strategies: d.strategies,
+    wadsToSlash: d.wadsToSlash,
+    description: d.description,
+    requestBlockOrTimestamp: d.requestBlockOrTimestamp,
     queuedAtBlock: q.blockNumber,
     queuedBlockHash: q.blockHash,
     queuedTxHash: q.txHash,
     queuedLogIndex: q.logIndex,
-    onchainStatus: cancelled ? 'cancelled' : fulfilled ? 'completed' : 'requested',
+    onchainStatus,
     cancelled,
     fulfilled,
     overwrote,

@@ -11,6 +11,7 @@ import { PrismaClient as SqliteClient } from './generated/sqlite';
 import { PrismaClient as PostgresClient } from './generated/postgresql';
 import { DeskError } from '../errors';
 import { applyMigrations } from './migrate';
+import type { RawSqlite } from './bulk';
 
 export type Db = SqliteClient;
 export type DbKind = 'sqlite' | 'postgresql';
@@ -22,6 +23,11 @@ export interface Database {
   kind: DbKind;
   /** what was opened (the single-actor lease opens its own PostgreSQL session from it) */
   target: DatabaseTarget;
+  /**
+   * SQLite: the adapter's own better-sqlite3 connection, for bulk inserts inside a Prisma
+   * transaction (store/bulk.ts); null on PostgreSQL, or if the adapter no longer exposes it.
+   */
+  rawSqlite(): RawSqlite | null;
   close(): Promise<void>;
 }
 
@@ -34,10 +40,18 @@ export function sqlitePathFromUrl(url: string): string {
 /** Opens the database and applies pending migrations. */
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   let db: Db;
+  let raw: RawSqlite | null = null;
   if (target.kind === 'sqlite') {
     const file = sqlitePathFromUrl(target.url);
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    db = new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}` }) });
+    const factory = new PrismaBetterSQLite3({ url: `file:${file}` });
+    const connect = factory.connect.bind(factory);
+    factory.connect = async () => {
+      const adapter = await connect();
+      raw = asRawSqlite((adapter as unknown as { client?: unknown }).client);
+      return adapter;
+    };
+    db = new SqliteClient({ adapter: factory });
     // WAL lets the API read while ingest writes; busy_timeout makes a second process wait for
     // the write lock instead of failing at once.
     await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
@@ -57,5 +71,14 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       retryable: true,
     });
   }
-  return { db, kind: target.kind, target, close: () => db.$disconnect() };
+  return { db, kind: target.kind, target, rawSqlite: () => raw, close: () => db.$disconnect() };
+}
+
+/**
+ * The better-sqlite3 Database under `@prisma/adapter-better-sqlite3` (its `client` field, not a
+ * public API: checked by shape, and without it the bulk inserts take the adapter's path).
+ */
+function asRawSqlite(client: unknown): RawSqlite | null {
+  const c = client as Partial<RawSqlite> & { open?: unknown } | null | undefined;
+  return c && typeof c.prepare === 'function' && typeof c.inTransaction === 'boolean' && c.open === true ? (c as RawSqlite) : null;
 }

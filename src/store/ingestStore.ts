@@ -5,7 +5,7 @@
  */
 import { DeskError } from '../errors';
 import type { Db, DbKind } from './database';
-import { insertRows } from './bulk';
+import { insertRows, type RawSqlite } from './bulk';
 import { projectRequest, type ProjectedRequest, type QueuedData, type RequestFact } from '../domain/projection';
 import type { AllocationFact, BlockRef } from '../domain/types';
 
@@ -103,6 +103,8 @@ const REQUEST_COLUMNS = [
   'overwrote',
 ] as const;
 
+const INSERT_COLUMNS = [...REQUEST_COLUMNS, 'slasher', 'requestId', 'updatedAt'] as const;
+
 function rowOf(projected: ProjectedRequest, variant: string) {
   return {
     variant,
@@ -125,7 +127,11 @@ function rowOf(projected: ProjectedRequest, variant: string) {
   };
 }
 
-export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlite') {
+/**
+ * `rawSqlite`: the SQLite adapter's own connection (Database.rawSqlite), through which the
+ * backfill's bulk inserts run inside the batch's transaction; absent, they go through Prisma.
+ */
+export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlite', rawSqlite: () => RawSqlite | null = () => null) {
   /** PostgreSQL: statistics refreshed once before the first strategies update of this process */
   let analyzed = false;
   /**
@@ -147,16 +153,14 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlit
     // ids nothing is stored about yet (a backfill's new requests) are projected from the batch
     // alone: one indexed lookup per SEEN_CHUNK ids instead of two reads per PROJECTION_CHUNK
     const seen = batch.length > 0 ? await storedIds(tx, ids) : new Set(ids);
-    const fresh: (ReturnType<typeof rowOf> & { requestId: string })[] = [];
+    const now = new Date().toISOString();
+    const fresh: unknown[][] = [];
     for (const requestId of ids) {
       if (seen.has(requestId)) continue;
       const projected = projectRequest(batchById.get(requestId) ?? []);
-      if (projected) fresh.push({ ...rowOf(projected, variant), requestId });
+      if (projected) fresh.push(requestValues(rowOf(projected, variant), requestId, now));
     }
-    if (fresh.length > 0) {
-      const now = new Date().toISOString();
-      await insertRows(tx, kind, 'SlashingRequest', [...REQUEST_COLUMNS, 'slasher', 'requestId', 'updatedAt'], fresh.map((r) => [...REQUEST_COLUMNS.map((c) => r[c]), slasher, r.requestId, now]));
-    }
+    await insertRows(tx, kind, 'SlashingRequest', INSERT_COLUMNS, fresh, rawSqlite());
     const known = ids.filter((id) => seen.has(id));
     for (let i = 0; i < known.length; i += PROJECTION_CHUNK) {
       const chunk = known.slice(i, i + PROJECTION_CHUNK);
@@ -185,7 +189,7 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlit
         if (facts) byId.set(id, [...(byId.get(id) ?? []), ...facts]);
       }
       const exists = new Set(existing.map((e) => e.requestId));
-      const inserts: (ReturnType<typeof rowOf> & { requestId: string })[] = [];
+      const inserts: unknown[][] = [];
       for (const requestId of chunk) {
         const projected = projectRequest(byId.get(requestId) ?? []);
         if (!projected) {
@@ -194,13 +198,17 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlit
         }
         const row = rowOf(projected, variant);
         if (exists.has(requestId)) await tx.slashingRequest.update({ where: { slasher_requestId: { slasher, requestId } }, data: row });
-        else inserts.push({ ...row, requestId });
+        else inserts.push(requestValues(row, requestId, now));
       }
-      if (inserts.length > 0) {
-        const now = new Date().toISOString();
-        await insertRows(tx, kind, 'SlashingRequest', [...REQUEST_COLUMNS, 'slasher', 'requestId', 'updatedAt'], inserts.map((r) => [...REQUEST_COLUMNS.map((c) => r[c]), slasher, r.requestId, now]));
-      }
+      await insertRows(tx, kind, 'SlashingRequest', INSERT_COLUMNS, inserts, rawSqlite());
     }
+  }
+
+  /** A projection row's values in INSERT_COLUMNS order. */
+  function requestValues(row: ReturnType<typeof rowOf>, requestId: string, now: string): unknown[] {
+    const values: unknown[] = REQUEST_COLUMNS.map((c) => row[c]);
+    values.push(slasher, requestId, now);
+    return values;
   }
 
   /** The ids among `ids` with a stored fact or projection. */
@@ -221,6 +229,22 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlit
       for (const r of rows) out.add(r.requestId);
     }
     return out;
+  }
+
+  /** Headers in one multi-row upsert per 1,000 (a catch-up stores REORG_DEPTH at once); a header seen again replaces the stored one. */
+  async function writeBlocks(tx: Tx, blocks: BlockRow[]): Promise<void> {
+    const unique = [...new Map(blocks.map((b) => [b.number, b])).values()];
+    for (let i = 0; i < unique.length; i += 1_000) {
+      const chunk = unique.slice(i, i + 1_000);
+      let n = 0;
+      const p = () => (kind === 'postgresql' ? `$${++n}` : '?');
+      const tuples = chunk.map(() => `(${p()}, ${p()}, ${p()}, ${p()}, ${p()})`);
+      await tx.$executeRawUnsafe(
+        `INSERT INTO "Block" ("slasher", "number", "hash", "parentHash", "timestamp") VALUES ${tuples.join(', ')}
+         ON CONFLICT ("slasher", "number") DO UPDATE SET "hash" = excluded."hash", "parentHash" = excluded."parentHash", "timestamp" = excluded."timestamp"`,
+        ...chunk.flatMap((b) => [slasher, b.number, b.hash, b.parentHash, b.timestamp]),
+      );
+    }
   }
 
   /** One multi-row upsert (INSERT … ON CONFLICT DO UPDATE) per 500 sets: a backfill reads hundreds at once. */
@@ -280,15 +304,10 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlit
                 fact.logIndex,
                 fact.kind === 'queued' ? JSON.stringify(fact.data) : '{}',
               ]),
+              rawSqlite(),
             );
           }
-          for (const blk of b.blocks) {
-            await tx.block.upsert({
-              where: { slasher_number: { slasher, number: blk.number } },
-              create: { slasher, ...blk },
-              update: blk,
-            });
-          }
+          await writeBlocks(tx, b.blocks);
           if (b.operatorStates) await writeOperatorStates(tx, b.operatorStates);
           if (b.pruneBlocksBelow !== undefined) {
             await tx.block.deleteMany({ where: { slasher, number: { lt: b.pruneBlocksBelow } } });

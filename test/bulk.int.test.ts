@@ -1,0 +1,138 @@
+/**
+ * store/bulk.ts's insertRows on both databases: on SQLite the rows go straight through the
+ * adapter's own better-sqlite3 connection inside the Prisma transaction, on PostgreSQL as one JSON
+ * text typed by the table's row type. Either way what the model API reads back must be exactly
+ * what was given, and the rows must commit or roll back with the transaction they were written in.
+ */
+import { insertRows } from '../src/store/bulk';
+import { openDatabase, type Database } from '../src/store/database';
+import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';
+
+const SLASHER = '0x00000000000000000000000000000000000000b1';
+const COLUMNS = [
+  'slasher',
+  'requestId',
+  'variant',
+  'operator',
+  'operatorSetId',
+  'strategies',
+  'wadsToSlash',
+  'description',
+  'requestBlockOrTimestamp',
+  'queuedAtBlock',
+  'queuedBlockHash',
+  'queuedTxHash',
+  'queuedLogIndex',
+  'onchainStatus',
+  'cancelledBlock',
+  'cancelledTxHash',
+  'fulfilledBlock',
+  'fulfilledTxHash',
+  'overwrote',
+  'updatedAt',
+] as const;
+
+const UPDATED = '2026-11-22T10:11:12.345Z';
+
+/** Row `i`: text that JSON and SQL both treat specially, nulls, the largest 32-bit ints. */
+function row(i: number, scope = 'a'): unknown[] {
+  const closed = i % 3 === 1;
+  return [
+    SLASHER,
+    `${scope}${i}`,
+    'V3',
+    `0x${i.toString(16).padStart(40, '0')}`,
+    i % 5,
+    i % 2 ? 'null' : JSON.stringify([`0x${'5'.repeat(40)}`]),
+    JSON.stringify([(10n ** 30n + BigInt(i)).toString()]),
+    `quote ' "double" \\ back\nline two — ünïcødé 🛡️ ${i}`,
+    2_147_480_000 + i, // near the 32-bit bound of the INTEGER column (PostgreSQL checks it)
+    i,
+    `0x${'ab'.repeat(32)}`,
+    `0x${'cd'.repeat(32)}`,
+    i % 7,
+    closed ? 'cancelled' : 'requested',
+    closed ? i + 10 : null,
+    closed ? `0x${'ef'.repeat(32)}` : null,
+    null,
+    null,
+    i % 4,
+    UPDATED,
+  ];
+}
+
+describe.each(DB_KINDS)('insertRows on %s', (kind) => {
+  let tdb: TestDatabase;
+  let database: Database;
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase(kind);
+    database = await openDatabase(tdb.target);
+  });
+  afterAll(async () => {
+    await database?.close();
+    await tdb?.drop();
+  });
+
+  const raw = () => database.rawSqlite();
+  const count = (scope: string) => database.db.slashingRequest.count({ where: { slasher: SLASHER, requestId: { startsWith: scope } } });
+
+  it(kind === 'sqlite' ? 'reaches the adapter’s own connection (the fast path is taken)' : 'has no raw SQLite connection', () => {
+    if (kind === 'sqlite') {
+      expect(raw()).not.toBeNull();
+      expect(raw()!.inTransaction).toBe(false);
+    } else {
+      expect(raw()).toBeNull();
+    }
+  });
+
+  it('writes rows the model API reads back exactly (2,500 rows, text, nulls, large ints)', async () => {
+    const rows = Array.from({ length: 2_500 }, (_, i) => row(i));
+    await database.db.$transaction(async (tx) => insertRows(tx, kind, 'SlashingRequest', COLUMNS, rows, raw()));
+    expect(await count('a')).toBe(2_500);
+    for (const i of [0, 1, 2, 1_249, 2_499]) {
+      const got = await database.db.slashingRequest.findUniqueOrThrow({ where: { slasher_requestId: { slasher: SLASHER, requestId: `a${i}` } } });
+      const want = Object.fromEntries(COLUMNS.map((c, k) => [c, row(i)[k]]));
+      expect({ ...got, updatedAt: got.updatedAt.toISOString() }).toEqual(want);
+    }
+  });
+
+  it('rolls the rows back with the transaction they were written in', async () => {
+    const rows = Array.from({ length: 300 }, (_, i) => row(i, 'r'));
+    await expect(
+      database.db.$transaction(async (tx) => {
+        await insertRows(tx, kind, 'SlashingRequest', COLUMNS, rows, raw());
+        // the rows are visible inside the transaction …
+        expect(await tx.slashingRequest.count({ where: { slasher: SLASHER, requestId: { startsWith: 'r' } } })).toBe(300);
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    // … and gone with it
+    expect(await count('r')).toBe(0);
+  });
+
+  it('refuses a duplicate key, and the transaction writes none of the rows', async () => {
+    const rows = [row(0, 'd'), row(1, 'd'), row(0, 'd')];
+    await expect(database.db.$transaction(async (tx) => insertRows(tx, kind, 'SlashingRequest', COLUMNS, rows, raw()))).rejects.toThrow();
+    expect(await count('d')).toBe(0);
+  });
+
+  it('writes booleans and timestamps as the model API does', async () => {
+    const cols = ['slasher', 'operator', 'operatorSetId', 'registered', 'deregisterBlock', 'allocations', 'readAtBlock', 'updatedAt'];
+    const rows = [
+      [SLASHER, `0x${'1'.repeat(40)}`, 1, true, null, '[]', 100, UPDATED],
+      [SLASHER, `0x${'2'.repeat(40)}`, 2, false, 99, '[{"strategy":"0x"}]', 101, UPDATED],
+    ];
+    await database.db.$transaction(async (tx) => insertRows(tx, kind, 'OperatorSetState', cols, rows, raw()));
+    const got = await database.db.operatorSetState.findMany({ where: { slasher: SLASHER }, orderBy: { operatorSetId: 'asc' } });
+    expect(got.map((s) => [s.registered, s.deregisterBlock, s.allocations, s.readAtBlock, s.updatedAt.toISOString()])).toEqual([
+      [true, null, '[]', 100, UPDATED],
+      [false, 99, '[{"strategy":"0x"}]', 101, UPDATED],
+    ]);
+  });
+
+  it('takes the adapter’s path outside a transaction (the raw connection is used inside one only)', async () => {
+    await insertRows(database.db, kind, 'SlashingRequest', COLUMNS, [row(0, 'o'), row(1, 'o')], raw());
+    expect(await count('o')).toBe(2);
+  });
+});
