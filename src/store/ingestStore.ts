@@ -103,6 +103,15 @@ const REQUEST_COLUMNS = [
   'overwrote',
 ] as const;
 
+/**
+ * A description is free text from the chain; PostgreSQL's text type refuses U+0000, which would
+ * stop the ingest at that request for good. Stored (on both databases alike) as U+FFFD; the
+ * fact keeps the exact text (JSON-escaped).
+ */
+export function storableText(s: string): string {
+  return s.includes('\u0000') ? s.replace(/\u0000/g, '\uFFFD') : s;
+}
+
 const INSERT_COLUMNS = [...REQUEST_COLUMNS, 'slasher', 'requestId', 'updatedAt'] as const;
 
 function rowOf(projected: ProjectedRequest, variant: string) {
@@ -112,7 +121,7 @@ function rowOf(projected: ProjectedRequest, variant: string) {
     operatorSetId: projected.operatorSetId,
     strategies: JSON.stringify(projected.strategies),
     wadsToSlash: JSON.stringify(projected.wadsToSlash),
-    description: projected.description,
+    description: storableText(projected.description),
     requestBlockOrTimestamp: projected.requestBlockOrTimestamp,
     queuedAtBlock: projected.queuedAtBlock,
     queuedBlockHash: projected.queuedBlockHash,
