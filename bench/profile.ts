@@ -52,6 +52,11 @@ class Timings {
     }
   }
 
+  /** forget what was timed so far (the set-up before the measured sync) */
+  reset(): void {
+    this.byKey.clear();
+  }
+
   /** calls so far; a category still in flight counts up to now */
   lines(totalMs: number): ProfileLine[] {
     const now = performance.now();
@@ -86,6 +91,7 @@ export async function profileDeskBackfill(rpcUrl: string, chain: BenchChain, kin
       logger: createLogger('silent'),
     });
     globalThis.fetch = (input, init) => t.time(`http ${init?.method ?? 'GET'}`, () => realFetch(input, init));
+    t.reset();
     const started = performance.now();
     await ingestor.sync();
     const listedMs = performance.now() - started;

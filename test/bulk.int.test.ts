@@ -62,7 +62,7 @@ function row(i: number, scope = 'a'): unknown[] {
   ];
 }
 
-describe.each(DB_KINDS)('insertRows on %s', (kind) => {
+describe.each(DB_KINDS)('bulk writes on %s', (kind) => {
   let tdb: TestDatabase;
   let database: Database;
 
@@ -141,20 +141,6 @@ describe.each(DB_KINDS)('insertRows on %s', (kind) => {
   it('takes the adapter’s path outside a transaction (the raw connection is used inside one only)', async () => {
     await insertRows(database.db, kind, 'SlashingRequest', COLUMNS, [row(0, 'o'), row(1, 'o')], raw());
     expect(await count('o')).toBe(2);
-  });
-});
-
-describe.each(DB_KINDS)('ingest store on %s', (kind) => {
-  let tdb: TestDatabase;
-  let database: Database;
-
-  beforeAll(async () => {
-    tdb = await createTestDatabase(kind);
-    database = await openDatabase(tdb.target);
-  });
-  afterAll(async () => {
-    await database?.close();
-    await tdb?.drop();
   });
 
   it('stores a request whose description holds U+0000 (PostgreSQL text refuses it) and keeps the exact text in the fact', async () => {
