@@ -374,7 +374,7 @@ export function createIngestor(o: IngestOptions) {
     const safeHead = head - o.reorgDepth;
     if (indexed < safeHead) {
       await backfill(indexed + 1, safeHead);
-        indexed = safeHead;
+      indexed = safeHead;
     }
     if (indexed >= head && indexed > safeHead) {
       // nothing new to link to: check the stored tip itself (a reorg to an equal or shorter chain)

@@ -108,7 +108,7 @@ const REQUEST_COLUMNS = [
  * stop the ingest at that request for good. Stored (on both databases alike) as U+FFFD; the
  * fact keeps the exact text (JSON-escaped).
  */
-export function storableText(s: string): string {
+function storableText(s: string): string {
   return s.includes('\u0000') ? s.replace(/\u0000/g, '\uFFFD') : s;
 }
 
