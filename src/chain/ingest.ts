@@ -34,7 +34,7 @@ export interface IngestOptions {
   metrics?: Metrics;
   /** realtime chunk size (headers fetched per round trip) */
   realtimeChunk?: number;
-  /** called after every sync that changed something */
+  /** called after every sync that changed something, on the next turn of the event loop (not once stopped) */
   onSynced?: (s: IngestStatus) => void;
 }
 
@@ -407,7 +407,9 @@ export function createIngestor(o: IngestOptions) {
     if (!running) {
       running = syncOnce()
         .then((s) => {
-          o.onSynced?.(s);
+          // observers (planner, scheduler, live page, metrics) start on the next turn: whoever
+          // awaits this pass resumes first instead of behind their synchronous work
+          if (o.onSynced) setImmediate(() => !stopped && o.onSynced!(s));
           return s;
         })
         .catch((e) => {

@@ -40,7 +40,8 @@ export async function insertRows(db: Executor, kind: DbKind, table: string, colu
     prepared.set(raw, cache);
     const stmt = cache.get(sql) ?? raw.prepare(sql);
     cache.set(sql, stmt);
-    for (const row of rows) stmt.run(...row.map(sqliteValue));
+    // an array binds as the anonymous parameters; copied only when a value needs converting
+    for (const row of rows) stmt.run(row.some(needsConversion) ? row.map(sqliteValue) : row);
     return;
   }
   if (kind === 'postgresql') {
@@ -67,6 +68,8 @@ export async function insertRows(db: Executor, kind: DbKind, table: string, colu
     await db.$executeRawUnsafe(head + tuples.join(', '), ...chunk.flat());
   }
 }
+
+const needsConversion = (v: unknown) => typeof v === 'boolean' || v === undefined;
 
 /** better-sqlite3 binds numbers, bigints, strings, buffers and null; Prisma stores booleans as 1/0. */
 function sqliteValue(v: unknown): unknown {
