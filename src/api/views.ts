@@ -77,6 +77,8 @@ export interface RequestView {
   deadlines: DeadlinesView;
   cancelled?: ChainEventRef;
   fulfilled?: ChainEventRef;
+  /** V4 only: earlier requests this one overwrote under the same id */
+  overwrote?: number;
   /** V4: a later request reused this id */
   overwritten?: boolean;
   /** the committee's veto of this request (when a veto service runs and one was planned) */

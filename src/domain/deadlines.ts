@@ -26,6 +26,23 @@ export interface DescribeDeadlinesParameters {
   recentBlocks: BlockRef[];
   /** wall clock, unix seconds */
   nowSec: number;
+  /**
+   * `chainClock(head, recentBlocks)`, when the caller describes many requests at the same head
+   * (a listing): computed once instead of once per request
+   */
+  clock?: ChainClock;
+}
+
+/** Block time observed over the recent blocks, and the timestamp (exact or estimated) of any block. */
+export interface ChainClock {
+  blockTimeSeconds: number;
+  timeOfBlock(block: number): { timestamp: number; estimated: boolean };
+}
+
+export function chainClock(head: BlockRef, recentBlocks: BlockRef[]): ChainClock {
+  const observed = [...recentBlocks, head];
+  const blockTimeSeconds = estimateBlockTime(observed);
+  return { blockTimeSeconds, timeOfBlock: blockTimer(head, blockTimeSeconds, observed) };
 }
 
 export interface VetoWindowEndDescription {
@@ -82,9 +99,7 @@ export interface DescribeDeadlinesReturnType {
  */
 export function describeDeadlines(input: DescribeDeadlinesParameters): DescribeDeadlinesReturnType {
   const { head } = input;
-  const observed = [...input.recentBlocks, head];
-  const blockTimeSeconds = estimateBlockTime(observed);
-  const timeOfBlock = blockTimer(head, blockTimeSeconds, observed);
+  const { blockTimeSeconds, timeOfBlock } = input.clock ?? chainClock(head, input.recentBlocks);
 
   const windowEnd = computeVetoWindowEnd(input.window, input.requestBlockOrTimestamp);
   const { lastUsefulBlock, strategies } = computeLastUsefulBlock({

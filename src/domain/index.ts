@@ -19,7 +19,9 @@ export {
 } from './blockTime';
 export { deriveRequestStatus, isAtRisk, type DeriveRequestStatusParameters, type IsAtRiskParameters } from './status';
 export {
+  chainClock,
   describeDeadlines,
+  type ChainClock,
   type DescribeDeadlinesParameters,
   type DescribeDeadlinesReturnType,
   type VetoWindowEndDescription,

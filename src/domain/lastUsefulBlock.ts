@@ -28,7 +28,6 @@ export function computeStrategyDeadline(fact: AllocationFact, currentBlock: numb
 
   const magnitudeNow = clampToZero(fact.currentMagnitude + (applied ? fact.pendingDiff : 0n));
   // Report the magnitude as it stands at currentBlock, not as it was when read.
-  const base = { strategy: fact.strategy, currentMagnitude: magnitudeNow };
   const remainingMagnitude = clampToZero(magnitudeNow + (pending ? fact.pendingDiff : 0n));
   const pendingDeallocation =
     pending && fact.pendingDiff < 0n ? { effectBlock: fact.effectBlock, diff: fact.pendingDiff } : null;
@@ -37,11 +36,12 @@ export function computeStrategyDeadline(fact: AllocationFact, currentBlock: numb
     // a deallocation to zero that already took effect: the stake left at its effect block, so
     // the last useful block stays exactly effectBlock − 1 however far the head moves on
     const leftAt = applied && fact.pendingDiff < 0n ? fact.effectBlock - 1 : currentBlock - 1;
-    return { ...base, lastUsefulBlock: leftAt, remainingMagnitude, pendingDeallocation, noStake: true };
+    return { strategy: fact.strategy, currentMagnitude: magnitudeNow, lastUsefulBlock: leftAt, remainingMagnitude, pendingDeallocation, noStake: true };
   }
   // Only a deallocation can end the stake; an increase or a partial cut leaves some for ever.
   const lastUsefulBlock = pendingDeallocation !== null && remainingMagnitude === 0n ? fact.effectBlock - 1 : null;
-  return { ...base, lastUsefulBlock, remainingMagnitude, pendingDeallocation, noStake: false };
+  // (literals written out: a spread of a shared base here cost µs per strategy in a 10k listing)
+  return { strategy: fact.strategy, currentMagnitude: magnitudeNow, lastUsefulBlock, remainingMagnitude, pendingDeallocation, noStake: false };
 }
 
 /**
