@@ -4,11 +4,11 @@
  * dedup key once the RPC is back.
  */
 import net from 'node:net';
-import { startDesk, type Desk } from '../src/desk';
+import type { Desk } from '../src/desk';
 import { queueRequest } from '../src/devnet/deploy';
-import { createLogger } from '../src/lib/logger';
-import { AVS, WAD, startChainFixture, type ChainFixture } from './helpers/chain';
+import { WAD, startChainFixture, type ChainFixture } from './helpers/chain';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';
+import { startTestDesk } from './helpers/desk';
 import { getJson, waitFor } from './helpers/deskProcess';
 import { startHttpReceiver, type HttpReceiver } from './helpers/receivers';
 
@@ -61,19 +61,10 @@ describe.each(DB_KINDS)('desk-health alerts on %s', (kind) => {
     hook = await startHttpReceiver();
     pd = await startHttpReceiver({ status: 202, body: '{"status":"success"}' });
     proxy = await startProxy(new URL(chain.anvil.rpcUrl));
-    desk = await startDesk({
+    desk = await startTestDesk(chain, db, {
       rpcUrls: [proxy.url],
-      slasher: chain.testbed.slasher,
-      database: db.target,
-      port: 0,
-      host: '127.0.0.1',
-      startBlock: Number(chain.testbed.deployBlock),
-      confirmations: 0,
-      avs: AVS,
+      follow: true,
       pollIntervalMs: 100,
-      reorgDepth: 16,
-      maxLogRange: 10_000,
-      logger: createLogger('silent'),
       alerts: {
         channels: [
           { name: 'webhook', type: 'webhook', url: hook.url, minSeverity: 'info' },

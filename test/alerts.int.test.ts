@@ -5,12 +5,12 @@
  */
 import crypto from 'node:crypto';
 import type { Address } from 'viem';
-import { startDesk, type Desk } from '../src/desk';
+import type { Desk } from '../src/desk';
 import { cancelRequest, deregisterOperator, fulfilRequest, queueRequest } from '../src/devnet/deploy';
-import { createLogger } from '../src/lib/logger';
 import type { AlertChannelConfig } from '../src/config/alertRoutes';
 import { AVS, WAD, startChainFixture, type ChainFixture } from './helpers/chain';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';
+import { startTestDesk } from './helpers/desk';
 import { getJson, waitFor } from './helpers/deskProcess';
 import { startHttpReceiver, startSmtpReceiver, type HttpReceiver, type SmtpReceiver } from './helpers/receivers';
 
@@ -44,19 +44,9 @@ describe.each(DB_KINDS)('alerts on %s', (kind) => {
       { name: 'telegram', type: 'telegram', botToken: '123:abc', chatId: -1001, apiBaseUrl: http.telegram.url, minSeverity: 'info' },
       { name: 'email', type: 'email', smtpUrl: smtp.url, from: 'desk@example.org', to: ['oncall@example.org'], minSeverity: 'info' },
     ];
-    desk = await startDesk({
-      rpcUrls: [chain.anvil.rpcUrl],
-      slasher: chain.testbed.slasher,
-      database: db.target,
-      port: 0,
-      host: '127.0.0.1',
-      startBlock: Number(chain.testbed.deployBlock),
-      confirmations: 0,
-      avs: AVS,
+    desk = await startTestDesk(chain, db, {
+      follow: true,
       pollIntervalMs: 100,
-      reorgDepth: 16,
-      maxLogRange: 10_000,
-      logger: createLogger('silent'),
       alerts: { channels, reminderLeadTimesSec: [], retry: { baseMs: 100, maxMs: 400, maxAttempts: 100 }, dispatchIntervalMs: 100 },
     });
   });
@@ -184,18 +174,10 @@ describe.each(DB_KINDS)('alerts on %s', (kind) => {
   });
 
   it('sends each alert once with a second desk on the same database', async () => {
-    const second = await startDesk({
-      rpcUrls: [chain.anvil.rpcUrl],
-      slasher: chain.testbed.slasher,
-      database: db.target,
-      port: 0,
-      host: '127.0.0.1',
-      confirmations: 0,
-      avs: AVS,
+    const second = await startTestDesk(chain, db, {
+      follow: true,
+      startBlock: undefined,
       pollIntervalMs: 100,
-      reorgDepth: 16,
-      maxLogRange: 10_000,
-      logger: createLogger('silent'),
       alerts: {
         channels: [{ name: 'webhook', type: 'webhook', url: `${http.webhook.url}/hook`, secret: SECRET, minSeverity: 'info' }],
         reminderLeadTimesSec: [],

@@ -2,11 +2,11 @@
  * Veto-window reminders at their lead times as the chain moves forward (anvil_mine with a block
  * interval), re-computed from blocks × observed block time when the chain speeds up.
  */
-import { startDesk, type Desk } from '../src/desk';
+import type { Desk } from '../src/desk';
 import { queueRequest } from '../src/devnet/deploy';
-import { createLogger } from '../src/lib/logger';
-import { AVS, WAD, startChainFixture, type ChainFixture } from './helpers/chain';
+import { WAD, startChainFixture, type ChainFixture } from './helpers/chain';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';
+import { startTestDesk } from './helpers/desk';
 import { getJson, waitFor } from './helpers/deskProcess';
 import { startHttpReceiver, type HttpReceiver } from './helpers/receivers';
 
@@ -22,19 +22,10 @@ describe.each(DB_KINDS)('veto reminders on %s', (kind) => {
     chain = await startChainFixture('V3', { vetoWindowBlocks: WINDOW, deallocationDelay: 10 });
     db = await createTestDatabase(kind);
     hook = await startHttpReceiver();
-    desk = await startDesk({
-      rpcUrls: [chain.anvil.rpcUrl],
-      slasher: chain.testbed.slasher,
-      database: db.target,
-      port: 0,
-      host: '127.0.0.1',
-      startBlock: Number(chain.testbed.deployBlock),
-      confirmations: 0,
-      avs: AVS,
+    desk = await startTestDesk(chain, db, {
+      follow: true,
       pollIntervalMs: 100,
       reorgDepth: 64,
-      maxLogRange: 10_000,
-      logger: createLogger('silent'),
       alerts: {
         channels: [{ name: 'webhook', type: 'webhook', url: hook.url, minSeverity: 'info' }],
         reminderLeadTimesSec: [48 * 3600, 7200, 1800],

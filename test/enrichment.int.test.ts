@@ -11,7 +11,7 @@ import { openDatabase } from '../src/store/database';
 import type { RequestView } from '../src/api/views';
 import { AVS, WAD, startChainFixture, type ChainFixture } from './helpers/chain';
 import { createTestDatabase, type DbKind, type TestDatabase } from './helpers/databases';
-import { startSyncedByHandDesk } from './helpers/desk';
+import { startTestDesk } from './helpers/desk';
 import { getJson } from './helpers/deskProcess';
 
 const REORG_DEPTH = 16;
@@ -52,7 +52,7 @@ describe.each(CASES)('strategies read after the backfill: %s on %s', (variant, k
     await chain?.stop();
   });
 
-  const open = () => startSyncedByHandDesk(chain, db, { reorgDepth: REORG_DEPTH });
+  const open = () => startTestDesk(chain, db, { reorgDepth: REORG_DEPTH });
 
   const list = async (d: Desk) => (await getJson<{ requests: RequestView[] }>(`${d.url}/api/requests`)).body.requests;
 

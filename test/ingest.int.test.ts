@@ -6,11 +6,12 @@
 import request from 'supertest';
 import { getAddress, type Address } from 'viem';
 import { cancelRequest, fulfilRequest, queueDeallocation, queueRequest, type SlasherVariant } from '../src/devnet/deploy';
-import { startDesk, type Desk } from '../src/desk';
+import type { Desk } from '../src/desk';
 import { createLogger } from '../src/lib/logger';
 import type { RequestView } from '../src/api/views';
 import { AVS, WAD, startChainFixture, type ChainFixture } from './helpers/chain';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';
+import { startTestDesk } from './helpers/desk';
 
 const logger = createLogger('silent');
 const WINDOW = 20;
@@ -18,21 +19,7 @@ const DELAY = 10;
 const VETO_PERIOD = 3 * 24 * 3600;
 
 async function openDesk(chain: ChainFixture, db: TestDatabase, extra: { reorgDepth?: number; avs?: Address } = {}): Promise<Desk> {
-  return startDesk({
-    rpcUrls: [chain.anvil.rpcUrl],
-    slasher: chain.testbed.slasher,
-    database: db.target,
-    port: 0,
-    host: '127.0.0.1',
-    startBlock: undefined,
-    confirmations: 0,
-    avs: extra.avs,
-    pollIntervalMs: 60_000,
-    reorgDepth: extra.reorgDepth ?? 64,
-    maxLogRange: 10_000,
-    logger,
-    follow: false,
-  });
+  return startTestDesk(chain, db, { startBlock: undefined, avs: extra.avs, reorgDepth: extra.reorgDepth ?? 64, logger });
 }
 
 async function list(desk: Desk): Promise<RequestView[]> {

@@ -11,7 +11,7 @@ import { cancelRequest, deregisterOperator, queueRequest } from '../src/devnet/d
 import type { RequestView } from '../src/api/views';
 import { AVS, WAD, startChainFixture, type ChainFixture } from './helpers/chain';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';
-import { startSyncedByHandDesk } from './helpers/desk';
+import { startTestDesk } from './helpers/desk';
 import { getJson } from './helpers/deskProcess';
 
 const DELAY = 10;
@@ -39,7 +39,7 @@ describe.each(DB_KINDS)('slashability learnt after the fact, on %s', (kind) => {
       request: { operator, operatorSetId: 1, strategies: chain.testbed.strategies.slice(0, 2), wadsToSlash: [WAD / 2n], description },
     });
 
-  const open = () => startSyncedByHandDesk(chain, db);
+  const open = () => startTestDesk(chain, db);
 
   const get = async (d: Desk, id: bigint) => (await getJson<RequestView>(`${d.url}/api/requests/${id}`)).body;
 

@@ -1,10 +1,13 @@
-/** A desk on a test chain and database, not following on a timer: the test calls `ingestor.sync()`. */
+/**
+ * A desk on a test chain and database. By default it does not follow on a timer (the test calls
+ * `ingestor.sync()`); `o` overrides any option, `{ follow: true, pollIntervalMs: 100 }` to follow.
+ */
 import { startDesk, type Desk, type DeskOptions } from '../../src/desk';
 import { createLogger } from '../../src/lib/logger';
 import { AVS, type ChainFixture } from './chain';
 import type { TestDatabase } from './databases';
 
-export function startSyncedByHandDesk(chain: ChainFixture, db: TestDatabase, o: Partial<DeskOptions> = {}): Promise<Desk> {
+export function startTestDesk(chain: Pick<ChainFixture, 'anvil' | 'testbed'>, db: TestDatabase, o: Partial<DeskOptions> = {}): Promise<Desk> {
   return startDesk({
     rpcUrls: [chain.anvil.rpcUrl],
     slasher: chain.testbed.slasher,

@@ -10,10 +10,10 @@ import { deployTestbed, queueRequest, registerOperator, allocate, vetoableSlashe
 import { createDevClients } from '../../src/devnet/devnet';
 import { createSafe, deploySafeContracts, execSafeTransaction, type SafeContracts } from '../../src/devnet/safe';
 import { typedDataFromJson, type TypedDataJson } from '../../src/safe/safeTx';
-import { startDesk, type Desk, type DeskOptions } from '../../src/desk';
-import { createLogger } from '../../src/lib/logger';
+import type { Desk, DeskOptions } from '../../src/desk';
 import type { DeskVetoOptions } from '../../src/safe';
 import type { TestDatabase } from './databases';
+import { startTestDesk } from './desk';
 
 export const WINDOW = 20;
 
@@ -116,21 +116,7 @@ export async function signEthSignVeto(privateKey: Hex, safeTxHash: Hex): Promise
 
 /** A desk on the fixture's chain, driven by the test (`follow: false`), sending with the fixture's executor by default. */
 export function openVetoDesk(f: SafeFixture, db: TestDatabase, vetoes: DeskVetoOptions = { executorPrivateKey: f.executor.privateKey }, extra: Partial<DeskOptions> = {}): Promise<Desk> {
-  return startDesk({
-    rpcUrls: [f.anvil.rpcUrl],
-    slasher: f.testbed.slasher,
-    database: db.target,
-    port: 0,
-    host: '127.0.0.1',
-    confirmations: 0,
-    pollIntervalMs: 60_000,
-    reorgDepth: 64,
-    maxLogRange: 10_000,
-    logger: createLogger('silent'),
-    follow: false,
-    vetoes,
-    ...extra,
-  });
+  return startTestDesk(f, db, { startBlock: undefined, avs: undefined, reorgDepth: 64, vetoes, ...extra });
 }
 
 /** One ingest pass, one veto pass, and whatever execution it started. */
