@@ -4,7 +4,7 @@
  * text typed by the table's row type. Either way what the model API reads back must be exactly
  * what was given, and the rows must commit or roll back with the transaction they were written in.
  */
-import { insertRows } from '../src/store/bulk';
+import { insertRows, txSql } from '../src/store/bulk';
 import { createIngestStore } from '../src/store/ingestStore';
 import { openDatabase, type Database } from '../src/store/database';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';
@@ -185,5 +185,51 @@ describe.each(DB_KINDS)('bulk writes on %s', (kind) => {
     const fact = await database.db.requestEvent.findFirstOrThrow({ where: { slasher: SLASHER, requestId: '7' } });
     expect((JSON.parse(fact.data) as { description: string }).description).toBe(description);
     expect((await store.getCursor())!.indexedBlock).toBe(10);
+  });
+
+  it('moves the checkpoint with the batch: refuses a stale one and writes nothing, keeps the variant a batch does not settle, prunes old headers', async () => {
+    // continues the store of the test above (checkpoint at block 10, variant V3)
+    const store = createIngestStore(database.db, SLASHER, kind, database.rawSqlite);
+    const header = (n: number) => ({ number: n, hash: `0x${n.toString(16).padStart(64, '0')}`, parentHash: `0x${(n - 1).toString(16).padStart(64, '0')}`, timestamp: 1_000 + n });
+    const stale = await store.applyBatch({ facts: [], blocks: [header(11)], indexedBlock: 11, indexedHash: header(11).hash, expectIndexedBlock: 9 }).then(
+      () => null,
+      (e: unknown) => (e as { code?: string }).code,
+    );
+    expect(stale).toBe('INGEST_CONFLICT');
+    expect((await store.getCursor())!.indexedBlock).toBe(10);
+    expect(await store.getBlock(11)).toBeNull();
+
+    const updatedAt = async () => (await database.db.ingestCursor.findUniqueOrThrow({ where: { slasher: SLASHER } })).updatedAt.getTime();
+    const before = await updatedAt();
+    await store.applyBatch({ facts: [], blocks: [header(11), header(12)], indexedBlock: 12, indexedHash: header(12).hash, expectIndexedBlock: 10 });
+    const cursor = (await store.getCursor())!;
+    expect([cursor.indexedBlock, cursor.indexedHash, cursor.variant]).toEqual([12, header(12).hash, 'V3']);
+    expect(await updatedAt()).toBeGreaterThanOrEqual(before);
+    expect(await store.getBlock(12)).toEqual(header(12));
+
+    await store.applyBatch({ facts: [], blocks: [header(13)], indexedBlock: 13, indexedHash: header(13).hash, variant: 'V3', pruneBlocksBelow: 12, expectIndexedBlock: 12 });
+    expect(await store.getBlock(11)).toBeNull();
+    expect(await store.getBlock(12)).toEqual(header(12));
+    expect((await store.getCursor())!.indexedBlock).toBe(13);
+  });
+
+  it('runs raw SQL inside the transaction (txSql): its writes are visible there and roll back with it', async () => {
+    const p = (n: number) => (kind === 'postgresql' ? `$${n}` : '?');
+    const insert = `INSERT INTO "Block" ("slasher", "number", "hash", "parentHash", "timestamp") VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)})`;
+    const select = `SELECT "number", "hash" FROM "Block" WHERE "slasher" = ${p(1)} AND "number" >= ${p(2)} ORDER BY "number"`;
+    const failure = await database.db
+      .$transaction(async (tx) => {
+        if (kind === 'sqlite') expect(raw()!.inTransaction).toBe(true); // the fast path applies
+        const sql = txSql(tx, kind, raw());
+        expect(await sql.run(insert, SLASHER, 500, '0xaa', '0x99', 1)).toBe(1);
+        expect((await sql.all<{ number: number | bigint; hash: string }>(select, SLASHER, 500)).map((r) => [Number(r.number), r.hash])).toEqual([[500, '0xaa']]);
+        throw new Error('abort');
+      })
+      .then(
+        () => null,
+        (e: unknown) => String((e as Error).message),
+      );
+    expect(failure).toBe('abort');
+    expect(await database.db.block.count({ where: { slasher: SLASHER, number: { gte: 500 } } })).toBe(0);
   });
 });

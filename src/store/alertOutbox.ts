@@ -3,7 +3,7 @@
  * "alerts"). It imports only the alert *types* from alerts/ (erased at run time) and no transport.
  */
 import crypto from 'node:crypto';
-import { insertRows } from './bulk';
+import { columnTime, insertRows } from './bulk';
 import type { Db, DbKind } from './database';
 import type { Alert, AlertDraft, AlertKind, AlertSeverity } from '../alerts/types';
 
@@ -74,15 +74,6 @@ const DELIVERY_COLUMNS = ['alertId', 'channel', 'state', 'attempts', 'nextAttemp
  * total time barely changes.
  */
 const INSERT_CHUNK = 100;
-
-/**
- * A DateTime value as the driver adapter writes it for the model API, so that `due`'s range,
- * `claim`'s equality and every Prisma read treat bulk rows like the others. SQLite: ISO text
- * with "+00:00" (the better-sqlite3 adapter's default `iso8601` format); PostgreSQL: TIMESTAMP(3)
- * without time zone holding UTC, which ignores the "Z". Text rather than a Date parameter: Prisma's
- * per-parameter Date handling is the dearest part of a bulk statement.
- */
-const columnTime = (kind: DbKind, d: Date) => (kind === 'sqlite' ? d.toISOString().replace('Z', '+00:00') : d.toISOString());
 
 export function createOutbox(db: Db, kind: DbKind, scope: { chainId: number; slasher: string }) {
   const slasher = scope.slasher;

@@ -6,12 +6,44 @@
  */
 import type { DbKind } from './database';
 
-type Executor = { $executeRawUnsafe(sql: string, ...values: unknown[]): Promise<number> };
+type Executor = {
+  $executeRawUnsafe(sql: string, ...values: unknown[]): Promise<number>;
+  $queryRawUnsafe<T = unknown>(sql: string, ...values: unknown[]): Promise<T>;
+};
 
 /** The synchronous better-sqlite3 connection under Prisma's SQLite adapter (see database.ts). */
 export interface RawSqlite {
-  prepare(sql: string): { run(...params: unknown[]): unknown };
+  prepare(sql: string): { run(...params: unknown[]): { changes: number }; all(...params: unknown[]): unknown[] };
   readonly inTransaction: boolean;
+}
+
+/**
+ * Raw SQL inside a transaction. On SQLite with the adapter's connection inside the caller's
+ * transaction, each statement runs synchronously on it (prepared once per connection), which
+ * spares Prisma's per-query work (query plan, parameter marshalling, result mapping); otherwise
+ * through `tx`. Placeholders are the database's own (`?` on SQLite, `$n` on PostgreSQL).
+ */
+export interface TxSql {
+  all<T>(sql: string, ...params: unknown[]): Promise<T[]>;
+  run(sql: string, ...params: unknown[]): Promise<number>;
+}
+
+export function txSql(tx: Executor, kind: DbKind, raw?: RawSqlite | null): TxSql {
+  if (raw && kind === 'sqlite' && raw.inTransaction) {
+    return {
+      all: <T>(sql: string, ...params: unknown[]) => Promise.resolve(statement(raw, sql).all(params.map(sqliteValue)) as T[]),
+      run: (sql: string, ...params: unknown[]) => Promise.resolve(statement(raw, sql).run(params.map(sqliteValue)).changes),
+    };
+  }
+  return { all: <T>(sql: string, ...params: unknown[]) => tx.$queryRawUnsafe<T[]>(sql, ...params), run: (sql: string, ...params: unknown[]) => tx.$executeRawUnsafe(sql, ...params) };
+}
+
+function statement(raw: RawSqlite, sql: string): ReturnType<RawSqlite['prepare']> {
+  let cache = prepared.get(raw);
+  if (!cache) prepared.set(raw, (cache = new Map()));
+  let stmt = cache.get(sql);
+  if (!stmt) cache.set(sql, (stmt = raw.prepare(sql)));
+  return stmt;
 }
 
 /**
@@ -24,24 +56,37 @@ const MAX_SQLITE_PARAMS = 32_000;
 /** rows per PostgreSQL statement (one JSON text each, a few MB at most) */
 const PG_JSON_ROWS = 5_000;
 
+/**
+ * A DateTime value as the driver adapter writes it for the model API, so that `due`'s range,
+ * `claim`'s equality and every Prisma read treat bulk rows like the others. SQLite: ISO text
+ * with "+00:00" (the better-sqlite3 adapter's default `iso8601` format); PostgreSQL: TIMESTAMP(3)
+ * without time zone holding UTC, which ignores the "Z". Text rather than a Date parameter: Prisma's
+ * per-parameter Date handling is the dearest part of a bulk statement.
+ */
+export const columnTime = (kind: DbKind, d: Date) => (kind === 'sqlite' ? d.toISOString().replace('Z', '+00:00') : d.toISOString());
+
 const prepared = new WeakMap<RawSqlite, Map<string, ReturnType<RawSqlite['prepare']>>>();
 
 /**
  * Inserts `rows` (values in `columns` order). With `raw`, the rows go straight through that
  * connection, which must be inside the caller's transaction (`tx` is that transaction): Prisma's
  * SQLite transaction is a BEGIN on the same connection, so these rows commit or roll back with it.
+ * The row arrays are the caller's to give away: on that path a boolean or undefined in them is
+ * replaced in place by what SQLite stores (1/0, null).
  */
 export async function insertRows(db: Executor, kind: DbKind, table: string, columns: readonly string[], rows: readonly unknown[][], raw?: RawSqlite | null): Promise<void> {
   if (rows.length === 0) return;
   const head = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES `;
   if (raw && kind === 'sqlite' && raw.inTransaction) {
-    const sql = `${head}(${columns.map(() => '?').join(', ')})`;
-    const cache = prepared.get(raw) ?? new Map<string, ReturnType<RawSqlite['prepare']>>();
-    prepared.set(raw, cache);
-    const stmt = cache.get(sql) ?? raw.prepare(sql);
-    cache.set(sql, stmt);
-    // an array binds as the anonymous parameters; copied only when a value needs converting
-    for (const row of rows) stmt.run(row.some(needsConversion) ? row.map(sqliteValue) : row);
+    const stmt = statement(raw, `${head}(${columns.map(() => '?').join(', ')})`);
+    // an array binds as the anonymous parameters
+    for (const row of rows) {
+      for (let k = 0; k < row.length; k++) {
+        const v = row[k];
+        if (typeof v === 'boolean' || v === undefined) row[k] = sqliteValue(v);
+      }
+      stmt.run(row);
+    }
     return;
   }
   if (kind === 'postgresql') {
@@ -68,8 +113,6 @@ export async function insertRows(db: Executor, kind: DbKind, table: string, colu
     await db.$executeRawUnsafe(head + tuples.join(', '), ...chunk.flat());
   }
 }
-
-const needsConversion = (v: unknown) => typeof v === 'boolean' || v === undefined;
 
 /** better-sqlite3 binds numbers, bigints, strings, buffers and null; Prisma stores booleans as 1/0. */
 function sqliteValue(v: unknown): unknown {

@@ -5,7 +5,7 @@
  */
 import { DeskError } from '../errors';
 import type { Db, DbKind } from './database';
-import { insertRows, type RawSqlite } from './bulk';
+import { columnTime, insertRows, txSql, type RawSqlite, type TxSql } from './bulk';
 import { projectRequest, type ProjectedRequest, type QueuedData, type RequestFact } from '../domain/projection';
 import type { AllocationFact, BlockRef } from '../domain/types';
 
@@ -161,8 +161,8 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlit
     }
     // ids nothing is stored about yet (a backfill's new requests) are projected from the batch
     // alone: one indexed lookup per SEEN_CHUNK ids instead of two reads per PROJECTION_CHUNK
-    const seen = batch.length > 0 ? await storedIds(tx, ids) : new Set(ids);
-    const now = new Date().toISOString();
+    const seen = batch.length > 0 ? await storedIds(txSql(tx, kind, rawSqlite()), ids) : new Set(ids);
+    const now = columnTime(kind, new Date());
     const fresh: unknown[][] = [];
     for (const requestId of ids) {
       if (seen.has(requestId)) continue;
@@ -221,13 +221,13 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlit
   }
 
   /** The ids among `ids` with a stored fact or projection. */
-  async function storedIds(tx: Tx, ids: string[]): Promise<Set<string>> {
+  async function storedIds(sql: TxSql, ids: string[]): Promise<Set<string>> {
     const out = new Set<string>();
     const list = kind === 'postgresql' ? 'SELECT json_array_elements_text($2::json)' : 'SELECT value FROM json_each(?)';
     const first = kind === 'postgresql' ? '$1' : '?';
     for (let i = 0; i < ids.length; i += SEEN_CHUNK) {
       const json = JSON.stringify(ids.slice(i, i + SEEN_CHUNK));
-      const rows = await tx.$queryRawUnsafe<{ requestId: string }[]>(
+      const rows = await sql.all<{ requestId: string }>(
         kind === 'postgresql'
           ? `SELECT DISTINCT "requestId" FROM "RequestEvent" WHERE "slasher" = $1 AND "requestId" IN (${list})
              UNION SELECT "requestId" FROM "SlashingRequest" WHERE "slasher" = $1 AND "requestId" IN (${list})`
@@ -241,14 +241,14 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlit
   }
 
   /** Headers in one multi-row upsert per 1,000 (a catch-up stores REORG_DEPTH at once); a header seen again replaces the stored one. */
-  async function writeBlocks(tx: Tx, blocks: BlockRow[]): Promise<void> {
+  async function writeBlocks(sql: TxSql, blocks: BlockRow[]): Promise<void> {
     const unique = [...new Map(blocks.map((b) => [b.number, b])).values()];
     for (let i = 0; i < unique.length; i += 1_000) {
       const chunk = unique.slice(i, i + 1_000);
       let n = 0;
       const p = () => (kind === 'postgresql' ? `$${++n}` : '?');
       const tuples = chunk.map(() => `(${p()}, ${p()}, ${p()}, ${p()}, ${p()})`);
-      await tx.$executeRawUnsafe(
+      await sql.run(
         `INSERT INTO "Block" ("slasher", "number", "hash", "parentHash", "timestamp") VALUES ${tuples.join(', ')}
          ON CONFLICT ("slasher", "number") DO UPDATE SET "hash" = excluded."hash", "parentHash" = excluded."parentHash", "timestamp" = excluded."timestamp"`,
         ...chunk.flatMap((b) => [slasher, b.number, b.hash, b.parentHash, b.timestamp]),
@@ -258,7 +258,7 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlit
 
   /** One multi-row upsert (INSERT … ON CONFLICT DO UPDATE) per 500 sets: a backfill reads hundreds at once. */
   async function writeOperatorStates(tx: Tx, states: OperatorSetStateRow[]): Promise<void> {
-    const now = kind === 'sqlite' ? new Date().toISOString().replace('Z', '+00:00') : new Date().toISOString();
+    const now = columnTime(kind, new Date());
     const columns = ['slasher', 'operator', 'operatorSetId', 'registered', 'deregisterBlock', 'allocations', 'readAtBlock', 'updatedAt'];
     // one row per set (a set twice in one statement is an error on PostgreSQL): the last wins
     const unique = [...new Map(states.map((s) => [`${s.operator.toLowerCase()}:${s.operatorSetId}`, s])).values()];
@@ -287,12 +287,23 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlit
       await db.ingestCursor.upsert({ where: { slasher }, create: { slasher, ...c }, update: c });
     },
 
-    /** Applies one batch atomically: facts, headers, projections, slashability, checkpoint. */
+    /**
+     * Applies one batch atomically: facts, headers, projections, slashability, checkpoint. Its
+     * statements are raw SQL (on SQLite straight through the connection holding the transaction,
+     * see bulk.ts txSql): a backfill commits thousands of rows per batch, and Prisma's per-query
+     * work was a good part of it.
+     */
     async applyBatch(b: BatchInput): Promise<void> {
       await db.$transaction(
         async (tx) => {
-          const cursor = await tx.ingestCursor.findUniqueOrThrow({ where: { slasher } });
-          if (b.expectIndexedBlock !== undefined && cursor.indexedBlock !== b.expectIndexedBlock) {
+          const sql = txSql(tx, kind, rawSqlite());
+          const p = (n: number) => (kind === 'postgresql' ? `$${n}` : '?');
+          const [cursor] = await sql.all<{ indexedBlock: number | bigint; variant: string | null }>(
+            `SELECT "indexedBlock", "variant" FROM "IngestCursor" WHERE "slasher" = ${p(1)}`,
+            slasher,
+          );
+          if (!cursor) throw new DeskError('DATABASE_ERROR', `no ingest checkpoint is stored for ${slasher}`);
+          if (b.expectIndexedBlock !== undefined && Number(cursor.indexedBlock) !== b.expectIndexedBlock) {
             throw new DeskError('INGEST_CONFLICT', `the checkpoint is at block ${cursor.indexedBlock}, not ${b.expectIndexedBlock}: another desk on this database indexed meanwhile`, { retryable: true });
           }
           const variant = b.variant ?? cursor.variant ?? 'unknown';
@@ -316,15 +327,20 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlit
               rawSqlite(),
             );
           }
-          await writeBlocks(tx, b.blocks);
+          await writeBlocks(sql, b.blocks);
           if (b.operatorStates) await writeOperatorStates(tx, b.operatorStates);
           if (b.pruneBlocksBelow !== undefined) {
-            await tx.block.deleteMany({ where: { slasher, number: { lt: b.pruneBlocksBelow } } });
+            await sql.run(`DELETE FROM "Block" WHERE "slasher" = ${p(1)} AND "number" < ${p(2)}`, slasher, b.pruneBlocksBelow);
           }
-          await tx.ingestCursor.update({
-            where: { slasher },
-            data: { indexedBlock: b.indexedBlock, indexedHash: b.indexedHash, ...(b.variant ? { variant: b.variant } : {}) },
-          });
+          // the variant is kept when the batch does not settle it
+          await sql.run(
+            `UPDATE "IngestCursor" SET "indexedBlock" = ${p(1)}, "indexedHash" = ${p(2)}, "variant" = COALESCE(${p(3)}, "variant"), "updatedAt" = ${p(4)} WHERE "slasher" = ${p(5)}`,
+            b.indexedBlock,
+            b.indexedHash,
+            b.variant ?? null,
+            columnTime(kind, new Date()),
+            slasher,
+          );
         },
         { timeout: 60_000, maxWait: 30_000 },
       );
@@ -458,7 +474,7 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlit
              UPDATE "SlashingRequest" SET "strategies" = x.s, "updatedAt" = ? FROM x WHERE "SlashingRequest".rowid = x.rid`,
             json,
             slasher,
-            new Date().toISOString().replace('Z', '+00:00'),
+            columnTime('sqlite', new Date()),
           );
         },
         { timeout: 60_000, maxWait: 30_000 },
