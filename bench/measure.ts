@@ -34,6 +34,8 @@ export interface Measurement {
   logs: number;
   /** peak resident set of this process while the measurement ran, sampled every 20 ms */
   peakRssMb: number;
+  /** CPU time spent during `seconds` (see cpuMeter) */
+  cpu?: CpuTime;
   /** desk only: startDesk (open + migrate the database, read the slasher's facts), not timed in `seconds` */
   startupSeconds?: number;
   getLogsCalls?: number;
@@ -44,10 +46,11 @@ export interface Measurement {
   completeSeconds?: number;
 }
 
-export async function measureFloor(rpcUrl: string, chain: BenchChain): Promise<Measurement> {
+export async function measureFloor(rpcUrl: string, chain: BenchChain, anvilPid?: number): Promise<Measurement> {
   const { client, close } = createChainClient({ rpcUrls: [rpcUrl] });
   const rss = sampleRss();
   try {
+    const cpu = cpuMeter(anvilPid);
     const started = performance.now();
     let logs = 0;
     let requests = 0;
@@ -68,10 +71,11 @@ export async function measureFloor(rpcUrl: string, chain: BenchChain): Promise<M
       }
     }
     const seconds = (performance.now() - started) / 1000;
+    const cpuTime = cpu.stop();
     if (requests !== chain.params.requests) {
       throw new Error(`floor decoded ${requests} SlashingRequested logs, ${chain.params.requests} were seeded`);
     }
-    return { seconds, requests, blocks: chain.head - chain.deployBlock + 1, logs, peakRssMb: rss.stop(), getLogsCalls: calls };
+    return { seconds, requests, blocks: chain.head - chain.deployBlock + 1, logs, peakRssMb: rss.stop(), getLogsCalls: calls, cpu: cpuTime };
   } finally {
     rss.stop();
     await close();
@@ -80,7 +84,7 @@ export async function measureFloor(rpcUrl: string, chain: BenchChain): Promise<M
 
 export type DbKind = DatabaseTarget['kind'];
 
-export async function measureDeskBackfill(rpcUrl: string, chain: BenchChain, kind: DbKind, postgresAdminUrl: string): Promise<Measurement> {
+export async function measureDeskBackfill(rpcUrl: string, chain: BenchChain, kind: DbKind, postgresAdminUrl: string, anvilPid?: number): Promise<Measurement> {
   const db = await createBenchDatabase(kind, postgresAdminUrl);
   const rss = sampleRss();
   try {
@@ -100,9 +104,11 @@ export async function measureDeskBackfill(rpcUrl: string, chain: BenchChain, kin
       follow: false,
     });
     try {
+      const cpu = cpuMeter(anvilPid);
       const t1 = performance.now();
       const status = await desk.ingestor.sync();
       const seconds = (performance.now() - t1) / 1000;
+      const cpuTime = cpu.stop();
       await desk.ingestor.enriched();
       const completeSeconds = (performance.now() - t1) / 1000;
       if (status.indexedBlock !== chain.head) throw new Error(`desk indexed to block ${status.indexedBlock}, head is ${chain.head}`);
@@ -113,6 +119,7 @@ export async function measureDeskBackfill(rpcUrl: string, chain: BenchChain, kin
         blocks: chain.head - chain.deployBlock + 1,
         logs: requests,
         peakRssMb: rss.stop(),
+        cpu: cpuTime,
         startupSeconds: (t1 - t0) / 1000,
         completeSeconds,
       };
@@ -198,6 +205,50 @@ export function sampleRss(everyMs = 20): { stop(): number } {
         stopped = Math.round(peak / 1024 / 1024);
       }
       return stopped;
+    },
+  };
+}
+
+export interface CpuTime {
+  /** this process, every thread (JS, GC helpers, libuv pool), milliseconds */
+  processMs: number;
+  /** this process's main (JavaScript) thread alone; null where /proc cannot tell */
+  mainThreadMs: number | null;
+  /** the anvil node serving the logs; null where /proc cannot tell */
+  anvilMs: number | null;
+}
+
+/**
+ * CPU time from now until stop(): this process (process.cpuUsage), its main thread and the anvil
+ * process (Linux /proc, clock ticks of 10 ms: coarse, but a backfill runs for hundreds of them).
+ * Wall time cannot beat the CPU a run needs: spread over every core at best, and the main
+ * thread's share not spread at all.
+ */
+export function cpuMeter(anvilPid?: number): { stop(): CpuTime } {
+  const tick = 10; // USER_HZ is 100 on Linux
+  const ticks = (file: string): number | null => {
+    try {
+      const fields = fs.readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * tick; // utime + stime
+    } catch {
+      return null;
+    }
+  };
+  const mainFile = `/proc/self/task/${process.pid}/stat`;
+  const anvilFile = anvilPid === undefined ? null : `/proc/${anvilPid}/stat`;
+  const usage = process.cpuUsage();
+  const main = ticks(mainFile);
+  const anvil = anvilFile ? ticks(anvilFile) : null;
+  return {
+    stop() {
+      const u = process.cpuUsage(usage);
+      const mainNow = ticks(mainFile);
+      const anvilNow = anvilFile ? ticks(anvilFile) : null;
+      return {
+        processMs: (u.user + u.system) / 1000,
+        mainThreadMs: main !== null && mainNow !== null ? mainNow - main : null,
+        anvilMs: anvil !== null && anvilNow !== null ? anvilNow - anvil : null,
+      };
     },
   };
 }

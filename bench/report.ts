@@ -25,12 +25,57 @@ export interface BenchReport {
   chain?: { how: 'seeded' | 'loaded'; seconds: number; stateFile: string; stateMb: number; seed: BenchChain };
   series: (Series & { median: Measurement })[];
   ratios: { name: string; ratio: number; goal: number; met: boolean }[];
+  /**
+   * What the CPU time alone allows: a run needing C ms of CPU over N cores takes at least C/N ms
+   * of wall time, and its main thread's M ms at least M ms however the rest is spread.
+   */
+  cpuBounds?: CpuBound[];
   profiles: Profile[];
   /** alerts section: event → alert latency per transport, milliseconds (absent with `--only backfill`) */
   alerts?: { requests: number; intervalMs: number; series: AlertLatencySeries[] };
   /** scheduler section: fulfil lateness and threshold → veto, in blocks */
   scheduler?: SchedulerBench;
   processPeakRssMb: number;
+}
+
+export interface CpuBound {
+  name: string;
+  cores: number;
+  /** medians over the runs: this process (every thread), its main thread, anvil */
+  processMs: number;
+  mainThreadMs: number | null;
+  anvilMs: number | null;
+  floorSeconds: number;
+  /** (process + anvil) / cores / floor: the lowest ratio the work allows, perfectly parallel */
+  allCoresRatio: number | null;
+  /** main thread / floor: the lowest ratio while that work stays on one thread */
+  mainThreadRatio: number | null;
+  /** PostgreSQL's own server processes are not counted */
+  excludesDatabaseServer: boolean;
+}
+
+/** The CPU bound of a series, against the floor's median wall time. */
+export function cpuBound(name: string, runs: Measurement[], floorSeconds: number, cores: number, excludesDatabaseServer: boolean): CpuBound | null {
+  const of = (pick: (m: Measurement) => number | null | undefined): number | null => {
+    const v = runs.map(pick).filter((x): x is number => typeof x === 'number').sort((a, b) => a - b);
+    return v.length ? v[Math.floor((v.length - 1) / 2)]! : null;
+  };
+  const processMs = of((m) => m.cpu?.processMs);
+  if (processMs === null) return null;
+  const mainThreadMs = of((m) => m.cpu?.mainThreadMs);
+  const anvilMs = of((m) => m.cpu?.anvilMs);
+  const floorMs = floorSeconds * 1000;
+  return {
+    name,
+    cores,
+    processMs,
+    mainThreadMs,
+    anvilMs,
+    floorSeconds,
+    allCoresRatio: anvilMs === null ? null : (processMs + anvilMs) / cores / floorMs,
+    mainThreadRatio: mainThreadMs === null ? null : mainThreadMs / floorMs,
+    excludesDatabaseServer,
+  };
 }
 
 export function median(runs: Measurement[]): Measurement {
@@ -80,7 +125,8 @@ function formatAlerts(a: NonNullable<BenchReport['alerts']>): string[] {
 }
 
 function formatBackfill(r: BenchReport): string[] {
-  const rows = [['', 'requests', 'blocks', 'logs', 'seconds (median)', 'runs (s)', 'requests/s', 'blocks/s', 'peak RSS MB', 'startup s']];
+  const rows = [['', 'requests', 'blocks', 'logs', 'seconds (median)', 'runs (s)', 'requests/s', 'blocks/s', 'CPU ms node/main/anvil', 'peak RSS MB', 'startup s']];
+  const ms = (n: number | null | undefined) => (typeof n === 'number' ? fmt(n) : '?');
   for (const s of r.series) {
     const m = s.median;
     rows.push([
@@ -92,6 +138,7 @@ function formatBackfill(r: BenchReport): string[] {
       s.runs.map((x) => x.seconds.toFixed(2)).join(' / '),
       fmt(m.requests / m.seconds),
       fmt(m.blocks / m.seconds),
+      m.cpu ? `${ms(m.cpu.processMs)} / ${ms(m.cpu.mainThreadMs)} / ${ms(m.cpu.anvilMs)}` : '-',
       fmt(Math.max(...s.runs.map((x) => x.peakRssMb))),
       m.startupSeconds === undefined ? '-' : m.startupSeconds.toFixed(2),
     ]);
@@ -99,6 +146,13 @@ function formatBackfill(r: BenchReport): string[] {
   const out = [...table(rows), ''];
   for (const q of r.ratios) {
     out.push(`ratio ${q.name}: ${q.ratio.toFixed(2)}×  (goal ≤ ${q.goal}×: ${q.met ? 'met' : 'NOT met'})`);
+  }
+  for (const b of r.cpuBounds ?? []) {
+    const x = (n: number | null) => (n === null ? '?' : `${n.toFixed(2)}×`);
+    out.push(
+      `CPU bound ${b.name}: ${fmt(b.processMs)} ms node + ${b.anvilMs === null ? '?' : fmt(b.anvilMs)} ms anvil${b.excludesDatabaseServer ? ' (+ the database server, not counted)' : ''} over ${b.cores} cores ≥ ${x(b.allCoresRatio)} the floor however well it overlaps; ` +
+        `its main thread alone ${b.mainThreadMs === null ? '?' : fmt(b.mainThreadMs)} ms ≥ ${x(b.mainThreadRatio)}`,
+    );
   }
   for (const p of r.profiles) {
     const head = `where the desk's time goes (${p.kind}, one instrumented backfill; nested rows overlap, e.g. db ⊂ store.applyBatch ⊃ http)`;

@@ -15,11 +15,12 @@
  * --postgres adds the same desk backfill on a fresh PostgreSQL database per run (local server,
  * dropped afterwards); off by default because it doubles the run time.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureDeskBackfill, measureFloor, postgresReachable, type Measurement } from './measure';
 import { profileDeskBackfill, type Profile } from './profile';
-import { formatReport, GOAL_RATIO, median, writeReport, type BenchReport, type BenchSection, type Series } from './report';
+import { cpuBound, formatReport, GOAL_RATIO, median, writeReport, type BenchReport, type BenchSection, type CpuBound, type Series } from './report';
 import { measureAlertLatency } from './alerts';
 import { DEFAULT_SEED, loadOrSeedChain } from './seed';
 import { measureScheduler } from './scheduler';
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
   log(`\nfigures written to ${path.relative(process.cwd(), file)}; total bench time ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }
 
-async function backfillSection(values: { postgres?: boolean; 'no-profile'?: boolean }, reps: number): Promise<Pick<BenchReport, 'chain' | 'series' | 'ratios' | 'profiles'>> {
+async function backfillSection(values: { postgres?: boolean; 'no-profile'?: boolean }, reps: number): Promise<Pick<BenchReport, 'chain' | 'series' | 'ratios' | 'cpuBounds' | 'profiles'>> {
   const loaded = await loadOrSeedChain(DEFAULT_SEED, log);
   try {
     const { chain, anvil } = loaded;
@@ -91,13 +92,13 @@ async function backfillSection(values: { postgres?: boolean; 'no-profile'?: bool
     const floor: Measurement[] = [];
     const sqlite: Measurement[] = [];
     const pg: Measurement[] = [];
-    const warm = await measureFloor(anvil.rpcUrl, chain);
+    const warm = await measureFloor(anvil.rpcUrl, chain, anvil.pid);
     log(`warm-up floor pass (not counted): ${warm.seconds.toFixed(2)} s, ${warm.getLogsCalls} eth_getLogs calls`);
     // Interleaved, so drift on a shared machine hits every series alike.
     for (let i = 1; i <= reps; i++) {
-      floor.push(await measureFloor(anvil.rpcUrl, chain));
-      sqlite.push(await measureDeskBackfill(anvil.rpcUrl, chain, 'sqlite', POSTGRES_ADMIN_URL));
-      if (postgres) pg.push(await measureDeskBackfill(anvil.rpcUrl, chain, 'postgresql', POSTGRES_ADMIN_URL));
+      floor.push(await measureFloor(anvil.rpcUrl, chain, anvil.pid));
+      sqlite.push(await measureDeskBackfill(anvil.rpcUrl, chain, 'sqlite', POSTGRES_ADMIN_URL, anvil.pid));
+      if (postgres) pg.push(await measureDeskBackfill(anvil.rpcUrl, chain, 'postgresql', POSTGRES_ADMIN_URL, anvil.pid));
       const last = (s: Measurement[]) => (s.length ? `${s[s.length - 1]!.seconds.toFixed(2)} s` : '-');
       const full = (s: Measurement[]) => (s.length ? ` (complete ${s[s.length - 1]!.completeSeconds?.toFixed(2)} s)` : '');
       log(`  rep ${i}/${reps}: floor ${last(floor)}, desk sqlite ${last(sqlite)}${full(sqlite)}${postgres ? `, desk postgresql ${last(pg)}${full(pg)}` : ''}`);
@@ -109,7 +110,8 @@ async function backfillSection(values: { postgres?: boolean; 'no-profile'?: bool
       if (postgres) profiles.push(await profileDeskBackfill(anvil.rpcUrl, chain, 'postgresql', POSTGRES_ADMIN_URL));
     }
 
-    const complete = (runs: Measurement[]) => runs.map((m) => ({ ...m, seconds: m.completeSeconds ?? m.seconds }));
+    // the CPU figures cover `seconds` (until listed) only
+    const complete = (runs: Measurement[]) => runs.map((m) => ({ ...m, seconds: m.completeSeconds ?? m.seconds, cpu: undefined }));
     const series: Series[] = [
       { name: 'floor: eth_getLogs + decode', runs: floor },
       { name: 'desk backfill, listed (sqlite)', runs: sqlite },
@@ -120,6 +122,11 @@ async function backfillSection(values: { postgres?: boolean; 'no-profile'?: bool
       ] : []),
     ];
     const floorMedian = median(floor);
+    const cores = os.availableParallelism();
+    const cpuBounds = [
+      cpuBound('desk backfill, listed (sqlite)', sqlite, floorMedian.seconds, cores, false),
+      ...(postgres ? [cpuBound('desk backfill, listed (postgresql)', pg, floorMedian.seconds, cores, true)] : []),
+    ].filter((b): b is CpuBound => b !== null);
     return {
       chain: {
         how: loaded.how,
@@ -133,6 +140,7 @@ async function backfillSection(values: { postgres?: boolean; 'no-profile'?: bool
         const ratio = median(s.runs).seconds / floorMedian.seconds;
         return { name: `${s.name} / floor`, ratio, goal: GOAL_RATIO, met: ratio <= GOAL_RATIO };
       }),
+      cpuBounds,
       profiles,
     };
   } finally {

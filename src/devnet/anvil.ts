@@ -20,6 +20,8 @@ export interface AnvilInstance {
   rpcUrl: string;
   wsUrl: string;
   port: number;
+  /** the anvil process (the bench reads its CPU time) */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -112,6 +114,7 @@ async function launch(port: number, params: StartAnvilParameters): Promise<Anvil
     rpcUrl,
     wsUrl: `ws://127.0.0.1:${port}`,
     port,
+    pid: child.pid,
     stop() {
       stopping ??= stopChild(child, exited).finally(() => process.removeListener('exit', killOnExit));
       return stopping;
