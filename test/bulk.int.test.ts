@@ -89,7 +89,7 @@ describe.each(DB_KINDS)('bulk writes on %s', (kind) => {
 
   it('writes rows the model API reads back exactly (2,500 rows, text, nulls, large ints)', async () => {
     const rows = Array.from({ length: 2_500 }, (_, i) => row(i));
-    await database.db.$transaction(async (tx) => insertRows(tx, kind, 'SlashingRequest', COLUMNS, rows, raw()));
+    await database.db.$transaction(async (tx) => insertRows(txSql(tx, kind, raw()), 'SlashingRequest', COLUMNS, rows));
     expect(await count('a')).toBe(2_500);
     for (const i of [0, 1, 2, 1_249, 2_499]) {
       const got = await database.db.slashingRequest.findUniqueOrThrow({ where: { slasher_requestId: { slasher: SLASHER, requestId: `a${i}` } } });
@@ -102,7 +102,7 @@ describe.each(DB_KINDS)('bulk writes on %s', (kind) => {
     const rows = Array.from({ length: 300 }, (_, i) => row(i, 'r'));
     await expect(
       database.db.$transaction(async (tx) => {
-        await insertRows(tx, kind, 'SlashingRequest', COLUMNS, rows, raw());
+        await insertRows(txSql(tx, kind, raw()), 'SlashingRequest', COLUMNS, rows);
         // the rows are visible inside the transaction …
         expect(await tx.slashingRequest.count({ where: { slasher: SLASHER, requestId: { startsWith: 'r' } } })).toBe(300);
         throw new Error('abort');
@@ -116,7 +116,7 @@ describe.each(DB_KINDS)('bulk writes on %s', (kind) => {
     const rows = [row(0, 'd'), row(1, 'd'), row(0, 'd')];
     // compared by message: under jest, better-sqlite3's native addon throws the SqliteError class
     // of the first test file that loaded it, which is not an Error of this file's realm
-    const failure = await database.db.$transaction(async (tx) => insertRows(tx, kind, 'SlashingRequest', COLUMNS, rows, raw())).then(
+    const failure = await database.db.$transaction(async (tx) => insertRows(txSql(tx, kind, raw()), 'SlashingRequest', COLUMNS, rows)).then(
       () => null,
       (e: unknown) => String((e as { message?: unknown } | null)?.message),
     );
@@ -130,7 +130,7 @@ describe.each(DB_KINDS)('bulk writes on %s', (kind) => {
       [SLASHER, `0x${'1'.repeat(40)}`, 1, true, null, '[]', 100, UPDATED],
       [SLASHER, `0x${'2'.repeat(40)}`, 2, false, 99, '[{"strategy":"0x"}]', 101, UPDATED],
     ];
-    await database.db.$transaction(async (tx) => insertRows(tx, kind, 'OperatorSetState', cols, rows, raw()));
+    await database.db.$transaction(async (tx) => insertRows(txSql(tx, kind, raw()), 'OperatorSetState', cols, rows));
     const got = await database.db.operatorSetState.findMany({ where: { slasher: SLASHER }, orderBy: { operatorSetId: 'asc' } });
     expect(got.map((s) => [s.registered, s.deregisterBlock, s.allocations, s.readAtBlock, s.updatedAt.toISOString()])).toEqual([
       [true, null, '[]', 100, UPDATED],
@@ -138,13 +138,36 @@ describe.each(DB_KINDS)('bulk writes on %s', (kind) => {
     ]);
   });
 
+  it('runs Database.transaction: commits what it wrote, writes nothing when it throws, and serves the next one after a failed statement', async () => {
+    await database.transaction((sql) => insertRows(sql, 'SlashingRequest', COLUMNS, Array.from({ length: 40 }, (_, i) => row(i, 't'))));
+    expect(await count('t')).toBe(40);
+    const got = await database.db.slashingRequest.findUniqueOrThrow({ where: { slasher_requestId: { slasher: SLASHER, requestId: 't7' } } });
+    expect({ ...got, updatedAt: got.updatedAt.toISOString() }).toEqual(Object.fromEntries(COLUMNS.map((c, k) => [c, row(7, 't')[k]])));
+
+    const failure = await database
+      .transaction(async (sql) => {
+        await insertRows(sql, 'SlashingRequest', COLUMNS, [row(0, 'u'), row(1, 'u')]);
+        await insertRows(sql, 'SlashingRequest', COLUMNS, [row(0, 'u')]); // duplicate key
+      })
+      .then(
+        () => null,
+        (e: unknown) => String((e as { message?: unknown } | null)?.message),
+      );
+    expect(failure).toMatch(/unique|duplicate/i);
+    expect(await count('u')).toBe(0);
+    // the connection went back clean (PostgreSQL: rolled back before returning to the pool)
+    for (let i = 0; i < 3; i++) {
+      expect(await database.transaction((sql) => sql.all<{ n: number | string }>(`SELECT COUNT(*) AS n FROM "SlashingRequest" WHERE "slasher" = ${kind === 'postgresql' ? '$1' : '?'}`, SLASHER)).then((r) => Number(r[0]!.n))).toBeGreaterThanOrEqual(40);
+    }
+  });
+
   it('takes the adapter’s path outside a transaction (the raw connection is used inside one only)', async () => {
-    await insertRows(database.db, kind, 'SlashingRequest', COLUMNS, [row(0, 'o'), row(1, 'o')], raw());
+    await insertRows(txSql(database.db, kind, raw()), 'SlashingRequest', COLUMNS, [row(0, 'o'), row(1, 'o')]);
     expect(await count('o')).toBe(2);
   });
 
   it('stores a request whose description holds U+0000 (PostgreSQL text refuses it) and keeps the exact text in the fact', async () => {
-    const store = createIngestStore(database.db, SLASHER, kind, database.rawSqlite);
+    const store = createIngestStore(database.db, SLASHER, kind, database.transaction);
     await store.saveCursor({
       chainId: 31337,
       variant: 'V3',
@@ -189,7 +212,7 @@ describe.each(DB_KINDS)('bulk writes on %s', (kind) => {
 
   it('moves the checkpoint with the batch: refuses a stale one and writes nothing, keeps the variant a batch does not settle, prunes old headers', async () => {
     // continues the store of the test above (checkpoint at block 10, variant V3)
-    const store = createIngestStore(database.db, SLASHER, kind, database.rawSqlite);
+    const store = createIngestStore(database.db, SLASHER, kind, database.transaction);
     const header = (n: number) => ({ number: n, hash: `0x${n.toString(16).padStart(64, '0')}`, parentHash: `0x${(n - 1).toString(16).padStart(64, '0')}`, timestamp: 1_000 + n });
     const stale = await store.applyBatch({ facts: [], blocks: [header(11)], indexedBlock: 11, indexedHash: header(11).hash, expectIndexedBlock: 9 }).then(
       () => null,

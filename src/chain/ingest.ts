@@ -488,8 +488,17 @@ async function* prefetchOne<T>(source: AsyncGenerator<T>): AsyncGenerator<T> {
 function isWriteConflict(e: unknown): boolean {
   if (e instanceof DeskError) return e.code === 'INGEST_CONFLICT';
   const code = (e as { code?: string } | null)?.code;
-  // P2002 unique violation (the same event), P2034 write conflict / serialization failure
-  return code === 'P2002' || code === 'P2034' || /SQLITE_BUSY|database is locked/i.test(String((e as Error | null)?.message ?? ''));
+  // Prisma: P2002 unique violation (the same event), P2034 write conflict / serialization
+  // failure; PostgreSQL itself (the store's own connection): 23505 unique violation, 40001
+  // serialization failure, 40P01 deadlock
+  return (
+    code === 'P2002' ||
+    code === 'P2034' ||
+    code === '23505' ||
+    code === '40001' ||
+    code === '40P01' ||
+    /SQLITE_BUSY|database is locked/i.test(String((e as Error | null)?.message ?? ''))
+  );
 }
 
 /**

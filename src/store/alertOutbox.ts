@@ -3,7 +3,7 @@
  * "alerts"). It imports only the alert *types* from alerts/ (erased at run time) and no transport.
  */
 import crypto from 'node:crypto';
-import { columnTime, insertRows } from './bulk';
+import { columnTime, insertRows, txSql } from './bulk';
 import type { Db, DbKind } from './database';
 import type { Alert, AlertDraft, AlertKind, AlertSeverity } from '../alerts/types';
 
@@ -159,7 +159,7 @@ export function createOutbox(db: Db, kind: DbKind, scope: { chainId: number; sla
           );
           const won = new Set(rows.map((r) => r.id)); // a key another desk inserted meanwhile is not ours
           const ours = chunk.filter((c) => won.has(c.alert.id));
-          await insertRows(tx, kind, 'AlertDelivery', DELIVERY_COLUMNS, ours.flatMap(({ alert, channels }) => channels.map((channel) => [alert.id, channel, 'pending', 0, at])));
+          await insertRows(txSql(tx, kind), 'AlertDelivery', DELIVERY_COLUMNS, ours.flatMap(({ alert, channels }) => channels.map((channel) => [alert.id, channel, 'pending', 0, at])));
           return ours;
         });
         for (const c of fresh) inserted.set(c.alert.dedupKey, c.alert);

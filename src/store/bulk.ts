@@ -1,9 +1,11 @@
 /**
- * Multi-row INSERT for the backfill's bulk writes. Through the driver adapter a plain
- * parameterised statement costs a few µs a row (Prisma's createMany ~0.5 ms); on SQLite the
- * adapter's own better-sqlite3 connection, driven directly inside the open Prisma transaction,
- * costs a fraction of that again (one prepared statement run per row, no parameter marshalling).
+ * Raw SQL for the ingest store's transactions and the backfill's bulk writes (`TxSql`), kept
+ * away from Prisma's per-query work: its query compiler serialises every parameter (a backfill
+ * batch carries megabytes of them) and maps every result. On SQLite the statements run
+ * synchronously on the adapter's own better-sqlite3 connection inside the open Prisma
+ * transaction; on PostgreSQL on a connection of the desk's own pool (database.ts).
  */
+import type { PoolClient } from 'pg';
 import type { DbKind } from './database';
 
 type Executor = {
@@ -18,24 +20,48 @@ export interface RawSqlite {
 }
 
 /**
- * Raw SQL inside a transaction. On SQLite with the adapter's connection inside the caller's
- * transaction, each statement runs synchronously on it (prepared once per connection), which
- * spares Prisma's per-query work (query plan, parameter marshalling, result mapping); otherwise
- * through `tx`. Placeholders are the database's own (`?` on SQLite, `$n` on PostgreSQL).
+ * SQL inside one transaction, with the database's own placeholders (`?` on SQLite, `$n` on
+ * PostgreSQL). Integer columns read back as numbers, bigint expressions (COUNT) as strings on
+ * PostgreSQL: convert with Number().
  */
 export interface TxSql {
+  readonly kind: DbKind;
   all<T>(sql: string, ...params: unknown[]): Promise<T[]>;
   run(sql: string, ...params: unknown[]): Promise<number>;
+  /** SQLite: the connection holding the transaction, for prepared-statement loops (insertRows) */
+  readonly raw: RawSqlite | null;
 }
 
+/**
+ * A Prisma transaction as TxSql. On SQLite with the adapter's connection inside that transaction,
+ * each statement runs synchronously on it (prepared once per connection); otherwise through `tx`.
+ */
 export function txSql(tx: Executor, kind: DbKind, raw?: RawSqlite | null): TxSql {
   if (raw && kind === 'sqlite' && raw.inTransaction) {
     return {
+      kind,
+      raw,
       all: <T>(sql: string, ...params: unknown[]) => Promise.resolve(statement(raw, sql).all(params.map(sqliteValue)) as T[]),
       run: (sql: string, ...params: unknown[]) => Promise.resolve(statement(raw, sql).run(params.map(sqliteValue)).changes),
     };
   }
-  return { all: <T>(sql: string, ...params: unknown[]) => tx.$queryRawUnsafe<T[]>(sql, ...params), run: (sql: string, ...params: unknown[]) => tx.$executeRawUnsafe(sql, ...params) };
+  return {
+    kind,
+    raw: null,
+    all: <T>(sql: string, ...params: unknown[]) => tx.$queryRawUnsafe<T[]>(sql, ...params),
+    run: (sql: string, ...params: unknown[]) => tx.$executeRawUnsafe(sql, ...params),
+  };
+}
+
+/** A PostgreSQL connection inside a transaction (BEGIN issued by the caller) as TxSql. */
+export function pgSql(client: Pick<PoolClient, 'query'>): TxSql {
+  const values = (params: unknown[]) => params.map((v) => (typeof v === 'bigint' ? v.toString() : v === undefined ? null : v));
+  return {
+    kind: 'postgresql',
+    raw: null,
+    all: async <T>(sql: string, ...params: unknown[]) => (await client.query(sql, values(params))).rows as T[],
+    run: async (sql: string, ...params: unknown[]) => (await client.query(sql, values(params))).rowCount ?? 0,
+  };
 }
 
 function statement(raw: RawSqlite, sql: string): ReturnType<RawSqlite['prepare']> {
@@ -68,17 +94,17 @@ export const columnTime = (kind: DbKind, d: Date) => (kind === 'sqlite' ? d.toIS
 const prepared = new WeakMap<RawSqlite, Map<string, ReturnType<RawSqlite['prepare']>>>();
 
 /**
- * Inserts `rows` (values in `columns` order). With `raw`, the rows go straight through that
- * connection, which must be inside the caller's transaction (`tx` is that transaction): Prisma's
- * SQLite transaction is a BEGIN on the same connection, so these rows commit or roll back with it.
- * The row arrays are the caller's to give away: on that path a boolean or undefined in them is
- * replaced in place by what SQLite stores (1/0, null).
+ * Inserts `rows` (values in `columns` order) inside `sql`'s transaction. On SQLite's own
+ * connection: one prepared statement run per row (the row arrays are the caller's to give away: a
+ * boolean or undefined in them is replaced in place by what SQLite stores, 1/0 or null); on
+ * PostgreSQL: one JSON text per PG_JSON_ROWS rows, typed by the table's own row type; otherwise
+ * multi-row INSERTs.
  */
-export async function insertRows(db: Executor, kind: DbKind, table: string, columns: readonly string[], rows: readonly unknown[][], raw?: RawSqlite | null): Promise<void> {
+export async function insertRows(sql: TxSql, table: string, columns: readonly string[], rows: readonly unknown[][]): Promise<void> {
   if (rows.length === 0) return;
   const head = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES `;
-  if (raw && kind === 'sqlite' && raw.inTransaction) {
-    const stmt = statement(raw, `${head}(${columns.map(() => '?').join(', ')})`);
+  if (sql.raw) {
+    const stmt = statement(sql.raw, `${head}(${columns.map(() => '?').join(', ')})`);
     // an array binds as the anonymous parameters
     for (const row of rows) {
       for (let k = 0; k < row.length; k++) {
@@ -89,9 +115,9 @@ export async function insertRows(db: Executor, kind: DbKind, table: string, colu
     }
     return;
   }
-  if (kind === 'postgresql') {
-    // one JSON parameter per statement, typed by the table's own row type: serialising 280k
-    // bound parameters through the adapter costs several times more than one JSON text
+  if (sql.kind === 'postgresql') {
+    // one JSON parameter per statement, typed by the table's own row type: far cheaper than
+    // hundreds of thousands of bound parameters
     const cols = columns.map((c) => `"${c}"`).join(', ');
     for (let i = 0; i < rows.length; i += PG_JSON_ROWS) {
       const chunk = rows.slice(i, i + PG_JSON_ROWS);
@@ -102,7 +128,7 @@ export async function insertRows(db: Executor, kind: DbKind, table: string, colu
           return o;
         }),
       );
-      await db.$executeRawUnsafe(`INSERT INTO "${table}" (${cols}) SELECT ${cols} FROM json_populate_recordset(NULL::"${table}", $1::json)`, json);
+      await sql.run(`INSERT INTO "${table}" (${cols}) SELECT ${cols} FROM json_populate_recordset(NULL::"${table}", $1::json)`, json);
     }
     return;
   }
@@ -110,7 +136,7 @@ export async function insertRows(db: Executor, kind: DbKind, table: string, colu
   for (let i = 0; i < rows.length; i += perStatement) {
     const chunk = rows.slice(i, i + perStatement);
     const tuples = chunk.map(() => `(${columns.map(() => '?').join(', ')})`);
-    await db.$executeRawUnsafe(head + tuples.join(', '), ...chunk.flat());
+    await sql.run(head + tuples.join(', '), ...chunk.flat().map(sqliteValue));
   }
 }
 

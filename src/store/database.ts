@@ -7,11 +7,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool } from 'pg';
 import { PrismaClient as SqliteClient } from './generated/sqlite';
 import { PrismaClient as PostgresClient } from './generated/postgresql';
 import { DeskError } from '../errors';
 import { applyMigrations } from './migrate';
-import type { RawSqlite } from './bulk';
+import { pgSql, txSql, type RawSqlite, type TxSql } from './bulk';
 
 export type Db = SqliteClient;
 export type DbKind = 'sqlite' | 'postgresql';
@@ -28,8 +29,20 @@ export interface Database {
    * transaction (store/bulk.ts); null on PostgreSQL, or if the adapter no longer exposes it.
    */
   rawSqlite(): RawSqlite | null;
+  /**
+   * Runs `fn` in one transaction of raw SQL, committed when it resolves, rolled back when it
+   * throws: on SQLite a Prisma transaction on the adapter's connection (see bulk.ts txSql), on
+   * PostgreSQL a connection of the desk's own small pool, beside Prisma's (the ingest store's
+   * writes, whose megabytes of parameters Prisma's query compiler would otherwise serialise).
+   */
+  transaction<T>(fn: (sql: TxSql) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+/** the longest an ingest transaction may run (a backfill batch of thousands of requests takes well under a second) */
+const TRANSACTION_TIMEOUT_MS = 60_000;
+/** how long a transaction may wait for its turn on SQLite's single connection */
+const TRANSACTION_MAX_WAIT_MS = 30_000;
 
 /** `file:./data/x.db` → absolute path (relative to the working directory). */
 export function sqlitePathFromUrl(url: string): string {
@@ -71,7 +84,48 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       retryable: true,
     });
   }
-  return { db, kind: target.kind, target, rawSqlite: () => raw, close: () => db.$disconnect() };
+  const kind = target.kind;
+  if (kind === 'sqlite') {
+    return {
+      db,
+      kind,
+      target,
+      rawSqlite: () => raw,
+      transaction: (fn) => db.$transaction(async (tx) => fn(txSql(tx, kind, raw)), { timeout: TRANSACTION_TIMEOUT_MS, maxWait: TRANSACTION_MAX_WAIT_MS }),
+      close: () => db.$disconnect(),
+    };
+  }
+  const pool = new Pool({ connectionString: target.url, max: 2, idleTimeoutMillis: 30_000, connectionTimeoutMillis: TRANSACTION_MAX_WAIT_MS });
+  // an idle connection the server dropped: the pool replaces it on the next use (unhandled, this
+  // event would end the process)
+  pool.on('error', () => undefined);
+  return {
+    db,
+    kind,
+    target,
+    rawSqlite: () => null,
+    async transaction(fn) {
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        await client.query(`BEGIN; SET LOCAL statement_timeout = ${TRANSACTION_TIMEOUT_MS}`);
+        const result = await fn(pgSql(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => {
+          broken = true; // the session is unusable: do not hand it out again
+        });
+        throw e;
+      } finally {
+        client.release(broken);
+      }
+    },
+    close: async () => {
+      await db.$disconnect();
+      await pool.end();
+    },
+  };
 }
 
 /**

@@ -5,11 +5,12 @@
  */
 import { DeskError } from '../errors';
 import type { Db, DbKind } from './database';
-import { columnTime, insertRows, txSql, type RawSqlite, type TxSql } from './bulk';
+import { columnTime, insertRows, txSql, type TxSql } from './bulk';
 import { projectRequest, type ProjectedRequest, type QueuedData, type RequestFact } from '../domain/projection';
 import type { AllocationFact, BlockRef } from '../domain/types';
 
-type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+/** Runs a function in one transaction of raw SQL (Database.transaction). */
+export type SqlTransaction = <T>(fn: (sql: TxSql) => Promise<T>) => Promise<T>;
 
 export interface CursorRow {
   slasher: string;
@@ -114,6 +115,14 @@ function storableText(s: string): string {
 
 const INSERT_COLUMNS = [...REQUEST_COLUMNS, 'slasher', 'requestId', 'updatedAt'] as const;
 
+/** Replaces a stored projection: parameters are a row's REQUEST_COLUMNS values, updatedAt, slasher, requestId. */
+function updateRequestSql(kind: DbKind): string {
+  const p = (n: number) => (kind === 'postgresql' ? `$${n}` : '?');
+  const n = REQUEST_COLUMNS.length;
+  const set = [...REQUEST_COLUMNS, 'updatedAt'].map((c, k) => `"${c}" = ${p(k + 1)}`).join(', ');
+  return `UPDATE "SlashingRequest" SET ${set} WHERE "slasher" = ${p(n + 2)} AND "requestId" = ${p(n + 3)}`;
+}
+
 function rowOf(projected: ProjectedRequest, variant: string) {
   return {
     variant,
@@ -137,10 +146,14 @@ function rowOf(projected: ProjectedRequest, variant: string) {
 }
 
 /**
- * `rawSqlite`: the SQLite adapter's own connection (Database.rawSqlite), through which the
- * backfill's bulk inserts run inside the batch's transaction; absent, they go through Prisma.
+ * `transaction`: where the store's writes run (Database.transaction: raw SQL on the connection
+ * holding the transaction); without it, Prisma transactions of raw SQL on `db`.
  */
-export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlite', rawSqlite: () => RawSqlite | null = () => null) {
+export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlite', transaction?: SqlTransaction) {
+  const inTransaction: SqlTransaction =
+    transaction ?? (<T>(fn: (sql: TxSql) => Promise<T>) => db.$transaction(async (tx) => fn(txSql(tx, kind)), { timeout: 60_000, maxWait: 30_000 }));
+  /** `$n` (PostgreSQL) or `?` (SQLite) */
+  const p = (n: number) => (kind === 'postgresql' ? `$${n}` : '?');
   /** PostgreSQL: statistics refreshed once before the first strategies update of this process */
   let analyzed = false;
   /**
@@ -148,7 +161,7 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlit
    * of the existing rows per chunk, new rows inserted in bulk (the backfill case), the rest
    * updated or deleted one by one.
    */
-  async function reproject(tx: Tx, requestIds: Iterable<string>, variant: string, batch: NewFact[] = []): Promise<void> {
+  async function reproject(sql: TxSql, requestIds: Iterable<string>, variant: string, batch: NewFact[] = []): Promise<void> {
     const ids = [...new Set(requestIds)];
     // facts of this batch are not stored yet: the reads below return only earlier facts, which
     // is nothing at all for the ids a backfill sees for the first time
@@ -161,7 +174,7 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlit
     }
     // ids nothing is stored about yet (a backfill's new requests) are projected from the batch
     // alone: one indexed lookup per SEEN_CHUNK ids instead of two reads per PROJECTION_CHUNK
-    const seen = batch.length > 0 ? await storedIds(txSql(tx, kind, rawSqlite()), ids) : new Set(ids);
+    const seen = batch.length > 0 ? await storedIds(sql, ids) : new Set(ids);
     const now = columnTime(kind, new Date());
     const fresh: unknown[][] = [];
     for (const requestId of ids) {
@@ -169,20 +182,17 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlit
       const projected = projectRequest(batchById.get(requestId) ?? []);
       if (projected) fresh.push(requestValues(rowOf(projected, variant), requestId, now));
     }
-    await insertRows(tx, kind, 'SlashingRequest', INSERT_COLUMNS, fresh, rawSqlite());
+    await insertRows(sql, 'SlashingRequest', INSERT_COLUMNS, fresh);
     const known = ids.filter((id) => seen.has(id));
     for (let i = 0; i < known.length; i += PROJECTION_CHUNK) {
       const chunk = known.slice(i, i + PROJECTION_CHUNK);
       const marks = placeholders(kind, chunk.length, 2);
-      const first = kind === 'postgresql' ? '$1' : '?';
-      const [events, existing] = await Promise.all([
-        tx.$queryRawUnsafe<{ requestId: string; kind: string; blockNumber: number; logIndex: number; blockHash: string; txHash: string; data: string }[]>(
-          `SELECT "requestId", "kind", "blockNumber", "logIndex", "blockHash", "txHash", "data" FROM "RequestEvent" WHERE "slasher" = ${first} AND "requestId" IN (${marks})`,
-          slasher,
-          ...chunk,
-        ),
-        tx.$queryRawUnsafe<{ requestId: string }[]>(`SELECT "requestId" FROM "SlashingRequest" WHERE "slasher" = ${first} AND "requestId" IN (${marks})`, slasher, ...chunk),
-      ]);
+      const events = await sql.all<{ requestId: string; kind: string; blockNumber: number; logIndex: number; blockHash: string; txHash: string; data: string }>(
+        `SELECT "requestId", "kind", "blockNumber", "logIndex", "blockHash", "txHash", "data" FROM "RequestEvent" WHERE "slasher" = ${p(1)} AND "requestId" IN (${marks})`,
+        slasher,
+        ...chunk,
+      );
+      const existing = await sql.all<{ requestId: string }>(`SELECT "requestId" FROM "SlashingRequest" WHERE "slasher" = ${p(1)} AND "requestId" IN (${marks})`, slasher, ...chunk);
       const byId = new Map<string, RequestFact[]>();
       for (const r of events) {
         const fact: RequestFact =
@@ -202,14 +212,14 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlit
       for (const requestId of chunk) {
         const projected = projectRequest(byId.get(requestId) ?? []);
         if (!projected) {
-          if (exists.has(requestId)) await tx.slashingRequest.delete({ where: { slasher_requestId: { slasher, requestId } } });
+          if (exists.has(requestId)) await sql.run(`DELETE FROM "SlashingRequest" WHERE "slasher" = ${p(1)} AND "requestId" = ${p(2)}`, slasher, requestId);
           continue;
         }
         const row = rowOf(projected, variant);
-        if (exists.has(requestId)) await tx.slashingRequest.update({ where: { slasher_requestId: { slasher, requestId } }, data: row });
+        if (exists.has(requestId)) await sql.run(updateRequestSql(kind), ...REQUEST_COLUMNS.map((c) => row[c]), now, slasher, requestId);
         else inserts.push(requestValues(row, requestId, now));
       }
-      await insertRows(tx, kind, 'SlashingRequest', INSERT_COLUMNS, inserts, rawSqlite());
+      await insertRows(sql, 'SlashingRequest', INSERT_COLUMNS, inserts);
     }
   }
 
@@ -257,7 +267,7 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlit
   }
 
   /** One multi-row upsert (INSERT … ON CONFLICT DO UPDATE) per 500 sets: a backfill reads hundreds at once. */
-  async function writeOperatorStates(tx: Tx, states: OperatorSetStateRow[]): Promise<void> {
+  async function writeOperatorStates(sql: TxSql, states: OperatorSetStateRow[]): Promise<void> {
     const now = columnTime(kind, new Date());
     const columns = ['slasher', 'operator', 'operatorSetId', 'registered', 'deregisterBlock', 'allocations', 'readAtBlock', 'updatedAt'];
     // one row per set (a set twice in one statement is an error on PostgreSQL): the last wins
@@ -269,7 +279,7 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlit
       const tuples = chunk.map(() => `(${columns.map(() => p()).join(', ')})`);
       const values = chunk.flatMap((s) => [slasher, s.operator, s.operatorSetId, kind === 'sqlite' ? (s.registered ? 1 : 0) : s.registered, s.deregisterBlock, serializeAllocations(s.allocations), s.readAtBlock, now]);
       const updated = columns.slice(3).map((c) => `"${c}" = excluded."${c}"`).join(', ');
-      await tx.$executeRawUnsafe(
+      await sql.run(
         `INSERT INTO "OperatorSetState" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT ("slasher", "operator", "operatorSetId") DO UPDATE SET ${updated}`,
         ...values,
       );
@@ -294,80 +304,79 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlit
      * work was a good part of it.
      */
     async applyBatch(b: BatchInput): Promise<void> {
-      await db.$transaction(
-        async (tx) => {
-          const sql = txSql(tx, kind, rawSqlite());
-          const p = (n: number) => (kind === 'postgresql' ? `$${n}` : '?');
-          const [cursor] = await sql.all<{ indexedBlock: number | bigint; variant: string | null }>(
-            `SELECT "indexedBlock", "variant" FROM "IngestCursor" WHERE "slasher" = ${p(1)}`,
-            slasher,
+      await inTransaction(async (sql) => {
+        // FOR UPDATE (PostgreSQL): a second desk's batch waits here for this one, then sees the
+        // checkpoint it moved (SQLite's single writer serialises batches by itself)
+        const [cursor] = await sql.all<{ indexedBlock: number; variant: string | null }>(
+          `SELECT "indexedBlock", "variant" FROM "IngestCursor" WHERE "slasher" = ${p(1)}${kind === 'postgresql' ? ' FOR UPDATE' : ''}`,
+          slasher,
+        );
+        if (!cursor) throw new DeskError('DATABASE_ERROR', `no ingest checkpoint is stored for ${slasher}`);
+        if (b.expectIndexedBlock !== undefined && Number(cursor.indexedBlock) !== b.expectIndexedBlock) {
+          throw new DeskError('INGEST_CONFLICT', `the checkpoint is at block ${cursor.indexedBlock}, not ${b.expectIndexedBlock}: another desk on this database indexed meanwhile`, { retryable: true });
+        }
+        const variant = b.variant ?? cursor.variant ?? 'unknown';
+        if (b.facts.length > 0) {
+          await reproject(sql, b.facts.map((f) => f.requestId.toString()), variant, b.facts);
+          await insertRows(
+            sql,
+            'RequestEvent',
+            ['slasher', 'requestId', 'kind', 'blockNumber', 'blockHash', 'txHash', 'logIndex', 'data'],
+            b.facts.map(({ requestId, fact }) => [
+              slasher,
+              requestId.toString(),
+              fact.kind,
+              fact.blockNumber,
+              fact.blockHash,
+              fact.txHash,
+              fact.logIndex,
+              fact.kind === 'queued' ? JSON.stringify(fact.data) : '{}',
+            ]),
           );
-          if (!cursor) throw new DeskError('DATABASE_ERROR', `no ingest checkpoint is stored for ${slasher}`);
-          if (b.expectIndexedBlock !== undefined && Number(cursor.indexedBlock) !== b.expectIndexedBlock) {
-            throw new DeskError('INGEST_CONFLICT', `the checkpoint is at block ${cursor.indexedBlock}, not ${b.expectIndexedBlock}: another desk on this database indexed meanwhile`, { retryable: true });
-          }
-          const variant = b.variant ?? cursor.variant ?? 'unknown';
-          if (b.facts.length > 0) {
-            await reproject(tx, b.facts.map((f) => f.requestId.toString()), variant, b.facts);
-            await insertRows(
-              tx,
-              kind,
-              'RequestEvent',
-              ['slasher', 'requestId', 'kind', 'blockNumber', 'blockHash', 'txHash', 'logIndex', 'data'],
-              b.facts.map(({ requestId, fact }) => [
-                slasher,
-                requestId.toString(),
-                fact.kind,
-                fact.blockNumber,
-                fact.blockHash,
-                fact.txHash,
-                fact.logIndex,
-                fact.kind === 'queued' ? JSON.stringify(fact.data) : '{}',
-              ]),
-              rawSqlite(),
-            );
-          }
-          await writeBlocks(sql, b.blocks);
-          if (b.operatorStates) await writeOperatorStates(tx, b.operatorStates);
-          if (b.pruneBlocksBelow !== undefined) {
-            await sql.run(`DELETE FROM "Block" WHERE "slasher" = ${p(1)} AND "number" < ${p(2)}`, slasher, b.pruneBlocksBelow);
-          }
-          // the variant is kept when the batch does not settle it
-          await sql.run(
-            `UPDATE "IngestCursor" SET "indexedBlock" = ${p(1)}, "indexedHash" = ${p(2)}, "variant" = COALESCE(${p(3)}, "variant"), "updatedAt" = ${p(4)} WHERE "slasher" = ${p(5)}`,
-            b.indexedBlock,
-            b.indexedHash,
-            b.variant ?? null,
-            columnTime(kind, new Date()),
-            slasher,
-          );
-        },
-        { timeout: 60_000, maxWait: 30_000 },
-      );
+        }
+        await writeBlocks(sql, b.blocks);
+        if (b.operatorStates) await writeOperatorStates(sql, b.operatorStates);
+        if (b.pruneBlocksBelow !== undefined) {
+          await sql.run(`DELETE FROM "Block" WHERE "slasher" = ${p(1)} AND "number" < ${p(2)}`, slasher, b.pruneBlocksBelow);
+        }
+        // the variant is kept when the batch does not settle it
+        await sql.run(
+          `UPDATE "IngestCursor" SET "indexedBlock" = ${p(1)}, "indexedHash" = ${p(2)}, "variant" = COALESCE(${p(3)}, "variant"), "updatedAt" = ${p(4)} WHERE "slasher" = ${p(5)}`,
+          b.indexedBlock,
+          b.indexedHash,
+          b.variant ?? null,
+          columnTime(kind, new Date()),
+          slasher,
+        );
+      });
     },
 
     /** Reverts everything above the common ancestor of a reorg, in one transaction. Returns the request ids touched. */
     async revertTo(ancestor: BlockRow): Promise<string[]> {
-      return db.$transaction(
-        async (tx) => {
-          const cursor = await tx.ingestCursor.findUniqueOrThrow({ where: { slasher } });
-          const gone = await tx.requestEvent.findMany({ where: { slasher, blockNumber: { gt: ancestor.number } }, select: { requestId: true } });
-          await tx.requestEvent.deleteMany({ where: { slasher, blockNumber: { gt: ancestor.number } } });
-          await tx.block.deleteMany({ where: { slasher, number: { gt: ancestor.number } } });
-          // slashability read on the abandoned branch: re-read from scratch (refreshAll follows)
-          await tx.operatorSetState.deleteMany({ where: { slasher, readAtBlock: { gt: ancestor.number } } });
-          const ids = [...new Set(gone.map((g) => g.requestId))];
-          await reproject(tx, ids, cursor.variant ?? 'unknown');
-          await tx.ingestCursor.update({ where: { slasher }, data: { indexedBlock: ancestor.number, indexedHash: ancestor.hash } });
-          return ids;
-        },
-        { timeout: 60_000, maxWait: 30_000 },
-      );
+      return inTransaction(async (sql) => {
+        const [cursor] = await sql.all<{ variant: string | null }>(`SELECT "variant" FROM "IngestCursor" WHERE "slasher" = ${p(1)}${kind === 'postgresql' ? ' FOR UPDATE' : ''}`, slasher);
+        if (!cursor) throw new DeskError('DATABASE_ERROR', `no ingest checkpoint is stored for ${slasher}`);
+        const gone = await sql.all<{ requestId: string }>(`SELECT DISTINCT "requestId" FROM "RequestEvent" WHERE "slasher" = ${p(1)} AND "blockNumber" > ${p(2)}`, slasher, ancestor.number);
+        await sql.run(`DELETE FROM "RequestEvent" WHERE "slasher" = ${p(1)} AND "blockNumber" > ${p(2)}`, slasher, ancestor.number);
+        await sql.run(`DELETE FROM "Block" WHERE "slasher" = ${p(1)} AND "number" > ${p(2)}`, slasher, ancestor.number);
+        // slashability read on the abandoned branch: re-read from scratch (refreshAll follows)
+        await sql.run(`DELETE FROM "OperatorSetState" WHERE "slasher" = ${p(1)} AND "readAtBlock" > ${p(2)}`, slasher, ancestor.number);
+        const ids = gone.map((g) => g.requestId);
+        await reproject(sql, ids, cursor.variant ?? 'unknown');
+        await sql.run(
+          `UPDATE "IngestCursor" SET "indexedBlock" = ${p(1)}, "indexedHash" = ${p(2)}, "updatedAt" = ${p(3)} WHERE "slasher" = ${p(4)}`,
+          ancestor.number,
+          ancestor.hash,
+          columnTime(kind, new Date()),
+          slasher,
+        );
+        return ids;
+      });
     },
 
     async saveOperatorStates(states: OperatorSetStateRow[]): Promise<void> {
       if (states.length === 0) return;
-      await db.$transaction(async (tx) => writeOperatorStates(tx, states), { timeout: 60_000, maxWait: 30_000 });
+      await inTransaction((sql) => writeOperatorStates(sql, states));
     },
 
     async getBlock(number: number): Promise<BlockRow | null> {
@@ -426,18 +435,17 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlit
     async setStrategies(items: { requestId: string; blockNumber: number; blockHash: string; logIndex: number; strategies: string[] }[]): Promise<number> {
       if (items.length === 0) return 0;
       const json = JSON.stringify(items.map((x) => ({ id: x.requestId, b: x.blockNumber, h: x.blockHash, i: x.logIndex, s: JSON.stringify(x.strategies) })));
-      return db.$transaction(
-        async (tx) => {
+      return inTransaction(async (sql) => {
           if (kind === 'postgresql') {
             if (!analyzed) {
               // a backfill has just filled these tables: without statistics the planner walks
               // every request of the slasher for each item of the update below
-              await tx.$executeRawUnsafe('ANALYZE "SlashingRequest", "RequestEvent"');
+              await sql.run('ANALYZE "SlashingRequest", "RequestEvent"');
               analyzed = true;
             }
             // per item, an index lookup (LATERAL), then the rows by physical id: without
             // statistics (fresh tables) the planner would otherwise scan the table per item
-            await tx.$executeRawUnsafe(
+            await sql.run(
               `WITH x AS MATERIALIZED (
                  SELECT e.ctid AS rid, u.s FROM json_to_recordset($1::json) AS u(id text, b int, h text, i int, s text)
                  CROSS JOIN LATERAL (SELECT ctid FROM "RequestEvent"
@@ -446,7 +454,7 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlit
               json,
               slasher,
             );
-            return tx.$executeRawUnsafe(
+            return sql.run(
               `WITH x AS MATERIALIZED (
                  SELECT r.ctid AS rid, u.s FROM json_to_recordset($1::json) AS u(id text, b int, h text, i int, s text)
                  CROSS JOIN LATERAL (SELECT ctid FROM "SlashingRequest"
@@ -459,7 +467,7 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlit
           const items = `SELECT json_extract(value, '$.id') AS id, json_extract(value, '$.b') AS b, json_extract(value, '$.h') AS h, json_extract(value, '$.i') AS i, json_extract(value, '$.s') AS s FROM json_each(?)`;
           // the items drive the join through the unique indexes (materialized first): SQLite's own
           // plan for UPDATE … FROM scans the table once per item (seconds for a few thousand)
-          await tx.$executeRawUnsafe(
+          await sql.run(
             `WITH x AS MATERIALIZED (
                SELECT e."id" AS rid, u.s AS s FROM (${items}) AS u CROSS JOIN "RequestEvent" AS e
                 WHERE e."slasher" = ? AND e."blockNumber" = u.b AND e."logIndex" = u.i AND e."kind" = 'queued' AND e."blockHash" = u.h)
@@ -467,7 +475,7 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlit
             json,
             slasher,
           );
-          return tx.$executeRawUnsafe(
+          return sql.run(
             `WITH x AS MATERIALIZED (
                SELECT r.rowid AS rid, u.s AS s FROM (${items}) AS u CROSS JOIN "SlashingRequest" AS r
                 WHERE r."slasher" = ? AND r."requestId" = u.id AND r."queuedBlockHash" = u.h AND r."queuedLogIndex" = u.i AND r."strategies" = 'null')
@@ -476,9 +484,7 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlit
             slasher,
             columnTime('sqlite', new Date()),
           );
-        },
-        { timeout: 60_000, maxWait: 30_000 },
-      );
+      });
     },
 
     async allRequests() {
