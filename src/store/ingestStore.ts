@@ -356,7 +356,7 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlit
       return inTransaction(async (sql) => {
         const [cursor] = await sql.all<{ variant: string | null }>(`SELECT "variant" FROM "IngestCursor" WHERE "slasher" = ${p(1)}${kind === 'postgresql' ? ' FOR UPDATE' : ''}`, slasher);
         if (!cursor) throw new DeskError('DATABASE_ERROR', `no ingest checkpoint is stored for ${slasher}`);
-        const gone = await sql.all<{ requestId: string }>(`SELECT DISTINCT "requestId" FROM "RequestEvent" WHERE "slasher" = ${p(1)} AND "blockNumber" > ${p(2)}`, slasher, ancestor.number);
+        const gone = await sql.all<{ requestId: string }>(`SELECT DISTINCT "requestId" FROM "RequestEvent" WHERE "slasher" = ${p(1)} AND "blockNumber" > ${p(2)} ORDER BY "requestId"`, slasher, ancestor.number);
         await sql.run(`DELETE FROM "RequestEvent" WHERE "slasher" = ${p(1)} AND "blockNumber" > ${p(2)}`, slasher, ancestor.number);
         await sql.run(`DELETE FROM "Block" WHERE "slasher" = ${p(1)} AND "number" > ${p(2)}`, slasher, ancestor.number);
         // slashability read on the abandoned branch: re-read from scratch (refreshAll follows)
