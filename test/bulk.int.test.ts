@@ -6,6 +6,8 @@
  */
 import { insertRows, txSql } from '../src/store/bulk';
 import { createIngestStore } from '../src/store/ingestStore';
+import { Client } from 'pg';
+import { isWriteConflict } from '../src/chain/ingest';
 import { openDatabase, type Database } from '../src/store/database';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';
 
@@ -234,6 +236,51 @@ describe.each(DB_KINDS)('bulk writes on %s', (kind) => {
     expect(await store.getBlock(11)).toBeNull();
     expect(await store.getBlock(12)).toEqual(header(12));
     expect((await store.getCursor())!.indexedBlock).toBe(13);
+  });
+
+  it('lets one of two desks write a batch from the same checkpoint; the other gets a write conflict and writes nothing', async () => {
+    // continues the checkpoint of the tests above (block 13); a second desk on the same database
+    const other = await openDatabase(tdb.target);
+    try {
+      const mine = createIngestStore(database.db, SLASHER, kind, database.transaction);
+      const theirs = createIngestStore(other.db, SLASHER, kind, other.transaction);
+      const fact = (requestId: bigint) => ({
+        requestId,
+        fact: {
+          kind: 'queued' as const,
+          blockNumber: 14,
+          logIndex: 0,
+          blockHash: `0x${'0e'.repeat(32)}`,
+          txHash: `0x${'0f'.repeat(32)}`,
+          data: { operator: `0x${'1'.repeat(40)}` as const, operatorSetId: 1, strategies: null, wadsToSlash: ['1'], description: 'race', requestBlockOrTimestamp: 14 },
+        },
+      });
+      const batch = { facts: [fact(99n)], blocks: [], indexedBlock: 14, indexedHash: null, variant: 'V3', expectIndexedBlock: 13 };
+      // PostgreSQL: a third session holds the checkpoint row, so both batches are under way
+      // (past BEGIN) before either can write: the race, not the first batch finishing early
+      const blocker = kind === 'postgresql' ? new Client({ connectionString: tdb.target.url }) : null;
+      if (blocker) {
+        await blocker.connect();
+        await blocker.query('BEGIN');
+        await blocker.query('SELECT 1 FROM "IngestCursor" WHERE "slasher" = $1 FOR UPDATE', [SLASHER]);
+      }
+      const racing = Promise.all([mine.applyBatch(batch), theirs.applyBatch(batch)].map((p) => p.then(() => 'ok', (e: unknown) => e)));
+      if (blocker) {
+        await new Promise((r) => setTimeout(r, 300));
+        await blocker.query('COMMIT');
+        await blocker.end();
+      }
+      const outcomes = await racing;
+      expect(outcomes.filter((o) => o === 'ok')).toHaveLength(1);
+      const failure = outcomes.find((o) => o !== 'ok');
+      expect(isWriteConflict(failure)).toBe(true);
+      if (kind === 'postgresql') expect((failure as { code?: string }).code).toBe('INGEST_CONFLICT'); // waited on the row lock, then saw the moved checkpoint
+      expect(await database.db.requestEvent.count({ where: { slasher: SLASHER, requestId: '99' } })).toBe(1);
+      expect(await database.db.slashingRequest.count({ where: { slasher: SLASHER, requestId: '99' } })).toBe(1);
+      expect((await mine.getCursor())!.indexedBlock).toBe(14);
+    } finally {
+      await other.close();
+    }
   });
 
   it('runs raw SQL inside the transaction (txSql): its writes are visible there and roll back with it', async () => {

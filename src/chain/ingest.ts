@@ -485,7 +485,7 @@ async function* prefetchOne<T>(source: AsyncGenerator<T>): AsyncGenerator<T> {
 }
 
 /** Another desk wrote the same rows or moved the checkpoint first (standby desks share the database). */
-function isWriteConflict(e: unknown): boolean {
+export function isWriteConflict(e: unknown): boolean {
   if (e instanceof DeskError) return e.code === 'INGEST_CONFLICT';
   const code = (e as { code?: string } | null)?.code;
   // Prisma: P2002 unique violation (the same event), P2034 write conflict / serialization
