@@ -79,7 +79,7 @@ export async function profileDeskBackfill(rpcUrl: string, chain: BenchChain, kin
     const client = timedClient(chainClient.client, t);
     const facts = await readSlasherFacts(client, chain.slasher, null);
     const db = timedDb(database.db, t);
-    const store = timedStore(createIngestStore(db, facts.slasher, database.kind, database.transaction), t);
+    const store = timedStore(createIngestStore(db, facts.slasher, database.kind, database), t);
     const ingestor = createIngestor({
       client,
       store,

@@ -98,7 +98,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
   try {
     const chainId = await chain.client.getChainId();
     const facts = await readSlasherFacts(chain.client, o.slasher, o.avs ?? null);
-    const store = createIngestStore(database.db, facts.slasher, database.kind, database.transaction);
+    const store = createIngestStore(database.db, facts.slasher, database.kind, database);
     const cursor = await store.getCursor();
     const startBlock =
       cursor?.startBlock ?? o.startBlock ?? (await findDeploymentBlock(chain.client, facts.slasher, Number(await chain.client.getBlockNumber())));

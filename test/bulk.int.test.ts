@@ -169,7 +169,7 @@ describe.each(DB_KINDS)('bulk writes on %s', (kind) => {
   });
 
   it('stores a request whose description holds U+0000 (PostgreSQL text refuses it) and keeps the exact text in the fact', async () => {
-    const store = createIngestStore(database.db, SLASHER, kind, database.transaction);
+    const store = createIngestStore(database.db, SLASHER, kind, database);
     await store.saveCursor({
       chainId: 31337,
       variant: 'V3',
@@ -214,7 +214,7 @@ describe.each(DB_KINDS)('bulk writes on %s', (kind) => {
 
   it('moves the checkpoint with the batch: refuses a stale one and writes nothing, keeps the variant a batch does not settle, prunes old headers', async () => {
     // continues the store of the test above (checkpoint at block 10, variant V3)
-    const store = createIngestStore(database.db, SLASHER, kind, database.transaction);
+    const store = createIngestStore(database.db, SLASHER, kind, database);
     const header = (n: number) => ({ number: n, hash: `0x${n.toString(16).padStart(64, '0')}`, parentHash: `0x${(n - 1).toString(16).padStart(64, '0')}`, timestamp: 1_000 + n });
     const stale = await store.applyBatch({ facts: [], blocks: [header(11)], indexedBlock: 11, indexedHash: header(11).hash, expectIndexedBlock: 9 }).then(
       () => null,
@@ -242,8 +242,8 @@ describe.each(DB_KINDS)('bulk writes on %s', (kind) => {
     // continues the checkpoint of the tests above (block 13); a second desk on the same database
     const other = await openDatabase(tdb.target);
     try {
-      const mine = createIngestStore(database.db, SLASHER, kind, database.transaction);
-      const theirs = createIngestStore(other.db, SLASHER, kind, other.transaction);
+      const mine = createIngestStore(database.db, SLASHER, kind, database);
+      const theirs = createIngestStore(other.db, SLASHER, kind, other);
       const fact = (requestId: bigint) => ({
         requestId,
         fact: {
@@ -281,6 +281,18 @@ describe.each(DB_KINDS)('bulk writes on %s', (kind) => {
     } finally {
       await other.close();
     }
+  });
+
+  it('lists every request exactly as the model API reads it (allRequests reads raw and maps the rows itself)', async () => {
+    const store = createIngestStore(database.db, SLASHER, kind, database);
+    const byId = <T extends { requestId: string }>(rows: T[]) => [...rows].sort((a, b) => (a.requestId < b.requestId ? -1 : a.requestId > b.requestId ? 1 : 0));
+    const listed = await store.allRequests();
+    const viaPrisma = await database.db.slashingRequest.findMany({ where: { slasher: SLASHER } });
+    expect(listed.length).toBeGreaterThan(2_500); // the rows of the tests above: text, nulls, large ints, U+FFFD
+    expect(byId(listed)).toEqual(byId(viaPrisma));
+    // in queueing order
+    const order = listed.map((r) => [r.queuedAtBlock, r.queuedLogIndex]);
+    expect(order).toEqual([...order].sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!));
   });
 
   it('runs raw SQL inside the transaction (txSql): its writes are visible there and roll back with it', async () => {

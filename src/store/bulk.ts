@@ -64,6 +64,11 @@ export function pgSql(client: Pick<PoolClient, 'query'>): TxSql {
   };
 }
 
+/** A read on the adapter's own connection, outside Prisma (the same connection, so the same view as Prisma's reads). */
+export function sqliteAll<T>(raw: RawSqlite, sql: string, params: unknown[]): T[] {
+  return statement(raw, sql).all(params.map(sqliteValue)) as T[];
+}
+
 function statement(raw: RawSqlite, sql: string): ReturnType<RawSqlite['prepare']> {
   let cache = prepared.get(raw);
   if (!cache) prepared.set(raw, (cache = new Map()));

@@ -12,7 +12,7 @@ import { PrismaClient as SqliteClient } from './generated/sqlite';
 import { PrismaClient as PostgresClient } from './generated/postgresql';
 import { DeskError } from '../errors';
 import { applyMigrations } from './migrate';
-import { pgSql, txSql, type RawSqlite, type TxSql } from './bulk';
+import { pgSql, sqliteAll, txSql, type RawSqlite, type TxSql } from './bulk';
 
 export type Db = SqliteClient;
 export type DbKind = 'sqlite' | 'postgresql';
@@ -36,6 +36,12 @@ export interface Database {
    * writes, whose megabytes of parameters Prisma's query compiler would otherwise serialise).
    */
   transaction<T>(fn: (sql: TxSql) => Promise<T>): Promise<T>;
+  /**
+   * A read of raw SQL outside any transaction, with TxSql's placeholders and value types: on
+   * SQLite on the adapter's connection (the view Prisma's own reads get), on PostgreSQL on the
+   * desk's pool. For large reads whose rows Prisma would map one by one.
+   */
+  query<T>(sql: string, ...params: unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
 
@@ -92,6 +98,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       target,
       rawSqlite: () => raw,
       transaction: (fn) => db.$transaction(async (tx) => fn(txSql(tx, kind, raw)), { timeout: TRANSACTION_TIMEOUT_MS, maxWait: TRANSACTION_MAX_WAIT_MS }),
+      query: async <T>(sql: string, ...params: unknown[]) => (raw ? sqliteAll<T>(raw, sql, params) : db.$queryRawUnsafe<T[]>(sql, ...params)),
       close: () => db.$disconnect(),
     };
   }
@@ -121,6 +128,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
         client.release(broken);
       }
     },
+    query: (sql, ...params) => pgSql(pool).all(sql, ...params),
     close: async () => {
       await db.$disconnect();
       await pool.end();

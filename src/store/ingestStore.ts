@@ -4,7 +4,7 @@
  * projections and the checkpoint commit together or not at all, so a restart resumes exactly.
  */
 import { DeskError } from '../errors';
-import type { Db, DbKind } from './database';
+import type { Database, Db, DbKind } from './database';
 import { columnTime, insertRows, txSql, type TxSql } from './bulk';
 import { projectRequest, type ProjectedRequest, type QueuedData, type RequestFact } from '../domain/projection';
 import type { AllocationFact, BlockRef } from '../domain/types';
@@ -115,6 +115,39 @@ function storableText(s: string): string {
 
 const INSERT_COLUMNS = [...REQUEST_COLUMNS, 'slasher', 'requestId', 'updatedAt'] as const;
 
+/** A stored projection row, as the model API reads it. */
+export type SlashingRequestRow = Awaited<ReturnType<Db['slashingRequest']['findFirstOrThrow']>>;
+
+const ROW_COLUMNS = ['slasher', 'requestId', ...REQUEST_COLUMNS, 'updatedAt'] as const;
+
+const intOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+/** A raw row (either database) → the model API's shape. */
+function requestRowOf(r: Record<(typeof ROW_COLUMNS)[number], unknown>): SlashingRequestRow {
+  return {
+    slasher: r.slasher as string,
+    requestId: r.requestId as string,
+    variant: r.variant as string,
+    operator: r.operator as string,
+    operatorSetId: Number(r.operatorSetId),
+    strategies: r.strategies as string,
+    wadsToSlash: r.wadsToSlash as string,
+    description: r.description as string,
+    requestBlockOrTimestamp: Number(r.requestBlockOrTimestamp),
+    queuedAtBlock: Number(r.queuedAtBlock),
+    queuedBlockHash: r.queuedBlockHash as string,
+    queuedTxHash: r.queuedTxHash as string,
+    queuedLogIndex: Number(r.queuedLogIndex),
+    onchainStatus: r.onchainStatus as string,
+    cancelledBlock: intOrNull(r.cancelledBlock),
+    cancelledTxHash: (r.cancelledTxHash as string | null) ?? null,
+    fulfilledBlock: intOrNull(r.fulfilledBlock),
+    fulfilledTxHash: (r.fulfilledTxHash as string | null) ?? null,
+    overwrote: Number(r.overwrote),
+    updatedAt: r.updatedAt instanceof Date ? r.updatedAt : new Date(r.updatedAt as string),
+  };
+}
+
 /** Replaces a stored projection: parameters are a row's REQUEST_COLUMNS values, updatedAt, slasher, requestId. */
 function updateRequestSql(kind: DbKind): string {
   const p = (n: number) => (kind === 'postgresql' ? `$${n}` : '?');
@@ -146,12 +179,13 @@ function rowOf(projected: ProjectedRequest, variant: string) {
 }
 
 /**
- * `transaction`: where the store's writes run (Database.transaction: raw SQL on the connection
- * holding the transaction); without it, Prisma transactions of raw SQL on `db`.
+ * `access`: the database's raw-SQL paths (Database.transaction and .query), which the store's
+ * writes and its large reads take; without it, Prisma transactions and raw queries on `db`.
  */
-export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlite', transaction?: SqlTransaction) {
+export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlite', access?: Pick<Database, 'transaction' | 'query'>) {
   const inTransaction: SqlTransaction =
-    transaction ?? (<T>(fn: (sql: TxSql) => Promise<T>) => db.$transaction(async (tx) => fn(txSql(tx, kind)), { timeout: 60_000, maxWait: 30_000 }));
+    access?.transaction ?? (<T>(fn: (sql: TxSql) => Promise<T>) => db.$transaction(async (tx) => fn(txSql(tx, kind)), { timeout: 60_000, maxWait: 30_000 }));
+  const query = access?.query ?? (<T>(sql: string, ...params: unknown[]) => db.$queryRawUnsafe<T[]>(sql, ...params));
   /** `$n` (PostgreSQL) or `?` (SQLite) */
   const p = (n: number) => (kind === 'postgresql' ? `$${n}` : '?');
   /** PostgreSQL: statistics refreshed once before the first strategies update of this process */
@@ -487,8 +521,19 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlit
       });
     },
 
-    async allRequests() {
-      return db.slashingRequest.findMany({ where: { slasher }, orderBy: [{ queuedAtBlock: 'asc' }, { queuedLogIndex: 'asc' }] });
+    /**
+     * Every request of the slasher, in queueing order: one raw read mapped here (the read model's
+     * snapshot of thousands of requests; Prisma's row mapping had cost more than the read).
+     */
+    async allRequests(): Promise<SlashingRequestRow[]> {
+      // PostgreSQL: the UTC timestamp as ISO text (pg would read TIMESTAMP without time zone as local time)
+      const updatedAt = kind === 'postgresql' ? `to_char("updatedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "updatedAt"` : '"updatedAt"';
+      const rows = await query<Record<(typeof ROW_COLUMNS)[number], unknown>>(
+        `SELECT ${ROW_COLUMNS.filter((c) => c !== 'updatedAt').map((c) => `"${c}"`).join(', ')}, ${updatedAt}
+           FROM "SlashingRequest" WHERE "slasher" = ${p(1)} ORDER BY "queuedAtBlock", "queuedLogIndex"`,
+        slasher,
+      );
+      return rows.map(requestRowOf);
     },
 
     async request(requestId: bigint) {
