@@ -15,7 +15,7 @@ type Executor = {
 
 /** The synchronous better-sqlite3 connection under Prisma's SQLite adapter (see database.ts). */
 export interface RawSqlite {
-  prepare(sql: string): { run(...params: unknown[]): { changes: number }; all(...params: unknown[]): unknown[] };
+  prepare(sql: string): { run(...params: unknown[]): { changes: number }; all(...params: unknown[]): unknown[]; raw(toggle?: boolean): unknown };
   readonly inTransaction: boolean;
 }
 
@@ -64,9 +64,24 @@ export function pgSql(client: Pick<PoolClient, 'query'>): TxSql {
   };
 }
 
-/** A read on the adapter's own connection, outside Prisma (the same connection, so the same view as Prisma's reads). */
-export function sqliteAll<T>(raw: RawSqlite, sql: string, params: unknown[]): T[] {
-  return statement(raw, sql).all(params.map(sqliteValue)) as T[];
+/**
+ * A read on the adapter's own connection, outside Prisma (the same connection, so the same view
+ * as Prisma's reads), each row an array of the selected columns in order: better-sqlite3 builds
+ * arrays in about half the time of objects.
+ */
+export function sqliteRows(raw: RawSqlite, sql: string, params: unknown[]): unknown[][] {
+  const stmt = statement(raw, sql);
+  stmt.raw(true);
+  try {
+    return stmt.all(params.map(sqliteValue)) as unknown[][];
+  } finally {
+    stmt.raw(false);
+  }
+}
+
+/** The same read on PostgreSQL (a pool or a connection), rows as arrays. */
+export async function pgRows(client: Pick<PoolClient, 'query'>, sql: string, params: unknown[]): Promise<unknown[][]> {
+  return (await client.query({ text: sql, values: params.map((v) => (typeof v === 'bigint' ? v.toString() : v === undefined ? null : v)), rowMode: 'array' })).rows as unknown[][];
 }
 
 function statement(raw: RawSqlite, sql: string): ReturnType<RawSqlite['prepare']> {

@@ -12,7 +12,7 @@ import { PrismaClient as SqliteClient } from './generated/sqlite';
 import { PrismaClient as PostgresClient } from './generated/postgresql';
 import { DeskError } from '../errors';
 import { applyMigrations } from './migrate';
-import { pgSql, sqliteAll, txSql, type RawSqlite, type TxSql } from './bulk';
+import { pgRows, pgSql, sqliteRows, txSql, type RawSqlite, type TxSql } from './bulk';
 
 export type Db = SqliteClient;
 export type DbKind = 'sqlite' | 'postgresql';
@@ -37,11 +37,12 @@ export interface Database {
    */
   transaction<T>(fn: (sql: TxSql) => Promise<T>): Promise<T>;
   /**
-   * A read of raw SQL outside any transaction, with TxSql's placeholders and value types: on
-   * SQLite on the adapter's connection (the view Prisma's own reads get), on PostgreSQL on the
-   * desk's pool. For large reads whose rows Prisma would map one by one.
+   * A read of raw SQL outside any transaction, each row an array of the selected columns in
+   * order (TxSql's placeholders and value types): on SQLite on the adapter's connection (the view
+   * Prisma's own reads get), on PostgreSQL on the desk's pool. For large reads whose rows Prisma
+   * would map one by one.
    */
-  query<T>(sql: string, ...params: unknown[]): Promise<T[]>;
+  queryRows(sql: string, ...params: unknown[]): Promise<unknown[][]>;
   close(): Promise<void>;
 }
 
@@ -98,7 +99,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       target,
       rawSqlite: () => raw,
       transaction: (fn) => db.$transaction(async (tx) => fn(txSql(tx, kind, raw)), { timeout: TRANSACTION_TIMEOUT_MS, maxWait: TRANSACTION_MAX_WAIT_MS }),
-      query: async <T>(sql: string, ...params: unknown[]) => (raw ? sqliteAll<T>(raw, sql, params) : db.$queryRawUnsafe<T[]>(sql, ...params)),
+      queryRows: async (sql, ...params) => (raw ? sqliteRows(raw, sql, params) : (await db.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...params)).map((r) => Object.values(r))),
       close: () => db.$disconnect(),
     };
   }
@@ -128,7 +129,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
         client.release(broken);
       }
     },
-    query: (sql, ...params) => pgSql(pool).all(sql, ...params),
+    queryRows: (sql, ...params) => pgRows(pool, sql, params),
     close: async () => {
       await db.$disconnect();
       await pool.end();
@@ -142,5 +143,6 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
  */
 function asRawSqlite(client: unknown): RawSqlite | null {
   const c = client as Partial<RawSqlite> & { open?: unknown } | null | undefined;
-  return c && typeof c.prepare === 'function' && typeof c.inTransaction === 'boolean' && c.open === true ? (c as RawSqlite) : null;
+  if (!(c && typeof c.prepare === 'function' && typeof c.inTransaction === 'boolean' && c.open === true)) return null;
+  return typeof (c as RawSqlite).prepare('SELECT 1').raw === 'function' ? (c as RawSqlite) : null;
 }

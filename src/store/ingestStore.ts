@@ -120,31 +120,35 @@ export type SlashingRequestRow = Awaited<ReturnType<Db['slashingRequest']['findF
 
 const ROW_COLUMNS = ['slasher', 'requestId', ...REQUEST_COLUMNS, 'updatedAt'] as const;
 
+/** each column's index in ROW_COLUMNS */
+const AT = Object.fromEntries(ROW_COLUMNS.map((c, k) => [c, k])) as Record<(typeof ROW_COLUMNS)[number], number>;
+
 const intOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
-/** A raw row (either database) → the model API's shape. */
-function requestRowOf(r: Record<(typeof ROW_COLUMNS)[number], unknown>): SlashingRequestRow {
+/** A raw row (either database; values in ROW_COLUMNS order) → the model API's shape. */
+function requestRowOf(r: unknown[]): SlashingRequestRow {
+  const at = r[AT.updatedAt];
   return {
-    slasher: r.slasher as string,
-    requestId: r.requestId as string,
-    variant: r.variant as string,
-    operator: r.operator as string,
-    operatorSetId: Number(r.operatorSetId),
-    strategies: r.strategies as string,
-    wadsToSlash: r.wadsToSlash as string,
-    description: r.description as string,
-    requestBlockOrTimestamp: Number(r.requestBlockOrTimestamp),
-    queuedAtBlock: Number(r.queuedAtBlock),
-    queuedBlockHash: r.queuedBlockHash as string,
-    queuedTxHash: r.queuedTxHash as string,
-    queuedLogIndex: Number(r.queuedLogIndex),
-    onchainStatus: r.onchainStatus as string,
-    cancelledBlock: intOrNull(r.cancelledBlock),
-    cancelledTxHash: (r.cancelledTxHash as string | null) ?? null,
-    fulfilledBlock: intOrNull(r.fulfilledBlock),
-    fulfilledTxHash: (r.fulfilledTxHash as string | null) ?? null,
-    overwrote: Number(r.overwrote),
-    updatedAt: r.updatedAt instanceof Date ? r.updatedAt : new Date(r.updatedAt as string),
+    slasher: r[AT.slasher] as string,
+    requestId: r[AT.requestId] as string,
+    variant: r[AT.variant] as string,
+    operator: r[AT.operator] as string,
+    operatorSetId: Number(r[AT.operatorSetId]),
+    strategies: r[AT.strategies] as string,
+    wadsToSlash: r[AT.wadsToSlash] as string,
+    description: r[AT.description] as string,
+    requestBlockOrTimestamp: Number(r[AT.requestBlockOrTimestamp]),
+    queuedAtBlock: Number(r[AT.queuedAtBlock]),
+    queuedBlockHash: r[AT.queuedBlockHash] as string,
+    queuedTxHash: r[AT.queuedTxHash] as string,
+    queuedLogIndex: Number(r[AT.queuedLogIndex]),
+    onchainStatus: r[AT.onchainStatus] as string,
+    cancelledBlock: intOrNull(r[AT.cancelledBlock]),
+    cancelledTxHash: (r[AT.cancelledTxHash] as string | null) ?? null,
+    fulfilledBlock: intOrNull(r[AT.fulfilledBlock]),
+    fulfilledTxHash: (r[AT.fulfilledTxHash] as string | null) ?? null,
+    overwrote: Number(r[AT.overwrote]),
+    updatedAt: at instanceof Date ? at : new Date(at as string),
   };
 }
 
@@ -179,13 +183,13 @@ function rowOf(projected: ProjectedRequest, variant: string) {
 }
 
 /**
- * `access`: the database's raw-SQL paths (Database.transaction and .query), which the store's
+ * `access`: the database's raw-SQL paths (Database.transaction and .queryRows), which the store's
  * writes and its large reads take; without it, Prisma transactions and raw queries on `db`.
  */
-export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlite', access?: Pick<Database, 'transaction' | 'query'>) {
+export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlite', access?: Pick<Database, 'transaction' | 'queryRows'>) {
   const inTransaction: SqlTransaction =
     access?.transaction ?? (<T>(fn: (sql: TxSql) => Promise<T>) => db.$transaction(async (tx) => fn(txSql(tx, kind)), { timeout: 60_000, maxWait: 30_000 }));
-  const query = access?.query ?? (<T>(sql: string, ...params: unknown[]) => db.$queryRawUnsafe<T[]>(sql, ...params));
+  const queryRows = access?.queryRows ?? (async (sql: string, ...params: unknown[]) => (await db.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...params)).map((r) => Object.values(r)));
   /** `$n` (PostgreSQL) or `?` (SQLite) */
   const p = (n: number) => (kind === 'postgresql' ? `$${n}` : '?');
   /** PostgreSQL: statistics refreshed once before the first strategies update of this process */
@@ -528,8 +532,8 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlit
     async allRequests(): Promise<SlashingRequestRow[]> {
       // PostgreSQL: the UTC timestamp as ISO text (pg would read TIMESTAMP without time zone as local time)
       const updatedAt = kind === 'postgresql' ? `to_char("updatedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "updatedAt"` : '"updatedAt"';
-      const rows = await query<Record<(typeof ROW_COLUMNS)[number], unknown>>(
-        `SELECT ${ROW_COLUMNS.filter((c) => c !== 'updatedAt').map((c) => `"${c}"`).join(', ')}, ${updatedAt}
+      const rows = await queryRows(
+        `SELECT ${ROW_COLUMNS.map((c) => (c === 'updatedAt' ? updatedAt : `"${c}"`)).join(', ')}
            FROM "SlashingRequest" WHERE "slasher" = ${p(1)} ORDER BY "queuedAtBlock", "queuedLogIndex"`,
         slasher,
       );
