@@ -55,13 +55,17 @@ export function txSql(tx: Executor, kind: DbKind, raw?: RawSqlite | null): TxSql
 
 /** A PostgreSQL connection inside a transaction (BEGIN issued by the caller) as TxSql. */
 export function pgSql(client: Pick<PoolClient, 'query'>): TxSql {
-  const values = (params: unknown[]) => params.map((v) => (typeof v === 'bigint' ? v.toString() : v === undefined ? null : v));
   return {
     kind: 'postgresql',
     raw: null,
-    all: async <T>(sql: string, ...params: unknown[]) => (await client.query(sql, values(params))).rows as T[],
-    run: async (sql: string, ...params: unknown[]) => (await client.query(sql, values(params))).rowCount ?? 0,
+    all: async <T>(sql: string, ...params: unknown[]) => (await client.query(sql, pgValues(params))).rows as T[],
+    run: async (sql: string, ...params: unknown[]) => (await client.query(sql, pgValues(params))).rowCount ?? 0,
   };
+}
+
+/** node-postgres binds strings, numbers, booleans, Dates and null; bigints go as their decimal text. */
+function pgValues(params: unknown[]): unknown[] {
+  return params.map((v) => (typeof v === 'bigint' ? v.toString() : v === undefined ? null : v));
 }
 
 /**
@@ -81,7 +85,7 @@ export function sqliteRows(raw: RawSqlite, sql: string, params: unknown[]): unkn
 
 /** The same read on PostgreSQL (a pool or a connection), rows as arrays. */
 export async function pgRows(client: Pick<PoolClient, 'query'>, sql: string, params: unknown[]): Promise<unknown[][]> {
-  return (await client.query({ text: sql, values: params.map((v) => (typeof v === 'bigint' ? v.toString() : v === undefined ? null : v)), rowMode: 'array' })).rows as unknown[][];
+  return (await client.query({ text: sql, values: pgValues(params), rowMode: 'array' })).rows as unknown[][];
 }
 
 function statement(raw: RawSqlite, sql: string): ReturnType<RawSqlite['prepare']> {

@@ -474,54 +474,54 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlit
       if (items.length === 0) return 0;
       const json = JSON.stringify(items.map((x) => ({ id: x.requestId, b: x.blockNumber, h: x.blockHash, i: x.logIndex, s: JSON.stringify(x.strategies) })));
       return inTransaction(async (sql) => {
-          if (kind === 'postgresql') {
-            if (!analyzed) {
-              // a backfill has just filled these tables: without statistics the planner walks
-              // every request of the slasher for each item of the update below
-              await sql.run('ANALYZE "SlashingRequest", "RequestEvent"');
-              analyzed = true;
-            }
-            // per item, an index lookup (LATERAL), then the rows by physical id: without
-            // statistics (fresh tables) the planner would otherwise scan the table per item
-            await sql.run(
-              `WITH x AS MATERIALIZED (
-                 SELECT e.ctid AS rid, u.s FROM json_to_recordset($1::json) AS u(id text, b int, h text, i int, s text)
-                 CROSS JOIN LATERAL (SELECT ctid FROM "RequestEvent"
-                   WHERE "slasher" = $2 AND "blockNumber" = u.b AND "logIndex" = u.i AND "kind" = 'queued' AND "blockHash" = u.h) AS e)
-               UPDATE "RequestEvent" SET "data" = jsonb_set("data"::jsonb, '{strategies}', x.s::jsonb)::text FROM x WHERE "RequestEvent".ctid = x.rid`,
-              json,
-              slasher,
-            );
-            return sql.run(
-              `WITH x AS MATERIALIZED (
-                 SELECT r.ctid AS rid, u.s FROM json_to_recordset($1::json) AS u(id text, b int, h text, i int, s text)
-                 CROSS JOIN LATERAL (SELECT ctid FROM "SlashingRequest"
-                   WHERE "slasher" = $2 AND "requestId" = u.id AND "queuedBlockHash" = u.h AND "queuedLogIndex" = u.i AND "strategies" = 'null') AS r)
-               UPDATE "SlashingRequest" SET "strategies" = x.s, "updatedAt" = now() FROM x WHERE "SlashingRequest".ctid = x.rid`,
-              json,
-              slasher,
-            );
+        if (kind === 'postgresql') {
+          if (!analyzed) {
+            // a backfill has just filled these tables: without statistics the planner walks
+            // every request of the slasher for each item of the update below
+            await sql.run('ANALYZE "SlashingRequest", "RequestEvent"');
+            analyzed = true;
           }
-          const items = `SELECT json_extract(value, '$.id') AS id, json_extract(value, '$.b') AS b, json_extract(value, '$.h') AS h, json_extract(value, '$.i') AS i, json_extract(value, '$.s') AS s FROM json_each(?)`;
-          // the items drive the join through the unique indexes (materialized first): SQLite's own
-          // plan for UPDATE … FROM scans the table once per item (seconds for a few thousand)
+          // per item, an index lookup (LATERAL), then the rows by physical id: without
+          // statistics (fresh tables) the planner would otherwise scan the table per item
           await sql.run(
             `WITH x AS MATERIALIZED (
-               SELECT e."id" AS rid, u.s AS s FROM (${items}) AS u CROSS JOIN "RequestEvent" AS e
-                WHERE e."slasher" = ? AND e."blockNumber" = u.b AND e."logIndex" = u.i AND e."kind" = 'queued' AND e."blockHash" = u.h)
-             UPDATE "RequestEvent" SET "data" = json_set("data", '$.strategies', json(x.s)) FROM x WHERE "RequestEvent"."id" = x.rid`,
+               SELECT e.ctid AS rid, u.s FROM json_to_recordset($1::json) AS u(id text, b int, h text, i int, s text)
+               CROSS JOIN LATERAL (SELECT ctid FROM "RequestEvent"
+                 WHERE "slasher" = $2 AND "blockNumber" = u.b AND "logIndex" = u.i AND "kind" = 'queued' AND "blockHash" = u.h) AS e)
+             UPDATE "RequestEvent" SET "data" = jsonb_set("data"::jsonb, '{strategies}', x.s::jsonb)::text FROM x WHERE "RequestEvent".ctid = x.rid`,
             json,
             slasher,
           );
           return sql.run(
             `WITH x AS MATERIALIZED (
-               SELECT r.rowid AS rid, u.s AS s FROM (${items}) AS u CROSS JOIN "SlashingRequest" AS r
-                WHERE r."slasher" = ? AND r."requestId" = u.id AND r."queuedBlockHash" = u.h AND r."queuedLogIndex" = u.i AND r."strategies" = 'null')
-             UPDATE "SlashingRequest" SET "strategies" = x.s, "updatedAt" = ? FROM x WHERE "SlashingRequest".rowid = x.rid`,
+               SELECT r.ctid AS rid, u.s FROM json_to_recordset($1::json) AS u(id text, b int, h text, i int, s text)
+               CROSS JOIN LATERAL (SELECT ctid FROM "SlashingRequest"
+                 WHERE "slasher" = $2 AND "requestId" = u.id AND "queuedBlockHash" = u.h AND "queuedLogIndex" = u.i AND "strategies" = 'null') AS r)
+             UPDATE "SlashingRequest" SET "strategies" = x.s, "updatedAt" = now() FROM x WHERE "SlashingRequest".ctid = x.rid`,
             json,
             slasher,
-            columnTime('sqlite', new Date()),
           );
+        }
+        const items = `SELECT json_extract(value, '$.id') AS id, json_extract(value, '$.b') AS b, json_extract(value, '$.h') AS h, json_extract(value, '$.i') AS i, json_extract(value, '$.s') AS s FROM json_each(?)`;
+        // the items drive the join through the unique indexes (materialized first): SQLite's own
+        // plan for UPDATE … FROM scans the table once per item (seconds for a few thousand)
+        await sql.run(
+          `WITH x AS MATERIALIZED (
+             SELECT e."id" AS rid, u.s AS s FROM (${items}) AS u CROSS JOIN "RequestEvent" AS e
+              WHERE e."slasher" = ? AND e."blockNumber" = u.b AND e."logIndex" = u.i AND e."kind" = 'queued' AND e."blockHash" = u.h)
+           UPDATE "RequestEvent" SET "data" = json_set("data", '$.strategies', json(x.s)) FROM x WHERE "RequestEvent"."id" = x.rid`,
+          json,
+          slasher,
+        );
+        return sql.run(
+          `WITH x AS MATERIALIZED (
+             SELECT r.rowid AS rid, u.s AS s FROM (${items}) AS u CROSS JOIN "SlashingRequest" AS r
+              WHERE r."slasher" = ? AND r."requestId" = u.id AND r."queuedBlockHash" = u.h AND r."queuedLogIndex" = u.i AND r."strategies" = 'null')
+           UPDATE "SlashingRequest" SET "strategies" = x.s, "updatedAt" = ? FROM x WHERE "SlashingRequest".rowid = x.rid`,
+          json,
+          slasher,
+          columnTime('sqlite', new Date()),
+        );
       });
     },
 
