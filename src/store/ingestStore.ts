@@ -5,12 +5,9 @@
  */
 import { DeskError } from '../errors';
 import type { Database, Db, DbKind } from './database';
-import { columnTime, insertRows, txSql, type TxSql } from './bulk';
+import { columnTime, insertRows, type TxSql } from './bulk';
 import { projectRequest, type ProjectedRequest, type QueuedData, type RequestFact } from '../domain/projection';
 import type { AllocationFact, BlockRef } from '../domain/types';
-
-/** Runs a function in one transaction of raw SQL (Database.transaction). */
-export type SqlTransaction = <T>(fn: (sql: TxSql) => Promise<T>) => Promise<T>;
 
 export interface CursorRow {
   slasher: string;
@@ -184,12 +181,11 @@ function rowOf(projected: ProjectedRequest, variant: string) {
 
 /**
  * `access`: the database's raw-SQL paths (Database.transaction and .queryRows), which the store's
- * writes and its large reads take; without it, Prisma transactions and raw queries on `db`.
+ * writes and its large reads take; `db` serves the rest (Prisma's model API).
  */
-export function createIngestStore(db: Db, slasher: string, kind: DbKind = 'sqlite', access?: Pick<Database, 'transaction' | 'queryRows'>) {
-  const inTransaction: SqlTransaction =
-    access?.transaction ?? (<T>(fn: (sql: TxSql) => Promise<T>) => db.$transaction(async (tx) => fn(txSql(tx, kind)), { timeout: 60_000, maxWait: 30_000 }));
-  const queryRows = access?.queryRows ?? (async (sql: string, ...params: unknown[]) => (await db.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...params)).map((r) => Object.values(r)));
+export function createIngestStore(db: Db, slasher: string, kind: DbKind, access: Pick<Database, 'transaction' | 'queryRows'>) {
+  const inTransaction = access.transaction;
+  const queryRows = access.queryRows;
   /** `$n` (PostgreSQL) or `?` (SQLite) */
   const p = (n: number) => (kind === 'postgresql' ? `$${n}` : '?');
   /** PostgreSQL: statistics refreshed once before the first strategies update of this process */
