@@ -21,17 +21,19 @@ import { describeError } from './errors';
 import { createAlerting, type Alerting, type AlertingOptions } from './alerts/alerting';
 import type { AlertsConfig } from './config/config';
 import type { RequestStatus } from './domain/types';
-import { createDeskSafes, type DeskVetoOptions, type VetoEvent, type VetoService } from './safe';
+import { createDeskSafes, type DeskVetoOptions, type RequestSnapshot, type VetoEvent, type VetoService } from './safe';
 import { requestKey } from './alerts/planner';
 import type { AlertDraft } from './alerts/types';
 import type { RequestView } from './api/views';
 import { createDeskEvents } from './api/events';
 import { createWebServices, type DevAccountView } from './deskWeb';
 import { createLease } from './scheduler/lease';
-import { createSender, type SenderOptions } from './scheduler/sender';
+import { createSenders, type SenderOptions } from './sender/sender';
 import { createScheduler, type Scheduler } from './scheduler/scheduler';
 import type { SchedulerConfig } from './config/config';
-import { proposalKind } from './safe/proposalKinds';
+import { createSentTxStore } from './store/sentTxStore';
+import { createActionLogStore } from './store/actionLogStore';
+import { createLapseStore } from './store/lapseStore';
 
 export interface DeskOptions {
   rpcUrls: string[];
@@ -53,13 +55,13 @@ export interface DeskOptions {
   /** false: do not follow the chain on a timer (tests call `ingestor.sync()` themselves) */
   follow?: boolean;
   host?: string;
-  /** issue 3: the committee veto (executor key, Safe contract networks) */
+  /** the committee veto (executor key, Safe contract networks) */
   vetoes?: DeskVetoOptions;
-  /** issue 5: alert channels and reminder lead times (absent: alerts are recorded, not sent) */
+  /** alert channels and reminder lead times (absent: alerts are recorded, not sent) */
   alerts?: AlertsConfig & Pick<AlertingOptions, 'retry' | 'dispatchIntervalMs' | 'planIntervalMs' | 'sendTimeoutMs'>;
-  /** issue 6: only on the embedded devnet, the seeded owners' keys offered by the page's dev signer */
+  /** only on the embedded devnet, the seeded owners' keys offered by the page's dev signer */
   devAccounts?: DevAccountView[];
-  /** issue 4: deadline timers (absent: defaults, no slasher key) */
+  /** deadline timers (absent: defaults, no slasher key) */
   scheduler?: Partial<SchedulerConfig> & {
     /** node-cron expression of the timer tick (default every 5 s) */
     cronExpression?: string;
@@ -77,13 +79,13 @@ export interface Desk {
   chainId: number;
   database: Database;
   metrics: Metrics;
-  /** issue 5: the alert outbox; `enqueueAlert` is the entry point for the Safe and timer work */
+  /** the alert outbox; `enqueueAlert` is the entry point for the Safe and timer work */
   alerting: Alerting;
-  /** issue 3: veto proposals, signatures, execution */
+  /** the committee's vetoes: signatures, nonce plan, execution */
   vetoes: VetoService;
-  /** issue 4: governance's fulfil Safe transactions (when the slasher role is a Safe); `fulfilState(id)` for decisions */
+  /** governance's fulfil Safe transactions (when the slasher role is a Safe); `fulfilState(id)` for decisions */
   fulfils: VetoService;
-  /** issue 4: deadline timers */
+  /** deadline timers */
   scheduler: Scheduler;
   health(): Promise<HealthView>;
   stop(): Promise<void>;
@@ -111,14 +113,22 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     let scheduler: Scheduler | undefined; // created below, once alerting exists
     // the page's live updates (SSE): published after every ingest pass and accepted signature
     const events = createDeskEvents({ requests: () => readModel.listRequests({}), health: () => health(), logger });
+    const sentTxs = createSentTxStore(database.db);
+    const actionLog = createActionLogStore(database.db, facts.slasher);
+    const lapses = createLapseStore(database.db, facts.slasher);
     const readModel = createRequestReadModel({
       store,
       confirmations: o.confirmations,
       now,
+      lapses: () => lapses.all(),
       vetoViews: (ids) => vetoes?.vetoViews(ids) ?? Promise.resolve(new Map()),
       fulfilViews: (ids) => fulfils?.vetoViews(ids) ?? Promise.resolve(new Map()),
       decorate: (views) => scheduler?.annotate(views) ?? Promise.resolve(views),
     });
+    const sc = o.scheduler ?? {};
+    const senders = createSenders({ client: chain.client, store: sentTxs, chainId, logger, maxFeePerGasWei: sc.maxFeePerGasWei ?? 500_000_000_000n, feeBumpBlocks: sc.feeBumpBlocks ?? 2, afterRecord: sc.afterRecord });
+    const executorSender = o.vetoes?.executorPrivateKey ? senders.for(o.vetoes.executorPrivateKey) : null;
+    const sender = sc.slasherPrivateKey ? senders.for(sc.slasherPrivateKey) : null;
     ({ vetoes, fulfils } = createDeskSafes({
       client: chain.client,
       db: database.db,
@@ -127,17 +137,26 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       committee: facts.vetoCommittee,
       slasherRole: facts.slasherRole,
       variant: facts.variant,
-      fulfilFunction: o.scheduler?.fulfilFunction,
+      fulfilFunction: sc.fulfilFunction,
+      fulfilAfterLapse: sc.fulfilAfterLapse,
+      executorSender,
       requests: async () => (await readModel.snapshot()).map(requestSnapshot),
+      request: async (id) => {
+        const v = /^\d{1,78}$/.test(id) ? await readModel.bare(BigInt(id)) : null;
+        return v ? requestSnapshot(v) : null;
+      },
+      head: async () => (await store.recentBlocks(1))[0]?.number ?? null,
       logger,
       options: o.vetoes,
       // alerting is created below; a milestone before that is reported again on the next pass
       onEvent: (e) => alerting?.enqueueAlert(vetoAlert(chainId, facts.slasher, e)),
-      // a ready Safe transaction goes out only from the lease holder, never under DRY_RUN, and a
-      // single request's veto only once confirmed and as the execution policy says
-      gate: (p) => (scheduler ? scheduler.vetoGate(proposalKind(p) === 'veto' ? p.requestId : null) : 'the scheduler is starting'),
-      // governance's fulfil (its window has passed): the lease holder only, never under DRY_RUN
-      fulfilGate: () => (scheduler ? scheduler.vetoGate(null) : 'the scheduler is starting'),
+      onHistory: async (h) => {
+        for (const requestId of h.requestIds) await actionLog.append({ dedupKey: h.dedupKey, requestId, kind: h.kind, detail: h.detail, txHash: h.txHash, blockNumber: h.blockNumber });
+      },
+      // nothing executes but from the lease holder, never under DRY_RUN
+      gate: () => (scheduler ? scheduler.gate() : 'the scheduler is starting'),
+      // a single request's veto only once confirmed, and as the execution policy says
+      holdFor: (r) => (scheduler ? scheduler.vetoHold(r) : { reason: 'the scheduler is starting', hard: true }),
     }));
     const ingestor = createIngestor({
       client: chain.client,
@@ -151,8 +170,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       metrics,
       onSynced: () => {
         events.synced();
-        void vetoes?.reconcile();
-        void fulfils?.reconcile();
+        // one cycle: the senders settle, the Safe desks reconcile, the timers decide
         void scheduler?.evaluate();
         void readModel
           .snapshot()
@@ -223,7 +241,6 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       },
     });
 
-    const sc = o.scheduler ?? {};
     const minBalanceWei = sc.minBalanceWei ?? 50_000_000_000_000_000n;
     /** The sending accounts below ALERT_MIN_BALANCE (two eth_getBalance per planner pass). */
     async function lowBalances(): Promise<NonNullable<HealthSignal['lowBalances']>> {
@@ -244,22 +261,28 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       vetoEscalationLeadSec: sc.vetoEscalationLeadSec ?? 3600,
       feeBumpBlocks: sc.feeBumpBlocks ?? 2,
       fulfilFunction: sc.fulfilFunction ?? 'fulfillSlashingRequest',
+      fulfilAfterLapse: sc.fulfilAfterLapse ?? false,
     } as const;
     const lease = createLease({ database, name: `actor:${chainId}:${facts.slasher.toLowerCase()}`, ttlMs: sc.leaseTtlMs ?? 15_000, logger, onChange: (holder) => holder && void scheduler?.evaluate() });
-    const sender = sc.slasherPrivateKey ? createSender({ client: chain.client, db: database.db, chainId, privateKey: sc.slasherPrivateKey, logger, afterRecord: sc.afterRecord }) : null;
     if (sender && sender.address.toLowerCase() !== facts.slasherRole.toLowerCase()) {
       logger.warn({ key: sender.address, slasherRole: facts.slasherRole }, 'SLASHER_PRIVATE_KEY is not the slasher role: its fulfils would revert with OnlySlasher');
     }
     scheduler = createScheduler({
-      db: database.db,
+      sentTxs,
+      actionLog,
+      lapses,
       chainId,
       slasher: facts.slasher,
       variant: facts.variant,
       views: () => readModel.withSafeViews(),
       head: async () => (await store.recentBlocks(1))[0] ?? null,
+      canonical: (from) => store.blockHashes(from),
+      reorgDepth: o.reorgDepth,
       now,
       config: schedulerConfig,
       sender,
+      senders,
+      safes: [vetoes, fulfils!],
       fulfilSafe: () => fulfils?.active() ?? false,
       executor: Boolean(o.vetoes?.executorPrivateKey),
       lease,
@@ -334,14 +357,25 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
   }
 }
 
-/** What the veto service needs of a request view. */
-function requestSnapshot(v: RequestView) {
+/** What a Safe desk needs of a request view. */
+function requestSnapshot(v: RequestView): RequestSnapshot {
+  const windowEnd = v.vetoWindowEnd.block !== undefined ? { kind: 'block' as const, block: v.vetoWindowEnd.block } : { kind: 'timestamp' as const, timestamp: v.vetoWindowEnd.timestamp ?? 0 };
+  // the last block a cancel can land in: exact for block windows, estimated for timestamp ones
+  const head = v.queuedAtBlock + v.confirmations;
+  const lastVetoBlock =
+    windowEnd.kind === 'block' ? windowEnd.block - 1 : head + Math.max(0, Math.floor((Date.parse(v.vetoWindowEnd.estimatedAt) / 1000 - Date.now() / 1000) / Math.max(1, v.deadlines.blockTimeSeconds)) - 1);
   return {
     requestId: v.requestId,
     queuedTxHash: v.queuedTxHash,
     queuedAtBlock: v.queuedAtBlock,
     status: v.status,
     deadline: v.vetoWindowEnd.block ?? v.vetoWindowEnd.timestamp ?? 0,
+    windowEnd,
+    lastVetoBlock,
+    lastUsefulBlock: v.lastUsefulBlock,
+    confirmed: v.confirmed,
+    blockTimeSeconds: v.deadlines.blockTimeSeconds,
+    everLapsed: v.lapsed !== undefined,
     ...(v.cancelled ? { cancelledTxHash: v.cancelled.txHash } : {}),
     ...(v.fulfilled ? { fulfilledTxHash: v.fulfilled.txHash } : {}),
   };
@@ -349,20 +383,50 @@ function requestSnapshot(v: RequestView) {
 
 /**
  * A veto (or governance fulfil) milestone as an alert. Dedup key = request (id and queue block) +
- * kind + safeTxHash: one alert per milestone of each proposal, however many passes or restarts report it.
+ * kind + safeTxHash (+ the execution block for an execution, the blocking nonce for a block): one
+ * alert per milestone of each proposal, however many passes or restarts report it — and a new one
+ * when a reorg made an execution happen again.
  */
 export function vetoAlert(chainId: number, slasher: string, e: VetoEvent): AlertDraft {
   const key = requestKey(chainId, slasher, e);
   const who = e.signers.length ? e.signers.join(', ') : 'no desk signatures';
   const what = e.purpose === 'fulfil' ? 'Fulfil' : 'Veto';
-  const [severity, title, text]: [AlertDraft['severity'], string, string] =
-    e.kind === 'quorum_reached' || e.kind === 'fulfil_quorum_reached'
-      ? ['info', `${what} of request ${e.requestId}: quorum reached (${e.signers.length}/${e.threshold})`, `Signed by ${who}.\nSafe ${e.safe}, nonce ${e.nonce}, safeTxHash ${e.safeTxHash}.${e.purpose === 'fulfil' ? '\nIt executes once the veto window has passed.' : ''}`]
-      : e.kind === 'veto_executed' || e.kind === 'fulfil_landed'
-        ? ['info', `${what} of request ${e.requestId} ${e.purpose === 'fulfil' ? 'landed' : 'executed'}`, `execTransaction ${e.executionTxHash ?? '(executed by a member)'} on Safe ${e.safe} at nonce ${e.nonce}.`]
-        : ['critical', `${what} of request ${e.requestId} failed: ${e.reason ?? 'unknown reason'}`, `Safe ${e.safe}, nonce ${e.nonce}, safeTxHash ${e.safeTxHash}.${e.executionTxHash ? `\nTransaction ${e.executionTxHash}.` : ''}\nReason: ${e.reason ?? 'unknown'}`];
+  const left = e.blocksLeft != null ? ` (${e.blocksLeft} block(s) left)` : '';
+  let severity: AlertDraft['severity'];
+  let title: string;
+  let text: string;
+  let suffix = '';
+  switch (e.kind) {
+    case 'quorum_reached':
+    case 'fulfil_quorum_reached':
+      [severity, title, text] = ['info', `${what} of request ${e.requestId}: quorum reached (${e.signers.length}/${e.threshold})`, `Signed by ${who}.\nSafe ${e.safe}, nonce ${e.nonce}, safeTxHash ${e.safeTxHash}.${e.purpose === 'fulfil' ? '\nIt executes once the veto window has passed.' : ''}`];
+      break;
+    case 'veto_executed':
+    case 'fulfil_landed':
+      [severity, title, text] = ['info', `${what} of request ${e.requestId} ${e.purpose === 'fulfil' ? 'landed' : 'executed'}`, `execTransaction ${e.executionTxHash ?? '(executed by a member)'} on Safe ${e.safe} at nonce ${e.nonce}${e.executionBlock != null ? `, block ${e.executionBlock}` : ''}.`];
+      suffix = e.executionBlock != null ? `:${e.executionBlock}` : '';
+      break;
+    case 'veto_blocked':
+    case 'fulfil_blocked': {
+      const b = e.blocked;
+      [severity, title, text] = [
+        'critical',
+        `${what} of request ${e.requestId} has its signatures but is BLOCKED by Safe nonce ${b?.nonce ?? '?'}${b?.blockingRequestId ? ` (request ${b.blockingRequestId})` : ''}${left}`,
+        `${e.reason ?? ''}\nSafe ${e.safe}; this ${what.toLowerCase()} is at nonce ${e.nonce} (${e.signers.length}/${e.threshold}: ${who}).\nWays out:\n${(b?.waysOut ?? []).map((w) => `- ${w.words} (${w.href})`).join('\n')}`,
+      ];
+      suffix = `:${b?.nonce ?? ''}`;
+      break;
+    }
+    case 'veto_sign_again':
+    case 'fulfil_sign_again':
+      [severity, title, text] = ['critical', `${what} of request ${e.requestId}: ${e.signAgain?.signers.join(', ') ?? 'its signers'} must sign again`, `${e.reason ?? ''}\nSafe ${e.safe}.`];
+      suffix = `:${e.signAgain?.lostNonce ?? ''}`;
+      break;
+    default:
+      [severity, title, text] = ['critical', `${what} of request ${e.requestId} failed: ${e.reason ?? 'unknown reason'}`, `Safe ${e.safe}, nonce ${e.nonce}, safeTxHash ${e.safeTxHash}.${e.executionTxHash ? `\nTransaction ${e.executionTxHash}.` : ''}\nReason: ${e.reason ?? 'unknown'}`];
+  }
   return {
-    dedupKey: `${key}:${e.kind}:${e.safeTxHash.toLowerCase()}`,
+    dedupKey: `${key}:${e.kind}:${e.safeTxHash.toLowerCase()}${suffix}`,
     kind: e.kind,
     severity,
     action: 'trigger',
@@ -370,6 +434,19 @@ export function vetoAlert(chainId: number, slasher: string, e: VetoEvent): Alert
     requestId: e.requestId,
     title,
     text,
-    data: { purpose: e.purpose, safe: e.safe, nonce: e.nonce, safeTxHash: e.safeTxHash, threshold: e.threshold, signers: e.signers, executionTxHash: e.executionTxHash, ...(e.reason ? { reason: e.reason } : {}) },
+    data: {
+      purpose: e.purpose,
+      safe: e.safe,
+      nonce: e.nonce,
+      safeTxHash: e.safeTxHash,
+      threshold: e.threshold,
+      signers: e.signers,
+      executionTxHash: e.executionTxHash,
+      ...(e.executionBlock != null ? { executionBlock: e.executionBlock } : {}),
+      ...(e.reason ? { reason: e.reason } : {}),
+      ...(e.blocked ? { blockingNonce: e.blocked.nonce, blockingRequestId: e.blocked.blockingRequestId, waysOut: e.blocked.waysOut } : {}),
+      ...(e.signAgain ? { mustSignAgain: e.signAgain.signers, lostNonce: e.signAgain.lostNonce } : {}),
+      ...(e.blocksLeft != null ? { blocksLeft: e.blocksLeft } : {}),
+    },
   };
 }

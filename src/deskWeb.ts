@@ -38,7 +38,7 @@ export function createWebServices(p: {
     notes: createNoteStore(p.db, p.slasher),
     strategies: createTokenSymbolReader(p.client),
     safeExecution: {
-      executionCall: (requestId, kind) => buildSafeExecutionCall({ client: p.client, store: kind === 'veto' ? vetoStore : fulfilStore, requestId, kind }),
+      executionCall: (requestId, kind) => buildSafeExecutionCall({ client: p.client, store: kind === 'veto' ? vetoStore : fulfilStore, safe: getAddress(kind === 'veto' ? p.committee : p.slasherRole), requestId, kind }),
     },
     ...(p.devAccounts?.length ? { devAccounts: p.devAccounts } : {}),
   };

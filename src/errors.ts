@@ -38,6 +38,7 @@ export type ErrorCode =
   | 'FULFIL_NOT_AVAILABLE'
   | 'FULFIL_CLOSED'
   | 'SAFE_READ_FAILED'
+  | 'NONCE_OUT_OF_RANGE'
   | 'TX_SERVICE_ERROR'
   // ── web UI (issue 6) ──
   | 'NOT_SIGNED_IN'
@@ -77,6 +78,7 @@ const DEFAULT_HTTP: Partial<Record<ErrorCode, number>> = {
   FULFIL_NOT_AVAILABLE: 404,
   FULFIL_CLOSED: 409,
   SAFE_READ_FAILED: 503,
+  NONCE_OUT_OF_RANGE: 422,
   TX_SERVICE_ERROR: 502,
   NOT_SIGNED_IN: 401,
   NOT_AN_OWNER: 403,

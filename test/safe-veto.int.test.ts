@@ -1,8 +1,9 @@
 /**
  * Committee vetoes through a real 2-of-3 Safe 1.4.1 on anvil, on SQLite and PostgreSQL: two
- * owners sign over HTTP (EIP-712 and eth_sign) → vetoed on chain within 2 blocks; every bad
- * signature refused with its code and nothing stored; decoded revert reasons; a member executing
- * from their own wallet is noticed; a crash between "recorded" and "mined" never sends twice.
+ * owners sign over HTTP (EIP-712 and eth_sign) → vetoed on chain within 2 blocks; an unsigned
+ * request holds no nonce; a partly signed one blocks a ready one and the way out is offered;
+ * every bad signature refused with its code and nothing stored; decoded revert reasons; a member
+ * executing from their own wallet is noticed; a crash between "recorded" and "mined" never sends twice.
  */
 import Safe from '@safe-global/protocol-kit';
 import request from 'supertest';
@@ -58,33 +59,64 @@ describe.each(DB_KINDS)('committee veto through the Safe on %s', (kind) => {
     expect(v).toMatchObject({ safe: getAddress(f.safe), nonce: Number(nonce), safeTxHash: onchain, threshold: 2, signatures: [], status: 'collecting', executionTxHash: null });
     expect(v.typedData.domain).toEqual({ chainId: 31337, verifyingContract: getAddress(f.safe) });
     expect(v.typedData.message).toMatchObject({ to: getAddress(f.testbed.slasher), data: vetoCallData(id), value: '0', operation: 0, nonce: String(nonce) });
-    // out of the way of the next tests: its window closes unsigned, the proposal is abandoned
+    // out of the way of the next tests: its window closes unsigned; nothing was ever stored for it
     await f.mine(WINDOW + 1);
     await settle(desk);
-    expect((await veto(desk, id)).status).toBe('abandoned');
+    const closed = (await request(desk.url).get(`/api/requests/${id}`).expect(200)).body as RequestView;
+    expect(closed.veto).toBeUndefined();
+    expect(await desk.database.db.vetoProposal.count({ where: { requestId: id.toString() } })).toBe(0);
   });
 
-  it('detects a veto with quorum blocked by a lower nonce without, and re-plans once the blocker is gone', async () => {
-    const a = await f.queue('A: earlier deadline');
-    const b = await f.queue('B');
+  it('an unsigned request holds no nonce: the veto signed after a let-pass executes at once', async () => {
+    const a = await f.queue('A: let pass (nobody signs)');
+    const b = await f.queue('B: vetoed');
     await settle(desk);
     const va = await veto(desk, a);
     const vb = await veto(desk, b);
-    expect(vb.nonce).toBe(va.nonce + 1); // deadline order
+    expect(vb.nonce).toBe(va.nonce); // both served at the Safe's nonce: neither holds it
+    await post(desk, b, { signature: await signTypedVeto(f.owners[0]!.privateKey, vb.typedData), safeTxHash: vb.safeTxHash }).expect(201);
+    // the first signature fixed B's nonce: A is now served at the next one
+    expect((await veto(desk, a)).nonce).toBe(vb.nonce + 1);
+    await post(desk, b, { signature: await signTypedVeto(f.owners[1]!.privateKey, vb.typedData) }).expect(201);
+    await desk.vetoes.idle();
+    expect(await f.slasherStatus(b)).toBe(CANCELLED);
+    expect(await f.slasherStatus(a)).toBe(0);
+    expect((await veto(desk, b)).status).toBe('executed');
+    await f.mine(WINDOW + 1);
+    await settle(desk);
+  });
+
+  it('a partly signed veto blocks a ready one: said at once with the ways out; signing the blocker lands both', async () => {
+    const a = await f.queue('A: one signature only');
+    const b = await f.queue('B');
+    await settle(desk);
+    const va = await veto(desk, a);
+    await post(desk, a, { signature: await signTypedVeto(f.owners[0]!.privateKey, va.typedData) }).expect(201);
+    const vb = await veto(desk, b);
+    expect(vb.nonce).toBe(va.nonce + 1);
     await post(desk, b, { signature: await signTypedVeto(f.owners[0]!.privateKey, vb.typedData) }).expect(201);
     await post(desk, b, { signature: await signTypedVeto(f.owners[1]!.privateKey, vb.typedData) }).expect(201);
     await desk.vetoes.idle();
     const blocked = await veto(desk, b);
     expect(blocked).toMatchObject({ status: 'ready', blockedByNonce: va.nonce, statusReason: expect.stringContaining(`nonce ${va.nonce}`) });
+    expect(blocked.statusReason).not.toMatch(/threshold not met/);
+    expect(blocked.blocked).toMatchObject({ nonce: va.nonce, blockingRequestId: a.toString(), holders: [{ kind: 'veto', requestIds: [a.toString()], signers: [f.owners[0]!.address], missing: 1 }] });
+    expect(blocked.blocked!.waysOut.map((w) => w.kind)).toEqual(['sign_blocking', 'sign_rejection', 'sign_here']);
+    const full = (await request(desk.url).get(`/api/requests/${b}`).expect(200)).body as RequestView;
+    expect(full.nextAction).toMatchObject({ kind: 'unblock_veto', actor: 'owners' });
+    const alerts = (await request(desk.url).get('/api/alerts?kind=veto_blocked').expect(200)).body.alerts as { requestId: string; severity: string; title: string }[];
+    expect(alerts).toEqual([expect.objectContaining({ requestId: b.toString(), severity: 'critical', title: expect.stringContaining(`nonce ${va.nonce}`) })]);
     expect(await f.slasherStatus(b)).toBe(0);
-    // A is resolved by its own veto (2 signatures) → B executes right after at the next nonce
-    await post(desk, a, { signature: await signTypedVeto(f.owners[0]!.privateKey, va.typedData) }).expect(201);
-    await post(desk, a, { signature: await signTypedVeto(f.owners[2]!.privateKey, va.typedData) }).expect(201);
+    // way out: the blocking veto gets its second signature → both execute back to back
+    const way = blocked.blocked!.waysOut.find((w) => w.kind === 'sign_blocking')!;
+    const blocker = (await request(desk.url).get(way.href).expect(200)).body as VetoView;
+    expect(blocker.safeTxHash).toBe(va.safeTxHash);
+    await post(desk, a, { signature: await signTypedVeto(f.owners[2]!.privateKey, blocker.typedData), safeTxHash: blocker.safeTxHash }).expect(201);
     await desk.vetoes.idle();
+    await settle(desk);
     expect(await f.slasherStatus(a)).toBe(CANCELLED);
     expect(await f.slasherStatus(b)).toBe(CANCELLED);
     expect((await veto(desk, b)).status).toBe('executed');
-    await settle(desk);
   });
 
   it('agrees with protocol-kit: same safeTxHash, and a protocol-kit signature is accepted', async () => {
@@ -179,6 +211,8 @@ describe.each(DB_KINDS)('committee veto through the Safe on %s', (kind) => {
     const id = await f.queue();
     await settle(desk);
     const v = await veto(desk, id);
+    // one owner signed through the desk; two others execute from a wallet
+    await post(desk, id, { signature: await signTypedVeto(f.owners[0]!.privateKey, v.typedData) }).expect(201);
     const { txHash } = await execSafeTransaction(f.keeper, f.publicClient, {
       safe: f.safe,
       to: f.testbed.slasher,
@@ -189,6 +223,14 @@ describe.each(DB_KINDS)('committee veto through the Safe on %s', (kind) => {
     await settle(desk);
     const after = await veto(desk, id);
     expect(after).toMatchObject({ status: 'executed', executionTxHash: txHash });
+    // an unsigned veto executed from a wallet: the request shows it
+    const other = await f.queue();
+    await settle(desk);
+    const vo = await veto(desk, other);
+    const { txHash: tx2 } = await execSafeTransaction(f.keeper, f.publicClient, { safe: f.safe, to: f.testbed.slasher, data: vetoCallData(other), nonce: BigInt(vo.nonce), ownerPrivateKeys: [f.owners[1]!.privateKey, f.owners[2]!.privateKey] });
+    await settle(desk);
+    const view = (await request(desk.url).get(`/api/requests/${other}`).expect(200)).body as RequestView;
+    expect(view).toMatchObject({ status: 'vetoed', cancelled: { txHash: tx2 } });
   });
 
   it('re-plans when a lower nonce is used by another Safe transaction; stale proposals are set aside', async () => {
@@ -202,7 +244,11 @@ describe.each(DB_KINDS)('committee veto through the Safe on %s', (kind) => {
     const replanned = await veto(desk, id);
     expect(replanned.nonce).toBe(v.nonce + 1);
     expect(replanned.signatures).toEqual([]);
-    expect(replanned.superseded).toEqual([{ nonce: v.nonce, safeTxHash: v.safeTxHash, reason: expect.stringContaining('re-planned'), signatures: 1 }]);
+    expect(replanned.superseded).toEqual([{ nonce: v.nonce, safeTxHash: v.safeTxHash, reason: expect.stringContaining('was used by another transaction'), signatures: 1 }]);
+    // the owner whose signature went void is asked, by name, to sign again
+    expect(replanned.signAgain).toEqual({ signers: [f.owners[0]!.address], lostNonce: v.nonce });
+    const asked = (await request(desk.url).get('/api/alerts?kind=veto_sign_again').expect(200)).body.alerts as { requestId: string; title: string }[];
+    expect(asked).toEqual([expect.objectContaining({ requestId: id.toString(), title: expect.stringContaining(f.owners[0]!.address) })]);
     // the old signature is now a wrong-nonce signature
     const res = await post(desk, id, { signature: await signTypedVeto(f.owners[0]!.privateKey, v.typedData) }).expect(422);
     expect(res.body.error.code).toBe('SIGNATURE_WRONG_NONCE');
@@ -210,44 +256,50 @@ describe.each(DB_KINDS)('committee veto through the Safe on %s', (kind) => {
     await settle(desk);
   });
 
-  it('an owner removed from the Safe: their signature is set aside (never executed), the lower veto re-planned', async () => {
-    const a = await f.queue('A');
+  it('an owner removed from the Safe: their signature is set aside (never executed)', async () => {
     const b = await f.queue('B');
     await settle(desk);
-    const va = await veto(desk, a);
-    const vb = await veto(desk, b);
     const [o1, o2, o3] = f.owners as [SafeFixture['owners'][number], SafeFixture['owners'][number], SafeFixture['owners'][number]];
+    const vb = await veto(desk, b);
     await post(desk, b, { signature: await signTypedVeto(o3.privateKey, vb.typedData) }).expect(201);
-    // the committee removes owner 3 at A's nonce (threshold stays 2)
+    const vb1 = await veto(desk, b);
+    // the committee removes owner 3 at a later nonce (threshold stays 2): B's nonce stays free
+    const safeNonce = Number(await f.publicClient.readContract({ address: f.safe, abi: safeAbi, functionName: 'nonce' }));
+    expect(vb1.nonce).toBe(safeNonce);
+    await post(desk, b, { signature: await signTypedVeto(o1.privateKey, vb1.typedData) }).expect(201);
+    await desk.vetoes.idle();
+    // (B executed already with o3 + o1: the removal goes at the next nonce)
+    expect(await f.slasherStatus(b)).toBe(CANCELLED);
+    const c = await f.queue('C');
+    await settle(desk);
+    const vc = await veto(desk, c);
+    await post(desk, c, { signature: await signTypedVeto(o3.privateKey, vc.typedData) }).expect(201);
     await execSafeTransaction(f.keeper, f.publicClient, {
       safe: f.safe,
       to: f.safe,
       data: encodeFunctionData({ abi: parseAbi(['function removeOwner(address prevOwner, address owner, uint256 _threshold)']), functionName: 'removeOwner', args: [o2.address, o3.address, 2n] }),
-      nonce: BigInt(va.nonce),
+      nonce: BigInt(vc.nonce),
       ownerPrivateKeys: [o1.privateKey, o2.privateKey],
     });
     await settle(desk);
-    const staleB = await veto(desk, b);
-    expect(staleB).toMatchObject({ nonce: vb.nonce, status: 'collecting', signatures: [{ signer: o3.address, stale: expect.stringContaining('no longer an owner') }] });
-    const replannedA = await veto(desk, a);
-    expect(replannedA.nonce).toBe(vb.nonce + 1);
-    expect(replannedA.superseded[0]).toMatchObject({ nonce: va.nonce, reason: expect.stringContaining(`nonce ${va.nonce} was used`) });
-    // owner 3 can no longer sign; owners 1 and 2 veto B with their own signatures only
-    const refused = await post(desk, b, { signature: await signTypedVeto(o3.privateKey, vb.typedData) }).expect(403);
+    const moved = await veto(desk, c);
+    expect(moved.nonce).toBe(vc.nonce + 1);
+    expect(moved.superseded[0]).toMatchObject({ nonce: vc.nonce, reason: expect.stringContaining(`nonce ${vc.nonce} was used`) });
+    // owner 3 can no longer sign, and is not asked to
+    expect(moved.signAgain).toBeNull();
+    const refused = await post(desk, c, { signature: await signTypedVeto(o3.privateKey, moved.typedData) }).expect(403);
     expect(refused.body.error.code).toBe('SIGNER_NOT_OWNER');
-    await post(desk, b, { signature: await signTypedVeto(o1.privateKey, vb.typedData) }).expect(201);
-    await post(desk, b, { signature: await signTypedVeto(o2.privateKey, vb.typedData) }).expect(201);
+    await post(desk, c, { signature: await signTypedVeto(o1.privateKey, moved.typedData) }).expect(201);
+    await post(desk, c, { signature: await signTypedVeto(o2.privateKey, moved.typedData) }).expect(201);
     await desk.vetoes.idle();
-    expect(await f.slasherStatus(b)).toBe(CANCELLED);
-    expect((await veto(desk, b)).status).toBe('executed');
-    // put owner 3 back for the other tests, at A's new nonce; A is then re-planned again
+    expect(await f.slasherStatus(c)).toBe(CANCELLED);
+    // put owner 3 back for the other tests
     await execSafeTransaction(f.keeper, f.publicClient, {
       safe: f.safe,
       to: f.safe,
       data: encodeFunctionData({ abi: parseAbi(['function addOwnerWithThreshold(address owner, uint256 _threshold)']), functionName: 'addOwnerWithThreshold', args: [o3.address, 2n] }),
       ownerPrivateKeys: [o1.privateKey, o2.privateKey],
     });
-    await f.mine(WINDOW + 1);
     await settle(desk);
   });
 
@@ -287,7 +339,11 @@ describe.each(DB_KINDS)('committee veto through the Safe on %s', (kind) => {
       expect(health.vetoExecution).toMatchObject({ executor: null, sends: false, threshold: 2, note: expect.stringContaining('EXECUTOR_PRIVATE_KEY') });
       await f.mine(WINDOW + 1);
       await settle(quiet);
-      expect((await veto(quiet, id)).status).toBe('abandoned');
+      // it had its threshold: a failure with its real cause, never "threshold not met"
+      const missed = await veto(quiet, id);
+      expect(missed.status).toBe('failed');
+      expect(missed.statusReason).toContain('EXECUTOR_PRIVATE_KEY');
+      expect(missed.statusReason).not.toMatch(/before the threshold was met/);
     } finally {
       await quiet.stop();
       await db2.drop();
@@ -312,13 +368,19 @@ describe.each(DB_KINDS)('exactly-once veto execution across a crash on %s', (kin
     const db = await createTestDatabase(kind);
     let crashed: Desk | undefined;
     try {
-      crashed = await openVetoDesk(f, db, {
-        executorPrivateKey: f.executor.privateKey,
-        afterRecord: async (action) => {
-          if (broadcast) await f.publicClient.sendRawTransaction({ serializedTransaction: action.rawTx as Hex });
-          throw new Error('simulated kill -9');
+      crashed = await openVetoDesk(
+        f,
+        db,
+        { executorPrivateKey: f.executor.privateKey },
+        {
+          scheduler: {
+            afterRecord: async (action) => {
+              if (broadcast) await f.publicClient.sendRawTransaction({ serializedTransaction: action.rawTx as Hex });
+              throw new Error('simulated kill -9');
+            },
+          },
         },
-      });
+      );
       const id = await f.queue();
       await settle(crashed);
       const v = await veto(crashed, id);
@@ -326,7 +388,7 @@ describe.each(DB_KINDS)('exactly-once veto execution across a crash on %s', (kin
       await post(crashed, id, { signature: await signTypedVeto(f.owners[0]!.privateKey, v.typedData) }).expect(201);
       await post(crashed, id, { signature: await signTypedVeto(f.owners[2]!.privateKey, v.typedData) }).expect(201);
       await crashed.vetoes.idle();
-      const actions = await crashed.database.db.vetoAction.findMany();
+      const actions = await crashed.database.db.sentTx.findMany({ where: { purpose: 'safe_veto' } });
       expect(actions).toHaveLength(1);
       expect(actions[0]!.txHash).toBe(keccak256(actions[0]!.rawTx as Hex));
       await crashed.stop();
@@ -341,7 +403,7 @@ describe.each(DB_KINDS)('exactly-once veto execution across a crash on %s', (kin
         expect(after.status).toBe('executed');
         expect(after.executionTxHash).toBe(actions[0]!.txHash);
         expect(await f.publicClient.getTransactionCount({ address: f.executor.address })).toBe(nonceBefore + 1);
-        const rows = await restarted.database.db.vetoAction.findMany();
+        const rows = await restarted.database.db.sentTx.findMany({ where: { purpose: 'safe_veto' } });
         expect(rows.map((r) => r.status)).toEqual(['mined']);
       } finally {
         await restarted.stop();

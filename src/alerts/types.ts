@@ -17,7 +17,7 @@ export const ALERT_KINDS = [
   'desk_indexer_lagging',
   'desk_ingest_error',
   'desk_reorg_too_deep',
-  // emitted by the Safe and timer work (issues 3 and 4) through enqueueAlert
+  // emitted by the Safe desks and the deadline timers through enqueueAlert
   'quorum_reached',
   'veto_executed',
   'fulfil_due',
@@ -29,6 +29,13 @@ export const ALERT_KINDS = [
   'action_failed',
   'balance_low',
   'tx_service_unreachable',
+  'veto_blocked',
+  'fulfil_blocked',
+  'veto_sign_again',
+  'fulfil_sign_again',
+  'request_slashable_again',
+  'tx_reorged',
+  'fee_cap_reached',
   // `alerts test <channel>`
   'test',
 ] as const;

@@ -6,6 +6,7 @@ import { getAddress } from 'viem';
 import { chainClock, describeDeadlines } from '../domain/deadlines';
 import type { BlockRef, RegistrationFact, RequestStatus, Variant, VetoWindow } from '../domain/types';
 import type { IngestStore } from '../store/ingestStore';
+import type { LapseRow } from '../store/lapseStore';
 import type { Hex, RequestReadModel, RequestView, VetoView } from './views';
 
 export interface ReadModelOptions {
@@ -17,16 +18,19 @@ export interface ReadModelOptions {
   vetoViews?: (requestIds?: string[]) => Promise<Map<string, VetoView>>;
   /** governance's fulfil Safe transaction of each request id given (issue 4); absent: no `fulfil` */
   fulfilViews?: (requestIds?: string[]) => Promise<Map<string, VetoView>>;
-  /** issue 4: adds the scheduler's nextAction and action history (API views only) */
+  /** adds the scheduler's nextAction and action history (API views only) */
   decorate?: (views: RequestView[]) => Promise<RequestView[]>;
+  /** requests whose stake escaped once */
+  lapses?: () => Promise<LapseRow[]>;
 }
 
 type RequestRow = Awaited<ReturnType<IngestStore['allRequests']>>[number];
 type OperatorState = Awaited<ReturnType<IngestStore['operatorStates']>>[number];
 
-export function createRequestReadModel(o: ReadModelOptions): RequestReadModel & { snapshot(): Promise<RequestView[]>; withSafeViews(): Promise<RequestView[]> } {
+export function createRequestReadModel(o: ReadModelOptions): RequestReadModel & { snapshot(): Promise<RequestView[]>; withSafeViews(): Promise<RequestView[]>; bare(requestId: bigint): Promise<RequestView | null> } {
   async function context() {
-    const [cursor, blocks, states] = await Promise.all([o.store.getCursor(), o.store.recentBlocks(32), o.store.operatorStates()]);
+    const [cursor, blocks, states, lapses] = await Promise.all([o.store.getCursor(), o.store.recentBlocks(32), o.store.operatorStates(), o.lapses?.() ?? Promise.resolve([] as LapseRow[])]);
+    const lapseByKey = new Map(lapses.map((l) => [`${l.requestId}:${l.requestTxHash}`, l]));
     const stateByKey = new Map<string, OperatorState>(states.map((s) => [`${getAddress(s.operator)}:${s.operatorSetId}`, s]));
     const head = blocks[blocks.length - 1];
     // the same for every request of a listing: once per read, not once per request
@@ -37,7 +41,7 @@ export function createRequestReadModel(o: ReadModelOptions): RequestReadModel & 
       if (c === undefined) checksummed.set(a, (c = getAddress(a)));
       return c;
     };
-    return { cursor, blocks, stateByKey, clock, address };
+    return { cursor, blocks, stateByKey, clock, address, lapseByKey };
   }
 
   function view(r: RequestRow, ctx: Awaited<ReturnType<typeof context>>): RequestView | null {
@@ -54,7 +58,8 @@ export function createRequestReadModel(o: ReadModelOptions): RequestReadModel & 
     // L is known once the set was read with every strategy of this request
     // (only open requests' sets are read: a vetoed or fulfilled request's L no longer matters)
     const complete = st && strategies && allocations.length === strategies.length;
-    const slashability: RequestView['deadlines']['slashability'] = complete && c.avs ? 'read' : !c.avs || r.onchainStatus !== 'requested' ? 'untracked' : 'pending';
+    // a decided request's L no longer matters: untracked, even when its set was read for another request
+    const slashability: RequestView['deadlines']['slashability'] = !c.avs || r.onchainStatus !== 'requested' ? 'untracked' : complete ? 'read' : 'pending';
     const registration: RegistrationFact = st && !st.registered ? { registered: false, deregisterBlock: st.deregisterBlock ?? 0 } : { registered: true };
     const d = describeDeadlines({
       window,
@@ -107,6 +112,8 @@ export function createRequestReadModel(o: ReadModelOptions): RequestReadModel & 
     if (r.cancelledBlock !== null && r.cancelledTxHash) v.cancelled = { block: r.cancelledBlock, txHash: r.cancelledTxHash as Hex };
     if (r.fulfilledBlock !== null && r.fulfilledTxHash) v.fulfilled = { block: r.fulfilledBlock, txHash: r.fulfilledTxHash as Hex };
     if (r.overwrote > 0) v.overwrote = r.overwrote;
+    const lapse = ctx.lapseByKey.get(`${r.requestId}:${r.queuedTxHash}`);
+    if (lapse && r.onchainStatus === 'requested') v.lapsed = { block: lapse.lapsedAtBlock, slashableAgainAtBlock: lapse.slashableAgainAtBlock };
     return v;
   }
 
@@ -144,6 +151,11 @@ export function createRequestReadModel(o: ReadModelOptions): RequestReadModel & 
       const all = await withVetoes(await snapshot());
       const picked = filter.status && filter.status.length > 0 ? all.filter((v) => filter.status!.includes(v.status)) : all;
       return decorate(picked);
+    },
+    /** one request without Safe views or annotations (cheap: for signature intake) */
+    async bare(requestId: bigint): Promise<RequestView | null> {
+      const [r, ctx] = await Promise.all([o.store.request(requestId), context()]);
+      return r ? view(r, ctx) : null;
     },
     async getRequest(requestId: bigint) {
       const [r, ctx] = await Promise.all([o.store.request(requestId), context()]);

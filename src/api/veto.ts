@@ -1,31 +1,40 @@
-/** `POST /api/requests/:id/veto/signatures`: an owner's signature over the request's veto. */
+/**
+ * The committee's veto routes: a request's veto (to sign, at its nonce or a chosen one), owner
+ * signatures, the Safe's nonce plan, rejections at a blocking nonce, batch vetoes.
+ */
 import type { Express } from 'express';
 import { getAddress, isAddress } from 'viem';
 import { z } from 'zod';
 import { DeskError } from '../errors';
 import type { VetoView } from '../safe/vetoView';
-import type { BatchView, RejectionView, SafePlanView } from '../safe/vetoService';
+import type { BatchView, RejectionView, SafePlanView } from '../safe/types';
 import { parseRequestId } from './requests';
 
-/** What the routes need from the veto service (src/safe/vetoService.ts). */
+type Source = 'http' | 'cli';
+type Hash = `0x${string}`;
+
+/** What the routes need from the veto desk (src/safe/safeDesk.ts). */
 export interface VetoApi {
-  submitSignature(requestId: string, input: { signature: unknown; source: 'http' | 'cli'; safe?: `0x${string}` }): Promise<VetoView>;
+  view(requestId: string): Promise<VetoView>;
+  viewAt(requestId: string, nonce: number): Promise<VetoView>;
+  submitSignature(requestId: string, input: { signature: unknown; source: Source; safe?: Hash; safeTxHash?: Hash }): Promise<VetoView>;
   rejectionView(nonce: number): Promise<RejectionView>;
-  submitRejectionSignature(nonce: number, input: { signature: unknown; source: 'http' | 'cli' }): Promise<RejectionView>;
+  submitRejectionSignature(nonce: number, input: { signature: unknown; source: Source; safeTxHash?: Hash }): Promise<RejectionView>;
   plan(): Promise<SafePlanView>;
   proposeBatch(requestIds: string[]): Promise<BatchView>;
-  batchView(nonce: number): Promise<BatchView>;
-  submitBatchSignature(nonce: number, input: { signature: unknown; source: 'http' | 'cli' }): Promise<BatchView>;
+  batchView(nonce: number, requestIds?: string[]): Promise<BatchView>;
+  submitBatchSignature(nonce: number, input: { signature: unknown; source: Source; safeTxHash?: Hash; requestIds?: string[] }): Promise<BatchView>;
 }
 
-const batchBodySchema = z.object({ requestIds: z.array(z.string().regex(/^\d{1,78}$/)).min(2).max(50) }).strict();
+const requestIdSchema = z.string().regex(/^\d{1,78}$/);
+const hashSchema = z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'must be 0x and 64 hex digits');
+const batchBodySchema = z.object({ requestIds: z.array(requestIdSchema).min(2).max(50) }).strict();
 
-function parseNonce(raw: string): number {
-  if (!/^\d{1,15}$/.test(raw)) throw new DeskError('BAD_REQUEST', `nonce must be a decimal integer, got ${JSON.stringify(raw.slice(0, 40))}`);
+/** Safe nonces are small numbers; the desk bounds them further (the plan's range) before any work. */
+export function parseNonce(raw: unknown): number {
+  if (typeof raw !== 'string' || !/^\d{1,12}$/.test(raw)) throw new DeskError('BAD_REQUEST', `nonce must be a decimal integer, got ${JSON.stringify(String(raw).slice(0, 40))}`);
   return Number(raw);
 }
-
-const rejectionBodySchema = z.object({ signature: z.string().max(200), source: z.enum(['http', 'cli']).optional() }).strict();
 
 const bodySchema = z
   .object({
@@ -34,73 +43,98 @@ const bodySchema = z
     source: z.enum(['http', 'cli']).optional(),
     /** optional: the Safe the signer believes they signed for (sharper diagnosis) */
     safe: z.string().refine((s) => isAddress(s, { strict: false })).optional(),
+    /** optional: the safeTxHash the signer signed (names the nonce at once) */
+    safeTxHash: hashSchema.optional(),
   })
   .strict();
 
+const otherBodySchema = z.object({ signature: z.string().max(200), source: z.enum(['http', 'cli']).optional(), safeTxHash: hashSchema.optional(), requestIds: z.array(requestIdSchema).min(2).max(50).optional() }).strict();
+
+function badBody(body: unknown, issues: z.core.$ZodIssue[]): DeskError {
+  const missing = typeof (body as { signature?: unknown } | undefined)?.signature !== 'string';
+  return new DeskError(
+    missing ? 'SIGNATURE_MALFORMED' : 'BAD_REQUEST',
+    missing ? 'body must be JSON { "signature": "0x…" } (65-byte hex)' : `bad body: ${issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`,
+  );
+}
+
 /**
- * `{ signature, source?, safe? }` of a request's signature route (veto or fulfil).
+ * `{ signature, source?, safe?, safeTxHash? }` of a request's signature route (veto or fulfil).
  *
  * @throws DeskError SIGNATURE_MALFORMED (no signature string), BAD_REQUEST (anything else off)
  */
-export function parseSignatureBody(body: unknown): { signature: string; source: 'http' | 'cli'; safe?: `0x${string}` } {
+export function parseSignatureBody(body: unknown): { signature: string; source: Source; safe?: Hash; safeTxHash?: Hash } {
   const parsed = bodySchema.safeParse(body);
-  if (!parsed.success) {
-    const missing = typeof (body as { signature?: unknown } | undefined)?.signature !== 'string';
-    throw new DeskError(
-      missing ? 'SIGNATURE_MALFORMED' : 'BAD_REQUEST',
-      missing ? 'body must be JSON { "signature": "0x…" } (65-byte hex)' : `bad body: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`,
-    );
-  }
-  return { signature: parsed.data.signature, source: parsed.data.source ?? 'http', ...(parsed.data.safe ? { safe: getAddress(parsed.data.safe) } : {}) };
+  if (!parsed.success) throw badBody(body, parsed.error.issues);
+  return {
+    signature: parsed.data.signature,
+    source: parsed.data.source ?? 'http',
+    ...(parsed.data.safe ? { safe: getAddress(parsed.data.safe) } : {}),
+    ...(parsed.data.safeTxHash ? { safeTxHash: parsed.data.safeTxHash.toLowerCase() as Hash } : {}),
+  };
+}
+
+function parseOtherBody(body: unknown) {
+  const parsed = otherBodySchema.safeParse(body);
+  if (!parsed.success) throw badBody(body, parsed.error.issues);
+  return {
+    signature: parsed.data.signature,
+    source: parsed.data.source ?? ('http' as const),
+    ...(parsed.data.safeTxHash ? { safeTxHash: parsed.data.safeTxHash.toLowerCase() as Hash } : {}),
+    ...(parsed.data.requestIds ? { requestIds: parsed.data.requestIds } : {}),
+  };
+}
+
+function need(vetoes: VetoApi | undefined): VetoApi {
+  if (!vetoes) throw new DeskError('VETO_NOT_AVAILABLE', 'this desk runs without a veto service');
+  return vetoes;
 }
 
 export function registerVetoRoutes(app: Express, vetoes: VetoApi | undefined): void {
+  app.get('/api/requests/:id/veto', async (req, res) => {
+    const id = parseRequestId(req.params.id).toString();
+    const v = need(vetoes);
+    res.json(req.query.nonce !== undefined ? await v.viewAt(id, parseNonce(req.query.nonce)) : await v.view(id));
+  });
+
   app.post('/api/requests/:id/veto/signatures', async (req, res) => {
     const id = parseRequestId(req.params.id);
-    if (!vetoes) throw new DeskError('VETO_NOT_AVAILABLE', 'this desk runs without a veto service');
-    res.status(201).json(await vetoes.submitSignature(id.toString(), parseSignatureBody(req.body)));
+    res.status(201).json(await need(vetoes).submitSignature(id.toString(), parseSignatureBody(req.body)));
   });
 
   app.get('/api/safe/plan', async (_req, res) => {
-    if (!vetoes) throw new DeskError('VETO_NOT_AVAILABLE', 'this desk runs without a veto service');
-    res.json(await vetoes.plan());
+    res.json(await need(vetoes).plan());
   });
 
   app.get('/api/safe/rejections/:nonce', async (req, res) => {
     const nonce = parseNonce(req.params.nonce);
-    if (!vetoes) throw new DeskError('VETO_NOT_AVAILABLE', 'this desk runs without a veto service');
-    res.json(await vetoes.rejectionView(nonce));
+    res.json(await need(vetoes).rejectionView(nonce));
   });
 
   app.post('/api/safe/rejections/:nonce/signatures', async (req, res) => {
     const nonce = parseNonce(req.params.nonce);
-    if (!vetoes) throw new DeskError('VETO_NOT_AVAILABLE', 'this desk runs without a veto service');
-    const parsed = rejectionBodySchema.safeParse(req.body);
-    if (!parsed.success) {
-      const missing = typeof (req.body as { signature?: unknown } | undefined)?.signature !== 'string';
-      throw new DeskError(missing ? 'SIGNATURE_MALFORMED' : 'BAD_REQUEST', missing ? 'body must be JSON { "signature": "0x…" } (65-byte hex)' : `bad body: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
-    }
-    res.status(201).json(await vetoes.submitRejectionSignature(nonce, { signature: parsed.data.signature, source: parsed.data.source ?? 'http' }));
+    const v = need(vetoes);
+    const { requestIds: _ignored, ...body } = parseOtherBody(req.body);
+    res.status(201).json(await v.submitRejectionSignature(nonce, body));
   });
 
   app.post('/api/safe/batches', async (req, res) => {
-    if (!vetoes) throw new DeskError('VETO_NOT_AVAILABLE', 'this desk runs without a veto service');
+    const v = need(vetoes);
     const parsed = batchBodySchema.safeParse(req.body);
     if (!parsed.success) throw new DeskError('BAD_REQUEST', 'body must be JSON { "requestIds": ["<decimal id>", …] } with 2 to 50 ids');
-    res.status(201).json(await vetoes.proposeBatch(parsed.data.requestIds));
+    res.status(201).json(await v.proposeBatch(parsed.data.requestIds));
   });
 
   app.get('/api/safe/batches/:nonce', async (req, res) => {
     const nonce = parseNonce(req.params.nonce);
-    if (!vetoes) throw new DeskError('VETO_NOT_AVAILABLE', 'this desk runs without a veto service');
-    res.json(await vetoes.batchView(nonce));
+    const v = need(vetoes);
+    const ids = typeof req.query.requestIds === 'string' ? req.query.requestIds.split(',') : undefined;
+    if (ids && (ids.length > 50 || !ids.every((x) => requestIdSchema.safeParse(x).success))) throw new DeskError('BAD_REQUEST', 'requestIds must be up to 50 comma-separated decimal ids');
+    res.json(await v.batchView(nonce, ids));
   });
 
   app.post('/api/safe/batches/:nonce/signatures', async (req, res) => {
     const nonce = parseNonce(req.params.nonce);
-    if (!vetoes) throw new DeskError('VETO_NOT_AVAILABLE', 'this desk runs without a veto service');
-    const parsed = rejectionBodySchema.safeParse(req.body);
-    if (!parsed.success) throw new DeskError('SIGNATURE_MALFORMED', 'body must be JSON { "signature": "0x…" } (65-byte hex)');
-    res.status(201).json(await vetoes.submitBatchSignature(nonce, { signature: parsed.data.signature, source: parsed.data.source ?? 'http' }));
+    res.status(201).json(await need(vetoes).submitBatchSignature(nonce, parseOtherBody(req.body)));
   });
 }

@@ -81,26 +81,34 @@ export interface RequestView {
   overwrote?: number;
   /** V4: a later request reused this id */
   overwritten?: boolean;
-  /** the committee's veto of this request (when a veto service runs and one was planned) */
+  /**
+   * set when its stake escaped once (it lapsed at `block`); a request never expires on chain, so
+   * it can be fulfillable again (`slashableAgainAtBlock`), and the desk then does not fulfil it
+   * unless FULFIL_AFTER_LAPSE is set
+   */
+  lapsed?: { block: number; slashableAgainAtBlock: number | null };
+  /** the committee's veto of this request: the proposal to sign now, or the one that executed */
   veto?: VetoView;
-  /** issue 4: governance's fulfil Safe transaction, when the slasher is a Safe */
+  /** governance's fulfil Safe transaction, when the slasher is a Safe */
   fulfil?: VetoView;
-  /** issue 4: what the scheduler will do next for this request; null = nothing left to do */
+  /** what the scheduler will do next for this request; null = nothing left to do */
   nextAction?: NextActionView | null;
-  /** issue 4: what the desk decided and did for this request, oldest first */
+  /** what the desk decided and did for this request, and what the chain did to it, oldest first */
   actions?: ActionView[];
 }
 
-/** The scheduler's next step for a request (issue 4). */
+/** The scheduler's next step for a request. */
 export interface NextActionView {
   /**
    * fulfil: send the fulfil at `dueBlock`/`dueAt`; execute_veto: execute the veto (threshold met);
    * collect_veto_signatures: the veto lacks signatures (escalates at `escalateAt`);
    * collect_fulfil_signatures: governance's fulfil Safe transaction lacks signatures;
    * await_confirmations: the request is not yet buried under CONFIRMATIONS blocks;
-   * await_fulfil: the fulfil is sent, waiting for it to be mined.
+   * await_fulfil: the fulfil is sent, waiting for it to be mined;
+   * unblock_veto: the veto has its signatures but waits behind a Safe nonce nothing can execute
+   * at (`note` says which and the ways out; `veto.blocked` has them).
    */
-  kind: 'fulfil' | 'execute_veto' | 'collect_veto_signatures' | 'collect_fulfil_signatures' | 'await_confirmations' | 'await_fulfil';
+  kind: 'fulfil' | 'execute_veto' | 'collect_veto_signatures' | 'collect_fulfil_signatures' | 'await_confirmations' | 'await_fulfil' | 'unblock_veto';
   /** who carries it out: the desk itself, Safe owners (signatures), or nobody (no key, no Safe: an alert fires) */
   actor: 'desk' | 'owners' | 'nobody';
   /** block at (or after) which it is due; null = now / not block-bound */
@@ -115,7 +123,7 @@ export interface NextActionView {
   dryRun: boolean;
 }
 
-/** One entry of a request's action history (issue 4). */
+/** One entry of a request's action history. */
 export interface ActionView {
   kind: string;
   txHash: Hex | null;

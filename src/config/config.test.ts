@@ -78,6 +78,8 @@ describe('loadConfig defaults', () => {
         feeBumpBlocks: 2,
         leaseTtlMs: 15000,
         minBalanceWei: 50_000_000_000_000_000n,
+        maxFeePerGasWei: 500_000_000_000n,
+        fulfilAfterLapse: false,
       },
     };
     expect(loadConfig({})).toEqual(expected);

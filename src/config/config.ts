@@ -17,6 +17,7 @@ import {
   enumVariable,
   durationVariable,
   etherVariable,
+  gweiVariable,
   type ContractNetworks,
   type DatabaseConfig,
 } from './variables';
@@ -86,12 +87,16 @@ export interface SchedulerConfig {
   vetoEscalationLeadSec: number;
   /** V4 only may use the burn-or-redistribute variant */
   fulfilFunction: (typeof FULFIL_FUNCTIONS)[number];
-  /** a sent transaction not mined after this many blocks is replaced with higher fees */
+  /** a sent transaction whose tip is below the market's is re-priced after this many blocks (at once when its fee cap is below the base fee) */
   feeBumpBlocks: number;
   /** the single-actor lease is renewed every third of this and taken over once it lapses */
   leaseTtlMs: number;
-  /** issue 5: the executor / slasher account's balance below which an alert fires */
+  /** the executor / slasher account's balance below which an alert fires */
   minBalanceWei: bigint;
+  /** the highest maxFeePerGas the desk pays (fee bumps stop there, alerted) */
+  maxFeePerGasWei: bigint;
+  /** fulfil a request whose stake escaped once when the operator is slashable again */
+  fulfilAfterLapse: boolean;
 }
 
 export interface AlertsConfig {
@@ -157,6 +162,8 @@ const envSchema = z
     FEE_BUMP_BLOCKS: integerVariable({ min: 1, max: 1000 }, 'must be an integer number of blocks between 1 and 1000', 2),
     LEASE_TTL_MS: integerVariable({ min: 1000 }, 'must be an integer number of milliseconds, at least 1000', 15_000),
     ALERT_MIN_BALANCE: etherVariable(50_000_000_000_000_000n),
+    MAX_FEE_PER_GAS_GWEI: gweiVariable(500_000_000_000n),
+    FULFIL_AFTER_LAPSE: booleanVariable(false),
   })
   .superRefine(
     (vars, ctx) => {
@@ -262,6 +269,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       feeBumpBlocks: vars.FEE_BUMP_BLOCKS,
       leaseTtlMs: vars.LEASE_TTL_MS,
       minBalanceWei: vars.ALERT_MIN_BALANCE,
+      maxFeePerGasWei: vars.MAX_FEE_PER_GAS_GWEI,
+      fulfilAfterLapse: vars.FULFIL_AFTER_LAPSE,
     },
   };
   if (vars.RPC_URL === undefined) {
@@ -290,7 +299,7 @@ function pickEnv(env: Record<string, string | undefined>): Record<string, string
 
 /** The config as it may be logged: URLs with credentials and API keys masked. */
 export type LoggableConfig = Omit<Config, 'rpcUrls' | 'database' | 'executorPrivateKey' | 'safeApiKey' | 'scheduler'> & {
-  scheduler: Omit<SchedulerConfig, 'slasherPrivateKey' | 'minBalanceWei'> & { slasherPrivateKey?: string; minBalanceWei: string };
+  scheduler: Omit<SchedulerConfig, 'slasherPrivateKey' | 'minBalanceWei' | 'maxFeePerGasWei'> & { slasherPrivateKey?: string; minBalanceWei: string; maxFeePerGasWei: string };
   executorPrivateKey?: string;
   safeApiKey?: string;
   rpcUrls: string[];
@@ -312,6 +321,6 @@ export function formatConfigForLog(config: Config): LoggableConfig {
     alerts: { ...config.alerts, channels: config.alerts.channels.map((c) => ({ name: c.name, type: c.type }) as AlertChannelConfig) },
     ...(config.executorPrivateKey ? { executorPrivateKey: '***' } : {}),
     ...(config.safeApiKey ? { safeApiKey: '***' } : {}),
-    scheduler: { ...config.scheduler, minBalanceWei: String(config.scheduler.minBalanceWei), ...(config.scheduler.slasherPrivateKey ? { slasherPrivateKey: '***' } : {}) },
+    scheduler: { ...config.scheduler, minBalanceWei: String(config.scheduler.minBalanceWei), maxFeePerGasWei: String(config.scheduler.maxFeePerGasWei), ...(config.scheduler.slasherPrivateKey ? { slasherPrivateKey: '***' } : {}) },
   };
 }

@@ -233,6 +233,16 @@ export function durationVariable(fallbackSec: number) {
   }, fallbackSec);
 }
 
+/** An amount of gwei as a decimal (e.g. 150 or 2.5) → wei; must be positive. */
+export function gweiVariable(fallbackWei: bigint) {
+  return envVariable((value): Parsed<bigint> => {
+    const m = /^(\d+)(?:\.(\d{1,9}))?$/.exec(value);
+    if (!m) return bad('must be an amount of gwei such as 150 or 2.5 (up to 9 decimals)');
+    const wei = BigInt(m[1]!) * 10n ** 9n + BigInt((m[2] ?? '').padEnd(9, '0') || '0');
+    return wei > 0n ? ok(wei) : bad('must be more than 0 gwei');
+  }, fallbackWei);
+}
+
 /** An amount of ether as a decimal (e.g. 0.05) → wei. */
 export function etherVariable(fallbackWei: bigint) {
   return envVariable((value): Parsed<bigint> => {

@@ -1,6 +1,7 @@
 /**
- * The scheduler's decisions (issue 4), as pure functions of (request, chain head, signatures,
- * config, now). No I/O: `src/scheduler/` reads the facts, asks here, and carries out the answer.
+ * The scheduler's decisions, as pure functions of (request, chain head, signatures, config, now).
+ * No I/O: `src/scheduler/` reads the facts, asks here, and carries out the answer. Fees are not
+ * decided here: the sender re-prices what is actually underpriced (domain/fees.ts).
  */
 import { estimateTimestampAtBlock } from './blockTime';
 import type { BlockRef, RequestStatus, WindowEnd } from './types';
@@ -12,6 +13,10 @@ export interface VetoFacts {
   status: 'collecting' | 'ready' | 'executed' | 'failed' | 'abandoned';
   signatures: number;
   threshold: number;
+  /** set when it has its signatures but waits behind a nonce nothing can execute at: the explanation */
+  blocked?: string | null;
+  /** what a ready veto waits for, in words (a hold, the lease, a lower nonce) */
+  reason?: string | null;
 }
 
 /** Who can fulfil: the desk with the slasher's key, governance's Safe through the desk, or nobody. */
@@ -33,6 +38,8 @@ export interface ScheduleConfig {
   vetoExecutionPolicy: VetoExecutionPolicy;
   vetoEscalationLeadSec: number;
   feeBumpBlocks: number;
+  /** FULFIL_AFTER_LAPSE: fulfil a request whose stake escaped once when it is slashable again */
+  fulfilAfterLapse?: boolean;
 }
 
 export interface ScheduleInput {
@@ -57,6 +64,10 @@ export interface ScheduleInput {
   veto: VetoFacts | null;
   fulfil: FulfilRoute;
   sent: FulfilSendFacts | null;
+  /** an execution of this request's veto is still on its way to the chain */
+  vetoInFlight?: boolean;
+  /** the block its stake escaped at, when it lapsed once (null/absent: never) */
+  lapsedAtBlock?: number | null;
   config: ScheduleConfig;
 }
 
@@ -66,7 +77,9 @@ export type NextActionKind =
   | 'collect_veto_signatures'
   | 'collect_fulfil_signatures'
   | 'await_confirmations'
-  | 'await_fulfil';
+  | 'await_fulfil'
+  /** the veto has its signatures but a lower Safe nonce must be filled first */
+  | 'unblock_veto';
 
 export interface NextAction {
   kind: NextActionKind;
@@ -80,7 +93,7 @@ export interface NextAction {
 }
 
 /** What the scheduler should do now (besides showing `next`). */
-export type DueAction = 'send_fulfil' | 'bump_fulfil' | null;
+export type DueAction = 'send_fulfil' | null;
 
 /** Conditions that deserve an alert (each alerted once per request by the caller's dedup). */
 export type ScheduleFlag =
@@ -93,7 +106,11 @@ export type ScheduleFlag =
   /** the veto lacks signatures and the window closes within VETO_ESCALATION_LEAD_TIME */
   | 'veto_escalation'
   /** DRY_RUN held back a transaction the desk would have sent */
-  | 'dry_run_hold';
+  | 'dry_run_hold'
+  /** the fulfil is due but an execution of the request's veto is still in flight: cancel it first */
+  | 'veto_in_flight'
+  /** the request lapsed once and is fulfillable again */
+  | 'slashable_again';
 
 export interface ScheduleDecision {
   next: NextAction | null;
@@ -178,6 +195,13 @@ export function decideSchedule(input: ScheduleInput): ScheduleDecision {
     const w = windowDue(r.windowEnd, head, blockTime);
     const left = secondsUntilWindowEnd(r.windowEnd, head, input.nowSec, blockTime);
     const v = input.veto;
+    if (v && v.status === 'ready' && v.blocked) {
+      return {
+        next: { kind: 'unblock_veto', actor: 'owners', dueBlock: w.dueBlock, dueAtSec: w.dueAtSec, estimated: w.estimated, note: v.blocked },
+        due: null,
+        flags,
+      };
+    }
     if (v && v.status === 'ready') {
       const held = vetoExecutionHeld({ policy: config.vetoExecutionPolicy, windowEnd: r.windowEnd, head, nowSec: input.nowSec, blockTime, leadSec: config.vetoEscalationLeadSec });
       const dueAtSec = held ? Math.max(nextBlockAt, w.dueAtSec - config.vetoEscalationLeadSec) : nextBlockAt;
@@ -190,7 +214,8 @@ export function decideSchedule(input: ScheduleInput): ScheduleDecision {
     // a lead as long as the window itself would escalate every request the moment it is queued:
     // never more than a quarter of the window
     const lead = escalationLead(config.vetoEscalationLeadSec, r.windowSeconds);
-    if (v && v.status !== 'executed' && left <= lead) flags.push('veto_escalation');
+    // a veto short of signatures escalates; one that has them and is blocked says so itself (veto_blocked)
+    if (v && v.status === 'collecting' && left <= lead) flags.push('veto_escalation');
     if (input.fulfil.kind === 'safe' && input.fulfil.status !== 'ready' && left <= lead) flags.push('fulfil_no_quorum');
     if (v && v.status === 'collecting') {
       return {
@@ -204,9 +229,19 @@ export function decideSchedule(input: ScheduleInput): ScheduleDecision {
   }
 
   // fulfillable: the window has passed (for a transaction sent now) and L has not
-  flags.push('fulfil_due');
   const f = input.fulfil;
   const now = { dueBlock: null, dueAtSec: nextBlockAt, estimated: true };
+  if (input.lapsedAtBlock != null) {
+    flags.push('slashable_again');
+    if (!config.fulfilAfterLapse) {
+      return {
+        next: { kind: 'fulfil', actor: 'nobody', ...now, note: `its stake escaped at block ${input.lapsedAtBlock} and the operator is slashable again: a fulfil now slashes stake allocated after the window. FULFIL_AFTER_LAPSE=false: the desk does not fulfil it; governance decides` },
+        due: null,
+        flags,
+      };
+    }
+  }
+  flags.push('fulfil_due');
   if (f.kind === 'none') {
     flags.push('fulfil_no_actor');
     return { next: { kind: 'fulfil', actor: 'nobody', ...now, note: noActorNote(r.lastUsefulBlock) }, due: null, flags };
@@ -224,16 +259,15 @@ export function decideSchedule(input: ScheduleInput): ScheduleDecision {
     flags.push('dry_run_hold');
     return { next: { kind: 'fulfil', actor: 'desk', ...now, note: 'DRY_RUN: the desk computes and alerts but does not send' }, due: null, flags };
   }
-  if (!s || s.state === 'failed') return { next: { kind: 'fulfil', actor: 'desk', ...now, note: s ? 'the last attempt failed: sending again' : null }, due: 'send_fulfil', flags };
-  if (s.state === 'mined') return { next: null, due: null, flags };
-  const waited = head.number - s.sentAtBlock;
-  const nearL = r.lastUsefulBlock !== null && r.lastUsefulBlock - head.number <= config.feeBumpBlocks;
-  const bump = waited >= config.feeBumpBlocks || (nearL && waited >= 1);
-  return {
-    next: { kind: 'await_fulfil', actor: 'desk', ...now, note: bump ? `not mined after ${waited} blocks: replacing with higher fees` : `sent at block ${s.sentAtBlock}, waiting to be mined` },
-    due: bump ? 'bump_fulfil' : null,
-    flags,
-  };
+  if (s?.state === 'mined') return { next: null, due: null, flags };
+  if (s?.state === 'pending') {
+    return { next: { kind: 'await_fulfil', actor: 'desk', ...now, note: `sent at block ${s.sentAtBlock}, waiting to be mined (re-priced if it is underpriced)` }, due: null, flags };
+  }
+  if (input.vetoInFlight) {
+    flags.push('veto_in_flight');
+    return { next: { kind: 'fulfil', actor: 'desk', ...now, note: "an execution of this request's veto is still in flight although the window has passed: it is cancelled first, then the fulfil goes" }, due: null, flags };
+  }
+  return { next: { kind: 'fulfil', actor: 'desk', ...now, note: s ? 'the last attempt failed: sending again' : null }, due: 'send_fulfil', flags };
 }
 
 function fulfilNext(input: ScheduleInput, w: { dueBlock: number | null; dueAtSec: number; estimated: boolean }): NextAction {

@@ -33,16 +33,17 @@ export interface SafeExecutionCall {
  * settled) or `SAFE_TX_NOT_READY` (fewer valid owner signatures than the threshold, or another
  * nonce must execute first)
  */
-export async function buildSafeExecutionCall(p: { client: PublicClient; store: VetoStore; requestId: string; kind: 'veto' | 'fulfil' }): Promise<SafeExecutionCall> {
+export async function buildSafeExecutionCall(p: { client: PublicClient; store: VetoStore; safe: Address; requestId: string; kind: 'veto' | 'fulfil' }): Promise<SafeExecutionCall> {
   const proposals = (await p.store.currentProposals([p.requestId])).filter((x) => x.status !== 'abandoned');
-  const proposal = proposals[proposals.length - 1];
+  const state = await readSafeState(p.client, getAddress(p.safe));
+  // the one that can execute now: at the Safe's nonce; else the executed one, else the newest
+  const proposal = proposals.find((x) => x.nonce === state.nonce && (x.status === 'ready' || x.status === 'collecting')) ?? proposals.find((x) => x.status === 'executed') ?? proposals[proposals.length - 1];
   const code = p.kind === 'veto' ? 'VETO_NOT_AVAILABLE' : 'FULFIL_NOT_AVAILABLE';
-  if (!proposal) throw new DeskError(code, `no ${p.kind} Safe transaction is planned for request ${p.requestId}`);
+  if (!proposal) throw new DeskError(code, `nobody has signed a ${p.kind} Safe transaction for request ${p.requestId} yet`);
   if (proposal.status === 'executed') throw new DeskError(code, `the ${p.kind} of request ${p.requestId} is already executed`);
   if (proposal.status === 'failed') throw new DeskError(code, `the ${p.kind} of request ${p.requestId} failed: ${proposal.statusReason ?? 'unknown reason'}`);
-  const state = await readSafeState(p.client, getAddress(proposal.safe));
   if (state.nonce !== proposal.nonce) {
-    throw new DeskError('SAFE_TX_NOT_READY', `the ${p.kind} is planned at Safe nonce ${proposal.nonce} but the Safe is at nonce ${state.nonce}: ${proposal.nonce > state.nonce ? 'lower nonces must execute first (see /api/safe/plan)' : 'that nonce is used; the desk re-plans it'}`);
+    throw new DeskError('SAFE_TX_NOT_READY', `the ${p.kind} is planned at Safe nonce ${proposal.nonce} but the Safe is at nonce ${state.nonce}: ${proposal.nonce > state.nonce ? 'lower nonces must execute first (see /api/safe/plan)' : 'that nonce is used: its signers must sign again'}`);
   }
   const owners = new Set(state.owners);
   const valid = (await p.store.signatures([proposal.id])).filter((s) => !s.staleReason && owners.has(getAddress(s.signer)));

@@ -1,18 +1,22 @@
 /**
  * What a Safe proposal is for. The proposal machinery (nonce planning, signature intake and
- * diagnosis, re-planning, execution, milestones) is the same for the committee's vetoes (issue 3)
- * and governance's fulfils when the slasher role is a Safe (issue 4); a purpose says what differs:
+ * diagnosis, nonce plan, execution, milestones) is the same for the committee's vetoes and
+ * governance's fulfils when the slasher role is a Safe; a purpose says what differs:
  * the call, when a proposal is planned, when it may execute, and when the chain made it moot.
  */
 import { getAddress, type Address } from 'viem';
 import { DeskError, type ErrorCode } from '../errors';
 import type { RequestStatus } from '../domain/types';
+import type { PlanHold } from '../domain/noncePlan';
 import { buildFulfilSafeTx, buildVetoSafeTx, type FulfilFunction, type SafeTx } from './safeTx';
 
 /** The facts of a request a purpose decides on (a subset of the service's RequestSnapshot). */
 export interface PurposeRequest {
   requestId: string;
   status: RequestStatus;
+  everLapsed?: boolean;
+  lastVetoBlock?: number;
+  lastUsefulBlock?: number | null;
   cancelledTxHash?: string;
   fulfilledTxHash?: string;
 }
@@ -30,7 +34,11 @@ export interface ProposalPurpose {
   /** why an active proposal is given up for good (null: still live) */
   closed(req: PurposeRequest): string | null;
   /** why a proposal with quorum must not execute yet (null: it may) */
-  hold(req: PurposeRequest): string | null;
+  hold(req: PurposeRequest): PlanHold | null;
+  /** the last block its execution can do its job in (fees grow as it nears); null: unbounded */
+  deadlineBlock(req: PurposeRequest): number | null;
+  /** what the execTransaction is recorded as */
+  sendPurpose: 'safe_veto' | 'safe_fulfil';
   /** why a signature for this request is refused outright (null: accepted) */
   refuse(req: PurposeRequest): DeskError | null;
   /** a simulated revert that only means "not yet": the proposal stays ready and is tried next pass */
@@ -40,7 +48,14 @@ export interface ProposalPurpose {
   /** the proposal is settled (executed or failed): nothing left to sign */
   settledCode: Extract<ErrorCode, 'VETO_NOT_AVAILABLE' | 'FULFIL_CLOSED'>;
   /** milestone event kinds */
-  events: { quorum: 'quorum_reached' | 'fulfil_quorum_reached'; executed: 'veto_executed' | 'fulfil_landed' };
+  events: {
+    quorum: 'quorum_reached' | 'fulfil_quorum_reached';
+    executed: 'veto_executed' | 'fulfil_landed';
+    /** a proposal with quorum waits behind a nonce nothing can execute at */
+    blocked: 'veto_blocked' | 'fulfil_blocked';
+    /** another transaction took the nonce owners had signed at: they must sign again */
+    signAgain: 'veto_sign_again' | 'fulfil_sign_again';
+  };
   /** why nothing is planned when the Safe address holds no code */
   noCode(safe: Address): string;
 }
@@ -56,11 +71,13 @@ export function vetoPurpose(slasher: Address): ProposalPurpose {
     done: (r) => (r.status === 'vetoed' ? { txHash: r.cancelledTxHash ?? null } : null),
     closed: (r) => (r.status === 'in_veto_window' ? null : `the veto window closed before the threshold was met (request is ${r.status})`),
     hold: () => null,
+    deadlineBlock: (r) => r.lastVetoBlock ?? null,
+    sendPurpose: 'safe_veto',
     refuse: (r) => (r.status === 'in_veto_window' ? null : new DeskError('VETO_WINDOW_CLOSED', `request ${r.requestId} is ${r.status}: it can no longer be vetoed`)),
     notYet: null,
     unavailableCode: 'VETO_NOT_AVAILABLE',
     settledCode: 'VETO_NOT_AVAILABLE',
-    events: { quorum: 'quorum_reached', executed: 'veto_executed' },
+    events: { quorum: 'quorum_reached', executed: 'veto_executed', blocked: 'veto_blocked', signAgain: 'veto_sign_again' },
     noCode: (safe) => `the veto committee ${safe} is not a contract: no Safe vetoes are planned (it cancels with its own transactions)`,
   };
 }
@@ -70,7 +87,7 @@ export function vetoPurpose(slasher: Address): ProposalPurpose {
  * `fulfillSlashingRequestAndBurnOrRedistribute(id)`), planned while the window runs so owners sign
  * in time, executed once the request is `fulfillable`, abandoned when it is vetoed or lapses.
  */
-export function fulfilPurpose(slasher: Address, fn: FulfilFunction): ProposalPurpose {
+export function fulfilPurpose(slasher: Address, fn: FulfilFunction, fulfilAfterLapse = false): ProposalPurpose {
   const s = getAddress(slasher);
   return {
     name: 'fulfil',
@@ -84,13 +101,20 @@ export function fulfilPurpose(slasher: Address, fn: FulfilFunction): ProposalPur
         : r.status === 'lapsed'
           ? 'the last useful block passed before the fulfil executed: a fulfil now would slash nothing'
           : null,
-    hold: (r) => (r.status === 'fulfillable' ? null : `the veto window has not passed yet (request is ${r.status}): the fulfil executes at its end`),
+    hold: (r) =>
+      r.status !== 'fulfillable'
+        ? { reason: `the veto window has not passed yet (request is ${r.status}): the fulfil executes at its end`, hard: true }
+        : r.everLapsed && !fulfilAfterLapse
+          ? { reason: 'its stake escaped once (the request lapsed) and the operator is slashable again: the desk does not fulfil it unless FULFIL_AFTER_LAPSE=true', hard: true }
+          : null,
+    deadlineBlock: (r) => r.lastUsefulBlock ?? null,
+    sendPurpose: 'safe_fulfil',
     refuse: (r) =>
       r.status === 'in_veto_window' || r.status === 'fulfillable' ? null : new DeskError('FULFIL_CLOSED', `request ${r.requestId} is ${r.status}: there is nothing to fulfil`),
     notYet: /VetoPeriodNotPassed/,
     unavailableCode: 'FULFIL_NOT_AVAILABLE',
     settledCode: 'FULFIL_CLOSED',
-    events: { quorum: 'fulfil_quorum_reached', executed: 'fulfil_landed' },
+    events: { quorum: 'fulfil_quorum_reached', executed: 'fulfil_landed', blocked: 'fulfil_blocked', signAgain: 'fulfil_sign_again' },
     noCode: (safe) => `the slasher role ${safe} is not a contract (an EOA keeper): no fulfil Safe transactions are planned; the desk fulfils with SLASHER_PRIVATE_KEY when it is set`,
   };
 }

@@ -28,7 +28,7 @@ export interface TxServiceOptions {
 
 /** What the sync hands confirmations to: the desk's own intake (same checks as HTTP). */
 export interface SignatureIntake {
-  submitSignature(requestId: string, input: { signature: unknown; source: SignatureSource }): Promise<unknown>;
+  submitSignature(requestId: string, input: { signature: unknown; source: SignatureSource; safeTxHash?: `0x${string}` }): Promise<unknown>;
 }
 
 const confirmationSchema = z.object({ owner: z.string(), signature: z.string().nullable() });
@@ -113,7 +113,7 @@ export function createTxServiceSync(o: {
       for (const c of remote.confirmations) {
         if (!c.signature || ours.has(getAddress(c.owner))) continue;
         try {
-          await o.intake.submitSignature(p.requestId, { signature: c.signature, source: 'tx-service' });
+          await o.intake.submitSignature(p.requestId, { signature: c.signature, source: 'tx-service', safeTxHash: p.safeTxHash as `0x${string}` });
         } catch (e) {
           if (isDeskError(e, 'SIGNATURE_DUPLICATE')) continue;
           logger.warn({ requestId: p.requestId, owner: c.owner, err: describeError(e) }, 'a Transaction Service confirmation was refused');

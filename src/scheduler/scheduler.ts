@@ -1,28 +1,37 @@
 /**
- * The deadline timers (issue 4). Runs on every ingested block and on a node-cron tick; each pass
- * evaluates every open request with `decideSchedule` (pure, src/domain/schedule.ts) and carries
- * out what is due: sends, settles and bumps the desk's fulfils, logs every decision once
- * (ActionLog) and raises the alerts. Only the lease holder sends; DRY_RUN never sends.
+ * The deadline timers. One cycle runs after every ingested block and on a node-cron tick:
  *
- * Veto execution itself stays with the Safe desk (src/safe), which asks `vetoGate` first.
+ * 1. the senders tend what is in flight (settle, re-send what a reorg removed, re-price what is
+ *    underpriced), and their reports become history and alerts;
+ * 2. the Safe desks reconcile (plan nonces, execute vetoes and governance fulfils);
+ * 3. every open request is decided (`decideSchedule`, pure, src/domain/schedule.ts) and what is
+ *    due is carried out: the desk's own fulfils with the slasher key, logged once and alerted.
+ *
+ * Only the lease holder sends; DRY_RUN never sends.
  */
 import { schedule as cronSchedule, type ScheduledTask } from 'node-cron';
 import { encodeFunctionData, getAddress, type Address, type Hex } from 'viem';
 import { slasherAbi } from '../chain/abis';
 import { decideSchedule, vetoExecutionHeld, type FulfilRoute, type FulfilSendFacts, type ScheduleConfig, type ScheduleDecision } from '../domain/schedule';
+import type { PlanHold } from '../domain/noncePlan';
 import type { BlockRef, WindowEnd } from '../domain/types';
 import type { ActionView, NextActionView, RequestView } from '../api/views';
-import type { Db } from '../store/database';
 import type { Logger } from '../lib/logger';
 import { describeError } from '../errors';
 import { serialPasses } from '../lib/serialPasses';
 import type { AlertDraft } from '../alerts/types';
 import { requestKey } from '../alerts/planner';
+import type { ActionLogStore } from '../store/actionLogStore';
+import type { LapseStore } from '../store/lapseStore';
+import type { SentTxRow, SentTxStore } from '../store/sentTxStore';
+import type { RequestSnapshot } from '../safe/types';
+import type { Sender, Senders, TendReport } from '../sender/sender';
 import type { Lease } from './lease';
-import type { Sender, SentTxRow } from './sender';
 
 export interface SchedulerOptions {
-  db: Db;
+  sentTxs: SentTxStore;
+  actionLog: ActionLogStore;
+  lapses: LapseStore;
   chainId: number;
   slasher: Address;
   /** the slasher's variant as detected ('V1|V2' until the first log tells them apart) */
@@ -31,11 +40,19 @@ export interface SchedulerOptions {
   views: () => Promise<RequestView[]>;
   /** the indexed head (the block the views were computed at) */
   head: () => Promise<BlockRef | null>;
+  /** the indexed chain's block hashes from a block up (a sent transaction's block not among them was reorged out) */
+  canonical: (fromBlock: number) => Promise<Map<number, string>>;
+  /** REORG_DEPTH: how far back a mined transaction is checked against the indexed chain */
+  reorgDepth: number;
   /** wall clock, unix seconds */
   now: () => number;
   config: ScheduleConfig & { fulfilFunction: 'fulfillSlashingRequest' | 'fulfillSlashingRequestAndBurnOrRedistribute' };
   /** the slasher key's sender; null: the desk does not hold the slasher key */
   sender: Sender | null;
+  /** every account the desk sends from (the executor's too) */
+  senders: Senders;
+  /** the Safe desks, reconciled each cycle after the senders settled */
+  safes: { reconcile(): Promise<void> }[];
   /** governance's fulfil Safe is run by the desk (the slasher role is a Safe that was read) */
   fulfilSafe: () => boolean;
   /** the desk holds an executor key (executes Safe transactions) */
@@ -54,14 +71,10 @@ export interface SchedulerOptions {
   catchingUp?: () => boolean;
 }
 
-/** One decision per request, and the facts it was made from. */
-interface Evaluated {
-  view: RequestView;
-  decision: ScheduleDecision;
-  attempts: SentTxRow[];
-}
+const FULFILS = new Set(['fulfil', 'fulfil_burn']);
+const VETO_SENDS = new Set(['safe_veto', 'safe_batch']);
 
-function windowEndOf(v: RequestView): WindowEnd {
+function windowEndOf(v: Pick<RequestView, 'vetoWindowEnd'>): WindowEnd {
   return v.vetoWindowEnd.block !== undefined ? { kind: 'block', block: v.vetoWindowEnd.block } : { kind: 'timestamp', timestamp: v.vetoWindowEnd.timestamp ?? 0 };
 }
 
@@ -73,24 +86,32 @@ function windowSecondsOf(v: RequestView, head: BlockRef): number {
   return Math.max(0, (v.vetoWindowEnd.timestamp ?? 0) - queuedAt);
 }
 
+/** The request ids a sent transaction acts on (a batch names several). */
+function requestIdsOfSend(row: Pick<SentTxRow, 'requestId'>): string[] {
+  if (row.requestId.startsWith('batch:')) return row.requestId.split(':')[2]?.split(',').filter(Boolean) ?? [];
+  if (row.requestId.startsWith('rejection:')) return [];
+  return [row.requestId];
+}
+
 export function createScheduler(o: SchedulerOptions) {
-  const { db, logger } = o;
+  const { logger } = o;
   const slasher = getAddress(o.slasher);
   let task: ScheduledTask | null = null;
   let stopped = false;
+  let lastHead: BlockRef | null = null;
   const purpose = o.config.fulfilFunction === 'fulfillSlashingRequestAndBurnOrRedistribute' && o.variant === 'V4' ? 'fulfil_burn' : 'fulfil';
 
   function route(v: RequestView): FulfilRoute {
     if (o.sender) return { kind: 'key' };
     if (o.fulfilSafe()) {
       const f = v.fulfil;
-      return { kind: 'safe', status: f?.status ?? 'none', signatures: f ? f.signatures.filter((s) => !s.stale).length : 0, threshold: f?.threshold ?? 0, executor: o.executor };
+      return { kind: 'safe', status: f && f.signatures.length > 0 ? f.status : (f?.status === 'collecting' ? 'none' : (f?.status ?? 'none')), signatures: f ? f.signatures.filter((s) => !s.stale).length : 0, threshold: f?.threshold ?? 0, executor: o.executor };
     }
     return { kind: 'none' };
   }
 
   function sentFacts(attempts: SentTxRow[]): FulfilSendFacts | null {
-    const ours = attempts.filter((a) => a.status !== 'replaced');
+    const ours = attempts.filter((a) => a.status !== 'replaced' && FULFILS.has(a.purpose));
     const last = ours[ours.length - 1];
     if (!last) return null;
     if (ours.some((a) => a.status === 'mined')) return { state: 'mined', sentAtBlock: last.sentAtBlock };
@@ -98,8 +119,10 @@ export function createScheduler(o: SchedulerOptions) {
     return { state: 'failed', sentAtBlock: last.sentAtBlock };
   }
 
-  function decide(v: RequestView, head: BlockRef, attempts: SentTxRow[]): ScheduleDecision {
-    const veto = v.veto ? { status: v.veto.status, signatures: v.veto.signatures.filter((s) => !s.stale).length, threshold: v.veto.threshold } : null;
+  function decide(v: RequestView, head: BlockRef, attempts: SentTxRow[], vetoInFlight: boolean): ScheduleDecision {
+    const veto = v.veto
+      ? { status: v.veto.signatures.length === 0 && v.veto.status === 'collecting' ? ('collecting' as const) : v.veto.status, signatures: v.veto.signatures.filter((s) => !s.stale).length, threshold: v.veto.threshold, blocked: v.veto.blocked ? v.veto.statusReason : null, reason: v.veto.statusReason }
+      : null;
     return decideSchedule({
       request: {
         status: v.status,
@@ -116,20 +139,19 @@ export function createScheduler(o: SchedulerOptions) {
       veto,
       fulfil: route(v),
       sent: sentFacts(attempts.filter((a) => a.requestTxHash === v.queuedTxHash)),
+      vetoInFlight,
+      lapsedAtBlock: v.lapsed?.block ?? null,
       config: o.config,
     });
   }
 
-  async function log(v: Pick<RequestView, 'requestId'>, dedupKey: string, kind: string, detail: string, tx?: { txHash?: string | null; blockNumber?: number | null }): Promise<void> {
-    try {
-      await db.actionLog.create({ data: { dedupKey, slasher, requestId: v.requestId, kind, detail, txHash: tx?.txHash ?? null, blockNumber: tx?.blockNumber ?? null } });
-      logger.info({ requestId: v.requestId, kind, detail, txHash: tx?.txHash }, 'scheduler action');
-    } catch (e) {
-      if ((e as { code?: string }).code !== 'P2002') throw e; // logged before: once is enough
+  async function log(requestId: string, dedupKey: string, kind: string, detail: string, tx?: { txHash?: string | null; blockNumber?: number | null }): Promise<void> {
+    if (await o.actionLog.append({ dedupKey, requestId, kind, detail, txHash: tx?.txHash ?? null, blockNumber: tx?.blockNumber ?? null })) {
+      logger.info({ requestId, kind, detail, txHash: tx?.txHash }, 'scheduler action');
     }
   }
 
-  async function alert(v: RequestView, kind: AlertDraft['kind'], severity: AlertDraft['severity'], suffix: string, title: string, text: string, data: Record<string, unknown>): Promise<void> {
+  async function alert(v: Pick<RequestView, 'requestId' | 'queuedAtBlock'>, kind: AlertDraft['kind'], severity: AlertDraft['severity'], suffix: string, title: string, text: string, data: Record<string, unknown>): Promise<void> {
     const key = requestKey(o.chainId, slasher, v);
     await o.enqueueAlert({ dedupKey: `${key}:${kind}${suffix ? `:${suffix}` : ''}`, kind, severity, action: 'trigger', incidentKey: key, requestId: v.requestId, title, text, data }).catch((e) => {
       logger.warn({ err: describeError(e), kind, requestId: v.requestId }, 'alert enqueue failed');
@@ -142,103 +164,136 @@ export function createScheduler(o: SchedulerOptions) {
   }
 
   const lWords = (v: RequestView) => (v.lastUsefulBlock === null ? 'no stake deadline known' : `must land by block ${v.lastUsefulBlock}`);
+  const what = (row: SentTxRow) => (FULFILS.has(row.purpose) ? 'fulfil' : row.purpose === 'cancel' ? 'cancellation' : row.purpose.replace('safe_', '') + ' execution');
 
-  /** Settles every attempt still in flight (one per account nonce), logging and alerting the outcome. */
-  async function settleInflight(byId: Map<string, RequestView>): Promise<void> {
-    if (!o.sender) return;
-    const open = await db.sentTx.findMany({ where: { slasher, status: 'recorded' }, orderBy: { id: 'asc' } });
-    const seenNonces = new Set<number>();
-    for (const row of open) {
-      if (seenNonces.has(row.txNonce)) continue;
-      seenNonces.add(row.txNonce);
-      const s = await o.sender.settle(row);
-      const v = byId.get(row.requestId);
+  /** What the senders' pass did, as history and alerts. */
+  async function report(r: TendReport, byId: Map<string, RequestView>): Promise<void> {
+    for (const { row, fromBlock } of r.reorged) {
+      for (const id of requestIdsOfSend(row)) {
+        await log(id, `tx_reorged:${row.txHash}:${fromBlock}`, 'tx_reorged_out', `the ${what(row)} ${row.txHash} mined in block ${fromBlock} was removed by a reorg: the same transaction is being sent again`, { txHash: row.txHash, blockNumber: fromBlock });
+        const v = byId.get(id);
+        if (v) await alert(v, 'tx_reorged', 'warning', `${row.txHash}:${fromBlock}`, `The ${what(row)} of request ${id} was removed by a reorg`, `Transaction ${row.txHash} was mined in block ${fromBlock}; a reorg removed that block. The desk sends the same signed transaction again (same hash: never a second action) while it is valid, else executes it again with the same signatures.`, { txHash: row.txHash, block: fromBlock, purpose: row.purpose });
+      }
+    }
+    for (const b of r.bumped) {
+      for (const id of requestIdsOfSend(b.to)) await log(id, `bumped:${b.to.txHash}`, `${FULFILS.has(b.to.purpose) ? 'fulfil' : b.to.purpose}_bumped`, `replaced ${b.from.txHash} at account nonce ${b.to.txNonce} (${b.reason}): maxFeePerGas ${b.from.maxFeePerGas} → ${b.to.maxFeePerGas}`, { txHash: b.to.txHash });
+    }
+    for (const c of r.capReached) {
+      for (const id of requestIdsOfSend(c.row)) {
+        const v = byId.get(id);
+        if (v) await alert(v, 'fee_cap_reached', 'critical', `${c.row.account}:${c.row.txNonce}`, `The ${what(c.row)} of request ${id} needs more than MAX_FEE_PER_GAS_GWEI allows`, `Transaction ${c.row.txHash} is underpriced (${c.reason}) and MAX_FEE_PER_GAS_GWEI (${c.capWei} wei) leaves no room to re-price it. Raise the cap, or it may miss its deadline.`, { txHash: c.row.txHash, capWei: String(c.capWei), reason: c.reason });
+      }
+    }
+    for (const s of r.settled) {
+      if (s.kind === 'pending') continue;
+      if (s.row.purpose === 'cancel') {
+        if (s.kind === 'mined') for (const id of requestIdsOfSend(s.row)) await log(id, `cancelled:${s.row.txHash}`, 'tx_cancelled', `account nonce ${s.row.txNonce} freed by a 0-value transfer (the transaction there could no longer do its job)`, { txHash: s.row.txHash, blockNumber: s.blockNumber });
+        continue;
+      }
+      if (!FULFILS.has(s.row.purpose)) continue; // the Safe desks read their executions themselves
+      const v = byId.get(s.row.requestId);
       if (!v) continue;
       const windowEnd = v.vetoWindowEnd.block;
       if (s.kind === 'mined') {
         const late = windowEnd !== undefined ? ` (${s.blockNumber - windowEnd} block(s) after the window end ${windowEnd})` : '';
-        await log(v, `fulfil_landed:${s.row.txHash}`, 'fulfil_landed', `fulfil mined in block ${s.blockNumber}${late}`, { txHash: s.row.txHash, blockNumber: s.blockNumber });
+        await log(v.requestId, `fulfil_landed:${s.row.txHash}:${s.blockNumber}`, 'fulfil_landed', `fulfil mined in block ${s.blockNumber}${late}`, { txHash: s.row.txHash, blockNumber: s.blockNumber });
         await alert(v, 'fulfil_landed', 'info', s.row.txHash, `Request ${v.requestId} fulfilled by the desk`, `The fulfil transaction ${s.row.txHash} was mined in block ${s.blockNumber}${late}.`, { txHash: s.row.txHash, blockNumber: s.blockNumber, windowEnd: windowEnd ?? null });
-      } else if (s.kind === 'reverted' || s.kind === 'dropped') {
+      } else {
         const reason = s.reason;
-        await log(v, `fulfil_failed:${s.row.txHash}`, 'fulfil_failed', `fulfil ${s.kind}: ${reason}`, { txHash: s.row.txHash, blockNumber: s.kind === 'reverted' ? s.blockNumber : null });
+        await log(v.requestId, `fulfil_failed:${s.row.txHash}`, 'fulfil_failed', `fulfil ${s.kind}: ${reason}`, { txHash: s.row.txHash, blockNumber: s.kind === 'reverted' ? s.blockNumber : null });
         await alert(v, 'action_failed', 'critical', `fulfil:${s.row.txHash}`, `Fulfil of request ${v.requestId} failed: ${reason}`, `Transaction ${s.row.txHash} ${s.kind}: ${reason}.\nThe request ${lWords(v)}; the desk retries while it is fulfillable.`, { txHash: s.row.txHash, reason, action: 'fulfil' });
       }
     }
   }
 
-  async function act(e: Evaluated): Promise<void> {
-    const { view: v, decision: d } = e;
+  /** The stake escaped once: remembered (a lapsed request can become fulfillable again). */
+  async function followLapses(views: RequestView[], head: BlockRef): Promise<void> {
+    for (const v of views) {
+      if (v.status === 'lapsed' && !v.lapsed) await o.lapses.recordLapse(v.requestId, v.queuedTxHash, head.number);
+      if (v.lapsed && (v.status === 'fulfillable' || v.status === 'in_veto_window') && v.lapsed.slashableAgainAtBlock === null) {
+        await o.lapses.markSlashableAgain(v.requestId, v.queuedTxHash, head.number);
+        const act = o.config.fulfilAfterLapse ? 'FULFIL_AFTER_LAPSE=true: the desk fulfils it.' : 'FULFIL_AFTER_LAPSE=false: the desk does not fulfil it; governance decides.';
+        await alert(v, 'request_slashable_again', 'critical', `${v.lapsed.block}`, `Request ${v.requestId} is slashable again after its stake escaped`, `The stake of operator ${v.operator} escaped at block ${v.lapsed.block} (stake_escaped), and the operator is slashable again: a fulfil now would slash stake allocated after the window.\n${act}`, { lapsedAtBlock: v.lapsed.block, operator: v.operator });
+        await log(v.requestId, `slashable_again:${v.lapsed.block}`, 'slashable_again', `slashable again at block ${head.number} after its stake escaped at block ${v.lapsed.block}`);
+      }
+    }
+  }
+
+  async function act(v: RequestView, d: ScheduleDecision, vetoRows: SentTxRow[]): Promise<void> {
     const key = `${v.requestId}@${v.queuedAtBlock}`;
     const dueWhen = v.vetoWindowEnd.block !== undefined ? `block ${v.vetoWindowEnd.block}` : `${v.vetoWindowEnd.estimatedAt}`;
     for (const flag of d.flags) {
       if (flag === 'fulfil_due') {
         const nobody = d.next?.actor === 'nobody';
         const who = d.next?.actor === 'desk' ? (o.config.dryRun ? 'DRY_RUN: the desk will NOT send it.' : 'The desk sends it now.') : nobody ? 'NOBODY is configured to send it.' : "Governance's Safe must execute it.";
-        await alert(v, 'fulfil_due', nobody || (d.next?.kind === 'collect_fulfil_signatures') ? 'critical' : 'warning', '', `Fulfil of request ${v.requestId} is due${nobody ? ': nobody can send it' : ''}`, `The veto window ended (${dueWhen}); the fulfil ${lWords(v)}.\n${who}${d.next?.note ? `\n${d.next.note}` : ''}`, { actor: d.next?.actor ?? null, lastUsefulBlock: v.lastUsefulBlock, dryRun: o.config.dryRun });
+        await alert(v, 'fulfil_due', nobody || d.next?.kind === 'collect_fulfil_signatures' ? 'critical' : 'warning', '', `Fulfil of request ${v.requestId} is due${nobody ? ': nobody can send it' : ''}`, `The veto window ended (${dueWhen}); the fulfil ${lWords(v)}.\n${who}${d.next?.note ? `\n${d.next.note}` : ''}`, { actor: d.next?.actor ?? null, lastUsefulBlock: v.lastUsefulBlock, dryRun: o.config.dryRun });
       } else if (flag === 'fulfil_no_actor') {
-        await log(v, `no_actor:${key}`, 'no_actor', d.next?.note ?? 'nobody can fulfil');
+        await log(v.requestId, `no_actor:${key}`, 'no_actor', d.next?.note ?? 'nobody can fulfil');
       } else if (flag === 'fulfil_no_quorum') {
-        await log(v, `fulfil_no_quorum:${key}`, 'fulfil_no_quorum', d.next?.note ?? "governance's fulfil lacks signatures");
+        await log(v.requestId, `fulfil_no_quorum:${key}`, 'fulfil_no_quorum', d.next?.note ?? "governance's fulfil lacks signatures");
         await alert(v, 'fulfil_no_quorum', 'critical', '', `Fulfil of request ${v.requestId} lacks governance signatures`, `${d.next?.note ?? ''}\nWindow end ${dueWhen}; the fulfil ${lWords(v)}.`, { lastUsefulBlock: v.lastUsefulBlock });
       } else if (flag === 'veto_escalation') {
         const signed = v.veto?.signatures.filter((s) => !s.stale).map((s) => s.signer) ?? [];
-        await log(v, `veto_escalated:${key}`, 'veto_escalated', `veto has ${signed.length} of ${v.veto?.threshold ?? '?'} signatures and the window closes soon`);
+        await log(v.requestId, `veto_escalated:${key}`, 'veto_escalated', `veto has ${signed.length} of ${v.veto?.threshold ?? '?'} signatures and the window closes soon`);
         await alert(v, 'veto_escalated', 'critical', '', `Veto of request ${v.requestId} lacks signatures and the window closes soon`, `${signed.length} of ${v.veto?.threshold ?? '?'} signatures (${signed.join(', ') || 'none'}); the window ends at ${dueWhen} (${v.vetoWindowEnd.estimated ? 'estimated ' : ''}${v.vetoWindowEnd.estimatedAt}).\nSign now, or the request will be fulfillable.`, { signers: signed, threshold: v.veto?.threshold ?? null });
       } else if (flag === 'dry_run_hold') {
-        await log(v, `dry_run:${d.next?.kind}:${key}`, 'dry_run', `DRY_RUN: would ${d.next?.kind === 'execute_veto' ? 'execute the veto' : 'send the fulfil'} now`);
+        await log(v.requestId, `dry_run:${d.next?.kind}:${key}`, 'dry_run', `DRY_RUN: would ${d.next?.kind === 'execute_veto' ? 'execute the veto' : 'send the fulfil'} now`);
+      } else if (flag === 'veto_in_flight' && o.lease.held() && !o.config.dryRun) {
+        // the window has passed: a veto still in flight can no longer land, and must not hold the
+        // account's nonce (nor race the fulfil): replace it with a transfer to ourselves
+        for (const row of vetoRows) {
+          const s = o.senders.byAddress(row.account);
+          const c = await s?.cancel(row, `the veto window of request ${v.requestId} has passed`);
+          if (c) await log(v.requestId, `veto_cancel:${row.txHash}`, 'veto_cancelled', `the veto execution ${row.txHash} was still in flight when the window passed: replaced by ${c.txHash}`, { txHash: c.txHash });
+        }
       }
     }
-    if (!o.sender || d.due === null) return;
+    if (!o.sender || d.due !== 'send_fulfil') return;
     if (!o.lease.held()) return; // a standby computes, the actor sends
-    if (d.due === 'send_fulfil') {
-      const out = await o.sender.send({ slasher, requestId: v.requestId, requestTxHash: v.queuedTxHash, purpose, to: slasher, data: fulfilCall(v) });
-      if (out.kind === 'sent') {
-        await log(v, `fulfil_sent:${out.row.txHash}`, 'fulfil_sent', `fulfil sent at nonce ${out.row.txNonce} (head ${out.row.sentAtBlock})`, { txHash: out.row.txHash });
-        await alert(v, 'fulfil_sent', 'info', out.row.txHash, `Fulfil of request ${v.requestId} sent`, `Transaction ${out.row.txHash} from ${out.row.account} at nonce ${out.row.txNonce}; it ${lWords(v)}.`, { txHash: out.row.txHash, nonce: out.row.txNonce });
-      } else {
-        await log(v, `fulfil_refused:${key}:${out.reason}`, 'fulfil_failed', `not sent, the call would revert: ${out.reason}`);
-        await alert(v, 'action_failed', 'critical', `fulfil-refused:${out.reason}`, `Fulfil of request ${v.requestId} would revert: ${out.reason}`, `The desk did not send it (simulated against the next block).\nReason: ${out.reason}\nThe request ${lWords(v)}.`, { reason: out.reason, action: 'fulfil' });
-      }
-    } else if (d.due === 'bump_fulfil') {
-      const last = e.attempts.filter((a) => a.status === 'recorded').pop();
-      if (!last) return;
-      const next = await o.sender.bump(last);
-      if (next.id !== last.id) await log(v, `fulfil_bumped:${next.txHash}`, 'fulfil_bumped', `replaced ${last.txHash} at nonce ${next.txNonce}: maxFeePerGas ${last.maxFeePerGas} → ${next.maxFeePerGas}`, { txHash: next.txHash });
+    const out = await o.sender.send({ purpose, slasher, requestId: v.requestId, requestTxHash: v.queuedTxHash, to: slasher, data: fulfilCall(v), deadlineBlock: v.lastUsefulBlock });
+    if (out.kind === 'sent') {
+      await log(v.requestId, `fulfil_sent:${out.row.txHash}`, 'fulfil_sent', `fulfil sent at nonce ${out.row.txNonce} (head ${out.row.sentAtBlock})`, { txHash: out.row.txHash });
+      await alert(v, 'fulfil_sent', 'info', out.row.txHash, `Fulfil of request ${v.requestId} sent`, `Transaction ${out.row.txHash} from ${out.row.account} at nonce ${out.row.txNonce}; it ${lWords(v)}.`, { txHash: out.row.txHash, nonce: out.row.txNonce });
+    } else {
+      await log(v.requestId, `fulfil_refused:${key}:${out.reason}`, 'fulfil_failed', `not sent, the call would revert: ${out.reason}`);
+      await alert(v, 'action_failed', 'critical', `fulfil-refused:${out.reason}`, `Fulfil of request ${v.requestId} would revert: ${out.reason}`, `The desk did not send it (simulated against the next block).\nReason: ${out.reason}\nThe request ${lWords(v)}.`, { reason: out.reason, action: 'fulfil' });
     }
   }
 
-  /** Every attempt of these requests, by request id, oldest first (ids in chunks: IN lists stay short). */
-  async function sentAttempts(ids: string[]): Promise<Map<string, SentTxRow[]>> {
-    const out = new Map<string, SentTxRow[]>();
-    for (let k = 0; k < ids.length; k += 500) {
-      const rows = await db.sentTx.findMany({ where: { slasher, requestId: { in: ids.slice(k, k + 500) } }, orderBy: { id: 'asc' } });
-      for (const r of rows) out.set(r.requestId, [...(out.get(r.requestId) ?? []), r]);
-    }
-    return out;
-  }
-
-  async function pass(): Promise<void> {
+  async function cycle(): Promise<void> {
     const head = await o.head();
     if (!head || o.catchingUp?.()) return;
+    lastHead = head;
+    if (o.lease.held() && !o.config.dryRun) {
+      const from = Math.max(0, head.number - o.reorgDepth);
+      const canonical = { fromBlock: from, hashes: await o.canonical(from) };
+      for (const s of o.senders.all()) {
+        const r = await s.tend(head.number, canonical);
+        if (r.settled.length + r.reorged.length + r.bumped.length + r.capReached.length === 0) continue;
+        await report(r, new Map((await o.views()).map((v) => [v.requestId, v])));
+      }
+    }
+    for (const s of o.safes) await s.reconcile();
     const views = await o.views();
-    const byId = new Map(views.map((v) => [v.requestId, v]));
-    await settleInflight(byId);
+    await followLapses(views, head);
     // a request whose slashability is still pending is decided once the ingest pass that stored it
     // has read it (the same pass, seconds later): its last useful block is not known before
     const open = views.filter((v) => (v.status === 'in_veto_window' || v.status === 'fulfillable') && v.deadlines.slashability !== 'pending');
-    const attempts = o.sender && open.length ? await sentAttempts(open.map((v) => v.requestId)) : new Map<string, SentTxRow[]>();
+    if (open.length === 0) return;
+    const attempts = await o.sentTxs.forRequests(slasher, open.map((v) => v.requestId));
+    const inFlightVetoes = (await o.sentTxs.inFlight()).filter((r) => VETO_SENDS.has(r.purpose));
     for (const v of open) {
-      const mine = (attempts.get(v.requestId) ?? []).filter((a) => a.requestTxHash === v.queuedTxHash);
+      const mine = attempts.filter((a) => a.requestId === v.requestId && a.requestTxHash === v.queuedTxHash);
+      const vetoRows = inFlightVetoes.filter((r) => requestIdsOfSend(r).includes(v.requestId));
       try {
-        await act({ view: v, decision: decide(v, head, mine), attempts: mine });
+        await act(v, decide(v, head, mine, vetoRows.length > 0), vetoRows);
       } catch (e) {
         logger.error({ err: describeError(e), requestId: v.requestId }, 'scheduler action failed');
       }
     }
   }
 
-  const passes = serialPasses(pass, (m) => logger.error({ err: m }, 'scheduler pass failed'), { stopped: () => stopped });
+  const passes = serialPasses(cycle, (m) => logger.error({ err: m }, 'scheduler pass failed'), { stopped: () => stopped });
   const evaluate = () => passes.run();
 
   return {
@@ -255,20 +310,23 @@ export function createScheduler(o: SchedulerOptions) {
       await passes.idle();
       await o.lease.stop();
     },
+    async idle(): Promise<void> {
+      await passes.idle();
+    },
 
-    /**
-     * Asked by the Safe desk before it executes a ready proposal: the lease, DRY_RUN, and (for a
-     * single request's veto) confirmations and the execution policy.
-     */
-    async vetoGate(requestId: string | null): Promise<string | null> {
+    /** Asked before any Safe transaction executes: the lease and DRY_RUN. */
+    gate(): string | null {
       if (o.config.dryRun) return 'DRY_RUN: the desk does not send';
       if (!o.lease.held()) return 'standby: another desk holds the actor lease';
-      if (requestId === null) return null;
-      const v = (await o.views()).find((x) => x.requestId === requestId);
-      const head = await o.head();
-      if (!v || !head) return null;
-      if (!v.confirmed) return `request ${requestId} is not yet confirmed`;
-      return vetoExecutionHeld({ policy: o.config.vetoExecutionPolicy, windowEnd: windowEndOf(v), head, nowSec: o.now(), blockTime: v.deadlines.blockTimeSeconds, leadSec: o.config.vetoEscalationLeadSec });
+      return null;
+    },
+
+    /** Per-request holds of a veto with its signatures: confirmations (hard), the execution policy (soft). */
+    vetoHold(req: RequestSnapshot): PlanHold | null {
+      if (!req.confirmed) return { reason: `request ${req.requestId} is not yet buried under CONFIRMATIONS blocks`, hard: true };
+      if (!lastHead) return null;
+      const held = vetoExecutionHeld({ policy: o.config.vetoExecutionPolicy, windowEnd: req.windowEnd, head: lastHead, nowSec: o.now(), blockTime: req.blockTimeSeconds, leadSec: o.config.vetoEscalationLeadSec });
+      return held ? { reason: held, hard: false } : null;
     },
 
     /** Adds `nextAction` and `actions` to request views (the API's dashboard facts). */
@@ -276,12 +334,10 @@ export function createScheduler(o: SchedulerOptions) {
       if (views.length === 0) return views;
       const head = await o.head();
       const ids = views.length <= 500 ? views.map((v) => v.requestId) : undefined;
-      const [logs, attempts] = await Promise.all([
-        db.actionLog.findMany({ where: { slasher, ...(ids ? { requestId: { in: ids } } : {}) }, orderBy: { id: 'asc' } }),
-        o.sender ? db.sentTx.findMany({ where: { slasher, ...(ids ? { requestId: { in: ids } } : {}) }, orderBy: { id: 'asc' } }) : Promise.resolve([] as SentTxRow[]),
-      ]);
+      const [logs, attempts, inFlight] = await Promise.all([o.actionLog.forRequests(ids), o.sentTxs.forRequests(slasher, ids), o.sentTxs.inFlight()]);
       const attemptsBy = new Map<string, SentTxRow[]>();
       for (const a of attempts) attemptsBy.set(a.requestId, [...(attemptsBy.get(a.requestId) ?? []), a]);
+      const vetoInFlight = new Set(inFlight.filter((r) => VETO_SENDS.has(r.purpose)).flatMap(requestIdsOfSend));
       const logsBy = new Map<string, ActionView[]>();
       for (const l of logs) {
         const list = logsBy.get(l.requestId) ?? [];
@@ -289,13 +345,11 @@ export function createScheduler(o: SchedulerOptions) {
         logsBy.set(l.requestId, list);
       }
       return views.map((v) => {
-        const d = head ? decide(v, head, (attemptsBy.get(v.requestId) ?? []).filter((a) => a.requestTxHash === v.queuedTxHash)) : null;
+        const d = head ? decide(v, head, (attemptsBy.get(v.requestId) ?? []).filter((a) => a.requestTxHash === v.queuedTxHash), vetoInFlight.has(v.requestId)) : null;
         const next: NextActionView | null = d?.next
           ? { kind: d.next.kind, actor: d.next.actor, dueBlock: d.next.dueBlock, dueAt: new Date(d.next.dueAtSec * 1000).toISOString(), estimated: d.next.estimated, note: d.next.note, dryRun: o.config.dryRun }
           : null;
-        const history = [...(logsBy.get(v.requestId) ?? [])];
-        if (v.veto?.status === 'executed' && v.veto.executionTxHash) history.push({ kind: 'veto_executed', txHash: v.veto.executionTxHash, blockNumber: v.cancelled?.block ?? null, detail: `Safe ${v.veto.safe} executed the veto at nonce ${v.veto.nonce}`, at: v.veto.signatures[v.veto.signatures.length - 1]?.submittedAt ?? new Date(0).toISOString() });
-        return { ...v, nextAction: next, actions: history };
+        return { ...v, nextAction: next, actions: logsBy.get(v.requestId) ?? [] };
       });
     },
 

@@ -422,6 +422,12 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind, access:
       return r?.number ?? null;
     },
 
+    /** Hashes of the stored headers at or above `from` (the canonical chain as last indexed). */
+    async blockHashes(from: number): Promise<Map<number, string>> {
+      const rows = await db.block.findMany({ where: { slasher, number: { gte: from } }, select: { number: true, hash: true } });
+      return new Map(rows.map((r) => [r.number, r.hash]));
+    },
+
     async recentBlocks(limit: number): Promise<BlockRef[]> {
       const rows = await db.block.findMany({ where: { slasher }, orderBy: { number: 'desc' }, take: limit, select: { number: true, timestamp: true } });
       return rows.reverse();

@@ -1,12 +1,12 @@
 /**
- * Persistence of Safe proposals (committee vetoes, governance fulfils), owner signatures and
- * execution actions (issues 3 and 4). Plain rows out; no chain or HTTP knowledge.
+ * Persistence of Safe proposals (committee vetoes, governance fulfils, rejections, batches) and
+ * owner signatures. Their executions are SentTx rows (sentTxStore). Plain rows out; no chain or
+ * HTTP knowledge.
  */
 import type { Db } from './database';
 
 export type ProposalStatus = 'collecting' | 'ready' | 'executed' | 'failed' | 'abandoned';
 export type SignatureSource = 'http' | 'cli' | 'tx-service';
-export type ActionStatus = 'recorded' | 'mined' | 'reverted' | 'dropped';
 
 /** A proposal to store; the store adds its slasher and Safe. */
 export interface NewProposal {
@@ -80,22 +80,39 @@ export function createVetoStore(db: Db, slasher: string, safe: string) {
       return db.vetoSignature.update({ where: { id }, data: { staleReason: reason } });
     },
 
-    /** Ids of proposals with an execution still awaiting the chain (one query for a whole pass). */
-    async proposalsWithOpenActions(): Promise<Set<number>> {
-      const rows = await db.vetoAction.findMany({ where: { status: 'recorded' }, select: { proposalId: true } });
-      return new Set(rows.map((r) => r.proposalId));
+    /**
+     * The live proposal with this safeTxHash, created when there is none: a proposal is stored at
+     * its first signature (an unsigned one holds no nonce and is only served). Idempotent.
+     */
+    async findOrCreateProposal(p: NewProposal) {
+      const existing = await db.vetoProposal.findFirst({ where: { slasher, safe, safeTxHash: p.safeTxHash, superseded: false }, orderBy: { id: 'asc' } });
+      if (existing) return existing;
+      return db.vetoProposal.create({ data: { ...p, slasher, safe, status: 'collecting' } });
     },
 
-    async actions(proposalId: number) {
-      return db.vetoAction.findMany({ where: { proposalId }, orderBy: { id: 'asc' } });
+    /** Live proposals sharing a safeTxHash (two desks storing one first signature at once). */
+    async mergeDuplicate(keepId: number, dupId: number, reason: string) {
+      const [keep, dup] = await Promise.all([this.signatures([keepId]), this.signatures([dupId])]);
+      const have = new Set(keep.map((x) => x.signer));
+      for (const s of dup) if (!have.has(s.signer)) await db.vetoSignature.update({ where: { id: s.id }, data: { proposalId: keepId } });
+      await db.vetoProposal.update({ where: { id: dupId }, data: { superseded: true, status: 'abandoned', statusReason: reason } });
     },
 
-    async recordAction(a: { proposalId: number; executor: string; txNonce: number; rawTx: string; txHash: string }) {
-      return db.vetoAction.create({ data: { ...a, status: 'recorded' } });
+    /** An execution a reorg removed: the proposal is live again (its signatures still count). */
+    async reopen(id: number, reason: string) {
+      return db.vetoProposal.update({ where: { id }, data: { status: 'collecting', executionTxHash: null, statusReason: reason } });
     },
 
-    async settleAction(id: number, status: Exclude<ActionStatus, 'recorded'>, extra: { revertReason?: string | null; blockNumber?: number | null } = {}) {
-      return db.vetoAction.update({ where: { id }, data: { status, ...extra } });
+    /** Unsigned proposals of a kind (batches: anyone may propose one), oldest first. */
+    async unsigned(requestIdPrefix: string) {
+      const rows = await db.vetoProposal.findMany({ where: { slasher, safe, superseded: false, requestId: { startsWith: requestIdPrefix }, status: 'collecting' }, orderBy: { id: 'asc' } });
+      if (rows.length === 0) return [];
+      const signed = new Set((await db.vetoSignature.findMany({ where: { proposalId: { in: rows.map((r) => r.id) } }, select: { proposalId: true } })).map((x) => x.proposalId));
+      return rows.filter((r) => !signed.has(r.id));
+    },
+
+    async deleteUnsigned(id: number) {
+      await db.vetoProposal.deleteMany({ where: { id, slasher, safe, status: 'collecting' } });
     },
   };
 }
@@ -103,4 +120,3 @@ export function createVetoStore(db: Db, slasher: string, safe: string) {
 export type VetoStore = ReturnType<typeof createVetoStore>;
 export type VetoProposalRow = Awaited<ReturnType<VetoStore['createProposal']>>;
 export type VetoSignatureRow = Awaited<ReturnType<VetoStore['signatures']>>[number];
-export type VetoActionRow = Awaited<ReturnType<VetoStore['recordAction']>>;

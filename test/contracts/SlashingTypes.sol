@@ -30,6 +30,9 @@ interface IAllocationManagerForSlasher {
 /// V3/V4 learn their AVS from the registry coordinator instead of a constructor argument.
 interface ISlashingRegistryCoordinatorForSlasher {
     function avs() external view returns (address);
+
+    /// called by the block-window slashers after every slash (one more call a fulfil can revert in)
+    function updateOperators(address[] calldata operators) external;
 }
 
 /// V4 only: what it calls after a fulfil so burnt/redistributable shares are processed.

@@ -7,9 +7,9 @@ import {SlashingParams, IAllocationManagerForSlasher, VetoableSlasherRoles} from
 /// status enum starting at Null, all three SlashingRequested topics indexed, sequential ids.
 /// The AVS passed to slashOperator is a constructor argument (no registry coordinator in V1).
 ///
-/// Revert order shared by all four stand-ins, chosen so every error is reachable and says the
-/// most useful thing first: role check; then status (never queued, completed → NotRequested;
-/// cancelled → IsCancelled); then the window (VetoPeriodPassed / VetoPeriodNotPassed).
+/// Revert order shared by all four stand-ins, as in the real slashers (DOMAIN.md §1): role; then
+/// the window (VetoPeriodPassed / VetoPeriodNotPassed); then the status (cancel:
+/// SlashingRequestNotRequested; fulfil: SlashingRequestIsCancelled, also for a Completed one).
 contract VetoableSlasherV1 is VetoableSlasherRoles {
     enum SlashingStatus {
         Null,
@@ -70,16 +70,16 @@ contract VetoableSlasherV1 is VetoableSlasherRoles {
 
     function cancelSlashingRequest(uint256 requestId) external onlyVetoCommittee {
         SlashingRequest storage r = _requests[requestId];
-        _requireRequested(r.status);
         if (block.timestamp >= r.requestTimestamp + VETO_PERIOD) revert VetoPeriodPassed();
+        if (r.status != SlashingStatus.Requested) revert SlashingRequestNotRequested();
         r.status = SlashingStatus.Cancelled;
         emit SlashingRequestCancelled(requestId);
     }
 
     function fulfillSlashingRequest(uint256 requestId) external onlySlasher {
         SlashingRequest storage r = _requests[requestId];
-        _requireRequested(r.status);
         if (block.timestamp < r.requestTimestamp + VETO_PERIOD) revert VetoPeriodNotPassed();
+        if (r.status != SlashingStatus.Requested) revert SlashingRequestIsCancelled();
         r.status = SlashingStatus.Completed;
         allocationManager.slashOperator(_avs, r.params);
         emit OperatorSlashed(
@@ -87,8 +87,4 @@ contract VetoableSlasherV1 is VetoableSlasherRoles {
         );
     }
 
-    function _requireRequested(SlashingStatus status) private pure {
-        if (status == SlashingStatus.Cancelled) revert SlashingRequestIsCancelled();
-        if (status != SlashingStatus.Requested) revert SlashingRequestNotRequested();
-    }
 }

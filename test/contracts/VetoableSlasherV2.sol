@@ -6,8 +6,8 @@ import {SlashingParams, IAllocationManagerForSlasher, VetoableSlasherRoles} from
 /// V2 VetoableSlasher stand-in (DOMAIN.md §1): like V1 (seconds, 3 days, constructor AVS) but
 /// the enum starts at Requested and operatorSetId moved into the event data. Because status 0
 /// is Requested, a never-queued id is recognised by `requestTimestamp == 0`.
-/// Revert order: role, status (never queued / completed → NotRequested, cancelled →
-/// IsCancelled), then the window — the same rule in all four stand-ins.
+/// Revert order as in the real slashers (DOMAIN.md §1): role, the window, then the status —
+/// the same rule in all four stand-ins.
 contract VetoableSlasherV2 is VetoableSlasherRoles {
     enum SlashingStatus {
         Requested,
@@ -62,16 +62,16 @@ contract VetoableSlasherV2 is VetoableSlasherRoles {
 
     function cancelSlashingRequest(uint256 requestId) external onlyVetoCommittee {
         SlashingRequest storage r = _requests[requestId];
-        _requireRequested(r);
         if (block.timestamp >= r.requestTimestamp + VETO_PERIOD) revert VetoPeriodPassed();
+        if (r.status != SlashingStatus.Requested) revert SlashingRequestNotRequested();
         r.status = SlashingStatus.Cancelled;
         emit SlashingRequestCancelled(requestId);
     }
 
     function fulfillSlashingRequest(uint256 requestId) external onlySlasher {
         SlashingRequest storage r = _requests[requestId];
-        _requireRequested(r);
         if (block.timestamp < r.requestTimestamp + VETO_PERIOD) revert VetoPeriodNotPassed();
+        if (r.status != SlashingStatus.Requested) revert SlashingRequestIsCancelled();
         r.status = SlashingStatus.Completed;
         allocationManager.slashOperator(_avs, r.params);
         emit OperatorSlashed(
@@ -79,9 +79,4 @@ contract VetoableSlasherV2 is VetoableSlasherRoles {
         );
     }
 
-    function _requireRequested(SlashingRequest storage r) private view {
-        if (r.requestTimestamp == 0) revert SlashingRequestNotRequested();
-        if (r.status == SlashingStatus.Cancelled) revert SlashingRequestIsCancelled();
-        if (r.status != SlashingStatus.Requested) revert SlashingRequestNotRequested();
-    }
 }

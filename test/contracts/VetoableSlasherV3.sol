@@ -11,9 +11,10 @@ import {
 /// V3 VetoableSlasher stand-in (DOMAIN.md §1): window counted in blocks from the request block
 /// (`vetoWindowBlocks`, a constructor argument), enum starting at Requested, operatorSetId in
 /// the event data, AVS read from the registry coordinator at fulfil time.
-/// A never-queued id is recognised by `requestBlock == 0`.
-/// Revert order: role, status (never queued / completed → NotRequested, cancelled →
-/// IsCancelled), then the window — the same rule in all four stand-ins.
+/// A never-queued id reads back as status Requested with `requestBlock == 0`.
+/// Revert order as in the real block-window slasher (DOMAIN.md §1): role, then the window, then
+/// the status (cancel: NotRequested; fulfil: IsCancelled, also for a Completed request); after
+/// slashing, the fulfil calls `slashingRegistryCoordinator.updateOperators([operator])`.
 contract VetoableSlasherV3 is VetoableSlasherRoles {
     enum SlashingStatus {
         Requested,
@@ -72,26 +73,24 @@ contract VetoableSlasherV3 is VetoableSlasherRoles {
 
     function cancelSlashingRequest(uint256 requestId) external onlyVetoCommittee {
         SlashingRequest storage r = _requests[requestId];
-        _requireRequested(r);
         if (block.number >= r.requestBlock + vetoWindowBlocks) revert VetoPeriodPassed();
+        if (r.status != SlashingStatus.Requested) revert SlashingRequestNotRequested();
         r.status = SlashingStatus.Cancelled;
         emit SlashingRequestCancelled(requestId);
     }
 
     function fulfillSlashingRequest(uint256 requestId) external onlySlasher {
         SlashingRequest storage r = _requests[requestId];
-        _requireRequested(r);
         if (block.number < r.requestBlock + vetoWindowBlocks) revert VetoPeriodNotPassed();
+        if (r.status != SlashingStatus.Requested) revert SlashingRequestIsCancelled();
         r.status = SlashingStatus.Completed;
         allocationManager.slashOperator(slashingRegistryCoordinator.avs(), r.params);
+        address[] memory operators = new address[](1);
+        operators[0] = r.params.operator;
+        slashingRegistryCoordinator.updateOperators(operators);
         emit OperatorSlashed(
             requestId, r.params.operator, r.params.operatorSetId, r.params.wadsToSlash, r.params.description
         );
     }
 
-    function _requireRequested(SlashingRequest storage r) private view {
-        if (r.requestBlock == 0) revert SlashingRequestNotRequested();
-        if (r.status == SlashingStatus.Cancelled) revert SlashingRequestIsCancelled();
-        if (r.status != SlashingStatus.Requested) revert SlashingRequestNotRequested();
-    }
 }

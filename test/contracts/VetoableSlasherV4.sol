@@ -17,8 +17,9 @@ import {
 ///   same count) share an id and the later silently overwrites the earlier;
 /// - there is no `nextRequestId()`;
 /// - `OperatorSlashed` carries the AllocationManager's new slash id, not the request id.
-/// Revert order: role, status (never queued / completed → NotRequested, cancelled →
-/// IsCancelled), then the window — the same rule in all four stand-ins.
+/// Revert order as in the real block-window slasher (DOMAIN.md §1): role, the window, then the
+/// status (cancel: NotRequested; fulfil: IsCancelled, also for a Completed request); the fulfil
+/// calls `slashingRegistryCoordinator.updateOperators([operator])` after slashing.
 contract VetoableSlasherV4 is VetoableSlasherRoles {
     enum SlashingStatus {
         Requested,
@@ -80,8 +81,8 @@ contract VetoableSlasherV4 is VetoableSlasherRoles {
 
     function cancelSlashingRequest(uint256 requestId) external onlyVetoCommittee {
         SlashingRequest storage r = _requests[requestId];
-        _requireRequested(r);
         if (block.number >= r.requestBlock + vetoWindowBlocks) revert VetoPeriodPassed();
+        if (r.status != SlashingStatus.Requested) revert SlashingRequestNotRequested();
         r.status = SlashingStatus.Cancelled;
         emit SlashingRequestCancelled(requestId);
     }
@@ -98,17 +99,15 @@ contract VetoableSlasherV4 is VetoableSlasherRoles {
 
     function _fulfil(uint256 requestId) private returns (OperatorSet memory operatorSet, uint256 slashId) {
         SlashingRequest storage r = _requests[requestId];
-        _requireRequested(r);
         if (block.number < r.requestBlock + vetoWindowBlocks) revert VetoPeriodNotPassed();
+        if (r.status != SlashingStatus.Requested) revert SlashingRequestIsCancelled();
         r.status = SlashingStatus.Completed;
         operatorSet = OperatorSet(slashingRegistryCoordinator.avs(), r.params.operatorSetId);
         (slashId,) = allocationManager.slashOperator(operatorSet.avs, r.params);
+        address[] memory operators = new address[](1);
+        operators[0] = r.params.operator;
+        slashingRegistryCoordinator.updateOperators(operators);
         emit OperatorSlashed(slashId, r.params.operator, r.params.operatorSetId, r.params.wadsToSlash, r.params.description);
     }
 
-    function _requireRequested(SlashingRequest storage r) private view {
-        if (r.requestBlock == 0) revert SlashingRequestNotRequested();
-        if (r.status == SlashingStatus.Cancelled) revert SlashingRequestIsCancelled();
-        if (r.status != SlashingStatus.Requested) revert SlashingRequestNotRequested();
-    }
 }

@@ -119,9 +119,10 @@ export function openVetoDesk(f: SafeFixture, db: TestDatabase, vetoes: DeskVetoO
   return startTestDesk(f, db, { startBlock: undefined, avs: undefined, reorgDepth: 64, vetoes, ...extra });
 }
 
-/** One ingest pass, one veto pass, and whatever execution it started. */
+/** One ingest pass and one whole cycle (senders settle, the Safe desks reconcile, timers decide). */
 export async function settle(desk: Desk): Promise<void> {
   await desk.ingestor.sync();
-  await desk.vetoes.reconcile();
+  await desk.scheduler.evaluate();
+  await desk.scheduler.idle();
   await desk.vetoes.idle();
 }

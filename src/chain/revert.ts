@@ -1,6 +1,6 @@
 /** Revert data → words for people: slasher custom errors, Safe `GSxxx` codes, revert strings. */
 import { BaseError, decodeErrorResult, parseAbi, type Hex } from 'viem';
-import { slasherAbi } from '../chain/abis';
+import { slasherAbi } from './abis';
 
 const revertAbi = [...slasherAbi.filter((item) => item.type === 'error'), ...parseAbi(['error Error(string)'])];
 

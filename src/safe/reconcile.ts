@@ -1,0 +1,376 @@
+/**
+ * One reconcile pass of a Safe desk, the only place that changes proposal states:
+ *
+ * 1. settle what the chain did: our executions (mined, reverted), executions by others (a member's
+ *    wallet, Safe{Wallet}), and executions a reorg removed (the Safe's nonce is back at or below
+ *    the proposal's: the proposal is live again and executes again, same signatures);
+ * 2. plan the nonces (domain/noncePlan.ts) from the live proposals and their valid signatures;
+ * 3. set aside what can never execute: its nonce went to another transaction (owners must sign
+ *    again: said at once, by name) or its request closed (a veto with quorum that missed its
+ *    window is a failure, with its real cause, never "threshold not met");
+ * 4. store each live proposal's state and what it waits for, report milestones;
+ * 5. execute what the plan says, back to back from the Safe's nonce.
+ */
+import { getAddress, parseAbiItem, parseEventLogs, type Address, type Hex } from 'viem';
+import { describeError } from '../errors';
+import { planNonces, type BlockedProposal, type NoncePlan, type PlanHold, type PlanProposal } from '../domain/noncePlan';
+import type { SentTxRow } from '../store/sentTxStore';
+import type { VetoProposalRow, VetoSignatureRow } from '../store/vetoStore';
+import { ACTIVE, bySignatureProposal, isAlt, type DeskContext } from './deskContext';
+import { batchRequestIds, proposalKind } from './proposalKinds';
+import type { SafeState } from './safeState';
+import { safeAbi } from './safeTx';
+import type { RequestSnapshot, VetoEvent } from './types';
+import type { BlockedView, WayOutView } from './vetoView';
+
+const executionSuccess = parseAbiItem('event ExecutionSuccess(bytes32 indexed txHash, uint256 payment)');
+/** Executed/failed proposals older than this are history: no milestone events (a first start on an old database pages no one). */
+const EVENT_HORIZON_MS = 24 * 3600_000;
+/** How far back an execution by someone else is looked for when a proposal's request carries no queue block. */
+const LOOKBACK_BLOCKS = 50_000;
+
+const sendPurposeOf = (ctx: DeskContext, p: { requestId: string }) =>
+  proposalKind(p) === 'rejection' ? 'safe_rejection' : proposalKind(p) === 'batch' ? 'safe_batch' : ctx.purpose.sendPurpose;
+
+/** The requests a proposal acts on ([] for a rejection). */
+export const requestIdsOf = (p: { requestId: string }) => (proposalKind(p) === 'batch' ? batchRequestIds(p) : isAlt(p) ? [] : [p.requestId]);
+
+/** Blocked proposal → what people read and the ways past it. */
+export function blockedView(ctx: DeskContext, b: BlockedProposal, threshold: number, head: number | null): BlockedView {
+  const first = b.holders.find((h) => h.kind === 'call') ?? null;
+  const waitingId = b.requestIds.length === 1 ? b.requestIds[0]! : null;
+  const waitingReq = waitingId ? ctx.last.requests.get(waitingId) : undefined;
+  const deadline = waitingReq ? ctx.purpose.deadlineBlock(waitingReq) : null;
+  const waysOut: WayOutView[] = [];
+  for (const h of b.holders) {
+    if (h.kind !== 'call' || h.held) continue;
+    const id = h.requestIds[0]!;
+    waysOut.push({ kind: 'sign_blocking', nonce: b.blockingNonce, requestId: id, missing: h.missing, href: `/api/requests/${id}/${ctx.noun}?nonce=${b.blockingNonce}`, words: `sign the ${ctx.noun} of request ${id} at nonce ${b.blockingNonce} (${h.missing} more signature${h.missing === 1 ? '' : 's'}): it executes first, then this one` });
+  }
+  if (ctx.noun === 'veto') {
+    waysOut.push({ kind: 'sign_rejection', nonce: b.blockingNonce, requestId: null, missing: threshold, href: `/api/safe/rejections/${b.blockingNonce}`, words: `sign the rejection at nonce ${b.blockingNonce} (${threshold} signatures): it only fills that nonce, then this one executes` });
+  }
+  if (waitingId) {
+    waysOut.push({ kind: 'sign_here', nonce: b.blockingNonce, requestId: waitingId, missing: threshold, href: `/api/requests/${waitingId}/${ctx.noun}?nonce=${b.blockingNonce}`, words: `sign this ${ctx.noun} again at nonce ${b.blockingNonce} (${threshold} signatures): it executes there at once` });
+  }
+  return {
+    nonce: b.blockingNonce,
+    blockingRequestId: first?.requestIds[0] ?? null,
+    holders: b.holders.map((h) => ({ kind: h.kind === 'call' ? 'veto' : h.kind, requestIds: [...h.requestIds], signers: h.signers.map((s) => getAddress(s)), missing: h.missing, held: h.held })),
+    blocksLeft: deadline !== null && head !== null ? Math.max(0, deadline - head) : null,
+    waysOut: waysOut.sort((a, c) => a.missing - c.missing),
+  };
+}
+
+export function blockedWords(ctx: DeskContext, v: BlockedView): string {
+  const holder = v.holders[0];
+  const what = holder
+    ? holder.held
+      ? `nonce ${v.nonce} holds a ${holder.kind} of request ${holder.requestIds.join(', ')} that waits: ${holder.held}`
+      : `nonce ${v.nonce} is held by the ${holder.kind} of request${holder.requestIds.length === 1 ? '' : 's'} ${holder.requestIds.join(', ')} with ${holder.signers.length} signature(s), ${holder.missing} short of the threshold`
+    : `nonce ${v.nonce} holds no signed transaction (its proposal can no longer execute)`;
+  const left = v.blocksLeft !== null ? ` ${v.blocksLeft} block(s) left.` : '';
+  return `blocked: the Safe executes by nonce and ${what}.${left} Ways out: ${v.waysOut.map((w) => w.words).join('; or ')}`;
+}
+
+export async function reconcilePass(ctx: DeskContext, state: SafeState): Promise<void> {
+  const { o, purpose, noun } = ctx;
+  const { store, logger } = o;
+  const requests = await o.requests();
+  const byId = new Map(requests.map((r) => [r.requestId, r]));
+  const head = (await o.head?.()) ?? state.readAtBlock;
+  ctx.last.requests = byId;
+  ctx.last.head = head;
+  const events: VetoEvent[] = [];
+
+  let rows = await store.currentProposals();
+  // two desks storing one first signature at once: one proposal per safeTxHash
+  const seen = new Map<string, VetoProposalRow>();
+  for (const p of rows.filter((x) => ACTIVE.has(x.status))) {
+    const first = seen.get(p.safeTxHash);
+    if (!first) seen.set(p.safeTxHash, p);
+    else await store.mergeDuplicate(first.id, p.id, `merged into proposal ${first.id} (same safeTxHash)`);
+  }
+  if (seen.size !== rows.filter((x) => ACTIVE.has(x.status)).length) rows = await store.currentProposals();
+
+  const sent = await o.sentTxs.forProposals(rows.map((p) => p.id));
+  const sentBy = new Map<number, SentTxRow[]>();
+  for (const t of sent) sentBy.set(t.proposalId!, [...(sentBy.get(t.proposalId!) ?? []), t]);
+  // ours on its way: an attempt in flight, or one still recorded as mined although the Safe has not
+  // used its nonce (a reorg the sender has not settled yet): never a second transaction for it
+  const inFlight = (p: VetoProposalRow) => (sentBy.get(p.id) ?? []).some((t) => t.status === 'recorded' || (t.status === 'mined' && state.nonce <= p.nonce));
+
+  // ── 1. what the chain did ──
+  const lookFor: VetoProposalRow[] = [];
+  for (const p of rows) {
+    const mine = sentBy.get(p.id) ?? [];
+    if (p.status === 'executed') {
+      // executed means the Safe used this nonce: if it has not, a reorg removed the execution
+      if (state.nonce <= p.nonce) {
+        const ours = inFlight(p);
+        const reason = ours ? `its execution ${p.executionTxHash ?? ''} was removed by a reorg: the same transaction is being sent again` : `its execution ${p.executionTxHash ?? ''} was removed by a reorg: executing it again with the same signatures`;
+        await store.reopen(p.id, reason);
+        logger.warn({ requestId: p.requestId, nonce: p.nonce, txHash: p.executionTxHash }, `${noun} execution reorged out`);
+        await history(ctx, p, `reorged:${p.executionTxHash}:${head}`, `${noun}_reorged_out`, `the ${noun} execution ${p.executionTxHash ?? ''} at nonce ${p.nonce} was removed by a reorg (head ${head})`, p.executionTxHash, head);
+        p.status = 'collecting';
+        p.statusReason = reason;
+      }
+      continue;
+    }
+    if (!ACTIVE.has(p.status)) continue;
+    if (!isAlt(p)) {
+      const req = byId.get(p.requestId);
+      if (!req || req.queuedTxHash !== p.requestTxHash) {
+        await store.supersede(p.id, 'a reorg replaced the request under this id: signatures over the old proposal are set aside');
+        p.status = 'abandoned';
+        continue;
+      }
+    }
+    const mined = mine.find((t) => t.status === 'mined');
+    if (mined && state.nonce > p.nonce) {
+      const ok = await executionSucceeded(ctx, mined, p);
+      if (ok) await markExecuted(ctx, p, mined.txHash as Hex, mined.blockNumber, events, state);
+      else await store.setStatus(p.id, 'failed', { statusReason: 'ExecutionFailure: the Safe ran the transaction but the call inside failed', executionTxHash: mined.txHash });
+      p.status = ok ? 'executed' : 'failed';
+      continue;
+    }
+    const lastTx = mine[mine.length - 1];
+    if (lastTx && !inFlight(p) && lastTx.status === 'reverted') {
+      await store.setStatus(p.id, 'failed', { statusReason: lastTx.error ?? 'the execTransaction transaction reverted', executionTxHash: lastTx.txHash });
+      p.status = 'failed';
+      continue;
+    }
+    if (p.nonce < state.nonce && !inFlight(p)) lookFor.push(p);
+  }
+  // executed by someone else? one log query for every proposal whose nonce the Safe used
+  if (lookFor.length > 0) {
+    const found = await findExecutions(ctx, lookFor, byId);
+    for (const p of lookFor) {
+      const hit = found.get(p.safeTxHash.toLowerCase());
+      if (!hit) continue;
+      await markExecuted(ctx, p, hit.txHash, hit.blockNumber, events, state);
+      p.status = 'executed';
+    }
+  }
+
+  // ── 2. the plan ──
+  const live = rows.filter((p) => ACTIVE.has(p.status));
+  const sigRows = await store.signatures(live.map((p) => p.id));
+  const owners = new Set(state.owners);
+  for (const s of sigRows) {
+    const stale = owners.has(getAddress(s.signer)) ? null : `${s.signer} is no longer an owner of the Safe`;
+    if (stale !== s.staleReason) await store.markSignatureStale(s.id, stale);
+    s.staleReason = stale;
+  }
+  const sigs = bySignatureProposal(sigRows);
+  const valid = (id: number) => (sigs.get(id) ?? []).filter((s) => !s.staleReason);
+  const plan = planNonces({
+    safeNonce: state.nonce,
+    threshold: state.threshold,
+    proposals: live.map((p): PlanProposal => ({ id: p.id, kind: proposalKind(p) === 'veto' ? 'call' : proposalKind(p) === 'batch' ? 'batch' : 'rejection', requestIds: requestIdsOf(p), nonce: p.nonce, signers: valid(p.id).map((s) => getAddress(s.signer)), inFlight: inFlight(p) })),
+    requests: requests.map((r) => ({ requestId: r.requestId, open: purpose.collects.includes(r.status), deadline: r.deadline, hold: holdOf(ctx, r) })),
+  });
+  ctx.last.plan = plan;
+  ctx.last.state = state;
+
+  // ── 3. what can never execute ──
+  const rowById = new Map(rows.map((p) => [p.id, p]));
+  for (const d of plan.dead) {
+    const p = rowById.get(d.id)!;
+    const signers = valid(p.id).map((s) => getAddress(s.signer));
+    if (d.reason === 'nonce_used') {
+      const to = requestIdsOf(p).length === 1 ? plan.current.get(requestIdsOf(p)[0]!) : undefined;
+      await store.supersede(p.id, `Safe nonce ${p.nonce} was used by another transaction${to ? `: sign again at nonce ${to.nonce}` : ''}`);
+      p.status = 'abandoned';
+      if (to && signers.length > 0 && !isAlt(p)) {
+        const req = byId.get(p.requestId)!;
+        events.push({ ...eventBase(ctx, p, state, req, signers), kind: purpose.events.signAgain, reason: `another transaction took Safe nonce ${p.nonce}, where ${signers.join(', ')} had signed the ${noun} of request ${p.requestId}: their signatures are void. Sign again at nonce ${to.nonce}.`, signAgain: { signers, lostNonce: p.nonce } });
+      }
+      continue;
+    }
+    // request closed (or replaced): decided by the chain, or too late
+    const ids = requestIdsOf(p);
+    const req = ids.length === 1 ? byId.get(ids[0]!) : undefined;
+    const done = req ? purpose.done(req) : null;
+    if (done && !isAlt(p)) {
+      await store.setStatus(p.id, 'abandoned', { statusReason: `not needed: the request was ${req!.status} by transaction ${done.txHash ?? 'unknown'}` });
+    } else if (signers.length >= state.threshold && state.threshold > 0 && !isAlt(p) && req && !done) {
+      // quorum, and still the chain did not see it: say why, never "threshold not met"
+      const cause = p.statusReason ?? 'the desk could not execute it in time';
+      const reason = `${noun === 'veto' ? 'the veto had its threshold but did not land before the window closed' : 'the fulfil had its threshold but did not land in time'}: ${cause}`;
+      await store.setStatus(p.id, 'failed', { statusReason: reason });
+      events.push({ ...eventBase(ctx, p, state, req, signers), kind: 'action_failed', reason });
+    } else {
+      const closed = req ? purpose.closed(req) : `a request of this ${proposalKind(p)} closed`;
+      await store.setStatus(p.id, 'abandoned', { statusReason: closed ?? 'no longer needed' });
+    }
+    p.status = 'abandoned';
+  }
+
+  // ── 4. states and reasons ──
+  const gate = o.executor ? await o.gate?.() : null;
+  const blockedById = new Map(plan.blocked.map((b) => [b.proposalId, blockedView(ctx, b, state.threshold, head)]));
+  const executing = new Set(plan.execute.map((s) => s.proposalId));
+  for (const p of live) {
+    const l = plan.live.get(p.id);
+    if (!l) continue;
+    const status = l.ready ? 'ready' : 'collecting';
+    let reason: string | null = null;
+    if (l.ready) {
+      const b = blockedById.get(p.id);
+      const req = requestIdsOf(p).length === 1 ? byId.get(requestIdsOf(p)[0]!) : undefined;
+      const hold = req ? holdOf(ctx, req) : null;
+      if (b) reason = blockedWords(ctx, b);
+      else if (!o.executor) reason = `EXECUTOR_PRIVATE_KEY is not set: an owner must execute this ${noun} from their wallet (GET /api/requests/${p.requestId}/${noun}/execution)`;
+      else if (gate) reason = `held: ${gate}`;
+      else if (!executing.has(p.id) && hold) reason = `held: ${hold.reason}`;
+      else if (p.nonce > state.nonce && !executing.has(p.id)) reason = `waiting for the Safe transaction at nonce ${state.nonce} to execute first`;
+    }
+    if (status !== p.status || reason !== p.statusReason) await store.setStatus(p.id, status, { statusReason: reason });
+    p.status = status;
+    p.statusReason = reason;
+  }
+
+  // ── milestones ──
+  const horizon = Date.now() - EVENT_HORIZON_MS;
+  for (const p of rows) {
+    if (isAlt(p) && proposalKind(p) !== 'batch') continue;
+    const ids = requestIdsOf(p);
+    const req = ids.length === 1 ? byId.get(ids[0]!) : undefined;
+    if (!req || req.queuedTxHash !== p.requestTxHash) continue;
+    const signers = valid(p.id).map((s) => getAddress(s.signer));
+    if (p.status === 'ready') {
+      events.push({ ...eventBase(ctx, p, state, req, signers), kind: purpose.events.quorum, reason: null });
+      const b = blockedById.get(p.id);
+      if (b) events.push({ ...eventBase(ctx, p, state, req, signers), kind: purpose.events.blocked, reason: blockedWords(ctx, b), blocked: b, blocksLeft: b.blocksLeft });
+    } else if (p.status === 'failed' && p.updatedAt.getTime() >= horizon) {
+      events.push({ ...eventBase(ctx, p, state, req, signers), kind: 'action_failed', reason: p.statusReason ?? 'execution failed' });
+    }
+  }
+  await emit(ctx, events);
+
+  // ── 5. execute ──
+  if (!o.executor || gate) return;
+  await executePlan(ctx, plan, rowById, valid, byId, state, head);
+}
+
+function holdOf(ctx: DeskContext, r: RequestSnapshot): PlanHold | null {
+  return ctx.purpose.hold(r) ?? ctx.o.holdFor?.(r) ?? null;
+}
+
+function eventBase(ctx: DeskContext, p: VetoProposalRow, state: SafeState, req: RequestSnapshot, signers: Address[]) {
+  return {
+    purpose: ctx.noun,
+    requestId: req.requestId,
+    queuedAtBlock: req.queuedAtBlock,
+    safe: ctx.safe,
+    nonce: p.nonce,
+    safeTxHash: p.safeTxHash as Hex,
+    threshold: state.threshold,
+    signers,
+    executionTxHash: (p.executionTxHash as Hex | null) ?? null,
+  };
+}
+
+async function emit(ctx: DeskContext, events: VetoEvent[]): Promise<void> {
+  if (!ctx.o.onEvent) return;
+  for (const e of events) {
+    try {
+      await ctx.o.onEvent(e);
+    } catch (err) {
+      ctx.o.logger.warn({ err: describeError(err), kind: e.kind, requestId: e.requestId }, `${ctx.noun} event receiver failed`);
+    }
+  }
+}
+
+async function history(ctx: DeskContext, p: VetoProposalRow, key: string, kind: string, detail: string, txHash: string | null, blockNumber: number | null): Promise<void> {
+  try {
+    await ctx.o.onHistory?.({ requestIds: requestIdsOf(p), dedupKey: `${ctx.safe}:${p.id}:${key}`, kind, detail, txHash, blockNumber });
+  } catch (err) {
+    ctx.o.logger.warn({ err: describeError(err), requestId: p.requestId }, 'history receiver failed');
+  }
+}
+
+async function markExecuted(ctx: DeskContext, p: VetoProposalRow, txHash: Hex, blockNumber: number | null, events: VetoEvent[], state: SafeState): Promise<void> {
+  await ctx.o.store.setStatus(p.id, 'executed', { executionTxHash: txHash, statusReason: proposalKind(p) === 'batch' ? `vetoed requests ${batchRequestIds(p).join(', ')}` : null });
+  ctx.o.logger.info({ requestId: p.requestId, nonce: p.nonce, txHash, blockNumber }, `${ctx.noun} executed`);
+  await history(ctx, p, `executed:${txHash}:${blockNumber ?? ''}`, `${ctx.noun}_executed`, `Safe ${ctx.safe} executed the ${proposalKind(p) === 'veto' ? ctx.noun : proposalKind(p)} at nonce ${p.nonce}${blockNumber !== null ? ` in block ${blockNumber}` : ''}`, txHash, blockNumber);
+  const req = isAlt(p) ? undefined : ctx.last.requests.get(p.requestId);
+  if (req) {
+    const sigs = (await ctx.o.store.signatures([p.id])).filter((s) => !s.staleReason).map((s) => getAddress(s.signer));
+    events.push({ ...eventBase(ctx, { ...p, executionTxHash: txHash }, state, req, sigs), kind: ctx.purpose.events.executed, reason: null, executionBlock: blockNumber });
+  }
+}
+
+/** A mined execTransaction did what it should: the Safe logged ExecutionSuccess for this safeTxHash. */
+async function executionSucceeded(ctx: DeskContext, tx: SentTxRow, p: VetoProposalRow): Promise<boolean> {
+  const receipt = await ctx.o.client.getTransactionReceipt({ hash: tx.txHash as Hex });
+  const logs = parseEventLogs({ abi: safeAbi, logs: receipt.logs }).filter((l) => getAddress(l.address) === ctx.safe);
+  return logs.some((l) => l.eventName === 'ExecutionSuccess' && l.args.txHash.toLowerCase() === p.safeTxHash.toLowerCase());
+}
+
+async function findExecutions(ctx: DeskContext, ps: VetoProposalRow[], byId: Map<string, RequestSnapshot>): Promise<Map<string, { txHash: Hex; blockNumber: number }>> {
+  const latest = Number(await ctx.o.client.getBlockNumber({ cacheTime: 0 }));
+  const queued = ps.map((p) => byId.get(requestIdsOf(p)[0] ?? '')?.queuedAtBlock).filter((b): b is number => b !== undefined);
+  const fromBlock = queued.length === ps.length ? Math.min(...queued) : Math.max(0, latest - LOOKBACK_BLOCKS);
+  const logs = await ctx.o.client.getLogs({ address: ctx.safe, event: executionSuccess, args: { txHash: ps.map((p) => p.safeTxHash as Hex) }, fromBlock: BigInt(fromBlock), toBlock: BigInt(latest) });
+  const out = new Map<string, { txHash: Hex; blockNumber: number }>();
+  for (const l of logs) if (l.args.txHash && l.transactionHash) out.set(l.args.txHash.toLowerCase(), { txHash: l.transactionHash, blockNumber: Number(l.blockNumber) });
+  return out;
+}
+
+async function executePlan(
+  ctx: DeskContext,
+  plan: NoncePlan,
+  rowById: Map<number, VetoProposalRow>,
+  valid: (id: number) => VetoSignatureRow[],
+  byId: Map<string, RequestSnapshot>,
+  state: SafeState,
+  head: number,
+): Promise<void> {
+  const { o, purpose } = ctx;
+  const executor = o.executor!;
+  const sentNow: SentTxRow[] = [];
+  let behind = false;
+  for (const step of plan.execute) {
+    const p = rowById.get(step.proposalId)!;
+    if (step.inFlight) {
+      behind = true;
+      continue;
+    }
+    const chosen = valid(p.id)
+      .slice(0, state.threshold)
+      .map((s) => ({ signer: getAddress(s.signer), signature: s.signature as Hex }));
+    const ids = requestIdsOf(p);
+    const deadlines = ids.map((id) => byId.get(id)).filter((r): r is RequestSnapshot => r !== undefined).map((r) => purpose.deadlineBlock(r)).filter((b): b is number => b !== null);
+    const outcome = await executor.execute(p, chosen, { behindPending: behind, purpose: sendPurposeOf(ctx, p), slasher: ctx.slasher, deadlineBlock: deadlines.length ? Math.min(...deadlines) : null });
+    if (outcome.kind === 'sent') {
+      sentNow.push(outcome.row);
+      behind = true;
+      await history(ctx, p, `sent:${outcome.row.txHash}`, `${ctx.noun}_sent`, `execTransaction sent at nonce ${p.nonce} (account nonce ${outcome.row.txNonce}, head ${head})`, outcome.row.txHash, null);
+      continue;
+    }
+    if (outcome.kind === 'deferred') break; // the next pass, once the one before it is mined
+    if (purpose.notYet?.test(outcome.reason)) break; // an RPC whose pending block is its latest: next pass
+    await o.store.setStatus(p.id, 'failed', { statusReason: `would revert: ${outcome.reason}` });
+    o.logger.warn({ requestId: p.requestId, reason: outcome.reason }, `${ctx.noun} execution would revert; not sent`);
+    break;
+  }
+  // what is already mined (automine, fast chains) is settled now; the rest by the next pass (a
+  // node may serve the receipt a moment after it mined the block: two short looks, no more)
+  for (const row of sentNow) {
+    let s = await executor.settle(row).catch(() => null);
+    for (let i = 0; i < 2 && s?.kind === 'pending'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      s = await executor.settle(row).catch(() => null);
+    }
+    if (s?.kind === 'mined') {
+      const p = rowById.get(row.proposalId!)!;
+      if (await executionSucceeded(ctx, s.row, p)) {
+        const events: VetoEvent[] = [];
+        await markExecuted(ctx, p, s.row.txHash as Hex, s.blockNumber, events, state);
+        await emit(ctx, events);
+      }
+    }
+  }
+}

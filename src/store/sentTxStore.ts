@@ -1,0 +1,103 @@
+/**
+ * Persistence of every transaction the desk sends (SentTx): recorded before broadcast, settled
+ * from the chain, moved back in flight when a reorg removes its block. Plain rows out.
+ */
+import type { Db } from './database';
+
+export type SentTxRow = Awaited<ReturnType<Db['sentTx']['findFirstOrThrow']>>;
+export type SentTxStatus = 'recorded' | 'mined' | 'reverted' | 'replaced' | 'dropped';
+/** `cancel`: a 0-value transfer to ourselves replacing an attempt that can no longer do its job */
+export type SendPurpose = 'fulfil' | 'fulfil_burn' | 'safe_veto' | 'safe_rejection' | 'safe_batch' | 'safe_fulfil' | 'cancel';
+
+export interface NewSentTx {
+  chainId: number;
+  slasher: string;
+  requestId: string;
+  requestTxHash: string;
+  purpose: SendPurpose;
+  proposalId: number | null;
+  deadlineBlock: number | null;
+  account: string;
+  txNonce: number;
+  to: string;
+  data: string;
+  rawTx: string;
+  txHash: string;
+  gas: string;
+  maxFeePerGas: string;
+  maxPriorityFeePerGas: string;
+  replaces: number | null;
+  sentAtBlock: number;
+}
+
+export function createSentTxStore(db: Db) {
+  return {
+    async record(row: NewSentTx): Promise<SentTxRow> {
+      return db.sentTx.create({ data: { ...row, status: 'recorded' } });
+    },
+
+    async byId(id: number): Promise<SentTxRow | null> {
+      return db.sentTx.findUnique({ where: { id } });
+    },
+
+    /** Every attempt at one account nonce, oldest first (a fee bump adds one). */
+    async attemptsAt(account: string, txNonce: number): Promise<SentTxRow[]> {
+      return db.sentTx.findMany({ where: { account, txNonce }, orderBy: { id: 'asc' } });
+    },
+
+    /** The highest account nonce with an attempt still in flight, or null. */
+    async highestInFlightNonce(account: string): Promise<number | null> {
+      const r = await db.sentTx.aggregate({ where: { account, status: 'recorded' }, _max: { txNonce: true } });
+      return r._max.txNonce ?? null;
+    },
+
+    /** Attempts in flight (recorded, not settled), oldest first; of one account when given. */
+    async inFlight(account?: string): Promise<SentTxRow[]> {
+      return db.sentTx.findMany({ where: { status: 'recorded', ...(account ? { account } : {}) }, orderBy: { id: 'asc' } });
+    },
+
+    /** Mined or reverted transactions in blocks ≥ `fromBlock` (a reorg could still remove them). */
+    async includedSince(fromBlock: number): Promise<SentTxRow[]> {
+      return db.sentTx.findMany({ where: { status: { in: ['mined', 'reverted'] }, blockNumber: { gte: fromBlock } }, orderBy: { id: 'asc' } });
+    },
+
+    /** One attempt was included: it is settled, the others at its nonce are replaced. */
+    async settleIncluded(row: SentTxRow, outcome: { status: 'mined' | 'reverted'; blockNumber: number; blockHash: string; error: string | null }): Promise<SentTxRow> {
+      const [done] = await db.$transaction([
+        db.sentTx.update({ where: { id: row.id }, data: { status: outcome.status, blockNumber: outcome.blockNumber, blockHash: outcome.blockHash, error: outcome.error } }),
+        db.sentTx.updateMany({ where: { account: row.account, txNonce: row.txNonce, NOT: { id: row.id }, status: 'recorded' }, data: { status: 'replaced' } }),
+      ]);
+      return done;
+    },
+
+    /** None of the attempts at this nonce can land any more (the account nonce went elsewhere). */
+    async dropAt(account: string, txNonce: number, reason: string): Promise<void> {
+      await db.sentTx.updateMany({ where: { account, txNonce, status: 'recorded' }, data: { status: 'dropped', error: reason } });
+    },
+
+    /**
+     * A reorg removed the block it was included in: back in flight, its block forgotten. The
+     * replaced attempts at its nonce stay replaced (only this one's bytes are ever sent again).
+     */
+    async reopen(row: SentTxRow): Promise<SentTxRow> {
+      return db.sentTx.update({ where: { id: row.id }, data: { status: 'recorded', blockNumber: null, blockHash: null, error: null, reorgs: { increment: 1 } } });
+    },
+
+    async forProposals(proposalIds: number[]): Promise<SentTxRow[]> {
+      if (proposalIds.length === 0) return [];
+      return db.sentTx.findMany({ where: { proposalId: { in: proposalIds } }, orderBy: { id: 'asc' } });
+    },
+
+    /** Attempts for these requests of a slasher (ids in chunks: IN lists stay short), oldest first. */
+    async forRequests(slasher: string, requestIds?: string[]): Promise<SentTxRow[]> {
+      if (!requestIds) return db.sentTx.findMany({ where: { slasher }, orderBy: { id: 'asc' } });
+      const out: SentTxRow[] = [];
+      for (let k = 0; k < requestIds.length; k += 500) {
+        out.push(...(await db.sentTx.findMany({ where: { slasher, requestId: { in: requestIds.slice(k, k + 500) } }, orderBy: { id: 'asc' } })));
+      }
+      return out.sort((a, b) => a.id - b.id);
+    },
+  };
+}
+
+export type SentTxStore = ReturnType<typeof createSentTxStore>;
