@@ -6,7 +6,7 @@ import request from 'supertest';
 import { privateKeyToAccount } from 'viem/accounts';
 import type { Desk } from '../src/desk';
 import type { RequestView, VetoView } from '../src/api/views';
-import type { BatchView, SafePlanView } from '../src/safe/vetoService';
+import type { BatchView, SafePlanView } from '../src/safe/types';
 import { typedDataFromJson } from '../src/safe/safeTx';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';
 import { startSafeFixture, type SafeFixture, openVetoDesk, settle } from './helpers/safeFixture';

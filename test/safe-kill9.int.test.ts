@@ -60,7 +60,7 @@ describe.each(DB_KINDS)('veto exactly once across kill -9 on %s', (kind) => {
     // the action row is written before broadcast; wait until it is also in anvil's mempool
     reader = await openDatabase(db.target);
     const action = await waitFor('action recorded and broadcast', async () => {
-      const rows = await reader!.db.vetoAction.findMany({});
+      const rows = await reader!.db.sentTx.findMany({ where: { purpose: 'safe_veto' } });
       if (rows.length !== 1) return undefined;
       const inPool = await f.publicClient.getTransaction({ hash: rows[0]!.txHash as Hex }).catch(() => null);
       return inPool ? rows[0]! : undefined;
@@ -96,13 +96,13 @@ describe.each(DB_KINDS)('veto exactly once across kill -9 on %s', (kind) => {
       for (const tx of block.transactions) if (getAddress(tx.from) === f.executor.address && tx.to && getAddress(tx.to) === f.safe) fromExecutor++;
     }
     expect(fromExecutor).toBe(1);
-    const rows = await reader.db.vetoAction.findMany({});
+    const rows = await reader.db.sentTx.findMany({ where: { purpose: 'safe_veto' } });
     expect(rows).toHaveLength(1);
     expect(rows[0]!.status).toBe('mined');
   });
 });
 
-describe.each(DB_KINDS)('veto exactly once when the receipt wait times out on %s', (kind) => {
+describe.each(DB_KINDS)('veto exactly once while its transaction stays pending on %s', (kind) => {
   let f: SafeFixture;
   let db: TestDatabase;
   beforeAll(async () => {
@@ -114,7 +114,7 @@ describe.each(DB_KINDS)('veto exactly once when the receipt wait times out on %s
     await f?.stop();
   });
 
-  it('a pending execTransaction past receiptTimeoutMs is settled, never sent again', async () => {
+  it('a pending execTransaction is settled by later passes, never sent again', async () => {
     const id = await f.queue();
     const desk = await startDesk({
       rpcUrls: [f.anvil.rpcUrl],
@@ -128,7 +128,7 @@ describe.each(DB_KINDS)('veto exactly once when the receipt wait times out on %s
       maxLogRange: 10_000,
       logger: createLogger('silent'),
       follow: false,
-      vetoes: { executorPrivateKey: f.executor.privateKey, receiptTimeoutMs: 200 },
+      vetoes: { executorPrivateKey: f.executor.privateKey },
     });
     try {
       await desk.ingestor.sync();
@@ -140,23 +140,23 @@ describe.each(DB_KINDS)('veto exactly once when the receipt wait times out on %s
         await desk.vetoes.submitSignature(id.toString(), { signature: await signTypedVeto(owner.privateKey, veto.typedData), source: 'http' });
       }
       await desk.vetoes.idle();
-      // several passes, each longer than the receipt wait, while the transaction stays pending
+      // several whole cycles (senders settle, the desk reconciles) while the transaction stays pending
       for (let i = 0; i < 3; i++) {
-        await desk.vetoes.reconcile();
-        await desk.vetoes.idle();
+        await desk.scheduler.evaluate();
+        await desk.scheduler.idle();
       }
       expect(await f.publicClient.getTransactionCount({ address: f.executor.address, blockTag: 'pending' })).toBe(sentBefore + 1);
       await f.publicClient.request({ method: 'evm_setAutomine', params: [true] } as never);
       await f.mine(1);
       await desk.ingestor.sync();
-      await desk.vetoes.reconcile();
-      await desk.vetoes.idle();
+      await desk.scheduler.evaluate();
+      await desk.scheduler.idle();
       await desk.ingestor.sync();
       const view = (await desk.vetoes.vetoViews([id.toString()])).get(id.toString())!;
       expect(view.status).toBe('executed');
       expect(await f.slasherStatus(id)).toBe(1);
       expect(await f.publicClient.getTransactionCount({ address: f.executor.address, blockTag: 'latest' })).toBe(sentBefore + 1);
-      expect(await desk.database.db.vetoAction.count()).toBe(1);
+      expect(await desk.database.db.sentTx.count({ where: { purpose: 'safe_veto' } })).toBe(1);
     } finally {
       await desk.stop();
     }

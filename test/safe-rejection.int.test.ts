@@ -1,14 +1,15 @@
 /**
- * Resolving nonce blocking with a rejection: a lower-nonce veto without quorum (A) blocks a
- * higher one with quorum (B); the API explains it (`/api/safe/plan`, B's statusReason) and offers
- * the rejection at A's nonce; two owners sign it over HTTP; the desk executes it, then B; A is
- * re-planned at a later nonce. Refusals (not needed, non-owner, duplicate) store nothing.
+ * Resolving nonce blocking with a rejection: a partly signed veto (A) holds a lower nonce and
+ * blocks a veto with quorum (B); the API explains it (`/api/safe/plan`, B's statusReason) and
+ * offers the rejection at A's nonce; two owners sign it over HTTP; the desk executes it, then B;
+ * A's signer is asked to sign again at a later nonce. Refusals (not needed, out of range,
+ * non-owner, duplicate) store nothing.
  */
 import request from 'supertest';
 import type { Desk } from '../src/desk';
 import { createLogger } from '../src/lib/logger';
 import type { RequestView, VetoView } from '../src/api/views';
-import type { RejectionView, SafePlanView } from '../src/safe/vetoService';
+import type { RejectionView, SafePlanView } from '../src/safe/types';
 import { typedDataFromJson } from '../src/safe/safeTx';
 import { privateKeyToAccount } from 'viem/accounts';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';
@@ -41,8 +42,13 @@ describe.each(DB_KINDS)('rejection at a blocking nonce on %s', (kind) => {
     const b = await f.queue('B');
     await settle(desk);
     const va = await veto(a);
+    // one owner signs A: A holds its nonce; B is served at the next
+    await request(desk.url).post(`/api/requests/${a}/veto/signatures`).send({ signature: await signTypedVeto(f.owners[1]!.privateKey, va.typedData) }).expect(201);
     const vb = await veto(b);
     expect(vb.nonce).toBe(va.nonce + 1);
+    // a nonce beyond anything planned is refused at once
+    const far = await request(desk.url).post('/api/safe/rejections/999999/signatures').send({ signature: `0x${'11'.repeat(64)}1b` }).expect(422);
+    expect(far.body.error.code).toBe('NONCE_OUT_OF_RANGE');
 
     // nothing blocks yet: no rejection offered
     const early = await request(desk.url).post(`/api/safe/rejections/${va.nonce}/signatures`).send({ signature: await signTypedVeto(f.owners[0]!.privateKey, (await request(desk.url).get(`/api/safe/rejections/${va.nonce}`)).body.typedData) }).expect(409);
@@ -88,12 +94,14 @@ describe.each(DB_KINDS)('rejection at a blocking nonce on %s', (kind) => {
     const vbAfter = await veto(b);
     expect(vbAfter.status).toBe('executed');
     expect(((await request(desk.url).get(`/api/requests/${b}`)).body as RequestView).status).toBe('vetoed');
-    // A was not vetoed by the rejection: re-planned at a later nonce, its old signatures set aside
+    // A was not vetoed by the rejection: served at a later nonce, its old signature void and its
+    // signer asked by name to sign again
     expect(await f.slasherStatus(a)).toBe(0);
     const vaAfter = await veto(a);
     expect(vaAfter.nonce).toBe(vb.nonce + 1);
     expect(vaAfter.status).toBe('collecting');
     expect(vaAfter.superseded[0]).toMatchObject({ nonce: va.nonce });
+    expect(vaAfter.signAgain).toEqual({ signers: [f.owners[1]!.address], lostNonce: va.nonce });
     const after = (await request(desk.url).get('/api/safe/plan').expect(200)).body as SafePlanView;
     expect(after.safeNonce).toBe(vb.nonce + 1);
     expect(after.blocked).toEqual([]);

@@ -41,6 +41,9 @@ function veto(extra: Partial<VetoView> = {}): VetoView {
     safeTxHash: TX2,
     typedData: {} as VetoView['typedData'],
     threshold: 2,
+    blocked: null,
+    signAgain: null,
+    alternatives: [],
     signatures: [
       { signer: B, source: 'cli', submittedAt: '2026-01-01T12:00:10.000Z' },
       { signer: A, source: 'http', submittedAt: '2026-01-01T12:00:05.000Z', stale: 'removed as owner' },

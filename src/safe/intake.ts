@@ -226,7 +226,8 @@ export function createIntake(ctx: DeskContext, deps: { ready(): Promise<{ state:
     const unsigned = await store.unsigned(BATCH);
     for (const old of unsigned.slice(0, Math.max(0, unsigned.length - UNSIGNED_BATCHES_MAX))) await store.deleteUnsigned(old.id);
     logger.info({ nonce, requestIds: ids, safeTxHash: row.safeTxHash }, 'batch veto proposed');
-    return row;
+    await deps.reconcile();
+    return (await store.proposal(row.id)) ?? row;
   }
 
   /** An owner's signature over a batch at `nonce`; executed at quorum like a veto. */

@@ -70,7 +70,7 @@ export function blockedWords(ctx: DeskContext, v: BlockedView): string {
       : `nonce ${v.nonce} is held by the ${holder.kind} of request${holder.requestIds.length === 1 ? '' : 's'} ${holder.requestIds.join(', ')} with ${holder.signers.length} signature(s), ${holder.missing} short of the threshold`
     : `nonce ${v.nonce} holds no signed transaction (its proposal can no longer execute)`;
   const left = v.blocksLeft !== null ? ` ${v.blocksLeft} block(s) left.` : '';
-  return `blocked: the Safe executes by nonce and ${what}.${left} Ways out: ${v.waysOut.map((w) => w.words).join('; or ')}`;
+  return `blocked: the Safe executes by nonce and ${what}.${left} Ways out: ${v.waysOut.map((w) => `${w.words} (${w.href})`).join("; or ")}`;
 }
 
 export async function reconcilePass(ctx: DeskContext, state: SafeState): Promise<void> {
@@ -192,6 +192,21 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState): Promise
     const ids = requestIdsOf(p);
     const req = ids.length === 1 ? byId.get(ids[0]!) : undefined;
     const done = req ? purpose.done(req) : null;
+    const ours = done?.txHash ? (sentBy.get(p.id) ?? []).find((t) => t.txHash.toLowerCase() === done.txHash!.toLowerCase()) : undefined;
+    if (ours) {
+      // our own execution did it (settled here even before the sender's pass has read its receipt)
+      await markExecuted(ctx, p, ours.txHash as Hex, null, events, state);
+      p.status = 'executed';
+      continue;
+    }
+    if (done && !isAlt(p) && p.nonce < state.nonce) {
+      const hit = (await findExecutions(ctx, [p], byId)).get(p.safeTxHash.toLowerCase());
+      if (hit) {
+        await markExecuted(ctx, p, hit.txHash, hit.blockNumber, events, state);
+        p.status = 'executed';
+        continue;
+      }
+    }
     if (done && !isAlt(p)) {
       await store.setStatus(p.id, 'abandoned', { statusReason: `not needed: the request was ${req!.status} by transaction ${done.txHash ?? 'unknown'}` });
     } else if (signers.length >= state.threshold && state.threshold > 0 && !isAlt(p) && req && !done) {

@@ -72,9 +72,14 @@ export function createViews(ctx: DeskContext, intake: Intake) {
 
   /** Each request's proposal: executed > the plan's current one > ready > collecting > failed > abandoned. */
   async function vetoViews(requestIds?: string[]): Promise<Map<string, VetoView>> {
-    const rows = (await store.currentProposals(requestIds)).filter((p) => !isAlt(p));
+    const all = await store.currentProposals();
+    const wantedIds = requestIds ? new Set(requestIds) : null;
+    const rows = all.filter((p) => !isAlt(p) && (!wantedIds || wantedIds.has(p.requestId)));
+    // a request vetoed by a batch shows that batch as its veto
+    const batchOf = new Map<string, VetoProposalRow>();
+    for (const b of all) if (proposalKind(b) === 'batch' && b.status === 'executed') for (const id of batchRequestIds(b)) batchOf.set(id, b);
     const superseded = await store.supersededProposals(requestIds);
-    const sigs = bySignatureProposal(await store.signatures([...rows, ...superseded].map((p) => p.id)));
+    const sigs = bySignatureProposal(await store.signatures([...rows, ...superseded, ...batchOf.values()].map((p) => p.id)));
     const plan = ctx.last.plan;
     const byRequest = new Map<string, VetoProposalRow[]>();
     for (const p of rows) byRequest.set(p.requestId, [...(byRequest.get(p.requestId) ?? []), p]);
@@ -82,12 +87,12 @@ export function createViews(ctx: DeskContext, intake: Intake) {
     for (const s of superseded) lostBy.set(s.requestId, [...(lostBy.get(s.requestId) ?? []), s]);
     const wanted = requestIds ? new Set(requestIds) : null;
     const out = new Map<string, VetoView>();
-    const ids = new Set([...byRequest.keys(), ...(plan ? [...plan.current.keys()] : [])]);
+    const ids = new Set([...byRequest.keys(), ...(plan ? [...plan.current.keys()] : []), ...batchOf.keys()]);
     for (const id of ids) {
       if (wanted && !wanted.has(id)) continue;
       const mine = byRequest.get(id) ?? [];
       const cur = plan?.current.get(id);
-      const executed = mine.filter((p) => p.status === 'executed').pop();
+      const executed = mine.filter((p) => p.status === 'executed').pop() ?? batchOf.get(id);
       const best = [...mine].sort((a, b) => (RANK[b.status] ?? 0) - (RANK[a.status] ?? 0) || b.id - a.id)[0];
       const lost = (lostBy.get(id) ?? []).map((s) => ({ nonce: s.nonce, safeTxHash: s.safeTxHash as Hex, reason: s.statusReason ?? 're-planned', signatures: (sigs.get(s.id) ?? []).length }));
       const open = cur !== undefined;

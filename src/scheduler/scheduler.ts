@@ -264,11 +264,13 @@ export function createScheduler(o: SchedulerOptions) {
     const head = await o.head();
     if (!head || o.catchingUp?.()) return;
     lastHead = head;
-    if (o.lease.held() && !o.config.dryRun) {
+    {
+      // a standby (or DRY_RUN) only reads what the chain did with what was sent; the actor re-sends and re-prices
+      const send = o.lease.held() && !o.config.dryRun;
       const from = Math.max(0, head.number - o.reorgDepth);
       const canonical = { fromBlock: from, hashes: await o.canonical(from) };
       for (const s of o.senders.all()) {
-        const r = await s.tend(head.number, canonical);
+        const r = await s.tend(head.number, canonical, { send });
         if (r.settled.length + r.reorged.length + r.bumped.length + r.capReached.length === 0) continue;
         await report(r, new Map((await o.views()).map((v) => [v.requestId, v])));
       }

@@ -141,8 +141,11 @@ export function createSender(o: SenderOptions) {
     return next;
   }
 
-  /** What the chain did with the attempts at `row`'s nonce. */
-  async function settle(row: SentTxRow): Promise<Settlement> {
+  /**
+   * What the chain did with the attempts at `row`'s nonce. `send: false` only reads (a standby
+   * desk settles what its predecessor sent, but never rebroadcasts).
+   */
+  async function settle(row: SentTxRow, opts: { send?: boolean } = {}): Promise<Settlement> {
     const attempts = await store.attemptsAt(row.account, row.txNonce);
     for (const a of attempts) {
       if (a.status === 'mined') return { kind: 'mined', row: a, blockNumber: a.blockNumber ?? 0, receipt: null };
@@ -178,8 +181,10 @@ export function createSender(o: SenderOptions) {
       await store.dropAt(account.address, live.txNonce, reason);
       return { kind: 'dropped', row: { ...live, status: 'dropped', error: reason }, reason };
     }
-    const known = await client.getTransaction({ hash: live.txHash as Hex }).catch(() => null);
-    if (!known) await broadcast(live); // never sent (crash), evicted, or reorged out: the same bytes
+    if (opts.send !== false) {
+      const known = await client.getTransaction({ hash: live.txHash as Hex }).catch(() => null);
+      if (!known) await broadcast(live); // never sent (crash), evicted, or reorged out: the same bytes
+    }
     return { kind: 'pending', row: live };
   }
 
@@ -218,7 +223,7 @@ export function createSender(o: SenderOptions) {
       });
     },
 
-    settle,
+    settle: (row: SentTxRow) => settle(row),
 
     /**
      * Replaces the attempt in flight at `row`'s nonce with a 0-value transfer to ourselves: what
@@ -244,8 +249,10 @@ export function createSender(o: SenderOptions) {
      *
      * @param canonical the indexed chain's block hashes from `fromBlock` up (a block not in it is
      *   below the kept history or not indexed yet: left alone)
+     * @param opts.send false: only read and record what the chain did (a standby, DRY_RUN)
      */
-    async tend(head: number, canonical?: { fromBlock: number; hashes: Map<number, string> }): Promise<TendReport> {
+    async tend(head: number, canonical?: { fromBlock: number; hashes: Map<number, string> }, opts: { send?: boolean } = {}): Promise<TendReport> {
+      const send = opts.send !== false;
       const report: TendReport = { settled: [], bumped: [], capReached: [], reorged: [] };
       if (canonical) {
         for (const row of await store.includedSince(canonical.fromBlock)) {
@@ -262,9 +269,9 @@ export function createSender(o: SenderOptions) {
       for (const r of open) byNonce.set(r.txNonce, r); // the newest attempt per nonce
       let m: FeeMarket | null = null;
       for (const row of byNonce.values()) {
-        const s = await settle(row);
+        const s = await settle(row, { send });
         report.settled.push(s);
-        if (s.kind !== 'pending') continue;
+        if (s.kind !== 'pending' || !send) continue;
         const waited = head - s.row.sentAtBlock;
         if (waited < 1) continue;
         m ??= await market();
