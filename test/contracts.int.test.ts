@@ -8,6 +8,7 @@ import {
   ContractFunctionRevertedError,
   getAddress,
   numberToHex,
+  parseAbi,
   parseEther,
   parseEventLogs,
   toEventSelector,
@@ -43,6 +44,10 @@ import {
 import { createDevClients } from '../src/devnet/devnet';
 
 const VARIANTS = ['V1', 'V2', 'V3', 'V4'] as const;
+const coordinatorAbi = slashingRegistryCoordinatorStandInAbi;
+/** A fulfil simulated with every error the call can meet (the slasher's, the AllocationManager's, the coordinator's). */
+const fulfilWithEveryError = (publicClient: PublicClient, slasher: Address, requestId: bigint, account: Address) =>
+  publicClient.simulateContract({ address: slasher, abi: [...vetoableSlasherAbis.V4, ...allocationManagerStandInAbi.filter((i) => i.type === 'error'), ...coordinatorAbi.filter((i) => i.type === 'error')], functionName: 'fulfillSlashingRequest', args: [requestId], account });
 const WINDOW_BLOCKS = 10;
 const DEALLOCATION_DELAY = 20;
 const THREE_DAYS = 3 * 24 * 3600;
@@ -341,8 +346,10 @@ describe.each(VARIANTS)('VetoableSlasher%s on anvil', (variant) => {
     expect(receipt.logs[0]?.topics.length).toBe(2);
     expect((await read(requestId)).status).toBe('Cancelled');
 
-    await expectRevert(cancelRequest(committee, publicClient, { slasher: tb.slasher, requestId }), 'SlashingRequestIsCancelled');
+    // the real order (DOMAIN.md §1): the window first, then the status
+    await expectRevert(cancelRequest(committee, publicClient, { slasher: tb.slasher, requestId }), 'SlashingRequestNotRequested');
     await passWindow();
+    await expectRevert(cancelRequest(committee, publicClient, { slasher: tb.slasher, requestId }), 'VetoPeriodPassed');
     await expectRevert(fulfilRequest(keeper, publicClient, { slasher: tb.slasher, requestId }), 'SlashingRequestIsCancelled');
   });
 
@@ -369,21 +376,46 @@ describe.each(VARIANTS)('VetoableSlasher%s on anvil', (variant) => {
     const amLogs = parseEventLogs({ abi: allocationManagerStandInAbi, logs: receipt.logs, eventName: 'OperatorSlashed' });
     expect(amLogs.map((l) => l.args.operatorSet)).toEqual([operatorSet]);
 
-    await expectRevert(fulfilRequest(keeper, publicClient, { slasher: tb.slasher, requestId }), 'SlashingRequestNotRequested');
-    await expectRevert(cancelRequest(committee, publicClient, { slasher: tb.slasher, requestId }), 'SlashingRequestNotRequested');
+    // a Completed request: the fulfil's status check says IsCancelled too; a cancel fails on the window first
+    await expectRevert(fulfilRequest(keeper, publicClient, { slasher: tb.slasher, requestId }), 'SlashingRequestIsCancelled');
+    await expectRevert(cancelRequest(committee, publicClient, { slasher: tb.slasher, requestId }), 'VetoPeriodPassed');
+    if (blockWindow) {
+      // after slashing, the block-window slashers call updateOperators([operator]) on their coordinator
+      const updated = parseEventLogs({ abi: coordinatorAbi, logs: receipt.logs, eventName: 'OperatorsUpdated' });
+      expect(updated.map((l) => l.args.operators)).toEqual([[request.operator]]);
+    }
   });
 
-  it('only the slasher may queue; unknown ids read as "no such request" and revert NotRequested', async () => {
+  it('only the slasher may queue; unknown ids read as "no such request" and revert on the window first', async () => {
     await expectRevert(queueRequest(stranger, publicClient, { slasher: tb.slasher, request }), 'OnlySlasher');
     const unknown = 999_999n;
     const r = await read(unknown);
     expect(r.requestTimestampOrBlock).toBe(0n);
     expect(r.status).toBe(variant === 'V1' ? 'Null' : 'Requested');
-    await expectRevert(cancelRequest(committee, publicClient, { slasher: tb.slasher, requestId: unknown }), 'SlashingRequestNotRequested');
-    await expectRevert(fulfilRequest(keeper, publicClient, { slasher: tb.slasher, requestId: unknown }), 'SlashingRequestNotRequested');
+    // its window "ended" long ago (request block or timestamp 0): a cancel fails on the window; a
+    // fulfil passes it, then V1 refuses the Null status and V2+ (status 0 is Requested) reach the
+    // AllocationManager, which refuses operator 0
+    await expectRevert(cancelRequest(committee, publicClient, { slasher: tb.slasher, requestId: unknown }), 'VetoPeriodPassed');
+    await expectRevert(fulfilWithEveryError(publicClient, tb.slasher, unknown, keeper.account!.address), variant === 'V1' ? 'SlashingRequestIsCancelled' : 'OperatorNotSlashable');
   });
 
   if (blockWindow) {
+    it('a fulfil whose updateOperators reverts reverts whole (one more call that can fail)', async () => {
+      const { requestId } = await queue();
+      await passWindow();
+      const coordinator = await publicClient.readContract({ address: tb.slasher, abi: parseAbi(['function slashingRegistryCoordinator() view returns (address)']), functionName: 'slashingRegistryCoordinator' });
+      const set = async (on: boolean) => {
+        const hash = await keeper.writeContract({ address: coordinator, abi: coordinatorAbi, functionName: 'setUpdateReverts', args: [on], chain: null, account: keeper.account! });
+        await publicClient.waitForTransactionReceipt({ hash });
+      };
+      await set(true);
+      await expectRevert(fulfilWithEveryError(publicClient, tb.slasher, requestId, keeper.account!.address), 'UpdateOperatorsFailed');
+      expect((await read(requestId)).status).toBe('Requested');
+      await set(false);
+      await fulfilRequest(keeper, publicClient, { slasher: tb.slasher, requestId });
+      expect((await read(requestId)).status).toBe('Completed');
+    });
+
     it('window edges are exact in blocks: cancel at requestBlock+w−1, fulfil at requestBlock+w', async () => {
       const a = await queue();
       await rpc('anvil_mine', [numberToHex(WINDOW_BLOCKS - 2)]); // next tx lands at a + w − 1

@@ -99,7 +99,8 @@ describe.each(DB_KINDS)('governance fulfil through the slasher role Safe on %s',
     const view = await requestView(desk, id);
     expect(view.fulfil).toEqual(v);
     expect(view.veto?.safe).toBe(getAddress(f.safe)); // the committee's veto is planned alongside
-    expect(await desk.fulfils.fulfilState(id.toString())).toEqual({ status: 'collecting', signatures: 0, threshold: 2, safe: getAddress(gov.safe), executor: true });
+    // nobody signed it yet: it is only served, nothing is planned
+    expect(await desk.fulfils.fulfilState(id.toString())).toEqual({ status: 'none', signatures: 0, threshold: 2, safe: getAddress(gov.safe), executor: true });
 
     // refused, nothing stored: a committee owner (not a governance owner), a governance owner over the committee's domain
     const stored = await desk.database.db.vetoSignature.count();
@@ -165,11 +166,12 @@ describe.each(DB_KINDS)('governance fulfil through the slasher role Safe on %s',
     const b = await f.queue('B');
     await settle(desk);
     const fa = await fulfil(desk, a);
-    const fb = await fulfil(desk, b);
-    expect(fb.nonce).toBe(fa.nonce + 1); // window-end order
+    expect((await fulfil(desk, b)).nonce).toBe(fa.nonce); // unsigned: both served at the Safe's nonce
     // governance has quorum for A's fulfil, but the committee vetoes A inside the window
     for (const o of gov.owners.slice(0, 2)) await postFulfil(desk, a, { signature: await signTypedVeto(o.privateKey, fa.typedData) }).expect(201);
     await desk.fulfils.idle();
+    const fb = await fulfil(desk, b);
+    expect(fb.nonce).toBe(fa.nonce + 1); // A's signatures hold its nonce
     const veto = (await requestView(desk, a)).veto!;
     for (const o of f.owners.slice(0, 2)) await request(desk.url).post(`/api/requests/${a}/veto/signatures`).send({ signature: await signTypedVeto(o.privateKey, veto.typedData) }).expect(201);
     await desk.vetoes.idle();
@@ -181,9 +183,10 @@ describe.each(DB_KINDS)('governance fulfil through the slasher role Safe on %s',
     expect((await desk.fulfils.fulfilState(a.toString()))?.status).toBe('abandoned');
     const closed = await postFulfil(desk, a, { signature: await signTypedVeto(gov.owners[2]!.privateKey, fa.typedData) }).expect(409);
     expect(closed.body.error.code).toBe('FULFIL_CLOSED');
+    // A's nonce is free again: B (still unsigned) is served there
     const moved = await fulfil(desk, b);
     expect(moved.nonce).toBe(fa.nonce);
-    expect(moved.superseded).toEqual([{ nonce: fb.nonce, safeTxHash: fb.safeTxHash, reason: expect.stringContaining('re-planned'), signatures: 0 }]);
+    expect(moved.superseded).toEqual([]);
 
     // B: one owner over HTTP; the desk proposes it to the Transaction Service; another confirms in Safe{Wallet}
     await postFulfil(desk, b, { signature: await signTypedVeto(gov.owners[2]!.privateKey, moved.typedData) }).expect(201);

@@ -73,8 +73,8 @@ describe.each(DB_KINDS)('one actor across processes on %s', (kind) => {
       for (const tx of block.transactions) if (tx.to?.toLowerCase() === chain.testbed.slasher.toLowerCase() && tx.input.startsWith('0x0b6d4a20')) fulfils.push(tx.hash);
     }
     expect(fulfils.sort()).toEqual([v1.fulfilled!.txHash, v2.fulfilled!.txHash].sort());
-    // the standby never re-sent the crashed actor's fulfil
-    expect(v1.actions!.filter((a) => a.kind === 'fulfil_sent')).toHaveLength(1);
+    // the standby never re-sent the crashed actor's fulfil (read from the standby: the actor may
+    // have been killed before its view of the log caught up)
     expect((await getJson<RequestView>(`${standby.url}/api/requests/${q1.requestId}`)).body.actions!.filter((a) => a.kind === 'fulfil_sent')).toHaveLength(1);
   });
 });

@@ -27,11 +27,29 @@ const signatureBody = {
     required: ['signature'],
     additionalProperties: false,
     properties: {
-      signature: { type: 'string', pattern: '^0x[0-9a-fA-F]{130}$' },
+      signature: { type: 'string', maxLength: 200, description: '65-byte hex, 0x-prefixed' },
       source: { type: 'string', enum: ['http', 'cli'] },
       safe: { ...address, description: 'optional: the Safe the signer meant (sharper diagnosis)' },
+      safeTxHash: { ...txHash, description: 'optional: the safeTxHash the owner signed; names the nonce at once (any nonce from the Safe\'s up to the last planned + 5). Without it, the nonce the desk serves now or one this request is already signed at' },
     },
   }),
+};
+const otherSignatureBody = (extra: Record<string, unknown> = {}) => ({
+  required: true,
+  content: json({ type: 'object', required: ['signature'], additionalProperties: false, properties: { signature: { type: 'string', maxLength: 200, description: '65-byte hex, 0x-prefixed' }, source: { type: 'string', enum: ['http', 'cli'] }, safeTxHash: { ...txHash, description: 'optional: what the owner signed (refused when it differs)' }, ...extra } }),
+});
+const wayOut = {
+  type: 'object',
+  required: ['kind', 'nonce', 'requestId', 'missing', 'href', 'words'],
+  additionalProperties: false,
+  properties: {
+    kind: { type: 'string', enum: ['sign_blocking', 'sign_rejection', 'sign_here'], description: 'sign the proposal holding the blocking nonce; sign the rejection there; or sign this same proposal again there' },
+    nonce: { type: 'integer', minimum: 0 },
+    requestId: nullable('string'),
+    missing: { type: 'integer', minimum: 0, description: 'signatures still needed that way' },
+    href: { type: 'string', description: 'GET it for the typed data; POST the signature to its signatures route' },
+    words: { type: 'string' },
+  },
 };
 /** A Safe desk's execution facts (`HealthView.vetoExecution`, `.fulfilExecution`). */
 const safeExecution = {
@@ -166,6 +184,13 @@ const schemas = {
       cancelled: chainEvent,
       fulfilled: chainEvent,
       overwritten: { type: 'boolean', description: 'V4: a later request reused this id' },
+      lapsed: {
+        type: 'object',
+        required: ['block', 'slashableAgainAtBlock'],
+        additionalProperties: false,
+        description: 'set when its stake escaped once (lapsed at `block`): a request never expires on chain, so it can be fulfillable again; the desk then does not fulfil it unless FULFIL_AFTER_LAPSE=true',
+        properties: { block, slashableAgainAtBlock: nullable('integer') },
+      },
       veto: ref('VetoView'),
       fulfil: { ...ref('VetoView'), description: "issue 4: governance's fulfil Safe transaction (the slasher role is a Safe): to = slasher, data = fulfillSlashingRequest(id) (or V4's fulfillSlashingRequestAndBurnOrRedistribute(id) with FULFIL_FUNCTION)" },
       nextAction: {
@@ -173,7 +198,7 @@ const schemas = {
         type: ['object', 'null'],
         required: ['kind', 'actor', 'dueBlock', 'dueAt', 'estimated', 'note', 'dryRun'],
         properties: {
-          kind: { type: 'string', enum: ['fulfil', 'execute_veto', 'collect_veto_signatures', 'collect_fulfil_signatures', 'await_confirmations', 'await_fulfil'] },
+          kind: { type: 'string', enum: ['fulfil', 'execute_veto', 'collect_veto_signatures', 'collect_fulfil_signatures', 'await_confirmations', 'await_fulfil', 'unblock_veto'] },
           actor: { type: 'string', enum: ['desk', 'owners', 'nobody'], description: 'nobody: no key and no Safe can do it (alerted)' },
           dueBlock: { ...nullable('integer'), description: 'block at or after which it is due; null = now / not block-bound' },
           dueAt: { type: 'string', format: 'date-time', description: 'wall-clock time it is due (an estimate when `estimated`)' },
@@ -245,24 +270,25 @@ const schemas = {
   },
   SafePlan: {
     type: 'object',
-    description: 'the Safe nonces planned by the desk (vetoes in deadline order, rejections), and each blocked nonce with how to resolve it',
-    required: ['safe', 'safeNonce', 'threshold', 'entries', 'blocked'],
+    description: 'the Safe nonces in use: a nonce is held only by a signed proposal (an unsigned request is served at `servedNonce` and holds none); each blocked nonce with the ways past it',
+    required: ['safe', 'safeNonce', 'threshold', 'servedNonce', 'entries', 'blocked'],
     properties: {
       safe: address,
       safeNonce: { type: 'integer', minimum: 0 },
       threshold: { type: 'integer', minimum: 0 },
-      entries: { type: 'array', items: { type: 'object', properties: { nonce: { type: 'integer' }, kind: { type: 'string', enum: ['veto', 'rejection', 'batch'] }, requestId: { ...nullable('string') }, requestIds: { type: 'array', items: decimal, description: 'batch: the requests it vetoes' }, status: { type: 'string' }, signatures: { type: 'integer' }, safeTxHash: txHash } } },
-      blocked: { type: 'array', items: { type: 'object', properties: { nonce: { type: 'integer' }, blockingRequestId: nullable('string'), waiting: { type: 'array', items: decimal }, explanation: { type: 'string' }, rejection: { type: 'string', description: 'path of the rejection at this nonce' } } } },
+      servedNonce: { type: 'integer', minimum: 0, description: 'the lowest nonce no signed proposal holds: where every unsigned request is served' },
+      entries: { type: 'array', items: { type: 'object', properties: { nonce: { type: 'integer' }, kind: { type: 'string', enum: ['veto', 'rejection', 'batch'] }, requestId: { ...nullable('string') }, requestIds: { type: 'array', items: decimal, description: 'batch: the requests it vetoes' }, status: { type: 'string' }, signatures: { type: 'integer' }, safeTxHash: txHash, holds: { type: 'boolean', description: 'holds its nonce (signed, and its request\'s lowest signed proposal)' } } } },
+      blocked: { type: 'array', items: { type: 'object', properties: { nonce: { type: 'integer' }, blockingRequestId: nullable('string'), waiting: { type: 'array', items: decimal }, explanation: { type: 'string' }, rejection: { type: 'string', description: 'path of the rejection at this nonce' }, waysOut: { type: 'array', items: wayOut } } } },
     },
   },
   VetoView: {
     type: 'object',
-    required: ['safe', 'nonce', 'safeTxHash', 'typedData', 'threshold', 'signatures', 'status', 'statusReason', 'executionTxHash', 'blockedByNonce', 'superseded'],
+    required: ['safe', 'nonce', 'safeTxHash', 'typedData', 'threshold', 'signatures', 'status', 'statusReason', 'executionTxHash', 'blockedByNonce', 'blocked', 'signAgain', 'alternatives', 'superseded'],
     additionalProperties: false,
     description: "a request's Safe transaction: the committee's veto (to = slasher, data = cancelSlashingRequest(id)) or governance's fulfil (data = fulfillSlashingRequest(id))",
     properties: {
       safe: address,
-      nonce: { type: 'integer', minimum: 0, description: 'Safe nonce planned for this veto (deadline order)' },
+      nonce: { type: 'integer', minimum: 0, description: 'Safe nonce of this proposal: fixed by its first signature; an unsigned one is served at the lowest nonce no signed proposal holds' },
       safeTxHash: txHash,
       typedData: { type: 'object', description: 'EIP-712 typed data to sign (eth_signTypedData_v4); uint256 values as decimal strings' },
       threshold: { type: 'integer', minimum: 0 },
@@ -284,6 +310,32 @@ const schemas = {
       statusReason: { ...nullable('string'), description: 'decoded revert reason, why abandoned, or what a ready veto waits for' },
       executionTxHash: { oneOf: [txHash, { type: 'null' }] },
       blockedByNonce: { ...nullable('integer'), description: 'a ready veto waits for this lower Safe nonce to execute' },
+      blocked: {
+        oneOf: [
+          {
+            type: 'object',
+            required: ['nonce', 'blockingRequestId', 'holders', 'blocksLeft', 'waysOut'],
+            additionalProperties: false,
+            description: 'it has its signatures but waits behind a nonce nothing can execute at',
+            properties: {
+              nonce: { type: 'integer', minimum: 0 },
+              blockingRequestId: nullable('string'),
+              holders: { type: 'array', items: { type: 'object', properties: { kind: { type: 'string' }, requestIds: { type: 'array', items: decimal }, signers: { type: 'array', items: address }, missing: { type: 'integer' }, held: nullable('string') } } },
+              blocksLeft: nullable('integer'),
+              waysOut: { type: 'array', items: wayOut },
+            },
+          },
+          { type: 'null' },
+        ],
+      },
+      signAgain: {
+        oneOf: [{ type: 'object', required: ['signers', 'lostNonce'], additionalProperties: false, description: 'owners whose signatures went void when another transaction took their nonce: they must sign this proposal again', properties: { signers: { type: 'array', items: address }, lostNonce: { type: 'integer' } } }, { type: 'null' }],
+      },
+      alternatives: {
+        type: 'array',
+        description: 'the same call signed at other nonces (a signer covered the next few), lowest first',
+        items: { type: 'object', required: ['nonce', 'safeTxHash', 'status', 'signatures'], additionalProperties: false, properties: { nonce: { type: 'integer' }, safeTxHash: txHash, status: { type: 'string' }, signatures: { type: 'integer' } } },
+      },
       superseded: {
         type: 'array',
         description: 'earlier proposals set aside by a re-plan (reorg, nonce used, gap); their signatures are never executed',
@@ -550,6 +602,20 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/requests/{id}/veto': {
+      get: {
+        operationId: 'getVeto',
+        summary: "The request's veto: the proposal to sign now (or the one that executed); with `nonce`, the same veto at that Safe nonce (the ways out of a blocked nonce point here)",
+        parameters: [...ID_PARAM, { name: 'nonce', in: 'query', required: false, schema: { type: 'integer', minimum: 0 } }],
+        responses: {
+          '200': { description: 'the veto', content: json(ref('VetoView')) },
+          '400': errorResponse('BAD_REQUEST'),
+          '404': errorResponse('REQUEST_NOT_FOUND'),
+          '409': errorResponse('VETO_NOT_AVAILABLE'),
+          '422': errorResponse('NONCE_OUT_OF_RANGE, SIGNATURE_WRONG_NONCE (a used nonce)'),
+        },
+      },
+    },
     '/api/requests/{id}/veto/signatures': {
       post: {
         operationId: 'submitVetoSignature',
@@ -563,7 +629,7 @@ export const openApiDocument = {
           '404': errorResponse('REQUEST_NOT_FOUND'),
           '409': errorResponse('SIGNATURE_DUPLICATE, VETO_WINDOW_CLOSED, VETO_NOT_AVAILABLE'),
           '413': errorResponse('PAYLOAD_TOO_LARGE'),
-          '422': errorResponse('SIGNATURE_WRONG_CHAIN, SIGNATURE_WRONG_SAFE, SIGNATURE_WRONG_NONCE, SIGNATURE_WRONG_REQUEST, SIGNER_IS_CONTRACT'),
+          '422': errorResponse('SIGNATURE_WRONG_CHAIN, SIGNATURE_WRONG_SAFE, SIGNATURE_WRONG_NONCE, SIGNATURE_WRONG_REQUEST, SIGNER_IS_CONTRACT, NONCE_OUT_OF_RANGE'),
           '503': errorResponse('SAFE_READ_FAILED, RPC_UNAVAILABLE'),
         },
       },
@@ -593,7 +659,7 @@ export const openApiDocument = {
           '404': errorResponse('REQUEST_NOT_FOUND, FULFIL_NOT_AVAILABLE'),
           '409': errorResponse('SIGNATURE_DUPLICATE, FULFIL_CLOSED (the request is vetoed, fulfilled or lapsed, or the fulfil is settled)'),
           '413': errorResponse('PAYLOAD_TOO_LARGE'),
-          '422': errorResponse('SIGNATURE_WRONG_CHAIN, SIGNATURE_WRONG_SAFE, SIGNATURE_WRONG_NONCE, SIGNATURE_WRONG_REQUEST, SIGNER_IS_CONTRACT'),
+          '422': errorResponse('SIGNATURE_WRONG_CHAIN, SIGNATURE_WRONG_SAFE, SIGNATURE_WRONG_NONCE, SIGNATURE_WRONG_REQUEST, SIGNER_IS_CONTRACT, NONCE_OUT_OF_RANGE'),
           '503': errorResponse('SAFE_READ_FAILED, RPC_UNAVAILABLE'),
         },
       },
@@ -625,37 +691,37 @@ export const openApiDocument = {
         operationId: 'submitRejectionSignature',
         summary: "An owner's signature over the rejection at a blocking nonce; the desk executes it at quorum",
         parameters: [{ name: 'nonce', in: 'path', required: true, schema: { type: 'integer', minimum: 0 } }],
-        requestBody: {
-          required: true,
-          content: json({ type: 'object', required: ['signature'], additionalProperties: false, properties: { signature: { type: 'string', pattern: '^0x[0-9a-fA-F]{130}$' }, source: { type: 'string', enum: ['http', 'cli'] } } }),
-        },
+        requestBody: otherSignatureBody(),
         responses: {
           '201': { description: 'stored; the updated rejection', content: json(ref('RejectionView')) },
           '400': errorResponse('SIGNATURE_MALFORMED, BAD_REQUEST'),
           '403': errorResponse('SIGNER_NOT_OWNER'),
           '409': errorResponse('SIGNATURE_DUPLICATE, REJECTION_NOT_NEEDED (the nonce blocks no veto with quorum, is used, or the rejection is settled)'),
-          '422': errorResponse('SIGNATURE_WRONG_CHAIN, SIGNATURE_WRONG_NONCE, SIGNER_IS_CONTRACT'),
+          '422': errorResponse('SIGNATURE_WRONG_CHAIN, SIGNATURE_WRONG_NONCE, SIGNER_IS_CONTRACT, NONCE_OUT_OF_RANGE (beyond the last planned nonce + 5: refused before any work)'),
         },
       },
     },
     '/api/safe/batches': {
       post: {
         operationId: 'proposeBatchVeto',
-        summary: "Plan one Safe transaction vetoing several requests (MultiSend) at the Safe's current nonce; idempotent for the same set",
+        summary: "Propose one Safe transaction vetoing several requests (MultiSend) at the nonce the desk serves; it holds no nonce until signed; idempotent for the same set",
         requestBody: { required: true, content: json({ type: 'object', required: ['requestIds'], additionalProperties: false, properties: { requestIds: { type: 'array', minItems: 2, maxItems: 50, items: decimal } } }) },
         responses: {
           '201': { description: 'the batch', content: json(ref('BatchView')) },
           '400': errorResponse('BAD_REQUEST'),
           '404': errorResponse('REQUEST_NOT_FOUND'),
-          '409': errorResponse('BATCH_NOT_AVAILABLE (no MultiSendCallOnly address, or another batch at the nonce), VETO_WINDOW_CLOSED'),
+          '409': errorResponse('BATCH_NOT_AVAILABLE (no MultiSendCallOnly address), VETO_WINDOW_CLOSED'),
         },
       },
     },
     '/api/safe/batches/{nonce}': {
       get: {
         operationId: 'getBatchVeto',
-        summary: 'The batch veto at a nonce, with its signatures',
-        parameters: [{ name: 'nonce', in: 'path', required: true, schema: { type: 'integer', minimum: 0 } }],
+        summary: 'The batch veto at a nonce (the most signed one there, or the one of `requestIds`), with its signatures',
+        parameters: [
+          { name: 'nonce', in: 'path', required: true, schema: { type: 'integer', minimum: 0 } },
+          { name: 'requestIds', in: 'query', required: false, description: 'comma-separated request ids of the batch', schema: { type: 'string' } },
+        ],
         responses: {
           '200': { description: 'the batch', content: json(ref('BatchView')) },
           '400': errorResponse('BAD_REQUEST'),
@@ -668,7 +734,7 @@ export const openApiDocument = {
         operationId: 'submitBatchSignature',
         summary: "An owner's signature over the batch veto; the desk executes it at quorum",
         parameters: [{ name: 'nonce', in: 'path', required: true, schema: { type: 'integer', minimum: 0 } }],
-        requestBody: { required: true, content: json({ type: 'object', required: ['signature'], additionalProperties: false, properties: { signature: { type: 'string', pattern: '^0x[0-9a-fA-F]{130}$' }, source: { type: 'string', enum: ['http', 'cli'] } } }) },
+        requestBody: otherSignatureBody({ requestIds: { type: 'array', minItems: 2, maxItems: 50, items: decimal, description: 'which batch at the nonce (several may be proposed there)' } }),
         responses: {
           '201': { description: 'stored; the updated batch', content: json(ref('BatchView')) },
           '400': errorResponse('SIGNATURE_MALFORMED, BAD_REQUEST'),

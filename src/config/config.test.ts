@@ -26,6 +26,8 @@ describe('scheduler variables', () => {
       FEE_BUMP_BLOCKS: '3',
       LEASE_TTL_MS: '5000',
       ALERT_MIN_BALANCE: '0.5',
+      MAX_FEE_PER_GAS_GWEI: '2.5',
+      FULFIL_AFTER_LAPSE: 'true',
     });
     expect(c.scheduler).toEqual({
       slasherPrivateKey: '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80',
@@ -36,11 +38,13 @@ describe('scheduler variables', () => {
       feeBumpBlocks: 3,
       leaseTtlMs: 5000,
       minBalanceWei: 500_000_000_000_000_000n,
+      maxFeePerGasWei: 2_500_000_000n,
+      fulfilAfterLapse: true,
     });
   });
 
   it('reports one line per bad scheduler value and hides the key', () => {
-    const lines = problemsOf({ SLASHER_PRIVATE_KEY: 'nope', DRY_RUN: 'maybe', VETO_EXECUTION_POLICY: 'later', VETO_ESCALATION_LEAD_TIME: '5', FULFIL_FUNCTION: 'burn', FEE_BUMP_BLOCKS: '0', LEASE_TTL_MS: '10', ALERT_MIN_BALANCE: '-1' });
+    const lines = problemsOf({ SLASHER_PRIVATE_KEY: 'nope', DRY_RUN: 'maybe', VETO_EXECUTION_POLICY: 'later', VETO_ESCALATION_LEAD_TIME: '5', FULFIL_FUNCTION: 'burn', FEE_BUMP_BLOCKS: '0', LEASE_TTL_MS: '10', ALERT_MIN_BALANCE: '-1', MAX_FEE_PER_GAS_GWEI: '0', FULFIL_AFTER_LAPSE: 'sometimes' });
     expect(lines).toEqual([
       expect.stringMatching(/^SLASHER_PRIVATE_KEY: must be a private key.*\(got a value \(hidden\)\)$/),
       'DRY_RUN: must be true or false (got "maybe")',
@@ -50,6 +54,8 @@ describe('scheduler variables', () => {
       'FEE_BUMP_BLOCKS: must be an integer number of blocks between 1 and 1000 (got "0")',
       'LEASE_TTL_MS: must be an integer number of milliseconds, at least 1000 (got "10")',
       'ALERT_MIN_BALANCE: must be an amount of ether such as 0.05 (up to 18 decimals) (got "-1")',
+      'MAX_FEE_PER_GAS_GWEI: must be more than 0 gwei (got "0")',
+      'FULFIL_AFTER_LAPSE: must be true or false (got "sometimes")',
     ]);
   });
 });

@@ -205,7 +205,7 @@ export function secretVariable() {
   return envVariable((value): Parsed<string> => ok(value), undefined);
 }
 
-// ── scheduler (issue 4) ──
+// ── scheduler ──
 
 export function booleanVariable(fallback: boolean) {
   return envVariable((value): Parsed<boolean> => {

@@ -92,7 +92,15 @@ export const allocationManagerStandInAbi = parseAbi([
   'error InvalidWadToSlash()',
 ]);
 
-export const slashingRegistryCoordinatorStandInAbi = parseAbi(['function avs() view returns (address)']);
+export const slashingRegistryCoordinatorStandInAbi = parseAbi([
+  'function avs() view returns (address)',
+  'function updateOperators(address[] operators)',
+  'function setUpdateReverts(bool reverts)',
+  'function updateReverts() view returns (bool)',
+  'function updates() view returns (uint256)',
+  'event OperatorsUpdated(address[] operators)',
+  'error UpdateOperatorsFailed()',
+]);
 
 export const strategyManagerStandInAbi = parseAbi([
   'function clearedCount() view returns (uint256)',

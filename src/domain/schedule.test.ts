@@ -96,12 +96,9 @@ describe('decideSchedule', () => {
       expect(d.due).toBeNull();
       expect(d.next).toMatchObject({ kind: 'await_fulfil' });
     });
-    it('bumps after FEE_BUMP_BLOCKS blocks', () => {
-      expect(decideSchedule(input({ request: fulfillable, sent: { state: 'pending', sentAtBlock: 998 } })).due).toBe('bump_fulfil');
-    });
-    it('bumps after one block when L is that close', () => {
-      expect(decideSchedule(input({ request: { status: 'fulfillable', lastUsefulBlock: 1_002 }, sent: { state: 'pending', sentAtBlock: 999 } })).due).toBe('bump_fulfil');
-      expect(decideSchedule(input({ request: { status: 'fulfillable', lastUsefulBlock: 1_002 }, sent: { state: 'pending', sentAtBlock: 1_000 } })).due).toBeNull();
+    it('never sends a second fulfil while one is in flight, however long it waits (the sender re-prices it)', () => {
+      expect(decideSchedule(input({ request: fulfillable, sent: { state: 'pending', sentAtBlock: 900 } })).due).toBeNull();
+      expect(decideSchedule(input({ request: { status: 'fulfillable', lastUsefulBlock: 1_002 }, sent: { state: 'pending', sentAtBlock: 999 } })).due).toBeNull();
     });
     it('is done once mined', () => {
       expect(decideSchedule(input({ request: fulfillable, sent: { state: 'mined', sentAtBlock: 999 } }))).toEqual({ next: null, due: null, flags: ['fulfil_due'] });
@@ -111,7 +108,46 @@ describe('decideSchedule', () => {
     });
   });
 
+  describe('a veto in flight at the window end', () => {
+    it('holds the fulfil and asks for the veto to be cancelled first', () => {
+      const d = decideSchedule(input({ request: { status: 'fulfillable', lastUsefulBlock: 2_000 }, vetoInFlight: true }));
+      expect(d.due).toBeNull();
+      expect(d.flags).toEqual(['fulfil_due', 'veto_in_flight']);
+      expect(d.next).toMatchObject({ kind: 'fulfil', actor: 'desk', note: expect.stringContaining('cancelled first') });
+    });
+    it('sends once nothing of the veto is in flight any more', () => {
+      expect(decideSchedule(input({ request: { status: 'fulfillable', lastUsefulBlock: 2_000 }, vetoInFlight: false })).due).toBe('send_fulfil');
+    });
+  });
+
+  describe('a request whose stake escaped once', () => {
+    const again = { request: { status: 'fulfillable' as const, lastUsefulBlock: null }, lapsedAtBlock: 990 };
+    it('is not fulfilled without FULFIL_AFTER_LAPSE, and says so', () => {
+      const d = decideSchedule(input(again));
+      expect(d.due).toBeNull();
+      expect(d.flags).toEqual(['slashable_again']);
+      expect(d.next).toMatchObject({ kind: 'fulfil', actor: 'nobody', note: expect.stringContaining('FULFIL_AFTER_LAPSE=false') });
+    });
+    it('is fulfilled with FULFIL_AFTER_LAPSE=true', () => {
+      const d = decideSchedule(input({ ...again, config: { fulfilAfterLapse: true } }));
+      expect(d.due).toBe('send_fulfil');
+      expect(d.flags).toEqual(['slashable_again', 'fulfil_due']);
+    });
+    it('has nothing to do while it stays lapsed', () => {
+      expect(decideSchedule(input({ request: { status: 'lapsed' }, lapsedAtBlock: 990 }))).toEqual({ next: null, due: null, flags: [] });
+    });
+  });
+
   describe('veto', () => {
+    it('a ready veto that is blocked asks owners to unblock it, never "execute" nor "escalate"', () => {
+      const d = decideSchedule(input({ veto: { status: 'ready', signatures: 2, threshold: 2, blocked: 'blocked: nonce 3 is held by …' }, config: { vetoEscalationLeadSec: 10_000 } }));
+      expect(d.next).toMatchObject({ kind: 'unblock_veto', actor: 'owners', note: 'blocked: nonce 3 is held by …', dueBlock: 1_050 });
+      expect(d.flags).toEqual([]);
+    });
+    it('a ready veto does not escalate as "lacking signatures"', () => {
+      const d = decideSchedule(input({ veto: { status: 'ready', signatures: 2, threshold: 2 }, config: { vetoEscalationLeadSec: 10_000 } }));
+      expect(d.flags).not.toContain('veto_escalation');
+    });
     it('collects signatures until the threshold', () => {
       const d = decideSchedule(input({ veto: { status: 'collecting', signatures: 1, threshold: 2 }, config: { vetoEscalationLeadSec: 60 } }));
       expect(d.next).toMatchObject({ kind: 'collect_veto_signatures', actor: 'owners', dueBlock: 1_050, note: '1 of 2 signatures; a veto must land before the window ends' });

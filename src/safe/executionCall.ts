@@ -35,11 +35,12 @@ export interface SafeExecutionCall {
  */
 export async function buildSafeExecutionCall(p: { client: PublicClient; store: VetoStore; safe: Address; requestId: string; kind: 'veto' | 'fulfil' }): Promise<SafeExecutionCall> {
   const proposals = (await p.store.currentProposals([p.requestId])).filter((x) => x.status !== 'abandoned');
-  const state = await readSafeState(p.client, getAddress(p.safe));
+  const code = p.kind === 'veto' ? 'VETO_NOT_AVAILABLE' : 'FULFIL_NOT_AVAILABLE';
+  const state = await readSafeState(p.client, getAddress(p.safe)).catch(() => null);
+  if (!state) throw new DeskError(code, `${getAddress(p.safe)} is not a Safe the desk can read: no ${p.kind} Safe transaction for request ${p.requestId}`);
   // the one that can execute now: at the Safe's nonce; else the executed one, else the newest
   const proposal = proposals.find((x) => x.nonce === state.nonce && (x.status === 'ready' || x.status === 'collecting')) ?? proposals.find((x) => x.status === 'executed') ?? proposals[proposals.length - 1];
-  const code = p.kind === 'veto' ? 'VETO_NOT_AVAILABLE' : 'FULFIL_NOT_AVAILABLE';
-  if (!proposal) throw new DeskError(code, `nobody has signed a ${p.kind} Safe transaction for request ${p.requestId} yet`);
+  if (!proposal) throw new DeskError('SAFE_TX_NOT_READY', `the ${p.kind} of request ${p.requestId} has 0 of the ${state.threshold} owner signatures it needs (nobody has signed it yet)`);
   if (proposal.status === 'executed') throw new DeskError(code, `the ${p.kind} of request ${p.requestId} is already executed`);
   if (proposal.status === 'failed') throw new DeskError(code, `the ${p.kind} of request ${p.requestId} failed: ${proposal.statusReason ?? 'unknown reason'}`);
   if (state.nonce !== proposal.nonce) {

@@ -33,6 +33,8 @@ export interface ProposalPurpose {
   done(req: PurposeRequest): { txHash: string | null } | null;
   /** why an active proposal is given up for good (null: still live) */
   closed(req: PurposeRequest): string | null;
+  /** the request closed because time ran out for it (not because the chain decided otherwise): with quorum, a failure */
+  missed(req: PurposeRequest): boolean;
   /** why a proposal with quorum must not execute yet (null: it may) */
   hold(req: PurposeRequest): PlanHold | null;
   /** the last block its execution can do its job in (fees grow as it nears); null: unbounded */
@@ -70,6 +72,7 @@ export function vetoPurpose(slasher: Address): ProposalPurpose {
     collects: ['in_veto_window'],
     done: (r) => (r.status === 'vetoed' ? { txHash: r.cancelledTxHash ?? null } : null),
     closed: (r) => (r.status === 'in_veto_window' ? null : `the veto window closed before the threshold was met (request is ${r.status})`),
+    missed: (r) => r.status === 'fulfillable' || r.status === 'lapsed' || r.status === 'fulfilled',
     hold: () => null,
     deadlineBlock: (r) => r.lastVetoBlock ?? null,
     sendPurpose: 'safe_veto',
@@ -101,6 +104,7 @@ export function fulfilPurpose(slasher: Address, fn: FulfilFunction, fulfilAfterL
         : r.status === 'lapsed'
           ? 'the last useful block passed before the fulfil executed: a fulfil now would slash nothing'
           : null,
+    missed: (r) => r.status === 'lapsed',
     hold: (r) =>
       r.status !== 'fulfillable'
         ? { reason: `the veto window has not passed yet (request is ${r.status}): the fulfil executes at its end`, hard: true }

@@ -209,7 +209,7 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState): Promise
     }
     if (done && !isAlt(p)) {
       await store.setStatus(p.id, 'abandoned', { statusReason: `not needed: the request was ${req!.status} by transaction ${done.txHash ?? 'unknown'}` });
-    } else if (signers.length >= state.threshold && state.threshold > 0 && !isAlt(p) && req && !done) {
+    } else if (signers.length >= state.threshold && state.threshold > 0 && !isAlt(p) && req && !done && purpose.missed(req)) {
       // quorum, and still the chain did not see it: say why, never "threshold not met"
       const cause = p.statusReason ?? 'the desk could not execute it in time';
       const reason = `${noun === 'veto' ? 'the veto had its threshold but did not land before the window closed' : 'the fulfil had its threshold but did not land in time'}: ${cause}`;

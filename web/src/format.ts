@@ -68,6 +68,7 @@ export const NEXT_ACTION_LABELS: Record<string, string> = {
   collect_fulfil_signatures: 'Collect fulfil signatures',
   await_confirmations: 'Await confirmations',
   await_fulfil: 'Await fulfil receipt',
+  unblock_veto: 'Unblock the veto',
 };
 
 export const ACTOR_LABELS: Record<string, string> = { desk: 'the desk', owners: 'Safe owners', nobody: 'nobody (no key or Safe)' };

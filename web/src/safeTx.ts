@@ -65,3 +65,23 @@ export function checkSafeTx(td: TypedDataJson, expected: { safeTxHash: Hex; slas
   if (expected.chainId !== null) checks.push({ ok: Number(td.domain.chainId) === expected.chainId, text: `for chain ${td.domain.chainId}, Safe ${td.domain.verifyingContract}, nonce ${td.message.nonce}` });
   return checks;
 }
+
+/** Checks of a rejection (the Safe calling itself with nothing, only to fill a nonce). */
+export function checkRejection(td: TypedDataJson, expected: { safeTxHash: Hex; safe: Hex; nonce: number; chainId: number | null }): CallCheck[] {
+  let hash: Hex | null = null;
+  try {
+    hash = safeTxHashOf(td);
+  } catch {
+    /* reported below */
+  }
+  const same = hash !== null && hash.toLowerCase() === expected.safeTxHash.toLowerCase();
+  const toSafe = getAddress(td.message.to) === getAddress(expected.safe) && getAddress(td.domain.verifyingContract) === getAddress(expected.safe);
+  const checks: CallCheck[] = [
+    { ok: same, text: same ? 'your browser computes the same safeTxHash as the desk' : `your browser computes safeTxHash ${hash ?? '(none)'}, but the desk says ${expected.safeTxHash}` },
+    { ok: toSafe && td.message.data === '0x', text: toSafe && td.message.data === '0x' ? 'the Safe calls itself with no data (it does nothing but use the nonce)' : `calls ${td.message.to} with data ${td.message.data.slice(0, 10)}…: NOT a rejection` },
+    { ok: td.message.value === '0' && td.message.operation === 0, text: `value ${td.message.value}, operation ${td.message.operation === 0 ? 'CALL' : 'DELEGATECALL'}` },
+    { ok: td.message.nonce === String(expected.nonce), text: `at Safe nonce ${td.message.nonce}` },
+  ];
+  if (expected.chainId !== null) checks.push({ ok: Number(td.domain.chainId) === expected.chainId, text: `for chain ${td.domain.chainId}` });
+  return checks;
+}

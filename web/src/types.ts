@@ -36,7 +36,45 @@ export interface SafeTxView {
   statusReason: string | null;
   executionTxHash: Hex | null;
   blockedByNonce?: number | null;
+  /** it has its signatures but waits behind a Safe nonce nothing can execute at: why, and the ways out */
+  blocked?: BlockedView | null;
+  /** owners whose signatures went void when another transaction took their nonce: they sign this one again */
+  signAgain?: { signers: Hex[]; lostNonce: number } | null;
+  alternatives?: { nonce: number; safeTxHash: Hex; status: string; signatures: number }[];
   superseded?: { nonce: number; safeTxHash: Hex; reason: string; signatures: number }[];
+}
+
+export interface WayOut {
+  kind: 'sign_blocking' | 'sign_rejection' | 'sign_here';
+  nonce: number;
+  requestId: string | null;
+  missing: number;
+  /** GET it for the typed data; POST the signature to its signatures route */
+  href: string;
+  words: string;
+}
+
+export interface BlockedView {
+  nonce: number;
+  blockingRequestId: string | null;
+  holders: { kind: string; requestIds: string[]; signers: Hex[]; missing: number; held: string | null }[];
+  blocksLeft: number | null;
+  waysOut: WayOut[];
+}
+
+/** GET /api/safe/rejections/:nonce */
+export interface RejectionView {
+  safe: Hex;
+  nonce: number;
+  safeTxHash: Hex;
+  typedData: TypedDataJson;
+  threshold: number;
+  signatures: { signer: Hex; source: string; submittedAt: string; stale?: string }[];
+  status: string;
+  statusReason: string | null;
+  executionTxHash: Hex | null;
+  blocking: { requestId: string; status: string; signatures: number } | null;
+  unblocks: string[];
 }
 
 export interface NextAction {

@@ -76,10 +76,12 @@ export function Board() {
   const all = data?.requests ?? [];
   const counts = new Map<string, number>();
   for (const r of all) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
-  // open requests first, soonest window end first; then the rest, newest first
+  // a blocked veto first (it needs people now), then open requests, soonest window end first;
+  // then the rest, newest first
+  const isBlocked = (r: RequestView) => Boolean(r.veto?.blocked) && r.status === 'in_veto_window';
   const shown = all
     .filter((r) => filter === null || r.status === filter)
-    .sort((a, b) => Number(OPEN.has(b.status)) - Number(OPEN.has(a.status)) || (OPEN.has(a.status) ? (a.vetoWindowEnd.block ?? a.vetoWindowEnd.timestamp ?? 0) - (b.vetoWindowEnd.block ?? b.vetoWindowEnd.timestamp ?? 0) : b.queuedAtBlock - a.queuedAtBlock));
+    .sort((a, b) => Number(isBlocked(b)) - Number(isBlocked(a)) || Number(OPEN.has(b.status)) - Number(OPEN.has(a.status)) || (OPEN.has(a.status) ? (a.vetoWindowEnd.block ?? a.vetoWindowEnd.timestamp ?? 0) - (b.vetoWindowEnd.block ?? b.vetoWindowEnd.timestamp ?? 0) : b.queuedAtBlock - a.queuedAtBlock));
   const owners = health?.vetoExecution?.owners;
 
   return (
@@ -129,12 +131,17 @@ export function Board() {
             {shown.map((r) => {
               const live = OPEN.has(r.status);
               return (
-                <tr key={r.requestId} className={r.atRisk && live ? 'row-at-risk' : undefined} data-request-id={r.requestId}>
+                <tr key={r.requestId} className={isBlocked(r) ? 'row-blocked' : r.atRisk && live ? 'row-at-risk' : undefined} data-request-id={r.requestId}>
                   <th scope="row" data-label="Request">
                     <Link to={`/requests/${r.requestId}`}>#{r.requestId}</Link>
                   </th>
                   <td data-label="Status">
                     <StatusBadge status={r.status} /> {r.atRisk && live && <AtRiskBadge />}
+                    {isBlocked(r) && (
+                      <span className="badge blocked" title={r.veto!.statusReason ?? undefined}>
+                        veto blocked by nonce {r.veto!.blocked!.nonce}
+                      </span>
+                    )}
                   </td>
                   <td data-label="Operator">
                     <Addr a={r.operator} />

@@ -8,11 +8,13 @@ import type { Hex } from 'viem';
 import { api, describe } from '../api';
 import { localTime } from '../format';
 import { useLive } from '../live';
-import { checkSafeTx } from '../safeTx';
-import type { RequestView, SafeExecutionCall, SafeTxView } from '../types';
+import { checkRejection, checkSafeTx } from '../safeTx';
+import type { RejectionView, RequestView, SafeExecutionCall, SafeTxView, WayOut } from '../types';
 import { useWallet } from '../wallet';
 import { SignatureProgress } from './Board';
 import { Addr } from './bits';
+
+const shortAddr = (a: string) => `${a.slice(0, 6)}…${a.slice(-4)}`;
 
 type Outcome = { kind: 'ok' | 'error'; text: string } | null;
 
@@ -56,11 +58,44 @@ export function SafeTxPanel({ request, x, kind }: { request: RequestView; x: Saf
       if (!checksOk) throw new Error('The transaction does not match this request (see the checks above): not signing it.');
       await ensureChain();
       const signature = await signer.signTypedData(x.typedData);
-      const updated = await api.post<SafeTxView>(`/api/requests/${request.requestId}/${name}/signatures`, { signature, source: 'http' });
+      const updated = await api.post<SafeTxView>(`/api/requests/${request.requestId}/${name}/signatures`, { signature, source: 'http', safeTxHash: x.safeTxHash });
       const valid = updated.signatures.filter((s) => !s.stale).length;
       setOutcome({ kind: 'ok', text: `Signature of ${signer.address} stored: ${valid} of ${updated.threshold}.${valid >= updated.threshold ? ' The threshold is met.' : ''}` });
     } catch (e) {
       setOutcome({ kind: 'error', text: `The ${name} signature was refused: ${describe(e)}` });
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  /**
+   * One way past a blocking nonce: fetch what it signs, check it here, sign it, post it. The
+   * page never signs what it has not checked (a rejection: the Safe calling itself with nothing).
+   */
+  async function takeWayOut(w: WayOut) {
+    if (!signer) return;
+    setBusy('sign');
+    setOutcome(null);
+    try {
+      await ensureChain();
+      if (w.kind === 'sign_rejection') {
+        const r = await api.get<RejectionView>(w.href);
+        const bad = checkRejection(r.typedData, { safeTxHash: r.safeTxHash, safe: x.safe, nonce: w.nonce, chainId }).filter((c) => !c.ok);
+        if (bad.length) throw new Error(`the rejection does not check out: ${bad.map((c) => c.text).join('; ')}`);
+        const signature = await signer.signTypedData(r.typedData);
+        const after = await api.post<RejectionView>(`/api/safe/rejections/${w.nonce}/signatures`, { signature, source: 'http', safeTxHash: r.safeTxHash });
+        setOutcome({ kind: 'ok', text: `Rejection at nonce ${w.nonce} signed: ${after.signatures.length} of ${after.threshold}.` });
+      } else {
+        const id = w.requestId ?? request.requestId;
+        const v = await api.get<SafeTxView>(w.href);
+        const bad = checkSafeTx(v.typedData, { safeTxHash: v.safeTxHash, slasher: request.slasher, requestId: id, kind, chainId }).filter((c) => !c.ok);
+        if (bad.length || Number(v.typedData.message.nonce) !== w.nonce) throw new Error(`the ${name} of request ${id} at nonce ${w.nonce} does not check out: ${bad.map((c) => c.text).join('; ') || `nonce ${v.typedData.message.nonce}`}`);
+        const signature = await signer.signTypedData(v.typedData);
+        const after = await api.post<SafeTxView>(`/api/requests/${id}/${name}/signatures`, { signature, source: 'http', safeTxHash: v.safeTxHash });
+        setOutcome({ kind: 'ok', text: `The ${name} of request ${id} at nonce ${w.nonce} signed: ${after.signatures.filter((s) => !s.stale).length} of ${after.threshold}.` });
+      }
+    } catch (e) {
+      setOutcome({ kind: 'error', text: `Could not take that way out: ${describe(e)}` });
     } finally {
       setBusy(null);
     }
@@ -101,6 +136,35 @@ export function SafeTxPanel({ request, x, kind }: { request: RequestView; x: Saf
     <section className="card" aria-labelledby={`${name}-title`}>
       <h2 id={`${name}-title`}>{kind === 'veto' ? 'Committee veto' : 'Fulfil for governance (Safe)'}</h2>
       <SignatureProgress x={x} owners={kind === 'veto' ? health?.vetoExecution?.owners : undefined} />
+      {x.blocked && !settled && (
+        <div className="blocked-box" role="alert" aria-labelledby={`${name}-blocked-title`}>
+          <h3 id={`${name}-blocked-title`}>
+            Blocked: the threshold is met, but Safe nonce {x.blocked.nonce} must be filled first
+            {x.blocked.blocksLeft !== null ? ` — ${x.blocked.blocksLeft} block(s) left` : ''}
+          </h3>
+          <p>
+            {x.blocked.holders.length > 0
+              ? x.blocked.holders.map((h) => `${h.kind} of request ${h.requestIds.join(', ')} holds it with ${h.signers.length} signature(s)${h.held ? ` and waits: ${h.held}` : `, ${h.missing} short`}`).join('; ')
+              : 'Nobody holds it any more: its proposal can no longer execute.'}
+          </p>
+          <ul className="ways-out">
+            {x.blocked.waysOut.map((w) => (
+              <li key={`${w.kind}:${w.requestId ?? ''}`}>
+                <button type="button" onClick={() => void takeWayOut(w)} disabled={busy !== null || !signer}>
+                  {w.kind === 'sign_blocking' ? `Sign the veto of request ${w.requestId} at nonce ${w.nonce}` : w.kind === 'sign_rejection' ? `Sign the rejection at nonce ${w.nonce}` : `Sign this ${name} again at nonce ${w.nonce}`}
+                </button>{' '}
+                <span className="muted small">{w.words}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {x.signAgain && !settled && (
+        <p className="notice warn" role="status">
+          Another Safe transaction took nonce {x.signAgain.lostNonce}, where {x.signAgain.signers.map((a) => shortAddr(a)).join(', ')} had signed: those signatures no longer count.
+          {signer && x.signAgain.signers.some((a) => a.toLowerCase() === signer.address.toLowerCase()) ? ' You must sign again (below).' : ' They must sign again.'}
+        </p>
+      )}
       <dl className="facts">
         <dt>Safe</dt>
         <dd>
