@@ -19,7 +19,7 @@ const decimal = { type: 'string', pattern: '^[0-9]+$', description: 'unsigned in
 const signedDecimal = { type: 'string', pattern: '^-?[0-9]+$', description: 'integer in decimal' };
 const block = { type: 'integer', minimum: 0 };
 const ID_PARAM = [{ name: 'id', in: 'path', required: true, description: 'request id in decimal', schema: decimal }];
-/** `{ signature, source?, safe? }`: an owner's signature over a request's veto or fulfil. */
+/** `{ signature, source?, safe?, safeTxHash? }`: an owner's signature over a request's veto or fulfil. */
 const signatureBody = {
   required: true,
   content: json({
@@ -30,6 +30,7 @@ const signatureBody = {
       signature: { type: 'string', pattern: '^0x[0-9a-fA-F]{130}$' },
       source: { type: 'string', enum: ['http', 'cli'] },
       safe: { ...address, description: 'optional: the Safe the signer meant (sharper diagnosis)' },
+      safeTxHash: { type: 'string', pattern: '^0x[0-9a-fA-F]{64}$', description: 'optional: the safeTxHash the signer computed itself (tells which Safe nonce it signed)' },
     },
   }),
 };
@@ -627,7 +628,7 @@ export const openApiDocument = {
         parameters: [{ name: 'nonce', in: 'path', required: true, schema: { type: 'integer', minimum: 0 } }],
         requestBody: {
           required: true,
-          content: json({ type: 'object', required: ['signature'], additionalProperties: false, properties: { signature: { type: 'string', pattern: '^0x[0-9a-fA-F]{130}$' }, source: { type: 'string', enum: ['http', 'cli'] } } }),
+          content: json({ type: 'object', required: ['signature'], additionalProperties: false, properties: { signature: { type: 'string', pattern: '^0x[0-9a-fA-F]{130}$' }, source: { type: 'string', enum: ['http', 'cli'] }, safeTxHash: { type: 'string', pattern: '^0x[0-9a-fA-F]{64}$' } } }),
         },
         responses: {
           '201': { description: 'stored; the updated rejection', content: json(ref('RejectionView')) },
@@ -668,7 +669,7 @@ export const openApiDocument = {
         operationId: 'submitBatchSignature',
         summary: "An owner's signature over the batch veto; the desk executes it at quorum",
         parameters: [{ name: 'nonce', in: 'path', required: true, schema: { type: 'integer', minimum: 0 } }],
-        requestBody: { required: true, content: json({ type: 'object', required: ['signature'], additionalProperties: false, properties: { signature: { type: 'string', pattern: '^0x[0-9a-fA-F]{130}$' }, source: { type: 'string', enum: ['http', 'cli'] } } }) },
+        requestBody: { required: true, content: json({ type: 'object', required: ['signature'], additionalProperties: false, properties: { signature: { type: 'string', pattern: '^0x[0-9a-fA-F]{130}$' }, source: { type: 'string', enum: ['http', 'cli'] }, safeTxHash: { type: 'string', pattern: '^0x[0-9a-fA-F]{64}$' } } }) },
         responses: {
           '201': { description: 'stored; the updated batch', content: json(ref('BatchView')) },
           '400': errorResponse('SIGNATURE_MALFORMED, BAD_REQUEST'),

@@ -9,9 +9,10 @@ import { parseRequestId } from './requests';
 
 /** What the routes need from the veto service (src/safe/vetoService.ts). */
 export interface VetoApi {
-  submitSignature(requestId: string, input: { signature: unknown; source: 'http' | 'cli'; safe?: `0x${string}` }): Promise<VetoView>;
+  /** `safeTxHash`: what the signer says it signed (optional; lets the intake tell which nonce) */
+  submitSignature(requestId: string, input: { signature: unknown; source: 'http' | 'cli'; safe?: `0x${string}`; safeTxHash?: `0x${string}` }): Promise<VetoView>;
   rejectionView(nonce: number): Promise<RejectionView>;
-  submitRejectionSignature(nonce: number, input: { signature: unknown; source: 'http' | 'cli' }): Promise<RejectionView>;
+  submitRejectionSignature(nonce: number, input: { signature: unknown; source: 'http' | 'cli'; safeTxHash?: `0x${string}` }): Promise<RejectionView>;
   plan(): Promise<SafePlanView>;
   proposeBatch(requestIds: string[]): Promise<BatchView>;
   batchView(nonce: number): Promise<BatchView>;
@@ -25,7 +26,10 @@ function parseNonce(raw: string): number {
   return Number(raw);
 }
 
-const rejectionBodySchema = z.object({ signature: z.string().max(200), source: z.enum(['http', 'cli']).optional() }).strict();
+/** 0x + 32 bytes: the safeTxHash the signer computed itself (the CLI sends it; the intake may match the nonce by it) */
+const safeTxHashField = z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'must be 0x followed by 64 hex digits');
+
+const rejectionBodySchema = z.object({ signature: z.string().max(200), source: z.enum(['http', 'cli']).optional(), safeTxHash: safeTxHashField.optional() }).strict();
 
 const bodySchema = z
   .object({
@@ -34,15 +38,17 @@ const bodySchema = z
     source: z.enum(['http', 'cli']).optional(),
     /** optional: the Safe the signer believes they signed for (sharper diagnosis) */
     safe: z.string().refine((s) => isAddress(s, { strict: false })).optional(),
+    /** optional: the safeTxHash the signer computed (which nonce it signed) */
+    safeTxHash: safeTxHashField.optional(),
   })
   .strict();
 
 /**
- * `{ signature, source?, safe? }` of a request's signature route (veto or fulfil).
+ * `{ signature, source?, safe?, safeTxHash? }` of a request's signature route (veto or fulfil).
  *
  * @throws DeskError SIGNATURE_MALFORMED (no signature string), BAD_REQUEST (anything else off)
  */
-export function parseSignatureBody(body: unknown): { signature: string; source: 'http' | 'cli'; safe?: `0x${string}` } {
+export function parseSignatureBody(body: unknown): { signature: string; source: 'http' | 'cli'; safe?: `0x${string}`; safeTxHash?: `0x${string}` } {
   const parsed = bodySchema.safeParse(body);
   if (!parsed.success) {
     const missing = typeof (body as { signature?: unknown } | undefined)?.signature !== 'string';
@@ -51,7 +57,12 @@ export function parseSignatureBody(body: unknown): { signature: string; source: 
       missing ? 'body must be JSON { "signature": "0x…" } (65-byte hex)' : `bad body: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`,
     );
   }
-  return { signature: parsed.data.signature, source: parsed.data.source ?? 'http', ...(parsed.data.safe ? { safe: getAddress(parsed.data.safe) } : {}) };
+  return {
+    signature: parsed.data.signature,
+    source: parsed.data.source ?? 'http',
+    ...(parsed.data.safe ? { safe: getAddress(parsed.data.safe) } : {}),
+    ...(parsed.data.safeTxHash ? { safeTxHash: parsed.data.safeTxHash.toLowerCase() as `0x${string}` } : {}),
+  };
 }
 
 export function registerVetoRoutes(app: Express, vetoes: VetoApi | undefined): void {
@@ -80,7 +91,8 @@ export function registerVetoRoutes(app: Express, vetoes: VetoApi | undefined): v
       const missing = typeof (req.body as { signature?: unknown } | undefined)?.signature !== 'string';
       throw new DeskError(missing ? 'SIGNATURE_MALFORMED' : 'BAD_REQUEST', missing ? 'body must be JSON { "signature": "0x…" } (65-byte hex)' : `bad body: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
     }
-    res.status(201).json(await vetoes.submitRejectionSignature(nonce, { signature: parsed.data.signature, source: parsed.data.source ?? 'http' }));
+    const { signature, source, safeTxHash } = parsed.data;
+    res.status(201).json(await vetoes.submitRejectionSignature(nonce, { signature, source: source ?? 'http', ...(safeTxHash ? { safeTxHash: safeTxHash.toLowerCase() as `0x${string}` } : {}) }));
   });
 
   app.post('/api/safe/batches', async (req, res) => {
