@@ -25,12 +25,10 @@ export function parseArgs(args: readonly string[], spec: FlagSpec): ParsedArgs {
   const booleans = new Set(spec.booleans ?? []);
   const values = new Set(spec.values ?? []);
   const out: ParsedArgs = { help: false, flags: {}, bools: new Set(), positionals: [] };
+  // help wins over everything else on the line: `sign --chian-id 1 --help` shows the flags
+  if (args.includes('--help') || args.includes('-h')) return { ...out, help: true };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (a === '--help' || a === '-h') {
-      out.help = true;
-      continue;
-    }
     if (!a.startsWith('--')) {
       out.positionals.push(a);
       continue;
@@ -49,7 +47,7 @@ export function parseArgs(args: readonly string[], spec: FlagSpec): ParsedArgs {
     if (out.flags[name] !== undefined) throw new CliError('USAGE', `--${name} given twice`);
     out.flags[name] = value;
   }
-  if (!out.help && out.positionals.length > (spec.positionals ?? 0)) {
+  if (out.positionals.length > (spec.positionals ?? 0)) {
     throw new CliError('USAGE', `unexpected argument ${JSON.stringify(out.positionals[spec.positionals ?? 0])}`);
   }
   return out;

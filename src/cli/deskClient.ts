@@ -84,7 +84,7 @@ export function createDeskClient(url: string): DeskClient {
       const code = errnoOf(e) ?? ((e as Error).name === 'TimeoutError' ? 'timeout' : undefined);
       const cause = (e as { cause?: unknown }).cause;
       const detail = cause instanceof Error ? cause.message : describeError(e);
-      throw new CliError('DESK_UNREACHABLE', `the desk at ${url} did not answer (${code ? `${code}: ` : ''}${detail})`, { cause: e });
+      throw new CliError('DESK_UNREACHABLE', `the desk at ${url} did not answer (${code && !detail.includes(code) ? `${code}: ` : ''}${detail})`, { cause: e });
     }
     const text = await res.text().catch(() => '');
     let parsed: unknown;

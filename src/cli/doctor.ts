@@ -16,7 +16,8 @@ import { createChainClient } from '../chain/client';
 import { readSlasherFacts, type SlasherFacts } from '../chain/slasherFacts';
 import { loadConfig, redactUrl, type Config } from '../config';
 import type { AlertChannelConfig } from '../config/alertRoutes';
-import { describeError, isDeskError } from '../errors';
+import { isDeskError } from '../errors';
+import { failure } from './text';
 import { safeAbi } from '../safe/safeTx';
 import { sendTestAlert } from './alerts';
 import { parseArgs } from './args';
@@ -79,7 +80,7 @@ function checkConfig(env: Record<string, string | undefined>, r: Report): Config
       return config;
     } catch (e) {
       if (!isDeskError(e, 'CONFIG_INVALID')) {
-        r.line('FAIL', 'config', describeError(e));
+        r.line('FAIL', 'config', failure(e));
         return null;
       }
       const problems = e.message.split('\n').filter(Boolean);
@@ -123,7 +124,7 @@ async function checkDatabase(config: Config, r: Report): Promise<void> {
     const v = await client.query<{ v: string }>('select current_setting(\'server_version\') as v');
     r.line('ok', 'database', `PostgreSQL ${redactUrl(db.url)} answers (server ${v.rows[0]?.v ?? '?'})`);
   } catch (e) {
-    r.line('FAIL', 'database', `PostgreSQL ${redactUrl(db.url)}: ${describeError(e)}`);
+    r.line('FAIL', 'database', `PostgreSQL ${redactUrl(db.url)}: ${failure(e)}`);
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -146,7 +147,8 @@ async function checkRpcs(urls: string[], r: Report): Promise<string[]> {
       ids.set(chainId, [...(ids.get(chainId) ?? []), shown]);
       answering.push(url);
     } catch (e) {
-      r.line('FAIL', label, `${shown}: ${describeError(e)}`);
+      // an error may quote the endpoint with its key: only the redacted form is printed
+      r.line('FAIL', label, `${shown}: ${failure(e).split(url).join(shown)}`);
     } finally {
       await chain.close();
     }
@@ -175,7 +177,7 @@ async function checkRole(client: PublicClient, area: string, who: string, addres
     r.line('ok', area, `${who} ${address} is a Safe: ${s.threshold} of ${s.owners.length} owners (${s.owners.join(', ')}), nonce ${s.nonce}`);
     return true;
   } catch (e) {
-    r.line('FAIL', area, `${who} ${address} has code but does not answer as a Safe (getOwners/getThreshold/nonce): ${describeError(e)}`);
+    r.line('FAIL', area, `${who} ${address} has code but does not answer as a Safe (getOwners/getThreshold/nonce): ${failure(e)}`);
     return false;
   }
 }
@@ -193,7 +195,7 @@ async function checkAccount(client: PublicClient, area: string, variable: string
     else if (balance < minWei) r.line('warn', area, `${text}: below ALERT_MIN_BALANCE ${formatEther(minWei)} (balance_low alerts fire)`);
     else r.line('ok', area, text);
   } catch (e) {
-    r.line('FAIL', area, `${variable} is ${address}: balance unreadable (${describeError(e)})`);
+    r.line('FAIL', area, `${variable} is ${address}: balance unreadable (${failure(e)})`);
   }
 }
 
@@ -227,7 +229,7 @@ async function checkChannel(c: AlertChannelConfig, sendTest: boolean, slasher: A
       const id = await sendTestAlert(c, slasher);
       r.line('ok', 'alerts', `${name}: sent test alert ${id} (check that it arrived)`);
     } catch (e) {
-      r.line('FAIL', 'alerts', `${name}: the test alert failed: ${describeError(e)}`);
+      r.line('FAIL', 'alerts', `${name}: the test alert failed: ${failure(e)}`);
     }
     return;
   }
@@ -246,7 +248,7 @@ async function checkChannel(c: AlertChannelConfig, sendTest: boolean, slasher: A
     const how = await reach(url);
     r.line('ok', 'alerts', `${name}: ${how} (dry check: reachable, nothing posted; --send-test posts a test alert)`);
   } catch (e) {
-    r.line('FAIL', 'alerts', `${name}: ${channelHost(c)} unreachable: ${describeError(e)}`);
+    r.line('FAIL', 'alerts', `${name}: ${channelHost(c)} unreachable: ${failure(e)}`);
   }
 }
 
@@ -268,7 +270,7 @@ async function checkTxService(config: Config, r: Report): Promise<void> {
     const about = aboutSchema.safeParse(await res.json().catch(() => null));
     r.line(about.success ? 'ok' : 'FAIL', 'txservice', about.success ? `${shown}: ${about.data.name ?? 'Safe Transaction Service'} ${about.data.version ?? ''}`.trim() : `${shown}: /v1/about is not a Transaction Service answer`);
   } catch (e) {
-    r.line('FAIL', 'txservice', `${shown}: ${describeError(e)}`);
+    r.line('FAIL', 'txservice', `${shown}: ${failure(e)}`);
   }
 }
 
@@ -309,7 +311,7 @@ async function checkChain(config: Config & { devnet: false }, urls: string[], r:
     try {
       facts = await readSlasherFacts(client, config.slasherAddress, config.avsAddress ?? null);
     } catch (e) {
-      r.line('FAIL', 'slasher', `${config.slasherAddress}: ${describeError(e)}`);
+      r.line('FAIL', 'slasher', `${config.slasherAddress}: ${failure(e)}`);
       return;
     }
     const window = facts.window.kind === 'blocks' ? `${facts.window.blocks} blocks` : `${facts.window.seconds} s`;

@@ -151,7 +151,7 @@ export async function run(args: string[], partialIo: Partial<CliIo> = {}): Promi
   io.out(`${state ? proposalStateWords(state, purpose).join('\n') : 'accepted (the desk\'s answer could not be read)'}\n`);
   for (const x of extras) {
     const a = await desk.post(path, { signature: x.signature, source: 'cli', safeTxHash: x.hash });
-    io.out(a.ok ? `nonce ${x.nonce}: accepted (safeTxHash ${x.hash})\n` : `nonce ${x.nonce}: the desk did not take it: ${deskErrorText(a)} (signature kept by nobody; safeTxHash ${x.hash})\n`);
+    io.out(a.ok ? `nonce ${x.nonce}: accepted (safeTxHash ${x.hash})\n` : `nonce ${x.nonce}: the desk did not take it: ${deskErrorText(a)} (not stored; safeTxHash ${x.hash})\n`);
   }
   return EXIT.OK;
 }

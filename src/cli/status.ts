@@ -93,7 +93,7 @@ function describe(r: RequestAnswer, head: number | null, now: number): string {
   const w = r.vetoWindowEnd;
   const lines = [`  #${id}  ${untrusted(r.status, 30)}${r.atRisk ? '  AT RISK (the stake can leave before the slash can land)' : ''}${r.confirmed === false ? '  (unconfirmed)' : ''}  operator ${untrusted(r.operator, 60)}`];
   lines.push(`      veto window ends  ${w.block !== undefined ? blockWords(w.block, head) : w.timestamp !== undefined ? `unix time ${w.timestamp}` : '?'}, ${when(w.estimatedAt, w.estimated ?? true, now)}`);
-  lines.push(`      last useful block ${r.lastUsefulBlock === null ? 'unbounded' : `${blockWords(r.lastUsefulBlock, head)}, ${when(r.lastUsefulBlockEstimatedAt, true, now)}`}`);
+  lines.push(`      last useful       ${r.lastUsefulBlock === null ? 'unbounded' : `${blockWords(r.lastUsefulBlock, head)}, ${when(r.lastUsefulBlockEstimatedAt, true, now)}`}`);
   const n = r.nextAction;
   if (n) {
     const due = n.dueBlock !== null ? `${blockWords(n.dueBlock, head)}, ${when(n.dueAt, n.estimated ?? true, now)}` : n.dueAt ? when(n.dueAt, n.estimated ?? true, now) : 'now';

@@ -78,3 +78,22 @@ export function table(rows: string[][]): string {
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, [...c].length)));
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(widths[i]! - [...c].length))).join('  ')).join('\n') + '\n';
 }
+
+/**
+ * A failure in words with its root cause: `HTTP request failed (ECONNREFUSED: connect
+ * ECONNREFUSED 127.0.0.1:1)` rather than viem's and fetch's wrappers alone.
+ */
+export function failure(e: unknown): string {
+  let code: string | undefined;
+  let deepest: unknown = e;
+  for (let c: unknown = e, i = 0; c && i < 6; i++) {
+    const errno = (c as { code?: unknown }).code;
+    if (typeof errno === 'string' && !code) code = errno;
+    if (c instanceof Error) deepest = c;
+    c = (c as { cause?: unknown }).cause;
+  }
+  const top = e instanceof Error ? (e as { shortMessage?: string }).shortMessage ?? e.message.split('\n')[0]! : String(e);
+  const root = deepest instanceof Error && deepest !== e ? deepest.message.split('\n')[0]! : '';
+  const detail = [code && !root.includes(code) ? code : '', root].filter(Boolean).join(': ');
+  return detail ? `${top} (${detail})` : top;
+}

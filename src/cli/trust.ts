@@ -11,11 +11,10 @@ import { createChainClient } from '../chain/client';
 import { slasherAbi, decodeOnchainStatus } from '../chain/abis';
 import { readSlasherFacts, type SlasherFacts } from '../chain/slasherFacts';
 import { redactUrl } from '../config/redact';
-import { describeError } from '../errors';
 import { safeAbi, type SafeTx } from '../safe/safeTx';
 import { flagOrEnv, type ParsedArgs } from './args';
 import { CliError } from './cliError';
-import { untrusted } from './text';
+import { failure, untrusted } from './text';
 
 export interface Anchored<T> {
   value: T;
@@ -167,7 +166,7 @@ export async function establishTrust(t: TrustInput): Promise<Trust> {
     try {
       rpcChainId = await client.getChainId();
     } catch (e) {
-      throw new CliError('RPC_FAILED', `the RPC ${shown} did not answer eth_chainId: ${describeError(e)}`, { cause: e });
+      throw new CliError('RPC_FAILED', `the RPC ${shown} did not answer eth_chainId: ${failure(e)}`, { cause: e });
     }
     if (rpcChainId !== chainId.value) {
       checks.push({ ok: false, text: `chain id: the RPC ${shown} is on chain ${rpcChainId}, ${chainId.verified ? chainId.source : 'the desk says'} ${chainId.value}` });
@@ -184,7 +183,7 @@ export async function establishTrust(t: TrustInput): Promise<Trust> {
       headBlock = await client.getBlockNumber({ cacheTime: 0 }).catch(() => null);
       checks.push({ ok: true, text: `slasher ${slasher.value} is a VetoableSlasher (${facts.variant}) on this chain` });
     } catch (e) {
-      checks.push({ ok: false, text: `slasher ${slasher.value}: ${describeError(e)}` });
+      checks.push({ ok: false, text: `slasher ${slasher.value}: ${failure(e)}` });
     }
     if (facts) {
       const onChainSafe = facts[role.field];
@@ -198,7 +197,7 @@ export async function establishTrust(t: TrustInput): Promise<Trust> {
     }
 
     safeState = await readSafe(client, safe.value).catch((e: unknown) => {
-      checks.push({ ok: false, text: `Safe ${safe!.value}: cannot read owners/threshold/nonce (${describeError(e)}): not a Safe on this chain?` });
+      checks.push({ ok: false, text: `Safe ${safe!.value}: cannot read owners/threshold/nonce (${failure(e)}): not a Safe on this chain?` });
       return null;
     });
     if (safeState) {
@@ -211,7 +210,7 @@ export async function establishTrust(t: TrustInput): Promise<Trust> {
         const onChain = await client
           .readContract({ address: safe.value, abi: safeAbi, functionName: 'getTransactionHash', args: [tx.to, tx.value, tx.data, tx.operation, tx.safeTxGas, tx.baseGas, tx.gasPrice, tx.gasToken, tx.refundReceiver, tx.nonce] })
           .catch((e: unknown) => e as Error);
-        if (onChain instanceof Error) checks.push({ ok: false, text: `the Safe's getTransactionHash at nonce ${tx.nonce} failed: ${describeError(onChain)}` });
+        if (onChain instanceof Error) checks.push({ ok: false, text: `the Safe's getTransactionHash at nonce ${tx.nonce} failed: ${failure(onChain)}` });
         else if (!same(onChain, hash)) checks.push({ ok: false, text: `the Safe's own getTransactionHash at nonce ${tx.nonce} is ${onChain}, the CLI computed ${hash}` });
         else checks.push({ ok: true, text: `the Safe's own getTransactionHash at nonce ${tx.nonce} equals ${hash}` });
       }
@@ -219,7 +218,7 @@ export async function establishTrust(t: TrustInput): Promise<Trust> {
 
     if (t.request && facts) {
       request = await readRequest(client, slasher.value, t.request.id, facts, t.claims.variant).catch((e: unknown) => {
-        checks.push({ ok: false, text: `request ${t.request!.id}: cannot read it on chain (${describeError(e)})` });
+        checks.push({ ok: false, text: `request ${t.request!.id}: cannot read it on chain (${failure(e)})` });
         return null;
       });
       if (request) checkRequest(t.request.id, request, t.request.desk, checks);
