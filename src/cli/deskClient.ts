@@ -5,11 +5,10 @@
  * so nobody on the path may rewrite it. Every answer is parsed before use.
  */
 import { z } from 'zod';
-import { describeError } from '../errors';
 import { flagOrEnv, type ParsedArgs } from './args';
 import { CliError } from './cliError';
 import type { CliIo } from './io';
-import { untrusted } from './text';
+import { failure, rootCause, untrusted } from './text';
 
 export const DEFAULT_DESK_URL = 'http://localhost:8080';
 const TIMEOUT_MS = 15_000;
@@ -59,14 +58,9 @@ export function resolveDeskUrl(p: ParsedArgs, io: CliIo): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
-function errnoOf(e: unknown): string | undefined {
-  let c: unknown = e;
-  for (let i = 0; i < 4 && c; i++) {
-    const code = (c as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    c = (c as { cause?: unknown }).cause;
-  }
-  return undefined;
+function isTimeout(e: unknown): boolean {
+  const name = (e as { name?: unknown } | null)?.name;
+  return name === 'TimeoutError' || name === 'AbortError';
 }
 
 export function createDeskClient(url: string): DeskClient {
@@ -81,10 +75,10 @@ export function createDeskClient(url: string): DeskClient {
         redirect: 'error',
       });
     } catch (e) {
-      const code = errnoOf(e) ?? ((e as Error).name === 'TimeoutError' ? 'timeout' : undefined);
-      const cause = (e as { cause?: unknown }).cause;
-      const detail = cause instanceof Error ? cause.message : describeError(e);
-      throw new CliError('DESK_UNREACHABLE', `the desk at ${url} did not answer (${code && !detail.includes(code) ? `${code}: ` : ''}${detail})`, { cause: e });
+      const timedOut = isTimeout(e);
+      const { code, message } = rootCause(e);
+      const detail = timedOut ? `no answer within ${TIMEOUT_MS / 1000} s` : message ? `${code && !message.includes(code) ? `${code}: ` : ''}${message}` : failure(e);
+      throw new CliError('DESK_UNREACHABLE', `the desk at ${url} did not answer (${detail})`, { cause: e });
     }
     const text = await res.text().catch(() => '');
     let parsed: unknown;

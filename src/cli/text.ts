@@ -79,21 +79,28 @@ export function table(rows: string[][]): string {
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(widths[i]! - [...c].length))).join('  ')).join('\n') + '\n';
 }
 
+const isErrorLike = (x: unknown): x is { message: string; cause?: unknown; code?: unknown; shortMessage?: unknown } =>
+  typeof x === 'object' && x !== null && typeof (x as { message?: unknown }).message === 'string';
+
+/** The innermost cause of a failure (errors from another realm count too) and the first errno code met. */
+export function rootCause(e: unknown): { code?: string; message?: string } {
+  let code: string | undefined;
+  let deepest: { message: string } | undefined;
+  for (let c: unknown = e, i = 0; isErrorLike(c) && i < 6; i++) {
+    if (typeof c.code === 'string' && !code) code = c.code;
+    if (c !== e) deepest = c;
+    c = c.cause;
+  }
+  return { code, message: deepest?.message.split('\n')[0] };
+}
+
 /**
- * A failure in words with its root cause: `HTTP request failed (ECONNREFUSED: connect
- * ECONNREFUSED 127.0.0.1:1)` rather than viem's and fetch's wrappers alone.
+ * A failure in words with its root cause: `HTTP request failed. (connect ECONNREFUSED
+ * 127.0.0.1:1)` rather than viem's and fetch's wrappers alone.
  */
 export function failure(e: unknown): string {
-  let code: string | undefined;
-  let deepest: unknown = e;
-  for (let c: unknown = e, i = 0; c && i < 6; i++) {
-    const errno = (c as { code?: unknown }).code;
-    if (typeof errno === 'string' && !code) code = errno;
-    if (c instanceof Error) deepest = c;
-    c = (c as { cause?: unknown }).cause;
-  }
-  const top = e instanceof Error ? (e as { shortMessage?: string }).shortMessage ?? e.message.split('\n')[0]! : String(e);
-  const root = deepest instanceof Error && deepest !== e ? deepest.message.split('\n')[0]! : '';
-  const detail = [code && !root.includes(code) ? code : '', root].filter(Boolean).join(': ');
+  const top = isErrorLike(e) ? (typeof e.shortMessage === 'string' ? e.shortMessage : e.message.split('\n')[0]!) : String(e);
+  const { code, message } = rootCause(e);
+  const detail = [code && !(message ?? '').includes(code) ? code : '', message ?? ''].filter(Boolean).join(': ');
   return detail ? `${top} (${detail})` : top;
 }
