@@ -4,10 +4,7 @@
  * does). No desk needs to run. Exit 1 on any failure.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import tls from 'node:tls';
-import nodemailer from 'nodemailer';
 import { Client } from 'pg';
 import { formatEther, getAddress, type Address, type PublicClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
@@ -15,11 +12,10 @@ import { z } from 'zod';
 import { createChainClient } from '../chain/client';
 import { readSlasherFacts, type SlasherFacts } from '../chain/slasherFacts';
 import { loadConfig, redactUrl, type Config } from '../config';
-import type { AlertChannelConfig } from '../config/alertRoutes';
 import { isDeskError } from '../errors';
 import { failure } from './text';
 import { safeAbi } from '../safe/safeTx';
-import { sendTestAlert } from './alerts';
+import { checkChannel, type Outcome, type Report } from './doctorChannels';
 import { parseArgs } from './args';
 import { EXIT } from './cliError';
 import type { CliIo } from './io';
@@ -46,13 +42,7 @@ Needs no running desk. With RPC_URL unset (the embedded devnet) the chain checks
 
 Exit: 0 no failure (warnings allowed), 1 at least one check failed, 2 usage.`;
 
-type Outcome = 'ok' | 'warn' | 'FAIL' | 'skip';
 const TIMEOUT_MS = 5_000;
-
-interface Report {
-  line(outcome: Outcome, area: string, text: string): void;
-  counts: Record<Outcome, number>;
-}
 
 function reporter(io: CliIo): Report {
   const counts: Record<Outcome, number> = { ok: 0, warn: 0, FAIL: 0, skip: 0 };
@@ -196,59 +186,6 @@ async function checkAccount(client: PublicClient, area: string, variable: string
     else r.line('ok', area, text);
   } catch (e) {
     r.line('FAIL', area, `${variable} is ${address}: balance unreadable (${failure(e)})`);
-  }
-}
-
-function channelHost(c: AlertChannelConfig): string {
-  const url = c.type === 'pagerduty' ? c.eventsUrl : c.type === 'telegram' ? c.apiBaseUrl : c.type === 'email' ? c.smtpUrl : c.url;
-  return new URL(url).host;
-}
-
-/** TCP (and TLS for https) to the channel's host: reachable without sending anything. */
-function reach(url: string): Promise<string> {
-  const u = new URL(url);
-  const secure = u.protocol === 'https:';
-  const port = Number(u.port || (secure ? 443 : 80));
-  const host = u.hostname.replace(/^\[|\]$/g, '');
-  return new Promise((resolve, reject) => {
-    const done = (err?: Error) => {
-      socket.destroy();
-      if (err) reject(err);
-      else resolve(secure ? `TLS to ${u.host} ok` : `TCP to ${u.host} ok`);
-    };
-    const socket: net.Socket = secure ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host }, () => done()) : net.connect({ host, port }, () => done());
-    socket.setTimeout(TIMEOUT_MS, () => done(new Error(`no answer from ${u.host} within ${TIMEOUT_MS / 1000} s`)));
-    socket.once('error', (e) => done(e));
-  });
-}
-
-async function checkChannel(c: AlertChannelConfig, sendTest: boolean, slasher: Address | undefined, r: Report): Promise<void> {
-  const name = `${c.type} "${c.name}"`;
-  if (sendTest) {
-    try {
-      const id = await sendTestAlert(c, slasher);
-      r.line('ok', 'alerts', `${name}: sent test alert ${id} (check that it arrived)`);
-    } catch (e) {
-      r.line('FAIL', 'alerts', `${name}: the test alert failed: ${failure(e)}`);
-    }
-    return;
-  }
-  try {
-    if (c.type === 'email') {
-      const transport = nodemailer.createTransport(c.smtpUrl, { connectionTimeout: TIMEOUT_MS, greetingTimeout: TIMEOUT_MS, socketTimeout: TIMEOUT_MS } as never);
-      try {
-        await transport.verify();
-      } finally {
-        transport.close();
-      }
-      r.line('ok', 'alerts', `${name}: the SMTP server at ${channelHost(c)} answered and accepted the login (dry check: nothing sent; --send-test sends one)`);
-      return;
-    }
-    const url = c.type === 'pagerduty' ? c.eventsUrl : c.type === 'telegram' ? c.apiBaseUrl : c.url;
-    const how = await reach(url);
-    r.line('ok', 'alerts', `${name}: ${how} (dry check: reachable, nothing posted; --send-test posts a test alert)`);
-  } catch (e) {
-    r.line('FAIL', 'alerts', `${name}: ${channelHost(c)} unreachable: ${failure(e)}`);
   }
 }
 

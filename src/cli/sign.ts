@@ -124,7 +124,7 @@ export async function run(args: string[], partialIo: Partial<CliIo> = {}): Promi
   if (data.fn === V4_FUNCTION && trust.variant !== null && trust.variant !== 'V4') extraChecks.push({ ok: false, text: `the desk plans ${V4_FUNCTION}, which only V4 slashers have; this slasher is ${trust.variant}` });
   if (proposal.nonce !== Number(txs[0]!.nonce)) extraChecks.push({ ok: false, text: 'the desk\'s nonce field disagrees with its typed data' });
 
-  describeRequest(io, req, trust, purpose);
+  describeRequest(io, req, proposal, trust, purpose);
   describeRebuilt(io, { domain, trust, txs, toLabel: `the slasher, ${trust.slasher.source}`, dataLabel: `${data.fn}(${id})` });
   io.out(`Signer            ${account.address}\n\n`);
   describeChecks(io, trust, extraChecks);
@@ -169,7 +169,7 @@ function chooseData(purpose: 'veto' | 'fulfil', id: bigint, proposal: ProposalAn
   return { fn: 'fulfillSlashingRequest', data: plain };
 }
 
-function describeRequest(io: CliIo, req: RequestAnswer, trust: Trust, purpose: 'veto' | 'fulfil'): void {
+function describeRequest(io: CliIo, req: RequestAnswer, proposal: ProposalAnswer, trust: Trust, purpose: 'veto' | 'fulfil'): void {
   const now = Date.now();
   const onChain = trust.request;
   const src = onChain ? 'as read on chain' : "as the desk says (NOT VERIFIED: give --rpc-url to read it on chain)";
@@ -181,9 +181,7 @@ function describeRequest(io: CliIo, req: RequestAnswer, trust: Trust, purpose: '
   const lines = [
     `Sign the ${purpose === 'veto' ? 'VETO (cancelSlashingRequest)' : "governance's FULFIL"} of request #${untrusted(req.requestId, 80)}   (${src})`,
     `  operator        ${operator}   (operator set ${onChain?.operatorSetId ?? req.operatorSetId})`,
-    ...(wads.length
-      ? wads.map((w, i) => `  ${i === 0 ? 'slashes        ' : '               '} ${wadPercent(w)} of strategy ${strategies[i] ? untrusted(strategies[i], 60) : '(not read yet)'}`)
-      : ['  slashes         (no strategies)']),
+    ...(wads.length ? wads.map((w, i) => `  ${i === 0 ? 'slashes' : ''}`.padEnd(18) + `${wadPercent(w)} of strategy ${strategies[i] ? untrusted(strategies[i], 60) : '(not read yet)'}`) : ['  slashes         (no strategies)']),
     `  description     "${untrusted(description, 300)}"`,
   ];
   const w = req.vetoWindowEnd;
@@ -193,7 +191,7 @@ function describeRequest(io: CliIo, req: RequestAnswer, trust: Trust, purpose: '
   lines.push(
     `  last useful     ${req.lastUsefulBlock === null ? 'unbounded (no stake deadline known)' : `${blockWords(req.lastUsefulBlock, head)}, ${when(req.lastUsefulBlockEstimatedAt, true, now)}`}${req.atRisk ? '   AT RISK: the slash cannot land before the stake can leave' : ''}`,
   );
-  lines.push(`  desk status     ${untrusted(req.status, 40)}; ${purpose} ${untrusted((purpose === 'veto' ? req.veto : req.fulfil)?.status, 40)} with ${validSignatures((purpose === 'veto' ? req.veto : req.fulfil)!)} of ${(purpose === 'veto' ? req.veto : req.fulfil)!.threshold} signatures`, '');
+  lines.push(`  desk status     ${untrusted(req.status, 40)}; ${purpose} ${untrusted(proposal.status, 40)} with ${validSignatures(proposal)} of ${proposal.threshold} signatures`, '');
   io.out(lines.join('\n') + '\n');
 }
 
