@@ -51,7 +51,7 @@ describe.each(DB_KINDS)('sign CLI on %s', (kind) => {
     await desk.ingestor.sync();
     await desk.vetoes.reconcile();
 
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'sign', '--desk', desk.url, '--request', id.toString(), '--key-env', 'OWNER_KEY'], {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'sign', '--yes', '--desk', desk.url, '--request', id.toString(), '--key-env', 'OWNER_KEY'], {
       cwd: path.join(__dirname, '..'),
       env: { ...process.env, OWNER_KEY: f.owners[0]!.privateKey, NODE_OPTIONS: '' },
     });
@@ -60,7 +60,7 @@ describe.each(DB_KINDS)('sign CLI on %s', (kind) => {
     const file = path.join(dir, 'owner3.json');
     fs.writeFileSync(file, encryptKeystore(f.owners[2]!.privateKey, 'correct horse'));
     const lines: string[] = [];
-    const code = await run(['--desk', desk.url, '--request', id.toString(), '--keystore', file, '--password-env', 'KS_PASSWORD'], { env: { KS_PASSWORD: 'correct horse' }, out: (s) => lines.push(s) });
+    const code = await run(['--yes', '--desk', desk.url, '--request', id.toString(), '--keystore', file, '--password-env', 'KS_PASSWORD'], { env: { KS_PASSWORD: 'correct horse' }, out: (s) => lines.push(s) });
     expect(code).toBe(0);
     expect(lines.join('')).toContain('accepted: 2 of 2 signatures');
     await desk.vetoes.idle();
@@ -73,7 +73,7 @@ describe.each(DB_KINDS)('sign CLI on %s', (kind) => {
     const id = await f.queue();
     await desk.ingestor.sync();
     await desk.vetoes.reconcile();
-    const code = await run(['--desk', desk.url, '--request', id.toString()], { env: { SIGNER_PRIVATE_KEY: f.stranger.privateKey }, out: () => undefined });
+    const code = await run(['--yes', '--desk', desk.url, '--request', id.toString()], { env: { SIGNER_PRIVATE_KEY: f.stranger.privateKey }, out: () => undefined });
     expect(code).toBe(1);
     expect(await desk.database.db.vetoSignature.count({ where: { signer: f.stranger.address } })).toBe(0);
   });

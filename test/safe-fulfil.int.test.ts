@@ -119,7 +119,7 @@ describe.each(DB_KINDS)('governance fulfil through the slasher role Safe on %s',
     const dup = await postFulfil(desk, id, { signature: await signTypedVeto(gov.owners[0]!.privateKey, v.typedData) }).expect(409);
     expect(dup.body.error.code).toBe('SIGNATURE_DUPLICATE');
     const lines: string[] = [];
-    expect(await run(['--desk', desk.url, '--request', id.toString(), '--fulfil', '--key-env', 'K'], { env: { K: gov.owners[1]!.privateKey }, out: (s) => void lines.push(s) })).toBe(0);
+    expect(await run(['--yes', '--desk', desk.url, '--request', id.toString(), '--fulfil', '--key-env', 'K'], { env: { K: gov.owners[1]!.privateKey }, out: (s) => void lines.push(s) })).toBe(0);
     expect(lines.join('')).toContain(`signing fulfil of request ${id}`);
     await settle(desk);
 

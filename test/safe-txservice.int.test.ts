@@ -52,7 +52,7 @@ describe.each(DB_KINDS)('Safe Transaction Service sync on %s', (kind) => {
     // rate limited: the desk backs off and retries. Set before the signature arrives, because
     // an accepted signature may itself start a sync in the background
     service.throttleNext(2);
-    expect(await run(['--desk', desk.url, '--request', id.toString(), '--key-env', 'K'], { env: { K: f.owners[0]!.privateKey }, out: () => undefined })).toBe(0);
+    expect(await run(['--yes', '--desk', desk.url, '--request', id.toString(), '--key-env', 'K'], { env: { K: f.owners[0]!.privateKey }, out: () => undefined })).toBe(0);
     await waitFor('the veto proposed to the service', async () => {
       await desk.vetoes.syncTxService();
       return service.transactions.has(v.safeTxHash.toLowerCase());

@@ -13,7 +13,7 @@ import { parseSignatureBody } from './veto';
 export interface FulfilApi {
   /** @throws DeskError FULFIL_NOT_AVAILABLE when the request has no fulfil proposal */
   view(requestId: string): Promise<VetoView>;
-  submitSignature(requestId: string, input: { signature: unknown; source: 'http' | 'cli'; safe?: `0x${string}` }): Promise<VetoView>;
+  submitSignature(requestId: string, input: { signature: unknown; source: 'http' | 'cli'; safe?: `0x${string}`; safeTxHash?: `0x${string}` }): Promise<VetoView>;
 }
 
 const NO_SERVICE = 'this desk runs without a governance Safe desk: fulfils are not planned as Safe transactions';
