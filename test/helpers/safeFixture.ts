@@ -41,16 +41,16 @@ export interface SafeFixture {
   stop(): Promise<void>;
 }
 
-export async function startSafeFixture(opts: { variant?: SlasherVariant; governance?: boolean } = {}): Promise<SafeFixture> {
-  const anvil = await startAnvil({});
+export async function startSafeFixture(opts: { variant?: SlasherVariant; governance?: boolean; window?: number; blockTime?: number; slashable?: boolean } = {}): Promise<SafeFixture> {
+  const anvil = await startAnvil(opts.blockTime !== undefined ? { blockTime: opts.blockTime } : {});
   const [keeperAccount, o1, o2, o3, executor, stranger, g1, g2, g3] = anvilDevAccounts(9) as DevAccount[];
   const { publicClient, wallet: keeper } = createDevClients(anvil.rpcUrl, keeperAccount!.privateKey);
   const contracts = await deploySafeContracts(keeper, publicClient);
   const owners = [o1!, o2!, o3!];
   const safe = await createSafe(keeper, publicClient, contracts, owners.map((o) => o.address), 2);
   const governance = opts.governance ? { owners: [g1!, g2!, g3!], safe: await createSafe(keeper, publicClient, contracts, [g1!.address, g2!.address, g3!.address], 2) } : undefined;
-  const testbed = await deployTestbed(keeper, publicClient, { variant: opts.variant ?? 'V3', vetoWindowBlocks: WINDOW, deallocationDelay: 30, slasher: governance?.safe ?? keeperAccount!.address, vetoCommittee: safe });
-  if (governance) {
+  const testbed = await deployTestbed(keeper, publicClient, { variant: opts.variant ?? 'V3', vetoWindowBlocks: opts.window ?? WINDOW, deallocationDelay: 30, slasher: governance?.safe ?? keeperAccount!.address, vetoCommittee: safe });
+  if (governance || opts.slashable) {
     // a registered operator with stake, so that a fulfil's slashOperator succeeds
     const target = { allocationManager: testbed.allocationManager, operator: stranger!.address, operatorSet: { avs: testbed.avs, id: 1 } };
     await registerOperator(keeper, publicClient, target);
