@@ -105,17 +105,22 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState): Promise
   for (const p of rows) {
     const mine = sentBy.get(p.id) ?? [];
     if (p.status === 'executed') {
-      // executed means the Safe used this nonce: if it has not, a reorg removed the execution
-      if (state.nonce <= p.nonce) {
-        const ours = inFlight(p);
-        const reason = ours ? `its execution ${p.executionTxHash ?? ''} was removed by a reorg: the same transaction is being sent again` : `its execution ${p.executionTxHash ?? ''} was removed by a reorg: executing it again with the same signatures`;
+      const back = mine.some((t) => t.status === 'recorded');
+      // executed means the Safe used this nonce and our transaction is included: if the Safe has
+      // not, or our transaction is back in flight, a reorg removed the execution
+      if (back || state.nonce <= p.nonce) {
+        const reason = back || inFlight(p) ? `its execution ${p.executionTxHash ?? ''} was removed by a reorg: the same transaction is being sent again` : `its execution ${p.executionTxHash ?? ''} was removed by a reorg: executing it again with the same signatures`;
         await store.reopen(p.id, reason);
         logger.warn({ requestId: p.requestId, nonce: p.nonce, txHash: p.executionTxHash }, `${noun} execution reorged out`);
-        await history(ctx, p, `reorged:${p.executionTxHash}:${head}`, `${noun}_reorged_out`, `the ${noun} execution ${p.executionTxHash ?? ''} at nonce ${p.nonce} was removed by a reorg (head ${head})`, p.executionTxHash, head);
+        await history(ctx, p, `reorged:${p.executionTxHash}:${p.executionBlock ?? head}`, `${noun}_reorged_out`, `the ${noun} execution ${p.executionTxHash ?? ''}${p.executionBlock !== null ? ` in block ${p.executionBlock}` : ''} at nonce ${p.nonce} was removed by a reorg`, p.executionTxHash, p.executionBlock);
         p.status = 'collecting';
         p.statusReason = reason;
+      } else {
+        // the chain re-included it in another block by itself: the execution moved
+        const ours = mine.find((t) => t.status === 'mined' && t.txHash === p.executionTxHash);
+        if (ours && ours.blockNumber !== null && p.executionBlock !== null && ours.blockNumber !== p.executionBlock) await markExecuted(ctx, p, ours.txHash as Hex, ours.blockNumber, events, state);
       }
-      continue;
+      if (p.status === 'executed') continue;
     }
     if (!ACTIVE.has(p.status)) continue;
     if (!isAlt(p)) {
@@ -235,7 +240,9 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState): Promise
       const b = blockedById.get(p.id);
       const req = requestIdsOf(p).length === 1 ? byId.get(requestIdsOf(p)[0]!) : undefined;
       const hold = req ? holdOf(ctx, req) : null;
-      if (b) reason = blockedWords(ctx, b);
+      const flying = (sentBy.get(p.id) ?? []).filter((t) => t.status === 'recorded').pop();
+      if (flying) reason = p.statusReason?.includes('reorg') ? p.statusReason : `its execution ${flying.txHash} is on its way to the chain`;
+      else if (b) reason = blockedWords(ctx, b);
       else if (!o.executor) reason = `EXECUTOR_PRIVATE_KEY is not set: an owner must execute this ${noun} from their wallet (GET /api/requests/${p.requestId}/${noun}/execution)`;
       else if (gate) reason = `held: ${gate}`;
       else if (!executing.has(p.id) && hold) reason = `held: ${hold.reason}`;
@@ -307,7 +314,7 @@ async function history(ctx: DeskContext, p: VetoProposalRow, key: string, kind: 
 }
 
 async function markExecuted(ctx: DeskContext, p: VetoProposalRow, txHash: Hex, blockNumber: number | null, events: VetoEvent[], state: SafeState): Promise<void> {
-  await ctx.o.store.setStatus(p.id, 'executed', { executionTxHash: txHash, statusReason: proposalKind(p) === 'batch' ? `vetoed requests ${batchRequestIds(p).join(', ')}` : null });
+  await ctx.o.store.setStatus(p.id, 'executed', { executionTxHash: txHash, executionBlock: blockNumber, statusReason: proposalKind(p) === 'batch' ? `vetoed requests ${batchRequestIds(p).join(', ')}` : null });
   ctx.o.logger.info({ requestId: p.requestId, nonce: p.nonce, txHash, blockNumber }, `${ctx.noun} executed`);
   await history(ctx, p, `executed:${txHash}:${blockNumber ?? ''}`, `${ctx.noun}_executed`, `Safe ${ctx.safe} executed the ${proposalKind(p) === 'veto' ? ctx.noun : proposalKind(p)} at nonce ${p.nonce}${blockNumber !== null ? ` in block ${blockNumber}` : ''}`, txHash, blockNumber);
   const req = isAlt(p) ? undefined : ctx.last.requests.get(p.requestId);

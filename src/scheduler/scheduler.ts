@@ -196,8 +196,10 @@ export function createScheduler(o: SchedulerOptions) {
       const windowEnd = v.vetoWindowEnd.block;
       if (s.kind === 'mined') {
         const late = windowEnd !== undefined ? ` (${s.blockNumber - windowEnd} block(s) after the window end ${windowEnd})` : '';
-        await log(v.requestId, `fulfil_landed:${s.row.txHash}:${s.blockNumber}`, 'fulfil_landed', `fulfil mined in block ${s.blockNumber}${late}`, { txHash: s.row.txHash, blockNumber: s.blockNumber });
-        await alert(v, 'fulfil_landed', 'info', s.row.txHash, `Request ${v.requestId} fulfilled by the desk`, `The fulfil transaction ${s.row.txHash} was mined in block ${s.blockNumber}${late}.`, { txHash: s.row.txHash, blockNumber: s.blockNumber, windowEnd: windowEnd ?? null });
+        const again = s.row.reorgs > 0 ? ' again, after a reorg removed it' : '';
+        await log(v.requestId, `fulfil_landed:${s.row.txHash}:${s.blockNumber}`, 'fulfil_landed', `fulfil mined${again} in block ${s.blockNumber}${late}`, { txHash: s.row.txHash, blockNumber: s.blockNumber });
+        // one alert per inclusion: a fulfil that landed again after a reorg is news again
+        await alert(v, 'fulfil_landed', 'info', s.row.reorgs > 0 ? `${s.row.txHash}:${s.blockNumber}` : s.row.txHash, `Request ${v.requestId} fulfilled by the desk${again}`, `The fulfil transaction ${s.row.txHash} was mined${again} in block ${s.blockNumber}${late}.`, { txHash: s.row.txHash, blockNumber: s.blockNumber, windowEnd: windowEnd ?? null });
       } else {
         const reason = s.reason;
         await log(v.requestId, `fulfil_failed:${s.row.txHash}`, 'fulfil_failed', `fulfil ${s.kind}: ${reason}`, { txHash: s.row.txHash, blockNumber: s.kind === 'reverted' ? s.blockNumber : null });

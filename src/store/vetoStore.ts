@@ -49,7 +49,7 @@ export function createVetoStore(db: Db, slasher: string, safe: string) {
       return db.vetoProposal.create({ data: { ...p, slasher, safe, status: 'collecting' } });
     },
 
-    async setStatus(id: number, status: ProposalStatus, extra: { statusReason?: string | null; executionTxHash?: string | null } = {}) {
+    async setStatus(id: number, status: ProposalStatus, extra: { statusReason?: string | null; executionTxHash?: string | null; executionBlock?: number | null } = {}) {
       return db.vetoProposal.update({ where: { id }, data: { status, ...extra } });
     },
 
@@ -100,7 +100,7 @@ export function createVetoStore(db: Db, slasher: string, safe: string) {
 
     /** An execution a reorg removed: the proposal is live again (its signatures still count). */
     async reopen(id: number, reason: string) {
-      return db.vetoProposal.update({ where: { id }, data: { status: 'collecting', executionTxHash: null, statusReason: reason } });
+      return db.vetoProposal.update({ where: { id }, data: { status: 'collecting', executionTxHash: null, executionBlock: null, statusReason: reason } });
     },
 
     /** Unsigned proposals of a kind (batches: anyone may propose one), oldest first. */

@@ -4,6 +4,7 @@ ALTER TABLE "SentTx" ADD COLUMN "proposalId" INTEGER;
 ALTER TABLE "SentTx" ADD COLUMN "deadlineBlock" INTEGER;
 ALTER TABLE "SentTx" ADD COLUMN "blockHash" TEXT;
 ALTER TABLE "SentTx" ADD COLUMN "reorgs" INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE "VetoProposal" ADD COLUMN "executionBlock" INTEGER;
 
 -- CreateIndex
 CREATE INDEX "SentTx_proposalId_idx" ON "SentTx"("proposalId");
