@@ -42,20 +42,45 @@ export function lastUsefulLine(v: RequestView): string {
   return `Last useful block (L): ${v.lastUsefulBlock}${v.lastUsefulBlockEstimatedAt ? ` (≈ ${v.lastUsefulBlockEstimatedAt})` : ''}`;
 }
 
-/** Operator, set, strategies with % to slash, description, both deadlines. */
+/** The longest description an alert carries; the whole text is on the desk's page. */
+export const DESCRIPTION_MAX_CHARS = 280;
+
+/** Characters that change how text is shown without being seen: controls, bidi overrides, zero-width. */
+const INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200B-\u200F\u2028-\u202E\u2060-\u2069\uFEFF]/g;
+
+/**
+ * Text written by someone else (a request's description, an error from an RPC): one line, no
+ * invisible or direction-changing characters, at most `max` characters. On one line it cannot
+ * forge a line of its own ("Veto window ends: …"); clipped here, on its own, it can never push
+ * the desk's own lines out of a message.
+ */
+export function untrustedLine(text: string, max = DESCRIPTION_MAX_CHARS): string {
+  const line = text.replace(/[\r\n\t]+/g, ' ').replace(INVISIBLE, '').replace(/ {2,}/g, ' ').trim();
+  const chars = [...line];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : line;
+}
+
+export function descriptionLine(v: RequestView): string {
+  return `Description (from the slasher, unverified): ${v.description ? untrustedLine(v.description) : '(none)'}`;
+}
+
+/**
+ * Both deadlines first, then operator, set, strategies with % to slash, and last the description:
+ * the one part written by whoever queued the slash.
+ */
 export function requestSummary(v: RequestView): string {
   const strategies = v.strategies
     ? v.strategies.map((s, i) => `  • ${s}: ${formatWadPercent(v.wadsToSlash[i] ?? '0')}`)
     : v.wadsToSlash.map((w, i) => `  • strategy #${i + 1} (not read yet): ${formatWadPercent(w)}`);
   return [
+    windowEndLine(v),
+    lastUsefulLine(v),
     `Operator: ${v.operator}`,
     `Operator set: ${v.operatorSetId}`,
     'Strategies to slash:',
     ...strategies,
-    `Description: ${v.description || '(none)'}`,
-    windowEndLine(v),
-    lastUsefulLine(v),
     `Queued at block ${v.queuedAtBlock}, tx ${v.queuedTxHash} (${v.variant} slasher ${v.slasher})`,
+    descriptionLine(v),
   ].join('\n');
 }
 

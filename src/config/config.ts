@@ -17,7 +17,12 @@ import {
   enumVariable,
   durationVariable,
   etherVariable,
+  publicUrlVariable,
+  trustProxyVariable,
+  hostVariable,
+  optionalBooleanVariable,
   type ContractNetworks,
+  type TrustProxy,
   type DatabaseConfig,
 } from './variables';
 import {
@@ -70,6 +75,15 @@ export type Config = ChainConfig & {
   safeApiKey?: string;
   // ── scheduler (issue 4) ──
   scheduler: SchedulerConfig;
+  // ── security ──
+  /** the origin people open the desk at; sign-in messages must name it. undefined: loopback only */
+  publicUrl?: string;
+  /** express `trust proxy`: how the client address and scheme are read behind a TLS proxy */
+  trustProxy: TrustProxy;
+  /** bind address of the HTTP server */
+  host: string;
+  /** per client address and minute; 0 = no limit */
+  rateLimit: { readsPerMinute: number; writesPerMinute: number };
 };
 
 export const VETO_EXECUTION_POLICIES = ['at_threshold', 'before_deadline'] as const;
@@ -105,6 +119,15 @@ export const DEFAULT_POLL_INTERVAL_MS = 2000;
 export const DEFAULT_REORG_DEPTH = 64;
 export const DEFAULT_MAX_LOG_RANGE = 10_000;
 export const DEFAULT_CONFIRMATIONS = { devnet: 0, rpc: 2 } as const;
+/** the devnet serves its owners' (public) dev keys: loopback only; a production desk is reached over the network */
+export const DEFAULT_HOST = { devnet: '127.0.0.1', rpc: '0.0.0.0' } as const;
+export const DEFAULT_RATE_LIMIT = { readsPerMinute: 600, writesPerMinute: 30 } as const;
+
+/**
+ * Settings that only make sense for a real deployment: with any of them present, a missing
+ * RPC_URL is a mistake (a blank secret, a typo), not a request for the demo devnet.
+ */
+const PRODUCTION_SETTINGS = ['SLASHER_ADDRESS', 'AVS_ADDRESS', 'DATABASE_URL', 'EXECUTOR_PRIVATE_KEY', 'SLASHER_PRIVATE_KEY', 'ALERT_WEBHOOK_URL', 'ALERT_ROUTES_FILE', 'SAFE_TX_SERVICE_URL', 'SAFE_API_KEY', 'SAFE_CONTRACT_NETWORKS', 'PUBLIC_URL', 'TRUST_PROXY'] as const;
 
 const NON_NEGATIVE = 'must be a non-negative integer';
 
@@ -157,6 +180,13 @@ const envSchema = z
     FEE_BUMP_BLOCKS: integerVariable({ min: 1, max: 1000 }, 'must be an integer number of blocks between 1 and 1000', 2),
     LEASE_TTL_MS: integerVariable({ min: 1000 }, 'must be an integer number of milliseconds, at least 1000', 15_000),
     ALERT_MIN_BALANCE: etherVariable(50_000_000_000_000_000n),
+    // ── security ──
+    DEVNET: optionalBooleanVariable(),
+    PUBLIC_URL: publicUrlVariable(),
+    TRUST_PROXY: trustProxyVariable(),
+    HOST: hostVariable(),
+    RATE_LIMIT_READS: integerVariable({ min: 0, max: 1_000_000 }, 'must be a number of requests per minute per client address, 0 for no limit', DEFAULT_RATE_LIMIT.readsPerMinute),
+    RATE_LIMIT_WRITES: integerVariable({ min: 0, max: 1_000_000 }, 'must be a number of requests per minute per client address, 0 for no limit', DEFAULT_RATE_LIMIT.writesPerMinute),
   })
   .superRefine(
     (vars, ctx) => {
@@ -167,6 +197,22 @@ const envSchema = z
           path: ['SLASHER_ADDRESS'],
           message: 'is required when RPC_URL is set (the VetoableSlasher to track)',
         });
+      }
+      if (vars.RPC_URL === undefined && vars.DEVNET === undefined) {
+        const production = PRODUCTION_SETTINGS.filter((name) => (name === 'DATABASE_URL' ? vars.DATABASE_URL?.kind === 'postgresql' : name === 'TRUST_PROXY' ? vars.TRUST_PROXY !== false : vars[name] !== undefined));
+        if (production.length > 0) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['RPC_URL'],
+            message: `is unset but production settings are present (${production.join(', ')}): set RPC_URL, or DEVNET=true to run the embedded devnet with them`,
+          });
+        }
+      }
+      if (vars.DEVNET === false && vars.RPC_URL === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['RPC_URL'], message: 'is required with DEVNET=false' });
+      }
+      if (vars.DEVNET === true && vars.RPC_URL !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['DEVNET'], message: 'runs the embedded devnet, but RPC_URL is set: unset one of them' });
       }
       if (vars.ALERT_WEBHOOK_URL !== undefined && vars.ALERT_ROUTES_FILE?.some((c) => c.name === 'webhook')) {
         ctx.addIssue({
@@ -183,7 +229,7 @@ export type EnvVariable = keyof z.input<typeof envSchema>;
 export const ENV_VARIABLES = Object.keys(envSchema.shape) as EnvVariable[];
 
 /** Variables whose raw value may hold a secret and is redacted before being echoed. */
-const URL_VARIABLES: ReadonlySet<string> = new Set<EnvVariable>(['RPC_URL', 'DATABASE_URL', 'ALERT_WEBHOOK_URL']);
+const URL_VARIABLES: ReadonlySet<string> = new Set<EnvVariable>(['RPC_URL', 'DATABASE_URL', 'ALERT_WEBHOOK_URL', 'PUBLIC_URL']);
 const SECRET_VARIABLES: ReadonlySet<string> = new Set<EnvVariable>(['ALERT_WEBHOOK_SECRET', 'EXECUTOR_PRIVATE_KEY', 'SAFE_API_KEY', 'SLASHER_PRIVATE_KEY']);
 
 /** An optional variable parsed by `parse`; blank = unset. */
@@ -263,6 +309,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       leaseTtlMs: vars.LEASE_TTL_MS,
       minBalanceWei: vars.ALERT_MIN_BALANCE,
     },
+    ...(vars.PUBLIC_URL ? { publicUrl: vars.PUBLIC_URL } : {}),
+    trustProxy: vars.TRUST_PROXY,
+    rateLimit: { readsPerMinute: vars.RATE_LIMIT_READS, writesPerMinute: vars.RATE_LIMIT_WRITES },
   };
   if (vars.RPC_URL === undefined) {
     return {
@@ -270,6 +319,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       rpcUrls: [],
       slasherAddress: vars.SLASHER_ADDRESS,
       confirmations: vars.CONFIRMATIONS ?? DEFAULT_CONFIRMATIONS.devnet,
+      host: vars.HOST ?? DEFAULT_HOST.devnet,
       ...common,
     };
   }
@@ -279,6 +329,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     rpcUrls: vars.RPC_URL,
     slasherAddress: vars.SLASHER_ADDRESS,
     confirmations: vars.CONFIRMATIONS ?? DEFAULT_CONFIRMATIONS.rpc,
+    host: vars.HOST ?? DEFAULT_HOST.rpc,
     ...common,
   };
 }

@@ -6,6 +6,8 @@ export {
   DEFAULT_MAX_LOG_RANGE,
   DEFAULT_POLL_INTERVAL_MS,
   DEFAULT_PORT,
+  DEFAULT_HOST,
+  DEFAULT_RATE_LIMIT,
   DEFAULT_REORG_DEPTH,
   type ChainConfig,
   type Config,
@@ -14,4 +16,4 @@ export {
 } from './config';
 export { readProcessEnv } from './env';
 export { redactUrl } from './redact';
-export { DEFAULT_DATABASE, type DatabaseConfig } from './variables';
+export { DEFAULT_DATABASE, type DatabaseConfig, type TrustProxy } from './variables';
