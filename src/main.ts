@@ -4,13 +4,27 @@
  */
 import path from 'node:path';
 import fs from 'node:fs';
-import { loadConfig, readProcessEnv, formatConfigForLog } from './config';
+import { loadConfig, readProcessEnv, formatConfigForLog, configSecrets } from './config';
 import { createLogger } from './lib/logger';
 import { startDesk } from './desk';
 import { DeskError, describeError } from './errors';
 import type { Address } from 'viem';
-import { startDevnet } from './devnet/devnet';
 import type { DevAccountView } from './deskWeb';
+import type * as DevnetModule from './devnet/devnet';
+
+/**
+ * The devnet (anvil, solc, the Safe contracts' artifacts) is a development dependency: loaded only
+ * when the devnet is chosen, so a production install without dev dependencies starts.
+ */
+function loadDevnet(): typeof DevnetModule {
+  try {
+    return require('./devnet/devnet') as typeof DevnetModule;
+  } catch (e) {
+    const missing = (e as { code?: string }).code === 'MODULE_NOT_FOUND' || (e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND';
+    if (!missing) throw e;
+    throw new DeskError('DEVNET_FAILED', `the embedded devnet needs the development dependencies (anvil, solc, @safe-global/safe-contracts), which are not installed: run npm ci (without --omit=dev), or set RPC_URL and SLASHER_ADDRESS (${describeError(e)})`);
+  }
+}
 
 async function main(): Promise<void> {
   let config;
@@ -24,7 +38,7 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, { secrets: configSecrets(config) });
   logger.info({ config: formatConfigForLog(config) }, 'starting Veto Desk');
 
   let rpcUrls: string[] = config.rpcUrls;
@@ -38,6 +52,7 @@ async function main(): Promise<void> {
   let slasherPrivateKey = config.scheduler.slasherPrivateKey;
   if (config.devnet) {
     logger.info('no RPC_URL: starting the embedded local devnet (anvil) with seeded requests');
+    const { startDevnet } = loadDevnet();
     const devnet = await startDevnet({});
     if (!env.DATABASE_URL && config.database.kind === 'sqlite') {
       // every start is a new devnet chain: yesterday's index of another chain is no use
@@ -65,12 +80,18 @@ async function main(): Promise<void> {
     ];
     process.stdout.write(lines.join('\n') + '\n');
   }
+  if (!config.devnet && config.publicUrl === undefined) {
+    logger.warn('PUBLIC_URL is unset: sign-in is accepted only for this machine\'s loopback addresses; set it to the origin people open the desk at');
+  }
   const webDist = path.join(__dirname, '..', 'web', 'dist');
   const desk = await startDesk({
     rpcUrls,
     slasher: slasher!,
     database: config.database,
     port: config.port,
+    host: config.host,
+    publicUrl: config.publicUrl,
+    http: { trustProxy: config.trustProxy, rateLimit: config.rateLimit },
     startBlock,
     confirmations: config.confirmations,
     avs: config.avsAddress,
@@ -88,7 +109,9 @@ async function main(): Promise<void> {
     },
     scheduler: { ...config.scheduler, slasherPrivateKey },
   });
-  process.stdout.write(`Veto Desk is serving http://localhost:${desk.port}/  (requests: http://localhost:${desk.port}/api/requests)\n`);
+  const shownHost = ['0.0.0.0', '::', 'localhost'].includes(config.host) ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  const base = config.publicUrl ?? `http://${shownHost}:${desk.port}`;
+  process.stdout.write(`Veto Desk is serving ${base}/  (requests: ${base}/api/requests; bound to ${config.host}:${desk.port})\n`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -5,7 +5,8 @@
  */
 import type { RequestView } from '../api/views';
 import type { AlertDraft, AlertKind, AlertSeverity } from './types';
-import { descriptionLine, formatDuration, requestSummary, untrustedLine, vetoProgressLine, windowEndLine, lastUsefulLine } from './summary';
+import { untrustedLine } from '../lib/untrustedText';
+import { descriptionLine, formatDuration, requestSummary, vetoProgressLine, windowEndLine, lastUsefulLine } from './summary';
 
 /** Health facts the planner alerts on (from the ingestor's status). */
 export interface HealthSignal {

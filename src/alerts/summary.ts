@@ -1,6 +1,7 @@
 /** Human sentences about a request: the words an on-call person reads at 3 a.m. */
 import { z } from 'zod';
 import type { RequestView } from '../api/views';
+import { untrustedLine } from '../lib/untrustedText';
 
 const WAD = 10n ** 18n;
 
@@ -45,23 +46,13 @@ export function lastUsefulLine(v: RequestView): string {
 /** The longest description an alert carries; the whole text is on the desk's page. */
 export const DESCRIPTION_MAX_CHARS = 280;
 
-/** Characters that change how text is shown without being seen: controls, bidi overrides, zero-width. */
-const INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200B-\u200F\u2028-\u202E\u2060-\u2069\uFEFF]/g;
-
-/**
- * Text written by someone else (a request's description, an error from an RPC): one line, no
- * invisible or direction-changing characters, at most `max` characters. On one line it cannot
- * forge a line of its own ("Veto window ends: …"); clipped here, on its own, it can never push
- * the desk's own lines out of a message.
- */
-export function untrustedLine(text: string, max = DESCRIPTION_MAX_CHARS): string {
-  const line = text.replace(/[\r\n\t]+/g, ' ').replace(INVISIBLE, '').replace(/ {2,}/g, ' ').trim();
-  const chars = [...line];
-  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : line;
+/** One line, clipped on its own: see `untrustedLine`. */
+export function untrustedDescription(description: string): string {
+  return untrustedLine(description, DESCRIPTION_MAX_CHARS);
 }
 
 export function descriptionLine(v: RequestView): string {
-  return `Description (from the slasher, unverified): ${v.description ? untrustedLine(v.description) : '(none)'}`;
+  return `Description (from the slasher, unverified): ${v.description ? untrustedDescription(v.description) : '(none)'}`;
 }
 
 /**

@@ -366,3 +366,31 @@ export function formatConfigForLog(config: Config): LoggableConfig {
     scheduler: { ...config.scheduler, minBalanceWei: String(config.scheduler.minBalanceWei), ...(config.scheduler.slasherPrivateKey ? { slasherPrivateKey: '***' } : {}) },
   };
 }
+
+/**
+ * The configured secrets, for the logger to mask wherever they turn up (a key inside an error
+ * message cannot be told from a transaction hash by its shape). Keys are listed with and
+ * without their 0x.
+ *
+ * @example
+ * const logger = createLogger(config.logLevel, undefined, { secrets: configSecrets(config) });
+ */
+export function configSecrets(config: Config): string[] {
+  const keys = [config.executorPrivateKey, config.scheduler.slasherPrivateKey].filter((k): k is `0x${string}` => k !== undefined);
+  const channelSecrets = config.alerts.channels.flatMap((c): (string | undefined)[] => {
+    switch (c.type) {
+      case 'webhook':
+        return [c.secret, c.url];
+      case 'slack':
+      case 'discord':
+        return [c.url];
+      case 'pagerduty':
+        return [c.routingKey];
+      case 'telegram':
+        return [c.botToken];
+      case 'email':
+        return [];
+    }
+  });
+  return [...keys.flatMap((k) => [k, k.slice(2)]), config.safeApiKey, ...channelSecrets].filter((s): s is string => s !== undefined && s.length >= 6);
+}

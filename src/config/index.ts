@@ -1,6 +1,7 @@
 export {
   loadConfig,
   formatConfigForLog,
+  configSecrets,
   ENV_VARIABLES,
   DEFAULT_CONFIRMATIONS,
   DEFAULT_MAX_LOG_RANGE,
@@ -15,5 +16,5 @@ export {
   type LoggableConfig,
 } from './config';
 export { readProcessEnv } from './env';
-export { redactUrl } from './redact';
+export { redactSecrets, redactUrl } from './redact';
 export { DEFAULT_DATABASE, type DatabaseConfig, type TrustProxy } from './variables';

@@ -77,7 +77,7 @@ const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s"'`<>\\]+/gi;
 const AUTH_SCHEME = /\b(Bearer|Basic|Token)(\s+)[A-Za-z0-9._~+/=-]{8,}/g;
 /** a named secret in `key=value`, `key: value` or JSON `"key":"value"` form */
 const NAMED_SECRET =
-  /((?:private[_-]?key|secret|password|passwd|pass|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|bot[_-]?token|refresh[_-]?token|routing[_-]?key|authorization|x-api-key)["']?\s*[:=]\s*["']?)([^\s"'&,;}]{4,})/gi;
+  /((?:private[_-]?key|secret|password|passwd|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|bot[_-]?token|refresh[_-]?token|routing[_-]?key|authorization|x-api-key)["']?\s*[:=]\s*["']?)(?!(?:Bearer|Basic|Token)\s|\*\*\*)([^\s"'&,;}]{4,})/gi;
 /** Telegram bot token (`<digits>:<35 chars>`) anywhere */
 const TELEGRAM_TOKEN = /\b\d{6,}:[A-Za-z0-9_-]{30,}\b/g;
 
