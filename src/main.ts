@@ -14,15 +14,17 @@ import type * as DevnetModule from './devnet/devnet';
 
 /**
  * The devnet (anvil, solc, the Safe contracts' artifacts) is a development dependency: loaded only
- * when the devnet is chosen, so a production install without dev dependencies starts.
+ * when the devnet is chosen, so a production install without dev dependencies starts. Without
+ * them, the devnet fails with words saying so.
  */
-function loadDevnet(): typeof DevnetModule {
+async function startEmbeddedDevnet(): Promise<Awaited<ReturnType<typeof DevnetModule.startDevnet>>> {
   try {
-    return require('./devnet/devnet') as typeof DevnetModule;
+    const { startDevnet } = require('./devnet/devnet') as typeof DevnetModule;
+    return await startDevnet({});
   } catch (e) {
-    const missing = (e as { code?: string }).code === 'MODULE_NOT_FOUND' || (e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND';
-    if (!missing) throw e;
-    throw new DeskError('DEVNET_FAILED', `the embedded devnet needs the development dependencies (anvil, solc, @safe-global/safe-contracts), which are not installed: run npm ci (without --omit=dev), or set RPC_URL and SLASHER_ADDRESS (${describeError(e)})`);
+    const code = (e as { code?: string }).code;
+    if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') throw e;
+    throw new DeskError('DEVNET_FAILED', `the embedded devnet needs the development dependencies (anvil, solc, @safe-global/safe-contracts), which are not installed: run npm ci without --omit=dev, or set RPC_URL and SLASHER_ADDRESS (${describeError(e)})`);
   }
 }
 
@@ -52,8 +54,7 @@ async function main(): Promise<void> {
   let slasherPrivateKey = config.scheduler.slasherPrivateKey;
   if (config.devnet) {
     logger.info('no RPC_URL: starting the embedded local devnet (anvil) with seeded requests');
-    const { startDevnet } = loadDevnet();
-    const devnet = await startDevnet({});
+    const devnet = await startEmbeddedDevnet();
     if (!env.DATABASE_URL && config.database.kind === 'sqlite') {
       // every start is a new devnet chain: yesterday's index of another chain is no use
       const file = path.resolve(config.database.path);

@@ -12,7 +12,9 @@ import type { Express } from 'express';
 export const SERVER_LIMITS = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
-  keepAliveTimeoutMs: 5_000,
+  // above the 5 s after which Node's own HTTP client drops an idle socket: the client gives up
+  // first, so it never reuses a socket the desk is closing (an ECONNRESET on a POST)
+  keepAliveTimeoutMs: 6_000,
   connectionsCheckingIntervalMs: 1_000,
   maxHeadersCount: 100,
   maxConnections: 1_024,
