@@ -109,6 +109,8 @@ const DISCORD_COLOUR = { info: 0x3498db, warning: 0xf1c40f, critical: 0xe74c3c }
 
 /** Discord markdown: a backslash makes any punctuation literal (links, mentions, headers, quotes, spoilers). */
 const escapeDiscord = (s: string) => s.replace(/[\\*_~`|<>#\-[\]()@:!]/g, (c) => `\\${c}`);
+/** An embed title is one line of inline markdown: no headings, lists or quotes to fear there. */
+const escapeDiscordTitle = (s: string) => s.replace(/[\\*_~`|<>@[\]()]/g, (c) => `\\${c}`);
 
 export function discordPayload(a: Alert): HttpPayload {
   return json({
@@ -117,7 +119,7 @@ export function discordPayload(a: Alert): HttpPayload {
     allowed_mentions: { parse: [] },
     embeds: [
       {
-        title: clipEscaped(defang(`${EMOJI[a.severity]} ${a.title}`), 256, escapeDiscord),
+        title: clipEscaped(defang(`${EMOJI[a.severity]} ${a.title}`), 256, escapeDiscordTitle),
         description: clipEscaped(defang(a.text), 4096, escapeDiscord),
         color: a.action === 'resolve' ? 0x2ecc71 : DISCORD_COLOUR[a.severity],
         timestamp: a.createdAt.toISOString(),
