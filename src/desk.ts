@@ -285,7 +285,9 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     const web = createWebServices({ db: database.db, client: chain.client, chainId, slasher: facts.slasher, committee: facts.vetoCommittee, slasherRole: facts.slasherRole, devAccounts: o.devAccounts, publicUrl: o.publicUrl, port: () => (listening ? boundPort(listening) : o.port) });
     const security: HttpSecurityOptions = { rateLimit: DEFAULT_RATE_LIMIT, ...o.http, https: o.publicUrl?.startsWith('https:') ?? false };
     const app = createApp({ vetoes, fulfils, readModel, health, metrics, logger, webDir: o.webDir, alerts: alerting, events, web, security });
-    const server = await listen(app, { port: o.port, host: o.host ?? '127.0.0.1', limits: o.serverLimits });
+    // behind a trusted proxy every connection comes from the proxy: no per-peer cap then
+    const limits = { ...(o.http?.trustProxy ? { maxConnectionsPerAddress: 0 } : {}), ...o.serverLimits };
+    const server = await listen(app, { port: o.port, host: o.host ?? '127.0.0.1', limits });
     listening = server;
     const port = boundPort(server);
 

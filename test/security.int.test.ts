@@ -5,6 +5,7 @@
  * against the write rate limit, a signature whose r is off the curve, and the strategy cache bound.
  */
 import http from 'node:http';
+import net from 'node:net';
 import { privateKeyToAccount } from 'viem/accounts';
 import { createSiweMessage } from 'viem/siwe';
 import { createTokenSymbolReader } from '../src/chain/tokenSymbols';
@@ -103,7 +104,9 @@ describe.each(DB_KINDS)('the public port on %s', (kind) => {
     const ms = performance.now() - started;
     expect(ok.status).toBe(201);
     expect(ms).toBeLessThan(500);
+    const again = performance.now();
     expect((await call(tlsDesk.url, 'POST', '/api/siwe/nonce')).status).toBe(201);
+    const againMs = performance.now() - again;
     const full = await call(tlsDesk.url, 'POST', '/api/siwe/nonce');
     expect(full.status).toBe(503);
     expect(full.body.error!.code).toBe('SERVICE_BUSY');
@@ -112,7 +115,7 @@ describe.each(DB_KINDS)('the public port on %s', (kind) => {
     // expired rows wait for the next minute's purge (the unit test drives the clock through it)
     expect(await db0.siweSession.count()).toBe(6_000);
     await db0.siweSession.deleteMany({});
-    process.stdout.write(`[security ${kind}] nonce with 998 pending + 5000 expired rows in the table: ${ms.toFixed(1)} ms\n`);
+    process.stdout.write(`[security ${kind}] nonce with 998 pending + 5000 expired rows in the table: ${ms.toFixed(1)} ms, the next ${againMs.toFixed(1)} ms\n`);
   });
 
   it('answers a signature with r off the curve 400 SIGNATURE_MALFORMED, and a flood of writes 429 before any work', async () => {
@@ -148,6 +151,30 @@ describe.each(DB_KINDS)('the public port on %s', (kind) => {
       expect((await call(flood.url, 'GET', '/api/health')).status).toBe(200);
     } finally {
       await flood.stop();
+    }
+  });
+
+  (kind === 'sqlite' ? it : it.skip)('drops slow-header and silent connections within seconds at the default limits', async () => {
+    const port = Number(new URL(desk.url).port);
+    const held = (drip: boolean) =>
+      new Promise<number>((resolve) => {
+        const started = Date.now();
+        const socket = net.connect(port, '127.0.0.1', () => drip && socket.write('GET /api/health HTTP/1.1\r\nHost: x\r\n'));
+        const timer = drip ? setInterval(() => socket.writable && socket.write(`X-Slow-${Date.now()}: 1\r\n`), 1_000) : undefined;
+        const give = setTimeout(() => socket.destroy(), 30_000);
+        socket.on('data', () => undefined);
+        socket.on('error', () => undefined);
+        socket.on('close', () => {
+          clearInterval(timer);
+          clearTimeout(give);
+          resolve(Date.now() - started);
+        });
+      });
+    const [slow, silent] = await Promise.all([held(true), held(false)]);
+    process.stdout.write(`[security ${kind}] slow headers dropped after ${slow} ms, a silent connection after ${silent} ms (headersTimeout 10 s, checked every 1 s)\n`);
+    for (const ms of [slow, silent]) {
+      expect(ms).toBeGreaterThanOrEqual(9_500);
+      expect(ms).toBeLessThan(12_500);
     }
   });
 

@@ -259,6 +259,72 @@ describe('server timeouts', () => {
     });
   }
 
+  const portOf = (server: http.Server) => (server.address() as net.AddressInfo).port;
+  const closeServer = async (server: http.Server) => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  };
+  /** Connects and resolves with how long the server kept the socket (capped at `maxMs`). */
+  const heldFor = (port: number, maxMs: number, onConnect: (s: net.Socket) => void = () => undefined) =>
+    new Promise<number>((resolve) => {
+      const started = Date.now();
+      const socket = net.connect(port, '127.0.0.1', () => onConnect(socket));
+      const give = setTimeout(() => socket.destroy(), maxMs);
+      socket.on('data', () => undefined);
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        clearTimeout(give);
+        resolve(Date.now() - started);
+      });
+    });
+
+  it('drops a connection that never sends a byte after the header deadline', async () => {
+    const server = await listen(appWith({}), { port: 0, host: '127.0.0.1', limits: { headersTimeoutMs: 1_000 } });
+    try {
+      const ms = await heldFor(portOf(server), 10_000);
+      expect(ms).toBeGreaterThanOrEqual(900);
+      expect(ms).toBeLessThan(3_000);
+    } finally {
+      await closeServer(server);
+    }
+  });
+
+  it('caps connections per peer address', async () => {
+    const server = await listen(appWith({}), { port: 0, host: '127.0.0.1', limits: { maxConnectionsPerAddress: 3 } });
+    const sockets: net.Socket[] = [];
+    try {
+      for (let i = 0; i < 3; i++) {
+        const s = net.connect(portOf(server), '127.0.0.1');
+        await new Promise((r) => s.once('connect', r));
+        sockets.push(s);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+      const fourth = await heldFor(portOf(server), 5_000);
+      expect(fourth).toBeLessThan(1_000);
+      // the three keep working
+      const answer = await new Promise<string>((resolve) => {
+        sockets[0]!.on('data', (d) => resolve(String(d)));
+        sockets[0]!.write('GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n');
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 200/);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await closeServer(server);
+    }
+  });
+
+  it('keeps an event stream open past the header deadline (the deadline ends with the request)', async () => {
+    const events = createDeskEvents({ requests: async () => [], health: async () => HEALTHY, logger: createLogger('silent') });
+    const server = await listen(appWith({}, undefined, { events }), { port: 0, host: '127.0.0.1', limits: { headersTimeoutMs: 1_000 } });
+    try {
+      const ms = await heldFor(portOf(server), 3_000, (s) => s.write('GET /api/events HTTP/1.1\r\nHost: x\r\n\r\n'));
+      expect(ms).toBeGreaterThanOrEqual(2_900);
+    } finally {
+      events.close();
+      await closeServer(server);
+    }
+  });
+
   it('drops a client that sends its headers slowly within seconds (here a 2 s limit)', async () => {
     const server = await listen(appWith({}), { port: 0, host: '127.0.0.1', limits: { headersTimeoutMs: 2_000 } });
     try {
