@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   let config;
   const env = readProcessEnv();
   try {
-    config = loadConfig(env);
+    config = loadConfig(env, { startingDesk: true });
   } catch (e) {
     if (e instanceof DeskError && e.code === 'CONFIG_INVALID') {
       process.stderr.write(`Veto Desk cannot start: invalid configuration\n${e.message}\n`);

@@ -23,13 +23,13 @@ function routesFile(doc: unknown): string {
 
 describe('alert configuration', () => {
   it('makes a webhook channel from the environment alone', () => {
-    const c = loadConfig({ DEVNET: 'true', ALERT_WEBHOOK_URL: 'http://127.0.0.1:9/hook', ALERT_WEBHOOK_SECRET: 's3cret' });
+    const c = loadConfig({ ALERT_WEBHOOK_URL: 'http://127.0.0.1:9/hook', ALERT_WEBHOOK_SECRET: 's3cret' });
     expect(c.alerts.channels).toEqual([{ name: 'webhook', type: 'webhook', url: 'http://127.0.0.1:9/hook', secret: 's3cret', minSeverity: 'info' }]);
   });
 
   it('parses reminder lead times, largest first', () => {
-    expect(loadConfig({ DEVNET: 'true', ALERT_REMINDER_LEAD_TIMES: '30m, 2h,90s,1d' }).alerts.reminderLeadTimesSec).toEqual([86400, 7200, 1800, 90]);
-    expect(problemsOf({ DEVNET: 'true', ALERT_REMINDER_LEAD_TIMES: '2 hours' })).toEqual([
+    expect(loadConfig({ ALERT_REMINDER_LEAD_TIMES: '30m, 2h,90s,1d' }).alerts.reminderLeadTimesSec).toEqual([86400, 7200, 1800, 90]);
+    expect(problemsOf({ ALERT_REMINDER_LEAD_TIMES: '2 hours' })).toEqual([
       'ALERT_REMINDER_LEAD_TIMES: must be a comma-separated list of positive durations such as 48h,12h,2h,30m (units s, m, h, d) (got "2 hours")',
     ]);
   });
@@ -45,7 +45,7 @@ describe('alert configuration', () => {
         { name: 'hook2', type: 'webhook', url: 'https://example.org/h' },
       ],
     });
-    const channels = loadConfig({ DEVNET: 'true', ALERT_ROUTES_FILE: file }).alerts.channels;
+    const channels = loadConfig({ ALERT_ROUTES_FILE: file }).alerts.channels;
     expect(channels.map((c) => [c.name, c.type, c.minSeverity])).toEqual([
       ['slack', 'slack', 'info'],
       ['discord', 'discord', 'warning'],
@@ -60,22 +60,22 @@ describe('alert configuration', () => {
 
   it('reports one clear line for a bad routes file', () => {
     const bad = routesFile({ channels: [{ name: 'pd', type: 'pagerduty' }] });
-    expect(problemsOf({ DEVNET: 'true', ALERT_ROUTES_FILE: bad })).toEqual([
+    expect(problemsOf({ ALERT_ROUTES_FILE: bad })).toEqual([
       `ALERT_ROUTES_FILE: channels[0].routingKey: Invalid input: expected string, received undefined (got ${JSON.stringify(bad)})`,
     ]);
     const notJson = routesFile('{ nope');
-    expect(problemsOf({ DEVNET: 'true', ALERT_ROUTES_FILE: notJson })[0]).toMatch(/^ALERT_ROUTES_FILE: cannot be read as JSON/);
-    expect(problemsOf({ DEVNET: 'true', ALERT_ROUTES_FILE: '/nonexistent/routes.json' })[0]).toMatch(/^ALERT_ROUTES_FILE: cannot be read as JSON \(ENOENT/);
+    expect(problemsOf({ ALERT_ROUTES_FILE: notJson })[0]).toMatch(/^ALERT_ROUTES_FILE: cannot be read as JSON/);
+    expect(problemsOf({ ALERT_ROUTES_FILE: '/nonexistent/routes.json' })[0]).toMatch(/^ALERT_ROUTES_FILE: cannot be read as JSON \(ENOENT/);
     const url = routesFile({ channels: [{ name: 's', type: 'slack', url: 'ftp://x' }] });
-    expect(problemsOf({ DEVNET: 'true', ALERT_ROUTES_FILE: url })[0]).toMatch(/^ALERT_ROUTES_FILE: channels\[0\]\.url: must be an http\(s\):\/\/ URL/);
+    expect(problemsOf({ ALERT_ROUTES_FILE: url })[0]).toMatch(/^ALERT_ROUTES_FILE: channels\[0\]\.url: must be an http\(s\):\/\/ URL/);
   });
 
   it('never echoes the webhook secret', () => {
-    expect(problemsOf({ DEVNET: 'true', ALERT_WEBHOOK_URL: 'nope', ALERT_WEBHOOK_SECRET: 'x' })).toEqual(['ALERT_WEBHOOK_URL: must be an http(s):// URL (got "nope")']);
+    expect(problemsOf({ ALERT_WEBHOOK_URL: 'nope', ALERT_WEBHOOK_SECRET: 'x' })).toEqual(['ALERT_WEBHOOK_URL: must be an http(s):// URL (got "nope")']);
   });
 
   it('logs channel names and types only, never URLs, tokens or secrets', () => {
-    const c = loadConfig({ DEVNET: 'true', ALERT_WEBHOOK_URL: 'https://hooks.example.org/t0ken', ALERT_WEBHOOK_SECRET: 's3cret' });
+    const c = loadConfig({ ALERT_WEBHOOK_URL: 'https://hooks.example.org/t0ken', ALERT_WEBHOOK_SECRET: 's3cret' });
     const logged = JSON.stringify(formatConfigForLog(c));
     expect(logged).not.toContain('t0ken');
     expect(logged).not.toContain('s3cret');

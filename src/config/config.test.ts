@@ -1,13 +1,13 @@
 import { isDeskError } from '../errors';
-import { loadConfig, type Config } from './config';
+import { loadConfig, type Config, type LoadConfigOptions } from './config';
 
 const SLASHER = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
 const RPC = { RPC_URL: 'https://rpc.example.org', SLASHER_ADDRESS: SLASHER };
 
 /** The CONFIG_INVALID message for `env`, or fails the test when the env is accepted. */
-function problemsOf(env: Record<string, string | undefined>): string[] {
+function problemsOf(env: Record<string, string | undefined>, o: LoadConfigOptions = {}): string[] {
   try {
-    loadConfig(env);
+    loadConfig(env, o);
   } catch (e) {
     if (!isDeskError(e, 'CONFIG_INVALID')) throw e;
     return e.message.split('\n');
@@ -18,7 +18,6 @@ function problemsOf(env: Record<string, string | undefined>): string[] {
 describe('scheduler variables', () => {
   it('parses every scheduler variable', () => {
     const c = loadConfig({
-      ...RPC,
       SLASHER_PRIVATE_KEY: 'ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80',
       DRY_RUN: 'true',
       VETO_EXECUTION_POLICY: 'before_deadline',
@@ -41,7 +40,7 @@ describe('scheduler variables', () => {
   });
 
   it('reports one line per bad scheduler value and hides the key', () => {
-    const lines = problemsOf({ ...RPC, SLASHER_PRIVATE_KEY: 'nope', DRY_RUN: 'maybe', VETO_EXECUTION_POLICY: 'later', VETO_ESCALATION_LEAD_TIME: '5', FULFIL_FUNCTION: 'burn', FEE_BUMP_BLOCKS: '0', LEASE_TTL_MS: '10', ALERT_MIN_BALANCE: '-1' });
+    const lines = problemsOf({ SLASHER_PRIVATE_KEY: 'nope', DRY_RUN: 'maybe', VETO_EXECUTION_POLICY: 'later', VETO_ESCALATION_LEAD_TIME: '5', FULFIL_FUNCTION: 'burn', FEE_BUMP_BLOCKS: '0', LEASE_TTL_MS: '10', ALERT_MIN_BALANCE: '-1' });
     expect(lines).toEqual([
       expect.stringMatching(/^SLASHER_PRIVATE_KEY: must be a private key.*\(got a value \(hidden\)\)$/),
       'DRY_RUN: must be true or false (got "maybe")',
@@ -149,8 +148,8 @@ describe('SLASHER_ADDRESS', () => {
     ]);
   });
 
-  it('is optional on the devnet (chosen explicitly: it is a production setting)', () => {
-    expect(loadConfig({ SLASHER_ADDRESS: SLASHER, DEVNET: 'true' }).slasherAddress).toBe(SLASHER);
+  it('is optional on the devnet', () => {
+    expect(loadConfig({ SLASHER_ADDRESS: SLASHER }).slasherAddress).toBe(SLASHER);
   });
 
   it.each([
@@ -213,7 +212,7 @@ describe('DATABASE_URL', () => {
     ['postgresql://desk:pw@db:5432/desk', { kind: 'postgresql', url: 'postgresql://desk:pw@db:5432/desk' }],
     ['postgres://db/desk', { kind: 'postgresql', url: 'postgres://db/desk' }],
   ])('accepts %j', (value, database) => {
-    expect(loadConfig({ ...RPC, DATABASE_URL: value }).database).toEqual(database);
+    expect(loadConfig({ DATABASE_URL: value }).database).toEqual(database);
   });
 
   it.each(['mysql://db/desk', './desk.db', 'file:', 'file:./data/', 'sqlite:./x.db', 'postgresql://a b'])(
@@ -250,11 +249,11 @@ describe('PORT', () => {
 describe('AVS_ADDRESS', () => {
   it('is optional and normalised', () => {
     expect(loadConfig({}).avsAddress).toBeUndefined();
-    expect(loadConfig({ ...RPC, AVS_ADDRESS: SLASHER.toLowerCase() }).avsAddress).toBe(SLASHER);
+    expect(loadConfig({ AVS_ADDRESS: SLASHER.toLowerCase() }).avsAddress).toBe(SLASHER);
   });
 
   it('rejects a non-address', () => {
-    expect(problemsOf({ ...RPC, AVS_ADDRESS: 'eigen.eth' })).toEqual([
+    expect(problemsOf({ AVS_ADDRESS: 'eigen.eth' })).toEqual([
       'AVS_ADDRESS: must be a 0x-prefixed address of 40 hex digits (got "eigen.eth")',
     ]);
   });
@@ -346,10 +345,11 @@ describe('several problems', () => {
 
 describe('the devnet is never a fallback for production', () => {
   const KEY = 'ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
+  const DESK = { startingDesk: true };
 
   it('plain npm start with nothing configured runs the devnet', () => {
-    expect(loadConfig({}).devnet).toBe(true);
-    expect(loadConfig({ PORT: '9000', LOG_LEVEL: 'debug', DATABASE_URL: 'file:./x.db' }).devnet).toBe(true);
+    expect(loadConfig({}, DESK).devnet).toBe(true);
+    expect(loadConfig({ PORT: '9000', LOG_LEVEL: 'debug', DATABASE_URL: 'file:./x.db' }, DESK).devnet).toBe(true);
   });
 
   it.each([
@@ -363,26 +363,30 @@ describe('the devnet is never a fallback for production', () => {
     ['PUBLIC_URL', 'https://desk.example.org'],
     ['TRUST_PROXY', '1'],
   ])('a blank RPC_URL with %s set refuses to start, in one line', (name, value) => {
-    const lines = problemsOf({ RPC_URL: '  ', [name]: value });
+    const lines = problemsOf({ RPC_URL: '  ', [name]: value }, DESK);
     expect(lines).toEqual([`RPC_URL: is unset but production settings are present (${name}): set RPC_URL, or DEVNET=true to run the embedded devnet with them (unset)`]);
   });
 
   it('names every production setting it saw and hides none of the other problems', () => {
-    const lines = problemsOf({ EXECUTOR_PRIVATE_KEY: KEY, PUBLIC_URL: 'https://desk.example.org', PORT: 'x' });
+    const lines = problemsOf({ EXECUTOR_PRIVATE_KEY: KEY, PUBLIC_URL: 'https://desk.example.org', PORT: 'x' }, DESK);
     expect(lines[0]).toMatch(/^RPC_URL: is unset but production settings are present \(EXECUTOR_PRIVATE_KEY, PUBLIC_URL\)/);
     expect(lines[1]).toMatch(/^PORT: /);
   });
 
   it('DEVNET=true runs the devnet with production settings on purpose', () => {
-    const c = loadConfig({ DEVNET: 'true', EXECUTOR_PRIVATE_KEY: KEY, DATABASE_URL: 'postgresql://desk@db/desk' });
+    const c = loadConfig({ DEVNET: 'true', EXECUTOR_PRIVATE_KEY: KEY, DATABASE_URL: 'postgresql://desk@db/desk' }, DESK);
     expect(c.devnet).toBe(true);
     expect(c.executorPrivateKey).toBe(`0x${KEY}`);
   });
 
+  it('tools that never start a chain (alerts test) read alert settings without RPC_URL', () => {
+    expect(loadConfig({ ALERT_WEBHOOK_URL: 'https://hooks.example.org/x' }).alerts.channels).toHaveLength(1);
+  });
+
   it('DEVNET=true with an RPC_URL, and DEVNET=false without one, are contradictions', () => {
-    expect(problemsOf({ ...RPC, DEVNET: 'true' })).toEqual(['DEVNET: runs the embedded devnet, but RPC_URL is set: unset one of them (got "true")']);
-    expect(problemsOf({ DEVNET: 'false' })).toEqual(['RPC_URL: is required with DEVNET=false (unset)']);
-    expect(loadConfig({ ...RPC, DEVNET: 'false' }).devnet).toBe(false);
+    expect(problemsOf({ ...RPC, DEVNET: 'true' }, DESK)).toEqual(['DEVNET: runs the embedded devnet, but RPC_URL is set: unset one of them (got "true")']);
+    expect(problemsOf({ DEVNET: 'false' }, DESK)).toEqual(['RPC_URL: is required with DEVNET=false (unset)']);
+    expect(loadConfig({ ...RPC, DEVNET: 'false' }, DESK).devnet).toBe(false);
   });
 });
 

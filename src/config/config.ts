@@ -198,16 +198,6 @@ const envSchema = z
           message: 'is required when RPC_URL is set (the VetoableSlasher to track)',
         });
       }
-      if (vars.RPC_URL === undefined && vars.DEVNET === undefined) {
-        const production = PRODUCTION_SETTINGS.filter((name) => (name === 'DATABASE_URL' ? vars.DATABASE_URL?.kind === 'postgresql' : name === 'TRUST_PROXY' ? vars.TRUST_PROXY !== false : vars[name] !== undefined));
-        if (production.length > 0) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['RPC_URL'],
-            message: `is unset but production settings are present (${production.join(', ')}): set RPC_URL, or DEVNET=true to run the embedded devnet with them`,
-          });
-        }
-      }
       if (vars.DEVNET === false && vars.RPC_URL === undefined) {
         ctx.addIssue({ code: 'custom', path: ['RPC_URL'], message: 'is required with DEVNET=false' });
       }
@@ -224,6 +214,26 @@ const envSchema = z
     },
     { when: () => true },
   );
+
+/**
+ * For the desk itself (not for tools such as `alerts test`, which never start a chain): a
+ * missing RPC_URL next to any production setting is a mistake (a blank secret, a typo), never a
+ * request for the demo devnet with its dev keys and seeded requests paging real channels.
+ */
+const deskEnvSchema = envSchema.superRefine(
+  (vars, ctx) => {
+    if (vars.RPC_URL !== undefined || vars.DEVNET !== undefined) return;
+    const production = PRODUCTION_SETTINGS.filter((name) => (name === 'DATABASE_URL' ? vars.DATABASE_URL?.kind === 'postgresql' : name === 'TRUST_PROXY' ? vars.TRUST_PROXY !== false : vars[name] !== undefined));
+    if (production.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['RPC_URL'],
+        message: `is unset but production settings are present (${production.join(', ')}): set RPC_URL, or DEVNET=true to run the embedded devnet with them`,
+      });
+    }
+  },
+  { when: () => true },
+);
 
 export type EnvVariable = keyof z.input<typeof envSchema>;
 export const ENV_VARIABLES = Object.keys(envSchema.shape) as EnvVariable[];
@@ -256,16 +266,24 @@ function describeValue(name: string, raw: string | undefined): string {
   return `got ${JSON.stringify(clipped)}`;
 }
 
+export interface LoadConfigOptions {
+  /**
+   * The configuration is for starting the desk (`npm start`): without RPC_URL the embedded devnet
+   * starts, so production settings without RPC_URL are refused unless DEVNET=true.
+   */
+  startingDesk?: boolean;
+}
+
 /**
  * Parses and validates the desk's configuration from environment variables. Blank values count
  * as unset. Reads nothing itself: pass `readProcessEnv()` in production, a literal in tests.
  *
  * @throws DeskError `CONFIG_INVALID` listing one line per bad variable, all of them at once.
  * @example
- * const config = loadConfig({ RPC_URL: 'https://rpc.example', SLASHER_ADDRESS: '0x…' });
+ * const config = loadConfig({ RPC_URL: 'https://rpc.example', SLASHER_ADDRESS: '0x…' }, { startingDesk: true });
  */
-export function loadConfig(env: Record<string, string | undefined>): Config {
-  const result = envSchema.safeParse(pickEnv(env));
+export function loadConfig(env: Record<string, string | undefined>, o: LoadConfigOptions = {}): Config {
+  const result = (o.startingDesk ? deskEnvSchema : envSchema).safeParse(pickEnv(env));
   if (!result.success) {
     const problems = new Map<string, string>();
     for (const issue of result.error.issues) {

@@ -14,6 +14,7 @@ export {
   type Config,
   type EnvVariable,
   type LoggableConfig,
+  type LoadConfigOptions,
 } from './config';
 export { readProcessEnv } from './env';
 export { redactSecrets, redactUrl } from './redact';

@@ -10,7 +10,7 @@ const NETWORKS = { '31337': { safeSingletonAddress: A, safeProxyFactoryAddress: 
 
 function problems(env: Record<string, string>): string {
   try {
-    loadConfig({ DEVNET: 'true', ...env });
+    loadConfig(env);
     return '';
   } catch (e) {
     return (e as Error).message;
@@ -22,14 +22,14 @@ describe('safe configuration', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vd-')), 'networks.json');
     fs.writeFileSync(file, JSON.stringify(NETWORKS));
     for (const networks of [JSON.stringify(NETWORKS), file]) {
-      const c = loadConfig({ DEVNET: 'true', EXECUTOR_PRIVATE_KEY: KEY.slice(2), SAFE_CONTRACT_NETWORKS: networks, SAFE_TX_SERVICE_URL: 'https://tx.example/api/', SAFE_API_KEY: 'k' });
+      const c = loadConfig({ EXECUTOR_PRIVATE_KEY: KEY.slice(2), SAFE_CONTRACT_NETWORKS: networks, SAFE_TX_SERVICE_URL: 'https://tx.example/api/', SAFE_API_KEY: 'k' });
       expect(c).toMatchObject({ executorPrivateKey: KEY, safeContractNetworks: NETWORKS, safeTxServiceUrl: 'https://tx.example/api', safeApiKey: 'k' });
     }
   });
   it('never logs or echoes the key', () => {
-    const c = loadConfig({ DEVNET: 'true', EXECUTOR_PRIVATE_KEY: KEY, SAFE_API_KEY: 'secret' });
+    const c = loadConfig({ EXECUTOR_PRIVATE_KEY: KEY, SAFE_API_KEY: 'secret' });
     expect(JSON.stringify(formatConfigForLog(c))).not.toMatch(/59c6995e|secret/);
-    const message = problems({ DEVNET: 'true', EXECUTOR_PRIVATE_KEY: `${KEY}ff` });
+    const message = problems({ EXECUTOR_PRIVATE_KEY: `${KEY}ff` });
     expect(message).toMatch(/^EXECUTOR_PRIVATE_KEY: must be a private key/);
     expect(message).not.toContain('59c6995e');
   });
