@@ -77,6 +77,8 @@ export async function measureScheduler(o: { fulfils: number; vetoes: number; log
       database: db.target,
       port: 0,
       host: '127.0.0.1',
+      // the bench is the committee signing and polling as fast as it can, not a client to limit
+      http: { rateLimit: false },
       confirmations: 0,
       pollIntervalMs: 250,
       reorgDepth: 64,

@@ -3,7 +3,6 @@
  * a process; integration tests run it in-process against a real anvil and database.
  */
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { formatEther, getAddress, type Address } from 'viem';
 import type { HealthSignal } from './alerts/planner';
 import { createChainClient } from './chain/client';
@@ -12,7 +11,10 @@ import { createIngestor, type Ingestor } from './chain/ingest';
 import { readSlasherFacts, type SlasherFacts } from './chain/slasherFacts';
 import { openDatabase, type Database, type DatabaseTarget } from './store/database';
 import { createIngestStore } from './store/ingestStore';
-import { createApp } from './api/app';
+import { createApp, type HttpSecurityOptions } from './api/app';
+import { boundPort, listen, type ServerLimits } from './api/server';
+import { DEFAULT_RATE_LIMIT } from './config/config';
+import { redactSecrets } from './config/redact';
 import { createRequestReadModel } from './api/requestReadModel';
 import type { HealthView } from './api/views';
 import type { Logger } from './lib/logger';
@@ -54,7 +56,14 @@ export interface DeskOptions {
   now?: () => number;
   /** false: do not follow the chain on a timer (tests call `ingestor.sync()` themselves) */
   follow?: boolean;
+  /** bind address; default 127.0.0.1 (main passes HOST) */
   host?: string;
+  /** PUBLIC_URL: the origin sign-in messages must name (undefined: loopback names of the port) */
+  publicUrl?: string;
+  /** TRUST_PROXY, rate limits (default DEFAULT_RATE_LIMIT; false: none), stream caps */
+  http?: Omit<HttpSecurityOptions, 'https'>;
+  /** header, request and keep-alive timeouts, connection cap (default SERVER_LIMITS) */
+  serverLimits?: Partial<ServerLimits>;
   /** the committee veto (executor key, Safe contract networks) */
   vetoes?: DeskVetoOptions;
   /** alert channels and reminder lead times (absent: alerts are recorded, not sent) */
@@ -206,7 +215,8 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
         ...(vetoes ? { vetoExecution: vetoes.health() } : {}),
         ...(fulfils ? { fulfilExecution: fulfils.health() } : {}),
         ...(scheduler ? { scheduler: scheduler.status() } : {}),
-        ...(problems.length ? { problems } : {}),
+        // anonymous callers read this: an RPC key inside an error message stays in the desk
+        ...(problems.length ? { problems: problems.map((p) => redactSecrets(p)) } : {}),
       };
     }
 
@@ -237,7 +247,8 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
         const lagBlocks = s.headBlock !== null && s.indexedBlock !== null ? Math.max(0, s.headBlock - s.indexedBlock) : null;
         const committeeOwners = vetoes?.health().owners;
         const txServiceError = vetoes?.health().txService?.lastError ?? fulfils?.health().txService?.lastError ?? null;
-        return { views, health: { lagBlocks, lagThresholdBlocks: o.reorgDepth, lastError: s.lastError ?? s.enrichError, fatal: s.fatal, lowBalances: await lowBalances(), txServiceError }, committeeOwners };
+        const redact = (text: string | null | undefined) => (text ? redactSecrets(text) : (text ?? null));
+        return { views, health: { lagBlocks, lagThresholdBlocks: o.reorgDepth, lastError: redact(s.lastError ?? s.enrichError), fatal: redact(s.fatal), lowBalances: await lowBalances(), txServiceError: redact(txServiceError) }, committeeOwners };
       },
     });
 
@@ -293,13 +304,15 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       catchingUp,
     });
 
-    const web = createWebServices({ db: database.db, client: chain.client, chainId, slasher: facts.slasher, committee: facts.vetoCommittee, slasherRole: facts.slasherRole, devAccounts: o.devAccounts });
-    const app = createApp({ vetoes, fulfils, readModel, health, metrics, logger, webDir: o.webDir, alerts: alerting, events, web });
-    const server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(o.port, o.host ?? '0.0.0.0', () => resolve(s));
-      s.once('error', reject);
-    });
-    const port = (server.address() as AddressInfo).port;
+    let listening: Server | undefined;
+    const web = createWebServices({ db: database.db, client: chain.client, chainId, slasher: facts.slasher, committee: facts.vetoCommittee, slasherRole: facts.slasherRole, devAccounts: o.devAccounts, publicUrl: o.publicUrl, port: () => (listening ? boundPort(listening) : o.port) });
+    const security: HttpSecurityOptions = { rateLimit: DEFAULT_RATE_LIMIT, ...o.http, https: o.publicUrl?.startsWith('https:') ?? false };
+    const app = createApp({ vetoes, fulfils, readModel, health, metrics, logger, webDir: o.webDir, alerts: alerting, events, web, security });
+    // behind a trusted proxy every connection comes from the proxy: no per-peer cap then
+    const limits = { ...(o.http?.trustProxy ? { maxConnectionsPerAddress: 0 } : {}), ...o.serverLimits };
+    const server = await listen(app, { port: o.port, host: o.host ?? '127.0.0.1', limits });
+    listening = server;
+    const port = boundPort(server);
 
     let timer: NodeJS.Timeout | null = null;
     let unwatch: (() => void) | null = null;

@@ -6,6 +6,7 @@
 import { getAddress, type Address, type PublicClient } from 'viem';
 import type { WebServices } from './api/app';
 import type { DevAccountView } from './api/devSigner';
+import { loopbackOrigins } from './api/siwe';
 import { createTokenSymbolReader } from './chain/tokenSymbols';
 import { buildSafeExecutionCall } from './safe/executionCall';
 import { readSafeState } from './safe/safeState';
@@ -26,6 +27,10 @@ export function createWebServices(p: {
   /** the slasher's slasher() role: governance's Safe when fulfils go through one */
   slasherRole: Address;
   devAccounts?: DevAccountView[];
+  /** PUBLIC_URL: the origin sign-in messages must name; undefined: this machine's loopback names */
+  publicUrl?: string;
+  /** the port the server listens on (known once it does) */
+  port: () => number;
 }): WebServices {
   const vetoStore = createVetoStore(p.db, p.slasher, getAddress(p.committee));
   const fulfilStore = createVetoStore(p.db, p.slasher, getAddress(p.slasherRole));
@@ -33,6 +38,8 @@ export function createWebServices(p: {
     siwe: {
       sessions: createSiweSessionStore(p.db),
       chainId: p.chainId,
+      origins: () => (p.publicUrl ? [p.publicUrl] : loopbackOrigins(p.port())),
+      secureCookies: p.publicUrl?.startsWith('https:') ?? false,
       committeeOwners: async () => (await readSafeState(p.client, p.committee)).owners,
     },
     notes: createNoteStore(p.db, p.slasher),

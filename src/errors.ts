@@ -48,6 +48,11 @@ export type ErrorCode =
   | 'SIWE_SIGNATURE_INVALID'
   | 'NOTE_INVALID'
   | 'SAFE_TX_NOT_READY'
+  // ── security ──
+  | 'RATE_LIMITED'
+  | 'SERVICE_BUSY'
+  | 'KEYSTORE_INVALID'
+  | 'KEYSTORE_PASSWORD_WRONG'
   | 'INTERNAL';
 
 export interface DeskErrorOptions {
@@ -89,6 +94,10 @@ const DEFAULT_HTTP: Partial<Record<ErrorCode, number>> = {
   SAFE_TX_NOT_READY: 409,
   RPC_UNAVAILABLE: 503,
   DATABASE_ERROR: 503,
+  RATE_LIMITED: 429,
+  SERVICE_BUSY: 503,
+  KEYSTORE_INVALID: 400,
+  KEYSTORE_PASSWORD_WRONG: 401,
 };
 
 export class DeskError extends Error {

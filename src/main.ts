@@ -4,19 +4,35 @@
  */
 import path from 'node:path';
 import fs from 'node:fs';
-import { loadConfig, readProcessEnv, formatConfigForLog } from './config';
+import { loadConfig, readProcessEnv, formatConfigForLog, configSecrets } from './config';
 import { createLogger } from './lib/logger';
 import { startDesk } from './desk';
 import { DeskError, describeError } from './errors';
 import type { Address } from 'viem';
-import { startDevnet } from './devnet/devnet';
 import type { DevAccountView } from './deskWeb';
+import type * as DevnetModule from './devnet/devnet';
+
+/**
+ * The devnet (anvil, solc, the Safe contracts' artifacts) is a development dependency: loaded only
+ * when the devnet is chosen, so a production install without dev dependencies starts. Without
+ * them, the devnet fails with words saying so.
+ */
+async function startEmbeddedDevnet(): Promise<Awaited<ReturnType<typeof DevnetModule.startDevnet>>> {
+  try {
+    const { startDevnet } = require('./devnet/devnet') as typeof DevnetModule;
+    return await startDevnet({});
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') throw e;
+    throw new DeskError('DEVNET_FAILED', `the embedded devnet needs the development dependencies (anvil, solc, @safe-global/safe-contracts), which are not installed: run npm ci without --omit=dev, or set RPC_URL and SLASHER_ADDRESS (${describeError(e)})`);
+  }
+}
 
 async function main(): Promise<void> {
   let config;
   const env = readProcessEnv();
   try {
-    config = loadConfig(env);
+    config = loadConfig(env, { startingDesk: true });
   } catch (e) {
     if (e instanceof DeskError && e.code === 'CONFIG_INVALID') {
       process.stderr.write(`Veto Desk cannot start: invalid configuration\n${e.message}\n`);
@@ -24,7 +40,7 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, { secrets: configSecrets(config) });
   logger.info({ config: formatConfigForLog(config) }, 'starting Veto Desk');
 
   let rpcUrls: string[] = config.rpcUrls;
@@ -38,7 +54,7 @@ async function main(): Promise<void> {
   let slasherPrivateKey = config.scheduler.slasherPrivateKey;
   if (config.devnet) {
     logger.info('no RPC_URL: starting the embedded local devnet (anvil) with seeded requests');
-    const devnet = await startDevnet({});
+    const devnet = await startEmbeddedDevnet();
     if (!env.DATABASE_URL && config.database.kind === 'sqlite') {
       // every start is a new devnet chain: yesterday's index of another chain is no use
       const file = path.resolve(config.database.path);
@@ -65,12 +81,18 @@ async function main(): Promise<void> {
     ];
     process.stdout.write(lines.join('\n') + '\n');
   }
+  if (!config.devnet && config.publicUrl === undefined) {
+    logger.warn('PUBLIC_URL is unset: sign-in is accepted only for this machine\'s loopback addresses; set it to the origin people open the desk at');
+  }
   const webDist = path.join(__dirname, '..', 'web', 'dist');
   const desk = await startDesk({
     rpcUrls,
     slasher: slasher!,
     database: config.database,
     port: config.port,
+    host: config.host,
+    publicUrl: config.publicUrl,
+    http: { trustProxy: config.trustProxy, rateLimit: config.rateLimit },
     startBlock,
     confirmations: config.confirmations,
     avs: config.avsAddress,
@@ -88,7 +110,9 @@ async function main(): Promise<void> {
     },
     scheduler: { ...config.scheduler, slasherPrivateKey },
   });
-  process.stdout.write(`Veto Desk is serving http://localhost:${desk.port}/  (requests: http://localhost:${desk.port}/api/requests)\n`);
+  const shownHost = ['0.0.0.0', '::', 'localhost'].includes(config.host) ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  const base = config.publicUrl ?? `http://${shownHost}:${desk.port}`;
+  process.stdout.write(`Veto Desk is serving ${base}/  (requests: ${base}/api/requests; bound to ${config.host}:${desk.port})\n`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

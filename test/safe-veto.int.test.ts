@@ -187,7 +187,8 @@ describe.each(DB_KINDS)('committee veto through the Safe on %s', (kind) => {
     const closed = await f.queue();
     await f.mine(WINDOW + 1);
     await settle(desk);
-    const res = await post(desk, closed, { signature: `0x${'11'.repeat(64)}1b` }).expect(409);
+    // well formed (r = 1 is on the curve) but from nobody: the closed window is what refuses it
+    const res = await post(desk, closed, { signature: `0x${'00'.repeat(31)}01${'11'.repeat(32)}1b` }).expect(409);
     expect(res.body.error.code).toBe('VETO_WINDOW_CLOSED');
 
     // the desk's view is stale (no sync) when the window passes: execution is simulated, the

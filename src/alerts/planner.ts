@@ -5,7 +5,8 @@
  */
 import type { RequestView } from '../api/views';
 import type { AlertDraft, AlertKind, AlertSeverity } from './types';
-import { formatDuration, requestSummary, vetoProgressLine, windowEndLine, lastUsefulLine } from './summary';
+import { untrustedLine } from '../lib/untrustedText';
+import { descriptionLine, formatDuration, requestSummary, vetoProgressLine, windowEndLine, lastUsefulLine } from './summary';
 
 /** Health facts the planner alerts on (from the ingestor's status). */
 export interface HealthSignal {
@@ -126,7 +127,7 @@ export function planAlerts(p: PlanInput): AlertDraft[] {
             'veto_reminder',
             reminderSeverity(lead),
             `Veto window for request #${v.requestId} closes in ≈ ${formatDuration(left)}`,
-            [vetoProgressLine(v, p.committeeOwners), windowEndLine(v), `Blocks left: ${v.deadlines.blocksUntilWindowEnd ?? 'n/a'} at ≈ ${v.deadlines.blockTimeSeconds}s per block`, lastUsefulLine(v), `Operator: ${v.operator} (set ${v.operatorSetId}); ${v.description}`].join('\n'),
+            [vetoProgressLine(v, p.committeeOwners), windowEndLine(v), `Blocks left: ${v.deadlines.blocksUntilWindowEnd ?? 'n/a'} at ≈ ${v.deadlines.blockTimeSeconds}s per block`, lastUsefulLine(v), `Operator: ${v.operator} (set ${v.operatorSetId})`, descriptionLine(v)].join('\n'),
             { suffix: `:${lead}s`, data: { leadSeconds: lead, secondsLeft: left, blocksLeft: v.deadlines.blocksUntilWindowEnd } },
           );
         }
@@ -134,7 +135,7 @@ export function planAlerts(p: PlanInput): AlertDraft[] {
     }
 
     if (v.status === 'vetoed' && isNews(v.cancelled?.block)) {
-      add('request_vetoed', 'info', `Request #${v.requestId} vetoed`, [`Cancelled at block ${v.cancelled?.block ?? '?'}, tx ${v.cancelled?.txHash ?? '?'}`, `Operator: ${v.operator} (set ${v.operatorSetId}); ${v.description}`].join('\n'), {
+      add('request_vetoed', 'info', `Request #${v.requestId} vetoed`, [`Cancelled at block ${v.cancelled?.block ?? '?'}, tx ${v.cancelled?.txHash ?? '?'}`, `Operator: ${v.operator} (set ${v.operatorSetId})`, descriptionLine(v)].join('\n'), {
         action: 'resolve',
         data: { cancelled: v.cancelled },
       });
@@ -178,7 +179,7 @@ function healthConditions(h: HealthSignal): HealthCondition[] {
       active: h.fatal === null && h.lastError !== null,
       severity: 'critical',
       title: 'Desk cannot read the chain (RPC down or ingest failing)',
-      text: `Last ingest error: ${h.lastError ?? ''}. The desk retries; new requests are not seen until it recovers.`,
+      text: `Last ingest error: ${untrustedLine(h.lastError ?? '', 500)}. The desk retries; new requests are not seen until it recovers.`,
     },
     {
       kind: 'balance_low',
@@ -194,14 +195,14 @@ function healthConditions(h: HealthSignal): HealthCondition[] {
       active: typeof h.txServiceError === 'string',
       severity: 'warning',
       title: 'Safe Transaction Service unreachable',
-      text: `Last error: ${h.txServiceError ?? ''}. Signatures made in Safe{Wallet} do not reach the desk until it answers again; signatures given to the desk directly still work, and no deadline depends on the service.`,
+      text: `Last error: ${untrustedLine(h.txServiceError ?? '', 500)}. Signatures made in Safe{Wallet} do not reach the desk until it answers again; signatures given to the desk directly still work, and no deadline depends on the service.`,
     },
     {
       kind: 'desk_reorg_too_deep',
       active: reorg,
       severity: 'critical',
       title: 'Ingest stopped: reorg deeper than REORG_DEPTH',
-      text: `${h.fatal ?? ''}. The desk no longer follows the chain; restart it with a fresh database or a larger REORG_DEPTH.`,
+      text: `${untrustedLine(h.fatal ?? '', 500)}. The desk no longer follows the chain; restart it with a fresh database or a larger REORG_DEPTH.`,
     },
   ];
 }

@@ -1,6 +1,7 @@
 /** Human sentences about a request: the words an on-call person reads at 3 a.m. */
 import { z } from 'zod';
 import type { RequestView } from '../api/views';
+import { untrustedLine } from '../lib/untrustedText';
 
 const WAD = 10n ** 18n;
 
@@ -42,20 +43,35 @@ export function lastUsefulLine(v: RequestView): string {
   return `Last useful block (L): ${v.lastUsefulBlock}${v.lastUsefulBlockEstimatedAt ? ` (≈ ${v.lastUsefulBlockEstimatedAt})` : ''}`;
 }
 
-/** Operator, set, strategies with % to slash, description, both deadlines. */
+/** The longest description an alert carries; the whole text is on the desk's page. */
+export const DESCRIPTION_MAX_CHARS = 280;
+
+/** One line, clipped on its own: see `untrustedLine`. */
+export function untrustedDescription(description: string): string {
+  return untrustedLine(description, DESCRIPTION_MAX_CHARS);
+}
+
+export function descriptionLine(v: RequestView): string {
+  return `Description (from the slasher, unverified): ${v.description ? untrustedDescription(v.description) : '(none)'}`;
+}
+
+/**
+ * Both deadlines first, then operator, set, strategies with % to slash, and last the description:
+ * the one part written by whoever queued the slash.
+ */
 export function requestSummary(v: RequestView): string {
   const strategies = v.strategies
     ? v.strategies.map((s, i) => `  • ${s}: ${formatWadPercent(v.wadsToSlash[i] ?? '0')}`)
     : v.wadsToSlash.map((w, i) => `  • strategy #${i + 1} (not read yet): ${formatWadPercent(w)}`);
   return [
+    windowEndLine(v),
+    lastUsefulLine(v),
     `Operator: ${v.operator}`,
     `Operator set: ${v.operatorSetId}`,
     'Strategies to slash:',
     ...strategies,
-    `Description: ${v.description || '(none)'}`,
-    windowEndLine(v),
-    lastUsefulLine(v),
     `Queued at block ${v.queuedAtBlock}, tx ${v.queuedTxHash} (${v.variant} slasher ${v.slasher})`,
+    descriptionLine(v),
   ].join('\n');
 }
 

@@ -17,6 +17,8 @@ import { registerTimelineRoutes } from './timeline';
 import { registerStrategyRoutes, type StrategiesApi } from './strategies';
 import { registerDevSignerRoutes, type DevAccountView } from './devSigner';
 import { registerSafeExecutionRoutes, type SafeExecutionApi } from './safeExecution';
+import { rateLimit, type RateLimitOptions } from './rateLimit';
+import { securityHeaders } from './securityHeaders';
 
 /** What the web UI needs besides the read model (issue 6); each part is optional. */
 export interface WebServices {
@@ -46,6 +48,19 @@ export interface AppDependencies {
   events?: DeskEvents;
   /** issue 6: sign-in, notes, token symbols, dev signer, Safe execution calls */
   web?: WebServices;
+  /** what a public port needs; absent: no rate limit, no proxy trusted, plain-http headers */
+  security?: HttpSecurityOptions;
+}
+
+export interface HttpSecurityOptions {
+  /** express `trust proxy` (TRUST_PROXY): where the client address and scheme come from */
+  trustProxy?: boolean | number | string[];
+  /** per client address; false: none */
+  rateLimit?: Pick<RateLimitOptions, 'readsPerMinute' | 'writesPerMinute' | 'nowMs'> | false;
+  /** served over TLS (PUBLIC_URL https): HSTS */
+  https?: boolean;
+  /** caps on open GET /api/events streams */
+  eventStreams?: { maxStreams?: number; maxStreamsPerClient?: number };
 }
 
 /** Any bigint that slips into a response is written as a decimal string, never a 500. */
@@ -64,10 +79,15 @@ function jsonReplacer(_key: string, value: unknown): unknown {
 export function createApp(deps: AppDependencies): express.Express {
   const { readModel, metrics, logger } = deps;
   const app = express();
+  const security = deps.security ?? {};
   app.disable('x-powered-by');
   app.set('json replacer', jsonReplacer);
+  app.set('trust proxy', security.trustProxy ?? false);
 
+  app.use(securityHeaders({ https: security.https === true }));
   app.use(httpLog(logger, metrics));
+  // before the body parser: a refused request costs no parsing
+  if (security.rateLimit) app.use(rateLimit(security.rateLimit));
   app.use(express.json({ limit: '64kb' }));
   app.use('/api', (_req, res, next) => {
     res.set('Cache-Control', 'no-store');
@@ -86,7 +106,7 @@ export function createApp(deps: AppDependencies): express.Express {
   const alerts = deps.alerts ?? { list: async () => [] };
   registerAlertRoutes(app, alerts);
   // issue 6 (web UI): always served; without their services they answer 404 / empty
-  registerEventRoutes(app, deps.events);
+  registerEventRoutes(app, deps.events, security.eventStreams);
   registerSiweRoutes(app, deps.web?.siwe);
   registerNoteRoutes(app, { notes: deps.web?.notes, siwe: deps.web?.siwe, readModel, events: deps.events });
   registerTimelineRoutes(app, { readModel, alerts });

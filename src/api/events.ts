@@ -5,7 +5,9 @@
  * written. Comments (`: ping`) every `heartbeatMs` keep proxies from closing an idle stream.
  */
 import type { Express, Response } from 'express';
+import { DeskError } from '../errors';
 import type { Logger } from '../lib/logger';
+import { clientKey } from './rateLimit';
 import type { HealthView, RequestView } from './views';
 
 export type DeskEvent =
@@ -105,9 +107,41 @@ function write(res: Response, event: DeskEvent): void {
   res.write(`event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
 }
 
-export function registerEventRoutes(app: Express, events: DeskEvents | undefined, o: { heartbeatMs?: number } = {}): void {
+/**
+ * Open streams are capped in total and per client address: each holds a socket and a timer for
+ * as long as the client likes, so without a cap one client could hold every socket the process has.
+ */
+export const EVENT_STREAM_LIMITS = { maxStreams: 200, maxStreamsPerClient: 10 } as const;
+/** seconds a refused client is asked to wait before trying again */
+const STREAM_RETRY_AFTER_SEC = 30;
+
+export function registerEventRoutes(app: Express, events: DeskEvents | undefined, o: { heartbeatMs?: number; maxStreams?: number; maxStreamsPerClient?: number } = {}): void {
   const heartbeatMs = o.heartbeatMs ?? 15_000;
+  const maxStreams = o.maxStreams ?? EVENT_STREAM_LIMITS.maxStreams;
+  const maxPerClient = o.maxStreamsPerClient ?? EVENT_STREAM_LIMITS.maxStreamsPerClient;
+  const open = new Map<string, number>();
+  let total = 0;
   app.get('/api/events', (req, res) => {
+    const client = clientKey(req.ip);
+    if (total >= maxStreams) {
+      res.set('Retry-After', String(STREAM_RETRY_AFTER_SEC));
+      throw new DeskError('SERVICE_BUSY', `the desk already serves ${maxStreams} live update streams: retry later (the page still works without them)`, { retryable: true });
+    }
+    if ((open.get(client) ?? 0) >= maxPerClient) {
+      res.set('Retry-After', String(STREAM_RETRY_AFTER_SEC));
+      throw new DeskError('RATE_LIMITED', `your address already holds ${maxPerClient} live update streams: close a tab or retry later`, { retryable: true });
+    }
+    total++;
+    open.set(client, (open.get(client) ?? 0) + 1);
+    let counted = true;
+    const release = () => {
+      if (!counted) return;
+      counted = false;
+      total--;
+      const n = (open.get(client) ?? 1) - 1;
+      if (n > 0) open.set(client, n);
+      else open.delete(client);
+    };
     res.status(200).set({
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
@@ -124,6 +158,7 @@ export function registerEventRoutes(app: Express, events: DeskEvents | undefined
     const end = () => {
       clearInterval(heartbeat);
       detach();
+      release();
       if (!res.writableEnded) res.end();
     };
     detach = events?.attach({ send: (e) => write(res, e), end }) ?? detach;

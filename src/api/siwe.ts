@@ -1,9 +1,15 @@
 /**
  * Sign-In with Ethereum (EIP-4361) for committee members. `POST /api/siwe/nonce` starts a sign-in
  * (a pending cookie bound to a fresh nonce), `POST /api/siwe/verify` checks the signed message —
- * domain = the Host the browser used, chain id = the desk's chain, the nonce (single use), time
- * bounds, and the signature — and sets the session cookie (HttpOnly, SameSite=Strict).
+ * domain and URI = the desk's own origin (PUBLIC_URL, or the loopback addresses of its port when
+ * unset; never the request's Host header, which whoever sends the request chooses), chain id =
+ * the desk's chain, the nonce (single use), time bounds, and the signature — and sets the session
+ * cookie (HttpOnly, SameSite=Strict, Secure behind https).
  * Signing in proves an address; being a committee owner is checked on chain when it matters.
+ *
+ * Pending sign-ins are rows anyone can create: they are capped (`MAX_PENDING_SIGN_INS`) and
+ * expired rows are purged at most once a minute, so the table stays small and a nonce costs one
+ * small count and one insert.
  */
 import crypto from 'node:crypto';
 import type { Express, Request, Response } from 'express';
@@ -19,6 +25,8 @@ export interface SiweSessions {
   verify(p: { token: string; nonce: string; newToken: string; address: string; expiresAt: Date }): Promise<boolean>;
   remove(token: string): Promise<void>;
   purgeExpired(now: Date): Promise<number>;
+  /** pending (not yet verified) sign-ins that have not expired */
+  countPending(now: Date): Promise<number>;
 }
 
 export interface SiweApi {
@@ -26,8 +34,27 @@ export interface SiweApi {
   chainId: number;
   /** the committee Safe's owners, read on chain now */
   committeeOwners(): Promise<Address[]>;
+  /**
+   * The origins (`https://desk.example.org`) people open the desk at: a signed message must name
+   * one's host as its domain and the same origin as its URI. Read per request: the port may only
+   * be known once the server listens.
+   */
+  origins(): readonly string[];
+  /** set the Secure flag on cookies (PUBLIC_URL is https) */
+  secureCookies?: boolean;
   /** milliseconds; injectable for tests */
   nowMs?: () => number;
+  /** default MAX_PENDING_SIGN_INS */
+  maxPendingSignIns?: number;
+}
+
+/** Sign-ins started and not finished within PENDING_TTL_MS, across all clients. */
+export const MAX_PENDING_SIGN_INS = 1_000;
+const PURGE_EVERY_MS = 60_000;
+
+/** The origins of a desk without PUBLIC_URL: its port on this machine's loopback names. */
+export function loopbackOrigins(port: number): string[] {
+  return [`http://localhost:${port}`, `http://127.0.0.1:${port}`, `http://[::1]:${port}`];
 }
 
 export const SESSION_COOKIE = 'vd_session';
@@ -50,8 +77,8 @@ export function readCookie(req: Request, name: string): string | undefined {
   return undefined;
 }
 
-function setCookie(req: Request, res: Response, name: string, value: string, maxAgeMs: number): void {
-  res.cookie(name, value, { httpOnly: true, sameSite: 'strict', path: '/api', secure: req.secure, maxAge: maxAgeMs });
+function setCookie(req: Request, res: Response, api: SiweApi, name: string, value: string, maxAgeMs: number): void {
+  res.cookie(name, value, { httpOnly: true, sameSite: 'strict', path: '/api', secure: api.secureCookies === true || req.secure, maxAge: maxAgeMs });
 }
 
 /**
@@ -82,25 +109,27 @@ export async function requireCurrentOwner(req: Request, api: SiweApi, doing: str
 }
 
 /** Every reason a signed message is refused, in words; null when it is acceptable. */
-function messageProblem(message: string, o: { host: string; chainId: number; nonce: string; nowMs: number }): { code: 'SIWE_MESSAGE_INVALID' | 'SIWE_NONCE_INVALID'; text: string } | null {
+function messageProblem(message: string, o: { origins: readonly string[]; chainId: number; nonce: string; nowMs: number }): { code: 'SIWE_MESSAGE_INVALID' | 'SIWE_NONCE_INVALID'; text: string } | null {
   const m = parseSiweMessage(message);
   const missing = (['address', 'domain', 'uri', 'version', 'chainId', 'nonce', 'issuedAt'] as const).filter((k) => m[k] === undefined);
   if (missing.length) return { code: 'SIWE_MESSAGE_INVALID', text: `not an EIP-4361 message: missing ${missing.join(', ')}` };
-  if (m.domain !== o.host) return { code: 'SIWE_MESSAGE_INVALID', text: `the message is for ${m.domain}, not this desk (${o.host})` };
-  let uriHost: string | null = null;
+  const origin = o.origins.find((x) => new URL(x).host === m.domain);
+  const desk = o.origins.join(' or ');
+  if (origin === undefined) return { code: 'SIWE_MESSAGE_INVALID', text: `the message is for ${m.domain}, not this desk (${desk})` };
+  let uriOrigin: string | null = null;
   try {
-    uriHost = new URL(m.uri!).host;
+    uriOrigin = new URL(m.uri!).origin;
   } catch {
     /* reported below */
   }
-  if (uriHost !== o.host) return { code: 'SIWE_MESSAGE_INVALID', text: `the message URI ${m.uri} is not on this desk (${o.host})` };
+  if (uriOrigin !== origin) return { code: 'SIWE_MESSAGE_INVALID', text: `the message URI ${m.uri} is not on this desk (${origin})` };
   if (m.chainId !== o.chainId) return { code: 'SIWE_MESSAGE_INVALID', text: `the message is for chain ${m.chainId}; this desk runs on chain ${o.chainId}` };
   if (m.nonce !== o.nonce) return { code: 'SIWE_NONCE_INVALID', text: 'the message nonce is not the one this desk handed out for this sign-in' };
   if (m.expirationTime && m.expirationTime.getTime() <= o.nowMs) return { code: 'SIWE_MESSAGE_INVALID', text: `the message expired at ${m.expirationTime.toISOString()}` };
   if (m.notBefore && m.notBefore.getTime() > o.nowMs) return { code: 'SIWE_MESSAGE_INVALID', text: `the message is not valid before ${m.notBefore.toISOString()}` };
   if (m.issuedAt!.getTime() > o.nowMs + CLOCK_SKEW_MS) return { code: 'SIWE_MESSAGE_INVALID', text: `the message claims to be issued in the future (${m.issuedAt!.toISOString()})` };
   // viem's own check of the same fields, as a last guard
-  if (!validateSiweMessage({ message: m, domain: o.host, nonce: o.nonce, time: new Date(o.nowMs) })) return { code: 'SIWE_MESSAGE_INVALID', text: 'the message does not validate' };
+  if (!validateSiweMessage({ message: m, domain: m.domain, nonce: o.nonce, time: new Date(o.nowMs) })) return { code: 'SIWE_MESSAGE_INVALID', text: 'the message does not validate' };
   return null;
 }
 
@@ -110,15 +139,24 @@ export function registerSiweRoutes(app: Express, api: SiweApi | undefined): void
     return api;
   };
   const nowOf = (a: SiweApi) => a.nowMs?.() ?? Date.now();
+  let lastPurgeMs = Number.NEGATIVE_INFINITY;
 
   app.post('/api/siwe/nonce', async (req, res) => {
     const a = need();
     const now = nowOf(a);
-    await a.sessions.purgeExpired(new Date(now));
+    if (now - lastPurgeMs >= PURGE_EVERY_MS) {
+      lastPurgeMs = now;
+      await a.sessions.purgeExpired(new Date(now));
+    }
+    const cap = a.maxPendingSignIns ?? MAX_PENDING_SIGN_INS;
+    if ((await a.sessions.countPending(new Date(now))) >= cap) {
+      res.set('Retry-After', String(Math.ceil(PENDING_TTL_MS / 10_000)));
+      throw new DeskError('SERVICE_BUSY', `${cap} sign-ins are already in progress: retry in a minute`, { retryable: true });
+    }
     const token = crypto.randomBytes(32).toString('base64url');
     const nonce = generateSiweNonce();
     await a.sessions.createPending({ token: hashToken(token), nonce, expiresAt: new Date(now + PENDING_TTL_MS) });
-    setCookie(req, res, PENDING_COOKIE, token, PENDING_TTL_MS);
+    setCookie(req, res, a, PENDING_COOKIE, token, PENDING_TTL_MS);
     res.status(201).json({ nonce, chainId: a.chainId, expiresAt: new Date(now + PENDING_TTL_MS).toISOString() });
   });
 
@@ -132,7 +170,7 @@ export function registerSiweRoutes(app: Express, api: SiweApi | undefined): void
     if (!pendingToken || !pending || pending.address !== null || pending.expiresAt.getTime() <= now) {
       throw new DeskError('SIWE_NONCE_INVALID', 'no sign-in in progress for this browser, or it expired: ask for a new nonce (POST /api/siwe/nonce) and sign again');
     }
-    const problem = messageProblem(body.data.message, { host: req.get('host') ?? '', chainId: a.chainId, nonce: pending.nonce, nowMs: now });
+    const problem = messageProblem(body.data.message, { origins: a.origins(), chainId: a.chainId, nonce: pending.nonce, nowMs: now });
     if (problem) throw new DeskError(problem.code, problem.text);
     const address = getAddress(parseSiweMessage(body.data.message).address!);
     const valid = await verifyMessage({ address, message: body.data.message, signature: body.data.signature as `0x${string}` }).catch(() => false);
@@ -143,7 +181,7 @@ export function registerSiweRoutes(app: Express, api: SiweApi | undefined): void
       throw new DeskError('SIWE_NONCE_INVALID', 'this nonce was already used: ask for a new one and sign again');
     }
     res.clearCookie(PENDING_COOKIE, { path: '/api' });
-    setCookie(req, res, SESSION_COOKIE, token, SESSION_TTL_MS);
+    setCookie(req, res, a, SESSION_COOKIE, token, SESSION_TTL_MS);
     res.json(await me(a, address, expiresAt));
   });
 

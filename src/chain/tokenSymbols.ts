@@ -4,6 +4,8 @@
  * a revert, a non-ERC-20 token) are remembered as such; an RPC failure is retried later.
  */
 import { BaseError, ContractFunctionRevertedError, getAddress, hexToString, parseAbi, type Address, type PublicClient } from 'viem';
+import { createLru } from '../lib/lru';
+import { untrustedLine } from '../lib/untrustedText';
 import { mapLimit } from '../lib/mapLimit';
 
 export interface StrategyToken {
@@ -20,6 +22,17 @@ const erc20Bytes32Abi = parseAbi(['function symbol() view returns (bytes32)']);
 /** EigenLayer's virtual strategy for natively restaked ETH: no contract behind it. */
 const BEACON_CHAIN_ETH = getAddress('0xbeaC0eeEeeeeEEeEeEEEEeeEEeEeeeEeeEEBEaC0');
 const RETRY_AFTER_MS = 60_000;
+/**
+ * Strategies remembered at once. Anyone may ask about any address (GET /api/strategies), so the
+ * cache is bounded; a real AVS has tens of strategies, which stay in it.
+ */
+export const MAX_CACHED_STRATEGIES = 1_024;
+/** a symbol is chosen by the token's deployer: shown as plain text, one short line */
+const MAX_SYMBOL_CHARS = 32;
+
+function cleanSymbol(symbol: string | null): string | null {
+  return symbol === null ? null : untrustedLine(symbol, MAX_SYMBOL_CHARS) || null;
+}
 
 /** A revert or undecodable return is an answer ("not readable"); anything else is a failure to ask. */
 function isAnswer(e: unknown): boolean {
@@ -47,10 +60,10 @@ async function readSymbol(client: PublicClient, token: Address): Promise<string 
  * const tokens = createTokenSymbolReader(client);
  * await tokens.read(['0x…']); // [{ strategy, token, symbol: 'stETH' }]
  */
-export function createTokenSymbolReader(client: PublicClient, o: { nowMs?: () => number } = {}) {
+export function createTokenSymbolReader(client: PublicClient, o: { nowMs?: () => number; maxCached?: number } = {}) {
   const nowMs = o.nowMs ?? (() => Date.now());
-  const known = new Map<Address, StrategyToken>();
-  const failedAt = new Map<Address, number>();
+  const known = createLru<Address, StrategyToken>(o.maxCached ?? MAX_CACHED_STRATEGIES);
+  const failedAt = createLru<Address, number>(o.maxCached ?? MAX_CACHED_STRATEGIES);
 
   async function readOne(strategy: Address): Promise<StrategyToken> {
     const hit = known.get(strategy);
@@ -65,7 +78,7 @@ export function createTokenSymbolReader(client: PublicClient, o: { nowMs?: () =>
       } catch (e) {
         if (!isAnswer(e)) throw e;
       }
-      const result = { strategy, token, symbol: token ? await readSymbol(client, token) : null };
+      const result = { strategy, token, symbol: token ? cleanSymbol(await readSymbol(client, token)) : null };
       known.set(strategy, result);
       return result;
     } catch {
@@ -76,6 +89,8 @@ export function createTokenSymbolReader(client: PublicClient, o: { nowMs?: () =>
 
   return {
     read: (strategies: readonly Address[]) => mapLimit(strategies.map((s) => getAddress(s)), 8, readOne),
+    /** entries held (answers and recent failures), for tests */
+    cached: () => known.size + failedAt.size,
   };
 }
 

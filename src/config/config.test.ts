@@ -1,13 +1,13 @@
 import { isDeskError } from '../errors';
-import { loadConfig, type Config } from './config';
+import { loadConfig, type Config, type LoadConfigOptions } from './config';
 
 const SLASHER = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
 const RPC = { RPC_URL: 'https://rpc.example.org', SLASHER_ADDRESS: SLASHER };
 
 /** The CONFIG_INVALID message for `env`, or fails the test when the env is accepted. */
-function problemsOf(env: Record<string, string | undefined>): string[] {
+function problemsOf(env: Record<string, string | undefined>, o: LoadConfigOptions = {}): string[] {
   try {
-    loadConfig(env);
+    loadConfig(env, o);
   } catch (e) {
     if (!isDeskError(e, 'CONFIG_INVALID')) throw e;
     return e.message.split('\n');
@@ -87,6 +87,9 @@ describe('loadConfig defaults', () => {
         maxFeePerGasWei: 500_000_000_000n,
         fulfilAfterLapse: false,
       },
+      trustProxy: false,
+      host: '127.0.0.1',
+      rateLimit: { readsPerMinute: 600, writesPerMinute: 30 },
     };
     expect(loadConfig({})).toEqual(expected);
   });
@@ -345,5 +348,105 @@ describe('several problems', () => {
     expect(() => loadConfig({ PORT: 'x' })).toThrow(
       expect.objectContaining({ code: 'CONFIG_INVALID', retryable: false }),
     );
+  });
+});
+
+describe('the devnet is never a fallback for production', () => {
+  const KEY = 'ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
+  const DESK = { startingDesk: true };
+
+  it('plain npm start with nothing configured runs the devnet', () => {
+    expect(loadConfig({}, DESK).devnet).toBe(true);
+    expect(loadConfig({ PORT: '9000', LOG_LEVEL: 'debug', DATABASE_URL: 'file:./x.db' }, DESK).devnet).toBe(true);
+  });
+
+  it.each([
+    ['DATABASE_URL', 'postgresql://desk@db/desk'],
+    ['EXECUTOR_PRIVATE_KEY', KEY],
+    ['SLASHER_PRIVATE_KEY', KEY],
+    ['SLASHER_ADDRESS', SLASHER],
+    ['ALERT_WEBHOOK_URL', 'https://hooks.example.org/x'],
+    ['SAFE_TX_SERVICE_URL', 'https://safe-transaction-mainnet.safe.global/api'],
+    ['SAFE_API_KEY', 'k-123'],
+    ['PUBLIC_URL', 'https://desk.example.org'],
+    ['TRUST_PROXY', '1'],
+  ])('a blank RPC_URL with %s set refuses to start, in one line', (name, value) => {
+    const lines = problemsOf({ RPC_URL: '  ', [name]: value }, DESK);
+    expect(lines).toEqual([`RPC_URL: is unset but production settings are present (${name}): set RPC_URL, or DEVNET=true to run the embedded devnet with them (unset)`]);
+  });
+
+  it('names every production setting it saw and hides none of the other problems', () => {
+    const lines = problemsOf({ EXECUTOR_PRIVATE_KEY: KEY, PUBLIC_URL: 'https://desk.example.org', PORT: 'x' }, DESK);
+    expect(lines[0]).toMatch(/^RPC_URL: is unset but production settings are present \(EXECUTOR_PRIVATE_KEY, PUBLIC_URL\)/);
+    expect(lines[1]).toMatch(/^PORT: /);
+  });
+
+  it('DEVNET=true runs the devnet with production settings on purpose', () => {
+    const c = loadConfig({ DEVNET: 'true', EXECUTOR_PRIVATE_KEY: KEY, DATABASE_URL: 'postgresql://desk@db/desk' }, DESK);
+    expect(c.devnet).toBe(true);
+    expect(c.executorPrivateKey).toBe(`0x${KEY}`);
+  });
+
+  it('tools that never start a chain (alerts test) read alert settings without RPC_URL', () => {
+    expect(loadConfig({ ALERT_WEBHOOK_URL: 'https://hooks.example.org/x' }).alerts.channels).toHaveLength(1);
+  });
+
+  it('DEVNET=true with an RPC_URL, and DEVNET=false without one, are contradictions', () => {
+    expect(problemsOf({ ...RPC, DEVNET: 'true' }, DESK)).toEqual(['DEVNET: runs the embedded devnet, but RPC_URL is set: unset one of them (got "true")']);
+    expect(problemsOf({ DEVNET: 'false' }, DESK)).toEqual(['RPC_URL: is required with DEVNET=false (unset)']);
+    expect(loadConfig({ ...RPC, DEVNET: 'false' }, DESK).devnet).toBe(false);
+  });
+});
+
+describe('PUBLIC_URL, TRUST_PROXY, HOST and rate limits', () => {
+  it.each([
+    ['https://desk.example.org', 'https://desk.example.org'],
+    ['https://desk.example.org/', 'https://desk.example.org'],
+    ['HTTPS://Desk.Example.org:8443', 'https://desk.example.org:8443'],
+    ['http://localhost:8080', 'http://localhost:8080'],
+  ])('PUBLIC_URL %j → origin %j', (value, origin) => {
+    expect(loadConfig({ ...RPC, PUBLIC_URL: value }).publicUrl).toBe(origin);
+  });
+
+  it.each(['desk.example.org', 'ftp://desk.example.org', 'https://desk.example.org/desk', 'https://desk.example.org/?x=1', 'https://u:p@desk.example.org'])('PUBLIC_URL %j is refused', (value) => {
+    const [line] = problemsOf({ ...RPC, PUBLIC_URL: value });
+    expect(line).toMatch(/^PUBLIC_URL: must be the http\(s\):\/\/ origin people open the desk at/);
+    expect(line).not.toContain(':p@');
+  });
+
+  it.each([
+    [undefined, false],
+    ['false', false],
+    ['0', false],
+    ['1', 1],
+    ['2', 2],
+    ['loopback', ['loopback']],
+    ['loopback, 10.0.0.0/8, 192.168.1.10, fd00::/8', ['loopback', '10.0.0.0/8', '192.168.1.10', 'fd00::/8']],
+  ])('TRUST_PROXY %j → %j', (value, trust) => {
+    expect(loadConfig({ ...RPC, TRUST_PROXY: value }).trustProxy).toEqual(trust);
+  });
+
+  it.each([
+    ['true', /^TRUST_PROXY: true would trust every hop, so any client could forge its address/],
+    ['11', /^TRUST_PROXY: must be a number of proxy hops between 0 and 10/],
+    ['10.0.0.0/33', /^TRUST_PROXY: must be false, a number of proxy hops .* \(not one: "10\.0\.0\.0\/33"\)/],
+    ['proxy.internal', /^TRUST_PROXY: must be false, a number of proxy hops/],
+  ])('TRUST_PROXY %j is refused', (value, message) => {
+    expect(problemsOf({ ...RPC, TRUST_PROXY: value })[0]).toMatch(message);
+  });
+
+  it('HOST defaults to loopback on the devnet (it serves dev keys) and to every interface with an RPC', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig(RPC).host).toBe('0.0.0.0');
+    expect(loadConfig({ ...RPC, HOST: '127.0.0.1' }).host).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '[::]' }).host).toBe('::');
+    expect(loadConfig({ HOST: 'localhost' }).host).toBe('localhost');
+    expect(problemsOf({ HOST: 'desk.example.org' })).toEqual(['HOST: must be an IP address to bind, such as 127.0.0.1, 0.0.0.0 or :: (got "desk.example.org")']);
+  });
+
+  it('rate limits: defaults, overrides, 0 to turn off, nonsense refused', () => {
+    expect(loadConfig({}).rateLimit).toEqual({ readsPerMinute: 600, writesPerMinute: 30 });
+    expect(loadConfig({ RATE_LIMIT_READS: '0', RATE_LIMIT_WRITES: '120' }).rateLimit).toEqual({ readsPerMinute: 0, writesPerMinute: 120 });
+    expect(problemsOf({ RATE_LIMIT_WRITES: 'lots' })).toEqual(['RATE_LIMIT_WRITES: must be a number of requests per minute per client address, 0 for no limit (got "lots")']);
   });
 });

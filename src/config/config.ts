@@ -18,7 +18,12 @@ import {
   durationVariable,
   etherVariable,
   gweiVariable,
+  publicUrlVariable,
+  trustProxyVariable,
+  hostVariable,
+  optionalBooleanVariable,
   type ContractNetworks,
+  type TrustProxy,
   type DatabaseConfig,
 } from './variables';
 import {
@@ -71,6 +76,15 @@ export type Config = ChainConfig & {
   safeApiKey?: string;
   // ── scheduler (issue 4) ──
   scheduler: SchedulerConfig;
+  // ── security ──
+  /** the origin people open the desk at; sign-in messages must name it. undefined: loopback only */
+  publicUrl?: string;
+  /** express `trust proxy`: how the client address and scheme are read behind a TLS proxy */
+  trustProxy: TrustProxy;
+  /** bind address of the HTTP server */
+  host: string;
+  /** per client address and minute; 0 = no limit */
+  rateLimit: { readsPerMinute: number; writesPerMinute: number };
 };
 
 export const VETO_EXECUTION_POLICIES = ['at_threshold', 'before_deadline'] as const;
@@ -110,6 +124,15 @@ export const DEFAULT_POLL_INTERVAL_MS = 2000;
 export const DEFAULT_REORG_DEPTH = 64;
 export const DEFAULT_MAX_LOG_RANGE = 10_000;
 export const DEFAULT_CONFIRMATIONS = { devnet: 0, rpc: 2 } as const;
+/** the devnet serves its owners' (public) dev keys: loopback only; a production desk is reached over the network */
+export const DEFAULT_HOST = { devnet: '127.0.0.1', rpc: '0.0.0.0' } as const;
+export const DEFAULT_RATE_LIMIT = { readsPerMinute: 600, writesPerMinute: 30 } as const;
+
+/**
+ * Settings that only make sense for a real deployment: with any of them present, a missing
+ * RPC_URL is a mistake (a blank secret, a typo), not a request for the demo devnet.
+ */
+const PRODUCTION_SETTINGS = ['SLASHER_ADDRESS', 'AVS_ADDRESS', 'DATABASE_URL', 'EXECUTOR_PRIVATE_KEY', 'SLASHER_PRIVATE_KEY', 'ALERT_WEBHOOK_URL', 'ALERT_ROUTES_FILE', 'SAFE_TX_SERVICE_URL', 'SAFE_API_KEY', 'SAFE_CONTRACT_NETWORKS', 'PUBLIC_URL', 'TRUST_PROXY'] as const;
 
 const NON_NEGATIVE = 'must be a non-negative integer';
 
@@ -164,6 +187,13 @@ const envSchema = z
     ALERT_MIN_BALANCE: etherVariable(50_000_000_000_000_000n),
     MAX_FEE_PER_GAS_GWEI: gweiVariable(500_000_000_000n),
     FULFIL_AFTER_LAPSE: booleanVariable(false),
+    // ── security ──
+    DEVNET: optionalBooleanVariable(),
+    PUBLIC_URL: publicUrlVariable(),
+    TRUST_PROXY: trustProxyVariable(),
+    HOST: hostVariable(),
+    RATE_LIMIT_READS: integerVariable({ min: 0, max: 1_000_000 }, 'must be a number of requests per minute per client address, 0 for no limit', DEFAULT_RATE_LIMIT.readsPerMinute),
+    RATE_LIMIT_WRITES: integerVariable({ min: 0, max: 1_000_000 }, 'must be a number of requests per minute per client address, 0 for no limit', DEFAULT_RATE_LIMIT.writesPerMinute),
   })
   .superRefine(
     (vars, ctx) => {
@@ -174,6 +204,12 @@ const envSchema = z
           path: ['SLASHER_ADDRESS'],
           message: 'is required when RPC_URL is set (the VetoableSlasher to track)',
         });
+      }
+      if (vars.DEVNET === false && vars.RPC_URL === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['RPC_URL'], message: 'is required with DEVNET=false' });
+      }
+      if (vars.DEVNET === true && vars.RPC_URL !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['DEVNET'], message: 'runs the embedded devnet, but RPC_URL is set: unset one of them' });
       }
       if (vars.ALERT_WEBHOOK_URL !== undefined && vars.ALERT_ROUTES_FILE?.some((c) => c.name === 'webhook')) {
         ctx.addIssue({
@@ -186,11 +222,31 @@ const envSchema = z
     { when: () => true },
   );
 
+/**
+ * For the desk itself (not for tools such as `alerts test`, which never start a chain): a
+ * missing RPC_URL next to any production setting is a mistake (a blank secret, a typo), never a
+ * request for the demo devnet with its dev keys and seeded requests paging real channels.
+ */
+const deskEnvSchema = envSchema.superRefine(
+  (vars, ctx) => {
+    if (vars.RPC_URL !== undefined || vars.DEVNET !== undefined) return;
+    const production = PRODUCTION_SETTINGS.filter((name) => (name === 'DATABASE_URL' ? vars.DATABASE_URL?.kind === 'postgresql' : name === 'TRUST_PROXY' ? vars.TRUST_PROXY !== false : vars[name] !== undefined));
+    if (production.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['RPC_URL'],
+        message: `is unset but production settings are present (${production.join(', ')}): set RPC_URL, or DEVNET=true to run the embedded devnet with them`,
+      });
+    }
+  },
+  { when: () => true },
+);
+
 export type EnvVariable = keyof z.input<typeof envSchema>;
 export const ENV_VARIABLES = Object.keys(envSchema.shape) as EnvVariable[];
 
 /** Variables whose raw value may hold a secret and is redacted before being echoed. */
-const URL_VARIABLES: ReadonlySet<string> = new Set<EnvVariable>(['RPC_URL', 'DATABASE_URL', 'ALERT_WEBHOOK_URL']);
+const URL_VARIABLES: ReadonlySet<string> = new Set<EnvVariable>(['RPC_URL', 'DATABASE_URL', 'ALERT_WEBHOOK_URL', 'PUBLIC_URL']);
 const SECRET_VARIABLES: ReadonlySet<string> = new Set<EnvVariable>(['ALERT_WEBHOOK_SECRET', 'EXECUTOR_PRIVATE_KEY', 'SAFE_API_KEY', 'SLASHER_PRIVATE_KEY']);
 
 /** An optional variable parsed by `parse`; blank = unset. */
@@ -217,16 +273,24 @@ function describeValue(name: string, raw: string | undefined): string {
   return `got ${JSON.stringify(clipped)}`;
 }
 
+export interface LoadConfigOptions {
+  /**
+   * The configuration is for starting the desk (`npm start`): without RPC_URL the embedded devnet
+   * starts, so production settings without RPC_URL are refused unless DEVNET=true.
+   */
+  startingDesk?: boolean;
+}
+
 /**
  * Parses and validates the desk's configuration from environment variables. Blank values count
  * as unset. Reads nothing itself: pass `readProcessEnv()` in production, a literal in tests.
  *
  * @throws DeskError `CONFIG_INVALID` listing one line per bad variable, all of them at once.
  * @example
- * const config = loadConfig({ RPC_URL: 'https://rpc.example', SLASHER_ADDRESS: '0x…' });
+ * const config = loadConfig({ RPC_URL: 'https://rpc.example', SLASHER_ADDRESS: '0x…' }, { startingDesk: true });
  */
-export function loadConfig(env: Record<string, string | undefined>): Config {
-  const result = envSchema.safeParse(pickEnv(env));
+export function loadConfig(env: Record<string, string | undefined>, o: LoadConfigOptions = {}): Config {
+  const result = (o.startingDesk ? deskEnvSchema : envSchema).safeParse(pickEnv(env));
   if (!result.success) {
     const problems = new Map<string, string>();
     for (const issue of result.error.issues) {
@@ -272,6 +336,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxFeePerGasWei: vars.MAX_FEE_PER_GAS_GWEI,
       fulfilAfterLapse: vars.FULFIL_AFTER_LAPSE,
     },
+    ...(vars.PUBLIC_URL ? { publicUrl: vars.PUBLIC_URL } : {}),
+    trustProxy: vars.TRUST_PROXY,
+    rateLimit: { readsPerMinute: vars.RATE_LIMIT_READS, writesPerMinute: vars.RATE_LIMIT_WRITES },
   };
   if (vars.RPC_URL === undefined) {
     return {
@@ -279,6 +346,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       rpcUrls: [],
       slasherAddress: vars.SLASHER_ADDRESS,
       confirmations: vars.CONFIRMATIONS ?? DEFAULT_CONFIRMATIONS.devnet,
+      host: vars.HOST ?? DEFAULT_HOST.devnet,
       ...common,
     };
   }
@@ -288,6 +356,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     rpcUrls: vars.RPC_URL,
     slasherAddress: vars.SLASHER_ADDRESS,
     confirmations: vars.CONFIRMATIONS ?? DEFAULT_CONFIRMATIONS.rpc,
+    host: vars.HOST ?? DEFAULT_HOST.rpc,
     ...common,
   };
 }
@@ -323,4 +392,32 @@ export function formatConfigForLog(config: Config): LoggableConfig {
     ...(config.safeApiKey ? { safeApiKey: '***' } : {}),
     scheduler: { ...config.scheduler, minBalanceWei: String(config.scheduler.minBalanceWei), maxFeePerGasWei: String(config.scheduler.maxFeePerGasWei), ...(config.scheduler.slasherPrivateKey ? { slasherPrivateKey: '***' } : {}) },
   };
+}
+
+/**
+ * The configured secrets, for the logger to mask wherever they turn up (a key inside an error
+ * message cannot be told from a transaction hash by its shape). Keys are listed with and
+ * without their 0x.
+ *
+ * @example
+ * const logger = createLogger(config.logLevel, undefined, { secrets: configSecrets(config) });
+ */
+export function configSecrets(config: Config): string[] {
+  const keys = [config.executorPrivateKey, config.scheduler.slasherPrivateKey].filter((k): k is `0x${string}` => k !== undefined);
+  const channelSecrets = config.alerts.channels.flatMap((c): (string | undefined)[] => {
+    switch (c.type) {
+      case 'webhook':
+        return [c.secret, c.url];
+      case 'slack':
+      case 'discord':
+        return [c.url];
+      case 'pagerduty':
+        return [c.routingKey];
+      case 'telegram':
+        return [c.botToken];
+      case 'email':
+        return [];
+    }
+  });
+  return [...keys.flatMap((k) => [k, k.slice(2)]), config.safeApiKey, ...channelSecrets].filter((s): s is string => s !== undefined && s.length >= 6);
 }

@@ -1,17 +1,21 @@
 export {
   loadConfig,
   formatConfigForLog,
+  configSecrets,
   ENV_VARIABLES,
   DEFAULT_CONFIRMATIONS,
   DEFAULT_MAX_LOG_RANGE,
   DEFAULT_POLL_INTERVAL_MS,
   DEFAULT_PORT,
+  DEFAULT_HOST,
+  DEFAULT_RATE_LIMIT,
   DEFAULT_REORG_DEPTH,
   type ChainConfig,
   type Config,
   type EnvVariable,
   type LoggableConfig,
+  type LoadConfigOptions,
 } from './config';
 export { readProcessEnv } from './env';
-export { redactUrl } from './redact';
-export { DEFAULT_DATABASE, type DatabaseConfig } from './variables';
+export { redactSecrets, redactUrl } from './redact';
+export { DEFAULT_DATABASE, type DatabaseConfig, type TrustProxy } from './variables';

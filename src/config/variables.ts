@@ -3,6 +3,7 @@
  * blank value as unset, and reports a problem as a single sentence: `loadConfig` prefixes the
  * variable's name and the value it got.
  */
+import { isIP } from 'node:net';
 import { getAddress, isAddress } from 'viem';
 import { z } from 'zod';
 import { LOG_LEVELS, type LogLevel } from '../lib/logger';
@@ -250,4 +251,81 @@ export function etherVariable(fallbackWei: bigint) {
     if (!m) return bad('must be an amount of ether such as 0.05 (up to 18 decimals)');
     return ok(BigInt(m[1]!) * 10n ** 18n + BigInt((m[2] ?? '').padEnd(18, '0') || '0'));
   }, fallbackWei);
+}
+
+// ── security: public origin, proxy, bind address ──
+
+/**
+ * The desk's public origin (`https://desk.example.org`): what sign-in messages must name. Only
+ * scheme, host and port: a path, query or credentials would be silently ignored, so they are refused.
+ */
+export function publicUrlVariable() {
+  return envVariable((value): Parsed<string> => {
+    const problem = 'must be the http(s):// origin people open the desk at, such as https://desk.example.org (no path)';
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      return bad(problem);
+    }
+    if (!['http:', 'https:'].includes(url.protocol) || url.hostname === '') return bad(problem);
+    if (url.username !== '' || url.password !== '') return bad(`${problem}; credentials are not allowed`);
+    if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '') return bad(problem);
+    return ok(url.origin);
+  }, undefined);
+}
+
+/**
+ * express's `trust proxy`: `false`, a hop count, or the proxies' addresses. `true` (trust every
+ * hop) is refused: it lets any client choose its own address by sending X-Forwarded-For.
+ */
+export type TrustProxy = false | number | string[];
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isIpOrCidr(entry: string): boolean {
+  const [ip, bits, ...rest] = entry.split('/');
+  const family = isIP(ip ?? '');
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+export function trustProxyVariable() {
+  return envVariable((value): Parsed<TrustProxy> => {
+    const v = value.toLowerCase();
+    if (['false', 'no', '0'].includes(v)) return ok(false);
+    if (['true', 'yes'].includes(v)) {
+      return bad('true would trust every hop, so any client could forge its address: give the number of proxies in front (e.g. 1) or their addresses (e.g. loopback, 10.0.0.0/8)');
+    }
+    if (/^\d+$/.test(v)) {
+      const hops = Number(v);
+      return hops <= 10 ? ok(hops) : bad('must be a number of proxy hops between 0 and 10, or the proxies\' addresses');
+    }
+    const entries = v.split(',').map((e) => e.trim()).filter(Boolean);
+    const wrong = entries.find((e) => !PROXY_NAMES.has(e) && !isIpOrCidr(e));
+    if (entries.length === 0 || wrong !== undefined) {
+      return bad(`must be false, a number of proxy hops (e.g. 1), or comma-separated proxy addresses: IPs, CIDRs, loopback, linklocal, uniquelocal${wrong !== undefined ? ` (not one: ${JSON.stringify(wrong.slice(0, 60))})` : ''}`);
+    }
+    return ok(entries);
+  }, false as const);
+}
+
+/** The address the HTTP server binds: an IP literal or `localhost`. */
+export function hostVariable() {
+  return envVariable((value): Parsed<string> => {
+    const v = value.replace(/^\[(.*)\]$/, '$1');
+    return isIP(v) !== 0 || v === 'localhost' ? ok(v) : bad('must be an IP address to bind, such as 127.0.0.1, 0.0.0.0 or ::');
+  }, undefined);
+}
+
+/** An optional true/false: undefined when unset. */
+export function optionalBooleanVariable() {
+  return envVariable((value): Parsed<boolean> => {
+    const v = value.toLowerCase();
+    if (['true', '1', 'yes'].includes(v)) return ok(true);
+    if (['false', '0', 'no'].includes(v)) return ok(false);
+    return bad('must be true or false');
+  }, undefined);
 }

@@ -51,15 +51,11 @@ export type SafeContracts = Required<
   >
 > & { safeL2SingletonAddress: string };
 
-const ARTIFACTS_DIR = path.join(
-  path.dirname(require.resolve('@safe-global/safe-contracts/package.json')),
-  'build',
-  'artifacts',
-  'contracts',
-);
+/** Resolved on first use: the package is a development dependency, absent from a production install. */
+const artifactsDir = () => path.join(path.dirname(require.resolve('@safe-global/safe-contracts/package.json')), 'build', 'artifacts', 'contracts');
 
 function safeArtifact(relPath: string): { abi: Abi; bytecode: Hex } {
-  const json = require(path.join(ARTIFACTS_DIR, relPath)) as { abi: Abi; bytecode: Hex };
+  const json = require(path.join(artifactsDir(), relPath)) as { abi: Abi; bytecode: Hex };
   return { abi: json.abi, bytecode: json.bytecode };
 }
 

@@ -1,4 +1,4 @@
-import { getAddress, type Hex } from 'viem';
+import { getAddress, recoverAddress, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { isDeskError } from '../errors';
 import { buildVetoSafeTx, safeTxHash, safeTxTypedData, typedDataFromJson, typedDataJson } from './safeTx';
@@ -50,8 +50,51 @@ describe('parseSignature', () => {
     expect(codeOf(() => parseSignature(raw))).toBe(code);
   });
   it('accepts v = 27/28 as EIP-712 and 31/32 as eth_sign', () => {
-    expect(parseSignature(`0x${'11'.repeat(64)}1c`).kind).toBe('eip712');
-    expect(parseSignature(`0x${'11'.repeat(64)}20`).kind).toBe('eth_sign');
+    // r = 1 is the x coordinate of a curve point (1 + 7 = 8 = 2³ is a square mod p)
+    const r1 = `${'00'.repeat(31)}01`;
+    expect(parseSignature(`0x${r1}${'11'.repeat(32)}1c`).kind).toBe('eip712');
+    expect(parseSignature(`0x${r1}${'11'.repeat(32)}20`).kind).toBe('eth_sign');
+  });
+
+  it.each([
+    ['r = 0', `0x${'00'.repeat(32)}${'11'.repeat(32)}1b`, /r and s must be between 1 and the curve order/],
+    ['s = 0', `0x${'00'.repeat(31)}01${'00'.repeat(32)}1b`, /r and s must be between 1 and the curve order/],
+    ['r = n', `0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141${'11'.repeat(32)}1b`, /r and s must be between 1 and the curve order/],
+    ['r off the curve', `0x${'11'.repeat(64)}1b`, /r is not the x coordinate of a point on secp256k1/],
+  ])('refuses %s as SIGNATURE_MALFORMED (it used to reach the curve library and answer 500)', (_what, raw, message) => {
+    let error: unknown;
+    try {
+      parseSignature(raw);
+    } catch (e) {
+      error = e;
+    }
+    expect(isDeskError(error, 'SIGNATURE_MALFORMED')).toBe(true);
+    expect((error as Error).message).toMatch(message);
+  });
+
+  it('agrees with the curve library on which r can be recovered from (r = 1…64, both v)', async () => {
+    let offCurve = 0;
+    for (let r = 1; r <= 64; r++) {
+      for (const v of ['1b', '1c']) {
+        const raw = `0x${r.toString(16).padStart(64, '0')}${'11'.repeat(32)}${v}` as Hex;
+        const library = await recoverAddress({ hash, signature: raw }).then(
+          () => 'recovers',
+          () => 'throws',
+        );
+        let ours: string;
+        try {
+          ours = await recoverSigner(hash, parseSignature(raw)).then(() => 'recovers');
+        } catch (e) {
+          expect(isDeskError(e, 'SIGNATURE_MALFORMED')).toBe(true);
+          ours = 'throws';
+        }
+        expect(`${r}/${v}: ${ours}`).toBe(`${r}/${v}: ${library}`);
+        if (library === 'throws') offCurve++;
+      }
+    }
+    // about half of all x values are off the curve: the check was exercised both ways
+    expect(offCurve).toBeGreaterThan(20);
+    expect(offCurve).toBeLessThan(108);
   });
 });
 

@@ -43,6 +43,11 @@ export function createSiweSessionStore(db: Db) {
       await db.siweSession.deleteMany({ where: { token } });
     },
 
+    /** Pending sign-ins not yet expired: the table is capped on this count. */
+    async countPending(now: Date): Promise<number> {
+      return db.siweSession.count({ where: { address: null, expiresAt: { gt: now } } });
+    },
+
     /** Drops expired rows (pending and verified alike). */
     async purgeExpired(now: Date): Promise<number> {
       return (await db.siweSession.deleteMany({ where: { expiresAt: { lt: now } } })).count;

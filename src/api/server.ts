@@ -1,0 +1,88 @@
+/**
+ * The HTTP server around the app, with limits a public port needs: headers must arrive within
+ * seconds (a slow-headers client is dropped, not held for a minute), a request body within
+ * `requestTimeoutMs`, an idle keep-alive connection is closed after `keepAliveTimeoutMs`, and
+ * the number of open connections is capped, in total and per peer address. Node checks the
+ * header and request deadlines every `connectionsCheckingIntervalMs`; its default (30 s) would
+ * let a slow client live that long. Node's header deadline starts with the first byte: a
+ * connection that sends nothing at all is closed after `headersTimeoutMs` here.
+ */
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Express } from 'express';
+
+export const SERVER_LIMITS = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  // above the 5 s after which Node's own HTTP client drops an idle socket: the client gives up
+  // first, so it never reuses a socket the desk is closing (an ECONNRESET on a POST)
+  keepAliveTimeoutMs: 6_000,
+  connectionsCheckingIntervalMs: 1_000,
+  maxHeadersCount: 100,
+  maxConnections: 1_024,
+  /** per TCP peer; 0 = no cap (behind a proxy every client is the proxy) */
+  maxConnectionsPerAddress: 64,
+} as const;
+
+export type ServerLimits = { -readonly [K in keyof typeof SERVER_LIMITS]: number };
+
+/**
+ * Listens on `host:port` (port 0: any free port) and resolves once bound.
+ *
+ * @example
+ * const server = await listen(app, { port: 8080, host: '127.0.0.1' });
+ */
+export function listen(app: Express, o: { port: number; host: string; limits?: Partial<ServerLimits> }): Promise<http.Server> {
+  const limits = { ...SERVER_LIMITS, ...o.limits };
+  const server = http.createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: limits.connectionsCheckingIntervalMs,
+      maxHeaderSize: 16 * 1024,
+    },
+    app,
+  );
+  server.maxHeadersCount = limits.maxHeadersCount;
+  server.maxConnections = limits.maxConnections;
+  const perAddress = new Map<string, number>();
+  const silentTimers = new WeakMap<Socket, () => void>();
+  server.on('connection', (socket: Socket) => {
+    const address = socket.remoteAddress ?? 'unknown';
+    const open = (perAddress.get(address) ?? 0) + 1;
+    if (limits.maxConnectionsPerAddress > 0 && open > limits.maxConnectionsPerAddress) {
+      socket.destroy();
+      return;
+    }
+    perAddress.set(address, open);
+    socket.once('close', () => {
+      const left = (perAddress.get(address) ?? 1) - 1;
+      if (left > 0) perAddress.set(address, left);
+      else perAddress.delete(address);
+    });
+    // until its first request: a silent connection holds a slot for seconds, not forever
+    const silent = () => socket.destroy();
+    silentTimers.set(socket, silent);
+    socket.setTimeout(limits.headersTimeoutMs);
+    socket.once('timeout', silent);
+  });
+  // a request arrived: from here Node's own deadlines (request, keep-alive) apply; a response
+  // may take its time, and an event stream stays open
+  server.on('request', (req: http.IncomingMessage) => {
+    const silent = silentTimers.get(req.socket);
+    if (silent === undefined) return;
+    silentTimers.delete(req.socket);
+    req.socket.off('timeout', silent);
+    req.socket.setTimeout(0);
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
+
+export const boundPort = (server: http.Server) => (server.address() as AddressInfo).port;
