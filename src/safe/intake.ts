@@ -174,11 +174,12 @@ export function createIntake(ctx: DeskContext, deps: { ready(): Promise<{ state:
    * @throws DeskError REJECTION_NOT_NEEDED, NONCE_OUT_OF_RANGE, SIGNATURE_* as for vetoes; nothing stored then.
    */
   async function submitRejectionSignature(nonce: number, input: SignatureInput): Promise<void> {
-    const sig = parseSignature(input.signature);
+    // the nonce is bounded before anything else is looked at
     const { state, plan } = await deps.ready();
     if (nonce < state.nonce) throw new DeskError('REJECTION_NOT_NEEDED', `Safe nonce ${nonce} is already used (the Safe is at nonce ${state.nonce})`);
     const far = outOfRange(nonce, state, plan);
     if (far) throw far;
+    const sig = parseSignature(input.signature);
     let row = await currentRejection(nonce);
     if (row && !ACTIVE.has(row.status)) throw new DeskError('REJECTION_NOT_NEEDED', `the rejection at nonce ${nonce} is ${row.status}`);
     if (!row && !plan.blocked.some((b) => b.blockingNonce === nonce)) {

@@ -22,6 +22,8 @@ export function startTestDesk(chain: Pick<ChainFixture, 'anvil' | 'testbed'>, db
     maxLogRange: 10_000,
     logger: createLogger('silent'),
     follow: false,
+    // a test is one client sending many writes: the per-client limits are tested on their own
+    http: { rateLimit: false },
     ...o,
   });
 }
