@@ -21,6 +21,7 @@ import { describeError } from './errors';
 import { createAlerting, type Alerting, type AlertingOptions } from './alerts/alerting';
 import type { AlertsConfig } from './config/config';
 import type { RequestStatus } from './domain/types';
+import { knownSlotSeconds } from './domain/blockTime';
 import { createDeskSafes, type DeskVetoOptions, type VetoEvent, type VetoService } from './safe';
 import { requestKey } from './alerts/planner';
 import type { AlertDraft } from './alerts/types';
@@ -59,6 +60,8 @@ export interface DeskOptions {
   alerts?: AlertsConfig & Pick<AlertingOptions, 'retry' | 'dispatchIntervalMs' | 'planIntervalMs' | 'sendTimeoutMs'>;
   /** issue 6: only on the embedded devnet, the seeded owners' keys offered by the page's dev signer */
   devAccounts?: DevAccountView[];
+  /** seconds per slot of the chain when known otherwise (the embedded devnet's interval); default: known chains' slot */
+  slotSeconds?: number;
   /** issue 4: deadline timers (absent: defaults, no slasher key) */
   scheduler?: Partial<SchedulerConfig> & {
     /** node-cron expression of the timer tick (default every 5 s) */
@@ -118,6 +121,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       vetoViews: (ids) => vetoes?.vetoViews(ids) ?? Promise.resolve(new Map()),
       fulfilViews: (ids) => fulfils?.vetoViews(ids) ?? Promise.resolve(new Map()),
       decorate: (views) => scheduler?.annotate(views) ?? Promise.resolve(views),
+      slotSeconds: o.slotSeconds ?? knownSlotSeconds(chainId),
     });
     ({ vetoes, fulfils } = createDeskSafes({
       client: chain.client,

@@ -40,6 +40,10 @@ export function createWebServices(p: {
     safeExecution: {
       executionCall: (requestId, kind) => buildSafeExecutionCall({ client: p.client, store: kind === 'veto' ? vetoStore : fulfilStore, requestId, kind }),
     },
+    async proposedAt(requestId) {
+      const rows = (await Promise.all([vetoStore, fulfilStore].flatMap((s) => [s.currentProposals([requestId]), s.supersededProposals([requestId])]))).flat();
+      return new Map(rows.map((r) => [r.safeTxHash.toLowerCase(), r.createdAt.toISOString()]));
+    },
     ...(p.devAccounts?.length ? { devAccounts: p.devAccounts } : {}),
   };
 }

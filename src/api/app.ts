@@ -27,6 +27,8 @@ export interface WebServices {
   safeExecution?: SafeExecutionApi;
   /** only on the embedded devnet: the seeded owners' keys for the dev signer */
   devAccounts?: DevAccountView[];
+  /** when the desk planned each Safe transaction of a request (by safeTxHash), for its timeline */
+  proposedAt?: (requestId: string) => Promise<Map<string, string>>;
 }
 
 export interface AppDependencies {
@@ -89,7 +91,7 @@ export function createApp(deps: AppDependencies): express.Express {
   registerEventRoutes(app, deps.events);
   registerSiweRoutes(app, deps.web?.siwe);
   registerNoteRoutes(app, { notes: deps.web?.notes, siwe: deps.web?.siwe, readModel, events: deps.events });
-  registerTimelineRoutes(app, { readModel, alerts });
+  registerTimelineRoutes(app, { readModel, alerts, proposedAt: deps.web?.proposedAt });
   registerStrategyRoutes(app, deps.web?.strategies);
   registerSafeExecutionRoutes(app, deps.web?.safeExecution);
   registerDevSignerRoutes(app, deps.web?.devAccounts);

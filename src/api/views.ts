@@ -166,4 +166,6 @@ export interface ErrorView {
 export interface RequestReadModel {
   listRequests(filter: { status?: RequestStatus[] }): Promise<RequestView[]>;
   getRequest(requestId: bigint): Promise<RequestView | null>;
+  /** the chain's timestamps (unix seconds) of these blocks, where the desk kept them */
+  blockTimes?(numbers: number[]): Promise<Map<number, number>>;
 }

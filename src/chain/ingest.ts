@@ -17,7 +17,7 @@ import { fetchLogRanges, getLogsRaw, type RawLog } from './logs';
 import { ALLOCATION_MANAGER_TOPICS, allocationManagerLogSubject, membershipChanges, membershipSearchFrom, readSlashability } from './slashability';
 import { refineFamilyFromLog, type SlasherFacts, type VariantGuess } from './slasherFacts';
 import type { BlockRow, IngestStore, OperatorSetStateRow } from '../store/ingestStore';
-import type { Variant } from '../domain/types';
+import type { BlockRef, Variant } from '../domain/types';
 import { DeskError, describeError } from '../errors';
 import type { Logger } from '../lib/logger';
 import type { Metrics } from '../lib/metrics';
@@ -131,9 +131,10 @@ export function createIngestor(o: IngestOptions) {
       const { facts, variant: v } = await toFacts(range.logs, true);
       // the last range ends on a header we keep: the anchor realtime links to
       const last = range.toBlock === to ? await header(to) : null;
+      const blockTimes = await eventBlockTimes(range.logs, facts, last);
       await committing;
       committing = store
-        .applyBatch({ facts, blocks: last ? [last] : [], indexedBlock: range.toBlock, indexedHash: last?.hash ?? null, variant: v, expectIndexedBlock: range.fromBlock - 1 })
+        .applyBatch({ facts, blocks: last ? [last] : [], blockTimes, indexedBlock: range.toBlock, indexedHash: last?.hash ?? null, variant: v, expectIndexedBlock: range.fromBlock - 1 })
         .then(() => {
           status.indexedBlock = range.toBlock;
           o.metrics?.backfillBlocks.inc(range.toBlock - range.fromBlock + 1);
@@ -142,6 +143,24 @@ export function createIngestor(o: IngestOptions) {
       committing.catch(() => undefined); // surfaced by the next await
     }
     await committing;
+  }
+
+  /**
+   * The timestamps of the blocks a backfilled range's facts sit in, so their times show exactly:
+   * from the logs where the node includes them, else read (one JSON-RPC batch per 250 blocks).
+   */
+  async function eventBlockTimes(raw: RawLog[], facts: { fact: { blockNumber: number } }[], anchor: Header | null): Promise<BlockRef[]> {
+    const wanted = new Set(facts.map((f) => f.fact.blockNumber));
+    if (anchor) wanted.delete(anchor.number);
+    if (wanted.size === 0) return [];
+    const fromLogs = new Map<number, number>();
+    for (const l of raw) {
+      const n = hexToNumber(l.blockNumber);
+      if (l.blockTimestamp && wanted.has(n)) fromLogs.set(n, hexToNumber(l.blockTimestamp));
+    }
+    const missing = [...wanted].filter((n) => !fromLogs.has(n));
+    const read = await Promise.all(missing.map(async (n) => ({ number: n, timestamp: Number((await client.getBlock({ blockNumber: BigInt(n) })).timestamp) })));
+    return [...[...fromLogs].map(([number, timestamp]) => ({ number, timestamp })), ...read];
   }
 
   /** Walks back from `from` until the stored header matches the chain's. */
