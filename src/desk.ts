@@ -17,17 +17,18 @@ import { createRequestReadModel } from './api/requestReadModel';
 import type { HealthView } from './api/views';
 import type { Logger } from './lib/logger';
 import { createMetrics, type Metrics } from './lib/metrics';
-import { describeError } from './errors';
+import { DeskError, describeError } from './errors';
 import { createAlerting, type Alerting, type AlertingOptions } from './alerts/alerting';
 import type { AlertsConfig } from './config/config';
 import type { RequestStatus } from './domain/types';
-import { knownSlotSeconds } from './domain/blockTime';
+import { estimateBlockTime, knownSlotSeconds } from './domain/blockTime';
+import { NO_ALERT_CHANNEL, rpcHealth } from './deskHealth';
 import { createDeskSafes, type DeskVetoOptions, type VetoEvent, type VetoService } from './safe';
 import { requestKey } from './alerts/planner';
 import type { AlertDraft } from './alerts/types';
 import type { RequestView } from './api/views';
 import { createDeskEvents } from './api/events';
-import { createWebServices, type DevAccountView } from './deskWeb';
+import { createWebServices, type DevAccountView, type DevRequestsApi } from './deskWeb';
 import { createLease } from './scheduler/lease';
 import { createSender, type SenderOptions } from './scheduler/sender';
 import { createScheduler, type Scheduler } from './scheduler/scheduler';
@@ -60,6 +61,8 @@ export interface DeskOptions {
   alerts?: AlertsConfig & Pick<AlertingOptions, 'retry' | 'dispatchIntervalMs' | 'planIntervalMs' | 'sendTimeoutMs'>;
   /** issue 6: only on the embedded devnet, the seeded owners' keys offered by the page's dev signer */
   devAccounts?: DevAccountView[];
+  /** only on the embedded devnet: practice slashing requests queued from the board (POST /api/dev/requests) */
+  devRequests?: DevRequestsApi;
   /** seconds per slot of the chain when known otherwise (the embedded devnet's interval); default: known chains' slot */
   slotSeconds?: number;
   /** issue 4: deadline timers (absent: defaults, no slasher key) */
@@ -97,6 +100,10 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
   const metrics = o.metrics ?? createMetrics();
   const now = o.now ?? (() => Date.now() / 1000);
   const chain = createChainClient({ rpcUrls: o.rpcUrls });
+  const alertChannels = (o.alerts?.channels ?? []).map((c) => c.name);
+  if (alertChannels.length === 0) logger.warn(NO_ALERT_CHANNEL);
+  /** unix seconds of the last ingest pass that read the head */
+  let headSeenAtSec: number | null = null;
   const database = await openDatabase(o.database);
   try {
     const chainId = await chain.client.getChainId();
@@ -154,6 +161,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       logger,
       metrics,
       onSynced: () => {
+        headSeenAtSec = now();
         events.synced();
         void vetoes?.reconcile();
         void fulfils?.reconcile();
@@ -174,11 +182,21 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     async function health(): Promise<HealthView> {
       const s = ingestor.status();
       const problems: string[] = [];
+      const blocks = await store.recentBlocks(32);
+      const rpc = rpcHealth({
+        endpoints: chain.endpoints(),
+        headSeenAtSec,
+        passFailing: s.lastError !== null,
+        nowSec: now(),
+        blockTimeSeconds: estimateBlockTime(blocks, { slotSeconds: o.slotSeconds ?? knownSlotSeconds(chainId) }),
+      });
+      if (rpc.problem) problems.push(rpc.problem);
       if (s.fatal) problems.push(s.fatal);
       else if (s.lastError) problems.push(`ingest: ${s.lastError}`);
       if (!s.fatal && s.enrichError) problems.push(s.enrichError);
       if (!facts.avs) problems.push('AVS unknown: last useful block cannot be computed (set AVS_ADDRESS)');
-      const lag = s.headBlock !== null && s.indexedBlock !== null ? Math.max(0, s.headBlock - s.indexedBlock) : null;
+      if (alertChannels.length === 0) problems.push(NO_ALERT_CHANNEL);
+      const lag = s.headBlock !== null && s.indexedBlock !== null ? Math.max(0, s.headBlock - s.indexedBlock) + rpc.unseenBlocks : null;
       const status: HealthView['status'] = s.fatal ? 'error' : s.indexedBlock === null ? 'starting' : problems.length > 0 || (lag ?? 0) > o.reorgDepth ? 'degraded' : 'ok';
       return {
         status,
@@ -192,6 +210,8 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
         ...(vetoes ? { vetoExecution: vetoes.health() } : {}),
         ...(fulfils ? { fulfilExecution: fulfils.health() } : {}),
         ...(scheduler ? { scheduler: scheduler.status() } : {}),
+        rpc: rpc.view,
+        alertChannels,
         ...(problems.length ? { problems } : {}),
       };
     }
@@ -274,21 +294,22 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       catchingUp,
     });
 
-    const web = createWebServices({ db: database.db, client: chain.client, chainId, slasher: facts.slasher, committee: facts.vetoCommittee, slasherRole: facts.slasherRole, devAccounts: o.devAccounts });
+    const web = createWebServices({ db: database.db, client: chain.client, chainId, slasher: facts.slasher, committee: facts.vetoCommittee, slasherRole: facts.slasherRole, devAccounts: o.devAccounts, devRequests: o.devRequests });
     const app = createApp({ vetoes, fulfils, readModel, health, metrics, logger, webDir: o.webDir, alerts: alerting, events, web });
-    const server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(o.port, o.host ?? '0.0.0.0', () => resolve(s));
-      s.once('error', reject);
-    });
+    const server = await listen(app, o.port, o.host ?? '0.0.0.0');
     const port = (server.address() as AddressInfo).port;
 
     let timer: NodeJS.Timeout | null = null;
     let unwatch: (() => void) | null = null;
     let stopped = false;
     const tick = () =>
-      ingestor.sync().catch((e) => {
-        logger.error({ err: describeError(e) }, 'ingest pass failed');
-      });
+      ingestor.sync().catch(
+        (e) => {
+          logger.error({ err: describeError(e) }, 'ingest pass failed');
+          // the page learns of it now (RPC unreachable, a lag that grows), not at the next good pass
+          events.synced();
+        },
+      );
     alerting.start();
     scheduler.start();
     if (o.follow !== false) {
@@ -336,6 +357,23 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     await chain.close().catch(() => undefined);
     throw e;
   }
+}
+
+/**
+ * Binds the HTTP server. Express 5 hands a bind failure to the listen callback (it used to be
+ * taken for success, and the desk then died reading the port of a server that never bound).
+ */
+function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {
+  return new Promise<Server>((resolve, reject) => {
+    const s = app.listen(port, host, (err?: Error) => (err ? reject(bindError(err, port, host)) : resolve(s)));
+  });
+}
+
+function bindError(err: Error, port: number, host: string): Error {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return new DeskError('PORT_IN_USE', `port ${port} is in use (another desk or program listens on ${host}:${port}): stop it or set PORT`, { cause: err });
+  if (code === 'EACCES') return new DeskError('PORT_IN_USE', `port ${port} needs privileges this process does not have: set PORT above 1023`, { cause: err });
+  return err;
 }
 
 /** What the veto service needs of a request view. */

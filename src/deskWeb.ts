@@ -6,6 +6,7 @@
 import { getAddress, type Address, type PublicClient } from 'viem';
 import type { WebServices } from './api/app';
 import type { DevAccountView } from './api/devSigner';
+import type { DevRequestsApi } from './api/devRequests';
 import { createTokenSymbolReader } from './chain/tokenSymbols';
 import { buildSafeExecutionCall } from './safe/executionCall';
 import { readSafeState } from './safe/safeState';
@@ -15,6 +16,7 @@ import { createSiweSessionStore } from './store/siweStore';
 import { createVetoStore } from './store/vetoStore';
 
 export type { DevAccountView } from './api/devSigner';
+export type { DevRequestsApi } from './api/devRequests';
 
 export function createWebServices(p: {
   db: Db;
@@ -26,6 +28,7 @@ export function createWebServices(p: {
   /** the slasher's slasher() role: governance's Safe when fulfils go through one */
   slasherRole: Address;
   devAccounts?: DevAccountView[];
+  devRequests?: DevRequestsApi;
 }): WebServices {
   const vetoStore = createVetoStore(p.db, p.slasher, getAddress(p.committee));
   const fulfilStore = createVetoStore(p.db, p.slasher, getAddress(p.slasherRole));
@@ -45,5 +48,6 @@ export function createWebServices(p: {
       return new Map(rows.map((r) => [r.safeTxHash.toLowerCase(), r.createdAt.toISOString()]));
     },
     ...(p.devAccounts?.length ? { devAccounts: p.devAccounts } : {}),
+    ...(p.devRequests ? { devRequests: p.devRequests } : {}),
   };
 }

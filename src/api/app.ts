@@ -16,6 +16,7 @@ import { registerNoteRoutes, type NotesRepository } from './notes';
 import { registerTimelineRoutes } from './timeline';
 import { registerStrategyRoutes, type StrategiesApi } from './strategies';
 import { registerDevSignerRoutes, type DevAccountView } from './devSigner';
+import { registerDevRequestRoutes, type DevRequestsApi } from './devRequests';
 import { registerSafeExecutionRoutes, type SafeExecutionApi } from './safeExecution';
 
 /** What the web UI needs besides the read model (issue 6); each part is optional. */
@@ -27,6 +28,8 @@ export interface WebServices {
   safeExecution?: SafeExecutionApi;
   /** only on the embedded devnet: the seeded owners' keys for the dev signer */
   devAccounts?: DevAccountView[];
+  /** only on the embedded devnet: queue practice slashing requests */
+  devRequests?: DevRequestsApi;
   /** when the desk planned each Safe transaction of a request (by safeTxHash), for its timeline */
   proposedAt?: (requestId: string) => Promise<Map<string, string>>;
 }
@@ -95,6 +98,7 @@ export function createApp(deps: AppDependencies): express.Express {
   registerStrategyRoutes(app, deps.web?.strategies);
   registerSafeExecutionRoutes(app, deps.web?.safeExecution);
   registerDevSignerRoutes(app, deps.web?.devAccounts);
+  registerDevRequestRoutes(app, deps.web?.devRequests);
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
