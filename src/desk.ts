@@ -20,9 +20,10 @@ import { createMetrics, type Metrics } from './lib/metrics';
 import { DeskError, describeError } from './errors';
 import { createAlerting, type Alerting, type AlertingOptions } from './alerts/alerting';
 import type { AlertsConfig } from './config/config';
-import type { RequestStatus } from './domain/types';
 import { estimateBlockTime, knownSlotSeconds } from './domain/blockTime';
 import { NO_ALERT_CHANNEL, rpcHealth } from './deskHealth';
+import { countSafeExecutions, countSends, observeRequests } from './deskMetrics';
+import { redactUrl } from './config/redact';
 import { createDeskSafes, type DeskVetoOptions, type VetoEvent, type VetoService } from './safe';
 import { requestKey } from './alerts/planner';
 import type { AlertDraft } from './alerts/types';
@@ -130,6 +131,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       decorate: (views) => scheduler?.annotate(views) ?? Promise.resolve(views),
       slotSeconds: o.slotSeconds ?? knownSlotSeconds(chainId),
     });
+    const countExecution = countSafeExecutions(metrics);
     ({ vetoes, fulfils } = createDeskSafes({
       client: chain.client,
       db: database.db,
@@ -143,7 +145,10 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       logger,
       options: o.vetoes,
       // alerting is created below; a milestone before that is reported again on the next pass
-      onEvent: (e) => alerting?.enqueueAlert(vetoAlert(chainId, facts.slasher, e)),
+      onEvent: (e) => {
+        countExecution(e);
+        return alerting?.enqueueAlert(vetoAlert(chainId, facts.slasher, e));
+      },
       // a ready Safe transaction goes out only from the lease holder, never under DRY_RUN, and a
       // single request's veto only once confirmed and as the execution policy says
       gate: (p) => (scheduler ? scheduler.vetoGate(proposalKind(p) === 'veto' ? p.requestId : null) : 'the scheduler is starting'),
@@ -166,14 +171,10 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
         void vetoes?.reconcile();
         void fulfils?.reconcile();
         void scheduler?.evaluate();
+        metrics.lastSynced.set(headSeenAtSec);
         void readModel
           .snapshot()
-          .then((views) => {
-            const counts = new Map<RequestStatus, number>();
-            for (const v of views) counts.set(v.status, (counts.get(v.status) ?? 0) + 1);
-            metrics.requestsByStatus.reset();
-            for (const [status, n] of counts) metrics.requestsByStatus.set({ status }, n);
-          })
+          .then((views) => observeRequests(metrics, views, now()))
           .catch(() => undefined);
         void alerting?.evaluate(now() * 1000).catch((e) => logger.error({ err: describeError(e) }, 'alert planning failed'));
       },
@@ -258,6 +259,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       const value: NonNullable<HealthSignal['lowBalances']> = [];
       for (const [account, role] of accounts) {
         const balance = await chain.client.getBalance({ address: account as Address }).catch(() => null);
+        if (balance !== null) metrics.accountBalance.set({ role, account }, Number(formatEther(balance)));
         if (balance !== null && balance < minBalanceWei) value.push({ role, account, balanceEth: formatEther(balance), minEth: formatEther(minBalanceWei) });
       }
       return value;
@@ -269,8 +271,17 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       feeBumpBlocks: sc.feeBumpBlocks ?? 2,
       fulfilFunction: sc.fulfilFunction ?? 'fulfillSlashingRequest',
     } as const;
-    const lease = createLease({ database, name: `actor:${chainId}:${facts.slasher.toLowerCase()}`, ttlMs: sc.leaseTtlMs ?? 15_000, logger, onChange: (holder) => holder && void scheduler?.evaluate() });
-    const sender = sc.slasherPrivateKey ? createSender({ client: chain.client, db: database.db, chainId, privateKey: sc.slasherPrivateKey, logger, afterRecord: sc.afterRecord }) : null;
+    const lease = createLease({
+      database,
+      name: `actor:${chainId}:${facts.slasher.toLowerCase()}`,
+      ttlMs: sc.leaseTtlMs ?? 15_000,
+      logger,
+      onChange: (holder) => {
+        metrics.leaseHeld.set(holder ? 1 : 0);
+        if (holder) void scheduler?.evaluate();
+      },
+    });
+    const sender = sc.slasherPrivateKey ? countSends(createSender({ client: chain.client, db: database.db, chainId, privateKey: sc.slasherPrivateKey, logger, afterRecord: sc.afterRecord }), metrics) : null;
     if (sender && sender.address.toLowerCase() !== facts.slasherRole.toLowerCase()) {
       logger.warn({ key: sender.address, slasherRole: facts.slasherRole }, 'SLASHER_PRIVATE_KEY is not the slasher role: its fulfils would revert with OnlySlasher');
     }
@@ -292,6 +303,11 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       enqueueAlert: (d) => alerting!.enqueueAlert(d),
       cronExpression: sc.cronExpression,
       catchingUp,
+      onPass: (outcome, ms) => {
+        metrics.schedulerPasses.inc({ outcome });
+        metrics.schedulerLastPass.set(now());
+        metrics.schedulerPassDuration.observe(ms / 1000);
+      },
     });
 
     const web = createWebServices({ db: database.db, client: chain.client, chainId, slasher: facts.slasher, committee: facts.vetoCommittee, slasherRole: facts.slasherRole, devAccounts: o.devAccounts, devRequests: o.devRequests });
@@ -302,14 +318,18 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     let timer: NodeJS.Timeout | null = null;
     let unwatch: (() => void) | null = null;
     let stopped = false;
+    const observeRpc = () => {
+      for (const e of chain.endpoints()) if (e.reachable !== null) metrics.rpcEndpointUp.set({ endpoint: redactUrl(e.url) }, e.reachable ? 1 : 0);
+    };
     const tick = () =>
-      ingestor.sync().catch(
-        (e) => {
+      ingestor
+        .sync()
+        .catch((e) => {
           logger.error({ err: describeError(e) }, 'ingest pass failed');
           // the page learns of it now (RPC unreachable, a lag that grows), not at the next good pass
           events.synced();
-        },
-      );
+        })
+        .finally(observeRpc);
     alerting.start();
     scheduler.start();
     if (o.follow !== false) {

@@ -27,10 +27,7 @@ type RequestRow = Awaited<ReturnType<IngestStore['allRequests']>>[number];
 type OperatorState = Awaited<ReturnType<IngestStore['operatorStates']>>[number];
 
 export function createRequestReadModel(o: ReadModelOptions): RequestReadModel & { snapshot(): Promise<RequestView[]>; withSafeViews(): Promise<RequestView[]>; blockTimes(numbers: number[]): Promise<Map<number, number>> } {
-  /**
-   * `knownBlocks`: timestamps of older blocks the caller looked up (one request's blocks); a
-   * listing extrapolates blocks older than the stored headers instead of reading thousands
-   */
+  /** `knownBlocks`: timestamps of older blocks the caller looked up (kept in BlockTime) */
   async function context(knownBlocks?: (cursor: Awaited<ReturnType<IngestStore['getCursor']>>, states: OperatorState[]) => Promise<BlockRef[]>) {
     const [cursor, blocks, states] = await Promise.all([o.store.getCursor(), o.store.recentBlocks(32), o.store.operatorStates()]);
     const stateByKey = new Map<string, OperatorState>(states.map((s) => [`${getAddress(s.operator)}:${s.operatorSetId}`, s]));
@@ -131,7 +128,8 @@ export function createRequestReadModel(o: ReadModelOptions): RequestReadModel & 
   /** Single-flight: the consumers woken by one sync (metrics, vetoes, alerts) share one read. */
   function snapshot(): Promise<RequestView[]> {
     inFlight ??= (async () => {
-      const [rows, ctx] = await Promise.all([o.store.allRequests(), context()]);
+      // every kept timestamp: past blocks of any request show the chain's time (a few rows per request)
+      const [rows, ctx] = await Promise.all([o.store.allRequests(), context(() => o.store.keptBlockTimes())]);
       return rows.map((r) => view(r, ctx)).filter((v): v is RequestView => v !== null);
     })().finally(() => {
       inFlight = null;

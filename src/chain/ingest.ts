@@ -16,7 +16,7 @@ import { canDeferStrategies, logsToFacts, readStrategies } from './enrich';
 import { fetchLogRanges, getLogsRaw, type RawLog } from './logs';
 import { ALLOCATION_MANAGER_TOPICS, allocationManagerLogSubject, membershipChanges, membershipSearchFrom, readSlashability } from './slashability';
 import { refineFamilyFromLog, type SlasherFacts, type VariantGuess } from './slasherFacts';
-import type { BlockRow, IngestStore, OperatorSetStateRow } from '../store/ingestStore';
+import type { BlockRow, IngestStore, NewFact, OperatorSetStateRow } from '../store/ingestStore';
 import type { BlockRef, Variant } from '../domain/types';
 import { DeskError, describeError } from '../errors';
 import type { Logger } from '../lib/logger';
@@ -131,7 +131,7 @@ export function createIngestor(o: IngestOptions) {
       const { facts, variant: v } = await toFacts(range.logs, true);
       // the last range ends on a header we keep: the anchor realtime links to
       const last = range.toBlock === to ? await header(to) : null;
-      const blockTimes = await eventBlockTimes(range.logs, facts, last);
+      const blockTimes = await eventBlockTimes(range.logs, facts, last, to);
       await committing;
       committing = store
         .applyBatch({ facts, blocks: last ? [last] : [], blockTimes, indexedBlock: range.toBlock, indexedHash: last?.hash ?? null, variant: v, expectIndexedBlock: range.fromBlock - 1 })
@@ -149,8 +149,15 @@ export function createIngestor(o: IngestOptions) {
    * The timestamps of the blocks a backfilled range's facts sit in, so their times show exactly:
    * from the logs where the node includes them, else read (one JSON-RPC batch per 250 blocks).
    */
-  async function eventBlockTimes(raw: RawLog[], facts: { fact: { blockNumber: number } }[], anchor: Header | null): Promise<BlockRef[]> {
+  async function eventBlockTimes(raw: RawLog[], facts: NewFact[], anchor: Header | null, upTo: number): Promise<BlockRef[]> {
     const wanted = new Set(facts.map((f) => f.fact.blockNumber));
+    // a block window's end already mined: the block a fulfil became possible at
+    if (o.facts.window.kind === 'blocks') {
+      for (const f of facts) {
+        const end = f.fact.kind === 'queued' ? f.fact.data.requestBlockOrTimestamp + o.facts.window.blocks : null;
+        if (end !== null && end <= upTo) wanted.add(end);
+      }
+    }
     if (anchor) wanted.delete(anchor.number);
     if (wanted.size === 0) return [];
     const fromLogs = new Map<number, number>();

@@ -52,6 +52,8 @@ export interface SchedulerOptions {
    * would send fulfils for requests settled later in the chain, so the scheduler waits
    */
   catchingUp?: () => boolean;
+  /** told after every pass (metrics) */
+  onPass?: (outcome: 'ok' | 'error', ms: number) => void;
 }
 
 /** One decision per request, and the facts it was made from. */
@@ -238,7 +240,7 @@ export function createScheduler(o: SchedulerOptions) {
     }
   }
 
-  const passes = serialPasses(pass, (m) => logger.error({ err: m }, 'scheduler pass failed'), { stopped: () => stopped });
+  const passes = serialPasses(pass, (m) => logger.error({ err: m }, 'scheduler pass failed'), { stopped: () => stopped, onPass: o.onPass });
   const evaluate = () => passes.run();
 
   return {

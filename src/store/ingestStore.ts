@@ -472,6 +472,12 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind, access:
       return [...new Map([...kept, ...headers].map((b) => [b.number, b])).values()].sort((a, b) => a.number - b.number);
     },
 
+    /** Every kept timestamp (BlockTime), for a listing: one raw read, one row per event or window-end block. */
+    async keptBlockTimes(): Promise<BlockRef[]> {
+      const rows = await queryRows(`SELECT "number", "timestamp" FROM "BlockTime" WHERE "slasher" = ${p(1)}`, slasher);
+      return rows.map((r) => ({ number: Number(r[0]), timestamp: Number(r[1]) }));
+    },
+
     async recentBlocks(limit: number): Promise<BlockRef[]> {
       const rows = await db.block.findMany({ where: { slasher }, orderBy: { number: 'desc' }, take: limit, select: { number: true, timestamp: true } });
       return rows.reverse();
