@@ -64,10 +64,10 @@ function blockTimer(v: RequestView, known: ReadonlyMap<number, number>): (block:
 }
 
 /**
- * `landedMs`: the estimated time of the chain event the execution caused (cancel or fulfil), so
- * the execution sorts right before it.
+ * `landed`: the block and time of the chain event the execution caused (cancel or fulfil): the
+ * execution shows them, and sorts right before it.
  */
-function safeTxEntries(subject: 'veto' | 'fulfil', x: VetoView, landedMs: number | null, proposedAt: ReadonlyMap<string, string>): { entry: TimelineEntry; sortMs: number | null }[] {
+function safeTxEntries(subject: 'veto' | 'fulfil', x: VetoView, landed: { ms: number; estimated: boolean; block: number } | null, proposedAt: ReadonlyMap<string, string>): { entry: TimelineEntry; sortMs: number | null }[] {
   // a proposal whose planning time is not known comes right after the queueing
   const fallbackMs = -Infinity;
   const planned = (hash: string) => {
@@ -90,9 +90,11 @@ function safeTxEntries(subject: 'veto' | 'fulfil', x: VetoView, landedMs: number
       sortMs: Number.isFinite(ms) ? ms : fallbackMs,
     });
   }
-  const last = Math.max(landedMs ?? -Infinity, ...out.map((e) => e.sortMs ?? -Infinity));
+  const last = Math.max(landed?.ms ?? -Infinity, ...out.map((e) => e.sortMs ?? -Infinity));
   if (x.status === 'executed') {
-    out.push({ entry: { ...base, kind: 'executed', subject, title: `${name} executed (execTransaction)`, detail: x.executionTxHash ? null : 'executed outside the desk (a member wallet or another tool)', txHash: x.executionTxHash }, sortMs: last });
+    // the execution is the transaction that landed the chain event: its block and time
+    const when = landed ? { at: new Date(landed.ms).toISOString(), estimated: landed.estimated, block: landed.block } : {};
+    out.push({ entry: { ...base, kind: 'executed', subject, title: `${name} executed (execTransaction)`, detail: x.executionTxHash ? null : 'executed outside the desk (a member wallet or another tool)', txHash: x.executionTxHash, ...when }, sortMs: last });
   } else if (x.status === 'failed') {
     out.push({ entry: { ...base, kind: 'execution_failed', subject, title: `${name} failed`, detail: x.statusReason, txHash: x.executionTxHash }, sortMs: last });
   }
@@ -107,7 +109,6 @@ function alertEntry(a: AlertListItem): TimelineEntry {
 /** Pure: the request view, its alerts and the times the desk kept → the ordered timeline. */
 export function buildTimeline(v: RequestView, alerts: readonly AlertListItem[], clock: TimelineClock = {}): TimelineView {
   const timeOf = blockTimer(v, clock.blockTimes ?? new Map());
-  const estimate = (block: number) => timeOf(block)?.ms ?? null;
   const proposedAt = clock.proposedAt ?? new Map<string, string>();
   const items: { entry: TimelineEntry; sortMs: number | null }[] = [];
   const atBlock = (block: number) => {
@@ -118,8 +119,12 @@ export function buildTimeline(v: RequestView, alerts: readonly AlertListItem[], 
   const q = atBlock(v.queuedAtBlock);
   // always first, whatever the estimate says
   items.push({ entry: { ...base, kind: 'queued', title: `Queued: slash ${v.operator} in operator set ${v.operatorSetId}`, detail: v.description || null, at: q.at, estimated: q.estimated, block: v.queuedAtBlock, txHash: v.queuedTxHash }, sortMs: -Infinity });
-  const veto = v.veto ? safeTxEntries('veto', v.veto, v.cancelled ? estimate(v.cancelled.block) : null, proposedAt) : [];
-  const fulfil = v.fulfil ? safeTxEntries('fulfil', v.fulfil, v.fulfilled ? estimate(v.fulfilled.block) : null, proposedAt) : [];
+  const landedAt = (block: number | undefined) => {
+    const t = block === undefined ? null : timeOf(block);
+    return t && block !== undefined ? { ...t, block } : null;
+  };
+  const veto = v.veto ? safeTxEntries('veto', v.veto, landedAt(v.cancelled?.block), proposedAt) : [];
+  const fulfil = v.fulfil ? safeTxEntries('fulfil', v.fulfil, landedAt(v.fulfilled?.block), proposedAt) : [];
   items.push(...veto, ...fulfil);
   /** an executed Safe transaction caused the chain event: never list the event before it (estimates drift) */
   const after = (entries: typeof veto, ms: number | null) => Math.max(ms ?? -Infinity, ...entries.filter((e) => e.entry.kind === 'executed').map((e) => e.sortMs ?? -Infinity));
