@@ -196,9 +196,10 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       else if (s.lastError) problems.push(`ingest: ${s.lastError}`);
       if (!s.fatal && s.enrichError) problems.push(s.enrichError);
       if (!facts.avs) problems.push('AVS unknown: last useful block cannot be computed (set AVS_ADDRESS)');
-      if (alertChannels.length === 0) problems.push(NO_ALERT_CHANNEL);
       const lag = s.headBlock !== null && s.indexedBlock !== null ? Math.max(0, s.headBlock - s.indexedBlock) + rpc.unseenBlocks : null;
       const status: HealthView['status'] = s.fatal ? 'error' : s.indexedBlock === null ? 'starting' : problems.length > 0 || (lag ?? 0) > o.reorgDepth ? 'degraded' : 'ok';
+      // a configuration warning, listed but not a degraded desk: it runs as configured
+      if (alertChannels.length === 0) problems.push(NO_ALERT_CHANNEL);
       return {
         status,
         chainId,
