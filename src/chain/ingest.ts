@@ -131,10 +131,12 @@ export function createIngestor(o: IngestOptions) {
       const { facts, variant: v } = await toFacts(range.logs, true);
       // the last range ends on a header we keep: the anchor realtime links to
       const last = range.toBlock === to ? await header(to) : null;
-      const blockTimes = await eventBlockTimes(range.logs, facts, last, to);
+      // read while the previous range commits
+      const times = eventBlockTimes(range.logs, facts, last, to);
+      times.catch(() => undefined); // surfaced by the commit below
       await committing;
-      committing = store
-        .applyBatch({ facts, blocks: last ? [last] : [], blockTimes, indexedBlock: range.toBlock, indexedHash: last?.hash ?? null, variant: v, expectIndexedBlock: range.fromBlock - 1 })
+      committing = times
+        .then((blockTimes) => store.applyBatch({ facts, blocks: last ? [last] : [], blockTimes, indexedBlock: range.toBlock, indexedHash: last?.hash ?? null, variant: v, expectIndexedBlock: range.fromBlock - 1 }))
         .then(() => {
           status.indexedBlock = range.toBlock;
           o.metrics?.backfillBlocks.inc(range.toBlock - range.fromBlock + 1);
