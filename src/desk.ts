@@ -19,16 +19,19 @@ import { createRequestReadModel } from './api/requestReadModel';
 import type { HealthView } from './api/views';
 import type { Logger } from './lib/logger';
 import { createMetrics, type Metrics } from './lib/metrics';
-import { describeError } from './errors';
+import { DeskError, describeError } from './errors';
 import { createAlerting, type Alerting, type AlertingOptions } from './alerts/alerting';
 import type { AlertsConfig } from './config/config';
-import type { RequestStatus } from './domain/types';
+import { estimateBlockTime, knownSlotSeconds } from './domain/blockTime';
+import { NO_ALERT_CHANNEL, rpcHealth } from './deskHealth';
+import { observeRequests } from './deskMetrics';
+import { redactUrl } from './config/redact';
 import { createDeskSafes, type DeskVetoOptions, type RequestSnapshot, type VetoEvent, type VetoService } from './safe';
 import { requestKey } from './alerts/planner';
 import type { AlertDraft } from './alerts/types';
 import type { RequestView } from './api/views';
 import { createDeskEvents } from './api/events';
-import { createWebServices, type DevAccountView } from './deskWeb';
+import { createWebServices, type DevAccountView, type DevRequestsApi } from './deskWeb';
 import { createLease } from './scheduler/lease';
 import { createSenders, type SenderOptions } from './sender/sender';
 import { createScheduler, type Scheduler } from './scheduler/scheduler';
@@ -70,6 +73,10 @@ export interface DeskOptions {
   alerts?: AlertsConfig & Pick<AlertingOptions, 'retry' | 'dispatchIntervalMs' | 'planIntervalMs' | 'sendTimeoutMs'>;
   /** only on the embedded devnet, the seeded owners' keys offered by the page's dev signer */
   devAccounts?: DevAccountView[];
+  /** only on the embedded devnet: practice slashing requests queued from the board (POST /api/dev/requests) */
+  devRequests?: DevRequestsApi;
+  /** seconds per slot of the chain when known otherwise (the embedded devnet's interval); default: known chains' slot */
+  slotSeconds?: number;
   /** deadline timers (absent: defaults, no slasher key) */
   scheduler?: Partial<SchedulerConfig> & {
     /** node-cron expression of the timer tick (default every 5 s) */
@@ -105,6 +112,10 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
   const metrics = o.metrics ?? createMetrics();
   const now = o.now ?? (() => Date.now() / 1000);
   const chain = createChainClient({ rpcUrls: o.rpcUrls });
+  const alertChannels = (o.alerts?.channels ?? []).map((c) => c.name);
+  if (alertChannels.length === 0) logger.warn(NO_ALERT_CHANNEL);
+  /** unix seconds of the last ingest pass that read the head */
+  let headSeenAtSec: number | null = null;
   const database = await openDatabase(o.database);
   try {
     const chainId = await chain.client.getChainId();
@@ -133,9 +144,12 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       vetoViews: (ids) => vetoes?.vetoViews(ids) ?? Promise.resolve(new Map()),
       fulfilViews: (ids) => fulfils?.vetoViews(ids) ?? Promise.resolve(new Map()),
       decorate: (views) => scheduler?.annotate(views) ?? Promise.resolve(views),
+      slotSeconds: o.slotSeconds ?? knownSlotSeconds(chainId),
     });
     const sc = o.scheduler ?? {};
-    const senders = createSenders({ client: chain.client, store: sentTxs, chainId, logger, maxFeePerGasWei: sc.maxFeePerGasWei ?? 500_000_000_000n, feeBumpBlocks: sc.feeBumpBlocks ?? 2, afterRecord: sc.afterRecord });
+    // every send, settlement and re-pricing of every account, counted by purpose and outcome
+    const observe = (purpose: string, outcome: string) => metrics.sends.inc({ purpose, outcome });
+    const senders = createSenders({ client: chain.client, store: sentTxs, chainId, logger, maxFeePerGasWei: sc.maxFeePerGasWei ?? 500_000_000_000n, feeBumpBlocks: sc.feeBumpBlocks ?? 2, afterRecord: sc.afterRecord, observe });
     const executorSender = o.vetoes?.executorPrivateKey ? senders.for(o.vetoes.executorPrivateKey) : null;
     const sender = sc.slasherPrivateKey ? senders.for(sc.slasherPrivateKey) : null;
     ({ vetoes, fulfils } = createDeskSafes({
@@ -178,17 +192,14 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       logger,
       metrics,
       onSynced: () => {
+        headSeenAtSec = now();
         events.synced();
         // one cycle: the senders settle, the Safe desks reconcile, the timers decide
         void scheduler?.evaluate();
+        metrics.lastSynced.set(headSeenAtSec);
         void readModel
           .snapshot()
-          .then((views) => {
-            const counts = new Map<RequestStatus, number>();
-            for (const v of views) counts.set(v.status, (counts.get(v.status) ?? 0) + 1);
-            metrics.requestsByStatus.reset();
-            for (const [status, n] of counts) metrics.requestsByStatus.set({ status }, n);
-          })
+          .then((views) => observeRequests(metrics, views, now()))
           .catch(() => undefined);
         void alerting?.evaluate(now() * 1000).catch((e) => logger.error({ err: describeError(e) }, 'alert planning failed'));
       },
@@ -197,12 +208,23 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     async function health(): Promise<HealthView> {
       const s = ingestor.status();
       const problems: string[] = [];
+      const blocks = await store.recentBlocks(32);
+      const rpc = rpcHealth({
+        endpoints: chain.endpoints(),
+        headSeenAtSec,
+        passFailing: s.lastError !== null,
+        nowSec: now(),
+        blockTimeSeconds: estimateBlockTime(blocks, { slotSeconds: o.slotSeconds ?? knownSlotSeconds(chainId) }),
+      });
+      if (rpc.problem) problems.push(rpc.problem);
       if (s.fatal) problems.push(s.fatal);
       else if (s.lastError) problems.push(`ingest: ${s.lastError}`);
       if (!s.fatal && s.enrichError) problems.push(s.enrichError);
       if (!facts.avs) problems.push('AVS unknown: last useful block cannot be computed (set AVS_ADDRESS)');
-      const lag = s.headBlock !== null && s.indexedBlock !== null ? Math.max(0, s.headBlock - s.indexedBlock) : null;
+      const lag = s.headBlock !== null && s.indexedBlock !== null ? Math.max(0, s.headBlock - s.indexedBlock) + rpc.unseenBlocks : null;
       const status: HealthView['status'] = s.fatal ? 'error' : s.indexedBlock === null ? 'starting' : problems.length > 0 || (lag ?? 0) > o.reorgDepth ? 'degraded' : 'ok';
+      // a configuration warning, listed but not a degraded desk: it runs as configured
+      if (alertChannels.length === 0) problems.push(NO_ALERT_CHANNEL);
       return {
         status,
         chainId,
@@ -215,6 +237,8 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
         ...(vetoes ? { vetoExecution: vetoes.health() } : {}),
         ...(fulfils ? { fulfilExecution: fulfils.health() } : {}),
         ...(scheduler ? { scheduler: scheduler.status() } : {}),
+        rpc: rpc.view,
+        alertChannels,
         // anonymous callers read this: an RPC key inside an error message stays in the desk
         ...(problems.length ? { problems: problems.map((p) => redactSecrets(p)) } : {}),
       };
@@ -262,6 +286,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       const value: NonNullable<HealthSignal['lowBalances']> = [];
       for (const [account, role] of accounts) {
         const balance = await chain.client.getBalance({ address: account as Address }).catch(() => null);
+        if (balance !== null) metrics.accountBalance.set({ role, account }, Number(formatEther(balance)));
         if (balance !== null && balance < minBalanceWei) value.push({ role, account, balanceEth: formatEther(balance), minEth: formatEther(minBalanceWei) });
       }
       return value;
@@ -274,7 +299,16 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       fulfilFunction: sc.fulfilFunction ?? 'fulfillSlashingRequest',
       fulfilAfterLapse: sc.fulfilAfterLapse ?? false,
     } as const;
-    const lease = createLease({ database, name: `actor:${chainId}:${facts.slasher.toLowerCase()}`, ttlMs: sc.leaseTtlMs ?? 15_000, logger, onChange: (holder) => holder && void scheduler?.evaluate() });
+    const lease = createLease({
+      database,
+      name: `actor:${chainId}:${facts.slasher.toLowerCase()}`,
+      ttlMs: sc.leaseTtlMs ?? 15_000,
+      logger,
+      onChange: (holder) => {
+        metrics.leaseHeld.set(holder ? 1 : 0);
+        if (holder) void scheduler?.evaluate();
+      },
+    });
     if (sender && sender.address.toLowerCase() !== facts.slasherRole.toLowerCase()) {
       logger.warn({ key: sender.address, slasherRole: facts.slasherRole }, 'SLASHER_PRIVATE_KEY is not the slasher role: its fulfils would revert with OnlySlasher');
     }
@@ -302,10 +336,15 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       enqueueAlert: (d) => alerting!.enqueueAlert(d),
       cronExpression: sc.cronExpression,
       catchingUp,
+      onPass: (outcome, ms) => {
+        metrics.schedulerPasses.inc({ outcome });
+        metrics.schedulerLastPass.set(now());
+        metrics.schedulerPassDuration.observe(ms / 1000);
+      },
     });
 
     let listening: Server | undefined;
-    const web = createWebServices({ db: database.db, client: chain.client, chainId, slasher: facts.slasher, committee: facts.vetoCommittee, slasherRole: facts.slasherRole, devAccounts: o.devAccounts, publicUrl: o.publicUrl, port: () => (listening ? boundPort(listening) : o.port) });
+    const web = createWebServices({ db: database.db, client: chain.client, chainId, slasher: facts.slasher, committee: facts.vetoCommittee, slasherRole: facts.slasherRole, devAccounts: o.devAccounts, devRequests: o.devRequests, publicUrl: o.publicUrl, port: () => (listening ? boundPort(listening) : o.port) });
     const security: HttpSecurityOptions = { rateLimit: DEFAULT_RATE_LIMIT, ...o.http, https: o.publicUrl?.startsWith('https:') ?? false };
     const app = createApp({ vetoes, fulfils, readModel, health, metrics, logger, webDir: o.webDir, alerts: alerting, events, web, security });
     // behind a trusted proxy every connection comes from the proxy: no per-peer cap then
@@ -317,10 +356,18 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     let timer: NodeJS.Timeout | null = null;
     let unwatch: (() => void) | null = null;
     let stopped = false;
+    const observeRpc = () => {
+      for (const e of chain.endpoints()) if (e.reachable !== null) metrics.rpcEndpointUp.set({ endpoint: redactUrl(e.url) }, e.reachable ? 1 : 0);
+    };
     const tick = () =>
-      ingestor.sync().catch((e) => {
-        logger.error({ err: describeError(e) }, 'ingest pass failed');
-      });
+      ingestor
+        .sync()
+        .catch((e) => {
+          logger.error({ err: describeError(e) }, 'ingest pass failed');
+          // the page learns of it now (RPC unreachable, a lag that grows), not at the next good pass
+          events.synced();
+        })
+        .finally(observeRpc);
     alerting.start();
     scheduler.start();
     if (o.follow !== false) {

@@ -7,6 +7,7 @@ import { getAddress, type Address, type PublicClient } from 'viem';
 import type { WebServices } from './api/app';
 import type { DevAccountView } from './api/devSigner';
 import { loopbackOrigins } from './api/siwe';
+import type { DevRequestsApi } from './api/devRequests';
 import { createTokenSymbolReader } from './chain/tokenSymbols';
 import { buildSafeExecutionCall } from './safe/executionCall';
 import { readSafeState } from './safe/safeState';
@@ -16,6 +17,7 @@ import { createSiweSessionStore } from './store/siweStore';
 import { createVetoStore } from './store/vetoStore';
 
 export type { DevAccountView } from './api/devSigner';
+export type { DevRequestsApi } from './api/devRequests';
 
 export function createWebServices(p: {
   db: Db;
@@ -31,6 +33,7 @@ export function createWebServices(p: {
   publicUrl?: string;
   /** the port the server listens on (known once it does) */
   port: () => number;
+  devRequests?: DevRequestsApi;
 }): WebServices {
   const vetoStore = createVetoStore(p.db, p.slasher, getAddress(p.committee));
   const fulfilStore = createVetoStore(p.db, p.slasher, getAddress(p.slasherRole));
@@ -47,6 +50,11 @@ export function createWebServices(p: {
     safeExecution: {
       executionCall: (requestId, kind) => buildSafeExecutionCall({ client: p.client, store: kind === 'veto' ? vetoStore : fulfilStore, safe: getAddress(kind === 'veto' ? p.committee : p.slasherRole), requestId, kind }),
     },
+    async proposedAt(requestId) {
+      const rows = (await Promise.all([vetoStore, fulfilStore].flatMap((s) => [s.currentProposals([requestId]), s.supersededProposals([requestId])]))).flat();
+      return new Map(rows.map((r) => [r.safeTxHash.toLowerCase(), r.createdAt.toISOString()]));
+    },
     ...(p.devAccounts?.length ? { devAccounts: p.devAccounts } : {}),
+    ...(p.devRequests ? { devRequests: p.devRequests } : {}),
   };
 }

@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'DATABASE_ERROR'
   | 'MIGRATION_FAILED'
   | 'DEVNET_FAILED'
+  | 'PORT_IN_USE'
   // ── safe (issue 3) ──
   | 'SIGNATURE_MALFORMED'
   | 'SIGNER_NOT_OWNER'

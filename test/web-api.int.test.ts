@@ -265,7 +265,9 @@ describe.each(DB_KINDS)('web API on %s', (kind) => {
     const kinds = timeline.entries.filter((e) => e.kind !== 'alert' && e.kind !== 'action').map((e) => e.kind);
     expect(kinds).toEqual(['queued', 'proposal', 'signature', 'signature', 'executed', 'cancelled']);
     expect(timeline.entries.filter((e) => e.kind === 'signature').map((e) => [e.actor, e.source])).toEqual(f.owners.slice(0, 2).map((o) => [o.address, 'http']));
-    expect(timeline.entries.find((e) => e.kind === 'cancelled')).toMatchObject({ txHash: hash, estimated: true, block: view.cancelled!.block });
+    // a mined block: the chain's own time, not an estimate
+    const cancelBlock = await f.publicClient.getBlock({ blockNumber: BigInt(view.cancelled!.block) });
+    expect(timeline.entries.find((e) => e.kind === 'cancelled')).toMatchObject({ txHash: hash, estimated: false, block: view.cancelled!.block, at: new Date(Number(cancelBlock.timestamp) * 1000).toISOString() });
   });
 
   it('checks ownership on chain when a note is written: an owner removed since sign-in is refused', async () => {

@@ -108,6 +108,36 @@ it('gives V1/V2 (timestamp windows) no block-time estimates', () => {
   ]);
 });
 
+it('shows the chain’s own time for the blocks the desk kept, and when each proposal was planned', () => {
+  // the chain paused: block 100 came at 11:00, an hour before 1 s blocks would put it
+  const blockTimes = new Map([
+    [100, Date.parse('2026-01-01T11:00:00.000Z') / 1000],
+    [103, Date.parse('2026-01-01T12:00:20.000Z') / 1000],
+  ]);
+  const proposedAt = new Map([
+    [TX2.toLowerCase(), '2026-01-01T11:00:02.000Z'],
+    [TX.toLowerCase(), '2026-01-01T11:00:01.000Z'],
+  ]);
+  const t = buildTimeline(
+    view({ status: 'vetoed', veto: veto({ status: 'executed', executionTxHash: TX2, superseded: [{ nonce: 3, safeTxHash: TX, reason: 'nonce 3 used by another transaction', signatures: 0 }] }), cancelled: { block: 103, txHash: TX2 } }),
+    [],
+    { blockTimes, proposedAt },
+  );
+  expect(t.entries.map((e) => [e.kind, e.at, e.estimated, e.block])).toEqual([
+    ['queued', '2026-01-01T11:00:00.000Z', false, 100],
+    ['superseded', '2026-01-01T11:00:01.000Z', false, null],
+    ['proposal', '2026-01-01T11:00:02.000Z', false, null],
+    ['signature', '2026-01-01T12:00:05.000Z', false, null],
+    ['signature', '2026-01-01T12:00:10.000Z', false, null],
+    // the execution is the cancel's transaction: its block and the chain's time
+    ['executed', '2026-01-01T12:00:20.000Z', false, 103],
+    ['cancelled', '2026-01-01T12:00:20.000Z', false, 103],
+  ]);
+  // a block the desk did not keep is still extrapolated, and says so
+  const u = buildTimeline(view(), [], { blockTimes: new Map(), proposedAt: new Map() });
+  expect(u.entries[0]).toMatchObject({ at: '2026-01-01T12:00:00.000Z', estimated: true });
+});
+
 it('fingerprints what the board shows, not the ticking countdowns', () => {
   const a = view({ veto: veto() });
   expect(requestFingerprint({ ...a, deadlines: { ...a.deadlines, blocksUntilWindowEnd: 1 } })).toBe(requestFingerprint(a));

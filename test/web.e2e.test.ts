@@ -4,7 +4,9 @@
  * with live countdowns; owners 1 and 2 sign a veto from the page and owner 2 executes it from the
  * wallet (this desk has no executor key), and the request turns vetoed on chain and on the page;
  * a non-owner's signature is refused with a readable message; SIWE sign-in and a note by an owner
- * work, a non-owner's note is refused. Screenshots of the board and a request page (desktop and
+ * work, a non-owner's note is refused; a practice request queued from the board appears with a
+ * countdown whose time matches the chain's block time; on a phone no cell label runs into the
+ * next. Screenshots of the board and a request page (desktop and
  * phone) go to test-artifacts/screenshots/.
  */
 import fs from 'node:fs';
@@ -61,6 +63,8 @@ beforeAll(async () => {
     // no executor key: once the threshold is met an owner executes the veto from the page
     vetoes: { contractNetworks: devnet.contractNetworks as unknown as Record<string, Record<string, string>> },
     devAccounts: devnet.owners.map((o, i) => ({ label: `devnet owner ${i + 1}`, address: o.address, privateKey: o.privateKey })),
+    // the practice panel; no slotSeconds: the block time is what the desk measures
+    devRequests: { operators: devnet.operators, queue: (input) => devnet.queue(input) },
   });
   page = await browser.newPage({ viewport: DESKTOP });
   wallet = await injectWallet(page, { rpcUrl: devnet.rpcUrl, chainId: devnet.chainId });
@@ -87,7 +91,7 @@ async function useAccount(key: Hex | null): Promise<void> {
   await wallet.use(key);
 }
 
-it('lists the seeded requests with live countdowns, the at-risk badge and the dev signer', async () => {
+it('lists the seeded requests with live countdowns, the stake-escapes-first badge and the dev signer', async () => {
   await useAccount(devnet.owners[0]!.privateKey);
   await page.goto(`${desk.url}/`);
   const { seeded } = devnet;
@@ -97,10 +101,14 @@ it('lists the seeded requests with live countdowns, the at-risk badge and the de
   await expectText(page.locator(`tr[data-request-id="${seeded.fulfilled}"]`), 'Fulfilled');
   await expectText(page.locator(`tr[data-request-id="${seeded.cancelled}"]`), 'Vetoed');
   const atRisk = page.locator(`tr[data-request-id="${seeded.atRisk}"]`);
-  await expectText(atRisk, 'At risk');
+  await expectText(atRisk, 'Stake escapes first');
   const open = page.locator(`tr[data-request-id="${seeded.open[0]}"]`);
   await expectText(open, 'In veto window');
   await expectText(open, '0 of 2');
+  // L: one wording for settled requests; an open one shows the strategy whose stake leaves early
+  for (const id of [seeded.fulfilled, seeded.cancelled]) await expectText(page.locator(`tr[data-request-id="${id}"] td[data-label="Last useful block (L)"]`), 'n/a — settled');
+  await expectText(open.locator('td[data-label="Last useful block (L)"]'), 'no limit: stake stays');
+  await expectText(open.locator('td[data-label="Last useful block (L)"]'), `stake of strategy ${devnet.strategies[1]!.slice(0, 6)}`);
   // the countdown is block-exact and labelled as an estimate, and moves with the head (SSE, no reload)
   const countdown = open.locator('td[data-label="Veto window ends"] .countdown');
   const before = await countdown.textContent();
@@ -118,8 +126,53 @@ it('lists the seeded requests with live countdowns, the at-risk badge and the de
 
   await page.screenshot({ path: path.join(SCREENSHOTS, 'board-desktop.png'), fullPage: true });
   await page.setViewportSize(PHONE);
+  // each cell is as tall as its label at least: a label that wraps ("Last useful block (L)")
+  // no longer runs into the next cell's ("Veto signatures")
+  const overflowing = await page.$$eval('.board th[data-label], .board td[data-label]', (cells) =>
+    cells
+      .map((c) => {
+        // runs in the page (this file is compiled without the DOM library)
+        const style = (globalThis as unknown as { getComputedStyle(e: unknown, pseudo?: string): { height: string; paddingTop: string } }).getComputedStyle;
+        const labelBottom = parseFloat(style(c).paddingTop) + parseFloat(style(c, '::before').height);
+        return { label: c.getAttribute('data-label'), labelBottom, cell: c.getBoundingClientRect().height };
+      })
+      .filter((x) => !(x.labelBottom <= x.cell + 0.5)),
+  );
+  expect(overflowing).toEqual([]);
   await page.screenshot({ path: path.join(SCREENSHOTS, 'board-phone.png'), fullPage: true });
   await page.setViewportSize(DESKTOP);
+});
+
+it('queues a practice request from the board; its countdown runs at the chain’s block time', async () => {
+  await page.goto(`${desk.url}/`);
+  const panel = page.locator('details.practice');
+  await panel.locator('summary').click();
+  await expectText(panel, 'Devnet only');
+  await panel.getByLabel(/Percent to slash/).fill('20');
+  await panel.getByLabel(/Description/).fill('e2e drill: practice veto');
+  await panel.getByRole('button', { name: 'Queue practice request' }).click();
+  await expectText(panel.locator('.outcome.ok'), 'Queued request #', 20_000);
+  const shown = (await panel.locator('.outcome.ok').textContent())!;
+  const [, id, block] = /request #(\d+) in block ([\d,]+)/.exec(shown)!;
+  const queuedAt = Number(block!.replaceAll(',', ''));
+  const row = page.locator(`tr[data-request-id="${id}"]`);
+  await row.waitFor({ timeout: 20_000 });
+  await expectText(row, 'In veto window');
+  await expectText(row, '20%');
+  const { publicClient } = createDevClients(devnet.rpcUrl, devnet.keeper.privateKey);
+  const [params] = await publicClient.readContract({ address: devnet.slasher, abi: vetoableSlasherV3Abi, functionName: 'slashingRequests', args: [BigInt(id!)] });
+  expect(params.description).toBe('e2e drill: practice veto');
+
+  // the desk's block time is the chain's: within 25 % of the devnet's 1 s
+  const view = (await (await fetch(`${desk.url}/api/requests/${id}`)).json()) as { vetoWindowEnd: { block: number }; deadlines: { blockTimeSeconds: number } };
+  expect(view.vetoWindowEnd.block).toBe(queuedAt + devnet.vetoWindowBlocks);
+  expect(Math.abs(view.deadlines.blockTimeSeconds - 1)).toBeLessThanOrEqual(0.25);
+  // the countdown: N blocks ≈ N seconds at 1 s a block (the page counts from when it saw the head)
+  const cell = row.locator('td[data-label="Veto window ends"]');
+  const blocksLeft = Number(/in (\d+) blocks?/.exec((await cell.locator('.countdown').textContent())!)![1]);
+  const seconds = parseDuration((await cell.locator('.estimate').textContent())!);
+  expect(blocksLeft).toBeGreaterThan(devnet.vetoWindowBlocks - 60);
+  expect(Math.abs(seconds - blocksLeft * 1)).toBeLessThanOrEqual(Math.max(3, blocksLeft * 0.25));
 });
 
 it('two owners sign a veto from the page; it executes from the wallet and the request turns vetoed', async () => {
@@ -151,6 +204,9 @@ it('two owners sign a veto from the page; it executes from the wallet and the re
   await expectText(page.locator('#request-title'), 'Vetoed', 20_000);
   expect(wallet.calls).toEqual(expect.arrayContaining(['eth_requestAccounts', 'eth_signTypedData_v4', 'eth_sendTransaction']));
   await expectText(page.locator('.timeline'), 'Vetoed on chain');
+  // every entry has a time; chain events have their block too
+  await expect(page.locator('.timeline').textContent()).resolves.not.toContain('time unknown');
+  await expectText(page.locator('.timeline li.tl-queued .tl-when'), 'block');
   await expectText(page.locator('.timeline'), `Veto signed by ${devnet.owners[0]!.address}`);
   // the desk notices the member's execution (ExecutionSuccess) and settles the veto
   await expectText(vetoCard().locator('.badge'), 'executed', 20_000);
@@ -210,6 +266,13 @@ it('wrote the screenshots', () => {
     expect(fs.readFileSync(file).subarray(1, 4).toString()).toBe('PNG');
   }
 });
+
+/** "≈ 6 min 37 s (estimate)" → 397 */
+function parseDuration(text: string): number {
+  let s = 0;
+  for (const [, n, unit] of text.matchAll(/(\d+) (d|h|min|s)\b/g)) s += Number(n) * { d: 86400, h: 3600, min: 60, s: 1 }[unit as 'd' | 'h' | 'min' | 's'];
+  return s;
+}
 
 /** Waits until the locator's text contains `text`; fails with what it did show. */
 async function expectText(locator: ReturnType<Page['locator']>, text: string, timeout = 10_000): Promise<void> {

@@ -16,6 +16,7 @@ import { registerNoteRoutes, type NotesRepository } from './notes';
 import { registerTimelineRoutes } from './timeline';
 import { registerStrategyRoutes, type StrategiesApi } from './strategies';
 import { registerDevSignerRoutes, type DevAccountView } from './devSigner';
+import { registerDevRequestRoutes, type DevRequestsApi } from './devRequests';
 import { registerSafeExecutionRoutes, type SafeExecutionApi } from './safeExecution';
 import { rateLimit, type RateLimitOptions } from './rateLimit';
 import { securityHeaders } from './securityHeaders';
@@ -29,6 +30,10 @@ export interface WebServices {
   safeExecution?: SafeExecutionApi;
   /** only on the embedded devnet: the seeded owners' keys for the dev signer */
   devAccounts?: DevAccountView[];
+  /** only on the embedded devnet: queue practice slashing requests */
+  devRequests?: DevRequestsApi;
+  /** when the desk planned each Safe transaction of a request (by safeTxHash), for its timeline */
+  proposedAt?: (requestId: string) => Promise<Map<string, string>>;
 }
 
 export interface AppDependencies {
@@ -109,10 +114,11 @@ export function createApp(deps: AppDependencies): express.Express {
   registerEventRoutes(app, deps.events, security.eventStreams);
   registerSiweRoutes(app, deps.web?.siwe);
   registerNoteRoutes(app, { notes: deps.web?.notes, siwe: deps.web?.siwe, readModel, events: deps.events });
-  registerTimelineRoutes(app, { readModel, alerts });
+  registerTimelineRoutes(app, { readModel, alerts, proposedAt: deps.web?.proposedAt });
   registerStrategyRoutes(app, deps.web?.strategies);
   registerSafeExecutionRoutes(app, deps.web?.safeExecution);
   registerDevSignerRoutes(app, deps.web?.devAccounts);
+  registerDevRequestRoutes(app, deps.web?.devRequests);
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });

@@ -12,7 +12,7 @@ import type { HealthView, RequestView } from './views';
 
 export type DeskEvent =
   | { type: 'requests'; data: { requestIds: string[] | null; reason: string } }
-  | { type: 'health'; data: { status: HealthView['status']; chainId: number | null; headBlock: number | null; indexedBlock: number | null; at: string } }
+  | { type: 'health'; data: { status: HealthView['status']; chainId: number | null; headBlock: number | null; indexedBlock: number | null; lagBlocks: number | null; rpc?: HealthView['rpc']; problems: string[]; at: string } }
   | { type: 'notes'; data: { requestId: string } };
 
 /** One open stream: told every event, and ended when the desk stops. */
@@ -66,7 +66,7 @@ export function createDeskEvents(o: DeskEventsOptions): DeskEvents {
       return;
     }
     const health = await o.health();
-    publish({ type: 'health', data: { status: health.status, chainId: health.chainId, headBlock: health.headBlock, indexedBlock: health.indexedBlock, at: new Date().toISOString() } });
+    publish({ type: 'health', data: { status: health.status, chainId: health.chainId, headBlock: health.headBlock, indexedBlock: health.indexedBlock, lagBlocks: health.lagBlocks, rpc: health.rpc, problems: health.problems ?? [], at: new Date().toISOString() } });
     const views = await o.requests();
     const now = new Map(views.map((v) => [v.requestId, requestFingerprint(v)]));
     const changed = [...now].filter(([id, f]) => last.get(id) !== f).map(([id]) => id);

@@ -364,6 +364,28 @@ const schemas = {
       problems: { type: 'array', items: { type: 'string' } },
       vetoExecution: { ...safeExecution, description: 'who sends veto execTransactions; executor null = the desk never sends (EXECUTOR_PRIVATE_KEY unset)' },
       fulfilExecution: { ...safeExecution, description: "issue 4: governance's fulfil Safe (the slasher role); `note` says why the path is off (an EOA role, not a Safe)" },
+      rpc: {
+        type: 'object',
+        description: 'whether the RPC answers (URLs redacted); while it does not, lagBlocks grows with the time since lastHeadAt',
+        required: ['reachable', 'endpoint', 'unreachableSince', 'lastHeadAt', 'endpoints'],
+        additionalProperties: false,
+        properties: {
+          reachable: { type: 'boolean' },
+          endpoint: nullable('string'),
+          unreachableSince: { ...nullable('string'), format: 'date-time' },
+          lastHeadAt: { ...nullable('string'), format: 'date-time' },
+          endpoints: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['url', 'reachable', 'unreachableSince', 'lastError'],
+              additionalProperties: false,
+              properties: { url: { type: 'string' }, reachable: nullable('boolean'), unreachableSince: nullable('string'), lastError: nullable('string') },
+            },
+          },
+        },
+      },
+      alertChannels: { type: 'array', items: { type: 'string' }, description: 'names of the configured alert channels; empty: nobody is told of an alert' },
     },
   },
   Error: {
@@ -513,6 +535,27 @@ const schemas = {
       value: { type: 'string', enum: ['0'] },
       data: { type: 'string', pattern: '^0x[0-9a-fA-F]*$' },
     },
+  },
+  DevOperators: {
+    type: 'object',
+    required: ['operators'],
+    additionalProperties: false,
+    properties: { operators: { type: 'array', items: address } },
+  },
+  DevRequestInput: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      operator: { ...address, description: "one of GET /api/dev/operators; default the first" },
+      percent: { type: 'number', minimum: 1, maximum: 100, description: 'percent of each strategy to slash; default 10' },
+      description: { type: 'string', maxLength: 500 },
+    },
+  },
+  DevRequestQueued: {
+    type: 'object',
+    required: ['requestId', 'txHash', 'block'],
+    additionalProperties: false,
+    properties: { requestId: { type: 'string', pattern: '^\\d+$' }, txHash, block: { type: 'integer' } },
   },
   DevAccounts: {
     type: 'object',
@@ -854,6 +897,25 @@ export const openApiDocument = {
         operationId: 'getDevAccounts',
         summary: "Embedded devnet only: the seeded committee owners' public anvil keys for the page's dev signer",
         responses: { '200': { description: 'the dev accounts', content: json(ref('DevAccounts')) }, '404': errorResponse('NOT_FOUND: not the embedded devnet') },
+      },
+    },
+    '/api/dev/operators': {
+      get: {
+        operationId: 'getDevOperators',
+        summary: 'Embedded devnet only: the seeded operators a practice request may name (the first is the default)',
+        responses: { '200': { description: 'the operators', content: json(ref('DevOperators')) }, '404': errorResponse('NOT_FOUND: not the embedded devnet') },
+      },
+    },
+    '/api/dev/requests': {
+      post: {
+        operationId: 'queueDevRequest',
+        summary: "Embedded devnet only: queue a practice slashing request, sent by the devnet's keeper (the slasher role) and mined before the answer",
+        requestBody: { required: false, content: json(ref('DevRequestInput')) },
+        responses: {
+          '201': { description: 'queued', content: json(ref('DevRequestQueued')) },
+          '400': errorResponse('BAD_REQUEST: unknown field, wrong type, percent outside 1–100, description over 500 characters, or an operator the devnet does not have'),
+          '404': errorResponse('NOT_FOUND: not the embedded devnet'),
+        },
       },
     },
     '/api/openapi.json': {

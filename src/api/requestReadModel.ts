@@ -22,19 +22,28 @@ export interface ReadModelOptions {
   decorate?: (views: RequestView[]) => Promise<RequestView[]>;
   /** requests whose stake escaped once */
   lapses?: () => Promise<LapseRow[]>;
+  /** the chain's slot time, when it has one: bounds the block-time estimate */
+  slotSeconds?: number;
 }
 
 type RequestRow = Awaited<ReturnType<IngestStore['allRequests']>>[number];
 type OperatorState = Awaited<ReturnType<IngestStore['operatorStates']>>[number];
 
-export function createRequestReadModel(o: ReadModelOptions): RequestReadModel & { snapshot(): Promise<RequestView[]>; withSafeViews(): Promise<RequestView[]>; bare(requestId: bigint): Promise<RequestView | null> } {
-  async function context() {
+export function createRequestReadModel(o: ReadModelOptions): RequestReadModel & {
+  snapshot(): Promise<RequestView[]>;
+  withSafeViews(): Promise<RequestView[]>;
+  bare(requestId: bigint): Promise<RequestView | null>;
+  blockTimes(numbers: number[]): Promise<Map<number, number>>;
+} {
+  /** `knownBlocks`: timestamps of older blocks the caller looked up (kept in BlockTime) */
+  async function context(knownBlocks?: (cursor: Awaited<ReturnType<IngestStore['getCursor']>>, states: OperatorState[]) => Promise<BlockRef[]>) {
     const [cursor, blocks, states, lapses] = await Promise.all([o.store.getCursor(), o.store.recentBlocks(32), o.store.operatorStates(), o.lapses?.() ?? Promise.resolve([] as LapseRow[])]);
     const lapseByKey = new Map(lapses.map((l) => [`${l.requestId}:${l.requestTxHash}`, l]));
     const stateByKey = new Map<string, OperatorState>(states.map((s) => [`${getAddress(s.operator)}:${s.operatorSetId}`, s]));
     const head = blocks[blocks.length - 1];
+    const known = knownBlocks ? await knownBlocks(cursor, states) : undefined;
     // the same for every request of a listing: once per read, not once per request
-    const clock = head ? chainClock(head, blocks) : undefined;
+    const clock = head ? chainClock(head, blocks, { slotSeconds: o.slotSeconds, knownBlocks: known }) : undefined;
     const checksummed = new Map<string, Hex>();
     const address = (a: string): Hex => {
       let c = checksummed.get(a);
@@ -131,7 +140,8 @@ export function createRequestReadModel(o: ReadModelOptions): RequestReadModel & 
   /** Single-flight: the consumers woken by one sync (metrics, vetoes, alerts) share one read. */
   function snapshot(): Promise<RequestView[]> {
     inFlight ??= (async () => {
-      const [rows, ctx] = await Promise.all([o.store.allRequests(), context()]);
+      // every kept timestamp: past blocks of any request show the chain's time (a few rows per request)
+      const [rows, ctx] = await Promise.all([o.store.allRequests(), context(() => o.store.keptBlockTimes())]);
       return rows.map((r) => view(r, ctx)).filter((v): v is RequestView => v !== null);
     })().finally(() => {
       inFlight = null;
@@ -143,6 +153,10 @@ export function createRequestReadModel(o: ReadModelOptions): RequestReadModel & 
 
   return {
     snapshot,
+    /** the chain's timestamps of these blocks, where the desk kept them (unix seconds by block) */
+    async blockTimes(numbers: number[]) {
+      return new Map((await o.store.blockTimes(numbers)).map((b) => [b.number, b.timestamp]));
+    },
     /** every request with its Safe views, without the scheduler's annotations (the scheduler's own input) */
     async withSafeViews() {
       return withVetoes(await snapshot());
@@ -158,7 +172,18 @@ export function createRequestReadModel(o: ReadModelOptions): RequestReadModel & 
       return r ? view(r, ctx) : null;
     },
     async getRequest(requestId: bigint) {
-      const [r, ctx] = await Promise.all([o.store.request(requestId), context()]);
+      const r = await o.store.request(requestId);
+      // this request's blocks with the times the chain gave them: queued, vetoed or fulfilled,
+      // its window's end, and the blocks its stake leaves at
+      const ctx = await context(async (cursor, states) => {
+        if (!r) return [];
+        const numbers = [r.queuedAtBlock, r.cancelledBlock ?? -1, r.fulfilledBlock ?? -1];
+        if (cursor?.windowKind === 'blocks' && cursor.windowLength !== null) numbers.push(r.requestBlockOrTimestamp + cursor.windowLength);
+        const st = states.find((s) => getAddress(s.operator) === getAddress(r.operator) && s.operatorSetId === r.operatorSetId);
+        for (const a of st?.allocations ?? []) if (a.effectBlock > 0) numbers.push(a.effectBlock - 1);
+        if (st && !st.registered && st.deregisterBlock !== null) numbers.push(st.deregisterBlock + (cursor?.deallocationDelay ?? 0));
+        return o.store.blockTimes(numbers);
+      });
       const v = r ? view(r, ctx) : null;
       return v ? (await decorate(await withVetoes([v], [v.requestId])))[0]! : null;
     },

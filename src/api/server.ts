@@ -8,6 +8,7 @@
  * connection that sends nothing at all is closed after `headersTimeoutMs` here.
  */
 import http from 'node:http';
+import { DeskError } from '../errors';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Express } from 'express';
 
@@ -77,12 +78,21 @@ export function listen(app: Express, o: { port: number; host: string; limits?: P
     req.socket.setTimeout(0);
   });
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    const fail = (err: Error) => reject(bindError(err, o.port, o.host));
+    server.once('error', fail);
     server.listen(o.port, o.host, () => {
-      server.off('error', reject);
+      server.off('error', fail);
       resolve(server);
     });
   });
+}
+
+/** A bind failure in words people act on: which port, and what to do. */
+function bindError(err: Error, port: number, host: string): Error {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return new DeskError('PORT_IN_USE', `port ${port} is in use (another desk or program listens on ${host}:${port}): stop it or set PORT`, { cause: err });
+  if (code === 'EACCES') return new DeskError('PORT_IN_USE', `port ${port} needs privileges this process does not have: set PORT above 1023`, { cause: err });
+  return err;
 }
 
 export const boundPort = (server: http.Server) => (server.address() as AddressInfo).port;

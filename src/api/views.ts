@@ -147,6 +147,23 @@ export interface HealthView {
   vetoExecution?: SafeExecutionView;
   /** issue 4: governance's fulfil Safe (the slasher role); `note` says why it is off (an EOA role) */
   fulfilExecution?: SafeExecutionView;
+  /** whether the RPC answers; while it does not, `lagBlocks` counts the blocks made since the last head read */
+  rpc?: RpcHealthView;
+  /** the alert channels configured (names); empty: alerts are recorded, nobody is told */
+  alertChannels?: string[];
+}
+
+/** The RPC as the desk last found it. Endpoints are shown redacted. */
+export interface RpcHealthView {
+  /** false when no endpoint answered its last call */
+  reachable: boolean;
+  /** the endpoint in trouble, else the one that answered last */
+  endpoint: string | null;
+  /** ISO 8601: since when no endpoint answers; null while one does */
+  unreachableSince: string | null;
+  /** ISO 8601: when the desk last read the head */
+  lastHeadAt: string | null;
+  endpoints: { url: string; reachable: boolean | null; unreachableSince: string | null; lastError: string | null }[];
 }
 
 /** A Safe desk's execution facts: who sends execTransaction (executor null = the desk never sends) and what it last read of the Safe. */
@@ -174,4 +191,6 @@ export interface ErrorView {
 export interface RequestReadModel {
   listRequests(filter: { status?: RequestStatus[] }): Promise<RequestView[]>;
   getRequest(requestId: bigint): Promise<RequestView | null>;
+  /** the chain's timestamps (unix seconds) of these blocks, where the desk kept them */
+  blockTimes?(numbers: number[]): Promise<Map<number, number>>;
 }

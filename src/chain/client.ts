@@ -15,7 +15,64 @@ export interface ChainClient {
   client: PublicClient;
   /** true when the first endpoint is a websocket (new heads are pushed, not polled) */
   websocket: boolean;
+  /** what each endpoint last did: answered, or could not be reached (and since when) */
+  endpoints(): EndpointStatus[];
   close(): Promise<void>;
+}
+
+export interface EndpointStatus {
+  /** as configured (the caller redacts it before showing it) */
+  url: string;
+  /** null until the endpoint was first used */
+  reachable: boolean | null;
+  /** ms since the epoch of the first failure in the current run of failures; null while it answers */
+  unreachableSinceMs: number | null;
+  /** ms since the epoch of the last answer */
+  lastAnswerMs: number | null;
+  lastError: string | null;
+}
+
+/**
+ * Failures that mean the endpoint did not answer at all (connection refused, timeout, HTTP
+ * error, socket closed), as opposed to a JSON-RPC error it answered with (a revert, a range
+ * limit), which proves it is up.
+ */
+const UNREACHABLE = new Set(['HttpRequestError', 'TimeoutError', 'WebSocketRequestError', 'SocketClosedError']);
+
+function unreachable(e: unknown): boolean {
+  for (let x = e as { name?: string; cause?: unknown } | undefined, depth = 0; x && depth < 5; x = x.cause as typeof x, depth++) {
+    if (x.name && UNREACHABLE.has(x.name)) return true;
+  }
+  return false;
+}
+
+/** Records each request's outcome on the endpoint's status. */
+function recorded(t: Transport, status: EndpointStatus, now: () => number): Transport {
+  return (opts) => {
+    const inst = t(opts);
+    const request = (async (args: Parameters<typeof inst.request>[0], options?: Parameters<typeof inst.request>[1]) => {
+      try {
+        const out = await inst.request(args, options);
+        status.reachable = true;
+        status.unreachableSinceMs = null;
+        status.lastAnswerMs = now();
+        status.lastError = null;
+        return out;
+      } catch (e) {
+        if (unreachable(e)) {
+          if (status.reachable !== false) status.unreachableSinceMs = now();
+          status.reachable = false;
+          status.lastError = (e as Error).message?.split('\n')[0] ?? String(e);
+        } else {
+          status.reachable = true;
+          status.unreachableSinceMs = null;
+          status.lastAnswerMs = now();
+        }
+        throw e;
+      }
+    }) as typeof inst.request;
+    return { ...inst, request };
+  };
 }
 
 const isWs = (url: string) => /^wss?:\/\//.test(url);
@@ -52,13 +109,15 @@ export function createChainClient(o: ChainClientOptions): ChainClient {
   const single = o.rpcUrls.length === 1;
   let closed = false;
   const transports = o.rpcUrls.map((u) => transportFor(u, timeout, single ? 2 : 0));
-  const usable = transports.map((t, k) => (isWs(o.rpcUrls[k]!) ? guarded(t, () => closed) : t));
+  const statuses: EndpointStatus[] = o.rpcUrls.map((url) => ({ url, reachable: null, unreachableSinceMs: null, lastAnswerMs: null, lastError: null }));
+  const usable = transports.map((t, k) => recorded(isWs(o.rpcUrls[k]!) ? guarded(t, () => closed) : t, statuses[k]!, () => Date.now()));
   const transport = single && !isWs(o.rpcUrls[0]!) ? usable[0]! : fallback(usable, { rank: false, retryCount: 2 });
   const client = createPublicClient({ transport, pollingInterval: 1_000 }) as PublicClient;
   const websocket = /^wss?:\/\//.test(o.rpcUrls[0] ?? '');
   return {
     client,
     websocket,
+    endpoints: () => statuses.map((x) => ({ ...x })),
     async close() {
       closed = true;
       for (const t of transports) {

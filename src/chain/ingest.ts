@@ -16,8 +16,8 @@ import { canDeferStrategies, logsToFacts, readStrategies } from './enrich';
 import { fetchLogRanges, getLogsRaw, type RawLog } from './logs';
 import { ALLOCATION_MANAGER_TOPICS, allocationManagerLogSubject, membershipChanges, membershipSearchFrom, readSlashability } from './slashability';
 import { refineFamilyFromLog, type SlasherFacts, type VariantGuess } from './slasherFacts';
-import type { BlockRow, IngestStore, OperatorSetStateRow } from '../store/ingestStore';
-import type { Variant } from '../domain/types';
+import type { BlockRow, IngestStore, NewFact, OperatorSetStateRow } from '../store/ingestStore';
+import type { BlockRef, Variant } from '../domain/types';
 import { DeskError, describeError } from '../errors';
 import type { Logger } from '../lib/logger';
 import type { Metrics } from '../lib/metrics';
@@ -131,9 +131,12 @@ export function createIngestor(o: IngestOptions) {
       const { facts, variant: v } = await toFacts(range.logs, true);
       // the last range ends on a header we keep: the anchor realtime links to
       const last = range.toBlock === to ? await header(to) : null;
+      // read while the previous range commits
+      const times = eventBlockTimes(range.logs, facts, last, to);
+      times.catch(() => undefined); // surfaced by the commit below
       await committing;
-      committing = store
-        .applyBatch({ facts, blocks: last ? [last] : [], indexedBlock: range.toBlock, indexedHash: last?.hash ?? null, variant: v, expectIndexedBlock: range.fromBlock - 1 })
+      committing = times
+        .then((blockTimes) => store.applyBatch({ facts, blocks: last ? [last] : [], blockTimes, indexedBlock: range.toBlock, indexedHash: last?.hash ?? null, variant: v, expectIndexedBlock: range.fromBlock - 1 }))
         .then(() => {
           status.indexedBlock = range.toBlock;
           o.metrics?.backfillBlocks.inc(range.toBlock - range.fromBlock + 1);
@@ -142,6 +145,31 @@ export function createIngestor(o: IngestOptions) {
       committing.catch(() => undefined); // surfaced by the next await
     }
     await committing;
+  }
+
+  /**
+   * The timestamps of the blocks a backfilled range's facts sit in, so their times show exactly:
+   * from the logs where the node includes them, else read (one JSON-RPC batch per 250 blocks).
+   */
+  async function eventBlockTimes(raw: RawLog[], facts: NewFact[], anchor: Header | null, upTo: number): Promise<BlockRef[]> {
+    const wanted = new Set(facts.map((f) => f.fact.blockNumber));
+    // a block window's end already mined: the block a fulfil became possible at
+    if (o.facts.window.kind === 'blocks') {
+      for (const f of facts) {
+        const end = f.fact.kind === 'queued' ? f.fact.data.requestBlockOrTimestamp + o.facts.window.blocks : null;
+        if (end !== null && end <= upTo) wanted.add(end);
+      }
+    }
+    if (anchor) wanted.delete(anchor.number);
+    if (wanted.size === 0) return [];
+    const fromLogs = new Map<number, number>();
+    for (const l of raw) {
+      const n = hexToNumber(l.blockNumber);
+      if (l.blockTimestamp && wanted.has(n)) fromLogs.set(n, hexToNumber(l.blockTimestamp));
+    }
+    const missing = [...wanted].filter((n) => !fromLogs.has(n));
+    const read = await Promise.all(missing.map(async (n) => ({ number: n, timestamp: Number((await client.getBlock({ blockNumber: BigInt(n) })).timestamp) })));
+    return [...[...fromLogs].map(([number, timestamp]) => ({ number, timestamp })), ...read];
   }
 
   /** Walks back from `from` until the stored header matches the chain's. */

@@ -16,6 +16,8 @@ export interface RawLog {
   transactionHash: Hex;
   logIndex: Hex;
   removed?: boolean;
+  /** the block's timestamp, from nodes that include it in logs (geth ≥ 1.16, anvil, reth) */
+  blockTimestamp?: Hex;
 }
 
 export interface LogRangeOptions {

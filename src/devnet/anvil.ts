@@ -13,6 +13,17 @@ export interface StartAnvilParameters {
   chainId?: number;
   loadState?: string;
   dumpState?: string;
+  /** `--state`: load the chain from this file when it exists, dump it there on exit */
+  state?: string;
+  /** `--state-interval`: also dump every this many seconds (a crash then loses only those) */
+  stateIntervalSec?: number;
+  /**
+   * Make sure anvil dies with this process even when it is killed with SIGKILL: anvil runs in a
+   * process group of its own (a Ctrl-C in the terminal reaches the desk, which stops it in
+   * order), and a small watchdog process reading a pipe from this one stops anvil (SIGTERM, so
+   * its state is dumped; SIGKILL after 10 s) once the pipe closes, i.e. once this process is gone.
+   */
+  watchdog?: boolean;
   extraArgs?: string[];
 }
 
@@ -81,9 +92,12 @@ async function launch(port: number, params: StartAnvilParameters): Promise<Anvil
   if (params.chainId !== undefined) args.push('--chain-id', String(params.chainId));
   if (params.loadState !== undefined) args.push('--load-state', params.loadState);
   if (params.dumpState !== undefined) args.push('--dump-state', params.dumpState);
+  if (params.state !== undefined) args.push('--state', params.state);
+  if (params.stateIntervalSec !== undefined) args.push('--state-interval', String(params.stateIntervalSec));
   args.push(...(params.extraArgs ?? []));
 
-  const child = spawn(anvilBinaryPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(anvilBinaryPath(), args, { stdio: ['ignore', 'pipe', 'pipe'], detached: params.watchdog === true });
+  const watchdog = params.watchdog && child.pid !== undefined ? startWatchdog(child.pid) : null;
   // Keep draining output (a full pipe would stall anvil) but remember only the tail for errors.
   const tail: string[] = [];
   const remember = (chunk: Buffer) => {
@@ -94,7 +108,8 @@ async function launch(port: number, params: StartAnvilParameters): Promise<Anvil
   child.stderr?.on('data', remember);
 
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const killOnExit = () => child.kill('SIGKILL');
+  // with a watchdog, SIGTERM: anvil dumps its state and exits, and the watchdog makes sure it does
+  const killOnExit = () => child.kill(watchdog ? 'SIGTERM' : 'SIGKILL');
   process.once('exit', killOnExit);
 
   const rpcUrl = `http://127.0.0.1:${port}`;
@@ -103,6 +118,7 @@ async function launch(port: number, params: StartAnvilParameters): Promise<Anvil
   } catch (e) {
     process.removeListener('exit', killOnExit);
     child.kill('SIGKILL');
+    watchdog?.release();
     throw new DeskError('DEVNET_FAILED', `anvil did not start on port ${port}`, {
       details: tail.join('\n'),
       cause: e,
@@ -116,7 +132,10 @@ async function launch(port: number, params: StartAnvilParameters): Promise<Anvil
     port,
     pid: child.pid,
     stop() {
-      stopping ??= stopChild(child, exited).finally(() => process.removeListener('exit', killOnExit));
+      stopping ??= stopChild(child, exited).finally(() => {
+        process.removeListener('exit', killOnExit);
+        watchdog?.release();
+      });
       return stopping;
     },
   };
@@ -150,6 +169,40 @@ async function stopChild(child: ChildProcess, exited: Promise<number | null>): P
   const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
   await exited;
   clearTimeout(timer);
+}
+
+/**
+ * The watchdog: a node process that waits for its stdin (a pipe from this process) to close,
+ * then stops `pid`. It exits on its own once `pid` is gone. Plain JavaScript, no tsx: it must start
+ * in milliseconds and outlive this process's loader.
+ */
+const WATCHDOG_SOURCE = `
+const pid = Number(process.argv[1]);
+const alive = () => { try { process.kill(pid, 0); return true; } catch { return false; } };
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  try { process.kill(pid, 'SIGTERM'); } catch {}
+  setTimeout(() => { try { process.kill(pid, 'SIGKILL'); } catch {} process.exit(0); }, 10000).unref();
+};
+process.stdin.on('end', stop).on('close', stop).on('error', stop).resume();
+setInterval(() => { if (!alive()) process.exit(0); }, stopping ? 100 : 500);
+`;
+
+function startWatchdog(pid: number): { release(): void } {
+  const w = spawn(process.execPath, ['-e', WATCHDOG_SOURCE, String(pid)], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+  w.stdin?.on('error', () => undefined);
+  // neither the process nor its pipe may keep this process's event loop alive
+  w.unref();
+  (w.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  return {
+    /** anvil is stopped (or never started): the watchdog may go */
+    release() {
+      w.stdin?.end();
+      if (w.exitCode === null) w.kill('SIGTERM');
+    },
+  };
 }
 
 function findFreePort(): Promise<number> {

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     `Strategies      ${devnet.strategies.join(', ')}`,
     '',
     `Seeded requests: fulfilled #${devnet.seeded.fulfilled}, cancelled #${devnet.seeded.cancelled}, ` +
-      `AT RISK #${devnet.seeded.atRisk}, open ${devnet.seeded.open.map((id) => `#${id}`).join(', ')}`,
+      `stake escapes first #${devnet.seeded.atRisk}, open ${devnet.seeded.open.map((id) => `#${id}`).join(', ')}`,
     '',
     'Safe contracts (protocol-kit contractNetworks):',
     JSON.stringify(devnet.contractNetworks, null, 2),

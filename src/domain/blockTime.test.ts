@@ -3,6 +3,7 @@ import {
   estimateBlockAtTimestamp,
   estimateBlockTime,
   estimateTimestampAtBlock,
+  knownSlotSeconds,
 } from './blockTime';
 import type { BlockRef } from './types';
 
@@ -15,37 +16,109 @@ describe('estimateBlockTime', () => {
     ['the same block twice → fallback', [b(100, 1_000), b(100, 1_000)], 12],
     ['two consecutive blocks', [b(100, 1_000), b(101, 1_012)], 12],
     ['regular 2 s chain', [b(10, 100), b(11, 102), b(12, 104)], 2],
-    ['irregular gaps: span / count', [b(100, 1_000), b(101, 1_012), b(102, 1_030), b(105, 1_060)], 12],
-    ['missed slots lengthen the average', [b(100, 1_000), b(104, 1_050)], 12.5],
+    ['irregular gaps: the median interval', [b(100, 1_000), b(101, 1_012), b(102, 1_030), b(105, 1_060)], 12],
+    ['an interval over a gap counts per block', [b(100, 1_000), b(104, 1_050)], 12.5],
     ['unsorted input', [b(105, 1_060), b(100, 1_000), b(102, 1_030), b(101, 1_012)], 12],
     ['duplicates ignored', [b(100, 1_000), b(100, 1_000), b(102, 1_024), b(102, 1_024)], 12],
     ['reorged block: the last occurrence of a number wins', [b(100, 1_000), b(102, 1_024), b(102, 1_030)], 15],
     ['reorged block listed first is overridden', [b(102, 1_030), b(100, 1_000), b(102, 1_024)], 12],
-    ['non-monotonic interior does not matter, only the endpoints', [b(100, 1_000), b(101, 1_050), b(102, 1_024)], 12],
-    ['endpoints with equal timestamps → fallback', [b(100, 1_000), b(101, 1_000)], 12],
-    ['endpoints going back in time → fallback', [b(100, 1_000), b(103, 990)], 12],
+    ['two blocks sharing a timestamp measure nothing → fallback', [b(100, 1_000), b(101, 1_000)], 12],
+    ['time going backwards measures nothing → fallback', [b(100, 1_000), b(103, 990)], 12],
     ['sub-second block time', [b(100, 1_000), b(103, 1_001)], 1 / 3],
+    ['one long pause among 2 s blocks (a restart) is ignored', [b(1, 100), b(2, 102), b(3, 104), b(4, 5_000), b(5, 5_002), b(6, 5_004)], 2],
+    ['the intervals into and out of a run are ignored', [b(1, 100), b(2, 102), b(3, 150), b(4, 150), b(5, 150), b(6, 199), b(7, 201), b(8, 203)], 2],
   ])('%s', (_name, blocks, expected) => {
     expect(estimateBlockTime(blocks)).toBe(expected);
   });
 
   it('uses the given fallback', () => {
-    expect(estimateBlockTime([b(1, 1)], 2)).toBe(2);
-    expect(estimateBlockTime([b(1, 5), b(2, 5)], 0.25)).toBe(0.25);
+    expect(estimateBlockTime([b(1, 1)], { fallbackSeconds: 2 })).toBe(2);
+    expect(estimateBlockTime([b(1, 5), b(2, 5)], { fallbackSeconds: 0.25 })).toBe(0.25);
   });
 
   it('defaults to 12 s', () => {
     expect(DEFAULT_BLOCK_TIME_SECONDS).toBe(12);
   });
 
-  it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])('rejects fallback %p: the result must never be ≤ 0', (fallback) => {
-    expect(() => estimateBlockTime([b(1, 1), b(2, 13)], fallback)).toThrow(RangeError);
+  it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])('rejects fallback or slot %p: the result must never be ≤ 0', (bad) => {
+    expect(() => estimateBlockTime([b(1, 1), b(2, 13)], { fallbackSeconds: bad })).toThrow(RangeError);
+    expect(() => estimateBlockTime([b(1, 1), b(2, 13)], { slotSeconds: bad })).toThrow(RangeError);
   });
 
   it('does not mutate its input', () => {
     const blocks = [b(105, 1_060), b(100, 1_000)];
     estimateBlockTime(blocks);
     expect(blocks).toEqual([b(105, 1_060), b(100, 1_000)]);
+  });
+
+  describe('bounded by the chain’s slot time', () => {
+    it('is never below the slot (blocks cannot come sooner)', () => {
+      expect(estimateBlockTime([b(100, 1_000), b(101, 1_005), b(102, 1_010)], { slotSeconds: 12 })).toBe(12);
+    });
+    it('keeps a measured time above the slot (missed slots)', () => {
+      expect(estimateBlockTime([b(100, 1_000), b(101, 1_012), b(102, 1_036), b(103, 1_060)], { slotSeconds: 12 })).toBe(24);
+    });
+    it('is the slot when nothing could be measured', () => {
+      expect(estimateBlockTime([b(100, 1_000), b(101, 1_000)], { slotSeconds: 12 })).toBe(12);
+      expect(estimateBlockTime([], { slotSeconds: 2 })).toBe(2);
+    });
+    it.each([
+      [1, 12],
+      [17000, 12],
+      [11155111, 12],
+      [560048, 12],
+      [31337, undefined],
+      [8453, undefined],
+    ])('chain %p → slot %p', (chainId, slot) => {
+      expect(knownSlotSeconds(chainId)).toBe(slot);
+    });
+  });
+
+  /**
+   * The devnet as `npm start` makes it: the Safe suite, the testbed and the seeded requests mined
+   * under automine (bursts of blocks sharing a second, an odd block alone in its second), then a
+   * block every 2 s. The desk reads the last 32 stored headers.
+   */
+  describe('on a devnet-like history (seeded bursts, then a block every 2 s)', () => {
+    const T0 = 1_800_000_000;
+    function devnetHistory(intervalBlocks: number): BlockRef[] {
+      const out: BlockRef[] = [];
+      let n = 1;
+      // seeding: seconds T0..T0+5; bursts of 30, a lone block, 25, 40, a lone block, 30
+      for (const [second, count] of [[0, 30], [1, 1], [2, 25], [3, 40], [4, 1], [5, 30]] as const) {
+        for (let k = 0; k < count; k++) out.push(b(n++, T0 + second));
+      }
+      const last = out[out.length - 1]!;
+      for (let k = 1; k <= intervalBlocks; k++) out.push(b(n++, last.timestamp + 2 * k));
+      return out;
+    }
+    const recent = (blocks: BlockRef[]) => blocks.slice(-32);
+
+    it('the old span-over-count measure is badly wrong there (the 0.58 s the board showed)', () => {
+      const h = recent(devnetHistory(3));
+      const spanPerBlock = (h[h.length - 1]!.timestamp - h[0]!.timestamp) / (h[h.length - 1]!.number - h[0]!.number);
+      expect(spanPerBlock).toBeLessThan(0.5);
+    });
+
+    it.each([2, 3, 5, 10, 31, 32, 100])('within 25 %% of 2 s once %p blocks were mined on the interval', (k) => {
+      const estimate = estimateBlockTime(recent(devnetHistory(k)));
+      expect(Math.abs(estimate - 2) / 2).toBeLessThanOrEqual(0.25);
+    });
+
+    it('exactly 2 s as soon as two interval blocks give one clean interval', () => {
+      expect(estimateBlockTime(recent(devnetHistory(2)))).toBe(2);
+    });
+
+    it('before that, seeded blocks are all there is: the embedded devnet gives its 2 s as the slot time', () => {
+      for (const k of [0, 1]) expect(estimateBlockTime(recent(devnetHistory(k)), { slotSeconds: 2 })).toBe(2);
+      // without it: nothing to measure (the fallback), or a lone seeded block at the window's edge
+      expect(estimateBlockTime(recent(devnetHistory(1)))).toBe(12);
+      expect(estimateBlockTime(recent(devnetHistory(0)))).toBe(1);
+    });
+
+    it('the whole seeded history (no window) too', () => {
+      expect(estimateBlockTime(devnetHistory(4))).toBe(2);
+    });
   });
 });
 

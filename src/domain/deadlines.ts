@@ -39,10 +39,24 @@ export interface ChainClock {
   timeOfBlock(block: number): { timestamp: number; estimated: boolean };
 }
 
-export function chainClock(head: BlockRef, recentBlocks: BlockRef[]): ChainClock {
+export interface ChainClockOptions {
+  /** the chain's slot time, when it has one (see `knownSlotSeconds`): bounds the estimate */
+  slotSeconds?: number;
+  /**
+   * timestamps of older blocks kept by the desk (the blocks of a request's events): exact times
+   * for them, but no part of the block-time estimate (they are sparse and old)
+   */
+  knownBlocks?: readonly BlockRef[];
+}
+
+/**
+ * The clock of a chain at `head`: the block time estimated from `recentBlocks` (and the head), and
+ * the time of any block — exact when the block was observed, extrapolated from the head otherwise.
+ */
+export function chainClock(head: BlockRef, recentBlocks: readonly BlockRef[], options: ChainClockOptions = {}): ChainClock {
   const observed = [...recentBlocks, head];
-  const blockTimeSeconds = estimateBlockTime(observed);
-  return { blockTimeSeconds, timeOfBlock: blockTimer(head, blockTimeSeconds, observed) };
+  const blockTimeSeconds = estimateBlockTime(observed, { slotSeconds: options.slotSeconds });
+  return { blockTimeSeconds, timeOfBlock: blockTimer(head, blockTimeSeconds, [...(options.knownBlocks ?? []), ...observed]) };
 }
 
 export interface VetoWindowEndDescription {
@@ -142,7 +156,7 @@ export function describeDeadlines(input: DescribeDeadlinesParameters): DescribeD
  * Timestamp of a block: exact when it was observed, else extrapolated from the head. A past
  * block that was not observed is still only an estimate, so it is flagged as one too.
  */
-function blockTimer(head: BlockRef, blockTime: number, observed: BlockRef[]) {
+function blockTimer(head: BlockRef, blockTime: number, observed: readonly BlockRef[]) {
   const known = new Map<number, number>();
   for (const b of observed) known.set(b.number, b.timestamp);
   // The head is authoritative for its own number even if a stale copy sits in recentBlocks.

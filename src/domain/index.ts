@@ -16,12 +16,16 @@ export {
   estimateBlockTime,
   estimateTimestampAtBlock,
   estimateBlockAtTimestamp,
+  knownSlotSeconds,
+  KNOWN_SLOT_SECONDS,
+  type EstimateBlockTimeOptions,
 } from './blockTime';
 export { deriveRequestStatus, isAtRisk, type DeriveRequestStatusParameters, type IsAtRiskParameters } from './status';
 export {
   chainClock,
   describeDeadlines,
   type ChainClock,
+  type ChainClockOptions,
   type DescribeDeadlinesParameters,
   type DescribeDeadlinesReturnType,
   type VetoWindowEndDescription,

@@ -28,6 +28,34 @@ export interface Metrics {
   alertDeliveriesFailed: Gauge<'channel'>;
   /** from the desk seeing what the alert is about to the channel accepting it */
   alertLatency: Histogram<'channel'>;
+  // ── on-call: the scheduler, what the desk sends, its accounts, the nearest deadline ──
+  /** outcome: ok | error */
+  schedulerPasses: Counter<'outcome'>;
+  /** unix seconds of the last scheduler pass that finished (ok or not) */
+  schedulerLastPass: Gauge;
+  schedulerPassDuration: Histogram;
+  /**
+   * purpose: fulfil | fulfil_burn (the slasher key's own transactions), veto | fulfil_safe (Safe
+   * execTransactions); outcome: sent | refused | bumped | mined | reverted | dropped (own
+   * transactions), executed | failed (Safe transactions)
+   */
+  sends: Counter<'purpose' | 'outcome'>;
+  /** ether held by each sending account, by role (executor | slasher) */
+  accountBalance: Gauge<'role' | 'account'>;
+  /** blocks until the nearest veto window end among requests in their window; +Inf when none */
+  nearestWindowEndBlocks: Gauge;
+  nearestWindowEndSeconds: Gauge;
+  /** blocks until the nearest last useful block L among open requests; +Inf when none is bounded */
+  nearestLastUsefulBlocks: Gauge;
+  nearestLastUsefulSeconds: Gauge;
+  /** open requests whose stake escapes before their window ends (the API's `atRisk`) */
+  requestsStakeEscapesFirst: Gauge;
+  /** 1 when the endpoint answered its last call, 0 when it could not be reached */
+  rpcEndpointUp: Gauge<'endpoint'>;
+  /** unix seconds of the last ingest pass that read the chain's head */
+  lastSynced: Gauge;
+  /** 1 while this desk holds the actor lease (it alone sends) */
+  leaseHeld: Gauge;
 }
 
 export const METRIC_PREFIX = 'vetodesk_';
@@ -152,6 +180,76 @@ export function createMetrics(): Metrics {
       help: 'Seconds from the desk seeing an event to the channel accepting its alert',
       labelNames: ['channel'] as const,
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 15, 60, 300, 1800],
+      registers,
+    }),
+    schedulerPasses: new Counter({
+      name: name('scheduler_passes_total'),
+      help: 'Deadline-timer passes over the open requests, by outcome (ok, error)',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
+    schedulerLastPass: new Gauge({
+      name: name('scheduler_last_pass_timestamp_seconds'),
+      help: 'Unix time at which the last deadline-timer pass finished',
+      registers,
+    }),
+    schedulerPassDuration: new Histogram({
+      name: name('scheduler_pass_duration_seconds'),
+      help: 'Duration of deadline-timer passes',
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    }),
+    sends: new Counter({
+      name: name('sends_total'),
+      help: 'Transactions the desk sent or executed and how they ended, by purpose (fulfil, fulfil_burn, veto, fulfil_safe) and outcome',
+      labelNames: ['purpose', 'outcome'] as const,
+      registers,
+    }),
+    accountBalance: new Gauge({
+      name: name('account_balance_eth'),
+      help: 'Ether held by each account the desk sends from, by role (executor, slasher)',
+      labelNames: ['role', 'account'] as const,
+      registers,
+    }),
+    nearestWindowEndBlocks: new Gauge({
+      name: name('nearest_window_end_blocks'),
+      help: 'Blocks until the nearest veto window end among requests in their window (+Inf when none)',
+      registers,
+    }),
+    nearestWindowEndSeconds: new Gauge({
+      name: name('nearest_window_end_seconds'),
+      help: 'Estimated seconds until the nearest veto window end among requests in their window (+Inf when none)',
+      registers,
+    }),
+    nearestLastUsefulBlocks: new Gauge({
+      name: name('nearest_last_useful_blocks'),
+      help: 'Blocks until the nearest last useful block L among open requests (+Inf when no L is bounded)',
+      registers,
+    }),
+    nearestLastUsefulSeconds: new Gauge({
+      name: name('nearest_last_useful_seconds'),
+      help: 'Estimated seconds until the nearest last useful block L among open requests (+Inf when no L is bounded)',
+      registers,
+    }),
+    requestsStakeEscapesFirst: new Gauge({
+      name: name('requests_stake_escapes_first'),
+      help: 'Open requests whose stake leaves before their veto window ends (the slash cannot land in time)',
+      registers,
+    }),
+    rpcEndpointUp: new Gauge({
+      name: name('rpc_endpoint_up'),
+      help: 'Whether the RPC endpoint (redacted) answered its last call: 1 yes, 0 unreachable',
+      labelNames: ['endpoint'] as const,
+      registers,
+    }),
+    lastSynced: new Gauge({
+      name: name('last_synced_timestamp_seconds'),
+      help: 'Unix time of the last ingest pass that read the chain head',
+      registers,
+    }),
+    leaseHeld: new Gauge({
+      name: name('actor_lease_held'),
+      help: 'Whether this desk holds the actor lease and so is the one that sends (1) or stands by (0)',
       registers,
     }),
   };

@@ -19,7 +19,11 @@ export interface SerialPasses {
   lastError(): string | null;
 }
 
-export function serialPasses(pass: () => Promise<void>, onError: (message: string) => void, o: { stopped?: () => boolean } = {}): SerialPasses {
+export function serialPasses(
+  pass: () => Promise<void>,
+  onError: (message: string) => void,
+  o: { stopped?: () => boolean; /** told after every pass (metrics) */ onPass?: (outcome: 'ok' | 'error', ms: number) => void } = {},
+): SerialPasses {
   let running: Promise<void> | null = null;
   let again = false;
   let lastError: string | null = null;
@@ -34,13 +38,16 @@ export function serialPasses(pass: () => Promise<void>, onError: (message: strin
       running = (async () => {
         do {
           again = false;
+          const started = performance.now();
           try {
             await pass();
             lastError = null;
+            o.onPass?.('ok', performance.now() - started);
           } catch (e) {
             const message = describeError(e);
             if (message !== lastError) onError(message);
             lastError = message;
+            o.onPass?.('error', performance.now() - started);
           }
         } while (again && !stopped());
       })().finally(() => {

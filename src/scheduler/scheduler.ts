@@ -69,6 +69,8 @@ export interface SchedulerOptions {
    * would send fulfils for requests settled later in the chain, so the scheduler waits
    */
   catchingUp?: () => boolean;
+  /** told after every pass (metrics) */
+  onPass?: (outcome: 'ok' | 'error', ms: number) => void;
 }
 
 const FULFILS = new Set(['fulfil', 'fulfil_burn']);
@@ -297,7 +299,7 @@ export function createScheduler(o: SchedulerOptions) {
     }
   }
 
-  const passes = serialPasses(cycle, (m) => logger.error({ err: m }, 'scheduler pass failed'), { stopped: () => stopped });
+  const passes = serialPasses(cycle, (m) => logger.error({ err: m }, 'scheduler pass failed'), { stopped: () => stopped, onPass: o.onPass });
   const evaluate = () => passes.run();
 
   return {

@@ -73,6 +73,8 @@ export interface SenderOptions {
   feeBumpBlocks?: number;
   /** test hook: after the row is recorded, before broadcast (the kill -9 case) */
   afterRecord?: (row: SentTxRow) => Promise<void> | void;
+  /** told of every send (sent, refused), settlement (mined, reverted, dropped), re-pricing (bumped) and cancellation (metrics) */
+  observe?: (purpose: string, outcome: string) => void;
 }
 
 /** Gas headroom over the estimate: the state can change between estimate and inclusion. */
@@ -205,6 +207,7 @@ export function createSender(o: SenderOptions) {
             gas = gasWithHeadroom(await client.estimateGas({ account: account.address, to: intent.to, data: intent.data, blockTag: 'pending' }));
           } catch (e) {
             if (!isRevert(e)) throw e;
+            o.observe?.(intent.purpose, 'refused');
             return { kind: 'refused', reason: describeRevert(e) };
           }
         }
@@ -218,6 +221,7 @@ export function createSender(o: SenderOptions) {
           fees,
         );
         logger.info({ requestId: intent.requestId, purpose: intent.purpose, txHash: row.txHash, nonce, maxFeePerGas: String(fees.maxFeePerGas) }, 'sending');
+        o.observe?.(intent.purpose, 'sent');
         await broadcast(row);
         return { kind: 'sent', row };
       });
@@ -238,6 +242,7 @@ export function createSender(o: SenderOptions) {
         const head = Number(await client.getBlockNumber({ cacheTime: 0 }));
         const fees = replacementFees(signedFields(last).fees, await market(), 0, null)!;
         logger.warn({ requestId: last.requestId, nonce: last.txNonce, txHash: last.txHash, why }, 'cancelling a transaction that can no longer do its job');
+        o.observe?.(last.purpose, 'cancelled');
         return replace(last, fees, head, { to: account.address, data: '0x', gas: 21_000n, purpose: 'cancel' });
       });
     },
@@ -262,6 +267,7 @@ export function createSender(o: SenderOptions) {
           const reopened = await store.reopen(row);
           logger.warn({ requestId: row.requestId, purpose: row.purpose, txHash: row.txHash, block: row.blockNumber }, 'a reorg removed our transaction: back in flight');
           report.reorged.push({ row: reopened, fromBlock: row.blockNumber });
+          o.observe?.(row.purpose, 'reorged');
         }
       }
       const open = await store.inFlight(account.address);
@@ -271,6 +277,7 @@ export function createSender(o: SenderOptions) {
       for (const row of byNonce.values()) {
         const s = await settle(row, { send });
         report.settled.push(s);
+        if (s.kind !== 'pending') o.observe?.(s.row.purpose, s.kind);
         if (s.kind !== 'pending' || !send) continue;
         const waited = head - s.row.sentAtBlock;
         if (waited < 1) continue;
@@ -293,6 +300,7 @@ export function createSender(o: SenderOptions) {
         if (next) {
           logger.warn({ requestId: next.requestId, nonce: next.txNonce, from: s.row.txHash, to: next.txHash, maxFeePerGas: String(fees.maxFeePerGas), why }, 'replacing an underpriced transaction with higher fees');
           report.bumped.push({ from: s.row, to: next, reason: why });
+          o.observe?.(next.purpose, 'bumped');
         }
       }
       return report;

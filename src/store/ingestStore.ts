@@ -53,8 +53,13 @@ export interface BatchInput {
   indexedHash: string | null;
   variant?: string;
   operatorStates?: OperatorSetStateRow[];
-  /** headers below this block are no longer needed to revert a reorg */
+  /**
+   * headers below this block are no longer needed to revert a reorg; the timestamps of those the
+   * desk shows times for (event blocks, block windows' ends) move to BlockTime
+   */
   pruneBlocksBelow?: number;
+  /** timestamps of blocks below the reorg window the desk shows times for (a backfill's event blocks) */
+  blockTimes?: BlockRef[];
   /**
    * The checkpoint this batch continues from. When another desk on the same database moved it
    * meanwhile, the batch is refused (INGEST_CONFLICT) and nothing is written.
@@ -300,6 +305,21 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind, access:
     }
   }
 
+  async function writeBlockTimes(sql: TxSql, blocks: BlockRef[]): Promise<void> {
+    const unique = [...new Map(blocks.map((b) => [b.number, b])).values()];
+    for (let i = 0; i < unique.length; i += 1_000) {
+      const chunk = unique.slice(i, i + 1_000);
+      let n = 0;
+      const q = () => (kind === 'postgresql' ? `$${++n}` : '?');
+      const tuples = chunk.map(() => `(${q()}, ${q()}, ${q()})`);
+      await sql.run(
+        `INSERT INTO "BlockTime" ("slasher", "number", "timestamp") VALUES ${tuples.join(', ')}
+         ON CONFLICT ("slasher", "number") DO UPDATE SET "timestamp" = excluded."timestamp"`,
+        ...chunk.flatMap((b) => [slasher, b.number, b.timestamp]),
+      );
+    }
+  }
+
   /** One multi-row upsert (INSERT … ON CONFLICT DO UPDATE) per 500 sets: a backfill reads hundreds at once. */
   async function writeOperatorStates(sql: TxSql, states: OperatorSetStateRow[]): Promise<void> {
     const now = columnTime(kind, new Date());
@@ -370,7 +390,21 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind, access:
         }
         await writeBlocks(sql, b.blocks);
         if (b.operatorStates) await writeOperatorStates(sql, b.operatorStates);
+        if (b.blockTimes?.length) await writeBlockTimes(sql, b.blockTimes);
         if (b.pruneBlocksBelow !== undefined) {
+          // only the headers leaving now are looked at: every older one left (or stayed) before
+          await sql.run(
+            `INSERT INTO "BlockTime" ("slasher", "number", "timestamp")
+             SELECT b."slasher", b."number", b."timestamp" FROM "Block" b
+             WHERE b."slasher" = ${p(1)} AND b."number" < ${p(2)} AND (
+               EXISTS (SELECT 1 FROM "RequestEvent" e WHERE e."slasher" = b."slasher" AND e."blockNumber" = b."number")
+               OR EXISTS (
+                 SELECT 1 FROM "SlashingRequest" r JOIN "IngestCursor" c ON c."slasher" = r."slasher"
+                 WHERE r."slasher" = b."slasher" AND c."windowKind" = 'blocks' AND r."requestBlockOrTimestamp" + c."windowLength" = b."number"))
+             ON CONFLICT ("slasher", "number") DO UPDATE SET "timestamp" = excluded."timestamp"`,
+            slasher,
+            b.pruneBlocksBelow,
+          );
           await sql.run(`DELETE FROM "Block" WHERE "slasher" = ${p(1)} AND "number" < ${p(2)}`, slasher, b.pruneBlocksBelow);
         }
         // the variant is kept when the batch does not settle it
@@ -393,6 +427,7 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind, access:
         const gone = await sql.all<{ requestId: string }>(`SELECT DISTINCT "requestId" FROM "RequestEvent" WHERE "slasher" = ${p(1)} AND "blockNumber" > ${p(2)} ORDER BY "requestId"`, slasher, ancestor.number);
         await sql.run(`DELETE FROM "RequestEvent" WHERE "slasher" = ${p(1)} AND "blockNumber" > ${p(2)}`, slasher, ancestor.number);
         await sql.run(`DELETE FROM "Block" WHERE "slasher" = ${p(1)} AND "number" > ${p(2)}`, slasher, ancestor.number);
+        await sql.run(`DELETE FROM "BlockTime" WHERE "slasher" = ${p(1)} AND "number" > ${p(2)}`, slasher, ancestor.number);
         // slashability read on the abandoned branch: re-read from scratch (refreshAll follows)
         await sql.run(`DELETE FROM "OperatorSetState" WHERE "slasher" = ${p(1)} AND "readAtBlock" > ${p(2)}`, slasher, ancestor.number);
         const ids = gone.map((g) => g.requestId);
@@ -426,6 +461,27 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind, access:
     async blockHashes(from: number): Promise<Map<number, string>> {
       const rows = await db.block.findMany({ where: { slasher, number: { gte: from } }, select: { number: true, hash: true } });
       return new Map(rows.map((r) => [r.number, r.hash]));
+    },
+
+    /**
+     * The timestamps the desk has of these blocks: headers of the reorg window and the older
+     * blocks kept in BlockTime. Blocks it has no timestamp of are left out.
+     */
+    async blockTimes(numbers: readonly number[]): Promise<BlockRef[]> {
+      const wanted = [...new Set(numbers)].filter((n) => Number.isSafeInteger(n) && n >= 0);
+      if (wanted.length === 0) return [];
+      const [kept, headers] = await Promise.all([
+        db.blockTime.findMany({ where: { slasher, number: { in: wanted } }, select: { number: true, timestamp: true } }),
+        db.block.findMany({ where: { slasher, number: { in: wanted } }, select: { number: true, timestamp: true } }),
+      ]);
+      // a header (the reorg window) is the newer fact where both exist
+      return [...new Map([...kept, ...headers].map((b) => [b.number, b])).values()].sort((a, b) => a.number - b.number);
+    },
+
+    /** Every kept timestamp (BlockTime), for a listing: one raw read, one row per event or window-end block. */
+    async keptBlockTimes(): Promise<BlockRef[]> {
+      const rows = await queryRows(`SELECT "number", "timestamp" FROM "BlockTime" WHERE "slasher" = ${p(1)}`, slasher);
+      return rows.map((r) => ({ number: Number(r[0]), timestamp: Number(r[1]) }));
     },
 
     async recentBlocks(limit: number): Promise<BlockRef[]> {

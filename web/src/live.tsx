@@ -45,10 +45,10 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     // EventSource retries by itself (the desk sends `retry: 3000`)
     source.onerror = () => setState((s) => ({ ...s, connection: 'reconnecting' }));
     source.addEventListener('health', (e) => {
-      const h = JSON.parse((e as MessageEvent<string>).data) as { status: HealthView['status']; headBlock: number | null; indexedBlock: number | null };
+      const h = JSON.parse((e as MessageEvent<string>).data) as Pick<HealthView, 'status' | 'headBlock' | 'indexedBlock' | 'lagBlocks' | 'rpc' | 'problems'>;
       setState((s) => ({
         ...s,
-        health: s.health ? { ...s.health, status: h.status, headBlock: h.headBlock, indexedBlock: h.indexedBlock } : s.health,
+        health: s.health ? { ...s.health, status: h.status, headBlock: h.headBlock, indexedBlock: h.indexedBlock, lagBlocks: h.lagBlocks, ...(h.rpc ? { rpc: h.rpc } : {}), problems: h.problems } : s.health,
         head: h.headBlock !== null && (s.head === null || h.headBlock !== s.head.block) ? { block: h.headBlock, seenAtMs: Date.now() } : s.head,
       }));
     });

@@ -134,6 +134,22 @@ export interface HealthView {
   slasher?: string;
   problems?: string[];
   vetoExecution?: { executor: string | null; sends: boolean; safe: string; owners: string[]; threshold: number | null; nonce: number | null; note?: string };
+  rpc?: RpcHealth;
+  /** names of the alert channels; empty: nobody is told of an alert */
+  alertChannels?: string[];
+}
+
+export interface RpcHealth {
+  reachable: boolean;
+  endpoint: string | null;
+  unreachableSince: string | null;
+  lastHeadAt: string | null;
+}
+
+export interface DevQueued {
+  requestId: string;
+  txHash: Hex;
+  block: number;
 }
 
 export interface TimelineEntry {

@@ -6,6 +6,7 @@ import { Link, navigate, useLocation } from '../router';
 import { REQUEST_STATUSES, type RequestStatus, type RequestView, type SafeTxView } from '../types';
 import { useResource } from '../useResource';
 import { Addr, AtRiskBadge, ErrorBox, LastUseful, StatusBadge, WindowEnd } from './bits';
+import { PracticePanel } from './Practice';
 
 const OPEN: ReadonlySet<RequestStatus> = new Set(['in_veto_window', 'fulfillable']);
 
@@ -90,8 +91,12 @@ export function Board() {
         <h1 id="board-title" ref={heading} tabIndex={-1}>
           Slashing requests
         </h1>
-        <p className="muted">Block numbers are exact; times are estimates from the observed block time.</p>
+        <p className="muted">
+          Block numbers are exact; times of coming blocks are estimates from the observed block time
+          {all[0] ? ` (≈ ${Math.round(all[0].deadlines.blockTimeSeconds * 100) / 100} s a block)` : ''}.
+        </p>
       </div>
+      <PracticePanel />
       <Filters current={filter} counts={counts} />
       {error && <ErrorBox message={`Could not load the requests: ${error}`} onRetry={reload} />}
       {loading && !error && (

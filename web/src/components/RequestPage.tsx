@@ -5,7 +5,7 @@ import { useLive } from '../live';
 import { Link } from '../router';
 import type { RequestView, StrategyToken, TimelineEntry } from '../types';
 import { useResource } from '../useResource';
-import { Addr, AtRiskBadge, ErrorBox, LastUseful, StatusBadge, WindowEnd } from './bits';
+import { Addr, AtRiskBadge, ErrorBox, ESCAPES_FIRST_LABEL, ESCAPES_FIRST_TEXT, LastUseful, StatusBadge, WindowEnd } from './bits';
 import { NextActionCell } from './Board';
 import { Notes } from './Notes';
 import { SafeTxPanel } from './SafeTxPanel';
@@ -45,7 +45,7 @@ function Strategies({ v }: { v: RequestView }) {
               </th>
               <td data-label="Token">{t?.symbol ? <span title={t.token ?? undefined}>{t.symbol}</span> : t?.token ? <Addr a={t.token} /> : <span className="muted">unreadable</span>}</td>
               <td data-label="To slash">{wadToPercent(v.wadsToSlash[i] ?? '0')}</td>
-              <td data-label="Last useful block">{d ? (d.lastUsefulBlock === null ? <span className="muted">unbounded</span> : `block ${d.lastUsefulBlock}`) : '—'}</td>
+              <td data-label="Last useful block">{d ? (d.lastUsefulBlock === null ? <span className="muted">no limit: stake stays</span> : `block ${d.lastUsefulBlock.toLocaleString('en-US')}`) : '—'}</td>
               <td data-label="Pending deallocation">
                 {d?.pendingDeallocation ? `takes effect at block ${d.pendingDeallocation.effectBlock}; ${d.remainingMagnitude === '0' ? 'leaves nothing' : `leaves ${wadToPercent(d.remainingMagnitude)} of the magnitude`}` : <span className="muted">none</span>}
               </td>
@@ -93,7 +93,9 @@ export function RequestPage({ id }: { id: string }) {
           <section className="card" aria-labelledby="deadlines-title">
             <h2 id="deadlines-title">Deadlines</h2>
             {v.atRisk && open && (
-              <p className="warn-box">The veto window ends after the last useful block: a fulfil can no longer land while the stake is still slashable.</p>
+              <p className="warn-box">
+                <strong>{ESCAPES_FIRST_LABEL}.</strong> {ESCAPES_FIRST_TEXT}
+              </p>
             )}
             <dl className="facts">
               <dt>Veto window ends</dt>

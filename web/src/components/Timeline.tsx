@@ -17,7 +17,7 @@ export function Timeline({ entries }: { entries: TimelineEntry[] }) {
                 {localTime(e.at)}
               </time>
             ) : (
-              <span className="muted">time unknown</span>
+              <span className="muted">time not recorded</span>
             )}
             {e.estimated && <span className="est-label"> (estimate)</span>}
             {e.block !== null && <span className="block-no"> · block {e.block}</span>}

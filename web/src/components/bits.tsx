@@ -7,10 +7,17 @@ export function StatusBadge({ status }: { status: RequestStatus | string }) {
   return <span className={`badge status-${status}`}>{STATUS_LABELS[status] ?? status}</span>;
 }
 
+/**
+ * The API's `atRisk`: the stake leaves (block L) before the veto window ends, so the slash cannot
+ * land in time. Not the committee's emergency: a veto is not needed to stop it.
+ */
+export const ESCAPES_FIRST_LABEL = 'Stake escapes first';
+export const ESCAPES_FIRST_TEXT = 'The stake leaves (after the last useful block L) before the veto window ends: the slash cannot land in time, whatever the committee does.';
+
 export function AtRiskBadge() {
   return (
-    <span className="badge at-risk" title="The veto window ends after the last useful block L: a fulfil cannot land in time">
-      At risk
+    <span className="badge at-risk" title={ESCAPES_FIRST_TEXT}>
+      {ESCAPES_FIRST_LABEL}
     </span>
   );
 }
@@ -86,10 +93,57 @@ export function WindowEnd({ v, live }: { v: { vetoWindowEnd: { block?: number; t
   return <span>—</span>;
 }
 
-export function LastUseful({ v, live }: { v: { lastUsefulBlock: number | null; lastUsefulBlockEstimatedAt: string | null; deadlines: { blockTimeSeconds: number; slashability?: string } }; live: boolean }) {
+type LastUsefulInput = {
+  status: string;
+  lastUsefulBlock: number | null;
+  lastUsefulBlockEstimatedAt: string | null;
+  strategies: string[] | null;
+  deadlines: { blockTimeSeconds: number; slashability?: string; strategies: { strategy: string; lastUsefulBlock: number | null; remainingMagnitude: string }[] };
+};
+
+/** Vetoed or fulfilled: when the stake leaves no longer matters. One wording for both. */
+export const SETTLED_L = 'n/a — settled';
+
+/**
+ * L in one wording per case: settled requests (vetoed, fulfilled) say so; an open request says
+ * whether its stake can leave at all, and when part of it leaves before the rest.
+ */
+export function LastUseful({ v, live }: { v: LastUsefulInput; live: boolean }) {
+  if (v.status === 'vetoed' || v.status === 'fulfilled') return <span className="muted" title="The request is settled: when its stake could leave no longer matters">{SETTLED_L}</span>;
   if (v.deadlines.slashability === 'pending') return <span className="muted">reading…</span>;
-  if (v.lastUsefulBlock === null) return <span className="muted">{v.deadlines.slashability === 'untracked' ? 'not tracked' : 'unbounded'}</span>;
-  return <BlockDeadline block={v.lastUsefulBlock} blockTimeSeconds={v.deadlines.blockTimeSeconds} estimatedAt={v.lastUsefulBlockEstimatedAt} live={live} />;
+  if (v.deadlines.slashability === 'untracked') return <span className="muted" title="The desk does not know the slasher's AVS (set AVS_ADDRESS), so it cannot read the operator's allocations">unknown (AVS not known)</span>;
+  const early = <EarlyEscapes v={v} live={live} />;
+  if (v.lastUsefulBlock === null) {
+    return (
+      <span className="l-cell">
+        <span className="muted" title="No pending deallocation to zero and no deregistration: the stake stays slashable">no limit: stake stays</span>
+        {early}
+      </span>
+    );
+  }
+  return (
+    <span className="l-cell">
+      <BlockDeadline block={v.lastUsefulBlock} blockTimeSeconds={v.deadlines.blockTimeSeconds} estimatedAt={v.lastUsefulBlockEstimatedAt} live={live} />
+      {early}
+    </span>
+  );
+}
+
+/** Strategies whose stake leaves before L (the others keep theirs longer): the slash then takes less. */
+function EarlyEscapes({ v, live }: { v: LastUsefulInput; live: boolean }) {
+  const total = v.strategies?.length ?? v.deadlines.strategies.length;
+  const early = v.deadlines.strategies.filter((s) => s.lastUsefulBlock !== null && (v.lastUsefulBlock === null || s.lastUsefulBlock < v.lastUsefulBlock));
+  if (early.length === 0) return null;
+  return (
+    <span className="early-escape">
+      {early.map((s) => (
+        <span key={s.strategy} className="warn-text small">
+          stake of strategy {shortAddress(s.strategy)} ({early.length} of {total}) leaves after{' '}
+          <BlockDeadline block={s.lastUsefulBlock!} blockTimeSeconds={v.deadlines.blockTimeSeconds} estimatedAt={null} live={live} />
+        </span>
+      ))}
+    </span>
+  );
 }
 
 export function ErrorBox({ message, onRetry }: { message: string; onRetry?: () => void }) {
