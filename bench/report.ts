@@ -181,5 +181,6 @@ function formatScheduler(s: SchedulerBench): string[] {
     `  fulfil lateness, blocks after the window end, over ${s.fulfil.count} requests: {${hist(s.fulfil.histogram)}} (max ${s.fulfil.max}, mean ${s.fulfil.mean}); goal: ${s.fulfil.goal}: ${s.fulfil.met ? 'met' : 'NOT met'}`,
     `  threshold → veto, blocks, one veto at a time, over ${s.veto.count} requests: {${hist(s.veto.histogram)}} (max ${s.veto.max}, mean ${s.veto.mean}); goal: ${s.veto.goal}: ${s.veto.met ? 'met' : 'NOT met'}`,
     `  threshold → veto, blocks, ${s.vetoBurst.count} vetoes reaching their threshold together: {${hist(s.vetoBurst.histogram)}} (max ${s.vetoBurst.max}, mean ${s.vetoBurst.mean}); goal: ${s.vetoBurst.goal}: ${s.vetoBurst.met ? 'met' : 'NOT met'}`,
+    `  threshold → veto, blocks, ${s.vetoInterleaved.count} vetoes interleaved with let-pass requests: {${hist(s.vetoInterleaved.histogram)}} (max ${s.vetoInterleaved.max}, mean ${s.vetoInterleaved.mean}; of them right behind an unsigned request: {${hist(s.vetoInterleaved.behindUnsigned.histogram)}}); lost: ${s.vetoInterleaved.lost}; goal: ${s.vetoInterleaved.goal}: ${s.vetoInterleaved.met ? 'met' : 'NOT met'}`,
   ];
 }

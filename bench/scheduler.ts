@@ -8,6 +8,11 @@
  *    veto through the HTTP API. Per request: block the cancel landed in minus the head block when
  *    the second (threshold) signature was accepted (goal ≤ 1). Half reach their threshold one at a
  *    time (each signed once the previous is on chain), half in a burst (all signatures at once).
+ *  - interleaved: the common committee pattern — most requests let pass — as 10 × (let-pass,
+ *    veto, veto), queued one at a time, each veto signed by two owners (what the desk serves, with
+ *    its safeTxHash) once it is seen: half the vetoes come right behind an unsigned request that
+ *    ends its window first. Per veto: blocks from the threshold signature to the cancel on chain
+ *    (goal: every one ≤ 1, 0 lost); the let-pass requests must be fulfilled by the desk.
  * A request fulfilled by anything but the desk, vetoed twice or never decided throws: a wrong
  * result is not a benchmark.
  */
@@ -39,6 +44,8 @@ export interface SchedulerBench {
   veto: BlocksStats & { goal: string; met: boolean };
   /** vetoes reaching their threshold together (a burst of signatures) */
   vetoBurst: BlocksStats & { goal: string; met: boolean };
+  /** vetoes interleaved with let-pass requests; `behindUnsigned` are those right after an unsigned one */
+  vetoInterleaved: BlocksStats & { goal: string; met: boolean; behindUnsigned: BlocksStats; lost: number };
   seconds: number;
 }
 
@@ -177,7 +184,72 @@ export async function measureScheduler(o: { fulfils: number; vetoes: number; log
       const f = stats(late);
       const vs = stats(vetoLag);
       const bs = stats(burstLag);
+
+      // interleaved: 10 × (let pass, veto, veto), one at a time as a committee meets them
+      o.log('  interleaved: 10 × (let-pass, veto, veto), queued one at a time, each veto signed once it is seen');
+      const lagAll: number[] = [];
+      const lagBehind: number[] = [];
+      const letPass: bigint[] = [];
+      const seen = async (id: bigint) => {
+        for (let i = 0; i < 200; i++) {
+          const r = await fetch(`${desk.url}/api/requests/${id}`);
+          if (r.status === 200) {
+            const v = (await r.json()) as RequestView;
+            if (v.veto && v.deadlines.slashability !== 'pending') return v;
+          }
+          await sleep(100);
+        }
+        throw new Error(`request ${id} never seen by the desk`);
+      };
+      let lost = 0;
+      for (let k = 0; k < 10; k++) {
+        for (const kind of ['pass', 'veto', 'veto'] as const) {
+          const hash = await wallet.writeContract({ address: testbed.slasher, abi: vetoableSlasherAbis.V3, functionName: 'queueSlashingRequest', args: [{ operator: operator!.address, operatorSetId: 1, strategies: [testbed.strategies[0]!], wadsToSlash: [1n], description: `interleaved ${k} ${kind}` }], gas: 400_000n });
+          const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 200 });
+          const id = BigInt(receipt.logs.find((l) => getAddress(l.address) === getAddress(testbed.slasher))!.topics[1]!);
+          if (kind === 'pass') {
+            letPass.push(id);
+            continue;
+          }
+          const behind = lagAll.length % 2 === 0; // the first veto of each triple comes right after the let-pass one
+          let v = await seen(id);
+          let at = 0;
+          for (const owner of owners.slice(0, 2)) {
+            const signature = await privateKeyToAccount(owner.privateKey).signTypedData(typedDataFromJson(v.veto!.typedData));
+            const res = await fetch(`${desk.url}/api/requests/${id}/veto/signatures`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ signature, safeTxHash: v.veto!.safeTxHash }) });
+            if (res.status !== 201) throw new Error(`interleaved: signature refused for request ${id}: ${res.status} ${await res.text()}`);
+            if (owner === owners[1]) at = Number(await publicClient.getBlockNumber({ cacheTime: 0 }));
+            else v = await seen(id);
+          }
+          const until = Date.now() + 20_000;
+          let done: RequestView | undefined;
+          while (Date.now() < until) {
+            const r = (await (await fetch(`${desk.url}/api/requests/${id}`)).json()) as RequestView;
+            if (r.status === 'vetoed' && r.cancelled) {
+              done = r;
+              break;
+            }
+            await sleep(100);
+          }
+          if (!done) {
+            lost++;
+            continue;
+          }
+          lagAll.push(done.cancelled!.block - at);
+          if (behind) lagBehind.push(done.cancelled!.block - at);
+        }
+      }
+      // the let-pass ones are fulfilled by the desk once their windows close
+      const passDeadline = Date.now() + (window + 60) * 1000;
+      for (;;) {
+        const states = await Promise.all(letPass.map(async (id) => ((await (await fetch(`${desk.url}/api/requests/${id}`)).json()) as RequestView).status));
+        if (states.every((st) => st === 'fulfilled')) break;
+        if (Date.now() > passDeadline) throw new Error(`interleaved: let-pass requests not fulfilled: ${states.join(', ')}`);
+        await sleep(500);
+      }
+      const il = stats(lagAll.length ? lagAll : [Number.NaN]);
       return {
+        vetoInterleaved: { ...il, goal: 'every veto ≤ 1 block from threshold to chain, 0 lost', met: lost === 0 && il.max <= 1, behindUnsigned: stats(lagBehind.length ? lagBehind : [Number.NaN]), lost },
         blockTimeSeconds: 1,
         fulfil: { ...f, goal: 'every fulfil 0 or 1 block after the window end', met: f.max <= 1 && Math.min(...late) >= 0 },
         veto: { ...vs, goal: '≤ 1 block from threshold to veto', met: vs.max <= 1 },

@@ -3,6 +3,8 @@
  * an injected EIP-1193 wallet that signs with anvil dev keys: the board lists the seeded requests
  * with live countdowns; owners 1 and 2 sign a veto from the page and owner 2 executes it from the
  * wallet (this desk has no executor key), and the request turns vetoed on chain and on the page;
+ * two vetoes signed out of order around an unsigned request: the blocked one says so (page and
+ * board) and signing it again at the blocking nonce, its way out, lands it;
  * a non-owner's signature is refused with a readable message; SIWE sign-in and a note by an owner
  * work, a non-owner's note is refused; a practice request queued from the board appears with a
  * countdown whose time matches the chain's block time; on a phone no cell label runs into the
@@ -218,6 +220,57 @@ it('two owners sign a veto from the page; it executes from the wallet and the re
   await page.setViewportSize(DESKTOP);
 });
 
+it('signs two vetoes out of order around an unsigned one; the blocked one shows why and its way out lands it', async () => {
+  // three requests; the middle one is let pass (nobody signs it)
+  const x = (await devnet.queue({ description: 'e2e: X, vetoed second' })).requestId;
+  const y = (await devnet.queue({ description: 'e2e: Y, let pass' })).requestId;
+  const z = (await devnet.queue({ description: 'e2e: Z, signed first, by one owner only' })).requestId;
+  await page.goto(`${desk.url}/`);
+  for (const id of [x, y, z]) await page.locator(`tr[data-request-id="${id}"]`).waitFor({ timeout: 20_000 });
+
+  const sign = async (id: bigint, owner: number, expect: string) => {
+    await useAccount(devnet.owners[owner]!.privateKey);
+    await page.goto(`${desk.url}/requests/${id}`);
+    await page.getByRole('heading', { level: 1, name: new RegExp(`Request #${id}`) }).waitFor();
+    if (await page.getByRole('button', { name: 'Connect wallet' }).count()) await page.getByRole('button', { name: 'Connect wallet' }).click();
+    await expectText(page.locator('.wallet-bar'), devnet.owners[owner]!.address.slice(0, 6));
+    await vetoCard().getByRole('button', { name: 'Sign veto' }).click();
+    await expectText(vetoCard().locator('.outcome.ok'), expect);
+  };
+  // out of order: Z first (its signature fixes it at the Safe's next nonce), then X
+  await sign(z, 0, 'stored: 1 of 2');
+  await sign(x, 0, 'stored: 1 of 2');
+  await sign(x, 1, 'stored: 2 of 2');
+  // X has its threshold but Z, signed by one owner only, holds the lower nonce: said at once
+  const box = vetoCard().locator('.blocked-box');
+  await expectText(box, 'Blocked: the threshold is met', 20_000);
+  await expectText(box, `veto of request ${z}`);
+  await expect(vetoCard().getByRole('button', { name: 'Execute veto' }).count()).resolves.toBe(0);
+  // …and on top of the board
+  await page.goto(`${desk.url}/`);
+  const first = page.locator('table.board tbody tr').first();
+  await expect(first.getAttribute('data-request-id')).resolves.toBe(String(x));
+  await expectText(first, 'veto blocked by nonce');
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'board-blocked-desktop.png'), fullPage: true });
+
+  // the way out: sign X again at the blocking nonce (two owners), then execute it from the wallet
+  await page.goto(`${desk.url}/requests/${x}`);
+  await page.getByRole('heading', { level: 1, name: new RegExp(`Request #${x}`) }).waitFor();
+  const again = () => vetoCard().getByRole('button', { name: /^Sign this veto again at nonce/ });
+  await again().click();
+  await expectText(vetoCard().locator('.outcome.ok'), 'signed: 1 of 2');
+  await useAccount(devnet.owners[0]!.privateKey);
+  await expectText(page.locator('.wallet-bar'), devnet.owners[0]!.address.slice(0, 6));
+  await again().click();
+  await expectText(vetoCard().locator('.outcome.ok'), 'signed: 2 of 2');
+  const execute = vetoCard().getByRole('button', { name: 'Execute veto' });
+  await execute.waitFor({ timeout: 20_000 });
+  await execute.click();
+  await waitFor('X vetoed on chain', async () => (await slasherStatus(x)) === 'Cancelled', 20_000, 200);
+  await expectText(page.locator('#request-title'), 'Vetoed', 20_000);
+  expect(await slasherStatus(y)).toBe('Requested');
+});
+
 it("refuses a non-owner's veto signature with a readable message", async () => {
   const id = devnet.seeded.open[0]!;
   await page.goto(`${desk.url}/requests/${id}`);
@@ -260,7 +313,7 @@ it('signs in with Ethereum; an owner writes a note, a non-owner is refused', asy
 });
 
 it('wrote the screenshots', () => {
-  for (const name of ['board-desktop', 'board-phone', 'request-desktop', 'request-phone', 'request-notes-desktop']) {
+  for (const name of ['board-desktop', 'board-phone', 'board-blocked-desktop', 'request-desktop', 'request-phone', 'request-notes-desktop']) {
     const file = path.join(SCREENSHOTS, `${name}.png`);
     expect(fs.statSync(file).size).toBeGreaterThan(10_000);
     expect(fs.readFileSync(file).subarray(1, 4).toString()).toBe('PNG');
