@@ -245,7 +245,8 @@ it('signs two vetoes out of order around an unsigned one; the blocked one shows 
   const box = vetoCard().locator('.blocked-box');
   await expectText(box, 'Blocked: the threshold is met', 20_000);
   await expectText(box, `veto of request ${z}`);
-  await expect(vetoCard().getByRole('button', { name: 'Execute veto' }).count()).resolves.toBe(0);
+  // it cannot execute from a wallet either (the Safe would refuse it): the button says why it is off
+  await expect(vetoCard().getByRole('button', { name: 'Execute veto' }).isDisabled()).resolves.toBe(true);
   // …and on top of the board
   await page.goto(`${desk.url}/`);
   const first = page.locator('table.board tbody tr').first();
@@ -256,6 +257,8 @@ it('signs two vetoes out of order around an unsigned one; the blocked one shows 
   // the way out: sign X again at the blocking nonce (two owners), then execute it from the wallet
   await page.goto(`${desk.url}/requests/${x}`);
   await page.getByRole('heading', { level: 1, name: new RegExp(`Request #${x}`) }).waitFor();
+  await page.getByRole('button', { name: 'Connect wallet' }).click();
+  await expectText(page.locator('.wallet-bar'), devnet.owners[1]!.address.slice(0, 6));
   const again = () => vetoCard().getByRole('button', { name: /^Sign this veto again at nonce/ });
   await again().click();
   await expectText(vetoCard().locator('.outcome.ok'), 'signed: 1 of 2');
