@@ -25,7 +25,7 @@ import type { ActionLogStore } from '../store/actionLogStore';
 import type { LapseStore } from '../store/lapseStore';
 import type { SentTxRow, SentTxStore } from '../store/sentTxStore';
 import type { RequestSnapshot } from '../safe/types';
-import type { Sender, Senders, TendReport } from '../sender/sender';
+import type { SendIntent, Sender, Senders, TendReport } from '../sender/sender';
 import type { Lease } from './lease';
 
 export interface SchedulerOptions {
@@ -223,7 +223,7 @@ export function createScheduler(o: SchedulerOptions) {
     }
   }
 
-  async function act(v: RequestView, d: ScheduleDecision, vetoRows: SentTxRow[]): Promise<void> {
+  async function act(v: RequestView, d: ScheduleDecision, vetoRows: SentTxRow[]): Promise<SendIntent | null> {
     const key = `${v.requestId}@${v.queuedAtBlock}`;
     const dueWhen = v.vetoWindowEnd.block !== undefined ? `block ${v.vetoWindowEnd.block}` : `${v.vetoWindowEnd.estimatedAt}`;
     for (const flag of d.flags) {
@@ -252,16 +252,50 @@ export function createScheduler(o: SchedulerOptions) {
         }
       }
     }
-    if (!o.sender || d.due !== 'send_fulfil') return;
-    if (!o.lease.held()) return; // a standby computes, the actor sends
-    const out = await o.sender.send({ purpose, slasher, requestId: v.requestId, requestTxHash: v.queuedTxHash, to: slasher, data: fulfilCall(v), deadlineBlock: v.lastUsefulBlock });
-    if (out.kind === 'sent') {
-      await log(v.requestId, `fulfil_sent:${out.row.txHash}`, 'fulfil_sent', `fulfil sent at nonce ${out.row.txNonce} (head ${out.row.sentAtBlock})`, { txHash: out.row.txHash });
-      await alert(v, 'fulfil_sent', 'info', out.row.txHash, `Fulfil of request ${v.requestId} sent`, `Transaction ${out.row.txHash} from ${out.row.account} at nonce ${out.row.txNonce}; it ${lWords(v)}.`, { txHash: out.row.txHash, nonce: out.row.txNonce });
-    } else {
-      await log(v.requestId, `fulfil_refused:${key}:${out.reason}`, 'fulfil_failed', `not sent, the call would revert: ${out.reason}`);
-      await alert(v, 'action_failed', 'critical', `fulfil-refused:${out.reason}`, `Fulfil of request ${v.requestId} would revert: ${out.reason}`, `The desk did not send it (simulated against the next block).\nReason: ${out.reason}\nThe request ${lWords(v)}.`, { reason: out.reason, action: 'fulfil' });
+    if (!o.sender || d.due !== 'send_fulfil') return null;
+    if (!o.lease.held()) return null; // a standby computes, the actor sends
+    return { purpose, slasher, requestId: v.requestId, requestTxHash: v.queuedTxHash, to: slasher, data: fulfilCall(v), deadlineBlock: v.lastUsefulBlock };
+  }
+
+  /** The due fulfils, sent together (simulated concurrently, consecutive nonces), then logged and alerted. */
+  async function sendFulfils(due: { v: RequestView; intent: SendIntent }[]): Promise<void> {
+    if (!o.sender || due.length === 0) return;
+    const outcomes = await o.sender.sendMany(due.map((d) => d.intent));
+    for (const [i, out] of outcomes.entries()) {
+      const v = due[i]!.v;
+      const key = `${v.requestId}@${v.queuedAtBlock}`;
+      if (out.kind === 'sent') {
+        await log(v.requestId, `fulfil_sent:${out.row.txHash}`, 'fulfil_sent', `fulfil sent at nonce ${out.row.txNonce} (head ${out.row.sentAtBlock})`, { txHash: out.row.txHash });
+        await alert(v, 'fulfil_sent', 'info', out.row.txHash, `Fulfil of request ${v.requestId} sent`, `Transaction ${out.row.txHash} from ${out.row.account} at nonce ${out.row.txNonce}; it ${lWords(v)}.`, { txHash: out.row.txHash, nonce: out.row.txNonce });
+      } else {
+        await log(v.requestId, `fulfil_refused:${key}:${out.reason}`, 'fulfil_failed', `not sent, the call would revert: ${out.reason}`);
+        await alert(v, 'action_failed', 'critical', `fulfil-refused:${out.reason}`, `Fulfil of request ${v.requestId} would revert: ${out.reason}`, `The desk did not send it (simulated against the next block).\nReason: ${out.reason}\nThe request ${lWords(v)}.`, { reason: out.reason, action: 'fulfil' });
+      }
     }
+  }
+
+  /** Decides every open request; what is due is sent, the rest alerted and logged. */
+  async function decideAll(head: BlockRef): Promise<void> {
+    const views = await o.views();
+    await followLapses(views, head);
+    // a request whose slashability is still pending is decided once the ingest pass that stored it
+    // has read it (the same pass, seconds later): its last useful block is not known before
+    const open = views.filter((v) => (v.status === 'in_veto_window' || v.status === 'fulfillable') && v.deadlines.slashability !== 'pending');
+    if (open.length === 0) return;
+    const attempts = await o.sentTxs.forRequests(slasher, open.map((v) => v.requestId));
+    const inFlightVetoes = (await o.sentTxs.inFlight()).filter((r) => VETO_SENDS.has(r.purpose));
+    const due: { v: RequestView; intent: SendIntent }[] = [];
+    for (const v of open) {
+      const mine = attempts.filter((a) => a.requestId === v.requestId && a.requestTxHash === v.queuedTxHash);
+      const vetoRows = inFlightVetoes.filter((r) => requestIdsOfSend(r).includes(v.requestId));
+      try {
+        const intent = await act(v, decide(v, head, mine, vetoRows.length > 0), vetoRows);
+        if (intent) due.push({ v, intent });
+      } catch (e) {
+        logger.error({ err: describeError(e), requestId: v.requestId }, 'scheduler action failed');
+      }
+    }
+    await sendFulfils(due);
   }
 
   async function cycle(): Promise<void> {
@@ -275,28 +309,17 @@ export function createScheduler(o: SchedulerOptions) {
       const canonical = { fromBlock: from, hashes: await o.canonical(from) };
       for (const s of o.senders.all()) {
         const r = await s.tend(head.number, canonical, { send });
-        if (r.settled.length + r.reorged.length + r.bumped.length + r.capReached.length === 0) continue;
+        if (r.settled.every((x) => x.kind === 'pending') && r.reorged.length + r.bumped.length + r.capReached.length === 0) continue;
         await report(r, new Map((await o.views()).map((v) => [v.requestId, v])));
       }
     }
-    for (const s of o.safes) await s.reconcile();
-    const views = await o.views();
-    await followLapses(views, head);
-    // a request whose slashability is still pending is decided once the ingest pass that stored it
-    // has read it (the same pass, seconds later): its last useful block is not known before
-    const open = views.filter((v) => (v.status === 'in_veto_window' || v.status === 'fulfillable') && v.deadlines.slashability !== 'pending');
-    if (open.length === 0) return;
-    const attempts = await o.sentTxs.forRequests(slasher, open.map((v) => v.requestId));
-    const inFlightVetoes = (await o.sentTxs.inFlight()).filter((r) => VETO_SENDS.has(r.purpose));
-    for (const v of open) {
-      const mine = attempts.filter((a) => a.requestId === v.requestId && a.requestTxHash === v.queuedTxHash);
-      const vetoRows = inFlightVetoes.filter((r) => requestIdsOfSend(r).includes(v.requestId));
-      try {
-        await act(v, decide(v, head, mine, vetoRows.length > 0), vetoRows);
-      } catch (e) {
-        logger.error({ err: describeError(e), requestId: v.requestId }, 'scheduler action failed');
-      }
-    }
+    // the Safe desks and the fulfils due now, side by side: neither waits a block for the other
+    await Promise.all([
+      (async () => {
+        for (const s of o.safes) await s.reconcile();
+      })(),
+      decideAll(head),
+    ]);
   }
 
   const passes = serialPasses(cycle, (m) => logger.error({ err: m }, 'scheduler pass failed'), { stopped: () => stopped, onPass: o.onPass });

@@ -22,6 +22,7 @@ import { describeRevert, isRevert } from '../chain/revert';
 import { withAccountLock } from '../chain/accountLock';
 import { initialFees, replacementFees, underpricedReason, type FeeMarket, type Fees } from '../domain/fees';
 import type { NewSentTx, SendPurpose, SentTxRow, SentTxStore } from '../store/sentTxStore';
+import { mapLimit } from '../lib/mapLimit';
 
 export type { SentTxRow, SendPurpose } from '../store/sentTxStore';
 
@@ -79,6 +80,8 @@ export interface SenderOptions {
 
 /** Gas headroom over the estimate: the state can change between estimate and inclusion. */
 const gasWithHeadroom = (g: bigint) => (g * 13n) / 10n + 10_000n;
+/** Simulations and settlements in flight at once: many fulfils fall due in the same block. */
+const CONCURRENCY = 8;
 
 export function createSender(o: SenderOptions) {
   const account: PrivateKeyAccount = privateKeyToAccount(o.privateKey);
@@ -86,9 +89,16 @@ export function createSender(o: SenderOptions) {
   const cap = o.maxFeePerGasWei ?? null;
   const patience = o.feeBumpBlocks ?? 2;
 
-  async function market(): Promise<FeeMarket> {
-    const [block, tip] = await Promise.all([client.getBlock({ blockTag: 'latest' }), client.estimateMaxPriorityFeePerGas().catch(() => 1_000_000_000n)]);
-    return { baseFeePerGas: block.baseFeePerGas ?? 0n, priorityFeePerGas: tip };
+  // the fee market moves once a block: one read of it serves every send and re-pricing of a block
+  let marketCache: { head: number; at: number; value: Promise<FeeMarket> } | null = null;
+  function market(head: number): Promise<FeeMarket> {
+    if (marketCache && marketCache.head === head && Date.now() - marketCache.at < 15_000) return marketCache.value;
+    const value = Promise.all([client.getBlock({ blockTag: 'latest' }), client.estimateMaxPriorityFeePerGas().catch(() => 1_000_000_000n)]).then(([block, tip]) => ({ baseFeePerGas: block.baseFeePerGas ?? 0n, priorityFeePerGas: tip }));
+    value.catch(() => {
+      if (marketCache?.value === value) marketCache = null;
+    });
+    marketCache = { head, at: Date.now(), value };
+    return value;
   }
 
   async function nextNonce(): Promise<number> {
@@ -190,6 +200,50 @@ export function createSender(o: SenderOptions) {
     return { kind: 'pending', row: live };
   }
 
+  async function sendMany(intents: readonly SendIntent[]): Promise<SendOutcome[]> {
+    if (intents.length === 0) return [];
+    const head = Number(await client.getBlockNumber({ cacheTime: 0 }));
+    // 'pending' executes in the next block's context, where e.g. a fulfil's window has passed
+    const gases = await mapLimit(intents, CONCURRENCY, async (intent): Promise<bigint | { refused: string }> => {
+      if (intent.gas !== undefined) return intent.gas;
+      try {
+        return gasWithHeadroom(await client.estimateGas({ account: account.address, to: intent.to, data: intent.data, blockTag: 'pending' }));
+      } catch (e) {
+        if (!isRevert(e)) throw e;
+        o.observe?.(intent.purpose, 'refused');
+        return { refused: describeRevert(e) };
+      }
+    });
+    return withAccountLock(account.address, async () => {
+      const [first, m] = await Promise.all([nextNonce(), market(head)]);
+      let nonce = first;
+      const out: SendOutcome[] = [];
+      const toBroadcast: SentTxRow[] = [];
+      for (const [i, intent] of intents.entries()) {
+        const gas = gases[i]!;
+        if (typeof gas !== 'bigint') {
+          out.push({ kind: 'refused', reason: gas.refused });
+          continue;
+        }
+        const blocksLeft = intent.deadlineBlock === null ? null : intent.deadlineBlock - head;
+        const fees = initialFees(m, blocksLeft, cap);
+        if (fees.capped) logger.warn({ requestId: intent.requestId, purpose: intent.purpose, capWei: String(cap) }, 'MAX_FEE_PER_GAS_GWEI caps this transaction below what the market asks');
+        const row = await signAndRecord(
+          { chainId: o.chainId, slasher: intent.slasher, requestId: intent.requestId, requestTxHash: intent.requestTxHash, purpose: intent.purpose, proposalId: intent.proposalId ?? null, deadlineBlock: intent.deadlineBlock, txNonce: nonce++, to: intent.to, data: intent.data, replaces: null, sentAtBlock: head },
+          gas,
+          fees,
+        );
+        logger.info({ requestId: intent.requestId, purpose: intent.purpose, txHash: row.txHash, nonce: row.txNonce, maxFeePerGas: String(fees.maxFeePerGas) }, 'sending');
+        o.observe?.(intent.purpose, 'sent');
+        toBroadcast.push(row);
+        out.push({ kind: 'sent', row });
+      }
+      // every one recorded first: a crash from here on rebroadcasts the same bytes, never re-signs
+      await mapLimit(toBroadcast, CONCURRENCY, broadcast);
+      return out;
+    });
+  }
+
   return {
     address: account.address,
 
@@ -198,34 +252,14 @@ export function createSender(o: SenderOptions) {
      * records and broadcasts a first attempt. Refuses (sends nothing) when the call would revert.
      */
     async send(intent: SendIntent): Promise<SendOutcome> {
-      return withAccountLock(account.address, async () => {
-        const head = Number(await client.getBlockNumber({ cacheTime: 0 }));
-        let gas = intent.gas;
-        if (gas === undefined) {
-          try {
-            // 'pending' executes in the next block's context, where e.g. a fulfil's window has passed
-            gas = gasWithHeadroom(await client.estimateGas({ account: account.address, to: intent.to, data: intent.data, blockTag: 'pending' }));
-          } catch (e) {
-            if (!isRevert(e)) throw e;
-            o.observe?.(intent.purpose, 'refused');
-            return { kind: 'refused', reason: describeRevert(e) };
-          }
-        }
-        const [nonce, m] = await Promise.all([nextNonce(), market()]);
-        const blocksLeft = intent.deadlineBlock === null ? null : intent.deadlineBlock - head;
-        const fees = initialFees(m, blocksLeft, cap);
-        if (fees.capped) logger.warn({ requestId: intent.requestId, purpose: intent.purpose, capWei: String(cap) }, 'MAX_FEE_PER_GAS_GWEI caps this transaction below what the market asks');
-        const row = await signAndRecord(
-          { chainId: o.chainId, slasher: intent.slasher, requestId: intent.requestId, requestTxHash: intent.requestTxHash, purpose: intent.purpose, proposalId: intent.proposalId ?? null, deadlineBlock: intent.deadlineBlock, txNonce: nonce, to: intent.to, data: intent.data, replaces: null, sentAtBlock: head },
-          gas,
-          fees,
-        );
-        logger.info({ requestId: intent.requestId, purpose: intent.purpose, txHash: row.txHash, nonce, maxFeePerGas: String(fees.maxFeePerGas) }, 'sending');
-        o.observe?.(intent.purpose, 'sent');
-        await broadcast(row);
-        return { kind: 'sent', row };
-      });
+      return (await sendMany([intent]))[0]!;
     },
+
+    /**
+     * `send` for many at once (fulfils falling due in the same block): simulated concurrently,
+     * then given consecutive nonces, each recorded before any is broadcast, then broadcast.
+     */
+    sendMany,
 
     settle: (row: SentTxRow) => settle(row),
 
@@ -240,7 +274,7 @@ export function createSender(o: SenderOptions) {
         const last = attempts[attempts.length - 1]!;
         if (last.status !== 'recorded') return null;
         const head = Number(await client.getBlockNumber({ cacheTime: 0 }));
-        const fees = replacementFees(signedFields(last).fees, await market(), 0, null)!;
+        const fees = replacementFees(signedFields(last).fees, await market(head), 0, null)!;
         logger.warn({ requestId: last.requestId, nonce: last.txNonce, txHash: last.txHash, why }, 'cancelling a transaction that can no longer do its job');
         o.observe?.(last.purpose, 'cancelled');
         return replace(last, fees, head, { to: account.address, data: '0x', gas: 21_000n, purpose: 'cancel' });
@@ -273,15 +307,14 @@ export function createSender(o: SenderOptions) {
       const open = await store.inFlight(account.address);
       const byNonce = new Map<number, SentTxRow>();
       for (const r of open) byNonce.set(r.txNonce, r); // the newest attempt per nonce
-      let m: FeeMarket | null = null;
-      for (const row of byNonce.values()) {
-        const s = await settle(row, { send });
+      const settled = await mapLimit([...byNonce.values()], CONCURRENCY, (row) => settle(row, { send }));
+      for (const s of settled) {
         report.settled.push(s);
         if (s.kind !== 'pending') o.observe?.(s.row.purpose, s.kind);
         if (s.kind !== 'pending' || !send) continue;
         const waited = head - s.row.sentAtBlock;
         if (waited < 1) continue;
-        m ??= await market();
+        const m = await market(head);
         const f = signedFields(s.row);
         const blocksLeft = s.row.deadlineBlock === null ? null : s.row.deadlineBlock - head;
         const why = underpricedReason(f.fees, m, waited, blocksLeft, patience);
