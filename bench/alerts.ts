@@ -19,7 +19,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getAddress, parseEther, type Address, type Hex } from 'viem';
 import { loadConfig } from '../src/config/config';
-import { startDesk, type Desk } from '../src/desk';
+import { startDesk, type Desk } from '../src/app/desk';
 import { anvilDevAccounts, startAnvil } from '../src/devnet/anvil';
 import { allocate, deployTestbed, registerOperator, vetoableSlasherAbis } from '../src/devnet/deploy';
 import { createDevClients } from '../src/devnet/devnet';

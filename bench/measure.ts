@@ -17,7 +17,7 @@ import { getAddress } from 'viem';
 import { createChainClient } from '../src/chain/client';
 import { decodeSlasherLog, SLASHER_TOPICS } from '../src/chain/decode';
 import { fetchLogRanges } from '../src/chain/logs';
-import { startDesk } from '../src/desk';
+import { startDesk } from '../src/app/desk';
 import { createLogger } from '../src/lib/logger';
 import type { DatabaseTarget } from '../src/store/database';
 import { expectedRequest, type BenchChain } from './seed';

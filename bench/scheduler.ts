@@ -18,7 +18,7 @@
  */
 import { getAddress, parseEther, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { startDesk } from '../src/desk';
+import { startDesk } from '../src/app/desk';
 import { anvilDevAccounts, startAnvil } from '../src/devnet/anvil';
 import { allocate, deployTestbed, registerOperator, vetoableSlasherAbis } from '../src/devnet/deploy';
 import { createDevClients } from '../src/devnet/devnet';

@@ -7,11 +7,11 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { loadConfig, readProcessEnv, formatConfigForLog, configSecrets } from './config';
 import { createLogger, type Logger } from './lib/logger';
-import { startDesk, type Desk } from './desk';
+import { startDesk, type Desk } from './app/desk';
 import { DeskError, describeError } from './errors';
 import type { Address } from 'viem';
 import type { Devnet, StartDevnetParameters } from './devnet/devnet';
-import type { DevAccountView } from './deskWeb';
+import type { DevAccountView } from './app/web';
 import type * as DevnetModule from './devnet/devnet';
 
 /**

@@ -4,7 +4,7 @@
  * dedup key once the RPC is back.
  */
 import net from 'node:net';
-import type { Desk } from '../src/desk';
+import type { Desk } from '../src/app/desk';
 import { queueRequest } from '../src/devnet/deploy';
 import { WAD, startChainFixture, type ChainFixture } from './helpers/chain';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';

@@ -5,7 +5,7 @@
  */
 import crypto from 'node:crypto';
 import type { Address } from 'viem';
-import type { Desk } from '../src/desk';
+import type { Desk } from '../src/app/desk';
 import { cancelRequest, deregisterOperator, fulfilRequest, queueRequest } from '../src/devnet/deploy';
 import type { AlertChannelConfig } from '../src/config/alertRoutes';
 import { AVS, WAD, startChainFixture, type ChainFixture } from './helpers/chain';

@@ -2,7 +2,7 @@
  * Veto-window reminders at their lead times as the chain moves forward (anvil_mine with a block
  * interval), re-computed from blocks × observed block time when the chain speeds up.
  */
-import type { Desk } from '../src/desk';
+import type { Desk } from '../src/app/desk';
 import { queueRequest } from '../src/devnet/deploy';
 import { WAD, startChainFixture, type ChainFixture } from './helpers/chain';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';

@@ -7,7 +7,7 @@
 import request from 'supertest';
 import type { Address } from 'viem';
 import { queueRequest } from '../src/devnet/deploy';
-import type { Desk } from '../src/desk';
+import type { Desk } from '../src/app/desk';
 import type { RequestView } from '../src/api/views';
 import type { TimelineView } from '../src/api/timeline';
 import { AVS, WAD, startChainFixture, type ChainFixture } from './helpers/chain';

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { startDevnet, type Devnet } from '../src/devnet/devnet';
-import { startDesk, type Desk } from '../src/desk';
+import { startDesk, type Desk } from '../src/app/desk';
 import { createLogger } from '../src/lib/logger';
 import type { RequestView } from '../src/api/views';
 import { runCli } from '../src/cli/index';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import request from 'supertest';
 import { encodeFunctionData, hashTypedData, parseAbi, type Hex } from 'viem';
-import type { Desk } from '../src/desk';
+import type { Desk } from '../src/app/desk';
 import type { RequestView } from '../src/api/views';
 import { COMMANDS, runCli } from '../src/cli/index';
 import { bufferIo } from '../src/cli/io';

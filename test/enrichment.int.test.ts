@@ -5,7 +5,7 @@
  * its own strategies' deadlines. A desk that died before reading them completes them on start.
  */
 import { getAddress, type Address } from 'viem';
-import type { Desk } from '../src/desk';
+import type { Desk } from '../src/app/desk';
 import { queueRequest, queueDeallocation, type SlasherVariant } from '../src/devnet/deploy';
 import { openDatabase } from '../src/store/database';
 import type { RequestView } from '../src/api/views';

@@ -4,7 +4,7 @@
  */
 import type { Address } from 'viem';
 import { queueRequest } from '../src/devnet/deploy';
-import { startDesk, type Desk } from '../src/desk';
+import { startDesk, type Desk } from '../src/app/desk';
 import { createLogger } from '../src/lib/logger';
 import type { RequestView } from '../src/api/views';
 import { WAD, startChainFixture, type ChainFixture } from './helpers/chain';

@@ -6,7 +6,7 @@
 import request from 'supertest';
 import { getAddress, type Address } from 'viem';
 import { cancelRequest, fulfilRequest, queueDeallocation, queueRequest, type SlasherVariant } from '../src/devnet/deploy';
-import type { Desk } from '../src/desk';
+import type { Desk } from '../src/app/desk';
 import { createLogger } from '../src/lib/logger';
 import type { RequestView } from '../src/api/views';
 import { AVS, WAD, startChainFixture, type ChainFixture } from './helpers/chain';

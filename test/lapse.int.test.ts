@@ -5,7 +5,7 @@
  * (request_slashable_again), and the desk does not fulfil it unless FULFIL_AFTER_LAPSE=true.
  */
 import request from 'supertest';
-import type { Desk } from '../src/desk';
+import type { Desk } from '../src/app/desk';
 import type { RequestView } from '../src/api/views';
 import { anvilDevAccounts } from '../src/devnet/anvil';
 import { deregisterOperator, queueRequest, registerOperator } from '../src/devnet/deploy';

@@ -7,7 +7,7 @@
  */
 import request from 'supertest';
 import { getAddress, type Hex } from 'viem';
-import type { Desk } from '../src/desk';
+import type { Desk } from '../src/app/desk';
 import type { RequestView } from '../src/api/views';
 import type { TimelineView } from '../src/api/timeline';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';

@@ -4,7 +4,7 @@
  * restart; exactly one `action_failed` carrying the decoded revert reason when execution fails.
  */
 import request from 'supertest';
-import type { Desk } from '../src/desk';
+import type { Desk } from '../src/app/desk';
 import { createLogger } from '../src/lib/logger';
 import type { RequestView, VetoView } from '../src/api/views';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';

@@ -4,9 +4,9 @@
  */
 import request from 'supertest';
 import { privateKeyToAccount } from 'viem/accounts';
-import type { Desk } from '../src/desk';
+import type { Desk } from '../src/app/desk';
 import type { RequestView, VetoView } from '../src/api/views';
-import type { BatchView, SafePlanView } from '../src/safe/types';
+import type { BatchView, SafePlanView } from '../src/requests/views';
 import { typedDataFromJson } from '../src/safe/safeTx';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';
 import { startSafeFixture, type SafeFixture, openVetoDesk, settle } from './helpers/safeFixture';

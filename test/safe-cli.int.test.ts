@@ -8,7 +8,7 @@ import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import request from 'supertest';
-import { startDesk, type Desk } from '../src/desk';
+import { startDesk, type Desk } from '../src/app/desk';
 import { createLogger } from '../src/lib/logger';
 import { run } from '../src/cli/sign';
 import { decryptKeystore, encryptKeystore } from '../src/safe/keystore';

@@ -10,7 +10,7 @@
 import SafeApiKit from '@safe-global/api-kit';
 import request from 'supertest';
 import { getAddress, parseEventLogs, type Hex } from 'viem';
-import type { Desk } from '../src/desk';
+import type { Desk } from '../src/app/desk';
 import { run } from '../src/cli/sign';
 import { fulfilCallData, safeAbi, type FulfilFunction } from '../src/safe/safeTx';
 import { strategyManagerStandInAbi } from '../src/devnet/deploy';

@@ -9,7 +9,7 @@
  */
 import request from 'supertest';
 import { getAddress, type Hex } from 'viem';
-import type { Desk } from '../src/desk';
+import type { Desk } from '../src/app/desk';
 import type { RequestView, VetoView } from '../src/api/views';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';
 import { waitFor } from './helpers/deskProcess';

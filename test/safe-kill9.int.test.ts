@@ -10,7 +10,7 @@ import { getJson, spawnDesk, waitFor, type DeskProcess } from './helpers/deskPro
 import { signTypedVeto, startSafeFixture, type SafeFixture } from './helpers/safeFixture';
 import { openDatabase, type Database } from '../src/store/database';
 import type { RequestView } from '../src/api/views';
-import { startDesk } from '../src/desk';
+import { startDesk } from '../src/app/desk';
 import { createLogger } from '../src/lib/logger';
 
 describe.each(DB_KINDS)('veto exactly once across kill -9 on %s', (kind) => {

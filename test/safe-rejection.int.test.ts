@@ -6,10 +6,10 @@
  * non-owner, duplicate) store nothing.
  */
 import request from 'supertest';
-import type { Desk } from '../src/desk';
+import type { Desk } from '../src/app/desk';
 import { createLogger } from '../src/lib/logger';
 import type { RequestView, VetoView } from '../src/api/views';
-import type { RejectionView, SafePlanView } from '../src/safe/types';
+import type { RejectionView, SafePlanView } from '../src/requests/views';
 import { typedDataFromJson } from '../src/safe/safeTx';
 import { privateKeyToAccount } from 'viem/accounts';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';

@@ -6,7 +6,7 @@
  */
 import SafeApiKit from '@safe-global/api-kit';
 import request from 'supertest';
-import { startDesk, type Desk } from '../src/desk';
+import { startDesk, type Desk } from '../src/app/desk';
 import { createLogger } from '../src/lib/logger';
 import { run } from '../src/cli/sign';
 import type { RequestView, VetoView } from '../src/api/views';

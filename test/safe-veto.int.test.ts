@@ -8,7 +8,7 @@
 import Safe from '@safe-global/protocol-kit';
 import request from 'supertest';
 import { encodeFunctionData, getAddress, keccak256, parseAbi, type Hex } from 'viem';
-import type { Desk } from '../src/desk';
+import type { Desk } from '../src/app/desk';
 import { createLogger } from '../src/lib/logger';
 import { execSafeTransaction } from '../src/devnet/safe';
 import { safeAbi, vetoCallData } from '../src/safe/safeTx';

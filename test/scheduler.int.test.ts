@@ -9,7 +9,7 @@ import { decodeFunctionData, type Address, type Hex } from 'viem';
 import { cancelRequest, queueDeallocation, queueRequest, type SlasherVariant } from '../src/devnet/deploy';
 import { anvilDevAccounts } from '../src/devnet/anvil';
 import { slasherAbi } from '../src/chain/abis';
-import { startDesk, type Desk, type DeskOptions } from '../src/desk';
+import { startDesk, type Desk, type DeskOptions } from '../src/app/desk';
 import { createLogger } from '../src/lib/logger';
 import type { RequestView } from '../src/api/views';
 import { AVS, WAD, startChainFixture, type ChainFixture } from './helpers/chain';

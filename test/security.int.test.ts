@@ -9,7 +9,7 @@ import net from 'node:net';
 import { privateKeyToAccount } from 'viem/accounts';
 import { createSiweMessage } from 'viem/siwe';
 import { createTokenSymbolReader } from '../src/chain/tokenSymbols';
-import type { Desk } from '../src/desk';
+import type { Desk } from '../src/app/desk';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';
 import { openVetoDesk, settle, startSafeFixture, type SafeFixture } from './helpers/safeFixture';
 

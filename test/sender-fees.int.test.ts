@@ -5,7 +5,7 @@
  */
 import request from 'supertest';
 import { numberToHex, parseTransaction, type Hex } from 'viem';
-import type { Desk } from '../src/desk';
+import type { Desk } from '../src/app/desk';
 import type { RequestView } from '../src/api/views';
 import { createTestDatabase, type TestDatabase } from './helpers/databases';
 import { openVetoDesk, settle, signTypedVeto, startSafeFixture, type SafeFixture } from './helpers/safeFixture';

@@ -5,7 +5,7 @@
  * lapsed history (no stake_escaped alert for them), and the live request next to them is news.
  */
 import type { Address } from 'viem';
-import type { Desk } from '../src/desk';
+import type { Desk } from '../src/app/desk';
 import { anvilDevAccounts } from '../src/devnet/anvil';
 import { cancelRequest, deregisterOperator, queueRequest } from '../src/devnet/deploy';
 import type { RequestView } from '../src/api/views';

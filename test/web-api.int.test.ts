@@ -7,7 +7,7 @@
 import { encodeFunctionData, getAddress, parseAbi, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { createSiweMessage } from 'viem/siwe';
-import type { Desk } from '../src/desk';
+import type { Desk } from '../src/app/desk';
 import { execSafeTransaction } from '../src/devnet/safe';
 import type { RequestView } from '../src/api/views';
 import type { TimelineView } from '../src/api/timeline';

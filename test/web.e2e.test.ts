@@ -19,7 +19,7 @@ import type { Hex } from 'viem';
 import { anvilDevAccounts } from '../src/devnet/anvil';
 import { SLASHING_STATUS_NAMES, vetoableSlasherV3Abi } from '../src/devnet/deploy';
 import { createDevClients, startDevnet, type Devnet } from '../src/devnet/devnet';
-import { startDesk, type Desk } from '../src/desk';
+import { startDesk, type Desk } from '../src/app/desk';
 import { createLogger } from '../src/lib/logger';
 import { buildWeb, injectWallet, launchBrowser, type InjectedWallet } from './helpers/browser';
 import { createTestDatabase, type TestDatabase } from './helpers/databases';

@@ -8,7 +8,7 @@
  * alerting.start();
  * await alerting.evaluate(); // after an ingest pass
  */
-import type { RequestView } from '../api/views';
+import type { RequestView } from '../requests/views';
 import type { AlertChannelConfig } from '../config/alertRoutes';
 import { describeError } from '../errors';
 import type { Logger } from '../lib/logger';
@@ -30,8 +30,8 @@ export interface AlertingOptions {
   leadTimesSec: number[];
   logger: Logger;
   metrics: Metrics;
-  /** what the planner looks at: current request views and ingest health */
-  snapshot: () => Promise<{ views: RequestView[]; health: HealthSignal | null; committeeOwners?: string[] }>;
+  /** what the planner looks at: current request views and ingest health (or given to `start`) */
+  snapshot?: PlanSnapshot;
   /** milliseconds; injectable for tests */
   nowMs?: () => number;
   retry?: { baseMs: number; maxMs: number; maxAttempts: number };
@@ -41,6 +41,9 @@ export interface AlertingOptions {
   planIntervalMs?: number;
   sendTimeoutMs?: number;
 }
+
+/** What the planner looks at: current request views and ingest health. */
+export type PlanSnapshot = () => Promise<{ views: RequestView[]; health: HealthSignal | null; committeeOwners?: string[] }>;
 
 export const DEFAULT_ALERT_RETRY = { baseMs: 2_000, maxMs: 5 * 60_000, maxAttempts: 60 };
 
@@ -56,7 +59,8 @@ export interface Alerting {
   channels: AlertChannel[];
   /** delivers what is due now */
   dispatch(): Promise<void>;
-  start(): void;
+  /** starts delivering and planning; `snapshot` is what the planner looks at (when not given at creation) */
+  start(snapshot?: PlanSnapshot): void;
   stop(): Promise<void>;
 }
 
@@ -69,6 +73,7 @@ export function createAlerting(o: AlertingOptions): Alerting {
   let known: Set<string> | null = null;
   let timers: NodeJS.Timeout[] = [];
   let stopped = false;
+  let planSnapshot: PlanSnapshot | undefined = o.snapshot;
 
   const routeOf = (d: AlertDraft) => channels.filter((c) => c.accepts(d)).map((c) => c.name);
 
@@ -122,7 +127,9 @@ export function createAlerting(o: AlertingOptions): Alerting {
       let n = 0;
       do {
         again = false;
-        const { views, health, committeeOwners } = await o.snapshot();
+        // the outbox takes alerts from the start; planning waits for what it looks at
+        if (!planSnapshot) return n;
+        const { views, health, committeeOwners } = await planSnapshot();
         known ??= await outbox.knownKeys();
         const k = known;
         const drafts = planAlerts({
@@ -222,7 +229,8 @@ export function createAlerting(o: AlertingOptions): Alerting {
     list: (f) => outbox.list(f),
     channels,
     dispatch,
-    start() {
+    start(snapshot?: PlanSnapshot) {
+      if (snapshot) planSnapshot = snapshot;
       if (timers.length || stopped) return;
       timers = [
         setInterval(kick, o.dispatchIntervalMs ?? 1000),

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { clipEscaped, defang, discordPayload, emailMessage, pagerDutyPayload, slackPayload, telegramPayload, webhookPayload } from './formats';
 import type { Alert } from './types';
-import type { RequestView } from '../api/views';
+import type { RequestView } from '../requests/views';
 import { requestSummary } from './summary';
 
 const alert: Alert = {

@@ -1,4 +1,4 @@
-import type { RequestView } from '../api/views';
+import type { RequestView } from '../requests/views';
 import { planAlerts, requestKey, type PlanInput } from './planner';
 import { formatWadPercent, formatDuration, vetoProgressLine } from './summary';
 

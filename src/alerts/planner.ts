@@ -3,7 +3,7 @@
  * it says which alerts should exist. The outbox makes "should exist" idempotent (unique dedup
  * key), so the planner can be run as often as we like, by as many desks as we like.
  */
-import type { RequestView } from '../api/views';
+import type { RequestView } from '../requests/views';
 import type { AlertDraft, AlertKind, AlertSeverity } from './types';
 import { untrustedLine } from '../lib/untrustedText';
 import { descriptionLine, formatDuration, requestSummary, vetoProgressLine, windowEndLine, lastUsefulLine } from './summary';

@@ -1,6 +1,6 @@
 /** Human sentences about a request: the words an on-call person reads at 3 a.m. */
 import { z } from 'zod';
-import type { RequestView } from '../api/views';
+import type { RequestView } from '../requests/views';
 import { untrustedLine } from '../lib/untrustedText';
 
 const WAD = 10n ** 18n;

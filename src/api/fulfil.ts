@@ -5,7 +5,7 @@
  */
 import type { Express } from 'express';
 import { DeskError } from '../errors';
-import type { VetoView } from '../safe/vetoView';
+import type { VetoView } from '../requests/views';
 import { parseRequestId } from './requests';
 import { parseSignatureBody } from './veto';
 

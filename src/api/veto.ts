@@ -6,8 +6,8 @@ import type { Express } from 'express';
 import { getAddress, isAddress } from 'viem';
 import { z } from 'zod';
 import { DeskError } from '../errors';
-import type { VetoView } from '../safe/vetoView';
-import type { BatchView, RejectionView, SafePlanView } from '../safe/types';
+import type { VetoView } from '../requests/views';
+import type { BatchView, RejectionView, SafePlanView } from '../requests/views';
 import { parseRequestId } from './requests';
 
 type Source = 'http' | 'cli';

@@ -34,7 +34,7 @@ export interface IngestOptions {
   metrics?: Metrics;
   /** realtime chunk size (headers fetched per round trip) */
   realtimeChunk?: number;
-  /** called after every sync that changed something, on the next turn of the event loop (not once stopped) */
+  /** called after every sync that changed something, on the next turn of the event loop (not once stopped); more with `onSynced` */
   onSynced?: (s: IngestStatus) => void;
 }
 
@@ -429,6 +429,12 @@ export function createIngestor(o: IngestOptions) {
     return { ...status };
   }
 
+  const listeners: ((s: IngestStatus) => void)[] = [];
+  function notify(s: IngestStatus): void {
+    o.onSynced?.(s);
+    for (const l of listeners) l(s);
+  }
+
   let running: Promise<IngestStatus> | null = null;
   /** Single-flight: concurrent triggers share one pass. */
   function sync(): Promise<IngestStatus> {
@@ -437,7 +443,7 @@ export function createIngestor(o: IngestOptions) {
         .then((s) => {
           // observers (planner, scheduler, live page, metrics) start on the next turn: whoever
           // awaits this pass resumes first instead of behind their synchronous work
-          if (o.onSynced) setImmediate(() => !stopped && o.onSynced!(s));
+          if (o.onSynced || listeners.length) setImmediate(() => !stopped && notify(s));
           return s;
         })
         .catch((e) => {
@@ -463,6 +469,10 @@ export function createIngestor(o: IngestOptions) {
 
   return {
     sync,
+    /** subscribes to every pass that changed something (called on the next turn of the event loop) */
+    onSynced(listener: (s: IngestStatus) => void): void {
+      listeners.push(listener);
+    },
     status: () => ({ ...status }),
     /** resolves once no pass is running */
     idle: (): Promise<void> => (running ? running.then(() => undefined, () => undefined) : Promise.resolve()),

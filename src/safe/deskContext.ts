@@ -12,8 +12,10 @@ import type { ProposalPurpose } from './proposalPurpose';
 import { proposalKind } from './proposalKinds';
 import type { SafeState } from './safeState';
 import { safeTxHash, type SafeDomain } from './safeTx';
-import type { HoldFor, RequestSnapshot, VetoEvent } from './types';
-import type { VetoSignatureView } from './vetoView';
+import type { RequestSnapshot, VetoEvent } from './types';
+import type { VetoPolicy } from './holds';
+import type { BlockRef } from '../domain/types';
+import type { VetoSignatureView } from '../requests/views';
 
 export interface SafeDeskOptions {
   client: PublicClient;
@@ -48,10 +50,12 @@ export interface SafeDeskOptions {
   multiSendCallOnly?: Address;
   /** asked before anything executes: the single-actor lease, DRY_RUN (a reason holds everything back) */
   gate?: () => Promise<string | null> | string | null;
-  /** per-request holds: confirmations, the veto execution policy */
-  holdFor?: HoldFor;
-  /** the indexed head block (blocks left before deadlines) */
-  head?: () => Promise<number | null>;
+  /** per-request holds of a veto (confirmations, the execution policy); absent: none */
+  vetoPolicy?: VetoPolicy;
+  /** the indexed head block (blocks left before deadlines, the policy's clock) */
+  head?: () => Promise<BlockRef | null>;
+  /** wall clock, unix seconds */
+  now?: () => number;
   /** the Safe Transaction Service sync, when configured (late-bound: it needs this desk) */
   txService?: () => { sync(): Promise<void>; stop(): Promise<void>; status(): { url: string; lastError: string | null } } | null;
 }
@@ -66,13 +70,14 @@ export interface LastPass {
   /** requests as of the last pass, by id */
   requests: Map<string, RequestSnapshot>;
   head: number | null;
+  headRef: BlockRef | null;
 }
 
 export function createDeskContext(o: SafeDeskOptions, purpose: ProposalPurpose) {
   const safe = getAddress(o.safe);
   const slasher = getAddress(o.slasher);
   const domain: SafeDomain = { chainId: o.chainId, safe };
-  const last: LastPass = { state: null, plan: null, requests: new Map(), head: null };
+  const last: LastPass = { state: null, plan: null, requests: new Map(), head: null, headRef: null };
   // a request's call at a nonce hashes the same every time: views list many, intake tries several
   const hashes = new Map<string, Hex>();
   return {

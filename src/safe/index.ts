@@ -16,8 +16,10 @@ import { createSafeDesk, type SafeDesk, type SafeDeskOptions } from './safeDesk'
 import { createTxServiceSync, type TxServiceOptions, type TxServiceSync } from './txServiceSync';
 
 export { createSafeDesk, type SafeDesk, type VetoService } from './safeDesk';
-export type { RequestSnapshot, VetoEvent, HoldFor, RejectionView, BatchView, SafePlanView } from './types';
-export type { VetoView } from './vetoView';
+export type { RequestSnapshot, VetoEvent } from './types';
+export type { VetoPolicy } from './holds';
+export type { RejectionView, BatchView, SafePlanView } from '../requests/views';
+export type { VetoView } from '../requests/views';
 
 export interface DeskVetoOptions {
   /** sends execTransaction (vetoes and governance fulfils); absent: the desk never sends */
@@ -53,7 +55,7 @@ export function createDeskSafes(p: {
   executorSender: Sender | null;
   logger: Logger;
   options?: DeskVetoOptions;
-} & Pick<SafeDeskOptions, 'requests' | 'request' | 'onEvent' | 'onHistory' | 'gate' | 'holdFor' | 'head'>): DeskSafes {
+} & Pick<SafeDeskOptions, 'requests' | 'request' | 'onEvent' | 'onHistory' | 'gate' | 'vetoPolicy' | 'head' | 'now'>): DeskSafes {
   const committee = getAddress(p.committee);
   const role = getAddress(p.slasherRole);
   const executor = p.executorSender ? createExecutor({ client: p.client, sender: p.executorSender }) : null;
@@ -84,6 +86,7 @@ export function createDeskSafes(p: {
       onHistory: p.onHistory,
       gate: p.gate,
       head: p.head,
+      now: p.now,
       ...extra,
     });
     if (p.options?.txService && !extra.unavailable) {
@@ -93,7 +96,7 @@ export function createDeskSafes(p: {
     return service;
   };
   return {
-    vetoes: desk(committee, vetoPurpose(p.slasher), { otherSafes: [role], holdFor: p.holdFor, multiSendCallOnly: multiSendCallOnlyOf(p.options?.contractNetworks, p.chainId) }),
+    vetoes: desk(committee, vetoPurpose(p.slasher), { otherSafes: [role], vetoPolicy: p.vetoPolicy, multiSendCallOnly: multiSendCallOnlyOf(p.options?.contractNetworks, p.chainId) }),
     fulfils: desk(role, fulfilPurpose(p.slasher, fn, p.fulfilAfterLapse ?? false), {
       otherSafes: [committee],
       // one Safe for both roles would plan vetoes and fulfils on the same nonces

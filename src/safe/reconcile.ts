@@ -21,7 +21,8 @@ import { batchRequestIds, proposalKind } from './proposalKinds';
 import type { SafeState } from './safeState';
 import { safeAbi } from './safeTx';
 import type { RequestSnapshot, VetoEvent } from './types';
-import type { BlockedView, WayOutView } from './vetoView';
+import { vetoHold } from './holds';
+import type { BlockedView, WayOutView } from '../requests/views';
 
 const executionSuccess = parseAbiItem('event ExecutionSuccess(bytes32 indexed txHash, uint256 payment)');
 /** Executed/failed proposals older than this are history: no milestone events (a first start on an old database pages no one). */
@@ -78,9 +79,11 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState): Promise
   const { store, logger } = o;
   const requests = await o.requests();
   const byId = new Map(requests.map((r) => [r.requestId, r]));
-  const head = (await o.head?.()) ?? state.readAtBlock;
+  const headRef = (await o.head?.()) ?? null;
+  const head = headRef?.number ?? state.readAtBlock;
   ctx.last.requests = byId;
   ctx.last.head = head;
+  ctx.last.headRef = headRef;
   const events: VetoEvent[] = [];
 
   let rows = await store.currentProposals();
@@ -277,7 +280,7 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState): Promise
 }
 
 function holdOf(ctx: DeskContext, r: RequestSnapshot): PlanHold | null {
-  return ctx.purpose.hold(r) ?? ctx.o.holdFor?.(r) ?? null;
+  return ctx.purpose.hold(r) ?? (ctx.o.vetoPolicy ? vetoHold(r, ctx.last.headRef, (ctx.o.now ?? (() => Date.now() / 1000))(), ctx.o.vetoPolicy) : null);
 }
 
 function eventBase(ctx: DeskContext, p: VetoProposalRow, state: SafeState, req: RequestSnapshot, signers: Address[]) {

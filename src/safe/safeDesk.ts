@@ -14,9 +14,9 @@ import { vetoPurpose } from './proposalPurpose';
 import { reconcilePass } from './reconcile';
 import { readSafeState, type SafeState } from './safeState';
 import { safeAbi, safeTxHash } from './safeTx';
-import type { BatchView, RejectionView, SafePlanView } from './types';
+import type { BatchView, RejectionView, SafePlanView } from '../requests/views';
 import { createViews } from './views';
-import type { VetoView } from './vetoView';
+import type { VetoView } from '../requests/views';
 
 export type { SafeDeskOptions } from './deskContext';
 

@@ -4,6 +4,7 @@
  * fulfil the same with `fulfillSlashingRequest(id)` (or V4's burn-or-redistribute). Pure: the
  * chain id, Safe and nonce come in as parameters.
  */
+import type { TypedDataJson } from '../requests/views';
 import { concatHex, encodeFunctionData, encodePacked, getAddress, hashTypedData, parseAbi, size, zeroAddress, type Address, type Hex } from 'viem';
 
 export const safeAbi = parseAbi([
@@ -139,7 +140,7 @@ export function safeTxHash(domain: SafeDomain, tx: SafeTx): Hex {
 }
 
 /** Typed data as JSON (bigints as decimal strings), the form the API serves and wallets accept. */
-export function typedDataJson(domain: SafeDomain, tx: SafeTx) {
+export function typedDataJson(domain: SafeDomain, tx: SafeTx): TypedDataJson {
   const t = safeTxTypedData(domain, tx);
   return {
     domain: t.domain,
@@ -156,7 +157,7 @@ export function typedDataJson(domain: SafeDomain, tx: SafeTx) {
   };
 }
 
-export type TypedDataJson = ReturnType<typeof typedDataJson>;
+export type { TypedDataJson } from '../requests/views';
 
 /** Parses the JSON form back into the typed data viem signs (used by the CLI). */
 export function typedDataFromJson(json: TypedDataJson) {

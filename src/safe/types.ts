@@ -3,8 +3,7 @@ import type { Address, Hex } from 'viem';
 import type { RequestStatus, WindowEnd } from '../domain/types';
 import type { PlanHold } from '../domain/noncePlan';
 import type { ProposalPurpose } from './proposalPurpose';
-import type { typedDataJson } from './safeTx';
-import type { VetoView } from './vetoView';
+import type { VetoView } from '../requests/views';
 
 /** What a Safe desk needs to know of a request (from the request read model). */
 export interface RequestSnapshot {
@@ -29,9 +28,6 @@ export interface RequestSnapshot {
   fulfilledTxHash?: string;
 }
 
-/** Per-request holds the wiring adds (confirmations, execution policy); the purpose adds its own. */
-export type HoldFor = (req: RequestSnapshot) => PlanHold | null;
-
 /** A veto or fulfil milestone, for alerting. */
 export interface VetoEvent {
   kind: ProposalPurpose['events'][keyof ProposalPurpose['events']] | 'action_failed';
@@ -54,47 +50,4 @@ export interface VetoEvent {
   signAgain?: VetoView['signAgain'];
   /** blocks left before the window ends (veto) or L (fulfil), when known */
   blocksLeft?: number | null;
-}
-
-/** `GET/POST /api/safe/rejections/:nonce`: a rejection at a blocking nonce. */
-export interface RejectionView {
-  safe: Address;
-  nonce: number;
-  safeTxHash: Hex;
-  typedData: ReturnType<typeof typedDataJson>;
-  threshold: number;
-  signatures: VetoView['signatures'];
-  status: VetoView['status'];
-  statusReason: string | null;
-  executionTxHash: Hex | null;
-  /** the first signed proposal without quorum at this nonce (null: none, a gap) */
-  blocking: { requestId: string; status: string; signatures: number } | null;
-  /** requests whose ready proposals wait behind this nonce */
-  unblocks: string[];
-}
-
-/** `POST /api/safe/batches`, `GET /api/safe/batches/:nonce`: one Safe transaction vetoing several requests. */
-export interface BatchView extends Omit<RejectionView, 'blocking' | 'unblocks'> {
-  requestIds: string[];
-  /** MultiSendCallOnly, called with DELEGATECALL (operation 1) */
-  to: Address;
-  operation: 1;
-}
-
-/** `GET /api/safe/plan`: the Safe nonces in use and how each blocked nonce resolves. */
-export interface SafePlanView {
-  safe: Address;
-  safeNonce: number;
-  threshold: number;
-  /** where a request nobody has signed yet is served (it holds no nonce) */
-  servedNonce: number;
-  entries: { nonce: number; kind: 'veto' | 'rejection' | 'batch'; requestId: string | null; requestIds?: string[]; status: string; signatures: number; safeTxHash: Hex; holds: boolean }[];
-  blocked: {
-    nonce: number;
-    blockingRequestId: string | null;
-    waiting: string[];
-    explanation: string;
-    rejection: string;
-    waysOut: NonNullable<VetoView['blocked']>['waysOut'];
-  }[];
 }

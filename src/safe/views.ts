@@ -11,8 +11,8 @@ import type { Intake } from './intake';
 import { batchRequestIds, proposalKind, storedSafeTx } from './proposalKinds';
 import { blockedView, blockedWords, requestIdsOf } from './reconcile';
 import { buildBatchVetoSafeTx, typedDataJson } from './safeTx';
-import type { BatchView, RejectionView, SafePlanView } from './types';
-import type { VetoView } from './vetoView';
+import type { BatchView, RejectionView, SafePlanView } from '../requests/views';
+import type { VetoView } from '../requests/views';
 
 /** Reasons that mean "another transaction took this nonce": its signers must sign again. */
 const NONCE_USED = /^Safe nonce \d+ was used by another transaction/;

@@ -41,6 +41,8 @@ export interface Lease {
   stop(): Promise<void>;
   /** who holds it, for /api/health */
   status(): { holder: boolean; id: string; lastError: string | null };
+  /** told each time this desk becomes or stops being the actor */
+  subscribe(listener: (holder: boolean) => void): void;
 }
 
 /** 64-bit advisory lock key from the lease name (stable across processes). */
@@ -56,6 +58,7 @@ export function createLease(o: LeaseOptions): Lease {
   const db = o.database.db;
   let validUntil = 0;
   let timer: NodeJS.Timeout | null = null;
+  const listeners: ((holder: boolean) => void)[] = [];
   let pg: Client | null = null;
   let pgLocked = false;
   let lastError: string | null = null;
@@ -131,6 +134,7 @@ export function createLease(o: LeaseOptions): Lease {
       wasHolder = holder;
       if (!holder) o.logger.warn({ lease: o.name, id }, 'this desk is not the actor: standing by');
       o.onChange?.(holder);
+      for (const l of listeners) l(holder);
     }
     return ok;
   }
@@ -144,6 +148,9 @@ export function createLease(o: LeaseOptions): Lease {
     id,
     held,
     tick,
+    subscribe(listener: (holder: boolean) => void): void {
+      listeners.push(listener);
+    },
     start() {
       if (timer) return;
       void tick();
@@ -166,4 +173,12 @@ export function createLease(o: LeaseOptions): Lease {
     },
     status: () => ({ holder: held(), id, lastError }),
   };
+}
+
+/**
+ * Why nothing may be sent now (null: the desk may act): DRY_RUN, or another desk holds the lease.
+ * Every sender of the desk asks it — the Safe desks and the deadline timers alike.
+ */
+export function actorGate(lease: Pick<Lease, 'held'>, dryRun: boolean): () => string | null {
+  return () => (dryRun ? 'DRY_RUN: the desk does not send' : lease.held() ? null : 'standby: another desk holds the actor lease');
 }

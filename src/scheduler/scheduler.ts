@@ -12,19 +12,16 @@
 import { schedule as cronSchedule, type ScheduledTask } from 'node-cron';
 import { encodeFunctionData, getAddress, type Address, type Hex } from 'viem';
 import { slasherAbi } from '../chain/abis';
-import { decideSchedule, vetoExecutionHeld, type FulfilRoute, type FulfilSendFacts, type ScheduleConfig, type ScheduleDecision } from '../domain/schedule';
-import type { PlanHold } from '../domain/noncePlan';
+import { decideSchedule, type FulfilRoute, type FulfilSendFacts, type ScheduleConfig, type ScheduleDecision } from '../domain/schedule';
 import type { BlockRef, WindowEnd } from '../domain/types';
-import type { ActionView, NextActionView, RequestView } from '../api/views';
+import type { ActionView, NextActionView, RequestView } from '../requests/views';
 import type { Logger } from '../lib/logger';
 import { describeError } from '../errors';
 import { serialPasses } from '../lib/serialPasses';
-import type { AlertDraft } from '../alerts/types';
-import { requestKey } from '../alerts/planner';
+import type { SchedulerEvent } from './events';
 import type { ActionLogStore } from '../store/actionLogStore';
 import type { LapseStore } from '../store/lapseStore';
 import type { SentTxRow, SentTxStore } from '../store/sentTxStore';
-import type { RequestSnapshot } from '../safe/types';
 import type { SendIntent, Sender, Senders, TendReport } from '../sender/sender';
 import type { Lease } from './lease';
 
@@ -61,7 +58,8 @@ export interface SchedulerOptions {
   /** CONFIRMATIONS: the desk acts on a request once it is this deep */
   confirmations: number;
   logger: Logger;
-  enqueueAlert: (d: AlertDraft) => Promise<unknown>;
+  /** told of every milestone worth telling people (the desk turns them into alerts) */
+  onEvent: (e: SchedulerEvent) => Promise<unknown>;
   /** node-cron expression of the timer tick (default every 5 s) */
   cronExpression?: string;
   /**
@@ -100,7 +98,6 @@ export function createScheduler(o: SchedulerOptions) {
   const slasher = getAddress(o.slasher);
   let task: ScheduledTask | null = null;
   let stopped = false;
-  let lastHead: BlockRef | null = null;
   const purpose = o.config.fulfilFunction === 'fulfillSlashingRequestAndBurnOrRedistribute' && o.variant === 'V4' ? 'fulfil_burn' : 'fulfil';
 
   function route(v: RequestView): FulfilRoute {
@@ -153,9 +150,8 @@ export function createScheduler(o: SchedulerOptions) {
     }
   }
 
-  async function alert(v: Pick<RequestView, 'requestId' | 'queuedAtBlock'>, kind: AlertDraft['kind'], severity: AlertDraft['severity'], suffix: string, title: string, text: string, data: Record<string, unknown>): Promise<void> {
-    const key = requestKey(o.chainId, slasher, v);
-    await o.enqueueAlert({ dedupKey: `${key}:${kind}${suffix ? `:${suffix}` : ''}`, kind, severity, action: 'trigger', incidentKey: key, requestId: v.requestId, title, text, data }).catch((e) => {
+  async function alert(v: Pick<RequestView, 'requestId' | 'queuedAtBlock'>, kind: SchedulerEvent['kind'], severity: SchedulerEvent['severity'], key: string, title: string, text: string, data: Record<string, unknown>): Promise<void> {
+    await o.onEvent({ kind, severity, requestId: v.requestId, queuedAtBlock: v.queuedAtBlock, key, title, text, data }).catch((e) => {
       logger.warn({ err: describeError(e), kind, requestId: v.requestId }, 'alert enqueue failed');
     });
   }
@@ -301,7 +297,6 @@ export function createScheduler(o: SchedulerOptions) {
   async function cycle(): Promise<void> {
     const head = await o.head();
     if (!head || o.catchingUp?.()) return;
-    lastHead = head;
     {
       // a standby (or DRY_RUN) only reads what the chain did with what was sent; the actor re-sends and re-prices
       const send = o.lease.held() && !o.config.dryRun;
@@ -329,6 +324,8 @@ export function createScheduler(o: SchedulerOptions) {
     evaluate,
     lease: o.lease,
     start() {
+      // becoming the actor: act at once, not at the next block or tick
+      o.lease.subscribe((holder) => holder && void evaluate());
       o.lease.start();
       task = cronSchedule(o.cronExpression ?? '*/5 * * * * *', () => void evaluate(), { noOverlap: true });
     },
@@ -343,20 +340,7 @@ export function createScheduler(o: SchedulerOptions) {
       await passes.idle();
     },
 
-    /** Asked before any Safe transaction executes: the lease and DRY_RUN. */
-    gate(): string | null {
-      if (o.config.dryRun) return 'DRY_RUN: the desk does not send';
-      if (!o.lease.held()) return 'standby: another desk holds the actor lease';
-      return null;
-    },
 
-    /** Per-request holds of a veto with its signatures: confirmations (hard), the execution policy (soft). */
-    vetoHold(req: RequestSnapshot): PlanHold | null {
-      if (!req.confirmed) return { reason: `request ${req.requestId} is not yet buried under CONFIRMATIONS blocks`, hard: true };
-      if (!lastHead) return null;
-      const held = vetoExecutionHeld({ policy: o.config.vetoExecutionPolicy, windowEnd: req.windowEnd, head: lastHead, nowSec: o.now(), blockTime: req.blockTimeSeconds, leadSec: o.config.vetoEscalationLeadSec });
-      return held ? { reason: held, hard: false } : null;
-    },
 
     /** Adds `nextAction` and `actions` to request views (the API's dashboard facts). */
     async annotate(views: RequestView[]): Promise<RequestView[]> {

@@ -2,7 +2,7 @@
  * A desk on a test chain and database. By default it does not follow on a timer (the test calls
  * `ingestor.sync()`); `o` overrides any option, `{ follow: true, pollIntervalMs: 100 }` to follow.
  */
-import { startDesk, type Desk, type DeskOptions } from '../../src/desk';
+import { startDesk, type Desk, type DeskOptions } from '../../src/app/desk';
 import { createLogger } from '../../src/lib/logger';
 import { AVS, type ChainFixture } from './chain';
 import type { TestDatabase } from './databases';

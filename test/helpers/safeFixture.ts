@@ -10,7 +10,7 @@ import { deployTestbed, queueRequest, registerOperator, allocate, vetoableSlashe
 import { createDevClients } from '../../src/devnet/devnet';
 import { createSafe, deploySafeContracts, execSafeTransaction, type SafeContracts } from '../../src/devnet/safe';
 import { typedDataFromJson, type TypedDataJson } from '../../src/safe/safeTx';
-import type { Desk, DeskOptions } from '../../src/desk';
+import type { Desk, DeskOptions } from '../../src/app/desk';
 import type { DeskVetoOptions } from '../../src/safe';
 import type { TestDatabase } from './databases';
 import { startTestDesk } from './desk';

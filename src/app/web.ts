@@ -4,20 +4,20 @@
  * wallet, and — on the embedded devnet only — the dev signer's keys.
  */
 import { getAddress, type Address, type PublicClient } from 'viem';
-import type { WebServices } from './api/app';
-import type { DevAccountView } from './api/devSigner';
-import { loopbackOrigins } from './api/siwe';
-import type { DevRequestsApi } from './api/devRequests';
-import { createTokenSymbolReader } from './chain/tokenSymbols';
-import { buildSafeExecutionCall } from './safe/executionCall';
-import { readSafeState } from './safe/safeState';
-import type { Db } from './store/database';
-import { createNoteStore } from './store/noteStore';
-import { createSiweSessionStore } from './store/siweStore';
-import { createVetoStore } from './store/vetoStore';
+import type { WebServices } from '../api/app';
+import type { DevAccountView } from '../api/devSigner';
+import { loopbackOrigins } from '../api/siwe';
+import type { DevRequestsApi } from '../api/devRequests';
+import { createTokenSymbolReader } from '../chain/tokenSymbols';
+import { buildSafeExecutionCall } from '../safe/executionCall';
+import { readSafeState } from '../safe/safeState';
+import type { Db } from '../store/database';
+import { createNoteStore } from '../store/noteStore';
+import { createSiweSessionStore } from '../store/siweStore';
+import { createVetoStore } from '../store/vetoStore';
 
-export type { DevAccountView } from './api/devSigner';
-export type { DevRequestsApi } from './api/devRequests';
+export type { DevAccountView } from '../api/devSigner';
+export type { DevRequestsApi } from '../api/devRequests';
 
 export function createWebServices(p: {
   db: Db;

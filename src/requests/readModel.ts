@@ -1,25 +1,21 @@
 /**
- * Builds the API's request views: stored facts (store) + deadline maths (domain) + "now".
+ * The requests as the desk sees them: stored facts (store) + deadline maths (domain) + "now".
  * Each call reads a consistent set of rows and computes status and deadlines at the indexed head.
+ * The Safe desks, the scheduler, alerts and the API all start from these views (queries.ts adds
+ * the Safe proposals and the next actions).
  */
 import { getAddress } from 'viem';
 import { chainClock, describeDeadlines } from '../domain/deadlines';
 import type { BlockRef, RegistrationFact, RequestStatus, Variant, VetoWindow } from '../domain/types';
 import type { IngestStore } from '../store/ingestStore';
 import type { LapseRow } from '../store/lapseStore';
-import type { Hex, RequestReadModel, RequestView, VetoView } from './views';
+import type { Hex, RequestView } from './views';
 
 export interface ReadModelOptions {
   store: IngestStore;
   confirmations: number;
   /** unix seconds */
   now: () => number;
-  /** the veto of each request id given (issue 3); absent: views carry no `veto` */
-  vetoViews?: (requestIds?: string[]) => Promise<Map<string, VetoView>>;
-  /** governance's fulfil Safe transaction of each request id given (issue 4); absent: no `fulfil` */
-  fulfilViews?: (requestIds?: string[]) => Promise<Map<string, VetoView>>;
-  /** adds the scheduler's nextAction and action history (API views only) */
-  decorate?: (views: RequestView[]) => Promise<RequestView[]>;
   /** requests whose stake escaped once */
   lapses?: () => Promise<LapseRow[]>;
   /** the chain's slot time, when it has one: bounds the block-time estimate */
@@ -29,12 +25,7 @@ export interface ReadModelOptions {
 type RequestRow = Awaited<ReturnType<IngestStore['allRequests']>>[number];
 type OperatorState = Awaited<ReturnType<IngestStore['operatorStates']>>[number];
 
-export function createRequestReadModel(o: ReadModelOptions): RequestReadModel & {
-  snapshot(): Promise<RequestView[]>;
-  withSafeViews(): Promise<RequestView[]>;
-  bare(requestId: bigint): Promise<RequestView | null>;
-  blockTimes(numbers: number[]): Promise<Map<number, number>>;
-} {
+export function createRequestReadModel(o: ReadModelOptions) {
   /** `knownBlocks`: timestamps of older blocks the caller looked up (kept in BlockTime) */
   async function context(knownBlocks?: (cursor: Awaited<ReturnType<IngestStore['getCursor']>>, states: OperatorState[]) => Promise<BlockRef[]>) {
     const [cursor, blocks, states, lapses] = await Promise.all([o.store.getCursor(), o.store.recentBlocks(32), o.store.operatorStates(), o.lapses?.() ?? Promise.resolve([] as LapseRow[])]);
@@ -126,16 +117,6 @@ export function createRequestReadModel(o: ReadModelOptions): RequestReadModel & 
     return v;
   }
 
-  async function withVetoes(views: RequestView[], ids?: string[]): Promise<RequestView[]> {
-    const none = Promise.resolve(new Map<string, VetoView>());
-    const [vetoes, fulfils] = await Promise.all([o.vetoViews?.(ids) ?? none, o.fulfilViews?.(ids) ?? none]);
-    return views.map((v) => {
-      const veto = vetoes.get(v.requestId);
-      const fulfil = fulfils.get(v.requestId);
-      return veto || fulfil ? { ...v, ...(veto ? { veto } : {}), ...(fulfil ? { fulfil } : {}) } : v;
-    });
-  }
-
   let inFlight: Promise<RequestView[]> | null = null;
   /** Single-flight: the consumers woken by one sync (metrics, vetoes, alerts) share one read. */
   function snapshot(): Promise<RequestView[]> {
@@ -149,29 +130,19 @@ export function createRequestReadModel(o: ReadModelOptions): RequestReadModel & 
     return inFlight;
   }
 
-  const decorate = (views: RequestView[]) => (o.decorate ? o.decorate(views) : Promise.resolve(views));
-
   return {
     snapshot,
     /** the chain's timestamps of these blocks, where the desk kept them (unix seconds by block) */
     async blockTimes(numbers: number[]) {
       return new Map((await o.store.blockTimes(numbers)).map((b) => [b.number, b.timestamp]));
     },
-    /** every request with its Safe views, without the scheduler's annotations (the scheduler's own input) */
-    async withSafeViews() {
-      return withVetoes(await snapshot());
-    },
-    async listRequests(filter: { status?: RequestStatus[] }) {
-      const all = await withVetoes(await snapshot());
-      const picked = filter.status && filter.status.length > 0 ? all.filter((v) => filter.status!.includes(v.status)) : all;
-      return decorate(picked);
-    },
     /** one request without Safe views or annotations (cheap: for signature intake) */
     async bare(requestId: bigint): Promise<RequestView | null> {
       const [r, ctx] = await Promise.all([o.store.request(requestId), context()]);
       return r ? view(r, ctx) : null;
     },
-    async getRequest(requestId: bigint) {
+    /** one request, with the chain's times of its own past blocks (queued, decided, window end, stake leaving) */
+    async one(requestId: bigint): Promise<RequestView | null> {
       const r = await o.store.request(requestId);
       // this request's blocks with the times the chain gave them: queued, vetoed or fulfilled,
       // its window's end, and the blocks its stake leaves at
@@ -184,8 +155,9 @@ export function createRequestReadModel(o: ReadModelOptions): RequestReadModel & 
         if (st && !st.registered && st.deregisterBlock !== null) numbers.push(st.deregisterBlock + (cursor?.deallocationDelay ?? 0));
         return o.store.blockTimes(numbers);
       });
-      const v = r ? view(r, ctx) : null;
-      return v ? (await decorate(await withVetoes([v], [v.requestId])))[0]! : null;
+      return r ? view(r, ctx) : null;
     },
   };
 }
+
+export type RequestReadModelStage = ReturnType<typeof createRequestReadModel>;

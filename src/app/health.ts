@@ -3,9 +3,16 @@
  * (and which endpoint does not, since when), how far behind the chain the desk has fallen while
  * it cannot read it, and whether anyone would be told of an alert.
  */
-import type { EndpointStatus } from './chain/client';
-import { redactUrl } from './config/redact';
-import type { RpcHealthView } from './api/views';
+import type { EndpointStatus } from '../chain/client';
+import type { Ingestor } from '../chain/ingest';
+import type { SlasherFacts } from '../chain/slasherFacts';
+import { redactSecrets, redactUrl } from '../config/redact';
+import type { HealthView, RpcHealthView } from '../api/views';
+import { estimateBlockTime } from '../domain/blockTime';
+import type { BlockRef } from '../domain/types';
+import type { VetoService } from '../safe';
+import type { Scheduler } from '../scheduler/scheduler';
+import type { Database } from '../store/database';
 
 export interface RpcHealthInput {
   endpoints: EndpointStatus[];
@@ -60,3 +67,61 @@ export function rpcHealth(i: RpcHealthInput): RpcHealth {
 /** The warning for a desk that would tell nobody. */
 export const NO_ALERT_CHANNEL =
   'no alert channel configured (ALERT_WEBHOOK_URL, ALERT_ROUTES_FILE): alerts, critical ones too, are recorded and shown here, but nobody is told';
+
+/** `/api/health`: the ingest's state, the RPC's, the Safe desks', the timers', and what is wrong. */
+export function createDeskHealth(o: {
+  chainId: number;
+  facts: SlasherFacts;
+  database: Pick<Database, 'kind'>;
+  ingestor: Pick<Ingestor, 'status'>;
+  endpoints: () => EndpointStatus[];
+  recentBlocks: (n: number) => Promise<BlockRef[]>;
+  slotSeconds?: number;
+  reorgDepth: number;
+  alertChannels: string[];
+  vetoes: Pick<VetoService, 'health'>;
+  fulfils: Pick<VetoService, 'health'>;
+  scheduler: Pick<Scheduler, 'status'>;
+  now: () => number;
+}) {
+  /** unix seconds of the last ingest pass that read the head */
+  let headSeenAtSec: number | null = null;
+  return {
+    /** an ingest pass read the head now */
+    headSeen(atSec: number): void {
+      headSeenAtSec = atSec;
+    },
+    async health(): Promise<HealthView> {
+      const s = o.ingestor.status();
+      const problems: string[] = [];
+      const blocks = await o.recentBlocks(32);
+      const rpc = rpcHealth({ endpoints: o.endpoints(), headSeenAtSec, passFailing: s.lastError !== null, nowSec: o.now(), blockTimeSeconds: estimateBlockTime(blocks, { slotSeconds: o.slotSeconds }) });
+      if (rpc.problem) problems.push(rpc.problem);
+      if (s.fatal) problems.push(s.fatal);
+      else if (s.lastError) problems.push(`ingest: ${s.lastError}`);
+      if (!s.fatal && s.enrichError) problems.push(s.enrichError);
+      if (!o.facts.avs) problems.push('AVS unknown: last useful block cannot be computed (set AVS_ADDRESS)');
+      const lag = s.headBlock !== null && s.indexedBlock !== null ? Math.max(0, s.headBlock - s.indexedBlock) + rpc.unseenBlocks : null;
+      const status: HealthView['status'] = s.fatal ? 'error' : s.indexedBlock === null ? 'starting' : problems.length > 0 || (lag ?? 0) > o.reorgDepth ? 'degraded' : 'ok';
+      // a configuration warning, listed but not a degraded desk: it runs as configured
+      if (o.alertChannels.length === 0) problems.push(NO_ALERT_CHANNEL);
+      return {
+        status,
+        chainId: o.chainId,
+        headBlock: s.headBlock,
+        indexedBlock: s.indexedBlock,
+        lagBlocks: lag,
+        variant: s.variant,
+        slasher: o.facts.slasher,
+        database: o.database.kind,
+        vetoExecution: o.vetoes.health(),
+        fulfilExecution: o.fulfils.health(),
+        scheduler: o.scheduler.status(),
+        rpc: rpc.view,
+        alertChannels: o.alertChannels,
+        // anonymous callers read this: an RPC key inside an error message stays in the desk
+        ...(problems.length ? { problems: problems.map((p) => redactSecrets(p)) } : {}),
+      };
+    },
+  };
+}

@@ -3,8 +3,8 @@
  * views are observed here; the senders report each send and settlement through their `observe`
  * hook, so the scheduler and the Safe code carry no metrics of their own.
  */
-import type { Metrics } from './lib/metrics';
-import type { RequestView } from './api/views';
+import type { Metrics } from '../lib/metrics';
+import type { RequestView } from '../requests/views';
 
 const OPEN = new Set(['in_veto_window', 'fulfillable']);
 

@@ -1,0 +1,341 @@
+/**
+ * The composition root: it only wires. Every part is created after the parts it needs, so no part
+ * reaches back through here: chain client and stores → the request read model → the lease and
+ * the senders → the Safe desks → the request views → the deadline timers → alerts → ingest (whose
+ * passes the others subscribe to) → the HTTP API. `main.ts` runs it as a process; integration
+ * tests run it in-process against a real anvil and database.
+ */
+import type { Server } from 'node:http';
+import { formatEther, getAddress, type Address } from 'viem';
+import type { HealthSignal } from '../alerts/planner';
+import { createChainClient } from '../chain/client';
+import { findDeploymentBlock } from '../chain/deployment';
+import { createIngestor, type Ingestor } from '../chain/ingest';
+import { readSlasherFacts, type SlasherFacts } from '../chain/slasherFacts';
+import { openDatabase, type Database, type DatabaseTarget } from '../store/database';
+import { createIngestStore } from '../store/ingestStore';
+import { createApp, type HttpSecurityOptions } from '../api/app';
+import { boundPort, listen, type ServerLimits } from '../api/server';
+import { DEFAULT_RATE_LIMIT } from '../config/config';
+import { redactSecrets } from '../config/redact';
+import { createRequestReadModel } from '../requests/readModel';
+import { createRequestQueries, createRequestViews } from '../requests/queries';
+import type { HealthView } from '../api/views';
+import type { Logger } from '../lib/logger';
+import { createMetrics, type Metrics } from '../lib/metrics';
+import { describeError } from '../errors';
+import { createAlerting, type Alerting, type AlertingOptions } from '../alerts/alerting';
+import type { AlertsConfig } from '../config/config';
+import { knownSlotSeconds } from '../domain/blockTime';
+import { createDeskHealth, NO_ALERT_CHANNEL } from './health';
+import { startFollowing } from './follower';
+import { observeRequests } from './metrics';
+import { createDeskSafes, type DeskVetoOptions, type VetoService } from '../safe';
+import { requestSnapshotOf } from '../safe/requestSnapshot';
+import { schedulerAlert, vetoAlert } from '../alerts/deskEvents';
+import { createDeskEvents } from '../api/events';
+import { createWebServices, type DevAccountView, type DevRequestsApi } from './web';
+import { actorGate, createLease } from '../scheduler/lease';
+import { createSenders, type SenderOptions } from '../sender/sender';
+import { createScheduler, type Scheduler } from '../scheduler/scheduler';
+import type { SchedulerConfig } from '../config/config';
+import { createSentTxStore } from '../store/sentTxStore';
+import { createActionLogStore } from '../store/actionLogStore';
+import { createLapseStore } from '../store/lapseStore';
+
+export interface DeskOptions {
+  rpcUrls: string[];
+  slasher: Address;
+  database: DatabaseTarget;
+  port: number;
+  /** undefined: the slasher's deployment block (or 0) */
+  startBlock?: number;
+  confirmations: number;
+  avs?: Address;
+  pollIntervalMs: number;
+  reorgDepth: number;
+  maxLogRange: number;
+  logger: Logger;
+  metrics?: Metrics;
+  webDir?: string;
+  /** unix seconds; injectable for tests */
+  now?: () => number;
+  /** false: do not follow the chain on a timer (tests call `ingestor.sync()` themselves) */
+  follow?: boolean;
+  /** bind address; default 127.0.0.1 (main passes HOST) */
+  host?: string;
+  /** PUBLIC_URL: the origin sign-in messages must name (undefined: loopback names of the port) */
+  publicUrl?: string;
+  /** TRUST_PROXY, rate limits (default DEFAULT_RATE_LIMIT; false: none), stream caps */
+  http?: Omit<HttpSecurityOptions, 'https'>;
+  /** header, request and keep-alive timeouts, connection cap (default SERVER_LIMITS) */
+  serverLimits?: Partial<ServerLimits>;
+  /** the committee veto (executor key, Safe contract networks) */
+  vetoes?: DeskVetoOptions;
+  /** alert channels and reminder lead times (absent: alerts are recorded, not sent) */
+  alerts?: AlertsConfig & Pick<AlertingOptions, 'retry' | 'dispatchIntervalMs' | 'planIntervalMs' | 'sendTimeoutMs'>;
+  /** only on the embedded devnet, the seeded owners' keys offered by the page's dev signer */
+  devAccounts?: DevAccountView[];
+  /** only on the embedded devnet: practice slashing requests queued from the board (POST /api/dev/requests) */
+  devRequests?: DevRequestsApi;
+  /** seconds per slot of the chain when known otherwise (the embedded devnet's interval); default: known chains' slot */
+  slotSeconds?: number;
+  /** deadline timers (absent: defaults, no slasher key) */
+  scheduler?: Partial<SchedulerConfig> & {
+    /** node-cron expression of the timer tick (default every 5 s) */
+    cronExpression?: string;
+    /** test hook, see SenderOptions.afterRecord */
+    afterRecord?: SenderOptions['afterRecord'];
+  };
+}
+
+export interface Desk {
+  url: string;
+  port: number;
+  server: Server;
+  ingestor: Ingestor;
+  facts: SlasherFacts;
+  chainId: number;
+  database: Database;
+  metrics: Metrics;
+  /** the alert outbox; `enqueueAlert` is the entry point for the Safe and timer work */
+  alerting: Alerting;
+  /** the committee's vetoes: signatures, nonce plan, execution */
+  vetoes: VetoService;
+  /** governance's fulfil Safe transactions (when the slasher role is a Safe); `fulfilState(id)` for decisions */
+  fulfils: VetoService;
+  /** deadline timers */
+  scheduler: Scheduler;
+  health(): Promise<HealthView>;
+  stop(): Promise<void>;
+}
+
+export async function startDesk(o: DeskOptions): Promise<Desk> {
+  const logger = o.logger;
+  const metrics = o.metrics ?? createMetrics();
+  const now = o.now ?? (() => Date.now() / 1000);
+  const chain = createChainClient({ rpcUrls: o.rpcUrls });
+  const alertChannels = (o.alerts?.channels ?? []).map((c) => c.name);
+  if (alertChannels.length === 0) logger.warn(NO_ALERT_CHANNEL);
+  const database = await openDatabase(o.database);
+  try {
+    const chainId = await chain.client.getChainId();
+    const facts = await readSlasherFacts(chain.client, o.slasher, o.avs ?? null);
+    const store = createIngestStore(database.db, facts.slasher, database.kind, database);
+    const cursor = await store.getCursor();
+    const startBlock =
+      cursor?.startBlock ?? o.startBlock ?? (await findDeploymentBlock(chain.client, facts.slasher, Number(await chain.client.getBlockNumber())));
+    logger.info({ chainId, slasher: facts.slasher, variant: facts.variant, window: facts.window, startBlock, avs: facts.avs }, 'tracking slasher');
+    if (!facts.avs) logger.warn('the slasher does not name its AVS: set AVS_ADDRESS to track slashability (last useful block)');
+    const sc = o.scheduler ?? {};
+    const head = async () => (await store.recentBlocks(1))[0] ?? null;
+    const slotSeconds = o.slotSeconds ?? knownSlotSeconds(chainId);
+
+    // ── stores and the request read model ──
+    const sentTxs = createSentTxStore(database.db);
+    const actionLog = createActionLogStore(database.db, facts.slasher);
+    const lapses = createLapseStore(database.db, facts.slasher);
+    const readModel = createRequestReadModel({ store, confirmations: o.confirmations, now, lapses: () => lapses.all(), slotSeconds });
+    // the outbox takes the Safe desks' and the timers' milestones from the start; it plans once started
+    const alerting = createAlerting({
+      db: database.db,
+      dbKind: database.kind,
+      chainId,
+      slasher: facts.slasher,
+      channels: o.alerts?.channels ?? [],
+      leadTimesSec: o.alerts?.reminderLeadTimesSec ?? [],
+      logger,
+      metrics,
+      nowMs: () => now() * 1000,
+      retry: o.alerts?.retry,
+      dispatchIntervalMs: o.alerts?.dispatchIntervalMs,
+      planIntervalMs: o.alerts?.planIntervalMs,
+      sendTimeoutMs: o.alerts?.sendTimeoutMs,
+    });
+
+    // ── who may send, and the senders ──
+    const dryRun = sc.dryRun ?? false;
+    const lease = createLease({ database, name: `actor:${chainId}:${facts.slasher.toLowerCase()}`, ttlMs: sc.leaseTtlMs ?? 15_000, logger, onChange: (holder) => metrics.leaseHeld.set(holder ? 1 : 0) });
+    const gate = actorGate(lease, dryRun);
+    // every send, settlement and re-pricing of every account, counted by purpose and outcome
+    const observe = (purpose: string, outcome: string) => metrics.sends.inc({ purpose, outcome });
+    const senders = createSenders({ client: chain.client, store: sentTxs, chainId, logger, maxFeePerGasWei: sc.maxFeePerGasWei ?? 500_000_000_000n, feeBumpBlocks: sc.feeBumpBlocks ?? 2, afterRecord: sc.afterRecord, observe });
+    const executorSender = o.vetoes?.executorPrivateKey ? senders.for(o.vetoes.executorPrivateKey) : null;
+    const sender = sc.slasherPrivateKey ? senders.for(sc.slasherPrivateKey) : null;
+    if (sender && sender.address.toLowerCase() !== facts.slasherRole.toLowerCase()) {
+      logger.warn({ key: sender.address, slasherRole: facts.slasherRole }, 'SLASHER_PRIVATE_KEY is not the slasher role: its fulfils would revert with OnlySlasher');
+    }
+
+    // ── the Safe desks ──
+    const { vetoes, fulfils } = createDeskSafes({
+      client: chain.client,
+      db: database.db,
+      chainId,
+      slasher: facts.slasher,
+      committee: facts.vetoCommittee,
+      slasherRole: facts.slasherRole,
+      variant: facts.variant,
+      fulfilFunction: sc.fulfilFunction,
+      fulfilAfterLapse: sc.fulfilAfterLapse,
+      executorSender,
+      requests: async () => (await readModel.snapshot()).map((v) => requestSnapshotOf(v, now())),
+      request: async (id) => {
+        const v = /^\d{1,78}$/.test(id) ? await readModel.bare(BigInt(id)) : null;
+        return v ? requestSnapshotOf(v, now()) : null;
+      },
+      head,
+      now,
+      logger,
+      options: o.vetoes,
+      onEvent: (e) => alerting.enqueueAlert(vetoAlert(chainId, facts.slasher, e)),
+      onHistory: async (h) => {
+        for (const requestId of h.requestIds) await actionLog.append({ dedupKey: h.dedupKey, requestId, kind: h.kind, detail: h.detail, txHash: h.txHash, blockNumber: h.blockNumber });
+      },
+      gate,
+      vetoPolicy: { policy: sc.vetoExecutionPolicy ?? 'at_threshold', leadSec: sc.vetoEscalationLeadSec ?? 3600 },
+    });
+    const views = createRequestViews({ readModel, vetoes: vetoes.vetoViews, fulfils: fulfils.vetoViews });
+
+    // ── ingest ──
+    const ingestor = createIngestor({ client: chain.client, store, facts, chainId, startBlock, reorgDepth: o.reorgDepth, maxLogRange: o.maxLogRange, logger, metrics });
+    /** the index is far behind the head (a backfill): requests are history, not news, nor due */
+    const catchingUp = () => {
+      const s = ingestor.status();
+      return s.indexedBlock === null || (s.headBlock !== null && s.headBlock - s.indexedBlock > o.reorgDepth);
+    };
+
+    // ── the deadline timers ──
+    const scheduler = createScheduler({
+      sentTxs,
+      actionLog,
+      lapses,
+      chainId,
+      slasher: facts.slasher,
+      variant: facts.variant,
+      views: () => views.all(),
+      head,
+      canonical: (from) => store.blockHashes(from),
+      reorgDepth: o.reorgDepth,
+      now,
+      config: {
+        dryRun,
+        vetoExecutionPolicy: sc.vetoExecutionPolicy ?? 'at_threshold',
+        vetoEscalationLeadSec: sc.vetoEscalationLeadSec ?? 3600,
+        feeBumpBlocks: sc.feeBumpBlocks ?? 2,
+        fulfilFunction: sc.fulfilFunction ?? 'fulfillSlashingRequest',
+        fulfilAfterLapse: sc.fulfilAfterLapse ?? false,
+      },
+      sender,
+      senders,
+      safes: [vetoes, fulfils],
+      fulfilSafe: () => fulfils.active(),
+      executor: Boolean(o.vetoes?.executorPrivateKey),
+      lease,
+      confirmations: o.confirmations,
+      logger,
+      onEvent: (e) => alerting.enqueueAlert(schedulerAlert(chainId, facts.slasher, e)),
+      cronExpression: sc.cronExpression,
+      catchingUp,
+      onPass: (outcome, ms) => {
+        metrics.schedulerPasses.inc({ outcome });
+        metrics.schedulerLastPass.set(now());
+        metrics.schedulerPassDuration.observe(ms / 1000);
+      },
+    });
+    const queries = createRequestQueries({ views, readModel, annotate: (vs) => scheduler.annotate(vs) });
+
+    // ── what follows each ingest pass ──
+    const health = createDeskHealth({ chainId, facts, database, ingestor, endpoints: () => chain.endpoints(), recentBlocks: (n) => store.recentBlocks(n), slotSeconds, reorgDepth: o.reorgDepth, alertChannels, vetoes, fulfils, scheduler, now });
+    // the page's live updates (SSE): published after every ingest pass and accepted signature
+    const events = createDeskEvents({ requests: () => queries.listRequests({}), health: () => health.health(), logger });
+    ingestor.onSynced(() => {
+      const seenAt = now();
+      health.headSeen(seenAt);
+      events.synced();
+      // one cycle: the senders settle, the Safe desks reconcile, the timers decide
+      void scheduler.evaluate();
+      metrics.lastSynced.set(seenAt);
+      void readModel
+        .snapshot()
+        .then((vs) => observeRequests(metrics, vs, now()))
+        .catch(() => undefined);
+      void alerting.evaluate(now() * 1000).catch((e) => logger.error({ err: describeError(e) }, 'alert planning failed'));
+    });
+
+    const minBalanceWei = sc.minBalanceWei ?? 50_000_000_000_000_000n;
+    /** The sending accounts below ALERT_MIN_BALANCE (two eth_getBalance per planner pass). */
+    async function lowBalances(): Promise<NonNullable<HealthSignal['lowBalances']>> {
+      const accounts = new Map<string, 'executor' | 'slasher'>();
+      if (executorSender) accounts.set(getAddress(executorSender.address), 'executor');
+      if (sender) accounts.set(getAddress(sender.address), 'slasher');
+      const value: NonNullable<HealthSignal['lowBalances']> = [];
+      for (const [account, role] of accounts) {
+        const balance = await chain.client.getBalance({ address: account as Address }).catch(() => null);
+        if (balance !== null) metrics.accountBalance.set({ role, account }, Number(formatEther(balance)));
+        if (balance !== null && balance < minBalanceWei) value.push({ role, account, balanceEth: formatEther(balance), minEth: formatEther(minBalanceWei) });
+      }
+      return value;
+    }
+
+    // ── HTTP ──
+    let listening: Server | undefined;
+    const web = createWebServices({ db: database.db, client: chain.client, chainId, slasher: facts.slasher, committee: facts.vetoCommittee, slasherRole: facts.slasherRole, devAccounts: o.devAccounts, devRequests: o.devRequests, publicUrl: o.publicUrl, port: () => (listening ? boundPort(listening) : o.port) });
+    const security: HttpSecurityOptions = { rateLimit: DEFAULT_RATE_LIMIT, ...o.http, https: o.publicUrl?.startsWith('https:') ?? false };
+    const app = createApp({ vetoes, fulfils, readModel: queries, health: () => health.health(), metrics, logger, webDir: o.webDir, alerts: alerting, events, web, security });
+    // behind a trusted proxy every connection comes from the proxy: no per-peer cap then
+    const limits = { ...(o.http?.trustProxy ? { maxConnectionsPerAddress: 0 } : {}), ...o.serverLimits };
+    const server = await listen(app, { port: o.port, host: o.host ?? '127.0.0.1', limits });
+    listening = server;
+    const port = boundPort(server);
+
+    alerting.start(async () => {
+      const s = ingestor.status();
+      // while a backfill is still far behind the head, requests are not news yet: plan them
+      // (once) when the index has caught up, instead of re-reading a growing list every pass
+      const vs = catchingUp() ? [] : await views.all();
+      const lagBlocks = s.headBlock !== null && s.indexedBlock !== null ? Math.max(0, s.headBlock - s.indexedBlock) : null;
+      const txServiceError = vetoes.health().txService?.lastError ?? fulfils.health().txService?.lastError ?? null;
+      const redact = (text: string | null | undefined) => (text ? redactSecrets(text) : (text ?? null));
+      return { views: vs, health: { lagBlocks, lagThresholdBlocks: o.reorgDepth, lastError: redact(s.lastError ?? s.enrichError), fatal: redact(s.fatal), lowBalances: await lowBalances(), txServiceError: redact(txServiceError) }, committeeOwners: vetoes.health().owners };
+    });
+    scheduler.start();
+    const follower = startFollowing({ chain, ingestor, pollIntervalMs: o.pollIntervalMs, logger, metrics, onFailedPass: () => events.synced() });
+    if (o.follow !== false) await follower.start();
+
+    let stopped = false;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      port,
+      server,
+      ingestor,
+      facts,
+      chainId,
+      database,
+      metrics,
+      alerting,
+      vetoes,
+      fulfils,
+      scheduler,
+      health: () => health.health(),
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        follower.stop();
+        events.close(); // open event streams would keep server.close() waiting
+        await new Promise<void>((r) => server.close(() => r()));
+        server.closeAllConnections?.();
+        await ingestor.stop(); // the pass in flight and the background strategy reads
+        await scheduler.stop();
+        await vetoes.stop();
+        await fulfils.stop();
+        await alerting.stop();
+        await database.close();
+        await chain.close();
+      },
+    };
+  } catch (e) {
+    await database.close().catch(() => undefined);
+    await chain.close().catch(() => undefined);
+    throw e;
+  }
+}

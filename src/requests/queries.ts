@@ -1,0 +1,59 @@
+/**
+ * The request views as people read them: the read model's views with their Safe proposals (the
+ * committee's veto, governance's fulfil) and, for the API, the scheduler's next action and
+ * history. Built from parts created before it; nothing here calls back into the desk.
+ */
+import type { RequestStatus } from '../domain/types';
+import type { RequestReadModelStage } from './readModel';
+import type { RequestReadModel, RequestView, VetoView } from './views';
+
+/** Safe proposal views by request id (a Safe desk's `vetoViews`). */
+export type ProposalViews = (requestIds?: string[]) => Promise<Map<string, VetoView>>;
+
+export interface RequestQueriesOptions {
+  readModel: RequestReadModelStage;
+  /** the committee's vetoes */
+  vetoes: ProposalViews;
+  /** governance's fulfils */
+  fulfils: ProposalViews;
+}
+
+async function withProposals(views: RequestView[], o: RequestQueriesOptions, ids?: string[]): Promise<RequestView[]> {
+  const [vetoes, fulfils] = await Promise.all([o.vetoes(ids), o.fulfils(ids)]);
+  return views.map((v) => {
+    const veto = vetoes.get(v.requestId);
+    const fulfil = fulfils.get(v.requestId);
+    return veto || fulfil ? { ...v, ...(veto ? { veto } : {}), ...(fulfil ? { fulfil } : {}) } : v;
+  });
+}
+
+/** Every request with its Safe proposals: what the scheduler and alerts decide on. */
+export function createRequestViews(o: RequestQueriesOptions) {
+  return {
+    async all(): Promise<RequestView[]> {
+      return withProposals(await o.readModel.snapshot(), o);
+    },
+    async one(requestId: bigint): Promise<RequestView | null> {
+      const v = await o.readModel.one(requestId);
+      return v ? (await withProposals([v], o, [v.requestId]))[0]! : null;
+    },
+  };
+}
+
+export type RequestViews = ReturnType<typeof createRequestViews>;
+
+/** What the API serves: the views with the scheduler's `nextAction` and `actions` added. */
+export function createRequestQueries(o: { views: RequestViews; readModel: RequestReadModelStage; annotate: (views: RequestView[]) => Promise<RequestView[]> }): RequestReadModel {
+  return {
+    async listRequests(filter: { status?: RequestStatus[] }) {
+      const all = await o.views.all();
+      const picked = filter.status && filter.status.length > 0 ? all.filter((v) => filter.status!.includes(v.status)) : all;
+      return o.annotate(picked);
+    },
+    async getRequest(requestId: bigint) {
+      const v = await o.views.one(requestId);
+      return v ? (await o.annotate([v]))[0]! : null;
+    },
+    blockTimes: (numbers) => o.readModel.blockTimes(numbers),
+  };
+}
