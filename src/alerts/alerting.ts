@@ -4,7 +4,7 @@
  * channel, at least once, with exponential backoff. Alerts tell; they never send transactions.
  *
  * @example
- * const alerting = createAlerting({ db, dbKind, chainId, slasher, channels, leadTimesSec, logger, metrics, snapshot });
+ * const alerting = createAlerting({ outbox, chainId, slasher, channels, leadTimesSec, logger, metrics, snapshot });
  * alerting.start();
  * await alerting.evaluate(); // after an ingest pass
  */
@@ -14,16 +14,14 @@ import { describeError } from '../errors';
 import type { Logger } from '../lib/logger';
 import type { Metrics } from '../lib/metrics';
 import { backoffDelay } from '../lib/retry';
-import type { Db, DbKind } from '../store/database';
 import { createChannel, type AlertChannel } from './channels';
-import { createOutbox, type AlertListItem, type DeliveryState, type DueDelivery } from '../store/alertOutbox';
+import type { AlertListItem, DeliveryState, DueDelivery, Outbox } from '../store/alertOutbox';
 import { planAlerts, type HealthSignal } from './planner';
 import { HEALTH_ALERT_KINDS, type Alert, type AlertDraft } from './types';
 
 export interface AlertingOptions {
-  db: Db;
-  /** which SQL dialect the outbox's bulk statements speak */
-  dbKind: DbKind;
+  /** the alerts and their deliveries (store/alertOutbox.ts) */
+  outbox: Outbox;
   chainId: number;
   slasher: string;
   channels: AlertChannelConfig[];
@@ -67,7 +65,7 @@ export interface Alerting {
 export function createAlerting(o: AlertingOptions): Alerting {
   const nowMs = o.nowMs ?? (() => Date.now());
   const retry = o.retry ?? DEFAULT_ALERT_RETRY;
-  const outbox = createOutbox(o.db, o.dbKind, { chainId: o.chainId, slasher: o.slasher });
+  const outbox = o.outbox;
   const channels = o.channels.map((c) => createChannel(c, { timeoutMs: o.sendTimeoutMs }));
   const byName = new Map(channels.map((c) => [c.name, c]));
   let known: Set<string> | null = null;
@@ -89,7 +87,7 @@ export function createAlerting(o: AlertingOptions): Alerting {
       o.logger.info({ alert: { id: alert.id, kind: d.kind, severity: d.severity, requestId: d.requestId, channels: routed } }, alert.title);
       kick();
     }
-    return alert;
+    return alert as Alert | null;
   }
 
   /** a planner pass's drafts in one outbox call; returns how many were new */
@@ -158,7 +156,8 @@ export function createAlerting(o: AlertingOptions): Alerting {
     if (!channel) return;
     if (!(await outbox.claim(d, new Date(nowMs() + leaseMs)))) return; // another dispatcher has it
     try {
-      await channel.send(d.alert);
+      // the outbox stores what this module wrote: its kinds and severities are ours
+      await channel.send(d.alert as Alert);
       const at = new Date(nowMs());
       await outbox.delivered(d, at);
       o.metrics.alertDeliveries.inc({ channel: d.channel, outcome: 'delivered' });

@@ -17,7 +17,7 @@ import { createIngestStore } from '../store/ingestStore';
 import { createApp, type HttpSecurityOptions } from '../api/app';
 import { boundPort, listen, type ServerLimits } from '../api/server';
 import { DEFAULT_RATE_LIMIT } from '../config/config';
-import { redactSecrets } from '../config/redact';
+import { redactSecrets } from '../lib/redact';
 import { createRequestReadModel } from '../requests/readModel';
 import { createRequestQueries, createRequestViews } from '../requests/queries';
 import type { HealthView } from '../api/views';
@@ -42,6 +42,9 @@ import type { SchedulerConfig } from '../config/config';
 import { createSentTxStore } from '../store/sentTxStore';
 import { createActionLogStore } from '../store/actionLogStore';
 import { createLapseStore } from '../store/lapseStore';
+import { createLeaseStore } from '../store/leaseStore';
+import { createOutbox } from '../store/alertOutbox';
+import { createVetoStore } from '../store/vetoStore';
 
 export interface DeskOptions {
   rpcUrls: string[];
@@ -138,8 +141,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     const readModel = createRequestReadModel({ store, confirmations: o.confirmations, now, lapses: () => lapses.all(), slotSeconds });
     // the outbox takes the Safe desks' and the timers' milestones from the start; it plans once started
     const alerting = createAlerting({
-      db: database.db,
-      dbKind: database.kind,
+      outbox: createOutbox(database.db, database.kind, { chainId, slasher: facts.slasher }),
       chainId,
       slasher: facts.slasher,
       channels: o.alerts?.channels ?? [],
@@ -155,7 +157,8 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
 
     // ── who may send, and the senders ──
     const dryRun = sc.dryRun ?? false;
-    const lease = createLease({ database, name: `actor:${chainId}:${facts.slasher.toLowerCase()}`, ttlMs: sc.leaseTtlMs ?? 15_000, logger, onChange: (holder) => metrics.leaseHeld.set(holder ? 1 : 0) });
+    const leaseName = `actor:${chainId}:${facts.slasher.toLowerCase()}`;
+    const lease = createLease({ store: createLeaseStore(database, leaseName, logger), name: leaseName, ttlMs: sc.leaseTtlMs ?? 15_000, logger, onChange: (holder) => metrics.leaseHeld.set(holder ? 1 : 0) });
     const gate = actorGate(lease, dryRun);
     // every send, settlement and re-pricing of every account, counted by purpose and outcome
     const observe = (purpose: string, outcome: string) => metrics.sends.inc({ purpose, outcome });
@@ -169,7 +172,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     // ── the Safe desks ──
     const { vetoes, fulfils } = createDeskSafes({
       client: chain.client,
-      db: database.db,
+      stores: { proposals: (safe) => createVetoStore(database.db, facts.slasher, safe), sentTxs },
       chainId,
       slasher: facts.slasher,
       committee: facts.vetoCommittee,

@@ -4,7 +4,7 @@
  */
 import type { ChainClient } from '../chain/client';
 import type { Ingestor } from '../chain/ingest';
-import { redactUrl } from '../config/redact';
+import { redactUrl } from '../lib/redact';
 import { describeError } from '../errors';
 import type { Logger } from '../lib/logger';
 import type { Metrics } from '../lib/metrics';

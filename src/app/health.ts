@@ -6,7 +6,7 @@
 import type { EndpointStatus } from '../chain/client';
 import type { Ingestor } from '../chain/ingest';
 import type { SlasherFacts } from '../chain/slasherFacts';
-import { redactSecrets, redactUrl } from '../config/redact';
+import { redactSecrets, redactUrl } from '../lib/redact';
 import type { HealthView, RpcHealthView } from '../api/views';
 import { estimateBlockTime } from '../domain/blockTime';
 import type { BlockRef } from '../domain/types';

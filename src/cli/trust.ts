@@ -10,7 +10,7 @@ import { getAddress, isAddress, type Address, type Hex, type PublicClient } from
 import { createChainClient } from '../chain/client';
 import { slasherAbi, decodeOnchainStatus } from '../chain/abis';
 import { readSlasherFacts, type SlasherFacts } from '../chain/slasherFacts';
-import { redactUrl } from '../config/redact';
+import { redactUrl } from '../lib/redact';
 import { safeAbi, type SafeTx } from '../safe/safeTx';
 import { flagOrEnv, type ParsedArgs } from './args';
 import { CliError } from './cliError';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { z } from 'zod';
 import { DeskError } from '../errors';
 import type { LogLevel } from '../lib/logger';
-import { redactUrl } from './redact';
+import { redactUrl } from '../lib/redact';
 import {
   addressVariable,
   databaseVariable,

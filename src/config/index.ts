@@ -17,5 +17,5 @@ export {
   type LoadConfigOptions,
 } from './config';
 export { readProcessEnv } from './env';
-export { redactSecrets, redactUrl } from './redact';
+export { redactSecrets, redactUrl } from '../lib/redact';
 export { DEFAULT_DATABASE, type DatabaseConfig, type TrustProxy } from './variables';

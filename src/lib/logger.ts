@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { redactSecrets } from '../config/redact';
+import { redactSecrets } from '../lib/redact';
 
 /** Levels accepted by `LOG_LEVEL`, most to least verbose, plus `silent`. */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;

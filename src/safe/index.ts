@@ -5,9 +5,8 @@
  */
 import { getAddress, isAddress, type Address, type PublicClient } from 'viem';
 import type { Logger } from '../lib/logger';
-import type { Db } from '../store/database';
-import { createVetoStore } from '../store/vetoStore';
-import { createSentTxStore } from '../store/sentTxStore';
+import type { VetoStore } from '../store/vetoStore';
+import type { SentTxStore } from '../store/sentTxStore';
 import type { Sender } from '../sender/sender';
 import { createExecutor } from './executor';
 import { fulfilPurpose, vetoPurpose, type ProposalPurpose } from './proposalPurpose';
@@ -39,7 +38,8 @@ export interface DeskSafes {
 
 export function createDeskSafes(p: {
   client: PublicClient;
-  db: Db;
+  /** a Safe's proposals and signatures (store/vetoStore.ts), and every transaction sent */
+  stores: { proposals: (safe: Address) => VetoStore; sentTxs: SentTxStore };
   chainId: number;
   slasher: Address;
   committee: Address;
@@ -59,14 +59,14 @@ export function createDeskSafes(p: {
   const committee = getAddress(p.committee);
   const role = getAddress(p.slasherRole);
   const executor = p.executorSender ? createExecutor({ client: p.client, sender: p.executorSender }) : null;
-  const sentTxs = createSentTxStore(p.db);
+  const sentTxs = p.stores.sentTxs;
   let fn: FulfilFunction = p.fulfilFunction ?? 'fulfillSlashingRequest';
   if (fn === 'fulfillSlashingRequestAndBurnOrRedistribute' && p.variant !== 'V4') {
     p.logger.warn({ variant: p.variant }, 'FULFIL_FUNCTION=fulfillSlashingRequestAndBurnOrRedistribute exists on V4 only: governance fulfils call fulfillSlashingRequest');
     fn = 'fulfillSlashingRequest';
   }
   const desk = (safe: Address, purpose: ProposalPurpose, extra: Partial<SafeDeskOptions>): SafeDesk => {
-    const store = createVetoStore(p.db, p.slasher, safe);
+    const store = p.stores.proposals(safe);
     let tx: TxServiceSync | null = null;
     const service = createSafeDesk({
       client: p.client,

@@ -203,7 +203,7 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState): Promise
     const ours = done?.txHash ? (sentBy.get(p.id) ?? []).find((t) => t.txHash.toLowerCase() === done.txHash!.toLowerCase()) : undefined;
     if (ours) {
       // our own execution did it (settled here even before the sender's pass has read its receipt)
-      await markExecuted(ctx, p, ours.txHash as Hex, null, events, state);
+      await markExecuted(ctx, p, ours.txHash as Hex, ours.blockNumber, events, state);
       p.status = 'executed';
       continue;
     }
@@ -316,7 +316,10 @@ async function history(ctx: DeskContext, p: VetoProposalRow, key: string, kind: 
   }
 }
 
-async function markExecuted(ctx: DeskContext, p: VetoProposalRow, txHash: Hex, blockNumber: number | null, events: VetoEvent[], state: SafeState): Promise<void> {
+async function markExecuted(ctx: DeskContext, p: VetoProposalRow, txHash: Hex, block: number | null, events: VetoEvent[], state: SafeState): Promise<void> {
+  // the execution block tells executions apart (a reorg that moves one is a new milestone): read it
+  // when the caller only knows the transaction, so one execution is never reported twice
+  const blockNumber = block ?? (await ctx.o.client.getTransactionReceipt({ hash: txHash }).then((r) => Number(r.blockNumber)).catch(() => null));
   await ctx.o.store.setStatus(p.id, 'executed', { executionTxHash: txHash, executionBlock: blockNumber, statusReason: proposalKind(p) === 'batch' ? `vetoed requests ${batchRequestIds(p).join(', ')}` : null });
   ctx.o.logger.info({ requestId: p.requestId, nonce: p.nonce, txHash, blockNumber }, `${ctx.noun} executed`);
   await history(ctx, p, `executed:${txHash}:${blockNumber ?? ''}`, `${ctx.noun}_executed`, `Safe ${ctx.safe} executed the ${proposalKind(p) === 'veto' ? ctx.noun : proposalKind(p)} at nonce ${p.nonce}${blockNumber !== null ? ` in block ${blockNumber}` : ''}`, txHash, blockNumber);

@@ -1,11 +1,29 @@
 /**
  * The alert outbox in the database (tables Alert and AlertDelivery; prisma/schema.prisma
- * "alerts"). It imports only the alert *types* from alerts/ (erased at run time) and no transport.
+ * "alerts"). It knows an alert by its columns only: what kinds and severities mean is alerts/'s.
  */
 import crypto from 'node:crypto';
 import { columnTime, insertRows, txSql } from './bulk';
 import type { Db, DbKind } from './database';
-import type { Alert, AlertDraft, AlertKind, AlertSeverity } from '../alerts/types';
+
+/** An alert before it is stored, as the outbox needs it (alerts/types.ts AlertDraft is one). */
+export interface OutboxDraft {
+  dedupKey: string;
+  kind: string;
+  severity: string;
+  action: 'trigger' | 'resolve';
+  incidentKey: string;
+  requestId?: string;
+  title: string;
+  text: string;
+  data: Record<string, unknown>;
+}
+
+/** A stored alert: the draft with its id, scope and times. */
+export type StoredAlert<D extends OutboxDraft = OutboxDraft> = D & { id: string; chainId: number; slasher: `0x${string}`; createdAt: Date; seenAt: Date };
+
+type Alert = StoredAlert;
+type AlertDraft = OutboxDraft;
 
 export type DeliveryState = 'pending' | 'delivered' | 'failed';
 
@@ -41,8 +59,8 @@ function toAlert(r: AlertRow): Alert {
     chainId: r.chainId,
     slasher: r.slasher as `0x${string}`,
     ...(r.requestId !== null ? { requestId: r.requestId } : {}),
-    kind: r.kind as AlertKind,
-    severity: r.severity as AlertSeverity,
+    kind: r.kind,
+    severity: r.severity,
     action: r.action as 'trigger' | 'resolve',
     incidentKey: r.incidentKey,
     title: r.title,

@@ -1,4 +1,4 @@
-import { formatConfigForLog, loadConfig } from './config';
+import { formatConfigForLog, loadConfig } from '../config/config';
 import { redactSecrets, redactUrl } from './redact';
 
 describe('redactUrl', () => {
