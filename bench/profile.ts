@@ -9,7 +9,7 @@
  */
 import type { PublicClient } from 'viem';
 import { createChainClient } from '../src/chain/client';
-import { createIngestor } from '../src/chain/ingest';
+import { createIngestor } from '../src/ingest/ingestor';
 import { readSlasherFacts } from '../src/chain/slasherFacts';
 import { openDatabase, type Db } from '../src/store/database';
 import { createIngestStore, type IngestStore } from '../src/store/ingestStore';

@@ -7,7 +7,7 @@
 import { insertRows, txSql } from '../src/store/bulk';
 import { createIngestStore } from '../src/store/ingestStore';
 import { Client } from 'pg';
-import { isWriteConflict } from '../src/chain/ingest';
+import { isWriteConflict } from '../src/store/conflicts';
 import { openDatabase, type Database } from '../src/store/database';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';
 

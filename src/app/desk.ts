@@ -10,7 +10,7 @@ import { formatEther, getAddress, type Address } from 'viem';
 import type { HealthSignal } from '../alerts/planner';
 import { createChainClient } from '../chain/client';
 import { findDeploymentBlock } from '../chain/deployment';
-import { createIngestor, type Ingestor } from '../chain/ingest';
+import { createIngestor, type Ingestor } from '../ingest/ingestor';
 import { readSlasherFacts, type SlasherFacts } from '../chain/slasherFacts';
 import { openDatabase, type Database, type DatabaseTarget } from '../store/database';
 import { createIngestStore } from '../store/ingestStore';

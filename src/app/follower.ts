@@ -3,7 +3,7 @@
  * (polling, also backing up a subscription that silently stalls).
  */
 import type { ChainClient } from '../chain/client';
-import type { Ingestor } from '../chain/ingest';
+import type { Ingestor } from '../ingest/ingestor';
 import { redactUrl } from '../lib/redact';
 import { describeError } from '../errors';
 import type { Logger } from '../lib/logger';

@@ -4,7 +4,7 @@
  * it cannot read it, and whether anyone would be told of an alert.
  */
 import type { EndpointStatus } from '../chain/client';
-import type { Ingestor } from '../chain/ingest';
+import type { Ingestor } from '../ingest/ingestor';
 import type { SlasherFacts } from '../chain/slasherFacts';
 import { redactSecrets, redactUrl } from '../lib/redact';
 import type { HealthView, RpcHealthView } from '../api/views';

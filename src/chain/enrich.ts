@@ -11,7 +11,7 @@ import { decodeFunctionData, getAddress, type Address, type Hex, type PublicClie
 import { decodeOnchainStatus, slasherAbi } from './abis';
 import type { SlasherLog } from './decode';
 import { mapLimit } from '../lib/mapLimit';
-import type { NewFact } from '../store/ingestStore';
+import type { NewFact } from '../domain/ingestFacts';
 import type { Variant } from '../domain/types';
 import { DeskError } from '../errors';
 

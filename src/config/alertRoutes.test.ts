@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isDeskError } from '../errors';
-import { formatConfigForLog, loadConfig } from './config';
+import { loadConfig } from './config';
+import { formatConfigForLog } from './logged';
 
 function problemsOf(env: Record<string, string | undefined>): string[] {
   try {

@@ -1,7 +1,5 @@
 export {
   loadConfig,
-  formatConfigForLog,
-  configSecrets,
   ENV_VARIABLES,
   DEFAULT_CONFIRMATIONS,
   DEFAULT_MAX_LOG_RANGE,
@@ -13,9 +11,9 @@ export {
   type ChainConfig,
   type Config,
   type EnvVariable,
-  type LoggableConfig,
   type LoadConfigOptions,
 } from './config';
+export { formatConfigForLog, configSecrets, type LoggableConfig } from './logged';
 export { readProcessEnv } from './env';
 export { redactSecrets, redactUrl } from '../lib/redact';
 export { DEFAULT_DATABASE, type DatabaseConfig, type TrustProxy } from './variables';

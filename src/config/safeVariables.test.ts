@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { formatConfigForLog, loadConfig } from './config';
+import { loadConfig } from './config';
+import { formatConfigForLog } from './logged';
 
 const KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
 const A = '0x5FbDB2315678afecb367f032d93F642f64180aa3';

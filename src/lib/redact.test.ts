@@ -1,4 +1,5 @@
-import { formatConfigForLog, loadConfig } from '../config/config';
+import { loadConfig } from '../config/config';
+import { formatConfigForLog } from '../config/logged';
 import { redactSecrets, redactUrl } from './redact';
 
 describe('redactUrl', () => {

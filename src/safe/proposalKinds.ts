@@ -35,3 +35,6 @@ export function batchRequestIds(p: { requestId: string }): string[] {
 export function storedSafeTx(p: { requestId: string; to: string; data: string; nonce: number }): SafeTx {
   return buildCallSafeTx(p.to as Address, p.data as Hex, BigInt(p.nonce), proposalOperation(p));
 }
+
+/** The requests a proposal decides: a batch's, a veto's own, none for a rejection. */
+export const requestIdsOf = (p: { requestId: string }) => (proposalKind(p) === 'batch' ? batchRequestIds(p) : proposalKind(p) !== 'veto' ? [] : [p.requestId]);

@@ -17,11 +17,14 @@ import { planNonces, type BlockedProposal, type NoncePlan, type PlanHold, type P
 import type { SentTxRow } from '../store/sentTxStore';
 import type { VetoProposalRow, VetoSignatureRow } from '../store/vetoStore';
 import { ACTIVE, bySignatureProposal, isAlt, type DeskContext } from './deskContext';
-import { batchRequestIds, proposalKind } from './proposalKinds';
+import { batchRequestIds, proposalKind, requestIdsOf } from './proposalKinds';
+
+export { requestIdsOf };
 import type { SafeState } from './safeState';
 import { safeAbi } from './safeTx';
 import type { RequestSnapshot, VetoEvent } from './types';
 import { vetoHold } from './holds';
+import { emit, eventBase, history } from './milestones';
 import type { BlockedView, WayOutView } from '../requests/views';
 
 const executionSuccess = parseAbiItem('event ExecutionSuccess(bytes32 indexed txHash, uint256 payment)');
@@ -34,7 +37,6 @@ const sendPurposeOf = (ctx: DeskContext, p: { requestId: string }) =>
   proposalKind(p) === 'rejection' ? 'safe_rejection' : proposalKind(p) === 'batch' ? 'safe_batch' : ctx.purpose.sendPurpose;
 
 /** The requests a proposal acts on ([] for a rejection). */
-export const requestIdsOf = (p: { requestId: string }) => (proposalKind(p) === 'batch' ? batchRequestIds(p) : isAlt(p) ? [] : [p.requestId]);
 
 /** Blocked proposal → what people read and the ways past it. */
 export function blockedView(ctx: DeskContext, b: BlockedProposal, threshold: number, head: number | null): BlockedView {
@@ -281,39 +283,6 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState): Promise
 
 function holdOf(ctx: DeskContext, r: RequestSnapshot): PlanHold | null {
   return ctx.purpose.hold(r) ?? (ctx.o.vetoPolicy ? vetoHold(r, ctx.last.headRef, (ctx.o.now ?? (() => Date.now() / 1000))(), ctx.o.vetoPolicy) : null);
-}
-
-function eventBase(ctx: DeskContext, p: VetoProposalRow, state: SafeState, req: RequestSnapshot, signers: Address[]) {
-  return {
-    purpose: ctx.noun,
-    requestId: req.requestId,
-    queuedAtBlock: req.queuedAtBlock,
-    safe: ctx.safe,
-    nonce: p.nonce,
-    safeTxHash: p.safeTxHash as Hex,
-    threshold: state.threshold,
-    signers,
-    executionTxHash: (p.executionTxHash as Hex | null) ?? null,
-  };
-}
-
-async function emit(ctx: DeskContext, events: VetoEvent[]): Promise<void> {
-  if (!ctx.o.onEvent) return;
-  for (const e of events) {
-    try {
-      await ctx.o.onEvent(e);
-    } catch (err) {
-      ctx.o.logger.warn({ err: describeError(err), kind: e.kind, requestId: e.requestId }, `${ctx.noun} event receiver failed`);
-    }
-  }
-}
-
-async function history(ctx: DeskContext, p: VetoProposalRow, key: string, kind: string, detail: string, txHash: string | null, blockNumber: number | null): Promise<void> {
-  try {
-    await ctx.o.onHistory?.({ requestIds: requestIdsOf(p), dedupKey: `${ctx.safe}:${p.id}:${key}`, kind, detail, txHash, blockNumber });
-  } catch (err) {
-    ctx.o.logger.warn({ err: describeError(err), requestId: p.requestId }, 'history receiver failed');
-  }
 }
 
 async function markExecuted(ctx: DeskContext, p: VetoProposalRow, txHash: Hex, block: number | null, events: VetoEvent[], state: SafeState): Promise<void> {

@@ -1,0 +1,60 @@
+/**
+ * Realtime sync: reads the newest blocks as linked headers and their logs, and says what it saw
+ * (blocks to apply, a reorg under the first one, or a chain that moved between two calls). It
+ * never writes: the ingest runner decides what to store and what to revert.
+ */
+import { hexToNumber, type Address, type Hex, type PublicClient } from 'viem';
+import { getLogsRaw, type RawLog } from '../logs';
+import { DeskError } from '../../errors';
+import type { BlockRow } from '../../domain/ingestFacts';
+
+export interface Header {
+  number: number;
+  hash: Hex;
+  parentHash: Hex;
+  timestamp: number;
+}
+
+export type RealtimeEvent =
+  /** headers linked to each other and to the stored block below, with every log in them */
+  | { kind: 'blocks'; headers: Header[]; logs: RawLog[] }
+  /** the first header's parent is not the stored block below: a reorg at or under `from − 1` */
+  | { kind: 'reorg'; at: number }
+  /** the chain moved while the chunk was read: read it again */
+  | { kind: 'moved' };
+
+export async function readHeader(client: PublicClient, n: number): Promise<Header> {
+  const b = await client.getBlock({ blockNumber: BigInt(n) });
+  return { number: Number(b.number), hash: b.hash!, parentHash: b.parentHash, timestamp: Number(b.timestamp) };
+}
+
+/** Blocks from..to as headers (one batch) and one eth_getLogs over `addresses`. */
+export async function readRealtimeChunk(
+  client: PublicClient,
+  o: { from: number; to: number; previousHash: string | undefined; addresses: Address[]; topics: Hex[] },
+): Promise<RealtimeEvent> {
+  const headers = await Promise.all(Array.from({ length: o.to - o.from + 1 }, (_, k) => readHeader(client, o.from + k)));
+  for (let k = 0; k < headers.length; k++) {
+    const parent = k === 0 ? o.previousHash : headers[k - 1]!.hash;
+    if (parent !== undefined && headers[k]!.parentHash !== parent) return k === 0 ? { kind: 'reorg', at: o.from - 1 } : { kind: 'moved' };
+  }
+  const logs = await getLogsRaw(client, o.addresses, o.topics, o.from, o.to);
+  const byNumber = new Map(headers.map((h) => [h.number, h.hash]));
+  if (logs.some((l) => byNumber.get(hexToNumber(l.blockNumber)) !== l.blockHash)) return { kind: 'moved' };
+  return { kind: 'blocks', headers, logs };
+}
+
+/**
+ * Walks back from `from` until the stored header matches the chain's. A reorg deeper than the
+ * headers kept cannot be reverted exactly: REORG_TOO_DEEP.
+ */
+export async function findCommonAncestor(client: PublicClient, stored: (n: number) => Promise<BlockRow | null>, from: number, reorgDepth: number): Promise<BlockRow> {
+  for (let n = from; n >= 0; n--) {
+    const kept = await stored(n);
+    if (!kept) {
+      throw new DeskError('REORG_TOO_DEEP', `reorg deeper than the ${reorgDepth} blocks of history kept (no common ancestor at or above block ${n + 1}); raise REORG_DEPTH and re-index`);
+    }
+    if ((await readHeader(client, n)).hash === kept.hash) return kept;
+  }
+  throw new DeskError('REORG_TOO_DEEP', 'reorg reaches genesis');
+}

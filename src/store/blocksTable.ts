@@ -1,0 +1,108 @@
+/** Block (the reorg window's headers) and BlockTime (older blocks whose times the desk shows). */
+import type { DbKind, Db, Database } from './database';
+import type { TxSql } from './bulk';
+import { dialect } from './dialect';
+import type { BlockRef } from '../domain/types';
+import type { BlockRow } from '../domain/ingestFacts';
+
+export function createBlocksTable(db: Db, slasher: string, kind: DbKind, queryRows: Database['queryRows']) {
+  const d = dialect(kind);
+  const p = d.p;
+  /** Headers in one multi-row upsert per 1,000 (a catch-up stores REORG_DEPTH at once); a header seen again replaces the stored one. */
+  async function write(sql: TxSql, blocks: BlockRow[]): Promise<void> {
+    const unique = [...new Map(blocks.map((b) => [b.number, b])).values()];
+    for (let i = 0; i < unique.length; i += 1_000) {
+      const chunk = unique.slice(i, i + 1_000);
+      const p = d.counter();
+      const tuples = chunk.map(() => `(${p()}, ${p()}, ${p()}, ${p()}, ${p()})`);
+      await sql.run(
+        `INSERT INTO "Block" ("slasher", "number", "hash", "parentHash", "timestamp") VALUES ${tuples.join(', ')}
+         ON CONFLICT ("slasher", "number") DO UPDATE SET "hash" = excluded."hash", "parentHash" = excluded."parentHash", "timestamp" = excluded."timestamp"`,
+        ...chunk.flatMap((b) => [slasher, b.number, b.hash, b.parentHash, b.timestamp]),
+      );
+    }
+  }
+
+  async function writeTimes(sql: TxSql, blocks: BlockRef[]): Promise<void> {
+    const unique = [...new Map(blocks.map((b) => [b.number, b])).values()];
+    for (let i = 0; i < unique.length; i += 1_000) {
+      const chunk = unique.slice(i, i + 1_000);
+      const q = d.counter();
+      const tuples = chunk.map(() => `(${q()}, ${q()}, ${q()})`);
+      await sql.run(
+        `INSERT INTO "BlockTime" ("slasher", "number", "timestamp") VALUES ${tuples.join(', ')}
+         ON CONFLICT ("slasher", "number") DO UPDATE SET "timestamp" = excluded."timestamp"`,
+        ...chunk.flatMap((b) => [slasher, b.number, b.timestamp]),
+      );
+    }
+  }
+
+
+  /**
+   * Headers below `below` are no longer needed to revert a reorg: the times of those the desk
+   * shows (event blocks, block windows' ends) move to BlockTime, the headers go.
+   */
+  async function prune(sql: TxSql, below: number): Promise<void> {
+    // only the headers leaving now are looked at: every older one left (or stayed) before
+    await sql.run(
+      `INSERT INTO "BlockTime" ("slasher", "number", "timestamp")
+       SELECT b."slasher", b."number", b."timestamp" FROM "Block" b
+       WHERE b."slasher" = ${p(1)} AND b."number" < ${p(2)} AND (
+         EXISTS (SELECT 1 FROM "RequestEvent" e WHERE e."slasher" = b."slasher" AND e."blockNumber" = b."number")
+         OR EXISTS (
+           SELECT 1 FROM "SlashingRequest" r JOIN "IngestCursor" c ON c."slasher" = r."slasher"
+           WHERE r."slasher" = b."slasher" AND c."windowKind" = 'blocks' AND r."requestBlockOrTimestamp" + c."windowLength" = b."number"))
+       ON CONFLICT ("slasher", "number") DO UPDATE SET "timestamp" = excluded."timestamp"`,
+      slasher,
+      below,
+    );
+    await sql.run(`DELETE FROM "Block" WHERE "slasher" = ${p(1)} AND "number" < ${p(2)}`, slasher, below);
+  }
+
+  return {
+    write,
+    writeTimes,
+    prune,
+    async getBlock(number: number): Promise<BlockRow | null> {
+      return db.block.findUnique({ where: { slasher_number: { slasher, number } }, select: { number: true, hash: true, parentHash: true, timestamp: true } });
+    },
+
+    async oldestBlock(): Promise<number | null> {
+      const r = await db.block.findFirst({ where: { slasher }, orderBy: { number: 'asc' }, select: { number: true } });
+      return r?.number ?? null;
+    },
+
+    /** Hashes of the stored headers at or above `from` (the canonical chain as last indexed). */
+    async blockHashes(from: number): Promise<Map<number, string>> {
+      const rows = await db.block.findMany({ where: { slasher, number: { gte: from } }, select: { number: true, hash: true } });
+      return new Map(rows.map((r) => [r.number, r.hash]));
+    },
+
+    /**
+     * The timestamps the desk has of these blocks: headers of the reorg window and the older
+     * blocks kept in BlockTime. Blocks it has no timestamp of are left out.
+     */
+    async blockTimes(numbers: readonly number[]): Promise<BlockRef[]> {
+      const wanted = [...new Set(numbers)].filter((n) => Number.isSafeInteger(n) && n >= 0);
+      if (wanted.length === 0) return [];
+      const [kept, headers] = await Promise.all([
+        db.blockTime.findMany({ where: { slasher, number: { in: wanted } }, select: { number: true, timestamp: true } }),
+        db.block.findMany({ where: { slasher, number: { in: wanted } }, select: { number: true, timestamp: true } }),
+      ]);
+      // a header (the reorg window) is the newer fact where both exist
+      return [...new Map([...kept, ...headers].map((b) => [b.number, b])).values()].sort((a, b) => a.number - b.number);
+    },
+
+    /** Every kept timestamp (BlockTime), for a listing: one raw read, one row per event or window-end block. */
+    async keptBlockTimes(): Promise<BlockRef[]> {
+      const rows = await queryRows(`SELECT "number", "timestamp" FROM "BlockTime" WHERE "slasher" = ${p(1)}`, slasher);
+      return rows.map((r) => ({ number: Number(r[0]), timestamp: Number(r[1]) }));
+    },
+
+    async recentBlocks(limit: number): Promise<BlockRef[]> {
+      const rows = await db.block.findMany({ where: { slasher }, orderBy: { number: 'desc' }, take: limit, select: { number: true, timestamp: true } });
+      return rows.reverse();
+    },
+
+  };
+}
