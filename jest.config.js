@@ -1,9 +1,15 @@
 /** @type {import('jest').Config} */
-module.exports = {
+const shared = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/src', '<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   testTimeout: 120000,
-  // integration suites start anvil and databases: run them serially (npm test passes --runInBand)
+};
+
+// integration suites start anvil and databases: run them serially (npm test passes --runInBand)
+module.exports = {
+  projects: [
+    // pure code, no node, no database: `npm run test:unit`
+    { ...shared, displayName: 'unit', roots: ['<rootDir>/src'], testMatch: ['**/*.test.ts'], testPathIgnorePatterns: ['\\.int\\.test\\.ts$', '/node_modules/'] },
+    { ...shared, displayName: 'integration', roots: ['<rootDir>/src', '<rootDir>/test'], testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/src/**/*.int.test.ts'] },
+  ],
 };

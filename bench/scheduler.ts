@@ -1,5 +1,5 @@
 /**
- * Deadline-timer timing (issue 4), on a fresh anvil mining a block every second and a real desk
+ * Deadline-timer timing, on a fresh anvil mining a block every second and a real desk
  * following it (websocket), as in production:
  *  - fulfil lateness: N requests queued by the slasher EOA; the desk holds SLASHER_PRIVATE_KEY and
  *    fulfils each as soon as its window has passed. Per request: block the fulfil landed in minus

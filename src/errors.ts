@@ -23,7 +23,7 @@ export type ErrorCode =
   | 'MIGRATION_FAILED'
   | 'DEVNET_FAILED'
   | 'PORT_IN_USE'
-  // ── safe (issue 3) ──
+  // ── safe ──
   | 'SIGNATURE_MALFORMED'
   | 'SIGNER_NOT_OWNER'
   | 'SIGNER_IS_CONTRACT'
@@ -41,7 +41,7 @@ export type ErrorCode =
   | 'SAFE_READ_FAILED'
   | 'NONCE_OUT_OF_RANGE'
   | 'TX_SERVICE_ERROR'
-  // ── web UI (issue 6) ──
+  // ── web UI ──
   | 'NOT_SIGNED_IN'
   | 'NOT_AN_OWNER'
   | 'SIWE_MESSAGE_INVALID'

@@ -1,5 +1,5 @@
 /**
- * Governance fulfils when the slasher role is a Safe (issue 4), against a real anvil, real Safe
+ * Governance fulfils when the slasher role is a Safe, against a real anvil, real Safe
  * 1.4.1 contracts (a 2-of-3 committee and a 2-of-3 governance Safe) and SQLite/PostgreSQL: the
  * desk plans a fulfil per queued request, owners sign during the window (HTTP, CLI, Safe{Wallet}
  * through the Transaction Service stand-in), the fulfil is held until the window ends and lands

@@ -1,5 +1,5 @@
 /**
- * The deadline timers against a real anvil (issue 4): each variant's fulfil lands in the first
+ * The deadline timers against a real anvil: each variant's fulfil lands in the first
  * valid block (window end, or the next), a vetoed request is never fulfilled, an at-risk request
  * is flagged at once, a stuck transaction is replaced with higher fees and lands, DRY_RUN never
  * sends, and two desks on one database never both send.

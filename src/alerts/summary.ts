@@ -76,7 +76,7 @@ export function requestSummary(v: RequestView): string {
 }
 
 /**
- * The veto's signature state, when the Safe work (issue 3) puts a `veto` field on the view.
+ * The veto's signature state, when the Safe work puts a `veto` field on the view.
  * Read defensively: any shape we do not recognise reads as "unknown".
  */
 const vetoShape = z

@@ -21,7 +21,7 @@ import { registerSafeExecutionRoutes, type SafeExecutionApi } from './safeExecut
 import { rateLimit, type RateLimitOptions } from './rateLimit';
 import { securityHeaders } from './securityHeaders';
 
-/** What the web UI needs besides the read model (issue 6); each part is optional. */
+/** What the web UI needs besides the read model; each part is optional. */
 export interface WebServices {
   siwe?: SiweApi;
   notes?: NotesRepository;
@@ -43,15 +43,15 @@ export interface AppDependencies {
   logger: Logger;
   /** built UI to serve at `/`; ignored when absent or missing */
   webDir?: string;
-  /** the committee veto service (issue 3); absent: no veto routes */
+  /** the committee veto service; absent: no veto routes */
   vetoes?: VetoApi;
-  /** governance's fulfil Safe desk (issue 4); absent: the fulfil routes answer 404 FULFIL_NOT_AVAILABLE */
+  /** governance's fulfil Safe desk; absent: the fulfil routes answer 404 FULFIL_NOT_AVAILABLE */
   fulfils?: FulfilApi;
-  /** the alert outbox (issue 5); absent: /api/alerts lists nothing */
+  /** the alert outbox; absent: /api/alerts lists nothing */
   alerts?: AlertsApi;
-  /** issue 6: live updates for the page (GET /api/events) */
+  /** live updates for the page (GET /api/events) */
   events?: DeskEvents;
-  /** issue 6: sign-in, notes, token symbols, dev signer, Safe execution calls */
+  /** sign-in, notes, token symbols, dev signer, Safe execution calls */
   web?: WebServices;
   /** what a public port needs; absent: no rate limit, no proxy trusted, plain-http headers */
   security?: HttpSecurityOptions;
@@ -110,7 +110,7 @@ export function createApp(deps: AppDependencies): express.Express {
   // always served (the OpenAPI document lists it): without an outbox there are no alerts
   const alerts = deps.alerts ?? { list: async () => [] };
   registerAlertRoutes(app, alerts);
-  // issue 6 (web UI): always served; without their services they answer 404 / empty
+  // web UI: always served; without their services they answer 404 / empty
   registerEventRoutes(app, deps.events, security.eventStreams);
   registerSiweRoutes(app, deps.web?.siwe);
   registerNoteRoutes(app, { notes: deps.web?.notes, siwe: deps.web?.siwe, readModel, events: deps.events });

@@ -1,5 +1,5 @@
 /**
- * Governance's fulfil Safe transaction of a request (issue 4, the slasher role is a Safe):
+ * Governance's fulfil Safe transaction of a request (the slasher role is a Safe):
  * `GET /api/requests/:id/fulfil` and `POST /api/requests/:id/fulfil/signatures`, checked like
  * veto signatures.
  */

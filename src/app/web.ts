@@ -1,5 +1,5 @@
 /**
- * The web UI's services for the HTTP app (issue 6), composed from the store, the chain and the
+ * The web UI's services for the HTTP app, composed from the store, the chain and the
  * Safe modules: sign-in sessions, notes, token symbols, execTransaction calls for a member's
  * wallet, and — on the embedded devnet only — the dev signer's keys.
  */

@@ -1,5 +1,5 @@
 /**
- * Alert channels and their routing (issue 5): the `ALERT_ROUTES_FILE` JSON document, validated
+ * Alert channels and their routing: the `ALERT_ROUTES_FILE` JSON document, validated
  * with zod, plus the generic webhook from `ALERT_WEBHOOK_URL` / `ALERT_WEBHOOK_SECRET`.
  * Problems are reported as one line per bad value, like every other variable.
  */

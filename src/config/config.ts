@@ -64,9 +64,9 @@ export type Config = ChainConfig & {
   reorgDepth: number;
   /** largest eth_getLogs block range the backfill starts with and grows back to */
   maxLogRange: number;
-  /** issue 5: alert channels (env webhook first, then ALERT_ROUTES_FILE) and reminder lead times */
+  /** alert channels (env webhook first, then ALERT_ROUTES_FILE) and reminder lead times */
   alerts: AlertsConfig;
-  // ── safe (issue 3) ──
+  // ── safe ──
   /** sends execTransaction once a veto has its signatures; undefined: the desk never sends */
   executorPrivateKey?: `0x${string}`;
   /** protocol-kit contractNetworks for chains the Safe SDK has no addresses for */
@@ -74,7 +74,7 @@ export type Config = ChainConfig & {
   /** Safe Transaction Service base URL (ends in /api); undefined: not used */
   safeTxServiceUrl?: string;
   safeApiKey?: string;
-  // ── scheduler (issue 4) ──
+  // ── scheduler ──
   scheduler: SchedulerConfig;
   // ── security ──
   /** the origin people open the desk at; sign-in messages must name it. undefined: loopback only */
@@ -166,17 +166,17 @@ const envSchema = z
       'must be an integer number of blocks, at least 1',
       DEFAULT_MAX_LOG_RANGE,
     ),
-    // ── alerts (issue 5) ──
+    // ── alerts ──
     ALERT_WEBHOOK_URL: alertVariable((v) => (/^https?:\/\/[^/]/.test(v) ? { ok: true, value: v } : { ok: false, problem: 'must be an http(s):// URL' })),
     ALERT_WEBHOOK_SECRET: alertVariable((v) => ({ ok: true, value: v })),
     ALERT_ROUTES_FILE: alertVariable(readAlertRoutesFile),
     ALERT_REMINDER_LEAD_TIMES: alertVariable(parseLeadTimes),
-    // ── safe (issue 3) ──
+    // ── safe ──
     EXECUTOR_PRIVATE_KEY: privateKeyVariable(),
     SAFE_CONTRACT_NETWORKS: contractNetworksVariable((file) => fs.readFileSync(file, 'utf8')),
     SAFE_TX_SERVICE_URL: txServiceUrlVariable(),
     SAFE_API_KEY: secretVariable(),
-    // ── scheduler (issue 4) ──
+    // ── scheduler ──
     SLASHER_PRIVATE_KEY: privateKeyVariable(),
     DRY_RUN: booleanVariable(false),
     VETO_EXECUTION_POLICY: enumVariable(VETO_EXECUTION_POLICIES, 'at_threshold'),

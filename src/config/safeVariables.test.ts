@@ -1,4 +1,4 @@
-/** Issue 3's variables: EXECUTOR_PRIVATE_KEY, SAFE_CONTRACT_NETWORKS, SAFE_TX_SERVICE_URL, SAFE_API_KEY. */
+/** The Safe variables: EXECUTOR_PRIVATE_KEY, SAFE_CONTRACT_NETWORKS, SAFE_TX_SERVICE_URL, SAFE_API_KEY. */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -140,7 +140,7 @@ export function rpcUrlsVariable() {
   return envVariable(parseRpcUrls, undefined);
 }
 
-// ── safe (issue 3) ──
+// ── safe ──
 
 export function privateKeyVariable() {
   return envVariable((value): Parsed<`0x${string}`> => {

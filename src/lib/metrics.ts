@@ -20,7 +20,7 @@ export interface Metrics {
   strategiesRead: Counter;
   httpRequests: Counter<'method' | 'route' | 'status'>;
   httpLatency: Histogram<'route'>;
-  // ── alerts (issue 5) ──
+  // ── alerts ──
   alertsEnqueued: Counter<'kind' | 'severity'>;
   /** outcome: delivered | error (will retry) | failed (gave up) */
   alertDeliveries: Counter<'channel' | 'outcome'>;

@@ -6,7 +6,7 @@
  * transaction; on PostgreSQL on a connection of the desk's own pool (database.ts).
  */
 import type { PoolClient } from 'pg';
-import type { DbKind } from './database';
+import type { DbKind } from './dbKind';
 
 type Executor = {
   $executeRawUnsafe(sql: string, ...values: unknown[]): Promise<number>;

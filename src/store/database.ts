@@ -14,8 +14,9 @@ import { DeskError } from '../errors';
 import { applyMigrations } from './migrate';
 import { pgRows, pgSql, sqliteRows, txSql, type RawSqlite, type TxSql } from './bulk';
 
-export type Db = SqliteClient;
-export type DbKind = 'sqlite' | 'postgresql';
+import type { Db, DbKind } from './dbKind';
+
+export type { Db, DbKind };
 
 export type DatabaseTarget = { kind: 'sqlite'; url: string } | { kind: 'postgresql'; url: string };
 

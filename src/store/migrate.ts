@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { DeskError } from '../errors';
-import type { Db, DbKind } from './database';
+import type { Db, DbKind } from './dbKind';
 
 const ROOT = path.join(__dirname, '..', '..', 'prisma');
 
