@@ -5,7 +5,6 @@
  */
 import { BaseError, numberToHex, type Address, type Hex, type PublicClient } from 'viem';
 import { DeskError } from '../errors';
-import { retry } from '../lib/retry';
 
 export interface RawLog {
   address: Address;
@@ -79,12 +78,9 @@ export async function* fetchLogRanges(o: LogRangeOptions): AsyncGenerator<LogRan
     const to = Math.min(o.toBlock, from + range - 1);
     let logs: RawLog[];
     try {
-      logs = await retry(() => getLogsRaw(o.client, o.address, o.topic0, from, to, o.topic1), {
-        attempts: 4,
-        baseMs: 250,
-        maxMs: 4_000,
-        retryable: (e) => !isRangeError(e),
-      });
+      // transient failures (5xx, 429, timeouts) are retried by the chain client's transport, the
+      // one place RPC calls retry; what reaches here is a range refusal or a failure to report
+      logs = await getLogsRaw(o.client, o.address, o.topic0, from, to, o.topic1);
     } catch (e) {
       if (isRangeError(e)) {
         if (to === from) {

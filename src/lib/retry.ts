@@ -1,4 +1,8 @@
-/** The one retry helper: exponential backoff with jitter, for operations marked retryable. */
+/**
+ * The one retry helper for calls outside the chain client (Safe Transaction Service, alert
+ * deliveries): exponential backoff with jitter, for operations marked retryable. RPC calls retry
+ * in the chain client's transport only (src/chain/client.ts), never stacked with this.
+ */
 export interface RetryOptions {
   attempts: number;
   baseMs: number;
