@@ -37,11 +37,6 @@ function cliProcess(args: string[], env: Record<string, string>): Promise<{ code
 }
 
 /** Whether the devnet's queue route exists on this branch (another engineer builds it). */
-function devRouteOnBranch(): boolean {
-  const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [path.join(dir, e.name)] : []));
-  return walk(path.join(ROOT, 'src')).some((f) => !f.includes(`${path.sep}cli${path.sep}`) && fs.readFileSync(f, 'utf8').includes('/api/dev/requests'));
-}
-
 describe('status, plan and doctor on the devnet', () => {
   let devnet: Devnet;
   let db: TestDatabase;
@@ -195,37 +190,31 @@ describe('status, plan and doctor on the devnet', () => {
   });
 });
 
-// POST /api/dev/requests (devnet only) is being built on another branch at the same time: this
-// test runs by itself once the route is in src/, and stays a todo until then.
 const queueTitle = 'devnet queue through `npm start` on the embedded devnet: 201 { requestId, txHash, block }, and the request shows up';
-if (devRouteOnBranch()) {
-  describe('devnet queue against `npm start`', () => {
-    let proc: DeskProcess;
-    let dir: string;
-    beforeAll(async () => {
-      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'veto-cli-queue-'));
-      proc = await spawnDesk({ DATABASE_URL: `file:${path.join(dir, 'desk.db')}` });
-      await waitFor('the devnet desk', async () => (await getJson<{ status: string }>(`${proc.url}/api/health`)).body.status === 'ok', 120_000, 500);
-    });
-    afterAll(async () => {
-      await proc?.stop();
-      if (dir) fs.rmSync(dir, { recursive: true, force: true });
-    });
-    it(queueTitle, async () => {
-      const r = await cli(['devnet', 'queue', '--desk', proc.url, '--percent', '25', '--description', 'practice veto']);
-      expect(r.code).toBe(0);
-      const m = /queued request #(\d+) in block (\d+) \(transaction (0x[0-9a-f]{64})\)/.exec(r.out);
-      expect(m).not.toBeNull();
-      const view = await waitFor('the queued request on the desk', async () => {
-        const v = await getJson<RequestView>(`${proc.url}/api/requests/${m![1]}`);
-        return v.status === 200 ? v.body : null;
-      });
-      expect(view).toMatchObject({ description: 'practice veto', queuedAtBlock: Number(m![2]), queuedTxHash: m![3] });
-      expect(view.wadsToSlash.every((w) => w === '250000000000000000')).toBe(true);
-      const plain = await cli(['devnet', 'queue', '--desk', proc.url]);
-      expect(plain.code).toBe(0);
-    });
+describe('devnet queue against `npm start`', () => {
+  let proc: DeskProcess;
+  let dir: string;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'veto-cli-queue-'));
+    proc = await spawnDesk({ DATABASE_URL: `file:${path.join(dir, 'desk.db')}` });
+    await waitFor('the devnet desk', async () => (await getJson<{ status: string }>(`${proc.url}/api/health`)).body.status === 'ok', 120_000, 500);
   });
-} else {
-  test.todo(`${queueTitle} — POST /api/dev/requests is not on this branch yet`);
-}
+  afterAll(async () => {
+    await proc?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+  it(queueTitle, async () => {
+    const r = await cli(['devnet', 'queue', '--desk', proc.url, '--percent', '25', '--description', 'practice veto']);
+    expect(r.code).toBe(0);
+    const m = /queued request #(\d+) in block (\d+) \(transaction (0x[0-9a-f]{64})\)/.exec(r.out);
+    expect(m).not.toBeNull();
+    const view = await waitFor('the queued request on the desk', async () => {
+      const v = await getJson<RequestView>(`${proc.url}/api/requests/${m![1]}`);
+      return v.status === 200 ? v.body : null;
+    });
+    expect(view).toMatchObject({ description: 'practice veto', queuedAtBlock: Number(m![2]), queuedTxHash: m![3] });
+    expect(view.wadsToSlash.every((w) => w === '250000000000000000')).toBe(true);
+    const plain = await cli(['devnet', 'queue', '--desk', proc.url]);
+    expect(plain.code).toBe(0);
+  });
+});
