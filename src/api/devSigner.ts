@@ -4,14 +4,10 @@
  * keys, worthless anywhere else); every other desk answers 404.
  */
 import type { Express } from 'express';
-import type { Address, Hex } from 'viem';
 import { DeskError } from '../errors';
+import type { DevAccountView } from './views';
 
-export interface DevAccountView {
-  label: string;
-  address: Address;
-  privateKey: Hex;
-}
+export type { DevAccountView };
 
 export function registerDevSignerRoutes(app: Express, accounts: readonly DevAccountView[] | undefined): void {
   app.get('/api/dev/accounts', (_req, res) => {

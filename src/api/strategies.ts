@@ -3,12 +3,9 @@ import type { Express } from 'express';
 import { getAddress, isAddress, type Address } from 'viem';
 import { z } from 'zod';
 import { DeskError } from '../errors';
+import type { StrategyTokenView } from './views';
 
-export interface StrategyTokenView {
-  strategy: Address;
-  token: Address | null;
-  symbol: string | null;
-}
+export type { StrategyTokenView };
 
 export interface StrategiesApi {
   read(strategies: readonly Address[]): Promise<StrategyTokenView[]>;
