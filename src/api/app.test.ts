@@ -458,11 +458,12 @@ describe('GET /api/openapi.json', () => {
   });
 
   it('uses the statuses of REQUEST_STATUSES and the view enums', () => {
-    const { schemas } = openApiDocument.components;
-    expect(schemas.RequestStatus.enum).toEqual([...REQUEST_STATUSES]);
-    expect(schemas.Variant.enum).toEqual(['V1', 'V2', 'V3', 'V4']);
-    expect(schemas.HealthView.properties.status.enum).toEqual(['ok', 'degraded', 'starting', 'error']);
-    expect(schemas.HealthView.properties.database.enum).toEqual(['sqlite', 'postgresql']);
+    type Named = { enum?: unknown[]; properties: Record<string, { enum?: unknown[] }> };
+    const schemas = openApiDocument.components.schemas as Record<string, Named>;
+    expect(schemas.RequestStatus?.enum).toEqual([...REQUEST_STATUSES]);
+    expect(schemas.Variant?.enum).toEqual(['V1', 'V2', 'V3', 'V4']);
+    expect(schemas.HealthView?.properties.status?.enum).toEqual(['ok', 'degraded', 'starting', 'error']);
+    expect(schemas.HealthView?.properties.database?.enum).toEqual(['sqlite', 'postgresql']);
   });
 
   describe('responses match their schemas', () => {
