@@ -25,7 +25,10 @@ export async function renderWebTypes(document: object = openApiDocument): Promis
   const ast = await openapiTS(JSON.parse(JSON.stringify(document)) as never, {
     alphabetize: false,
     exportType: true,
-    transform: (schema) => (schema.type === 'string' && typeof schema.pattern === 'string' && schema.pattern.startsWith('^0x') ? hexType : undefined),
+    transform: (schema) => {
+      const pattern = (schema as { pattern?: unknown }).pattern;
+      return schema.type === 'string' && typeof pattern === 'string' && pattern.startsWith('^0x') ? hexType : undefined;
+    },
   });
   return HEADER + astToString(ast);
 }
