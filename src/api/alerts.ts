@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import { DeskError } from '../errors';
 import type { AlertListItem, DeliveryState } from '../store/alertOutbox';
 import { alertsQuerySchema } from './schemas/inputs';
+import type { AlertListView } from './views';
 
 export interface AlertsApi {
   list(filter: { state?: DeliveryState; kind?: string; requestId?: string; limit: number }): Promise<AlertListItem[]>;
@@ -15,6 +16,7 @@ export function registerAlertRoutes(app: Express, alerts: AlertsApi): void {
       const issue = q.error.issues[0]!;
       throw new DeskError('BAD_REQUEST', `${String(issue.path[0] ?? 'query')}: ${issue.message} (state: pending|delivered|failed; limit: 1-1000)`);
     }
-    res.json({ alerts: await alerts.list(q.data) });
+    const body: AlertListView = { alerts: await alerts.list(q.data) };
+    res.json(body);
   });
 }

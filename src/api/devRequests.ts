@@ -8,7 +8,7 @@ import type { Express } from 'express';
 import { getAddress, type Address, type Hex } from 'viem';
 import { DeskError } from '../errors';
 import { DEV_DESCRIPTION_MAX_CHARS, devRequestInputSchema } from './schemas/inputs';
-import type { DevRequestQueuedView } from './views';
+import type { DevOperatorsView, DevRequestQueuedView } from './views';
 
 export { DEV_DESCRIPTION_MAX_CHARS };
 
@@ -23,7 +23,8 @@ const notHere = () => new DeskError('NOT_FOUND', 'no practice requests: this des
 export function registerDevRequestRoutes(app: Express, api: DevRequestsApi | undefined): void {
   app.get('/api/dev/operators', (_req, res) => {
     if (!api) throw notHere();
-    res.json({ operators: api.operators });
+    const body: DevOperatorsView = { operators: api.operators };
+    res.json(body);
   });
 
   app.post('/api/dev/requests', async (req, res) => {

@@ -9,7 +9,7 @@ import type { DeskEvents } from './events';
 import { parseRequestId } from './requests';
 import { requireCurrentOwner, type SiweApi } from './siwe';
 import { NOTE_MAX_CHARS, NOTE_MAX_LINKS, noteInputSchema } from './schemas/inputs';
-import type { NoteView, RequestReadModel } from './views';
+import type { NoteListView, NoteView, RequestReadModel } from './views';
 
 export { NOTE_MAX_CHARS, NOTE_MAX_LINKS };
 
@@ -25,7 +25,8 @@ const toView = (n: Awaited<ReturnType<NotesRepository['list']>>[number]): NoteVi
 export function registerNoteRoutes(app: Express, deps: { notes?: NotesRepository; siwe?: SiweApi; readModel: RequestReadModel; events?: DeskEvents }): void {
   app.get('/api/requests/:id/notes', async (req, res) => {
     const id = parseRequestId(req.params.id).toString();
-    res.json({ notes: deps.notes ? (await deps.notes.list(id)).map(toView) : [] });
+    const body: NoteListView = { notes: deps.notes ? (await deps.notes.list(id)).map(toView) : [] };
+    res.json(body);
   });
 
   app.post('/api/requests/:id/notes', async (req, res) => {

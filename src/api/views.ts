@@ -16,7 +16,11 @@ export type RpcHealthView = z.infer<typeof h.rpcHealthViewSchema>;
 export type SafeExecutionView = z.infer<typeof h.safeExecutionViewSchema>;
 export type ErrorView = z.infer<typeof h.errorViewSchema>;
 
-export type AlertItemView = z.infer<typeof w.alertItemSchema>;
+export type AlertListView = z.infer<typeof w.alertListSchema>;
+export type NoteListView = z.infer<typeof w.noteListSchema>;
+export type StrategyTokensView = z.infer<typeof w.strategyTokensSchema>;
+export type DevAccountsView = z.infer<typeof w.devAccountsSchema>;
+export type DevOperatorsView = z.infer<typeof w.devOperatorsSchema>;
 export type NoteView = z.infer<typeof w.noteViewSchema>;
 export type TimelineEntry = z.infer<typeof w.timelineEntrySchema>;
 export type TimelineView = z.infer<typeof w.timelineViewSchema>;
