@@ -1,11 +1,13 @@
 /**
  * Checks HTTP answers against the desk's OpenAPI document with a JSON Schema validator of its own
  * (Ajv, draft 2020-12 as OpenAPI 3.1 uses it) — not with the zod schemas the document came from,
- * so a fault in the generation shows. Any test that talks to a desk can pass its answers here.
+ * so a fault in the generation shows — and with the route table's zod schema too: the two must
+ * agree. Any test that talks to a desk can pass its answers here.
  */
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { openApiDocument } from '../../src/api/openapi';
+import { errorSchema, routes } from '../../src/api/routes';
 
 type Doc = typeof openApiDocument;
 type Operation = { responses: Record<string, { content?: Record<string, { schema?: unknown }> }>; requestBody?: { content: Record<string, { schema: unknown }> } };
@@ -49,7 +51,12 @@ export function createContract(doc: Doc = openApiDocument): Contract {
       const schema = response.content?.['application/json']?.schema;
       if (schema === undefined) return [];
       const v = validator(`${method} ${found.template} ${status}`, schema);
-      return v(body) ? [] : (v.errors ?? []).map((e) => `${method} ${found.template} ${status}: ${e.instancePath || 'body'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+      const out = v(body) ? [] : (v.errors ?? []).map((e) => `${method} ${found.template} ${status}: ${e.instancePath || 'body'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+      const route = routes.find((r) => r.path === found.template && r.method === method.toLowerCase());
+      const zod = status === route?.ok.status ? route.ok.schema : route?.alsoAnswers?.[status]?.schema ?? (route?.errors?.[status] ? errorSchema : undefined);
+      const parsed = zod?.safeParse(body);
+      if (parsed && !parsed.success) out.push(`${method} ${found.template} ${status}: the zod schema refuses what the document ${out.length ? 'also refuses' : 'accepts'}: ${parsed.error.message.slice(0, 300)}`);
+      return out;
     },
     acceptsBody(method, path, body) {
       const op = paths[path]?.[method.toLowerCase()];
