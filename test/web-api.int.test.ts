@@ -12,8 +12,11 @@ import { execSafeTransaction } from '../src/devnet/safe';
 import type { RequestView } from '../src/api/views';
 import type { TimelineView } from '../src/api/timeline';
 import { createDevClients } from '../src/devnet/devnet';
+import { createContract } from './helpers/contract';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';
 import { openVetoDesk, settle, signTypedVeto, startSafeFixture, type SafeFixture } from './helpers/safeFixture';
+
+const contract = createContract();
 
 interface Reply<T = Record<string, unknown>> {
   status: number;
@@ -39,7 +42,10 @@ function browserLike(base: string) {
       else jar.set(k!, v!);
     }
     const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : null) as T, cookies: Object.fromEntries(jar), setCookie };
+    const parsed = (text ? JSON.parse(text) : null) as T;
+    // every answer the page gets is one the OpenAPI document describes
+    expect([method, path, contract.problems(method, path, res.status, parsed)]).toEqual([method, path, []]);
+    return { status: res.status, body: parsed, cookies: Object.fromEntries(jar), setCookie };
   }
   return { jar, get: <T = Record<string, unknown>>(p: string) => call<T>('GET', p), post: <T = Record<string, unknown>>(p: string, b: unknown = {}) => call<T>('POST', p, b) };
 }
@@ -284,6 +290,18 @@ describe.each(DB_KINDS)('web API on %s', (kind) => {
     const r = await third.post<{ error: { code: string; message: string } }>(`/api/requests/${id}/notes`, { body: 'removed, yet writing' });
     expect([r.status, r.body.error.code]).toEqual([403, 'NOT_AN_OWNER']);
     expect((await third.get('/api/siwe/me')).body).toMatchObject({ address: f.owners[2]!.address, owner: false });
+  });
+
+  it('answers every read route in the shapes of the OpenAPI document', async () => {
+    const b = browserLike(desk.url);
+    const requests = (await b.get<{ requests: RequestView[] }>('/api/requests')).body.requests;
+    expect(requests.length).toBeGreaterThan(0);
+    const plan = await b.get<{ safeNonce: number }>('/api/safe/plan');
+    expect(plan.status).toBe(200);
+    const reads = ['/api/health', '/api/alerts?limit=5', '/api/siwe/me', '/api/dev/operators', '/api/requests/999999', `/api/safe/rejections/${plan.body.safeNonce}`, `/api/safe/batches/${plan.body.safeNonce}`, '/api/openapi.json'];
+    for (const v of requests) reads.push(...['', '/veto', '/fulfil', '/timeline', '/notes', '/veto/execution', '/fulfil/execution'].map((s) => `/api/requests/${v.requestId}${s}`));
+    // browserLike holds each answer to the document
+    for (const path of reads) await b.get(path);
   });
 
   it('ends open event streams when the desk stops', async () => {

@@ -5,11 +5,12 @@
  * 404 NOT_FOUND.
  */
 import type { Express } from 'express';
-import { getAddress, isAddress, type Address, type Hex } from 'viem';
-import { z } from 'zod';
+import { getAddress, type Address, type Hex } from 'viem';
 import { DeskError } from '../errors';
+import { DEV_DESCRIPTION_MAX_CHARS, devRequestInputSchema } from './schemas/inputs';
+import type { DevOperatorsView, DevRequestQueuedView } from './views';
 
-export const DEV_DESCRIPTION_MAX_CHARS = 500;
+export { DEV_DESCRIPTION_MAX_CHARS };
 
 export interface DevRequestsApi {
   /** the devnet's seeded operators (checksummed); the first is the default */
@@ -17,25 +18,18 @@ export interface DevRequestsApi {
   queue(input: { operator?: Address; percent?: number; description?: string }): Promise<{ requestId: bigint; txHash: Hex; block: bigint }>;
 }
 
-const body = z
-  .object({
-    operator: z.string().refine((a) => isAddress(a, { strict: false }), 'must be a 0x-prefixed 20-byte address').optional(),
-    percent: z.number().finite().min(1, 'must be at least 1').max(100, 'must be at most 100').optional(),
-    description: z.string().max(DEV_DESCRIPTION_MAX_CHARS, `must be at most ${DEV_DESCRIPTION_MAX_CHARS} characters`).optional(),
-  })
-  .strict();
-
 const notHere = () => new DeskError('NOT_FOUND', 'no practice requests: this desk does not run the embedded local devnet');
 
 export function registerDevRequestRoutes(app: Express, api: DevRequestsApi | undefined): void {
   app.get('/api/dev/operators', (_req, res) => {
     if (!api) throw notHere();
-    res.json({ operators: api.operators });
+    const body: DevOperatorsView = { operators: api.operators };
+    res.json(body);
   });
 
   app.post('/api/dev/requests', async (req, res) => {
     if (!api) throw notHere();
-    const parsed = body.safeParse(req.body ?? {});
+    const parsed = devRequestInputSchema.safeParse(req.body ?? {});
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message));
       throw new DeskError('BAD_REQUEST', `bad practice request: ${issues.join('; ')} (operator: one of GET /api/dev/operators; percent: 1–100; description: up to ${DEV_DESCRIPTION_MAX_CHARS} characters)`);
@@ -45,6 +39,7 @@ export function registerDevRequestRoutes(app: Express, api: DevRequestsApi | und
       throw new DeskError('BAD_REQUEST', `operator ${operator} is not one of the devnet's operators: ${api.operators.join(', ')}`);
     }
     const sent = await api.queue({ ...(operator ? { operator: getAddress(operator) } : {}), ...(percent !== undefined ? { percent } : {}), ...(description !== undefined ? { description } : {}) });
-    res.status(201).json({ requestId: sent.requestId.toString(), txHash: sent.txHash, block: Number(sent.block) });
+    const queued: DevRequestQueuedView = { requestId: sent.requestId.toString(), txHash: sent.txHash, block: Number(sent.block) };
+    res.status(201).json(queued);
   });
 }

@@ -4,18 +4,15 @@
  * keys, worthless anywhere else); every other desk answers 404.
  */
 import type { Express } from 'express';
-import type { Address, Hex } from 'viem';
 import { DeskError } from '../errors';
+import type { DevAccountsView, DevAccountView } from './views';
 
-export interface DevAccountView {
-  label: string;
-  address: Address;
-  privateKey: Hex;
-}
+export type { DevAccountView };
 
 export function registerDevSignerRoutes(app: Express, accounts: readonly DevAccountView[] | undefined): void {
   app.get('/api/dev/accounts', (_req, res) => {
     if (!accounts || accounts.length === 0) throw new DeskError('NOT_FOUND', 'no dev signer: this desk does not run the embedded local devnet');
-    res.json({ devnet: true, warning: "anvil's public development keys: for the local devnet only, never for real funds", accounts });
+    const body: DevAccountsView = { devnet: true, warning: "anvil's public development keys: for the local devnet only, never for real funds", accounts: [...accounts] };
+    res.json(body);
   });
 }

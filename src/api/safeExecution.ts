@@ -5,11 +5,11 @@
  */
 import type { Express } from 'express';
 import { DeskError } from '../errors';
-import type { SafeExecutionCall } from '../safe/executionCall';
+import type { SafeExecutionCallView } from './views';
 import { parseRequestId } from './requests';
 
 export interface SafeExecutionApi {
-  executionCall(requestId: string, kind: 'veto' | 'fulfil'): Promise<SafeExecutionCall>;
+  executionCall(requestId: string, kind: 'veto' | 'fulfil'): Promise<SafeExecutionCallView>;
 }
 
 export function registerSafeExecutionRoutes(app: Express, api: SafeExecutionApi | undefined): void {

@@ -13,10 +13,11 @@
  */
 import crypto from 'node:crypto';
 import type { Express, Request, Response } from 'express';
-import { getAddress, isHex, verifyMessage, type Address } from 'viem';
+import { getAddress, verifyMessage, type Address } from 'viem';
 import { generateSiweNonce, parseSiweMessage, validateSiweMessage } from 'viem/siwe';
-import { z } from 'zod';
 import { DeskError } from '../errors';
+import { siweVerifyInputSchema } from './schemas/inputs';
+import type { SiweNonceView, SiweSessionView } from './views';
 
 /** What the routes need of the session table (src/store/siweStore.ts), keyed by token hash. */
 export interface SiweSessions {
@@ -64,7 +65,6 @@ const SESSION_TTL_MS = 12 * 3600_000;
 /** how far in the future `issuedAt` may be (clock skew between the browser and the desk) */
 const CLOCK_SKEW_MS = 5 * 60_000;
 
-const verifyBody = z.object({ message: z.string().min(1).max(4000), signature: z.string().refine((s) => isHex(s) && s.length <= 2 + 2 * 1024, 'hex signature') }).strict();
 
 /** Only the hash of a token is stored: the table alone does not let anyone in. */
 const hashToken = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
@@ -157,13 +157,14 @@ export function registerSiweRoutes(app: Express, api: SiweApi | undefined): void
     const nonce = generateSiweNonce();
     await a.sessions.createPending({ token: hashToken(token), nonce, expiresAt: new Date(now + PENDING_TTL_MS) });
     setCookie(req, res, a, PENDING_COOKIE, token, PENDING_TTL_MS);
-    res.status(201).json({ nonce, chainId: a.chainId, expiresAt: new Date(now + PENDING_TTL_MS).toISOString() });
+    const started: SiweNonceView = { nonce, chainId: a.chainId, expiresAt: new Date(now + PENDING_TTL_MS).toISOString() };
+    res.status(201).json(started);
   });
 
   app.post('/api/siwe/verify', async (req, res) => {
     const a = need();
     const now = nowOf(a);
-    const body = verifyBody.safeParse(req.body);
+    const body = siweVerifyInputSchema.safeParse(req.body);
     if (!body.success) throw new DeskError('SIWE_MESSAGE_INVALID', 'body must be JSON { "message": "<EIP-4361 text>", "signature": "0x…" }');
     const pendingToken = readCookie(req, PENDING_COOKIE);
     const pending = pendingToken ? await a.sessions.find(hashToken(pendingToken)) : null;
@@ -190,7 +191,8 @@ export function registerSiweRoutes(app: Express, api: SiweApi | undefined): void
     const token = readCookie(req, SESSION_COOKIE);
     const s = token ? await a.sessions.find(hashToken(token)) : null;
     const signedIn = s && s.address !== null && s.expiresAt.getTime() > nowOf(a);
-    res.json(signedIn ? await me(a, getAddress(s.address!), s.expiresAt) : { address: null, owner: null, expiresAt: null });
+    const nobody: SiweSessionView = { address: null, owner: null, expiresAt: null };
+    res.json(signedIn ? await me(a, getAddress(s.address!), s.expiresAt) : nobody);
   });
 
   app.post('/api/siwe/logout', async (req, res) => {
@@ -203,7 +205,7 @@ export function registerSiweRoutes(app: Express, api: SiweApi | undefined): void
 }
 
 /** `owner` is null when the Safe cannot be read right now. */
-async function me(a: SiweApi, address: Address, expiresAt: Date) {
+async function me(a: SiweApi, address: Address, expiresAt: Date): Promise<SiweSessionView> {
   const owners = await a.committeeOwners().catch(() => null);
   return { address, owner: owners ? owners.some((o) => getAddress(o) === address) : null, expiresAt: expiresAt.toISOString() };
 }

@@ -3,12 +3,9 @@ import type { Express } from 'express';
 import { getAddress, isAddress, type Address } from 'viem';
 import { z } from 'zod';
 import { DeskError } from '../errors';
+import type { StrategyTokensView, StrategyTokenView } from './views';
 
-export interface StrategyTokenView {
-  strategy: Address;
-  token: Address | null;
-  symbol: string | null;
-}
+export type { StrategyTokenView };
 
 export interface StrategiesApi {
   read(strategies: readonly Address[]): Promise<StrategyTokenView[]>;
@@ -26,6 +23,7 @@ export function registerStrategyRoutes(app: Express, api: StrategiesApi | undefi
       throw new DeskError('BAD_REQUEST', `address must be 1 to ${MAX} comma-separated strategy addresses${bad !== undefined ? ` (not an address: ${JSON.stringify(bad.slice(0, 60))})` : ''}`);
     }
     const unique = [...new Set(list.map((a) => getAddress(a)))];
-    res.json({ strategies: api ? await api.read(unique) : unique.map((strategy) => ({ strategy, token: null, symbol: null })) });
+    const body: StrategyTokensView = { strategies: api ? await api.read(unique) : unique.map((strategy) => ({ strategy, token: null, symbol: null })) };
+    res.json(body);
   });
 }

@@ -11,30 +11,9 @@ import { DeskError } from '../errors';
 import type { AlertListItem } from '../store/alertOutbox';
 import type { AlertsApi } from './alerts';
 import { parseRequestId } from './requests';
-import type { RequestReadModel, RequestView, VetoView } from './views';
+import type { RequestReadModel, RequestView, TimelineEntry, TimelineView, VetoView } from './views';
 
-export interface TimelineEntry {
-  kind: 'queued' | 'proposal' | 'superseded' | 'signature' | 'executed' | 'execution_failed' | 'cancelled' | 'fulfilled' | 'action' | 'alert';
-  /** which Safe transaction a proposal/signature/execution entry belongs to */
-  subject?: 'veto' | 'fulfil';
-  title: string;
-  detail: string | null;
-  /** ISO 8601; null when unknown */
-  at: string | null;
-  /** true when `at` is derived from the observed block time */
-  estimated: boolean;
-  block: number | null;
-  txHash: string | null;
-  /** signer of a signature */
-  actor: string | null;
-  /** signature source: http | cli | tx-service */
-  source: string | null;
-}
-
-export interface TimelineView {
-  requestId: string;
-  entries: TimelineEntry[];
-}
+export type { TimelineEntry, TimelineView };
 
 const base = { detail: null, at: null, estimated: false, block: null, txHash: null, actor: null, source: null };
 

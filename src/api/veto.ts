@@ -3,12 +3,13 @@
  * signatures, the Safe's nonce plan, rejections at a blocking nonce, batch vetoes.
  */
 import type { Express } from 'express';
-import { getAddress, isAddress } from 'viem';
+import { getAddress } from 'viem';
 import { z } from 'zod';
 import { DeskError } from '../errors';
 import type { VetoView } from '../requests/views';
 import type { BatchView, RejectionView, SafePlanView } from '../requests/views';
 import { parseRequestId } from './requests';
+import { batchProposalInputSchema, requestIdInputSchema, safeSignatureInputSchema, signatureInputSchema } from './schemas/inputs';
 
 type Source = 'http' | 'cli';
 type Hash = `0x${string}`;
@@ -26,29 +27,11 @@ export interface VetoApi {
   submitBatchSignature(nonce: number, input: { signature: unknown; source: Source; safeTxHash?: Hash; requestIds?: string[] }): Promise<BatchView>;
 }
 
-const requestIdSchema = z.string().regex(/^\d{1,78}$/);
-const hashSchema = z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'must be 0x and 64 hex digits');
-const batchBodySchema = z.object({ requestIds: z.array(requestIdSchema).min(2).max(50) }).strict();
-
 /** Safe nonces are small numbers; the desk bounds them further (the plan's range) before any work. */
 export function parseNonce(raw: unknown): number {
   if (typeof raw !== 'string' || !/^\d{1,12}$/.test(raw)) throw new DeskError('BAD_REQUEST', `nonce must be a decimal integer, got ${JSON.stringify(String(raw).slice(0, 40))}`);
   return Number(raw);
 }
-
-const bodySchema = z
-  .object({
-    signature: z.string().max(200),
-    /** who submitted: `cli` from `npm run cli -- sign`, else `http` */
-    source: z.enum(['http', 'cli']).optional(),
-    /** optional: the Safe the signer believes they signed for (sharper diagnosis) */
-    safe: z.string().refine((s) => isAddress(s, { strict: false })).optional(),
-    /** optional: the safeTxHash the signer signed (names the nonce at once) */
-    safeTxHash: hashSchema.optional(),
-  })
-  .strict();
-
-const otherBodySchema = z.object({ signature: z.string().max(200), source: z.enum(['http', 'cli']).optional(), safeTxHash: hashSchema.optional(), requestIds: z.array(requestIdSchema).min(2).max(50).optional() }).strict();
 
 function badBody(body: unknown, issues: z.core.$ZodIssue[]): DeskError {
   const missing = typeof (body as { signature?: unknown } | undefined)?.signature !== 'string';
@@ -64,7 +47,7 @@ function badBody(body: unknown, issues: z.core.$ZodIssue[]): DeskError {
  * @throws DeskError SIGNATURE_MALFORMED (no signature string), BAD_REQUEST (anything else off)
  */
 export function parseSignatureBody(body: unknown): { signature: string; source: Source; safe?: Hash; safeTxHash?: Hash } {
-  const parsed = bodySchema.safeParse(body);
+  const parsed = signatureInputSchema.safeParse(body);
   if (!parsed.success) throw badBody(body, parsed.error.issues);
   return {
     signature: parsed.data.signature,
@@ -75,7 +58,7 @@ export function parseSignatureBody(body: unknown): { signature: string; source: 
 }
 
 function parseOtherBody(body: unknown) {
-  const parsed = otherBodySchema.safeParse(body);
+  const parsed = safeSignatureInputSchema.safeParse(body);
   if (!parsed.success) throw badBody(body, parsed.error.issues);
   return {
     signature: parsed.data.signature,
@@ -120,7 +103,7 @@ export function registerVetoRoutes(app: Express, vetoes: VetoApi | undefined): v
 
   app.post('/api/safe/batches', async (req, res) => {
     const v = need(vetoes);
-    const parsed = batchBodySchema.safeParse(req.body);
+    const parsed = batchProposalInputSchema.safeParse(req.body);
     if (!parsed.success) throw new DeskError('BAD_REQUEST', 'body must be JSON { "requestIds": ["<decimal id>", …] } with 2 to 50 ids');
     res.status(201).json(await v.proposeBatch(parsed.data.requestIds));
   });
@@ -129,7 +112,7 @@ export function registerVetoRoutes(app: Express, vetoes: VetoApi | undefined): v
     const nonce = parseNonce(req.params.nonce);
     const v = need(vetoes);
     const ids = typeof req.query.requestIds === 'string' ? req.query.requestIds.split(',') : undefined;
-    if (ids && (ids.length > 50 || !ids.every((x) => requestIdSchema.safeParse(x).success))) throw new DeskError('BAD_REQUEST', 'requestIds must be up to 50 comma-separated decimal ids');
+    if (ids && (ids.length > 50 || !ids.every((x) => requestIdInputSchema.safeParse(x).success))) throw new DeskError('BAD_REQUEST', 'requestIds must be up to 50 comma-separated decimal ids');
     res.json(await v.batchView(nonce, ids));
   });
 

@@ -1,61 +1,32 @@
 /**
  * What the HTTP API returns besides the request views (src/requests/views.ts, re-exported here for
- * the API's clients): health, errors.
+ * the API's clients), as types inferred from the zod schemas in `./schemas/` — the one source of
+ * these shapes, of the OpenAPI document and of the web page's types.
  */
-import type { ErrorCode } from '../errors';
+import type { z } from 'zod';
+import type * as h from './schemas/health';
+import type * as w from './schemas/web';
 
 export * from '../requests/views';
 
-export interface HealthView {
-  status: 'ok' | 'degraded' | 'starting' | 'error';
-  chainId: number | null;
-  headBlock: number | null;
-  indexedBlock: number | null;
-  lagBlocks: number | null;
-  variant?: string | null;
-  slasher?: string;
-  database?: 'sqlite' | 'postgresql';
-  problems?: string[];
-  /** veto execution: who sends execTransaction; executor null = the desk never sends */
-  vetoExecution?: SafeExecutionView;
-  /** governance's fulfil Safe (the slasher role); `note` says why it is off (an EOA role) */
-  fulfilExecution?: SafeExecutionView;
-  /** the deadline timers: the single-actor lease, whether the desk sends */
-  scheduler?: { lease: { holder: boolean; id: string; lastError: string | null }; sends: boolean; slasherAccount: string | null; dryRun: boolean; lastError: string | null };
-  /** whether the RPC answers; while it does not, `lagBlocks` counts the blocks made since the last head read */
-  rpc?: RpcHealthView;
-  /** the alert channels configured (names); empty: alerts are recorded, nobody is told */
-  alertChannels?: string[];
-}
-
+export type HealthView = z.infer<typeof h.healthViewSchema>;
 /** The RPC as the desk last found it. Endpoints are shown redacted. */
-export interface RpcHealthView {
-  /** false when no endpoint answered its last call */
-  reachable: boolean;
-  /** the endpoint in trouble, else the one that answered last */
-  endpoint: string | null;
-  /** ISO 8601: since when no endpoint answers; null while one does */
-  unreachableSince: string | null;
-  /** ISO 8601: when the desk last read the head */
-  lastHeadAt: string | null;
-  endpoints: { url: string; reachable: boolean | null; unreachableSince: string | null; lastError: string | null }[];
-}
-
+export type RpcHealthView = z.infer<typeof h.rpcHealthViewSchema>;
 /** A Safe desk's execution facts: who sends execTransaction (executor null = the desk never sends) and what it last read of the Safe. */
-export interface SafeExecutionView {
-  executor: string | null;
-  sends: boolean;
-  safe: string;
-  owners: string[];
-  threshold: number | null;
-  nonce: number | null;
-  note?: string;
-  lastError?: string;
-  txService?: { url: string; lastError: string | null };
-}
+export type SafeExecutionView = z.infer<typeof h.safeExecutionViewSchema>;
+export type ErrorView = z.infer<typeof h.errorViewSchema>;
 
-
-export interface ErrorView {
-  error: { code: ErrorCode; message: string };
-}
-
+export type AlertListView = z.infer<typeof w.alertListSchema>;
+export type NoteListView = z.infer<typeof w.noteListSchema>;
+export type StrategyTokensView = z.infer<typeof w.strategyTokensSchema>;
+export type DevAccountsView = z.infer<typeof w.devAccountsSchema>;
+export type DevOperatorsView = z.infer<typeof w.devOperatorsSchema>;
+export type NoteView = z.infer<typeof w.noteViewSchema>;
+export type TimelineEntry = z.infer<typeof w.timelineEntrySchema>;
+export type TimelineView = z.infer<typeof w.timelineViewSchema>;
+export type SiweNonceView = z.infer<typeof w.siweNonceSchema>;
+export type SiweSessionView = z.infer<typeof w.siweSessionSchema>;
+export type StrategyTokenView = z.infer<typeof w.strategyTokenSchema>;
+export type SafeExecutionCallView = z.infer<typeof w.safeExecutionCallSchema>;
+export type DevAccountView = z.infer<typeof w.devAccountSchema>;
+export type DevRequestQueuedView = z.infer<typeof w.devRequestQueuedSchema>;
