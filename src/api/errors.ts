@@ -21,12 +21,17 @@ interface HttpLibraryError {
   message?: unknown;
 }
 
-function fromHttpLibrary(err: HttpLibraryError): HttpFailure | undefined {
+function fromHttpLibrary(err: HttpLibraryError | (URIError & HttpLibraryError)): HttpFailure | undefined {
   if (err.type === 'entity.too.large') {
     return failure(413, 'PAYLOAD_TOO_LARGE', 'request body is larger than the 64 kB limit');
   }
   if (err.type === 'entity.parse.failed') {
     return failure(400, 'BAD_REQUEST', 'request body is not valid JSON');
+  }
+  // the router's own refusal of a path segment that is not valid percent-encoding (`/api/requests/%zz`):
+  // a URIError it marks 400 without `expose`
+  if (err instanceof URIError && err.status === 400) {
+    return failure(400, 'BAD_REQUEST', 'the path is not valid percent-encoding');
   }
   const status = typeof err.status === 'number' ? err.status : undefined;
   if (status !== undefined && status >= 400 && status < 500 && err.expose === true) {
