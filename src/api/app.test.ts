@@ -253,6 +253,14 @@ describe('errors', () => {
     expectError((await request(app).get('/').expect(404)).body, 'NOT_FOUND');
   });
 
+  it('answers 400 BAD_REQUEST, not 500, for a path segment that is not valid percent-encoding', async () => {
+    const { app } = setup();
+    for (const path of ['/api/requests/%zz', '/api/requests/%/veto', '/api/safe/rejections/%E0%A4%A']) {
+      const res = await request(app).get(path).expect(400);
+      expect(res.body).toEqual({ error: { code: 'BAD_REQUEST', message: 'the path is not valid percent-encoding' } });
+    }
+  });
+
   it('answers 400 BAD_REQUEST for malformed JSON', async () => {
     const { app } = setup();
     const res = await request(app)
