@@ -165,6 +165,8 @@ export async function runChaosDay(o: ChaosOptions): Promise<ChaosReport> {
     DATABASE_URL: db.url,
     POLL_INTERVAL_MS: '500',
     CONFIRMATIONS: '0',
+    // kept only when the day finds a problem
+    LOG_LEVEL: 'info',
   };
 
   const startups: number[] = [];
@@ -421,5 +423,5 @@ export async function runChaosDay(o: ChaosOptions): Promise<ChaosReport> {
 
 /** how many blocks after its window end a fulfil may land: the longest outage and a margin */
 export function fulfilSlackBlocks(o: Pick<ChaosOptions, 'stallMs' | 'upMs'>): number {
-  return Math.ceil(o.stallMs / 1000) + 45;
+  return Math.ceil(o.stallMs / 1000) + 60;
 }
