@@ -37,8 +37,17 @@ export function createLeaseStore(database: Pick<Database, 'db' | 'kind' | 'targe
       if (database.target.kind !== 'postgresql') return true;
       if (pgLocked && pg) {
         // proves the session (and so the lock) is still ours: a terminated one fails here
-        await pg.query('SELECT 1');
-        return true;
+        const c = pg;
+        try {
+          await c.query('SELECT 1');
+          return true;
+        } catch (e) {
+          pgLocked = false;
+          pg = null;
+          onLost();
+          void c.end().catch(() => undefined);
+          throw e;
+        }
       }
       if (!pg) {
         const c = new Client({ connectionString: database.target.url });
