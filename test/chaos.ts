@@ -1,8 +1,8 @@
 /**
  * `npm run chaos`: the full chaos day (test/helpers/chaosDay.ts) — 50 SIGKILLs of the desk at
  * random points, a 60 s RPC stall besides drops, delays, 429 and 5xx answers, 12 reorgs of depth
- * 1–10, the database gone once, 30 requests (vetoes and let-pass mixed) with a 300-block veto
- * window at a block a second. About 15 minutes.
+ * 1–10, the database gone once, 30 requests (vetoes and let-pass mixed) with a 200-block veto
+ * window at a block a second. About 13 minutes.
  * Options: --seed N, --kills N, --requests N. Prints the figures; exits 1 on any problem.
  */
 import { runChaosDay } from './helpers/chaosDay';
@@ -18,8 +18,10 @@ async function main(): Promise<void> {
     kills: arg('kills', 50),
     requests: arg('requests', 30),
     vetoShare: 0.5,
-    window: 300,
-    upMs: [4_000, 20_000],
+    window: 200,
+    upMs: [1_000, 12_000],
+    workingShare: 0.6,
+    workingMs: [0, 10_000],
     stallMs: 60_000,
     reorgs: 12,
     databaseOutageMs: 5_000,

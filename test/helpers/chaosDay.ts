@@ -37,8 +37,15 @@ export interface ChaosOptions {
   vetoShare: number;
   /** veto window, blocks (a block a second) */
   window: number;
-  /** how long the desk lives between two kills, ms, drawn uniformly (counted from its spawn) */
+  /** a start-up kill: this long after the spawn, ms, drawn uniformly */
   upMs: [number, number];
+  /**
+   * the share of kills that wait until the desk is the actor (holds the lease) and then hit it
+   * within `workingMs`; the others land at a random point from the spawn (start-up, migrations,
+   * first sync). Without it, on a loaded machine most lives end before the desk can act at all.
+   */
+  workingShare: number;
+  workingMs: [number, number];
   /** one RPC stall of this length */
   stallMs: number;
   /** reorgs of depth 1–10 */
@@ -58,6 +65,8 @@ export interface ChaosReport {
   selfExits: number;
   /** kills that hit the desk before it served its first answer (start-up, migrations, first sync) */
   killedInStartup: number;
+  /** kills that hit the desk while it held the lease (the actor at work) */
+  killedWhileActing: number;
   /** spawn → first /api/health answer, ms: median and max */
   startupMs: { median: number; max: number };
   reorgs: number[];
@@ -126,6 +135,7 @@ export async function runChaosDay(o: ChaosOptions): Promise<ChaosReport> {
     kills: 0,
     selfExits: 0,
     killedInStartup: 0,
+    killedWhileActing: 0,
     startupMs: { median: 0, max: 0 },
     reorgs: [],
     stallMs: 0,
@@ -300,12 +310,15 @@ export async function runChaosDay(o: ChaosOptions): Promise<ChaosReport> {
     await f.publicClient.request({ method: 'evm_setIntervalMining', params: [1] } as never);
     const firstBlock = await f.publicClient.getBlockNumber({ cacheTime: 0 });
     const committeeDone = committee();
-    const faultsDone = faults(o.kills * ((o.upMs[0] + o.upMs[1]) / 2 + 1_500));
+    const lifeMs = (1 - o.workingShare) * ((o.upMs[0] + o.upMs[1]) / 2) + o.workingShare * (12_000 + (o.workingMs[0] + o.workingMs[1]) / 2);
+    const faultsDone = faults(o.kills * (lifeMs + 1_500));
 
     // the day: up for a random while (from spawn: kills land in start-up too), SIGKILL, queue in the gap
     for (let k = 0; k < o.kills; k++) {
       desk = await spawn();
-      const until = Date.now() + between(o.upMs[0], o.upMs[1]);
+      const working = random() < o.workingShare;
+      let until = Date.now() + (working ? 120_000 : between(o.upMs[0], o.upMs[1]));
+      let acting = false;
       while (Date.now() < until) {
         await sleep(100);
         if (!deskAlive) {
@@ -313,7 +326,15 @@ export async function runChaosDay(o: ChaosOptions): Promise<ChaosReport> {
           await sleep(2_000);
           desk = await spawn();
         }
+        if (working && !acting && serving) {
+          const h = await fetch(`${desk.url}/api/health`, { signal: AbortSignal.timeout(1_000) }).then((r) => r.json() as Promise<{ scheduler?: { lease?: { holder?: boolean } } }>, () => null);
+          if (h?.scheduler?.lease?.holder) {
+            acting = true;
+            until = Date.now() + between(o.workingMs[0], o.workingMs[1]);
+          }
+        }
       }
+      if (acting) report.killedWhileActing++;
       if (!serving) report.killedInStartup++;
       await desk.kill9();
       deskAlive = false;
