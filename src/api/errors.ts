@@ -41,6 +41,23 @@ function fromHttpLibrary(err: HttpLibraryError | (URIError & HttpLibraryError)):
   return undefined;
 }
 
+const DB_UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', 'P1001', 'P1017', 'P2024']);
+const DB_UNAVAILABLE_TEXT = /not currently accepting connections|terminating connection|connection terminated|ECONNREFUSED|ECONNRESET|the database system is (starting up|shutting down|in recovery mode)|can't reach database server|timed out fetching a new connection|database is locked/i;
+
+/**
+ * The database went away under a request (a restart, a failover, every session ended): the
+ * client may retry, so 503 DATABASE_ERROR rather than a 500. Looks through the cause chain,
+ * where the driver adapter keeps the server's own error.
+ */
+function databaseUnavailable(err: unknown): boolean {
+  for (let e = err, depth = 0; typeof e === 'object' && e !== null && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
+    const x = e as { code?: unknown; message?: unknown; originalCode?: unknown };
+    if ((typeof x.code === 'string' && DB_UNAVAILABLE_CODES.has(x.code)) || (typeof x.originalCode === 'string' && DB_UNAVAILABLE_CODES.has(x.originalCode))) return true;
+    if (typeof x.message === 'string' && DB_UNAVAILABLE_TEXT.test(x.message)) return true;
+  }
+  return false;
+}
+
 /**
  * The one error middleware: a DeskError keeps its code and status, client mistakes caught by
  * express's parsers become 4xx, anything else is a 500 with a generic message (the real error
@@ -58,6 +75,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       if (err.httpStatus >= 500) logger.error({ err, path: req.path }, 'request failed');
     } else if (typeof err === 'object' && err !== null) {
       result = fromHttpLibrary(err);
+    }
+    if (result === undefined && databaseUnavailable(err)) {
+      logger.warn({ err, method: req.method, path: req.path }, 'database unavailable during a request');
+      res.set('Retry-After', '5');
+      result = failure(503, 'DATABASE_ERROR', 'the database is unavailable right now: retry in a few seconds');
     }
     if (result === undefined) {
       logger.error({ err, method: req.method, path: req.path }, 'unhandled error');
