@@ -138,6 +138,24 @@ describe('errors', () => {
     expectError((await request(app).get('/').expect(404)).body, 'NOT_FOUND');
   });
 
+  it('answers 503 DATABASE_ERROR with Retry-After, not 500, when the database went away under a request', async () => {
+    const { readModel } = fakeReadModel();
+    const gone = Object.assign(new Error('DriverAdapterError'), { cause: Object.assign(new Error('database "vd" is not currently accepting connections'), { code: '57P03' }) });
+    const { app, logs } = setup({ readModel: { ...readModel, getRequest: async () => Promise.reject(gone) } });
+    const res = await request(app).get('/api/requests/1').expect(503);
+    expectError(res.body, 'DATABASE_ERROR');
+    expect(res.headers['retry-after']).toBe('5');
+    expect(logs.some((l) => l.msg === 'unhandled error')).toBe(false);
+  });
+
+  it('answers 400 BAD_REQUEST, not 500, for a path segment that is not valid percent-encoding', async () => {
+    const { app } = setup();
+    for (const path of ['/api/requests/%zz', '/api/requests/%/veto', '/api/safe/rejections/%E0%A4%A']) {
+      const res = await request(app).get(path).expect(400);
+      expect(res.body).toEqual({ error: { code: 'BAD_REQUEST', message: 'the path is not valid percent-encoding' } });
+    }
+  });
+
   it('answers 400 BAD_REQUEST for malformed JSON', async () => {
     const { app } = setup();
     const res = await request(app)

@@ -21,12 +21,17 @@ interface HttpLibraryError {
   message?: unknown;
 }
 
-function fromHttpLibrary(err: HttpLibraryError): HttpFailure | undefined {
+function fromHttpLibrary(err: HttpLibraryError | (URIError & HttpLibraryError)): HttpFailure | undefined {
   if (err.type === 'entity.too.large') {
     return failure(413, 'PAYLOAD_TOO_LARGE', 'request body is larger than the 64 kB limit');
   }
   if (err.type === 'entity.parse.failed') {
     return failure(400, 'BAD_REQUEST', 'request body is not valid JSON');
+  }
+  // the router's own refusal of a path segment that is not valid percent-encoding (`/api/requests/%zz`):
+  // a URIError it marks 400 without `expose`
+  if (err instanceof URIError && err.status === 400) {
+    return failure(400, 'BAD_REQUEST', 'the path is not valid percent-encoding');
   }
   const status = typeof err.status === 'number' ? err.status : undefined;
   if (status !== undefined && status >= 400 && status < 500 && err.expose === true) {
@@ -34,6 +39,23 @@ function fromHttpLibrary(err: HttpLibraryError): HttpFailure | undefined {
     return failure(status, 'BAD_REQUEST', message);
   }
   return undefined;
+}
+
+const DB_UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', 'P1001', 'P1017', 'P2024']);
+const DB_UNAVAILABLE_TEXT = /not currently accepting connections|terminating connection|connection terminated|ECONNREFUSED|ECONNRESET|the database system is (starting up|shutting down|in recovery mode)|can't reach database server|timed out fetching a new connection|database is locked/i;
+
+/**
+ * The database went away under a request (a restart, a failover, every session ended): the
+ * client may retry, so 503 DATABASE_ERROR rather than a 500. Looks through the cause chain,
+ * where the driver adapter keeps the server's own error.
+ */
+function databaseUnavailable(err: unknown): boolean {
+  for (let e = err, depth = 0; typeof e === 'object' && e !== null && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
+    const x = e as { code?: unknown; message?: unknown; originalCode?: unknown };
+    if ((typeof x.code === 'string' && DB_UNAVAILABLE_CODES.has(x.code)) || (typeof x.originalCode === 'string' && DB_UNAVAILABLE_CODES.has(x.originalCode))) return true;
+    if (typeof x.message === 'string' && DB_UNAVAILABLE_TEXT.test(x.message)) return true;
+  }
+  return false;
 }
 
 /**
@@ -53,6 +75,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       if (err.httpStatus >= 500) logger.error({ err, path: req.path }, 'request failed');
     } else if (typeof err === 'object' && err !== null) {
       result = fromHttpLibrary(err);
+    }
+    if (result === undefined && databaseUnavailable(err)) {
+      logger.warn({ err, method: req.method, path: req.path }, 'database unavailable during a request');
+      res.set('Retry-After', '5');
+      result = failure(503, 'DATABASE_ERROR', 'the database is unavailable right now: retry in a few seconds');
     }
     if (result === undefined) {
       logger.error({ err, method: req.method, path: req.path }, 'unhandled error');

@@ -158,7 +158,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     // ── who may send, and the senders ──
     const dryRun = sc.dryRun ?? false;
     const leaseName = `actor:${chainId}:${facts.slasher.toLowerCase()}`;
-    const lease = createLease({ store: createLeaseStore(database, leaseName, logger), name: leaseName, ttlMs: sc.leaseTtlMs ?? 15_000, logger, onChange: (holder) => metrics.leaseHeld.set(holder ? 1 : 0) });
+    const lease = createLease({ store: createLeaseStore(database, leaseName, logger), name: leaseName, ttlMs: sc.leaseTtlMs ?? 9_000, logger, onChange: (holder) => metrics.leaseHeld.set(holder ? 1 : 0) });
     const gate = actorGate(lease, dryRun);
     // every send, settlement and re-pricing of every account, counted by purpose and outcome
     const observe = (purpose: string, outcome: string) => metrics.sends.inc({ purpose, outcome });

@@ -82,7 +82,7 @@ describe('loadConfig defaults', () => {
         vetoEscalationLeadSec: 3600,
         fulfilFunction: 'fulfillSlashingRequest',
         feeBumpBlocks: 2,
-        leaseTtlMs: 15000,
+        leaseTtlMs: 9000,
         minBalanceWei: 50_000_000_000_000_000n,
         maxFeePerGasWei: 500_000_000_000n,
         fulfilAfterLapse: false,

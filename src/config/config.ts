@@ -183,7 +183,7 @@ const envSchema = z
     VETO_ESCALATION_LEAD_TIME: durationVariable(3600),
     FULFIL_FUNCTION: enumVariable(FULFIL_FUNCTIONS, 'fulfillSlashingRequest'),
     FEE_BUMP_BLOCKS: integerVariable({ min: 1, max: 1000 }, 'must be an integer number of blocks between 1 and 1000', 2),
-    LEASE_TTL_MS: integerVariable({ min: 1000 }, 'must be an integer number of milliseconds, at least 1000', 15_000),
+    LEASE_TTL_MS: integerVariable({ min: 1000 }, 'must be an integer number of milliseconds, at least 1000', 9_000),
     ALERT_MIN_BALANCE: etherVariable(50_000_000_000_000_000n),
     MAX_FEE_PER_GAS_GWEI: gweiVariable(500_000_000_000n),
     FULFIL_AFTER_LAPSE: booleanVariable(false),

@@ -58,7 +58,7 @@ export function createLease(o: LeaseOptions): Lease {
 
   async function attempt(): Promise<boolean> {
     const t = now();
-    if (!(await store.lock(() => (validUntil = 0)))) return false;
+    if (!(await store.lock(() => (validUntil = 0), t))) return false;
     const r = await store.acquire(id, t, new Date(t + o.ttlMs));
     if (r.taken) o.logger.info({ lease: o.name, id }, 'took the actor lease: this desk sends transactions');
     validUntil = r.held ? t + o.ttlMs : 0;

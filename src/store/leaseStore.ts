@@ -26,10 +26,29 @@ export function createLeaseStore(database: Pick<Database, 'db' | 'kind' | 'targe
       return database.target.kind !== 'postgresql' || pgLocked;
     },
 
-    /** takes (or keeps) the session lock; false when another desk's session holds it */
-    async lock(onLost: () => void): Promise<boolean> {
+    /**
+     * Takes (or keeps) the session lock; false when another desk's session holds it. A session
+     * outlives a holder that is paused (SIGSTOP, a frozen VM): once that holder's row has lapsed
+     * (`expiresAt` before `nowMs`) its session is ended here, so the lock cannot keep every
+     * standby out forever. The paused holder stopped acting a third of the TTL before the row
+     * lapsed, and finds its session gone when it wakes.
+     */
+    async lock(onLost: () => void, nowMs: number): Promise<boolean> {
       if (database.target.kind !== 'postgresql') return true;
-      if (pgLocked && pg) return true;
+      if (pgLocked && pg) {
+        // proves the session (and so the lock) is still ours: a terminated one fails here
+        const c = pg;
+        try {
+          await c.query('SELECT 1');
+          return true;
+        } catch (e) {
+          pgLocked = false;
+          pg = null;
+          onLost();
+          void c.end().catch(() => undefined);
+          throw e;
+        }
+      }
       if (!pg) {
         const c = new Client({ connectionString: database.target.url });
         c.on('error', (e) => {
@@ -42,8 +61,28 @@ export function createLeaseStore(database: Pick<Database, 'db' | 'kind' | 'targe
         await c.connect();
         pg = c;
       }
-      const r = await pg.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [advisoryKey(name)]);
-      pgLocked = r.rows[0]?.ok === true;
+      const key = advisoryKey(name);
+      const tryLock = async () => (await pg!.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [key])).rows[0]?.ok === true;
+      pgLocked = await tryLock();
+      if (pgLocked) return true;
+      const row = await db.deskLease.findUnique({ where: { name } });
+      if (!row || row.expiresAt.getTime() >= nowMs) return false;
+      const ended = await pg.query<{ pid: number }>(
+        // materialized first: the terminate runs only on the sessions holding this very lock
+        `WITH holders AS MATERIALIZED (
+           SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1 AND pid <> pg_backend_pid()
+             AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+             AND classid::bigint = (($1::bigint >> 32) & 4294967295) AND objid::bigint = ($1::bigint & 4294967295))
+         SELECT pid FROM holders WHERE pg_terminate_backend(pid)`,
+        [key],
+      );
+      if (ended.rows.length === 0) return false;
+      logger.warn({ lease: name, holder: row.holder, pids: ended.rows.map((r) => r.pid) }, 'the lease holder stopped renewing but its session held the lock: ended that session');
+      // the lock goes when the ended backend has exited, a few milliseconds later
+      for (let i = 0; i < 20 && !pgLocked; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        pgLocked = await tryLock();
+      }
       return pgLocked;
     },
 
