@@ -73,6 +73,8 @@ function hostileView(description: string): RequestView {
     confirmed: true,
     confirmations: 2,
     deadlines: { blockTimeSeconds: 12, blocksUntilWindowEnd: 40, blocksUntilLastUseful: null, registrationBound: null, slashability: 'read', slashabilityReadAtBlock: 1100, strategies: [] },
+    impact: null,
+    impactReason: 'not read yet',
   } as RequestView;
 }
 

@@ -56,6 +56,8 @@ function requestView(
         },
       ],
     },
+    impact: null,
+    impactReason: 'not read yet',
     ...extra,
   };
 }

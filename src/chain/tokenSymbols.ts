@@ -35,7 +35,7 @@ function cleanSymbol(symbol: string | null): string | null {
 }
 
 /** A revert or undecodable return is an answer ("not readable"); anything else is a failure to ask. */
-function isAnswer(e: unknown): boolean {
+export function isAnswer(e: unknown): boolean {
   if (!(e instanceof BaseError)) return false;
   return e.walk((c) => c instanceof ContractFunctionRevertedError || (c as { name?: string }).name === 'ContractFunctionZeroDataError' || (c as { name?: string }).name === 'AbiDecodingZeroDataError' || (c as { name?: string }).name === 'AbiDecodingDataSizeTooSmallError') !== null;
 }

@@ -65,6 +65,35 @@ export interface DeadlinesView {
   slashabilityReadAtBlock: number | null;
 }
 
+/**
+ * What the slash takes, as read from the AllocationManager and the strategies at `readAtBlock`
+ * (integers as decimal strings). Open requests are read again whenever their operator set's
+ * allocations change; a decided request keeps what was read last.
+ */
+export interface ImpactView {
+  readAtBlock: number;
+  /** true: `slashableShares` are the minimum slashable at the window end (pending deallocations counted); false: now */
+  atWindowEnd: boolean;
+  /**
+   * where slashed funds go: redistributing to `recipient`, or burned (`redistributing: false`,
+   * `recipient` the default burn address). Both null: an older core without the getters (unknown).
+   */
+  redistribution: { redistributing: boolean | null; recipient: Hex | null };
+  strategies: {
+    strategy: Hex;
+    /** null when the strategy's token could not be read */
+    token: { address: Hex; symbol: string; decimals: number } | null;
+    slashableShares: string;
+    /** slashable now (`getAllocatedStake`); equals slashableShares when atWindowEnd is false */
+    slashableSharesNow: string;
+    /** wadsToSlash × slashableShares / 1e18, rounded down */
+    sharesToSlash: string;
+    /** sharesToSlash in the token's base units (`sharesToUnderlyingView`); null when unknown */
+    tokensToSlash: string | null;
+    remainingShares: string;
+  }[];
+}
+
 export interface ChainEventRef {
   block: number;
   txHash: Hex;
@@ -95,6 +124,9 @@ export interface RequestView {
   confirmed: boolean;
   confirmations: number;
   deadlines: DeadlinesView;
+  /** what the slash takes and where the funds go; null while unknown (`impactReason` says why) */
+  impact: ImpactView | null;
+  impactReason: string | null;
   cancelled?: ChainEventRef;
   fulfilled?: ChainEventRef;
   /** V4 only: earlier requests this one overwrote under the same id */
@@ -159,7 +191,7 @@ export interface RequestListView {
 
 /** What the API needs from the store; implemented outside `api/`. */
 export interface RequestReadModel {
-  listRequests(filter: { status?: RequestStatus[] }): Promise<RequestView[]>;
+  listRequests(filter: { status?: RequestStatus[]; sort?: 'impact' }): Promise<RequestView[]>;
   getRequest(requestId: bigint): Promise<RequestView | null>;
   /** the chain's timestamps (unix seconds) of these blocks, where the desk kept them */
   blockTimes?(numbers: number[]): Promise<Map<number, number>>;

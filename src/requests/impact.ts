@@ -1,0 +1,127 @@
+/**
+ * Keeps each open request's impact (what its slash takes, where the funds go) read. Runs after
+ * an ingest pass: a request is read when it is new, and again when its operator set's
+ * slashability was re-read — the ingest re-reads a set exactly when an AllocationManager event
+ * touched it (allocation, deallocation, a slash landing), after a reorg, and at start. So a block
+ * that changed nothing costs no RPC call, and a decided request is never read again: it keeps
+ * the figures it had.
+ */
+import type { Address } from 'viem';
+import type { ImpactRead, ImpactReader, ImpactTarget } from '../chain/impact';
+import type { ImpactJson, ImpactRow, ImpactStore } from '../store/impactStore';
+import type { Logger } from '../lib/logger';
+import { describeError } from '../errors';
+import type { RequestView } from './views';
+
+export interface ImpactRunnerOptions {
+  /** the read model's views (single-flight: shared with the other consumers of a pass) */
+  views: () => Promise<RequestView[]>;
+  store: ImpactStore;
+  /** null when the AVS is unknown: nothing can be read */
+  reader: ImpactReader | null;
+  /** the indexed head block */
+  head: () => Promise<number | null>;
+  logger: Logger;
+}
+
+export interface ImpactPass {
+  /** requests read in this pass */
+  read: number;
+  /** open requests whose figures were current */
+  current: number;
+}
+
+const keyOf = (v: { requestId: string; queuedTxHash: string }) => `${v.requestId}:${v.queuedTxHash}`;
+
+/** The block a request's window ends at, when it is still ahead of `head`. */
+function windowEndBlock(v: RequestView, head: number): number | null {
+  if (v.vetoWindowEnd.block !== undefined) return v.vetoWindowEnd.block > head ? v.vetoWindowEnd.block : null;
+  // a window in seconds (V1/V2): placed at the head plus the blocks the observed block time leaves
+  const left = v.deadlines.blocksUntilWindowEnd;
+  return left !== null && left > 0 ? head + left : null;
+}
+
+export function toImpactJson(r: Extract<ImpactRead, { ok: true }>): ImpactJson {
+  return {
+    readAtBlock: r.readAtBlock,
+    atWindowEnd: r.atWindowEnd,
+    redistribution: r.redistribution.known ? { redistributing: r.redistribution.redistributing, recipient: r.redistribution.recipient as `0x${string}` } : { redistributing: null, recipient: null },
+    strategies: r.strategies.map((s) => ({
+      strategy: s.strategy as `0x${string}`,
+      token: s.token ? { address: s.token.address as `0x${string}`, symbol: s.token.symbol, decimals: s.token.decimals } : null,
+      slashableShares: s.slashableShares.toString(),
+      slashableSharesNow: s.slashableSharesNow.toString(),
+      sharesToSlash: s.sharesToSlash.toString(),
+      tokensToSlash: s.tokensToSlash === null ? null : s.tokensToSlash.toString(),
+      remainingShares: s.remainingShares.toString(),
+    })),
+  };
+}
+
+/**
+ * @example
+ * const impact = createImpactRunner({ views: () => readModel.snapshot(), store, reader, head, logger });
+ * ingestor.onSynced(() => void impact.refresh());
+ */
+export function createImpactRunner(o: ImpactRunnerOptions) {
+  /** the slashability read each request's stored figures follow; loaded once, then kept here */
+  let followed: Map<string, number> | null = null;
+  let running: Promise<ImpactPass> | null = null;
+  /** the pass asked for while one runs: every caller during a pass shares the one after it */
+  let next: Promise<ImpactPass> | null = null;
+
+  async function pass(): Promise<ImpactPass> {
+    if (!o.reader) return { read: 0, current: 0 };
+    followed ??= new Map((await o.store.all()).map((r) => [keyOf({ requestId: r.requestId, queuedTxHash: r.requestTxHash }), r.factsBlock]));
+    const views = await o.views();
+    // slashability "read" = still Requested on chain with its set read (see the read model)
+    const open = views.filter((v) => v.strategies !== null && v.deadlines.slashability === 'read' && v.deadlines.slashabilityReadAtBlock !== null);
+    const stale = open.filter((v) => followed!.get(keyOf(v)) !== v.deadlines.slashabilityReadAtBlock);
+    if (stale.length === 0) return { read: 0, current: open.length };
+    const head = await o.head();
+    if (head === null) return { read: 0, current: open.length - stale.length };
+    const targets: ImpactTarget[] = stale.map((v) => ({
+      key: keyOf(v),
+      operator: v.operator as Address,
+      operatorSetId: v.operatorSetId,
+      strategies: v.strategies as Address[],
+      wadsToSlash: v.wadsToSlash.map((w) => BigInt(w)),
+      windowEndBlock: windowEndBlock(v, head),
+    }));
+    const read = await o.reader.read(targets, head);
+    const rows: ImpactRow[] = stale.map((v) => {
+      const r = read.get(keyOf(v))!;
+      const base = { requestId: v.requestId, requestTxHash: v.queuedTxHash, factsBlock: v.deadlines.slashabilityReadAtBlock!, readAtBlock: r.readAtBlock };
+      return r.ok ? { ...base, impact: toImpactJson(r), reason: null } : { ...base, impact: null, reason: r.reason };
+    });
+    await o.store.save(rows);
+    for (const r of rows) followed.set(keyOf({ requestId: r.requestId, queuedTxHash: r.requestTxHash }), r.factsBlock);
+    return { read: rows.length, current: open.length - stale.length };
+  }
+
+  return {
+    /**
+     * Reads what changed since the last pass; a failure is logged and retried on the next pass.
+     * Passes never overlap: a call during a pass gets the pass that starts after it (shared).
+     */
+    refresh(): Promise<ImpactPass> {
+      const start = (): Promise<ImpactPass> =>
+        (running = pass()
+          .catch((e) => {
+            o.logger.warn({ err: describeError(e) }, 'reading what the open requests would slash failed; retried on the next pass');
+            return { read: 0, current: 0 };
+          })
+          .finally(() => {
+            running = null;
+          }));
+      if (!running) return start();
+      next ??= running.then(() => {
+        next = null;
+        return start();
+      });
+      return next;
+    },
+  };
+}
+
+export type ImpactRunner = ReturnType<typeof createImpactRunner>;
