@@ -6,7 +6,7 @@
 import type { RequestView } from '../requests/views';
 import type { AlertDraft, AlertKind, AlertSeverity } from './types';
 import { untrustedLine } from '../lib/untrustedText';
-import { descriptionLine, formatDuration, requestSummary, vetoProgressLine, windowEndLine, lastUsefulLine } from './summary';
+import { descriptionLine, formatDuration, impactLines, requestSummary, vetoProgressLine, windowEndLine, lastUsefulLine } from './summary';
 
 /** Health facts the planner alerts on (from the ingestor's status). */
 export interface HealthSignal {
@@ -90,7 +90,7 @@ export function planAlerts(p: PlanInput): AlertDraft[] {
 
     if (open) {
       add('request_queued', v.atRisk ? 'critical' : 'warning', `Slashing request #${v.requestId} queued`, requestSummary(v), {
-        data: { strategies: v.strategies, wadsToSlash: v.wadsToSlash, description: v.description, vetoWindowEnd: v.vetoWindowEnd, lastUsefulBlock: v.lastUsefulBlock },
+        data: { strategies: v.strategies, wadsToSlash: v.wadsToSlash, description: v.description, vetoWindowEnd: v.vetoWindowEnd, lastUsefulBlock: v.lastUsefulBlock, impact: v.impact, impactReason: v.impactReason },
       });
       if (v.atRisk) {
         add(
@@ -127,8 +127,8 @@ export function planAlerts(p: PlanInput): AlertDraft[] {
             'veto_reminder',
             reminderSeverity(lead),
             `Veto window for request #${v.requestId} closes in ≈ ${formatDuration(left)}`,
-            [vetoProgressLine(v, p.committeeOwners), windowEndLine(v), `Blocks left: ${v.deadlines.blocksUntilWindowEnd ?? 'n/a'} at ≈ ${v.deadlines.blockTimeSeconds}s per block`, lastUsefulLine(v), `Operator: ${v.operator} (set ${v.operatorSetId})`, descriptionLine(v)].join('\n'),
-            { suffix: `:${lead}s`, data: { leadSeconds: lead, secondsLeft: left, blocksLeft: v.deadlines.blocksUntilWindowEnd } },
+            [vetoProgressLine(v, p.committeeOwners), windowEndLine(v), `Blocks left: ${v.deadlines.blocksUntilWindowEnd ?? 'n/a'} at ≈ ${v.deadlines.blockTimeSeconds}s per block`, lastUsefulLine(v), `Operator: ${v.operator} (set ${v.operatorSetId})`, ...impactLines(v), descriptionLine(v)].join('\n'),
+            { suffix: `:${lead}s`, data: { leadSeconds: lead, secondsLeft: left, blocksLeft: v.deadlines.blocksUntilWindowEnd, impact: v.impact, impactReason: v.impactReason } },
           );
         }
       }
