@@ -87,6 +87,22 @@ export interface NextAction {
   dryRun: boolean;
 }
 
+export interface ImpactView {
+  readAtBlock: number;
+  atWindowEnd: boolean;
+  /** both null: an older core without the redistribution getters (unknown) */
+  redistribution: { redistributing: boolean | null; recipient: Hex | null };
+  strategies: {
+    strategy: Hex;
+    token: { address: Hex; symbol: string; decimals: number } | null;
+    slashableShares: string;
+    slashableSharesNow: string;
+    sharesToSlash: string;
+    tokensToSlash: string | null;
+    remainingShares: string;
+  }[];
+}
+
 export interface RequestView {
   requestId: string;
   slasher: Hex;
@@ -115,6 +131,9 @@ export interface RequestView {
     slashabilityReadAtBlock: number | null;
     strategies: { strategy: Hex; lastUsefulBlock: number | null; currentMagnitude: string; remainingMagnitude: string; pendingDeallocation: { effectBlock: number; diff: string } | null }[];
   };
+  /** what the slash takes and where the funds go (null while unknown: impactReason says why) */
+  impact: ImpactView | null;
+  impactReason: string | null;
   cancelled?: { block: number; txHash: Hex };
   fulfilled?: { block: number; txHash: Hex };
   overwrote?: number;
