@@ -107,6 +107,13 @@ it('lists the seeded requests with live countdowns, the stake-escapes-first badg
   const open = page.locator(`tr[data-request-id="${seeded.open[0]}"]`);
   await expectText(open, 'In veto window');
   await expectText(open, '0 of 2');
+  // what the slash takes, in tokens, and where the funds go: 10 % of 12,500 EIGEN shares, redistributed
+  const redistributing = page.locator(`tr[data-request-id="${seeded.redistributing}"]`);
+  await expectText(redistributing, '1,250 EIGEN');
+  await expectText(redistributing, 'redistributes to 0x0000…EEF0');
+  // 10 % of 3,200 WETH shares; its stETH leaves before the window ends
+  await expectText(open, '320 WETH + 0 stETH');
+  expect(await open.locator('.badge.redistributes').count()).toBe(0);
   // L: one wording for settled requests; an open one shows the strategy whose stake leaves early
   for (const id of [seeded.fulfilled, seeded.cancelled]) await expectText(page.locator(`tr[data-request-id="${id}"] td[data-label="Last useful block (L)"]`), 'n/a — settled');
   await expectText(open.locator('td[data-label="Last useful block (L)"]'), 'no limit: stake stays');
