@@ -118,12 +118,52 @@ const schemas = {
       },
     },
   },
+  ImpactView: {
+    type: 'object',
+    description:
+      "What the slash takes and where the funds go, read from the AllocationManager (getAllocatedStake, getMinimumSlashableStake at the window end, isRedistributingOperatorSet, getRedistributionRecipient) and the strategies (sharesToUnderlyingView, underlyingToken, symbol, decimals) at readAtBlock. Open requests are read again whenever their operator set's allocations change (allocations, deallocations, slashes landing); a vetoed or fulfilled request keeps what was read last",
+    required: ['readAtBlock', 'atWindowEnd', 'redistribution', 'strategies'],
+    additionalProperties: false,
+    properties: {
+      readAtBlock: block,
+      atWindowEnd: { type: 'boolean', description: 'true: slashableShares are the minimum slashable at the window end (deallocations landing before it counted); false: slashable now (the window has ended)' },
+      redistribution: {
+        type: 'object',
+        required: ['redistributing', 'recipient'],
+        additionalProperties: false,
+        description: 'redistributing true: funds go to recipient; false: burned (recipient = DEFAULT_BURN_ADDRESS 0x…0E16E4); both null: unknown (older core without the redistribution getters, never guessed)',
+        properties: { redistributing: nullable('boolean'), recipient: { oneOf: [address, { type: 'null' }] } },
+      },
+      strategies: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['strategy', 'token', 'slashableShares', 'slashableSharesNow', 'sharesToSlash', 'tokensToSlash', 'remainingShares'],
+          additionalProperties: false,
+          properties: {
+            strategy: address,
+            token: {
+              oneOf: [
+                { type: 'object', required: ['address', 'symbol', 'decimals'], additionalProperties: false, properties: { address, symbol: { type: 'string', description: "the token's own symbol (untrusted text, one line, ≤ 32 characters)" }, decimals: { type: 'integer', minimum: 0 } } },
+                { type: 'null' },
+              ],
+            },
+            slashableShares: decimal,
+            slashableSharesNow: { ...decimal, description: 'getAllocatedStake at readAtBlock' },
+            sharesToSlash: { ...decimal, description: 'wadsToSlash × slashableShares / 1e18, rounded down' },
+            tokensToSlash: { oneOf: [{ ...decimal, description: "sharesToSlash in the token's base units (sharesToUnderlyingView)" }, { type: 'null' }] },
+            remainingShares: decimal,
+          },
+        },
+      },
+    },
+  },
   RequestView: {
     type: 'object',
     required: [
       'requestId', 'slasher', 'variant', 'operator', 'operatorSetId', 'strategies', 'wadsToSlash',
       'description', 'queuedAtBlock', 'queuedTxHash', 'status', 'vetoWindowEnd', 'lastUsefulBlock',
-      'lastUsefulBlockEstimatedAt', 'atRisk', 'confirmed', 'confirmations', 'deadlines',
+      'lastUsefulBlockEstimatedAt', 'atRisk', 'confirmed', 'confirmations', 'deadlines', 'impact', 'impactReason',
     ],
     additionalProperties: false,
     properties: {
@@ -181,6 +221,8 @@ const schemas = {
           strategies: { type: 'array', items: ref('StrategyDeadline') },
         },
       },
+      impact: { oneOf: [ref('ImpactView'), { type: 'null' }], description: 'null while unknown: impactReason says why' },
+      impactReason: { ...nullable('string'), description: 'why impact is null (not read yet, AVS unknown, decided before it was read, an older core without getAllocatedStake); null when impact is set' },
       cancelled: chainEvent,
       fulfilled: chainEvent,
       overwritten: { type: 'boolean', description: 'V4: a later request reused this id' },
@@ -591,8 +633,15 @@ export const openApiDocument = {
     '/api/requests': {
       get: {
         operationId: 'listRequests',
-        summary: 'Slashing requests, optionally filtered by status',
+        summary: 'Slashing requests, optionally filtered by status, optionally ordered by what the slash takes',
         parameters: [
+          {
+            name: 'sort',
+            in: 'query',
+            required: false,
+            description: 'impact: requests slashing one token first, grouped by token, largest tokensToSlash first (amounts in different tokens are never compared: no prices); then the rest',
+            schema: { type: 'string', enum: ['impact'] },
+          },
           {
             name: 'status',
             in: 'query',
@@ -605,7 +654,7 @@ export const openApiDocument = {
         ],
         responses: {
           '200': { description: 'matching requests', content: json(ref('RequestList')) },
-          '400': errorResponse('INVALID_STATUS_FILTER: unknown status value'),
+          '400': errorResponse('INVALID_STATUS_FILTER: unknown status value; BAD_REQUEST: unknown sort'),
         },
       },
     },
