@@ -1,10 +1,13 @@
 /**
  * Keeps each open request's impact (what its slash takes, where the funds go) read. Runs after
- * an ingest pass: a request is read when it is new, and again when its operator set's
- * slashability was re-read — the ingest re-reads a set exactly when an AllocationManager event
- * touched it (allocation, deallocation, a slash landing), after a reorg, and at start. So a block
- * that changed nothing costs no RPC call, and a decided request is never read again: it keeps
- * the figures it had.
+ * an ingest pass: a request is read when it is new, and again when the allocation facts of its
+ * strategies changed — the ingest re-reads an operator set exactly when an AllocationManager
+ * event touched it (allocation, deallocation, a slash landing), after a reorg, and at start; the
+ * figures follow what that read found (magnitudes, pending deallocations, registration bound),
+ * so a re-read that found the same facts (another request queued on the set) reads nothing. A
+ * block that changed nothing costs no RPC call, and a decided request is never read again: it
+ * keeps the figures it had. Not followed: delegated shares moving (deposits, withdrawals) and
+ * strategies' exchange rates, which emit no AllocationManager event; they show at the next read.
  */
 import type { Address } from 'viem';
 import type { ImpactRead, ImpactReader, ImpactTarget } from '../chain/impact';
@@ -32,6 +35,11 @@ export interface ImpactPass {
 }
 
 const keyOf = (v: { requestId: string; queuedTxHash: string }) => `${v.requestId}:${v.queuedTxHash}`;
+
+/** The allocation facts a request's figures depend on, as the ingest last read them. */
+export function impactFacts(v: RequestView): string {
+  return JSON.stringify([v.deadlines.registrationBound, v.deadlines.strategies.map((s) => [s.strategy, s.currentMagnitude, s.pendingDeallocation?.effectBlock ?? null, s.pendingDeallocation?.diff ?? null])]);
+}
 
 /** The block a request's window ends at, when it is still ahead of `head`. */
 function windowEndBlock(v: RequestView, head: number): number | null {
@@ -64,19 +72,19 @@ export function toImpactJson(r: Extract<ImpactRead, { ok: true }>): ImpactJson {
  * ingestor.onSynced(() => void impact.refresh());
  */
 export function createImpactRunner(o: ImpactRunnerOptions) {
-  /** the slashability read each request's stored figures follow; loaded once, then kept here */
-  let followed: Map<string, number> | null = null;
+  /** the allocation facts each request's stored figures follow; loaded once, then kept here */
+  let followed: Map<string, string> | null = null;
   let running: Promise<ImpactPass> | null = null;
   /** the pass asked for while one runs: every caller during a pass shares the one after it */
   let next: Promise<ImpactPass> | null = null;
 
   async function pass(): Promise<ImpactPass> {
     if (!o.reader) return { read: 0, current: 0 };
-    followed ??= new Map((await o.store.all()).map((r) => [keyOf({ requestId: r.requestId, queuedTxHash: r.requestTxHash }), r.factsBlock]));
+    followed ??= new Map((await o.store.all()).map((r) => [keyOf({ requestId: r.requestId, queuedTxHash: r.requestTxHash }), r.facts]));
     const views = await o.views();
     // slashability "read" = still Requested on chain with its set read (see the read model)
     const open = views.filter((v) => v.strategies !== null && v.deadlines.slashability === 'read' && v.deadlines.slashabilityReadAtBlock !== null);
-    const stale = open.filter((v) => followed!.get(keyOf(v)) !== v.deadlines.slashabilityReadAtBlock);
+    const stale = open.filter((v) => followed!.get(keyOf(v)) !== impactFacts(v));
     if (stale.length === 0) return { read: 0, current: open.length };
     const head = await o.head();
     if (head === null) return { read: 0, current: open.length - stale.length };
@@ -91,11 +99,11 @@ export function createImpactRunner(o: ImpactRunnerOptions) {
     const read = await o.reader.read(targets, head);
     const rows: ImpactRow[] = stale.map((v) => {
       const r = read.get(keyOf(v))!;
-      const base = { requestId: v.requestId, requestTxHash: v.queuedTxHash, factsBlock: v.deadlines.slashabilityReadAtBlock!, readAtBlock: r.readAtBlock };
+      const base = { requestId: v.requestId, requestTxHash: v.queuedTxHash, facts: impactFacts(v), readAtBlock: r.readAtBlock };
       return r.ok ? { ...base, impact: toImpactJson(r), reason: null } : { ...base, impact: null, reason: r.reason };
     });
     await o.store.save(rows);
-    for (const r of rows) followed.set(keyOf({ requestId: r.requestId, queuedTxHash: r.requestTxHash }), r.factsBlock);
+    for (const r of rows) followed.set(keyOf({ requestId: r.requestId, queuedTxHash: r.requestTxHash }), r.facts);
     return { read: rows.length, current: open.length - stale.length };
   }
 

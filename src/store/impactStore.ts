@@ -32,13 +32,14 @@ export type ImpactJson = z.infer<typeof impactSchema>;
 export interface ImpactRow {
   requestId: string;
   requestTxHash: string;
-  factsBlock: number;
+  /** the allocation facts the figures follow (see requests/impact.ts) */
+  facts: string;
   readAtBlock: number;
   impact: ImpactJson | null;
   reason: string | null;
 }
 
-function parse(r: { requestId: string; requestTxHash: string; factsBlock: number; readAtBlock: number; impact: string | null; reason: string | null }): ImpactRow {
+function parse(r: { requestId: string; requestTxHash: string; facts: string; readAtBlock: number; impact: string | null; reason: string | null }): ImpactRow {
   if (r.impact === null) return { ...r, impact: null };
   let parsed: ReturnType<typeof impactSchema.safeParse>;
   try {
@@ -49,7 +50,7 @@ function parse(r: { requestId: string; requestTxHash: string; factsBlock: number
   return parsed.success ? { ...r, impact: parsed.data } : { ...r, impact: null, reason: 'the stored figures could not be read back; they are read again on the next change' };
 }
 
-const select = { requestId: true, requestTxHash: true, factsBlock: true, readAtBlock: true, impact: true, reason: true } as const;
+const select = { requestId: true, requestTxHash: true, facts: true, readAtBlock: true, impact: true, reason: true } as const;
 
 export function createImpactStore(db: Db, slasher: string) {
   return {
@@ -69,7 +70,7 @@ export function createImpactStore(db: Db, slasher: string) {
     async save(rows: ImpactRow[]): Promise<void> {
       await db.$transaction(
         rows.map((r) => {
-          const data = { factsBlock: r.factsBlock, readAtBlock: r.readAtBlock, impact: r.impact === null ? null : JSON.stringify(r.impact), reason: r.reason };
+          const data = { facts: r.facts, readAtBlock: r.readAtBlock, impact: r.impact === null ? null : JSON.stringify(r.impact), reason: r.reason };
           return db.requestImpact.upsert({
             where: { slasher_requestId_requestTxHash: { slasher, requestId: r.requestId, requestTxHash: r.requestTxHash } },
             create: { slasher, requestId: r.requestId, requestTxHash: r.requestTxHash, ...data },

@@ -4,7 +4,7 @@ CREATE TABLE "RequestImpact" (
     "slasher" TEXT NOT NULL,
     "requestId" TEXT NOT NULL,
     "requestTxHash" TEXT NOT NULL,
-    "factsBlock" INTEGER NOT NULL,
+    "facts" TEXT NOT NULL,
     "readAtBlock" INTEGER NOT NULL,
     "impact" TEXT,
     "reason" TEXT,
