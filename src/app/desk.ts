@@ -50,6 +50,9 @@ import { createImpactReader } from '../chain/impact';
 import { createTokenSymbolReader } from '../chain/tokenSymbols';
 import { createImpactRunner, type ImpactRunner } from '../requests/impact';
 
+/** How long alert planning after a pass waits for the impact reads of that pass. */
+const IMPACT_ALERT_WAIT_MS = 3_000;
+
 export interface DeskOptions {
   rpcUrls: string[];
   slasher: Address;
@@ -276,10 +279,10 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
         .snapshot()
         .then((vs) => observeRequests(metrics, vs, now()))
         .catch(() => undefined);
-      // a new request's alert carries what it slashes: plan once its impact is read (a failed read waits for nothing)
-      void impact
-        .refresh()
-        .then((pass) => pass.read > 0 && events.synced())
+      // a new request's alert carries what it slashes: plan once its impact is read, or after
+      // IMPACT_ALERT_WAIT_MS when the reads are slow (they go on; the alert then says "unknown")
+      const read = impact.refresh().then((pass) => void (pass.read > 0 && events.synced()));
+      void Promise.race([read, new Promise<void>((r) => setTimeout(r, IMPACT_ALERT_WAIT_MS).unref())])
         .then(() => alerting.evaluate(now() * 1000))
         .catch((e) => logger.error({ err: describeError(e) }, 'alert planning failed'));
     });

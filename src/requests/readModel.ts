@@ -25,11 +25,14 @@ export interface ReadModelOptions {
   impacts?: () => Promise<ImpactRow[]>;
 }
 
+/** `impactReason` of an open request whose impact the next read will fill in. */
+export const IMPACT_NOT_READ_YET = 'not read yet';
+
 /** Why a request shows no impact, when no figures were stored for it. */
 function missingImpactReason(avsKnown: boolean, slashability: RequestView['deadlines']['slashability']): string {
   if (!avsKnown) return 'the AVS is unknown (set AVS_ADDRESS): stake cannot be read';
   if (slashability === 'untracked') return 'not read: the request was decided before the desk read it';
-  return 'not read yet';
+  return IMPACT_NOT_READ_YET;
 }
 
 type RequestRow = Awaited<ReturnType<IngestStore['allRequests']>>[number];
