@@ -63,7 +63,7 @@ export interface SeededRequests {
 }
 
 /** Operator set 2 of the devnet sends slashed funds here instead of burning them. */
-export const DEVNET_REDISTRIBUTION_RECIPIENT: Address = getAddress('0x00000000000000000000000000000000000bEEF0');
+export const DEVNET_REDISTRIBUTION_RECIPIENT: Address = getAddress('0x00000000000000000000000000000000000BeeF0');
 /** Each seeded operator's delegated shares per strategy (WETH, stETH, EIGEN): what its magnitudes are fractions of. */
 const DEVNET_SHARES = [3_200n * 10n ** 18n, 2_500n * 10n ** 18n, 12_500n * 10n ** 18n] as const;
 

@@ -76,7 +76,8 @@ function Impact({ v }: { v: RequestView }) {
       <p>
         {amount ? <strong className="impact-amount">{amount}</strong> : 'An amount in tokens that could not be read'}{' '}
         <span className="muted">
-          ({i.atWindowEnd ? 'at the veto window end, counting deallocations that land before it' : 'slashable now'}; read at block {i.readAtBlock.toLocaleString('en-US')}, and again whenever the operator’s allocations change)
+          ({i.atWindowEnd ? 'at the veto window end, counting deallocations that land before it' : 'slashable now'}; read at block {i.readAtBlock.toLocaleString('en-US')}
+          {v.status === 'vetoed' || v.status === 'fulfilled' ? '; kept as read then, the request is decided' : ', and again whenever the operator’s allocations change'})
         </span>
       </p>
       <p className="funds">
