@@ -351,6 +351,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
         await new Promise<void>((r) => server.close(() => r()));
         server.closeAllConnections?.();
         await ingestor.stop(); // the pass in flight and the background strategy reads
+        await impact.idle(); // its reads and writes finish before the database closes
         await scheduler.stop();
         await vetoes.stop();
         await fulfils.stop();

@@ -34,6 +34,9 @@ export interface ImpactPass {
   current: number;
 }
 
+/** requests read (and saved) together */
+const READ_SLICE = 200;
+
 const keyOf = (v: { requestId: string; queuedTxHash: string }) => `${v.requestId}:${v.queuedTxHash}`;
 
 /** The allocation facts a request's figures depend on, as the ingest last read them. */
@@ -88,23 +91,30 @@ export function createImpactRunner(o: ImpactRunnerOptions) {
     if (stale.length === 0) return { read: 0, current: open.length };
     const head = await o.head();
     if (head === null) return { read: 0, current: open.length - stale.length };
-    const targets: ImpactTarget[] = stale.map((v) => ({
-      key: keyOf(v),
-      operator: v.operator as Address,
-      operatorSetId: v.operatorSetId,
-      strategies: v.strategies as Address[],
-      wadsToSlash: v.wadsToSlash.map((w) => BigInt(w)),
-      windowEndBlock: windowEndBlock(v, head),
-    }));
-    const read = await o.reader.read(targets, head);
-    const rows: ImpactRow[] = stale.map((v) => {
-      const r = read.get(keyOf(v))!;
-      const base = { requestId: v.requestId, requestTxHash: v.queuedTxHash, facts: impactFacts(v), readAtBlock: r.readAtBlock };
-      return r.ok ? { ...base, impact: toImpactJson(r), reason: null } : { ...base, impact: null, reason: r.reason };
-    });
-    await o.store.save(rows);
-    for (const r of rows) followed.set(keyOf({ requestId: r.requestId, queuedTxHash: r.requestTxHash }), r.facts);
-    return { read: rows.length, current: open.length - stale.length };
+    // in slices: a desk starting on thousands of open requests neither floods the node nor
+    // loses everything read so far to one failed call
+    let read = 0;
+    for (let k = 0; k < stale.length; k += READ_SLICE) {
+      const slice = stale.slice(k, k + READ_SLICE);
+      const targets: ImpactTarget[] = slice.map((v) => ({
+        key: keyOf(v),
+        operator: v.operator as Address,
+        operatorSetId: v.operatorSetId,
+        strategies: v.strategies as Address[],
+        wadsToSlash: v.wadsToSlash.map((w) => BigInt(w)),
+        windowEndBlock: windowEndBlock(v, head),
+      }));
+      const answers = await o.reader.read(targets, head);
+      const rows: ImpactRow[] = slice.map((v) => {
+        const r = answers.get(keyOf(v))!;
+        const base = { requestId: v.requestId, requestTxHash: v.queuedTxHash, facts: impactFacts(v), readAtBlock: r.readAtBlock };
+        return r.ok ? { ...base, impact: toImpactJson(r), reason: null } : { ...base, impact: null, reason: r.reason };
+      });
+      await o.store.save(rows);
+      for (const r of rows) followed.set(keyOf({ requestId: r.requestId, queuedTxHash: r.requestTxHash }), r.facts);
+      read += rows.length;
+    }
+    return { read, current: open.length - stale.length };
   }
 
   return {
@@ -128,6 +138,10 @@ export function createImpactRunner(o: ImpactRunnerOptions) {
         return start();
       });
       return next;
+    },
+    /** resolves once no pass runs or waits (for a clean stop) */
+    async idle(): Promise<void> {
+      while (running || next) await (next ?? running);
     },
   };
 }

@@ -52,19 +52,25 @@ function parse(r: { requestId: string; requestTxHash: string; facts: string; rea
 
 const select = { requestId: true, requestTxHash: true, facts: true, readAtBlock: true, impact: true, reason: true } as const;
 
+type RawRow = Parameters<typeof parse>[0];
+
 export function createImpactStore(db: Db, slasher: string) {
+  /**
+   * Parsed figures by request, reused while the stored JSON is the same: every listing reads all
+   * rows, and most of them (decided requests) never change again.
+   */
+  const parsed = new Map<string, { raw: string | null; row: ImpactRow }>();
+  const parseKept = (r: RawRow): ImpactRow => {
+    const key = `${r.requestId}:${r.requestTxHash}`;
+    const hit = parsed.get(key);
+    if (hit && hit.raw === r.impact && hit.row.facts === r.facts && hit.row.readAtBlock === r.readAtBlock && hit.row.reason === r.reason) return hit.row;
+    const row = parse(r);
+    parsed.set(key, { raw: r.impact, row });
+    return row;
+  };
   return {
     async all(): Promise<ImpactRow[]> {
-      return (await db.requestImpact.findMany({ where: { slasher }, select })).map(parse);
-    },
-
-    /** The rows of these requests only (`requestId:requestTxHash`): what the runner compares against. */
-    async some(keys: { requestId: string; requestTxHash: string }[]): Promise<ImpactRow[]> {
-      if (keys.length === 0) return [];
-      const ids = [...new Set(keys.map((k) => k.requestId))];
-      const wanted = new Set(keys.map((k) => `${k.requestId}:${k.requestTxHash}`));
-      const rows = await db.requestImpact.findMany({ where: { slasher, requestId: { in: ids } }, select });
-      return rows.filter((r) => wanted.has(`${r.requestId}:${r.requestTxHash}`)).map(parse);
+      return (await db.requestImpact.findMany({ where: { slasher }, select })).map(parseKept);
     },
 
     async save(rows: ImpactRow[]): Promise<void> {
