@@ -259,7 +259,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       views: () => readModel.snapshot(),
       store: impacts,
       reader: facts.avs ? createImpactReader({ client: chain.client, allocationManager: facts.allocationManager, avs: facts.avs, tokens: createTokenSymbolReader(chain.client) }) : null,
-      head: async () => (await head())?.number ?? null,
+      head,
       logger,
     });
     const queries = createRequestQueries({ views, readModel, annotate: (vs) => scheduler.annotate(vs) });

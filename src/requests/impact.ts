@@ -11,6 +11,7 @@
  */
 import type { Address } from 'viem';
 import type { ImpactRead, ImpactReader, ImpactTarget } from '../chain/impact';
+import { windowEndReadBlock } from '../domain/impact';
 import type { ImpactJson, ImpactRow, ImpactStore } from '../store/impactStore';
 import type { Logger } from '../lib/logger';
 import { describeError } from '../errors';
@@ -23,7 +24,7 @@ export interface ImpactRunnerOptions {
   /** null when the AVS is unknown: nothing can be read */
   reader: ImpactReader | null;
   /** the indexed head block */
-  head: () => Promise<number | null>;
+  head: () => Promise<{ number: number; timestamp: number } | null>;
   logger: Logger;
 }
 
@@ -45,11 +46,13 @@ export function impactFacts(v: RequestView): string {
 }
 
 /** The block a request's window ends at, when it is still ahead of `head`. */
-function windowEndBlock(v: RequestView, head: number): number | null {
-  if (v.vetoWindowEnd.block !== undefined) return v.vetoWindowEnd.block > head ? v.vetoWindowEnd.block : null;
-  // a window in seconds (V1/V2): placed at the head plus the blocks the observed block time leaves
-  const left = v.deadlines.blocksUntilWindowEnd;
-  return left !== null && left > 0 ? head + left : null;
+export function windowEndBlock(v: Pick<RequestView, 'vetoWindowEnd' | 'deadlines'>, head: { number: number; timestamp: number }): number | null {
+  if (v.vetoWindowEnd.block !== undefined) return windowEndReadBlock(v.vetoWindowEnd.block, head.number);
+  // a window in seconds (V1/V2): the first block at or after its end, at the observed block
+  // time (an estimate: a slower chain only makes the read a little early)
+  const end = v.vetoWindowEnd.timestamp;
+  if (end === undefined || end <= head.timestamp) return null;
+  return windowEndReadBlock(head.number + Math.max(1, Math.ceil((end - head.timestamp) / Math.max(v.deadlines.blockTimeSeconds, 0.001))), head.number);
 }
 
 export function toImpactJson(r: Extract<ImpactRead, { ok: true }>): ImpactJson {
@@ -104,7 +107,7 @@ export function createImpactRunner(o: ImpactRunnerOptions) {
         wadsToSlash: v.wadsToSlash.map((w) => BigInt(w)),
         windowEndBlock: windowEndBlock(v, head),
       }));
-      const answers = await o.reader.read(targets, head);
+      const answers = await o.reader.read(targets, head.number);
       const rows: ImpactRow[] = slice.map((v) => {
         const r = answers.get(keyOf(v))!;
         const base = { requestId: v.requestId, requestTxHash: v.queuedTxHash, facts: impactFacts(v), readAtBlock: r.readAtBlock };
