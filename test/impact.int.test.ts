@@ -25,6 +25,7 @@ import { DEFAULT_BURN_ADDRESS } from '../src/domain/impact';
 import { AVS, WAD, startChainFixture, type ChainFixture } from './helpers/chain';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';
 import { startTestDesk } from './helpers/desk';
+import { waitFor } from './helpers/deskProcess';
 
 const WINDOW = 20;
 const DELAY = 5;
@@ -113,6 +114,16 @@ describe.each(DB_KINDS)('impact of a slash, on %s', (kind) => {
     const c = (await view(qc.requestId)).impact as ImpactView;
     expect(c.strategies[0]).toMatchObject({ slashableSharesNow: (400n * E18).toString(), slashableShares: (100n * E18).toString(), sharesToSlash: (50n * E18).toString(), remainingShares: (50n * E18).toString() });
     expect(c.strategies).toEqual((await expectedImpact(chain, op2, 1, [s0], [WAD / 2n], Number(qc.blockNumber) + WINDOW)).map((e) => ({ ...e, token: expect.any(Object) })));
+
+    // the alert carries the amount and where the funds go (every channel formats this text)
+    // (the alert list API leaves text out: read the outbox)
+    const alertOf = (requestId: bigint) => waitFor(`request_queued of #${requestId}`, () => desk.database.db.alert.findFirst({ where: { kind: 'request_queued', requestId: requestId.toString() } }), 20_000);
+    const queuedAlert = await alertOf(qb.requestId);
+    expect(queuedAlert.text).toContain('To slash: 80 WETH (at the window end');
+    expect(queuedAlert.text).toContain(`Funds: redistributed to ${RECIPIENT} (not burned)`);
+    expect((JSON.parse(queuedAlert.data) as { impact: unknown }).impact).toEqual(b);
+    const plainAlert = await alertOf(qc.requestId);
+    expect(plainAlert.text).toContain(`Funds: burned (${getAddress(DEFAULT_BURN_ADDRESS)})`);
 
     // the board's order: per token, largest first
     const sorted = (await request(desk.url).get('/api/requests?sort=impact').expect(200)).body.requests as RequestView[];
