@@ -7,7 +7,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { getAddress, parseEther, toFunctionSelector, type Address } from 'viem';
+import { decodeFunctionData, getAddress, multicall3Abi, parseEther, toFunctionSelector, type Address, type Hex } from 'viem';
 import { anvilDevAccounts, startAnvil } from '../src/devnet/anvil';
 import { createDevClients } from '../src/devnet/devnet';
 import { allocate, cancelRequest, deployTestbed, queueRequest, registerOperator, setOperatorShares } from '../src/devnet/deploy';
@@ -41,9 +41,25 @@ const IMPACT_SELECTORS = new Map(
   ].map((sig) => [toFunctionSelector(sig), sig.slice(0, sig.indexOf('('))]),
 );
 
+/** The selectors of the view calls an eth_call carries: itself, or the calls inside a Multicall3 aggregate3. */
+function innerSelectors(data: string): string[] {
+  if (data.startsWith('0x82ad56cb')) {
+    try {
+      const { args } = decodeFunctionData({ abi: multicall3Abi, data: data as Hex });
+      return (args[0] as readonly { callData: Hex }[]).map((c) => c.callData.slice(0, 10));
+    } catch {
+      return [];
+    }
+  }
+  return [data.slice(0, 10)];
+}
+
 interface Counter {
   ethCalls: number;
+  /** eth_calls that carried impact reads (a multicall counts once) */
   impactCalls: number;
+  /** the view calls inside them */
+  impactViews: number;
   /** HTTP round trips that carried at least one impact call */
   impactRoundTrips: number;
   all: number;
@@ -51,7 +67,7 @@ interface Counter {
 
 /** A loopback proxy that forwards to `target` and counts what passes. */
 async function countingProxy(target: string): Promise<{ url: string; counter: Counter; reset(): Counter; close(): Promise<void> }> {
-  let counter: Counter = { ethCalls: 0, impactCalls: 0, impactRoundTrips: 0, all: 0 };
+  let counter: Counter = { ethCalls: 0, impactCalls: 0, impactViews: 0, impactRoundTrips: 0, all: 0 };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -66,7 +82,9 @@ async function countingProxy(target: string): Promise<{ url: string; counter: Co
           if (c.method !== 'eth_call') continue;
           counter.ethCalls++;
           const data = c.params?.[0]?.data ?? c.params?.[0]?.input ?? '';
-          if (IMPACT_SELECTORS.has(data.slice(0, 10) as `0x${string}`)) impact++;
+          const views = innerSelectors(data).filter((sel) => IMPACT_SELECTORS.has(sel as `0x${string}`)).length;
+          if (views > 0) impact++;
+          counter.impactViews += views;
         }
         counter.impactCalls += impact;
         if (impact > 0) counter.impactRoundTrips++;
@@ -93,7 +111,7 @@ async function countingProxy(target: string): Promise<{ url: string; counter: Co
     },
     reset() {
       const c = counter;
-      counter = { ethCalls: 0, impactCalls: 0, impactRoundTrips: 0, all: 0 };
+      counter = { ethCalls: 0, impactCalls: 0, impactViews: 0, impactRoundTrips: 0, all: 0 };
       return c;
     },
     close: () => new Promise<void>((r) => server.close(() => r())),
@@ -106,15 +124,18 @@ export interface ImpactBenchRow {
   perNewRequest: Counter;
   /** impact eth_calls for a block that moved nothing */
   perIdleBlock: Counter;
+  /** impact eth_calls for one pass that finds 20 new requests */
+  perTwentyNewRequests: Counter;
 }
 
 export async function measureImpactReads(o: { closed: number[]; log: (line: string) => void }): Promise<ImpactBenchRow[]> {
   const rows: ImpactBenchRow[] = [];
   for (const closed of o.closed) rows.push(await measureOnce(closed));
-  o.log('  closed requests | impact eth_calls per new request (round trips) | per idle block | all RPC per idle block');
+  o.log('  closed requests | impact eth_calls per new request (views inside, round trips) | per idle block | all RPC per idle block');
   for (const r of rows) {
-    o.log(`  ${String(r.closedRequests).padStart(15)} | ${String(r.perNewRequest.impactCalls).padStart(18)} (${r.perNewRequest.impactRoundTrips}) | ${String(r.perIdleBlock.impactCalls).padStart(14)} | ${r.perIdleBlock.all}`);
+    o.log(`  ${String(r.closedRequests).padStart(15)} | ${String(r.perNewRequest.impactCalls).padStart(18)} (${r.perNewRequest.impactViews} views, ${r.perNewRequest.impactRoundTrips} round trips) | ${String(r.perIdleBlock.impactCalls).padStart(14)} | ${r.perIdleBlock.all}`);
   }
+  for (const r of rows) o.log(`  ${r.closedRequests} closed: one pass finding 20 new requests: ${r.perTwentyNewRequests.impactCalls} impact eth_calls (${r.perTwentyNewRequests.impactViews} views)`);
   const base = rows[0]!;
   for (const r of rows.slice(1)) {
     const ratio = base.perNewRequest.impactCalls === 0 ? 'n/a' : (r.perNewRequest.impactCalls / base.perNewRequest.impactCalls).toFixed(2);
@@ -161,7 +182,10 @@ export async function measureImpactReads(o: { closed: number[]; log: (line: stri
         await publicClient.request({ method: 'anvil_mine', params: ['0x1'] } as never);
         await step();
         const perIdleBlock = proxy.reset();
-        return { closedRequests: closedCount, perNewRequest, perIdleBlock };
+        for (let i = 0; i < 20; i++) await queue(1_000 + i);
+        await step();
+        const perTwentyNewRequests = proxy.reset();
+        return { closedRequests: closedCount, perNewRequest, perIdleBlock, perTwentyNewRequests };
       } finally {
         await desk.stop();
       }

@@ -8,15 +8,18 @@
  *    recipient is fixed when the set is created;
  *  - per strategy, its token (`underlyingToken`, `symbol`, `decimals`), remembered; and per
  *    request and strategy one `sharesToUnderlyingView` of the shares the slash takes.
- * The calls are issued together, so the client's JSON-RPC batching sends them in a few round
- * trips. A revert is an answer (an older core, a strategy without the view); a failure to ask
- * throws and the caller tries again on a later pass.
+ * The AllocationManager's calls go in one multicall, the conversions in a second (see
+ * multicall.ts): two eth_calls for any number of requests, up to 250 calls each. A revert is an
+ * answer (an older core, a strategy without the view); a failure to ask throws and the caller
+ * tries again on a later pass.
  */
 import { getAddress, parseAbi, type Address, type PublicClient } from 'viem';
 import { computeImpact, type RedistributionFact, type StrategyImpact, type TokenFact } from '../domain/impact';
 import { untrustedLine } from '../lib/untrustedText';
 import { createLru } from '../lib/lru';
-import { isAnswer, type TokenSymbolReader } from './tokenSymbols';
+import { BEACON_CHAIN_ETH, isAnswer, type TokenSymbolReader } from './tokenSymbols';
+import { DeskError } from '../errors';
+import { createMulticallAt, type ViewCall } from './multicall';
 
 export const impactAbi = parseAbi([
   'struct OperatorSet { address avs; uint32 id; }',
@@ -57,6 +60,8 @@ export interface ImpactReaderOptions {
 }
 
 const MAX_DECIMALS = 77;
+/** natively restaked ETH: its shares are wei, one for one (the virtual strategy has no contract to ask) */
+const BEACON_ETH_TOKEN: TokenFact = { address: BEACON_CHAIN_ETH, symbol: 'ETH', decimals: 18 };
 
 /**
  * @example
@@ -67,6 +72,7 @@ export function createImpactReader(o: ImpactReaderOptions) {
   const am = { address: o.allocationManager, abi: impactAbi } as const;
   const redistributions = createLru<number, RedistributionFact>(1_024);
   const decimalsOf = createLru<Address, number | null>(1_024);
+  const multicallAt = createMulticallAt();
 
   /** a revert answers null; a failure to ask throws */
   async function orNull<T>(p: Promise<T>): Promise<T | null> {
@@ -78,24 +84,14 @@ export function createImpactReader(o: ImpactReaderOptions) {
     }
   }
 
-  async function redistribution(operatorSetId: number, blockNumber: bigint): Promise<RedistributionFact> {
-    const hit = redistributions.get(operatorSetId);
-    if (hit) return hit;
-    const operatorSet = { avs: o.avs, id: operatorSetId };
-    const [redistributing, recipient] = await Promise.all([
-      orNull(o.client.readContract({ ...am, functionName: 'isRedistributingOperatorSet', args: [operatorSet], blockNumber })),
-      orNull(o.client.readContract({ ...am, functionName: 'getRedistributionRecipient', args: [operatorSet], blockNumber })),
-    ]);
-    const fact: RedistributionFact = redistributing === null || recipient === null ? { known: false } : { known: true, redistributing, recipient: getAddress(recipient) };
-    redistributions.set(operatorSetId, fact);
-    return fact;
-  }
-
   async function tokenFacts(strategies: Address[]): Promise<Map<Address, TokenFact | null>> {
     const named = await o.tokens.read(strategies);
     const out = new Map<Address, TokenFact | null>();
     await Promise.all(
       named.map(async (t) => {
+        // figures saved without their token would stay so until the allocations change: ask again later instead
+        if (t.failed) throw new DeskError('RPC_UNAVAILABLE', `could not read the token of strategy ${t.strategy}`, { retryable: true });
+        if (t.strategy === BEACON_CHAIN_ETH) return out.set(t.strategy, BEACON_ETH_TOKEN);
         if (!t.token || !t.symbol) return out.set(t.strategy, null);
         let decimals = decimalsOf.get(t.token);
         if (decimals === undefined) {
@@ -114,60 +110,73 @@ export function createImpactReader(o: ImpactReaderOptions) {
     const out = new Map<string, ImpactRead>();
     const bySet = new Map<number, ImpactTarget[]>();
     for (const t of targets) bySet.set(t.operatorSetId, [...(bySet.get(t.operatorSetId) ?? []), t]);
-    const allStrategies = [...new Set(targets.flatMap((t) => t.strategies.map((s) => getAddress(s))))];
-    const tokensP = tokenFacts(allStrategies);
+    const tokens = await tokenFacts([...new Set(targets.flatMap((t) => t.strategies.map((s) => getAddress(s))))]);
 
-    await Promise.all(
-      [...bySet].map(async ([setId, group]) => {
-        const operatorSet = { avs: o.avs, id: setId };
-        const operators = [...new Set(group.map((t) => getAddress(t.operator)))];
-        const strategies = [...new Set(group.flatMap((t) => t.strategies.map((s) => getAddress(s))))];
-        const ends = [...new Set(group.flatMap((t) => (t.windowEndBlock === null ? [] : [t.windowEndBlock])))];
-        const [now, atEnds, redist] = await Promise.all([
-          orNull(o.client.readContract({ ...am, functionName: 'getAllocatedStake', args: [operatorSet, operators, strategies], blockNumber })),
-          Promise.all(
-            ends.map(async (end) => {
-              const ops = [...new Set(group.filter((t) => t.windowEndBlock === end).map((t) => getAddress(t.operator)))];
-              const m = await orNull(o.client.readContract({ ...am, functionName: 'getMinimumSlashableStake', args: [operatorSet, ops, strategies, end], blockNumber }));
-              return [end, ops, m] as const;
-            }),
-          ),
-          redistribution(setId, blockNumber),
-        ]);
-        if (now === null) {
-          for (const t of group) out.set(t.key, { ok: false, readAtBlock: block, reason: 'the AllocationManager has no getAllocatedStake (older core): amounts unknown', redistribution: redist });
-          return;
-        }
-        const cell = (m: readonly (readonly bigint[])[], ops: Address[], operator: Address, strategy: Address) => m[ops.indexOf(operator)]?.[strategies.indexOf(strategy)] ?? 0n;
-        const tokens = await tokensP;
-        await Promise.all(
-          group.map(async (t) => {
-            const operator = getAddress(t.operator);
-            const end = atEnds.find(([e]) => e === t.windowEndBlock);
-            const computed = computeImpact(
-              t.strategies.map((s, i) => {
-                const strategy = getAddress(s);
-                return {
-                  strategy,
-                  wad: t.wadsToSlash[i] ?? 0n,
-                  slashableNow: cell(now, operators, operator, strategy),
-                  slashableAtWindowEnd: end && end[2] !== null ? cell(end[2], [...end[1]], operator, strategy) : null,
-                  token: tokens.get(strategy) ?? null,
-                };
-              }),
-            );
-            const strategiesOut = await Promise.all(
-              computed.strategies.map(async (s): Promise<StrategyImpactRead> => {
-                const tokensToSlash =
-                  s.token === null ? null : s.sharesToSlash === 0n ? 0n : await orNull(o.client.readContract({ address: s.strategy as Address, abi: impactAbi, functionName: 'sharesToUnderlyingView', args: [s.sharesToSlash], blockNumber }));
-                return { ...s, tokensToSlash };
-              }),
-            );
-            out.set(t.key, { ok: true, readAtBlock: block, atWindowEnd: computed.atWindowEnd, redistribution: redist, strategies: strategiesOut });
+    // one multicall: per set the stake now, per set and window end the stake then, and where the funds go
+    const calls: ViewCall[] = [];
+    const call = (functionName: string, args: readonly unknown[]) => calls.push({ ...am, functionName, args }) - 1;
+    const sets = [...bySet].map(([setId, group]) => {
+      const operatorSet = { avs: o.avs, id: setId };
+      const operators = [...new Set(group.map((t) => getAddress(t.operator)))];
+      const strategies = [...new Set(group.flatMap((t) => t.strategies.map((s) => getAddress(s))))];
+      const ends = [...new Set(group.flatMap((t) => (t.windowEndBlock === null ? [] : [t.windowEndBlock])))].map((end) => {
+        const ops = [...new Set(group.filter((t) => t.windowEndBlock === end).map((t) => getAddress(t.operator)))];
+        return { end, ops, at: call('getMinimumSlashableStake', [operatorSet, ops, strategies, end]) };
+      });
+      const cached = redistributions.get(setId);
+      const redist = cached ? null : { redistributing: call('isRedistributingOperatorSet', [operatorSet]), recipient: call('getRedistributionRecipient', [operatorSet]) };
+      return { setId, group, operators, strategies, ends, now: call('getAllocatedStake', [operatorSet, operators, strategies]), redist, cached };
+    });
+    const answers = await multicallAt(o.client, calls, blockNumber);
+
+    type Pending = { key: string; redistribution: RedistributionFact; atWindowEnd: boolean; strategies: (StrategyImpact & { convert: number | null })[] };
+    const pending: Pending[] = [];
+    const conversions: ViewCall[] = [];
+    for (const set of sets) {
+      let redistribution = set.cached;
+      if (!redistribution) {
+        const redistributing = answers[set.redist!.redistributing] as boolean | null;
+        const recipient = answers[set.redist!.recipient] as Address | null;
+        redistribution = redistributing === null || recipient === null ? { known: false } : { known: true, redistributing, recipient: getAddress(recipient) };
+        redistributions.set(set.setId, redistribution);
+      }
+      const now = answers[set.now] as readonly (readonly bigint[])[] | null;
+      if (now === null) {
+        for (const t of set.group) out.set(t.key, { ok: false, readAtBlock: block, reason: 'the AllocationManager has no getAllocatedStake (older core): amounts unknown', redistribution });
+        continue;
+      }
+      const cell = (m: readonly (readonly bigint[])[], ops: Address[], operator: Address, strategy: Address) => m[ops.indexOf(operator)]?.[set.strategies.indexOf(strategy)] ?? 0n;
+      for (const t of set.group) {
+        const operator = getAddress(t.operator);
+        const end = set.ends.find((e) => e.end === t.windowEndBlock);
+        const atEnd = end ? (answers[end.at] as readonly (readonly bigint[])[] | null) : null;
+        const computed = computeImpact(
+          t.strategies.map((s, i) => {
+            const strategy = getAddress(s);
+            return { strategy, wad: t.wadsToSlash[i] ?? 0n, slashableNow: cell(now, set.operators, operator, strategy), slashableAtWindowEnd: end && atEnd ? cell(atEnd, end.ops, operator, strategy) : null, token: tokens.get(strategy) ?? null };
           }),
         );
-      }),
-    );
+        pending.push({
+          key: t.key,
+          redistribution,
+          atWindowEnd: computed.atWindowEnd,
+          strategies: computed.strategies.map((s) => {
+            const needsCall = s.token !== null && s.sharesToSlash > 0n && s.strategy !== BEACON_CHAIN_ETH;
+            return { ...s, convert: needsCall ? conversions.push({ address: s.strategy as Address, abi: impactAbi, functionName: 'sharesToUnderlyingView', args: [s.sharesToSlash] }) - 1 : null };
+          }),
+        });
+      }
+    }
+
+    // a second: each amount in its token
+    const converted = conversions.length ? await multicallAt(o.client, conversions, blockNumber) : [];
+    for (const p of pending) {
+      const strategies = p.strategies.map(({ convert, ...s }): StrategyImpactRead => ({
+        ...s,
+        tokensToSlash: s.token === null ? null : convert === null ? s.sharesToSlash : ((converted[convert] as bigint | null) ?? null),
+      }));
+      out.set(p.key, { ok: true, readAtBlock: block, atWindowEnd: p.atWindowEnd, redistribution: p.redistribution, strategies });
+    }
     return out;
   }
 
