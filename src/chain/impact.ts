@@ -110,7 +110,9 @@ export function createImpactReader(o: ImpactReaderOptions) {
     const out = new Map<string, ImpactRead>();
     const bySet = new Map<number, ImpactTarget[]>();
     for (const t of targets) bySet.set(t.operatorSetId, [...(bySet.get(t.operatorSetId) ?? []), t]);
-    const tokens = await tokenFacts([...new Set(targets.flatMap((t) => t.strategies.map((s) => getAddress(s))))]);
+    // the tokens (remembered after the first read) are asked for while the stake is
+    const tokensRead = tokenFacts([...new Set(targets.flatMap((t) => t.strategies.map((s) => getAddress(s))))]);
+    tokensRead.catch(() => undefined); // surfaced below
 
     // one multicall: per set the stake now, per set and window end the stake then, and where the funds go
     const calls: ViewCall[] = [];
@@ -127,7 +129,7 @@ export function createImpactReader(o: ImpactReaderOptions) {
       const redist = cached ? null : { redistributing: call('isRedistributingOperatorSet', [operatorSet]), recipient: call('getRedistributionRecipient', [operatorSet]) };
       return { setId, group, operators, strategies, ends, now: call('getAllocatedStake', [operatorSet, operators, strategies]), redist, cached };
     });
-    const answers = await multicallAt(o.client, calls, blockNumber);
+    const [answers, tokens] = await Promise.all([multicallAt(o.client, calls, blockNumber), tokensRead]);
 
     type Pending = { key: string; redistribution: RedistributionFact; atWindowEnd: boolean; strategies: (StrategyImpact & { convert: number | null })[] };
     const pending: Pending[] = [];

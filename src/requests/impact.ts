@@ -23,6 +23,8 @@ export interface ImpactRunnerOptions {
   store: ImpactStore;
   /** null when the AVS is unknown: nothing can be read */
   reader: ImpactReader | null;
+  /** told after figures were saved (the read model then reads afresh) */
+  onSaved?: () => void;
   /** the indexed head block */
   head: () => Promise<{ number: number; timestamp: number } | null>;
   logger: Logger;
@@ -114,6 +116,7 @@ export function createImpactRunner(o: ImpactRunnerOptions) {
         return r.ok ? { ...base, impact: toImpactJson(r), reason: null } : { ...base, impact: null, reason: r.reason };
       });
       await o.store.save(rows);
+      o.onSaved?.();
       for (const r of rows) followed.set(keyOf({ requestId: r.requestId, queuedTxHash: r.requestTxHash }), r.facts);
       read += rows.length;
     }

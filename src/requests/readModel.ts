@@ -137,18 +137,22 @@ export function createRequestReadModel(o: ReadModelOptions) {
   let inFlight: Promise<RequestView[]> | null = null;
   /** Single-flight: the consumers woken by one sync (metrics, vetoes, alerts) share one read. */
   function snapshot(): Promise<RequestView[]> {
-    inFlight ??= (async () => {
+    const read = (inFlight ??= (async () => {
       // every kept timestamp: past blocks of any request show the chain's time (a few rows per request)
       const [rows, ctx] = await Promise.all([o.store.allRequests(), context(() => o.store.keptBlockTimes())]);
       return rows.map((r) => view(r, ctx)).filter((v): v is RequestView => v !== null);
     })().finally(() => {
-      inFlight = null;
-    });
-    return inFlight;
+      if (inFlight === read) inFlight = null;
+    }));
+    return read;
   }
 
   return {
     snapshot,
+    /** rows were written outside the ingest (the impact figures): a later snapshot does not join a read already under way */
+    invalidate(): void {
+      inFlight = null;
+    },
     /** the chain's timestamps of these blocks, where the desk kept them (unix seconds by block) */
     async blockTimes(numbers: number[]) {
       return new Map((await o.store.blockTimes(numbers)).map((b) => [b.number, b.timestamp]));
