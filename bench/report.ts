@@ -14,13 +14,15 @@ export interface Series {
   runs: Measurement[];
 }
 
-export type BenchSection = 'backfill' | 'alerts' | 'scheduler';
+export type BenchSection = 'backfill' | 'alerts' | 'scheduler' | 'impact';
 
 export interface BenchReport {
   startedAt: string;
   node: string;
   /** what this run measured (`--only`) */
   sections: BenchSection[];
+  /** impact section: RPC calls the impact reads add (bench/impact.ts) */
+  impact?: import('./impact').ImpactBenchRow[];
   /** backfill section (absent with `--only alerts`) */
   chain?: { how: 'seeded' | 'loaded'; seconds: number; stateFile: string; stateMb: number; seed: BenchChain };
   series: (Series & { median: Measurement })[];

@@ -7,9 +7,11 @@
  *    on a loopback receiver) over ≥ 100 requests, desk following by websocket and by polling.
  *  - scheduler: fulfil lateness (blocks after the window end) over ≥ 50 requests and blocks from
  *    the threshold signature to the veto, on 1 s blocks (goals: 0 or 1; ≤ 1).
+ *  - impact: the RPC calls the impact reads (what a slash takes) add per new request and per
+ *    block that moves nothing, with 0 and 20 closed requests (must not grow with them).
  * Prints figures; never asserts on time. Fails only when a run gives the wrong result.
  *
- *   npm run bench [-- --only backfill|alerts] [--reps 3] [--postgres] [--no-profile]
+ *   npm run bench [-- --only backfill|alerts|scheduler|impact] [--reps 3] [--postgres] [--no-profile]
  *                 [--alert-requests 100] [--alert-interval-ms 150] [--fulfils 50] [--vetoes 20]
  *
  * --postgres adds the same desk backfill on a fresh PostgreSQL database per run (local server,
@@ -24,6 +26,7 @@ import { cpuBound, formatReport, GOAL_RATIO, median, writeReport, type BenchRepo
 import { measureAlertLatency } from './alerts';
 import { DEFAULT_SEED, loadOrSeedChain } from './seed';
 import { measureScheduler } from './scheduler';
+import { measureImpactReads } from './impact';
 
 const RESULTS_FILE = path.resolve(__dirname, '..', '.cache', 'bench-results', 'latest.json');
 const POSTGRES_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/test';
@@ -43,10 +46,10 @@ async function main(): Promise<void> {
       vetoes: { type: 'string', default: '20' },
     },
   });
-  if (values.only !== undefined && values.only !== 'backfill' && values.only !== 'alerts' && values.only !== 'scheduler') {
-    throw new Error(`--only must be backfill, alerts or scheduler (got "${values.only}")`);
+  if (values.only !== undefined && values.only !== 'backfill' && values.only !== 'alerts' && values.only !== 'scheduler' && values.only !== 'impact') {
+    throw new Error(`--only must be backfill, alerts, scheduler or impact (got "${values.only}")`);
   }
-  const sections: BenchSection[] = values.only ? [values.only as BenchSection] : ['backfill', 'alerts', 'scheduler'];
+  const sections: BenchSection[] = values.only ? [values.only as BenchSection] : ['backfill', 'alerts', 'scheduler', 'impact'];
   const alertRequests = Number(values['alert-requests']);
   const alertIntervalMs = Number(values['alert-interval-ms']);
   if (!Number.isInteger(alertRequests) || alertRequests < 1) throw new Error(`--alert-requests must be a positive integer (got "${values['alert-requests']}")`);
@@ -69,6 +72,10 @@ async function main(): Promise<void> {
     if (!Number.isInteger(fulfils) || fulfils < 1 || !Number.isInteger(vetoes) || vetoes < 1) throw new Error('--fulfils and --vetoes must be positive integers');
     log(`${sections.length > 1 ? '\n' : ''}deadline timers: ${fulfils} fulfils and ${vetoes} vetoes on a fresh anvil mining a block every second`);
     report.scheduler = await measureScheduler({ fulfils, vetoes, log });
+  }
+  if (sections.includes('impact')) {
+    log(`${sections.length > 1 ? '\n' : ''}impact reads: RPC calls per new request and per idle block, with 0 and 20 closed requests (counted on a loopback proxy)`);
+    report.impact = await measureImpactReads({ closed: [0, 20], log });
   }
   report.processPeakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   log('');

@@ -26,6 +26,7 @@ import {
   SLASHING_STATUS_NAMES,
   allocate,
   allocationManagerStandInAbi,
+  redistributionStandInAbi,
   cancelRequest,
   deployTestbed,
   fulfilRequest,
@@ -171,6 +172,22 @@ describe('compiled ABIs vs DOMAIN.md', () => {
       'getSlashCount((address,uint32))',
     ]) {
       expect([sig, has('AllocationManagerStandIn', sig)]).toEqual([sig, true]);
+      expect([sig, has('AllocationManagerV13StandIn', sig)]).toEqual([sig, true]);
+    }
+    // the redistribution release's getters (DOMAIN.md §2): the v1.5 stand-in has them, the older core not the redistribution ones
+    const redistribution: [string, string, boolean][] = [
+      ['getAllocatedStake((address,uint32),address[],address[])', '0x2b453a9a', true],
+      ['getMinimumSlashableStake((address,uint32),address[],address[],uint32)', '0x2bab2c4a', true],
+      ['getRedistributionRecipient((address,uint32))', '0x0f3df50e', false],
+      ['isRedistributingOperatorSet((address,uint32))', '0xf231bd08', false],
+    ];
+    for (const [sig, selector, onOlderCore] of redistribution) {
+      expect(toFunctionSelector(sig)).toBe(selector);
+      expect([sig, has('AllocationManagerStandIn', sig), has('AllocationManagerV13StandIn', sig)]).toEqual([sig, true, onOlderCore]);
+    }
+    for (const [sig, selector] of [['sharesToUnderlyingView(uint256)', '0x7a8b2637'], ['underlyingToken()', '0x2495a599']] as const) {
+      expect(toFunctionSelector(sig)).toBe(selector);
+      expect([sig, has('StrategyStandIn', sig)]).toEqual([sig, true]);
     }
   });
 
@@ -221,6 +238,8 @@ describe('compiled ABIs vs DOMAIN.md', () => {
     const pairs: [keyof TestContractArtifacts, Abi][] = [
       ...VARIANTS.map((v) => [`VetoableSlasher${v}`, vetoableSlasherAbis[v]] as [keyof TestContractArtifacts, Abi]),
       ['AllocationManagerStandIn', allocationManagerStandInAbi],
+      ['AllocationManagerStandIn', redistributionStandInAbi],
+      ['AllocationManagerV13StandIn', allocationManagerStandInAbi],
       ['SlashingRegistryCoordinatorStandIn', slashingRegistryCoordinatorStandInAbi],
       ['StrategyManagerStandIn', strategyManagerStandInAbi],
       ['StrategyStandIn', strategyStandInAbi],

@@ -67,6 +67,8 @@ it('has requests in every state, all visible from deployBlock', async () => {
   expect((await readRequest(seeded.cancelled)).status).toBe('Cancelled');
   expect((await readRequest(seeded.atRisk)).status).toBe('Requested');
   for (const id of seeded.open) expect((await readRequest(id)).status).toBe('Requested');
+  expect(seeded.redistributing).toBeDefined();
+  expect((await readRequest(seeded.redistributing!)).status).toBe('Requested');
 
   const logs = await client.getLogs({
     address: devnet.slasher,
@@ -74,7 +76,7 @@ it('has requests in every state, all visible from deployBlock', async () => {
     fromBlock: devnet.deployBlock,
   });
   expect(logs.map((l) => l.args.requestId).sort()).toEqual(
-    [seeded.fulfilled, seeded.cancelled, seeded.atRisk, ...seeded.open].sort(),
+    [seeded.fulfilled, seeded.cancelled, seeded.atRisk, ...seeded.open, seeded.redistributing!].sort(),
   );
 });
 

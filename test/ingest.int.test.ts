@@ -24,6 +24,8 @@ async function openDesk(chain: ChainFixture, db: TestDatabase, extra: { reorgDep
 
 async function list(desk: Desk): Promise<RequestView[]> {
   await desk.ingestor.sync();
+  // what the requests slash is read right after the pass: list them once it is
+  await desk.impact.refresh();
   const res = await request(desk.url).get('/api/requests').expect(200);
   return res.body.requests as RequestView[];
 }

@@ -30,6 +30,8 @@ function view(extra: Partial<RequestView> = {}): RequestView {
     confirmed: true,
     confirmations: 3,
     deadlines: { blockTimeSeconds: 1, blocksUntilWindowEnd: 37, blocksUntilLastUseful: null, registrationBound: null, strategies: [], slashability: 'read', slashabilityReadAtBlock: 100 },
+    impact: null,
+    impactReason: 'not read yet',
     ...extra,
   };
 }

@@ -18,7 +18,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Hex } from 'viem';
 import { anvilDevAccounts } from '../src/devnet/anvil';
 import { SLASHING_STATUS_NAMES, vetoableSlasherV3Abi } from '../src/devnet/deploy';
-import { createDevClients, startDevnet, type Devnet } from '../src/devnet/devnet';
+import { createDevClients, DEVNET_REDISTRIBUTION_RECIPIENT, startDevnet, type Devnet } from '../src/devnet/devnet';
 import { startDesk, type Desk } from '../src/app/desk';
 import { createLogger } from '../src/lib/logger';
 import { buildWeb, injectWallet, launchBrowser, type InjectedWallet } from './helpers/browser';
@@ -107,6 +107,15 @@ it('lists the seeded requests with live countdowns, the stake-escapes-first badg
   const open = page.locator(`tr[data-request-id="${seeded.open[0]}"]`);
   await expectText(open, 'In veto window');
   await expectText(open, '0 of 2');
+  // what the slash takes, in tokens, and where the funds go: 10 % of 12,500 EIGEN shares, redistributed
+  const redistributing = page.locator(`tr[data-request-id="${seeded.redistributing}"]`);
+  await expectText(redistributing, '1,250 EIGEN');
+  // (hasText ignores case: the exact text is compared too)
+  await expectText(redistributing, `redistributes to ${DEVNET_REDISTRIBUTION_RECIPIENT.slice(0, 6)}…${DEVNET_REDISTRIBUTION_RECIPIENT.slice(-4)}`);
+  expect(await redistributing.locator('.badge.redistributes').textContent()).toBe('redistributes to 0x0000…eeF0');
+  // 10 % of 3,200 WETH shares; its stETH leaves before the window ends
+  await expectText(open, '320 WETH + 0 stETH');
+  expect(await open.locator('.badge.redistributes').count()).toBe(0);
   // L: one wording for settled requests; an open one shows the strategy whose stake leaves early
   for (const id of [seeded.fulfilled, seeded.cancelled]) await expectText(page.locator(`tr[data-request-id="${id}"] td[data-label="Last useful block (L)"]`), 'n/a — settled');
   await expectText(open.locator('td[data-label="Last useful block (L)"]'), 'no limit: stake stays');

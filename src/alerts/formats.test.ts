@@ -3,6 +3,7 @@ import { clipEscaped, defang, discordPayload, emailMessage, pagerDutyPayload, sl
 import type { Alert } from './types';
 import type { RequestView } from '../requests/views';
 import { requestSummary } from './summary';
+import { untrustedLine } from '../lib/untrustedText';
 
 const alert: Alert = {
   id: 'a1',
@@ -73,6 +74,8 @@ function hostileView(description: string): RequestView {
     confirmed: true,
     confirmations: 2,
     deadlines: { blockTimeSeconds: 12, blocksUntilWindowEnd: 40, blocksUntilLastUseful: null, registrationBound: null, slashability: 'read', slashabilityReadAtBlock: 1100, strategies: [] },
+    impact: null,
+    impactReason: 'not read yet',
   } as RequestView;
 }
 
@@ -196,5 +199,41 @@ describe('a text longer than the platform allows', () => {
     expect(defang('see https://evil.example/x and www.evil.com, @everyone')).toBe('see hxxps[:]//evil[.]example/x and www[.]evil[.]com, @\u2060everyone');
     expect(defang(DEADLINE)).toBe(DEADLINE);
     expect(defang('Queued at block 5, tx 0xabab (V3 slasher 0x5FbD) 0.05 ETH')).toBe('Queued at block 5, tx 0xabab (V3 slasher 0x5FbD) 0.05 ETH');
+  });
+});
+
+// ── hostile token symbols: a token's deployer chooses its symbol, and alerts carry it ──
+
+describe.each(Object.entries(HOSTILE))('a hostile %s token symbol', (_name, hostile) => {
+  // as the impact reader stores it: one line, at most 32 characters
+  const symbol = untrustedLine(hostile, 32);
+  const view: RequestView = {
+    ...hostileView('plain'),
+    impact: {
+      readAtBlock: 1100,
+      atWindowEnd: true,
+      redistribution: { redistributing: true, recipient: '0x000000000000000000000000000000000000dEaD' },
+      strategies: [{ strategy: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512', token: { address: '0x5FbDB2315678afecb367f032d93F642f64180aa3', symbol, decimals: 6 }, slashableShares: '2000000000', slashableSharesNow: '2000000000', sharesToSlash: '1000000000', tokensToSlash: '1250000000', remainingShares: '1000000000' }],
+    },
+    impactReason: null,
+  };
+  const a: Alert = { ...alert, kind: 'request_queued', requestId: '7', title: 'Slashing request #7 queued', text: requestSummary(view), data: {} };
+
+  it('the amount and the recipient are in the text; the symbol stays on its own line, after the deadlines', () => {
+    const lines = a.text.split('\n');
+    expect(lines[0]).toBe(DEADLINE);
+    expect(a.text).toContain('To slash: 1,250 ');
+    expect(a.text).toContain('Funds: redistributed to 0x000000000000000000000000000000000000dEaD (not burned)');
+    expect(deadlineLines(a.text)).toEqual([DEADLINE]);
+  });
+
+  it('every chat payload escapes it', () => {
+    const slack: string = JSON.parse(slackPayload(a).body).blocks[1].text.text;
+    expect(slack).not.toMatch(/[<>]/);
+    const tg: string = JSON.parse(telegramPayload(a, 42).body).text;
+    expect(tg.replace(/<\/?(b|i)>/g, '')).not.toMatch(/[<>]/);
+    const d: string = JSON.parse(discordPayload(a).body).embeds[0].description;
+    expect(d.replace(/\\[\s\S]/g, '')).not.toMatch(/[\\*_~`|<>#\-[\]()@:!]/);
+    expect(emailMessage(a).html.match(/<[^>]*>/g)!.every((tag) => /^<\/?(h2|pre|p|small|br)>$/.test(tag))).toBe(true);
   });
 });

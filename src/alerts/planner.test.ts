@@ -55,6 +55,29 @@ describe('planAlerts: requests', () => {
     expect(plan([{ ...pending, status: 'vetoed', cancelled: { block: 105, txHash: `0x${'cd'.repeat(32)}` } }]).map((a) => a.kind)).toEqual(['request_vetoed']);
   });
 
+  it('a new request waits (at most two blocks) for what it slashes; the alert and reminders carry the amount and where the funds go', () => {
+    const unread = { impact: null, impactReason: 'not read yet' };
+    expect(plan([view({ head: 101, ...unread })])).toEqual([]);
+    expect(plan([view({ head: 102, ...unread })]).map((a) => [a.kind, a.text.includes('To slash: unknown (not read yet)')])).toEqual([['request_queued', true]]);
+    const impact = {
+      readAtBlock: 101,
+      atWindowEnd: true,
+      redistribution: { redistributing: true, recipient: '0x000000000000000000000000000000000000dEaD' as const },
+      strategies: [{ strategy: '0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0' as const, token: { address: '0x5FbDB2315678afecb367f032d93F642f64180aa3' as const, symbol: 'stETH', decimals: 18 }, slashableShares: '2500000000000000000000', slashableSharesNow: '2500000000000000000000', sharesToSlash: '1250000000000000000000', tokensToSlash: '1250000000000000000000', remainingShares: '1250000000000000000000' }],
+    };
+    const [queued] = plan([view({ head: 101, impact, impactReason: null })]);
+    expect(queued!.text).toContain('To slash: 1,250 stETH (at the window end, read at block 101)');
+    expect(queued!.text).toContain('Funds: redistributed to 0x000000000000000000000000000000000000dEaD (not burned)');
+    expect(queued!.data).toMatchObject({ impact });
+    const reminder = plan([view({ head: 1100 - 140, impact, impactReason: null, deadlines: { ...view().deadlines, blocksUntilWindowEnd: 140 } })]).find((a) => a.kind === 'veto_reminder')!;
+    expect(reminder.text).toContain('To slash: 1,250 stETH');
+    expect(reminder.text).toContain('Funds: redistributed to 0x000000000000000000000000000000000000dEaD');
+    const burned = plan([view({ impact: { ...impact, redistribution: { redistributing: false, recipient: '0x00000000000000000000000000000000000E16E4' } }, impactReason: null })])[0]!;
+    expect(burned.text).toContain('Funds: burned (0x00000000000000000000000000000000000E16E4)');
+    const older = plan([view({ impact: { ...impact, redistribution: { redistributing: null, recipient: null } }, impactReason: null })])[0]!;
+    expect(older.text).toContain('Funds: unknown (older core without the redistribution getters)');
+  });
+
   it('alerts at risk at once, critical', () => {
     const kinds = plan([view({ atRisk: true, lastUsefulBlock: 150 })]).map((a) => [a.kind, a.severity]);
     expect(kinds).toEqual([['request_queued', 'critical'], ['request_at_risk', 'critical']]);

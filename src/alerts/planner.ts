@@ -6,7 +6,8 @@
 import type { RequestView } from '../requests/views';
 import type { AlertDraft, AlertKind, AlertSeverity } from './types';
 import { untrustedLine } from '../lib/untrustedText';
-import { descriptionLine, formatDuration, requestSummary, vetoProgressLine, windowEndLine, lastUsefulLine } from './summary';
+import { IMPACT_NOT_READ_YET } from '../requests/readModel';
+import { descriptionLine, formatDuration, impactLines, requestSummary, vetoProgressLine, windowEndLine, lastUsefulLine } from './summary';
 
 /** Health facts the planner alerts on (from the ingestor's status). */
 export interface HealthSignal {
@@ -43,6 +44,8 @@ export interface PlanInput {
 
 export const DEFAULT_RECENT_BLOCKS = 64;
 const OPEN = new Set(['in_veto_window', 'fulfillable']);
+/** blocks a new request's alerts wait for its impact to be read */
+export const IMPACT_WAIT_BLOCKS = 2;
 
 export function requestKey(chainId: number, slasher: string, v: Pick<RequestView, 'requestId' | 'queuedAtBlock'>): string {
   return `${chainId}:${slasher.toLowerCase()}:${v.requestId}@${v.queuedAtBlock}`;
@@ -85,12 +88,15 @@ export function planAlerts(p: PlanInput): AlertDraft[] {
     // its operator set's slashability is read at the end of the same ingest pass: until then the
     // last useful block (and so at-risk, lapsed, every reminder's text) is not known yet
     if (open && v.deadlines.slashability === 'pending') continue;
+    // what it slashes is read right after (same pass): wait for it, but never longer than a block
+    // or two — an alert without amounts beats none when the reads fail
+    if (open && v.impact === null && v.impactReason === IMPACT_NOT_READ_YET && v.confirmations < IMPACT_WAIT_BLOCKS) continue;
     const alertedBefore = p.known(queuedKey);
     const isNews = (block: number | undefined) => alertedBefore || (block !== undefined && head - block <= recent);
 
     if (open) {
       add('request_queued', v.atRisk ? 'critical' : 'warning', `Slashing request #${v.requestId} queued`, requestSummary(v), {
-        data: { strategies: v.strategies, wadsToSlash: v.wadsToSlash, description: v.description, vetoWindowEnd: v.vetoWindowEnd, lastUsefulBlock: v.lastUsefulBlock },
+        data: { strategies: v.strategies, wadsToSlash: v.wadsToSlash, description: v.description, vetoWindowEnd: v.vetoWindowEnd, lastUsefulBlock: v.lastUsefulBlock, impact: v.impact, impactReason: v.impactReason },
       });
       if (v.atRisk) {
         add(
@@ -127,8 +133,8 @@ export function planAlerts(p: PlanInput): AlertDraft[] {
             'veto_reminder',
             reminderSeverity(lead),
             `Veto window for request #${v.requestId} closes in ≈ ${formatDuration(left)}`,
-            [vetoProgressLine(v, p.committeeOwners), windowEndLine(v), `Blocks left: ${v.deadlines.blocksUntilWindowEnd ?? 'n/a'} at ≈ ${v.deadlines.blockTimeSeconds}s per block`, lastUsefulLine(v), `Operator: ${v.operator} (set ${v.operatorSetId})`, descriptionLine(v)].join('\n'),
-            { suffix: `:${lead}s`, data: { leadSeconds: lead, secondsLeft: left, blocksLeft: v.deadlines.blocksUntilWindowEnd } },
+            [vetoProgressLine(v, p.committeeOwners), windowEndLine(v), `Blocks left: ${v.deadlines.blocksUntilWindowEnd ?? 'n/a'} at ≈ ${v.deadlines.blockTimeSeconds}s per block`, lastUsefulLine(v), `Operator: ${v.operator} (set ${v.operatorSetId})`, ...impactLines(v), descriptionLine(v)].join('\n'),
+            { suffix: `:${lead}s`, data: { leadSeconds: lead, secondsLeft: left, blocksLeft: v.deadlines.blocksUntilWindowEnd, impact: v.impact, impactReason: v.impactReason } },
           );
         }
       }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { RequestView } from '../requests/views';
 import { untrustedLine } from '../lib/untrustedText';
+import { describeTokenTotals, formatTokenAmount, tokenTotals } from '../domain/impact';
 
 const WAD = 10n ** 18n;
 
@@ -55,6 +56,34 @@ export function descriptionLine(v: RequestView): string {
   return `Description (from the slasher, unverified): ${v.description ? untrustedDescription(v.description) : '(none)'}`;
 }
 
+/** Where slashed funds go, in words. */
+export function fundsLine(v: RequestView): string {
+  const r = v.impact?.redistribution;
+  if (!r) return 'Funds: unknown (not read)';
+  if (r.redistributing === null) return 'Funds: unknown (older core without the redistribution getters)';
+  return r.redistributing ? `Funds: redistributed to ${r.recipient} (not burned)` : `Funds: burned (${r.recipient})`;
+}
+
+/**
+ * What the slash takes, in tokens, per strategy; then where the funds go. A token symbol is
+ * chosen by the token's deployer: it arrives cleaned to one short line (see chain/impact.ts).
+ */
+export function impactLines(v: RequestView): string[] {
+  const i = v.impact;
+  if (!i) return [`To slash: unknown (${v.impactReason ?? 'not read yet'})`];
+  const totals = tokenTotals(i.strategies.map((s) => ({ token: s.token, tokensToSlash: s.tokensToSlash === null ? null : BigInt(s.tokensToSlash) })));
+  const when = i.atWindowEnd ? 'at the window end' : 'now';
+  return [
+    `To slash: ${totals ? describeTokenTotals(totals) : 'amount in tokens unknown'} (${when}, read at block ${i.readAtBlock})`,
+    ...i.strategies.map((s) => {
+      const d = s.token?.decimals ?? 18;
+      const amount = s.token && s.tokensToSlash !== null ? `${formatTokenAmount(BigInt(s.tokensToSlash), d)} ${untrustedLine(s.token.symbol, 32)}` : `${s.sharesToSlash} shares`;
+      return `  • ${s.strategy}: ${amount} of ${formatTokenAmount(BigInt(s.slashableShares), d)} slashable shares, ${formatTokenAmount(BigInt(s.remainingShares), d)} remain`;
+    }),
+    fundsLine(v),
+  ];
+}
+
 /**
  * Both deadlines first, then operator, set, strategies with % to slash, and last the description:
  * the one part written by whoever queued the slash.
@@ -70,6 +99,7 @@ export function requestSummary(v: RequestView): string {
     `Operator set: ${v.operatorSetId}`,
     'Strategies to slash:',
     ...strategies,
+    ...impactLines(v),
     `Queued at block ${v.queuedAtBlock}, tx ${v.queuedTxHash} (${v.variant} slasher ${v.slasher})`,
     descriptionLine(v),
   ].join('\n');

@@ -44,10 +44,18 @@ export function parseRequestId(raw: string): bigint {
   return id;
 }
 
+/** `?sort=impact`: largest slash first (per token); absent: the read model's order. */
+export function parseSort(raw: unknown): 'impact' | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (raw === 'impact') return 'impact';
+  throw new DeskError('BAD_REQUEST', 'sort must be "impact" (or absent)');
+}
+
 export function registerRequestRoutes(app: Express, readModel: RequestReadModel): void {
   app.get('/api/requests', async (req, res) => {
     const status = parseStatusFilter(req.query.status);
-    const requests = await readModel.listRequests(status === undefined ? {} : { status });
+    const sort = parseSort(req.query.sort);
+    const requests = await readModel.listRequests({ ...(status === undefined ? {} : { status }), ...(sort ? { sort } : {}) });
     const body: RequestListView = { requests };
     res.json(body);
   });

@@ -44,8 +44,9 @@ export const routes: readonly RouteSpec[] = [
   {
     method: 'get', path: '/api/requests', operationId: 'listRequests', summary: 'Slashing requests, optionally filtered by status',
     arrayQuery: { name: 'status', schema: input.statusQuerySchema, description: 'repeat the parameter or separate values with commas' },
+    query: input.requestsQuerySchema,
     ok: { status: 200, description: 'matching requests', schema: requestListSchema },
-    errors: { 400: 'INVALID_STATUS_FILTER: unknown status value' },
+    errors: { 400: 'INVALID_STATUS_FILTER: unknown status value; BAD_REQUEST: sort is not "impact"' },
   },
   {
     method: 'get', path: '/api/requests/{id}', operationId: 'getRequest', summary: 'One slashing request by id', pathParams: id,

@@ -23,7 +23,7 @@ export function registerStrategyRoutes(app: Express, api: StrategiesApi | undefi
       throw new DeskError('BAD_REQUEST', `address must be 1 to ${MAX} comma-separated strategy addresses${bad !== undefined ? ` (not an address: ${JSON.stringify(bad.slice(0, 60))})` : ''}`);
     }
     const unique = [...new Set(list.map((a) => getAddress(a)))];
-    const body: StrategyTokensView = { strategies: api ? await api.read(unique) : unique.map((strategy) => ({ strategy, token: null, symbol: null })) };
+    const body: StrategyTokensView = { strategies: api ? (await api.read(unique)).map(({ strategy, token, symbol }) => ({ strategy, token, symbol })) : unique.map((strategy) => ({ strategy, token: null, symbol: null })) };
     res.json(body);
   });
 }

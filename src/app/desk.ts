@@ -45,6 +45,13 @@ import { createLapseStore } from '../store/lapseStore';
 import { createLeaseStore } from '../store/leaseStore';
 import { createOutbox } from '../store/alertOutbox';
 import { createVetoStore } from '../store/vetoStore';
+import { createImpactStore } from '../store/impactStore';
+import { createImpactReader } from '../chain/impact';
+import { createTokenSymbolReader } from '../chain/tokenSymbols';
+import { createImpactRunner, type ImpactRunner } from '../requests/impact';
+
+/** How long alert planning after a pass waits for the impact reads of that pass. */
+const IMPACT_ALERT_WAIT_MS = 3_000;
 
 export interface DeskOptions {
   rpcUrls: string[];
@@ -109,6 +116,8 @@ export interface Desk {
   fulfils: VetoService;
   /** deadline timers */
   scheduler: Scheduler;
+  /** what open requests' slashes take, read after each ingest pass that moved it */
+  impact: ImpactRunner;
   health(): Promise<HealthView>;
   stop(): Promise<void>;
 }
@@ -138,7 +147,8 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     const sentTxs = createSentTxStore(database.db);
     const actionLog = createActionLogStore(database.db, facts.slasher);
     const lapses = createLapseStore(database.db, facts.slasher);
-    const readModel = createRequestReadModel({ store, confirmations: o.confirmations, now, lapses: () => lapses.all(), slotSeconds });
+    const impacts = createImpactStore(database.db, facts.slasher);
+    const readModel = createRequestReadModel({ store, confirmations: o.confirmations, now, lapses: () => lapses.all(), impacts: () => impacts.all(), slotSeconds });
     // the outbox takes the Safe desks' and the timers' milestones from the start; it plans once started
     const alerting = createAlerting({
       outbox: createOutbox(database.db, database.kind, { chainId, slasher: facts.slasher }),
@@ -245,6 +255,14 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
         metrics.schedulerPassDuration.observe(ms / 1000);
       },
     });
+    const impact = createImpactRunner({
+      views: () => readModel.snapshot(),
+      store: impacts,
+      onSaved: () => readModel.invalidate(),
+      reader: facts.avs ? createImpactReader({ client: chain.client, allocationManager: facts.allocationManager, avs: facts.avs, tokens: createTokenSymbolReader(chain.client) }) : null,
+      head,
+      logger,
+    });
     const queries = createRequestQueries({ views, readModel, annotate: (vs) => scheduler.annotate(vs) });
 
     // ── what follows each ingest pass ──
@@ -262,7 +280,12 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
         .snapshot()
         .then((vs) => observeRequests(metrics, vs, now()))
         .catch(() => undefined);
-      void alerting.evaluate(now() * 1000).catch((e) => logger.error({ err: describeError(e) }, 'alert planning failed'));
+      // a new request's alert carries what it slashes: plan once its impact is read, or after
+      // IMPACT_ALERT_WAIT_MS when the reads are slow (they go on; the alert then says "unknown")
+      const read = impact.refresh().then((pass) => void (pass.read > 0 && events.synced()));
+      void Promise.race([read, new Promise<void>((r) => setTimeout(r, IMPACT_ALERT_WAIT_MS).unref())])
+        .then(() => alerting.evaluate(now() * 1000))
+        .catch((e) => logger.error({ err: describeError(e) }, 'alert planning failed'));
     });
 
     const minBalanceWei = sc.minBalanceWei ?? 50_000_000_000_000_000n;
@@ -319,6 +342,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       vetoes,
       fulfils,
       scheduler,
+      impact,
       health: () => health.health(),
       async stop() {
         if (stopped) return;
@@ -328,6 +352,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
         await new Promise<void>((r) => server.close(() => r()));
         server.closeAllConnections?.();
         await ingestor.stop(); // the pass in flight and the background strategy reads
+        await impact.idle(); // its reads and writes finish before the database closes
         await scheduler.stop();
         await vetoes.stop();
         await fulfils.stop();

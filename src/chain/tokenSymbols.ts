@@ -13,6 +13,8 @@ export interface StrategyToken {
   /** null when the strategy has no readable underlying token */
   token: Address | null;
   symbol: string | null;
+  /** true when the node could not be asked (retried after a minute); absent or false: an answer */
+  failed?: boolean;
 }
 
 const strategyAbi = parseAbi(['function underlyingToken() view returns (address)']);
@@ -20,7 +22,7 @@ const erc20Abi = parseAbi(['function symbol() view returns (string)']);
 const erc20Bytes32Abi = parseAbi(['function symbol() view returns (bytes32)']);
 
 /** EigenLayer's virtual strategy for natively restaked ETH: no contract behind it. */
-const BEACON_CHAIN_ETH = getAddress('0xbeaC0eeEeeeeEEeEeEEEEeeEEeEeeeEeeEEBEaC0');
+export const BEACON_CHAIN_ETH = getAddress('0xbeaC0eeEeeeeEEeEeEEEEeeEEeEeeeEeeEEBEaC0');
 const RETRY_AFTER_MS = 60_000;
 /**
  * Strategies remembered at once. Anyone may ask about any address (GET /api/strategies), so the
@@ -35,7 +37,7 @@ function cleanSymbol(symbol: string | null): string | null {
 }
 
 /** A revert or undecodable return is an answer ("not readable"); anything else is a failure to ask. */
-function isAnswer(e: unknown): boolean {
+export function isAnswer(e: unknown): boolean {
   if (!(e instanceof BaseError)) return false;
   return e.walk((c) => c instanceof ContractFunctionRevertedError || (c as { name?: string }).name === 'ContractFunctionZeroDataError' || (c as { name?: string }).name === 'AbiDecodingZeroDataError' || (c as { name?: string }).name === 'AbiDecodingDataSizeTooSmallError') !== null;
 }
@@ -70,7 +72,7 @@ export function createTokenSymbolReader(client: PublicClient, o: { nowMs?: () =>
     if (hit) return hit;
     if (strategy === BEACON_CHAIN_ETH) return { strategy, token: null, symbol: 'beaconETH' };
     const failed = failedAt.get(strategy);
-    if (failed !== undefined && nowMs() - failed < RETRY_AFTER_MS) return { strategy, token: null, symbol: null };
+    if (failed !== undefined && nowMs() - failed < RETRY_AFTER_MS) return { strategy, token: null, symbol: null, failed: true };
     try {
       let token: Address | null = null;
       try {
@@ -83,7 +85,7 @@ export function createTokenSymbolReader(client: PublicClient, o: { nowMs?: () =>
       return result;
     } catch {
       failedAt.set(strategy, nowMs());
-      return { strategy, token: null, symbol: null };
+      return { strategy, token: null, symbol: null, failed: true };
     }
   }
 

@@ -4,7 +4,7 @@
  * The keys printed are anvil's public dev keys: never fund them anywhere real.
  */
 import { describeError } from '../errors';
-import { startDevnet } from './devnet';
+import { DEVNET_REDISTRIBUTION_RECIPIENT, startDevnet } from './devnet';
 
 async function main(): Promise<void> {
   // A fixed default port keeps the printed env lines valid across restarts.
@@ -28,7 +28,8 @@ async function main(): Promise<void> {
     `Strategies      ${devnet.strategies.join(', ')}`,
     '',
     `Seeded requests: fulfilled #${devnet.seeded.fulfilled}, cancelled #${devnet.seeded.cancelled}, ` +
-      `stake escapes first #${devnet.seeded.atRisk}, open ${devnet.seeded.open.map((id) => `#${id}`).join(', ')}`,
+      `stake escapes first #${devnet.seeded.atRisk}, open ${devnet.seeded.open.map((id) => `#${id}`).join(', ')}` +
+      (devnet.seeded.redistributing !== undefined ? `, redistributing to ${DEVNET_REDISTRIBUTION_RECIPIENT} #${devnet.seeded.redistributing}` : ''),
     '',
     'Safe contracts (protocol-kit contractNetworks):',
     JSON.stringify(devnet.contractNetworks, null, 2),

@@ -11,6 +11,7 @@ export const TEST_CONTRACT_NAMES = [
   'VetoableSlasherV3',
   'VetoableSlasherV4',
   'AllocationManagerStandIn',
+  'AllocationManagerV13StandIn',
   'SlashingRegistryCoordinatorStandIn',
   'StrategyManagerStandIn',
   'StrategyStandIn',

@@ -12,7 +12,7 @@ import {
 } from 'viem';
 import { DeskError } from '../errors';
 import { compileTestContracts, type TestContractArtifacts } from './compile';
-import { allocationManagerStandInAbi, vetoableSlasherAbis } from './testbedAbis';
+import { allocationManagerStandInAbi, redistributionStandInAbi, strategyStandInAbi, vetoableSlasherAbis } from './testbedAbis';
 
 export * from './testbedAbis';
 export { compileTestContracts } from './compile';
@@ -44,6 +44,8 @@ export interface DeployTestbedParameters {
   /** Who may cancel (the committee Safe, or an EOA in unit-style tests). */
   vetoCommittee: Address;
   avs?: Address;
+  /** the AllocationManager's release: 'v1.5' (default, redistribution getters) or 'v1.3' (older core without them) */
+  core?: 'v1.3' | 'v1.5';
 }
 
 export interface Testbed {
@@ -53,9 +55,11 @@ export interface Testbed {
   slasher: Address;
   coordinator?: Address;
   strategyManager?: Address;
+  /** WETH, stETH, EIGEN (18 decimals), USDC (6 decimals) */
   strategies: Address[];
   tokens: Address[];
   avs: Address;
+  core: 'v1.3' | 'v1.5';
   /** First block holding testbed contracts: a safe START_BLOCK for indexing. */
   deployBlock: bigint;
 }
@@ -69,9 +73,11 @@ export interface SentTx {
 export const DEFAULT_TESTBED_AVS: Address = getAddress('0x00000000000000000000000000000000000a1500');
 
 const STRATEGY_TOKENS = [
-  ['Wrapped Ether', 'WETH'],
-  ['Lido Staked Ether', 'stETH'],
-  ['Eigen', 'EIGEN'],
+  ['Wrapped Ether', 'WETH', 18],
+  ['Lido Staked Ether', 'stETH', 18],
+  ['Eigen', 'EIGEN', 18],
+  // a token whose base unit is not 1e-18: amounts must follow the token's own decimals
+  ['USD Coin', 'USDC', 6],
 ] as const;
 
 /**
@@ -95,16 +101,17 @@ export async function deployTestbed(
   const avs = params.avs ?? DEFAULT_TESTBED_AVS;
   const window = params.vetoWindowBlocks ?? 40;
 
-  const am = await deploy('AllocationManagerStandIn', [params.deallocationDelay]);
+  const core = params.core ?? 'v1.5';
+  const am = await deploy(core === 'v1.5' ? 'AllocationManagerStandIn' : 'AllocationManagerV13StandIn', [params.deallocationDelay]);
   const tokens: Address[] = [];
   const strategies: Address[] = [];
-  for (const [name, symbol] of STRATEGY_TOKENS) {
-    const token = await deploy('TestToken', [name, symbol, 18]);
+  for (const [name, symbol, decimals] of STRATEGY_TOKENS) {
+    const token = await deploy('TestToken', [name, symbol, decimals]);
     tokens.push(token.address);
     strategies.push((await deploy('StrategyStandIn', [token.address])).address);
   }
 
-  const base = { variant: params.variant, allocationManager: am.address, strategies, tokens, avs, deployBlock: am.blockNumber };
+  const base = { variant: params.variant, allocationManager: am.address, strategies, tokens, avs, core, deployBlock: am.blockNumber };
   const { slasher: keeper, vetoCommittee } = params;
   switch (params.variant) {
     case 'V1':
@@ -260,7 +267,41 @@ export async function queueDeallocation(
   ]);
 }
 
-type AmWrite = 'registerForOperatorSet' | 'deregisterFromOperatorSet' | 'allocate' | 'queueDeallocation';
+/** The operator's delegated shares per strategy (what its allocated magnitude is a fraction of). */
+export async function setOperatorShares(
+  wallet: DevWalletClient,
+  publicClient: PublicClient,
+  params: { allocationManager: Address; operator: Address; strategies: readonly Address[]; shares: readonly bigint[] },
+): Promise<SentTx> {
+  return amWrite(wallet, publicClient, params.allocationManager, 'setOperatorShares', [params.operator, [...params.strategies], [...params.shares]]);
+}
+
+/** Makes an operator set redistributing to `recipient` (v1.5 stand-in only; once per set). */
+export async function createRedistributingOperatorSet(
+  wallet: DevWalletClient,
+  publicClient: PublicClient,
+  params: { allocationManager: Address; operatorSet: OperatorSetRef; recipient: Address },
+): Promise<SentTx> {
+  const txHash = await wallet.writeContract({
+    address: params.allocationManager,
+    abi: redistributionStandInAbi,
+    functionName: 'createRedistributingOperatorSet',
+    args: [params.operatorSet, params.recipient],
+  });
+  return sent(publicClient, txHash);
+}
+
+/** What one share of the strategy is worth in its token, as a wad (1e18 = one base unit per share). */
+export async function setUnderlyingPerShare(
+  wallet: DevWalletClient,
+  publicClient: PublicClient,
+  params: { strategy: Address; rateWad: bigint },
+): Promise<SentTx> {
+  const txHash = await wallet.writeContract({ address: params.strategy, abi: strategyStandInAbi, functionName: 'setUnderlyingPerShareWad', args: [params.rateWad] });
+  return sent(publicClient, txHash);
+}
+
+type AmWrite = 'registerForOperatorSet' | 'deregisterFromOperatorSet' | 'allocate' | 'queueDeallocation' | 'setOperatorShares';
 
 async function amWrite(
   wallet: DevWalletClient,

@@ -18,6 +18,8 @@ import { withAccountLock } from '../chain/accountLock';
 import { DeskError, describeError } from '../errors';
 import { devnetFiles, discardState, readSavedDevnet, saveDevnet, setAside, type DevnetFiles, type DevnetLayout } from './persist';
 import {
+  createRedistributingOperatorSet,
+  setOperatorShares,
   allocate,
   deployTestbed,
   fulfilRequest,
@@ -56,7 +58,14 @@ export interface SeededRequests {
   /** Its operator's full deallocation lands before the request's window ends. */
   atRisk: bigint;
   open: bigint[];
+  /** open, in operator set 2, which redistributes slashed funds to DEVNET_REDISTRIBUTION_RECIPIENT (absent on a chain saved before it existed) */
+  redistributing?: bigint;
 }
+
+/** Operator set 2 of the devnet sends slashed funds here instead of burning them. */
+export const DEVNET_REDISTRIBUTION_RECIPIENT: Address = getAddress('0x00000000000000000000000000000000000BeeF0');
+/** Each seeded operator's delegated shares per strategy (WETH, stETH, EIGEN): what its magnitudes are fractions of. */
+const DEVNET_SHARES = [3_200n * 10n ** 18n, 2_500n * 10n ** 18n, 12_500n * 10n ** 18n] as const;
 
 export interface Devnet {
   rpcUrl: string;
@@ -193,6 +202,7 @@ async function seed(params: StartDevnetParameters, blockTime: number, files: Dev
       for (const strategy of i === 0 ? [s0, s1, s2] : [s0, s1]) {
         await allocate(wallet, publicClient, { allocationManager, operator, operatorSet, strategy, magnitude: WAD });
       }
+      await setOperatorShares(wallet, publicClient, { allocationManager, operator, strategies: [s0, s1, s2], shares: DEVNET_SHARES });
     }
     const [opA, opB, opC, opD] = operators as [Address, Address, Address, Address];
     const request = (operator: Address, description: string, wad = parseEther('0.1')): SlashingParamsInput => ({
@@ -234,6 +244,13 @@ async function seed(params: StartDevnetParameters, blockTime: number, files: Dev
     await mine(publicClient, Math.min(30, Math.floor(vetoWindowBlocks / 5)));
     open.push(await queue(request(opA, 'Liveness fault')));
 
+    // Redistributing: opB's EIGEN in operator set 2, whose slashed funds go to a recipient the AVS chose
+    const redistributingSet = { avs, id: OPERATOR_SET_ID + 1 };
+    await createRedistributingOperatorSet(wallet, publicClient, { allocationManager, operatorSet: redistributingSet, recipient: DEVNET_REDISTRIBUTION_RECIPIENT });
+    await registerOperator(wallet, publicClient, { allocationManager, operator: opB, operatorSet: redistributingSet });
+    await allocate(wallet, publicClient, { allocationManager, operator: opB, operatorSet: redistributingSet, strategy: s2, magnitude: WAD });
+    const redistributing = await queue({ operator: opB, operatorSetId: redistributingSet.id, strategies: [s2], wadsToSlash: [parseEther('0.1')], description: 'Redistributing: SLA breach on task #7' });
+
     if (blockTime > 0) await publicClient.request({ method: 'evm_setIntervalMining', params: [blockTime] } as never);
 
     const layout: DevnetLayout = {
@@ -250,7 +267,7 @@ async function seed(params: StartDevnetParameters, blockTime: number, files: Dev
       vetoWindowBlocks,
       deallocationDelay,
       blockTime,
-      seeded: { fulfilled, cancelled, atRisk, open },
+      seeded: { fulfilled, cancelled, atRisk, open, redistributing },
     };
     if (files) saveDevnet(files, layout);
     return assemble(layout, anvil, { resumed: false, freshReason });

@@ -32,7 +32,7 @@ export interface DevnetLayout {
   vetoWindowBlocks: number;
   deallocationDelay: number;
   blockTime: number;
-  seeded: { fulfilled: bigint; cancelled: bigint; atRisk: bigint; open: bigint[] };
+  seeded: { fulfilled: bigint; cancelled: bigint; atRisk: bigint; open: bigint[]; redistributing?: bigint };
 }
 
 const LAYOUT_VERSION = 1;
@@ -53,7 +53,7 @@ const layoutSchema = z.object({
   vetoWindowBlocks: z.number().int().positive(),
   deallocationDelay: z.number().int().nonnegative(),
   blockTime: z.number().nonnegative(),
-  seeded: z.object({ fulfilled: big, cancelled: big, atRisk: big, open: z.array(big) }),
+  seeded: z.object({ fulfilled: big, cancelled: big, atRisk: big, open: z.array(big), redistributing: big.optional() }),
 });
 
 export function devnetFiles(dir: string): DevnetFiles {

@@ -74,6 +74,10 @@ export const allocationManagerStandInAbi = parseAbi([
   'function getAllocation(address operator, OperatorSet operatorSet, address strategy) view returns (Allocation)',
   'function isOperatorSlashable(address operator, OperatorSet operatorSet) view returns (bool)',
   'function getSlashCount(OperatorSet operatorSet) view returns (uint256)',
+  'function getAllocatedStake(OperatorSet operatorSet, address[] operators, address[] strategies) view returns (uint256[][])',
+  'function getMinimumSlashableStake(OperatorSet operatorSet, address[] operators, address[] strategies, uint32 futureBlock) view returns (uint256[][])',
+  'function setOperatorShares(address operator, address[] strategies, uint256[] shares)',
+  'function operatorShares(address operator, address strategy) view returns (uint256)',
   'function registerForOperatorSet(address operator, OperatorSet operatorSet)',
   'function deregisterFromOperatorSet(address operator, OperatorSet operatorSet)',
   'function allocate(address operator, OperatorSet operatorSet, address strategy, uint64 magnitude)',
@@ -92,6 +96,18 @@ export const allocationManagerStandInAbi = parseAbi([
   'error InvalidWadToSlash()',
 ]);
 
+/** The redistribution release's extra getters (absent from AllocationManagerV13StandIn). */
+export const redistributionStandInAbi = parseAbi([
+  'struct OperatorSet { address avs; uint32 id; }',
+  'function DEFAULT_BURN_ADDRESS() view returns (address)',
+  'function isRedistributingOperatorSet(OperatorSet operatorSet) view returns (bool)',
+  'function getRedistributionRecipient(OperatorSet operatorSet) view returns (address)',
+  'function createRedistributingOperatorSet(OperatorSet operatorSet, address recipient)',
+  'event RedistributionAddressSet(OperatorSet operatorSet, address redistributionRecipient)',
+  'error InvalidRedistributionRecipient()',
+  'error RedistributionAlreadySet()',
+]);
+
 export const slashingRegistryCoordinatorStandInAbi = parseAbi([
   'function avs() view returns (address)',
   'function updateOperators(address[] operators)',
@@ -107,7 +123,12 @@ export const strategyManagerStandInAbi = parseAbi([
   'event BurnOrRedistributableSharesCleared(address avs, uint32 operatorSetId, uint256 slashId)',
 ]);
 
-export const strategyStandInAbi = parseAbi(['function underlyingToken() view returns (address)']);
+export const strategyStandInAbi = parseAbi([
+  'function underlyingToken() view returns (address)',
+  'function underlyingPerShareWad() view returns (uint256)',
+  'function setUnderlyingPerShareWad(uint256 rate)',
+  'function sharesToUnderlyingView(uint256 amountShares) view returns (uint256)',
+]);
 
 export const testTokenAbi = parseAbi([
   'function name() view returns (string)',

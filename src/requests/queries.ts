@@ -4,6 +4,7 @@
  * history. Built from parts created before it; nothing here calls back into the desk.
  */
 import type { RequestStatus } from '../domain/types';
+import { orderByImpact, tokenTotals } from '../domain/impact';
 import type { RequestReadModelStage } from './readModel';
 import type { RequestReadModel, RequestView, VetoView } from './views';
 
@@ -42,13 +43,22 @@ export function createRequestViews(o: RequestQueriesOptions) {
 
 export type RequestViews = ReturnType<typeof createRequestViews>;
 
+/** Largest slash first among requests slashing one token each (see `orderByImpact`). */
+export function sortByImpact(views: RequestView[]): RequestView[] {
+  return orderByImpact(views, (v) => {
+    if (!v.impact) return null;
+    const totals = tokenTotals(v.impact.strategies.map((s) => ({ token: s.token, tokensToSlash: s.tokensToSlash === null ? null : BigInt(s.tokensToSlash) })));
+    return totals && totals.length === 1 ? totals[0]! : null;
+  });
+}
+
 /** What the API serves: the views with the scheduler's `nextAction` and `actions` added. */
 export function createRequestQueries(o: { views: RequestViews; readModel: RequestReadModelStage; annotate: (views: RequestView[]) => Promise<RequestView[]> }): RequestReadModel {
   return {
-    async listRequests(filter: { status?: RequestStatus[] }) {
+    async listRequests(filter: { status?: RequestStatus[]; sort?: 'impact' }) {
       const all = await o.views.all();
       const picked = filter.status && filter.status.length > 0 ? all.filter((v) => filter.status!.includes(v.status)) : all;
-      return o.annotate(picked);
+      return o.annotate(filter.sort === 'impact' ? sortByImpact(picked) : picked);
     },
     async getRequest(requestId: bigint) {
       const v = await o.views.one(requestId);

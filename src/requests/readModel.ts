@@ -9,6 +9,7 @@ import { chainClock, describeDeadlines } from '../domain/deadlines';
 import type { BlockRef, RegistrationFact, RequestStatus, Variant, VetoWindow } from '../domain/types';
 import type { IngestStore } from '../store/ingestStore';
 import type { LapseRow } from '../store/lapseStore';
+import type { ImpactRow } from '../store/impactStore';
 import type { Hex, RequestView } from './views';
 
 export interface ReadModelOptions {
@@ -20,6 +21,18 @@ export interface ReadModelOptions {
   lapses?: () => Promise<LapseRow[]>;
   /** the chain's slot time, when it has one: bounds the block-time estimate */
   slotSeconds?: number;
+  /** what each request's slash takes, as last read */
+  impacts?: () => Promise<ImpactRow[]>;
+}
+
+/** `impactReason` of an open request whose impact the next read will fill in. */
+export const IMPACT_NOT_READ_YET = 'not read yet';
+
+/** Why a request shows no impact, when no figures were stored for it. */
+function missingImpactReason(avsKnown: boolean, slashability: RequestView['deadlines']['slashability']): string {
+  if (!avsKnown) return 'the AVS is unknown (set AVS_ADDRESS): stake cannot be read';
+  if (slashability === 'untracked') return 'not read: the request was decided before the desk read it';
+  return IMPACT_NOT_READ_YET;
 }
 
 type RequestRow = Awaited<ReturnType<IngestStore['allRequests']>>[number];
@@ -28,8 +41,9 @@ type OperatorState = Awaited<ReturnType<IngestStore['operatorStates']>>[number];
 export function createRequestReadModel(o: ReadModelOptions) {
   /** `knownBlocks`: timestamps of older blocks the caller looked up (kept in BlockTime) */
   async function context(knownBlocks?: (cursor: Awaited<ReturnType<IngestStore['getCursor']>>, states: OperatorState[]) => Promise<BlockRef[]>) {
-    const [cursor, blocks, states, lapses] = await Promise.all([o.store.getCursor(), o.store.recentBlocks(32), o.store.operatorStates(), o.lapses?.() ?? Promise.resolve([] as LapseRow[])]);
+    const [cursor, blocks, states, lapses, impacts] = await Promise.all([o.store.getCursor(), o.store.recentBlocks(32), o.store.operatorStates(), o.lapses?.() ?? Promise.resolve([] as LapseRow[]), o.impacts?.() ?? Promise.resolve([] as ImpactRow[])]);
     const lapseByKey = new Map(lapses.map((l) => [`${l.requestId}:${l.requestTxHash}`, l]));
+    const impactByKey = new Map(impacts.map((i) => [`${i.requestId}:${i.requestTxHash}`, i]));
     const stateByKey = new Map<string, OperatorState>(states.map((s) => [`${getAddress(s.operator)}:${s.operatorSetId}`, s]));
     const head = blocks[blocks.length - 1];
     const known = knownBlocks ? await knownBlocks(cursor, states) : undefined;
@@ -41,7 +55,7 @@ export function createRequestReadModel(o: ReadModelOptions) {
       if (c === undefined) checksummed.set(a, (c = getAddress(a)));
       return c;
     };
-    return { cursor, blocks, stateByKey, clock, address, lapseByKey };
+    return { cursor, blocks, stateByKey, clock, address, lapseByKey, impactByKey };
   }
 
   function view(r: RequestRow, ctx: Awaited<ReturnType<typeof context>>): RequestView | null {
@@ -74,6 +88,7 @@ export function createRequestReadModel(o: ReadModelOptions) {
       clock: ctx.clock,
     });
     const confirmations = Math.max(0, head.number - r.queuedAtBlock);
+    const impact = ctx.impactByKey.get(`${r.requestId}:${r.queuedTxHash}`);
     const v: RequestView = {
       requestId: r.requestId,
       slasher: ctx.address(r.slasher),
@@ -107,6 +122,8 @@ export function createRequestReadModel(o: ReadModelOptions) {
           pendingDeallocation: s.pendingDeallocation ? { effectBlock: s.pendingDeallocation.effectBlock, diff: s.pendingDeallocation.diff.toString() } : null,
         })),
       },
+      impact: impact?.impact ?? null,
+      impactReason: impact ? (impact.impact ? null : (impact.reason ?? 'unknown')) : missingImpactReason(Boolean(c.avs), slashability),
     };
     // optional fields set afterwards: spreads into this literal cost µs per request in a 10k listing
     if (r.cancelledBlock !== null && r.cancelledTxHash) v.cancelled = { block: r.cancelledBlock, txHash: r.cancelledTxHash as Hex };
@@ -120,18 +137,22 @@ export function createRequestReadModel(o: ReadModelOptions) {
   let inFlight: Promise<RequestView[]> | null = null;
   /** Single-flight: the consumers woken by one sync (metrics, vetoes, alerts) share one read. */
   function snapshot(): Promise<RequestView[]> {
-    inFlight ??= (async () => {
+    const read = (inFlight ??= (async () => {
       // every kept timestamp: past blocks of any request show the chain's time (a few rows per request)
       const [rows, ctx] = await Promise.all([o.store.allRequests(), context(() => o.store.keptBlockTimes())]);
       return rows.map((r) => view(r, ctx)).filter((v): v is RequestView => v !== null);
     })().finally(() => {
-      inFlight = null;
-    });
-    return inFlight;
+      if (inFlight === read) inFlight = null;
+    }));
+    return read;
   }
 
   return {
     snapshot,
+    /** rows were written outside the ingest (the impact figures): a later snapshot does not join a read already under way */
+    invalidate(): void {
+      inFlight = null;
+    },
     /** the chain's timestamps of these blocks, where the desk kept them (unix seconds by block) */
     async blockTimes(numbers: number[]) {
       return new Map((await o.store.blockTimes(numbers)).map((b) => [b.number, b.timestamp]));

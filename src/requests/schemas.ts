@@ -246,6 +246,32 @@ export const actionSchema = z
   })
   .meta({ id: 'Action', description: 'one entry of a request\'s action history' });
 
+/**
+ * What the slash takes, as read from the AllocationManager and the strategies at `readAtBlock`
+ * (integers as decimal strings). Open requests are read again whenever their operator set's
+ * allocations change; a decided request keeps what was read last.
+ */
+export const impactSchema = z
+  .object({
+    readAtBlock: blockSchema,
+    atWindowEnd: z.boolean().describe('true: slashableShares are the minimum slashable at the window end (pending deallocations counted); false: now'),
+    redistribution: z
+      .object({ redistributing: z.boolean().nullable(), recipient: addressSchema.nullable() })
+      .describe('where slashed funds go: redistributing to `recipient`, or burned (`redistributing: false`, `recipient` the default burn address); both null: an older core without the getters (unknown)'),
+    strategies: z.array(
+      z.object({
+        strategy: addressSchema,
+        token: z.object({ address: addressSchema, symbol: z.string(), decimals: z.number().int() }).nullable().describe("null when the strategy's token could not be read"),
+        slashableShares: decimalSchema,
+        slashableSharesNow: decimalSchema.describe('slashable now (getAllocatedStake); equals slashableShares when atWindowEnd is false'),
+        sharesToSlash: decimalSchema.describe('wadsToSlash × slashableShares / 1e18, rounded down'),
+        tokensToSlash: decimalSchema.nullable().describe("sharesToSlash in the token's base units (sharesToUnderlyingView); null when unknown"),
+        remainingShares: decimalSchema,
+      }),
+    ),
+  })
+  .meta({ id: 'ImpactView' });
+
 export const requestViewSchema = z
   .object({
     requestId: decimalSchema,
@@ -266,6 +292,8 @@ export const requestViewSchema = z
     confirmed: z.boolean().describe('buried under CONFIRMATIONS blocks'),
     confirmations: countSchema,
     deadlines: deadlinesSchema,
+    impact: impactSchema.nullable().describe('what the slash takes and where the funds go; null while unknown (`impactReason` says why)'),
+    impactReason: z.string().nullable(),
     cancelled: chainEventRefSchema.optional(),
     fulfilled: chainEventRefSchema.optional(),
     overwrote: countSchema.optional().describe('V4 only: earlier requests this one overwrote under the same id'),

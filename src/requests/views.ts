@@ -16,6 +16,7 @@ export type StrategyDeadlineView = z.infer<typeof s.strategyDeadlineSchema>;
 export type DeadlinesView = z.infer<typeof s.deadlinesSchema>;
 export type ChainEventRef = z.infer<typeof s.chainEventRefSchema>;
 export type RequestView = z.infer<typeof s.requestViewSchema>;
+export type ImpactView = z.infer<typeof s.impactSchema>;
 /** The scheduler's next step for a request. */
 export type NextActionView = z.infer<typeof s.nextActionSchema>;
 /** One entry of a request's action history. */

@@ -11,7 +11,16 @@ import {OperatorSet, SlashingParams} from "./SlashingTypes.sol";
 /// - a deallocation queued while the operator is slashable takes effect at
 ///   `queuedBlock + DEALLOCATION_DELAY + 1`, and the magnitude stays slashable until then;
 /// - a deregistered operator stays slashable through `deregisterBlock + DEALLOCATION_DELAY`.
-contract AllocationManagerStandIn {
+///
+/// Slashable shares (`getAllocatedStake`, `getMinimumSlashableStake`) are the operator's delegated
+/// shares times its allocated magnitude over a max magnitude fixed at 1e18. Slashing one set lowers
+/// that set's magnitude; on the real contracts it also lowers both the operator's shares and its
+/// max magnitude in the same proportion, which leaves every other set's slashable shares as they
+/// were: keeping shares and max magnitude fixed here gives the same figures.
+///
+/// `AllocationManagerStandIn` is the redistribution release (v1.5+); `AllocationManagerV13StandIn`
+/// is an older core without `isRedistributingOperatorSet` / `getRedistributionRecipient`.
+abstract contract AllocationManagerCore {
     struct Allocation {
         uint64 currentMagnitude;
         int128 pendingDiff;
@@ -39,6 +48,7 @@ contract AllocationManagerStandIn {
     mapping(address operator => mapping(bytes32 operatorSetKey => mapping(address strategy => Allocation))) private
         _allocations;
     mapping(bytes32 operatorSetKey => uint256) private _slashCounts;
+    mapping(address operator => mapping(address strategy => uint256)) private _operatorShares;
 
     event AllocationUpdated(
         address operator, OperatorSet operatorSet, address strategy, uint64 magnitude, uint32 effectBlock
@@ -74,7 +84,64 @@ contract AllocationManagerStandIn {
         return _slashCounts[_key(operatorSet)];
     }
 
+    /// Slashable shares now, `[operator][strategy]`: a pending decrease is still slashable.
+    function getAllocatedStake(OperatorSet memory operatorSet, address[] memory operators, address[] memory strategies)
+        external
+        view
+        returns (uint256[][] memory slashableStake)
+    {
+        return _slashableStake(operatorSet, operators, strategies, uint32(block.number));
+    }
+
+    /// Slashable shares at `futureBlock`: pending decreases that have taken effect by then are
+    /// subtracted, and a deregistered operator past its slashable bound counts for nothing.
+    function getMinimumSlashableStake(
+        OperatorSet memory operatorSet,
+        address[] memory operators,
+        address[] memory strategies,
+        uint32 futureBlock
+    ) external view returns (uint256[][] memory slashableStake) {
+        return _slashableStake(operatorSet, operators, strategies, futureBlock);
+    }
+
+    function _slashableStake(
+        OperatorSet memory operatorSet,
+        address[] memory operators,
+        address[] memory strategies,
+        uint32 atBlock
+    ) private view returns (uint256[][] memory out) {
+        bytes32 key = _key(operatorSet);
+        out = new uint256[][](operators.length);
+        for (uint256 i = 0; i < operators.length; i++) {
+            out[i] = new uint256[](strategies.length);
+            Registration memory reg = _registrations[key][operators[i]];
+            bool slashable = reg.registered
+                || (reg.deregisterBlock != 0 && uint256(atBlock) <= uint256(reg.deregisterBlock) + DEALLOCATION_DELAY);
+            if (!slashable) continue;
+            for (uint256 j = 0; j < strategies.length; j++) {
+                Allocation memory a = _settled(_allocations[operators[i]][key][strategies[j]]);
+                uint256 magnitude = a.currentMagnitude;
+                if (a.pendingDiff < 0 && a.effectBlock <= atBlock) {
+                    magnitude = uint256(int256(uint256(a.currentMagnitude)) + a.pendingDiff);
+                }
+                out[i][j] = (_operatorShares[operators[i]][strategies[j]] * magnitude) / WAD;
+            }
+        }
+    }
+
     // ---- test helpers ----
+
+    /// The operator's delegated shares per strategy (the DelegationManager's ledger, reduced to a setter).
+    function setOperatorShares(address operator, address[] calldata strategies, uint256[] calldata shares) external {
+        if (strategies.length != shares.length) revert InputArrayLengthMismatch();
+        for (uint256 i = 0; i < strategies.length; i++) {
+            _operatorShares[operator][strategies[i]] = shares[i];
+        }
+    }
+
+    function operatorShares(address operator, address strategy) external view returns (uint256) {
+        return _operatorShares[operator][strategy];
+    }
 
     function registerForOperatorSet(address operator, OperatorSet calldata operatorSet) external {
         _registrations[_key(operatorSet)][operator] = Registration(true, 0);
@@ -175,7 +242,45 @@ contract AllocationManagerStandIn {
         return Allocation(uint64(uint256(applied)), 0, 0);
     }
 
-    function _key(OperatorSet memory operatorSet) private pure returns (bytes32) {
+    function _key(OperatorSet memory operatorSet) internal pure returns (bytes32) {
         return keccak256(abi.encode(operatorSet.avs, operatorSet.id));
     }
+}
+
+/// The redistribution release: a set created redistributing sends slashed funds to the recipient
+/// the AVS chose at creation (fixed for the set's life); every other set burns them.
+contract AllocationManagerStandIn is AllocationManagerCore {
+    address public constant DEFAULT_BURN_ADDRESS = 0x00000000000000000000000000000000000E16E4;
+
+    error InvalidRedistributionRecipient();
+    error RedistributionAlreadySet();
+
+    mapping(bytes32 operatorSetKey => address) private _redistributionRecipients;
+
+    event RedistributionAddressSet(OperatorSet operatorSet, address redistributionRecipient);
+
+    constructor(uint32 deallocationDelay) AllocationManagerCore(deallocationDelay) {}
+
+    function isRedistributingOperatorSet(OperatorSet memory operatorSet) public view returns (bool) {
+        return _redistributionRecipients[_key(operatorSet)] != address(0);
+    }
+
+    function getRedistributionRecipient(OperatorSet memory operatorSet) external view returns (address) {
+        address r = _redistributionRecipients[_key(operatorSet)];
+        return r == address(0) ? DEFAULT_BURN_ADDRESS : r;
+    }
+
+    /// Test helper standing in for `createRedistributingOperatorSets`: once per set.
+    function createRedistributingOperatorSet(OperatorSet calldata operatorSet, address recipient) external {
+        if (recipient == address(0) || recipient == DEFAULT_BURN_ADDRESS) revert InvalidRedistributionRecipient();
+        bytes32 key = _key(operatorSet);
+        if (_redistributionRecipients[key] != address(0)) revert RedistributionAlreadySet();
+        _redistributionRecipients[key] = recipient;
+        emit RedistributionAddressSet(operatorSet, recipient);
+    }
+}
+
+/// An older core (v1.3): no redistribution getters, every slash burns.
+contract AllocationManagerV13StandIn is AllocationManagerCore {
+    constructor(uint32 deallocationDelay) AllocationManagerCore(deallocationDelay) {}
 }

@@ -53,6 +53,8 @@ export function requestView(
         },
       ],
     },
+    impact: null,
+    impactReason: 'not read yet',
     ...extra,
   };
 }

@@ -19,7 +19,7 @@ export interface ChainFixture {
   stop(): Promise<void>;
 }
 
-export async function startChainFixture(variant: SlasherVariant, o: { vetoWindowBlocks?: number; deallocationDelay?: number } = {}): Promise<ChainFixture> {
+export async function startChainFixture(variant: SlasherVariant, o: { vetoWindowBlocks?: number; deallocationDelay?: number; core?: 'v1.3' | 'v1.5' } = {}): Promise<ChainFixture> {
   const anvil = await startAnvil({});
   const accounts = anvilDevAccounts(10);
   const { publicClient, wallet: keeper } = createDevClients(anvil.rpcUrl, accounts[0]!.privateKey);
@@ -31,6 +31,7 @@ export async function startChainFixture(variant: SlasherVariant, o: { vetoWindow
     slasher: accounts[0]!.address,
     vetoCommittee: accounts[1]!.address,
     avs: AVS,
+    core: o.core,
   });
   const operators = accounts.slice(5, 9).map((a) => a.address);
   for (const operator of operators) {

@@ -653,6 +653,37 @@ export type components = {
             /** @description the alert channels configured (names); empty: alerts are recorded, nobody is told */
             alertChannels?: string[];
         };
+        ImpactView: {
+            readAtBlock: number;
+            /** @description true: slashableShares are the minimum slashable at the window end (pending deallocations counted); false: now */
+            atWindowEnd: boolean;
+            /** @description where slashed funds go: redistributing to `recipient`, or burned (`redistributing: false`, `recipient` the default burn address); both null: an older core without the getters (unknown) */
+            redistribution: {
+                redistributing: boolean | null;
+                recipient: `0x${string}` | null;
+            };
+            strategies: {
+                /** @description address (checksummed) */
+                strategy: `0x${string}`;
+                /** @description null when the strategy's token could not be read */
+                token: {
+                    /** @description address (checksummed) */
+                    address: `0x${string}`;
+                    symbol: string;
+                    decimals: number;
+                } | null;
+                /** @description unsigned integer in decimal */
+                slashableShares: string;
+                /** @description slashable now (getAllocatedStake); equals slashableShares when atWindowEnd is false */
+                slashableSharesNow: string;
+                /** @description wadsToSlash × slashableShares / 1e18, rounded down */
+                sharesToSlash: string;
+                /** @description sharesToSlash in the token's base units (sharesToUnderlyingView); null when unknown */
+                tokensToSlash: string | null;
+                /** @description unsigned integer in decimal */
+                remainingShares: string;
+            }[];
+        };
         /** @description the scheduler's next step for a request */
         NextAction: {
             /**
@@ -783,6 +814,9 @@ export type components = {
                 slashability: "read" | "pending" | "untracked";
                 slashabilityReadAtBlock: number | null;
             };
+            /** @description what the slash takes and where the funds go; null while unknown (`impactReason` says why) */
+            impact: components["schemas"]["ImpactView"] | null;
+            impactReason: string | null;
             cancelled?: {
                 block: number;
                 txHash: `0x${string}`;
@@ -1134,6 +1168,8 @@ export interface operations {
             query?: {
                 /** @description repeat the parameter or separate values with commas */
                 status?: components["schemas"]["RequestStatus"][];
+                /** @description impact: largest slash first where one token allows comparing; absent: open requests first, then by deadline */
+                sort?: "impact";
             };
             header?: never;
             path?: never;
@@ -1150,7 +1186,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestList"];
                 };
             };
-            /** @description INVALID_STATUS_FILTER: unknown status value */
+            /** @description INVALID_STATUS_FILTER: unknown status value; BAD_REQUEST: sort is not "impact" */
             400: {
                 headers: {
                     [name: string]: unknown;

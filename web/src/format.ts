@@ -1,4 +1,5 @@
-/** The page's formatters: wads as percentages, addresses, durations, times. */
+/** The page's formatters: wads as percentages, token amounts, addresses, durations, times. */
+import type { ImpactView } from './types';
 const WAD = 10n ** 18n;
 
 /** 1e18 = 100%; up to 6 decimals, trailing zeros dropped. */
@@ -14,6 +15,37 @@ export function wadToPercent(wad: string): string {
   const whole = scaled / 1_000_000n;
   const frac = (scaled % 1_000_000n).toString().padStart(6, '0').replace(/0+$/, '');
   return `${whole}${frac ? `.${frac}` : ''}%`;
+}
+
+/** `1250000000000000000000, 18` → `1,250`: up to 4 decimals, never rounded up. */
+export function tokenAmount(amount: string, decimals: number, maxFraction = 4): string {
+  let v: bigint;
+  try {
+    v = BigInt(amount);
+  } catch {
+    return '?';
+  }
+  const unit = 10n ** BigInt(Math.max(0, decimals));
+  const shown = Math.min(maxFraction, Math.max(0, decimals));
+  const whole = v / unit;
+  const frac = shown > 0 ? ((v % unit) * 10n ** BigInt(shown)) / unit : 0n;
+  if (whole === 0n && frac === 0n && v > 0n) return `< 0.${'0'.repeat(Math.max(0, shown - 1))}1`;
+  const fracText = shown > 0 ? frac.toString().padStart(shown, '0').replace(/0+$/, '') : '';
+  return `${whole.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${fracText ? `.${fracText}` : ''}`;
+}
+
+/** "1,250 stETH", "100 WETH + 500 USDC" (summed per token); null when any strategy's amount is unknown. */
+export function impactAmount(impact: ImpactView | null): string | null {
+  if (!impact || impact.strategies.length === 0) return null;
+  const totals = new Map<string, { symbol: string; decimals: number; amount: bigint }>();
+  for (const s of impact.strategies) {
+    if (!s.token || s.tokensToSlash === null) return null;
+    const key = s.token.address.toLowerCase();
+    const t = totals.get(key) ?? { symbol: s.token.symbol, decimals: s.token.decimals, amount: 0n };
+    t.amount += BigInt(s.tokensToSlash);
+    totals.set(key, t);
+  }
+  return [...totals.values()].map((t) => `${tokenAmount(t.amount.toString(), t.decimals)} ${t.symbol}`).join(' + ');
 }
 
 /** "10%" when every strategy is slashed alike, else each in order. */

@@ -23,6 +23,7 @@ export type BlockedView = Schemas['Blocked'];
 export type RejectionView = Schemas['RejectionView'];
 export type NextAction = Schemas['NextAction'];
 export type RequestView = Schemas['RequestView'];
+export type ImpactView = Schemas['ImpactView'];
 export type HealthView = Schemas['HealthView'];
 export type RpcHealth = Schemas['RpcHealth'];
 export type DevQueued = Schemas['DevRequestQueued'];

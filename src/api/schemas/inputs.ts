@@ -94,6 +94,11 @@ export const alertsQuerySchema = z.object({
 /** `GET /api/requests?status=`: repeat the parameter or separate values with commas */
 export const statusQuerySchema = z.array(requestStatusSchema);
 
+/** `GET /api/requests` besides `status`: `sort=impact` orders by tokens to slash, largest first, per token. */
+export const requestsQuerySchema = z.object({
+  sort: z.enum(['impact']).optional().describe('impact: largest slash first where one token allows comparing; absent: open requests first, then by deadline'),
+});
+
 /** `GET /api/strategies?address=` */
 export const strategiesQuerySchema = z.object({ address: z.string().describe('1 to 50 strategy addresses, comma-separated') });
 

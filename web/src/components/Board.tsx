@@ -1,6 +1,6 @@
 /** The requests board: every request with its deadlines counting down, signatures and next action. */
 import { useEffect, useRef } from 'react';
-import { ACTOR_LABELS, NEXT_ACTION_LABELS, shortAddress, slashSummary, STATUS_LABELS } from '../format';
+import { ACTOR_LABELS, impactAmount, NEXT_ACTION_LABELS, shortAddress, slashSummary, STATUS_LABELS } from '../format';
 import { useLive } from '../live';
 import { Link, navigate, useLocation } from '../router';
 import { REQUEST_STATUSES, type RequestStatus, type RequestView, type SafeTxView } from '../types';
@@ -31,6 +31,24 @@ export function SignatureProgress({ x, owners }: { x: SafeTxView | undefined; ow
       )}
       {missing.length > 0 && x.status === 'collecting' && <span className="signers muted">waiting for: {missing.map((m) => shortAddress(m)).join(', ')}</span>}
     </div>
+  );
+}
+
+/** The amount in tokens (with the percentages under it) and where the funds go. */
+export function ImpactCell({ v }: { v: RequestView }) {
+  const amount = impactAmount(v.impact);
+  const r = v.impact?.redistribution;
+  return (
+    <span className="impact">
+      {amount ? <strong className="impact-amount">{amount}</strong> : <span className="muted" title={v.impactReason ?? undefined}>amount unknown</span>}
+      <span className="muted small"> {slashSummary(v.wadsToSlash)}</span>
+      {r?.redistributing === true && r.recipient && (
+        <span className="badge redistributes" title={`Slashed funds go to ${r.recipient}, not burned`}>
+          redistributes to {shortAddress(r.recipient)}
+        </span>
+      )}
+      {r && r.redistributing === null && <span className="badge funds-unknown" title="The AllocationManager is an older core without the redistribution getters">funds: unknown (older core)</span>}
+    </span>
   );
 }
 
@@ -152,7 +170,9 @@ export function Board() {
                     <Addr a={r.operator} />
                   </td>
                   <td data-label="Operator set">{r.operatorSetId}</td>
-                  <td data-label="To slash">{slashSummary(r.wadsToSlash)}</td>
+                  <td data-label="To slash">
+                    <ImpactCell v={r} />
+                  </td>
                   <td data-label="Veto window ends">
                     <WindowEnd v={r} live={r.status === 'in_veto_window'} />
                   </td>

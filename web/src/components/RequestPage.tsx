@@ -1,6 +1,6 @@
 /** One request: parameters, deadlines, its Safe transactions and their actions, timeline, notes. */
 import { useEffect, useRef } from 'react';
-import { wadToPercent } from '../format';
+import { impactAmount, tokenAmount, wadToPercent } from '../format';
 import { useLive } from '../live';
 import { Link } from '../router';
 import type { RequestView, StrategyToken, TimelineEntry } from '../types';
@@ -54,6 +54,77 @@ function Strategies({ v }: { v: RequestView }) {
         })}
       </tbody>
     </table>
+  );
+}
+
+/** What the slash takes in tokens, per strategy, and whether the funds are burned or redistributed. */
+function Impact({ v }: { v: RequestView }) {
+  const i = v.impact;
+  if (!i) {
+    return (
+      <section className="card" aria-labelledby="impact-title">
+        <h2 id="impact-title">What the slash takes</h2>
+        <p className="muted">Unknown: {v.impactReason ?? 'not read yet'}.</p>
+      </section>
+    );
+  }
+  const r = i.redistribution;
+  const amount = impactAmount(i);
+  return (
+    <section className="card" aria-labelledby="impact-title">
+      <h2 id="impact-title">What the slash takes</h2>
+      <p>
+        {amount ? <strong className="impact-amount">{amount}</strong> : 'An amount in tokens that could not be read'}{' '}
+        <span className="muted">
+          ({i.atWindowEnd ? 'at the veto window end, counting deallocations that land before it' : 'slashable now'}; read at block {i.readAtBlock.toLocaleString('en-US')}
+          {v.status === 'vetoed' || v.status === 'fulfilled' ? '; kept as read then, the request is decided' : ', and again whenever the operator’s allocations change'})
+        </span>
+      </p>
+      <p className="funds">
+        {r.redistributing === null ? (
+          <>Where the funds go: <strong>unknown (older core)</strong>. This AllocationManager predates the redistribution getters, so the desk cannot tell whether the funds are burned; it does not guess.</>
+        ) : r.redistributing ? (
+          <>
+            <span className="badge redistributes">redistributed</span> The slashed funds are <strong>not burned</strong>: they go to <Addr a={r.recipient!} full />, the recipient the AVS chose when it created this operator set. Slashing is worth that much to whoever controls the recipient: weigh it when deciding on a veto.
+          </>
+        ) : (
+          <>
+            The slashed funds are <strong>burned</strong> (sent to the burn address <Addr a={r.recipient!} />): nobody receives them.
+          </>
+        )}
+      </p>
+      <table className="strategies impact-table">
+        <caption>Per strategy, in shares and tokens</caption>
+        <thead>
+          <tr>
+            <th scope="col">Strategy</th>
+            <th scope="col">Slashable shares</th>
+            <th scope="col">Shares to slash</th>
+            <th scope="col">Tokens to slash</th>
+            <th scope="col">Remaining shares</th>
+          </tr>
+        </thead>
+        <tbody>
+          {i.strategies.map((s) => {
+            const d = s.token?.decimals ?? 18;
+            return (
+              <tr key={s.strategy}>
+                <th scope="row" data-label="Strategy">
+                  <Addr a={s.strategy} />
+                </th>
+                <td data-label="Slashable shares">
+                  {tokenAmount(s.slashableShares, d)}
+                  {s.slashableShares !== s.slashableSharesNow && <span className="muted small"> ({tokenAmount(s.slashableSharesNow, d)} now)</span>}
+                </td>
+                <td data-label="Shares to slash">{tokenAmount(s.sharesToSlash, d)}</td>
+                <td data-label="Tokens to slash">{s.token && s.tokensToSlash !== null ? `${tokenAmount(s.tokensToSlash, d)} ${s.token.symbol}` : <span className="muted">unknown</span>}</td>
+                <td data-label="Remaining shares">{tokenAmount(s.remainingShares, d)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
   );
 }
 
@@ -162,6 +233,8 @@ export function RequestPage({ id }: { id: string }) {
             </dl>
             <Strategies v={v} />
           </section>
+
+          <Impact v={v} />
 
           {v.veto ? (
             <SafeTxPanel request={v} x={v.veto} kind="veto" />

@@ -1,0 +1,155 @@
+/**
+ * Keeps each open request's impact (what its slash takes, where the funds go) read. Runs after
+ * an ingest pass: a request is read when it is new, and again when the allocation facts of its
+ * strategies changed — the ingest re-reads an operator set exactly when an AllocationManager
+ * event touched it (allocation, deallocation, a slash landing), after a reorg, and at start; the
+ * figures follow what that read found (magnitudes, pending deallocations, registration bound),
+ * so a re-read that found the same facts (another request queued on the set) reads nothing. A
+ * block that changed nothing costs no RPC call, and a decided request is never read again: it
+ * keeps the figures it had. Not followed: delegated shares moving (deposits, withdrawals) and
+ * strategies' exchange rates, which emit no AllocationManager event; they show at the next read.
+ */
+import type { Address } from 'viem';
+import type { ImpactRead, ImpactReader, ImpactTarget } from '../chain/impact';
+import { windowEndReadBlock } from '../domain/impact';
+import type { ImpactJson, ImpactRow, ImpactStore } from '../store/impactStore';
+import type { Logger } from '../lib/logger';
+import { describeError } from '../errors';
+import type { RequestView } from './views';
+
+export interface ImpactRunnerOptions {
+  /** the read model's views (single-flight: shared with the other consumers of a pass) */
+  views: () => Promise<RequestView[]>;
+  store: ImpactStore;
+  /** null when the AVS is unknown: nothing can be read */
+  reader: ImpactReader | null;
+  /** told after figures were saved (the read model then reads afresh) */
+  onSaved?: () => void;
+  /** the indexed head block */
+  head: () => Promise<{ number: number; timestamp: number } | null>;
+  logger: Logger;
+}
+
+export interface ImpactPass {
+  /** requests read in this pass */
+  read: number;
+  /** open requests whose figures were current */
+  current: number;
+}
+
+/** requests read (and saved) together */
+const READ_SLICE = 200;
+
+const keyOf = (v: { requestId: string; queuedTxHash: string }) => `${v.requestId}:${v.queuedTxHash}`;
+
+/** The allocation facts a request's figures depend on, as the ingest last read them. */
+export function impactFacts(v: RequestView): string {
+  return JSON.stringify([v.deadlines.registrationBound, v.deadlines.strategies.map((s) => [s.strategy, s.currentMagnitude, s.pendingDeallocation?.effectBlock ?? null, s.pendingDeallocation?.diff ?? null])]);
+}
+
+/** The block a request's window ends at, when it is still ahead of `head`. */
+export function windowEndBlock(v: Pick<RequestView, 'vetoWindowEnd' | 'deadlines'>, head: { number: number; timestamp: number }): number | null {
+  if (v.vetoWindowEnd.block !== undefined) return windowEndReadBlock(v.vetoWindowEnd.block, head.number);
+  // a window in seconds (V1/V2): the first block at or after its end, at the observed block
+  // time (an estimate: a slower chain only makes the read a little early)
+  const end = v.vetoWindowEnd.timestamp;
+  if (end === undefined || end <= head.timestamp) return null;
+  return windowEndReadBlock(head.number + Math.max(1, Math.ceil((end - head.timestamp) / Math.max(v.deadlines.blockTimeSeconds, 0.001))), head.number);
+}
+
+export function toImpactJson(r: Extract<ImpactRead, { ok: true }>): ImpactJson {
+  return {
+    readAtBlock: r.readAtBlock,
+    atWindowEnd: r.atWindowEnd,
+    redistribution: r.redistribution.known ? { redistributing: r.redistribution.redistributing, recipient: r.redistribution.recipient as `0x${string}` } : { redistributing: null, recipient: null },
+    strategies: r.strategies.map((s) => ({
+      strategy: s.strategy as `0x${string}`,
+      token: s.token ? { address: s.token.address as `0x${string}`, symbol: s.token.symbol, decimals: s.token.decimals } : null,
+      slashableShares: s.slashableShares.toString(),
+      slashableSharesNow: s.slashableSharesNow.toString(),
+      sharesToSlash: s.sharesToSlash.toString(),
+      tokensToSlash: s.tokensToSlash === null ? null : s.tokensToSlash.toString(),
+      remainingShares: s.remainingShares.toString(),
+    })),
+  };
+}
+
+/**
+ * @example
+ * const impact = createImpactRunner({ views: () => readModel.snapshot(), store, reader, head, logger });
+ * ingestor.onSynced(() => void impact.refresh());
+ */
+export function createImpactRunner(o: ImpactRunnerOptions) {
+  /** the allocation facts each request's stored figures follow; loaded once, then kept here */
+  let followed: Map<string, string> | null = null;
+  let running: Promise<ImpactPass> | null = null;
+  /** the pass asked for while one runs: every caller during a pass shares the one after it */
+  let next: Promise<ImpactPass> | null = null;
+
+  async function pass(): Promise<ImpactPass> {
+    if (!o.reader) return { read: 0, current: 0 };
+    followed ??= new Map((await o.store.all()).map((r) => [keyOf({ requestId: r.requestId, queuedTxHash: r.requestTxHash }), r.facts]));
+    const views = await o.views();
+    // slashability "read" = still Requested on chain with its set read (see the read model)
+    const open = views.filter((v) => v.strategies !== null && v.deadlines.slashability === 'read' && v.deadlines.slashabilityReadAtBlock !== null);
+    const stale = open.filter((v) => followed!.get(keyOf(v)) !== impactFacts(v));
+    if (stale.length === 0) return { read: 0, current: open.length };
+    const head = await o.head();
+    if (head === null) return { read: 0, current: open.length - stale.length };
+    // in slices: a desk starting on thousands of open requests neither floods the node nor
+    // loses everything read so far to one failed call
+    let read = 0;
+    for (let k = 0; k < stale.length; k += READ_SLICE) {
+      const slice = stale.slice(k, k + READ_SLICE);
+      const targets: ImpactTarget[] = slice.map((v) => ({
+        key: keyOf(v),
+        operator: v.operator as Address,
+        operatorSetId: v.operatorSetId,
+        strategies: v.strategies as Address[],
+        wadsToSlash: v.wadsToSlash.map((w) => BigInt(w)),
+        windowEndBlock: windowEndBlock(v, head),
+      }));
+      const answers = await o.reader.read(targets, head.number);
+      const rows: ImpactRow[] = slice.map((v) => {
+        const r = answers.get(keyOf(v))!;
+        const base = { requestId: v.requestId, requestTxHash: v.queuedTxHash, facts: impactFacts(v), readAtBlock: r.readAtBlock };
+        return r.ok ? { ...base, impact: toImpactJson(r), reason: null } : { ...base, impact: null, reason: r.reason };
+      });
+      await o.store.save(rows);
+      o.onSaved?.();
+      for (const r of rows) followed.set(keyOf({ requestId: r.requestId, queuedTxHash: r.requestTxHash }), r.facts);
+      read += rows.length;
+    }
+    return { read, current: open.length - stale.length };
+  }
+
+  return {
+    /**
+     * Reads what changed since the last pass; a failure is logged and retried on the next pass.
+     * Passes never overlap: a call during a pass gets the pass that starts after it (shared).
+     */
+    refresh(): Promise<ImpactPass> {
+      const start = (): Promise<ImpactPass> =>
+        (running = pass()
+          .catch((e) => {
+            o.logger.warn({ err: describeError(e) }, 'reading what the open requests would slash failed; retried on the next pass');
+            return { read: 0, current: 0 };
+          })
+          .finally(() => {
+            running = null;
+          }));
+      if (!running) return start();
+      next ??= running.then(() => {
+        next = null;
+        return start();
+      });
+      return next;
+    },
+    /** resolves once no pass runs or waits (for a clean stop) */
+    async idle(): Promise<void> {
+      while (running || next) await (next ?? running);
+    },
+  };
+}
+
+export type ImpactRunner = ReturnType<typeof createImpactRunner>;

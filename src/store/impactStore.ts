@@ -1,0 +1,91 @@
+/**
+ * What each request's slash takes, as last read (see chain/impact.ts): one row per request
+ * (keyed by its queue transaction, ids are reused on V4). The figures are a JSON column, parsed
+ * with zod on the way out: a row that does not parse reads as "unknown", never as wrong figures.
+ */
+import { z } from 'zod';
+import type { Db } from './database';
+
+const decimal = z.string().regex(/^\d{1,78}$/);
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/) as z.ZodType<`0x${string}`>;
+
+export const impactSchema = z.object({
+  readAtBlock: z.number().int().nonnegative(),
+  atWindowEnd: z.boolean(),
+  /** null/null: an older core without the redistribution getters (unknown, never guessed) */
+  redistribution: z.object({ redistributing: z.boolean().nullable(), recipient: address.nullable() }),
+  strategies: z.array(
+    z.object({
+      strategy: address,
+      token: z.object({ address, symbol: z.string().max(64), decimals: z.number().int().min(0).max(77) }).nullable(),
+      slashableShares: decimal,
+      slashableSharesNow: decimal,
+      sharesToSlash: decimal,
+      /** null when the strategy could not convert shares to its token */
+      tokensToSlash: decimal.nullable(),
+      remainingShares: decimal,
+    }),
+  ),
+});
+export type ImpactJson = z.infer<typeof impactSchema>;
+
+export interface ImpactRow {
+  requestId: string;
+  requestTxHash: string;
+  /** the allocation facts the figures follow (see requests/impact.ts) */
+  facts: string;
+  readAtBlock: number;
+  impact: ImpactJson | null;
+  reason: string | null;
+}
+
+function parse(r: { requestId: string; requestTxHash: string; facts: string; readAtBlock: number; impact: string | null; reason: string | null }): ImpactRow {
+  if (r.impact === null) return { ...r, impact: null };
+  let parsed: ReturnType<typeof impactSchema.safeParse>;
+  try {
+    parsed = impactSchema.safeParse(JSON.parse(r.impact));
+  } catch {
+    parsed = { success: false } as ReturnType<typeof impactSchema.safeParse>;
+  }
+  return parsed.success ? { ...r, impact: parsed.data } : { ...r, impact: null, reason: 'the stored figures could not be read back; they are read again on the next change' };
+}
+
+const select = { requestId: true, requestTxHash: true, facts: true, readAtBlock: true, impact: true, reason: true } as const;
+
+type RawRow = Parameters<typeof parse>[0];
+
+export function createImpactStore(db: Db, slasher: string) {
+  /**
+   * Parsed figures by request, reused while the stored JSON is the same: every listing reads all
+   * rows, and most of them (decided requests) never change again.
+   */
+  const parsed = new Map<string, { raw: string | null; row: ImpactRow }>();
+  const parseKept = (r: RawRow): ImpactRow => {
+    const key = `${r.requestId}:${r.requestTxHash}`;
+    const hit = parsed.get(key);
+    if (hit && hit.raw === r.impact && hit.row.facts === r.facts && hit.row.readAtBlock === r.readAtBlock && hit.row.reason === r.reason) return hit.row;
+    const row = parse(r);
+    parsed.set(key, { raw: r.impact, row });
+    return row;
+  };
+  return {
+    async all(): Promise<ImpactRow[]> {
+      return (await db.requestImpact.findMany({ where: { slasher }, select })).map(parseKept);
+    },
+
+    async save(rows: ImpactRow[]): Promise<void> {
+      await db.$transaction(
+        rows.map((r) => {
+          const data = { facts: r.facts, readAtBlock: r.readAtBlock, impact: r.impact === null ? null : JSON.stringify(r.impact), reason: r.reason };
+          return db.requestImpact.upsert({
+            where: { slasher_requestId_requestTxHash: { slasher, requestId: r.requestId, requestTxHash: r.requestTxHash } },
+            create: { slasher, requestId: r.requestId, requestTxHash: r.requestTxHash, ...data },
+            update: data,
+          });
+        }),
+      );
+    },
+  };
+}
+
+export type ImpactStore = ReturnType<typeof createImpactStore>;
