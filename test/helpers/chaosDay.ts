@@ -253,7 +253,8 @@ export async function runChaosDay(o: ChaosOptions): Promise<ChaosReport> {
               method: 'POST',
               headers: { 'content-type': 'application/json' },
               body: JSON.stringify({ signature: await signTypedVeto(owner.privateKey, v.typedData), safeTxHash: v.safeTxHash }),
-              signal: AbortSignal.timeout(5_000),
+              // intake reads the Safe through the faulty proxy: slow under faults, never given up early
+              signal: AbortSignal.timeout(20_000),
             });
             report.signaturesPosted++;
             if (res.status !== 201 && res.status !== 409) log(`signature for ${p.id} answered ${res.status} ${(await res.text()).slice(0, 200)}`);
