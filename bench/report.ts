@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AlertLatencySeries } from './alerts';
 import type { SchedulerBench } from './scheduler';
+import type { RpcBench } from './rpc';
 import type { Measurement } from './measure';
 import type { Profile, ProfileLine } from './profile';
 import type { BenchChain } from './seed';
@@ -14,7 +15,7 @@ export interface Series {
   runs: Measurement[];
 }
 
-export type BenchSection = 'backfill' | 'alerts' | 'scheduler';
+export type BenchSection = 'backfill' | 'alerts' | 'scheduler' | 'rpc';
 
 export interface BenchReport {
   startedAt: string;
@@ -35,6 +36,8 @@ export interface BenchReport {
   alerts?: { requests: number; intervalMs: number; series: AlertLatencySeries[] };
   /** scheduler section: fulfil lateness and threshold → veto, in blocks */
   scheduler?: SchedulerBench;
+  /** rpc section: calls per block of an idle desk, by method */
+  rpc?: RpcBench;
   processPeakRssMb: number;
 }
 
@@ -89,6 +92,7 @@ export function formatReport(r: BenchReport): string {
   const out = r.series.length ? formatBackfill(r) : [];
   if (r.alerts) out.push(...(out.length ? [''] : []), ...formatAlerts(r.alerts));
   if (r.scheduler) out.push(...(out.length ? [''] : []), ...formatScheduler(r.scheduler));
+  if (r.rpc) out.push(...(out.length ? [''] : []), ...formatRpc(r.rpc));
   out.push('', `peak RSS of the bench process: ${r.processPeakRssMb} MB (anvil not included)`);
   return out.join('\n');
 }
@@ -183,4 +187,12 @@ function formatScheduler(s: SchedulerBench): string[] {
     `  threshold → veto, blocks, ${s.vetoBurst.count} vetoes reaching their threshold together: {${hist(s.vetoBurst.histogram)}} (max ${s.vetoBurst.max}, mean ${s.vetoBurst.mean}); goal: ${s.vetoBurst.goal}: ${s.vetoBurst.met ? 'met' : 'NOT met'}`,
     `  threshold → veto, blocks, ${s.vetoInterleaved.count} vetoes interleaved with let-pass requests: {${hist(s.vetoInterleaved.histogram)}} (max ${s.vetoInterleaved.max}, mean ${s.vetoInterleaved.mean}; of them right behind an unsigned request: {${hist(s.vetoInterleaved.behindUnsigned.histogram)}}); lost: ${s.vetoInterleaved.lost}; goal: ${s.vetoInterleaved.goal}: ${s.vetoInterleaved.met ? 'met' : 'NOT met'}`,
   ];
+}
+
+function formatRpc(b: RpcBench): string[] {
+  const out = [`RPC calls per block while idle (${b.blockTimeSeconds} s blocks, http polling), goal ${b.goal}, independent of the request count: ${b.met ? 'met' : 'NOT met'}`];
+  for (const r of b.runs) {
+    out.push(`  ${String(r.openRequests).padStart(4)} open requests: ${r.callsPerBlock.toFixed(2)} calls per block over ${r.blocks} blocks — ${Object.entries(r.byMethod).map(([m, c]) => `${m} ${c}`).join(', ') || 'none'}`);
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`, three sections (all by default; `--only backfill|alerts|scheduler` runs one):
+ * `npm run bench`, four sections (all by default; `--only backfill|alerts|scheduler|rpc` runs one):
  *  - backfill: throughput of the desk over ≥ 10k requests spread across ≥ 20k blocks, next to
  *    the raw eth_getLogs + decode floor measured in the same run on the same node, as a ratio
  *    (goal ≤ 1.3×);
@@ -7,9 +7,11 @@
  *    on a loopback receiver) over ≥ 100 requests, desk following by websocket and by polling.
  *  - scheduler: fulfil lateness (blocks after the window end) over ≥ 50 requests and blocks from
  *    the threshold signature to the veto, on 1 s blocks (goals: 0 or 1; ≤ 1).
+ *  - rpc: RPC calls per block, by method, of an idle desk with 6 and with 200 open requests,
+ *    counted by a loopback proxy (goal ≤ 3, whatever the number of requests).
  * Prints figures; never asserts on time. Fails only when a run gives the wrong result.
  *
- *   npm run bench [-- --only backfill|alerts] [--reps 3] [--postgres] [--no-profile]
+ *   npm run bench [-- --only backfill|alerts|scheduler|rpc] [--idle-blocks 15] [--reps 3] [--postgres] [--no-profile]
  *                 [--alert-requests 100] [--alert-interval-ms 150] [--fulfils 50] [--vetoes 20]
  *
  * --postgres adds the same desk backfill on a fresh PostgreSQL database per run (local server,
@@ -24,6 +26,7 @@ import { cpuBound, formatReport, GOAL_RATIO, median, writeReport, type BenchRepo
 import { measureAlertLatency } from './alerts';
 import { DEFAULT_SEED, loadOrSeedChain } from './seed';
 import { measureScheduler } from './scheduler';
+import { measureRpcIdle } from './rpc';
 
 const RESULTS_FILE = path.resolve(__dirname, '..', '.cache', 'bench-results', 'latest.json');
 const POSTGRES_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/test';
@@ -41,12 +44,13 @@ async function main(): Promise<void> {
       'alert-interval-ms': { type: 'string', default: '150' },
       fulfils: { type: 'string', default: '50' },
       vetoes: { type: 'string', default: '20' },
+      'idle-blocks': { type: 'string', default: '15' },
     },
   });
   if (values.only !== undefined && values.only !== 'backfill' && values.only !== 'alerts' && values.only !== 'scheduler') {
-    throw new Error(`--only must be backfill, alerts or scheduler (got "${values.only}")`);
+    if (values.only !== 'rpc') throw new Error(`--only must be backfill, alerts, scheduler or rpc (got "${values.only}")`);
   }
-  const sections: BenchSection[] = values.only ? [values.only as BenchSection] : ['backfill', 'alerts', 'scheduler'];
+  const sections: BenchSection[] = values.only ? [values.only as BenchSection] : ['backfill', 'alerts', 'scheduler', 'rpc'];
   const alertRequests = Number(values['alert-requests']);
   const alertIntervalMs = Number(values['alert-interval-ms']);
   if (!Number.isInteger(alertRequests) || alertRequests < 1) throw new Error(`--alert-requests must be a positive integer (got "${values['alert-requests']}")`);
@@ -69,6 +73,12 @@ async function main(): Promise<void> {
     if (!Number.isInteger(fulfils) || fulfils < 1 || !Number.isInteger(vetoes) || vetoes < 1) throw new Error('--fulfils and --vetoes must be positive integers');
     log(`${sections.length > 1 ? '\n' : ''}deadline timers: ${fulfils} fulfils and ${vetoes} vetoes on a fresh anvil mining a block every second`);
     report.scheduler = await measureScheduler({ fulfils, vetoes, log });
+  }
+  if (sections.includes('rpc')) {
+    const blocks = Number(values['idle-blocks']);
+    if (!Number.isInteger(blocks) || blocks < 1) throw new Error('--idle-blocks must be a positive integer');
+    log(`${sections.length > 1 ? '\n' : ''}RPC calls per block while idle: a desk (V3, 2-of-3 Safe, executor and slasher keys) following anvil over http, 2 s blocks, through a counting proxy`);
+    report.rpc = await measureRpcIdle({ requests: [6, 200], blocks, log });
   }
   report.processPeakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   log('');

@@ -9,6 +9,8 @@ export interface ChainClientOptions {
   rpcUrls: string[];
   /** per-request timeout */
   timeoutMs?: number;
+  /** told of every call each endpoint answered or failed (a paid RPC bills per call): the metrics */
+  observe?: (method: string, outcome: 'ok' | 'error', seconds: number) => void;
 }
 
 export interface ChainClient {
@@ -46,19 +48,23 @@ function unreachable(e: unknown): boolean {
   return false;
 }
 
-/** Records each request's outcome on the endpoint's status. */
-function recorded(t: Transport, status: EndpointStatus, now: () => number): Transport {
+/** Records each request's outcome on the endpoint's status, and tells `observe` of it. */
+function recorded(t: Transport, status: EndpointStatus, now: () => number, observe?: ChainClientOptions['observe']): Transport {
   return (opts) => {
     const inst = t(opts);
     const request = (async (args: Parameters<typeof inst.request>[0], options?: Parameters<typeof inst.request>[1]) => {
+      const t0 = performance.now();
+      const method = (args as { method: string }).method;
       try {
         const out = await inst.request(args, options);
+        observe?.(method, 'ok', (performance.now() - t0) / 1000);
         status.reachable = true;
         status.unreachableSinceMs = null;
         status.lastAnswerMs = now();
         status.lastError = null;
         return out;
       } catch (e) {
+        observe?.(method, 'error', (performance.now() - t0) / 1000);
         if (unreachable(e)) {
           if (status.reachable !== false) status.unreachableSinceMs = now();
           status.reachable = false;
@@ -110,7 +116,7 @@ export function createChainClient(o: ChainClientOptions): ChainClient {
   let closed = false;
   const transports = o.rpcUrls.map((u) => transportFor(u, timeout, single ? 2 : 0));
   const statuses: EndpointStatus[] = o.rpcUrls.map((url) => ({ url, reachable: null, unreachableSinceMs: null, lastAnswerMs: null, lastError: null }));
-  const usable = transports.map((t, k) => recorded(isWs(o.rpcUrls[k]!) ? guarded(t, () => closed) : t, statuses[k]!, () => Date.now()));
+  const usable = transports.map((t, k) => recorded(isWs(o.rpcUrls[k]!) ? guarded(t, () => closed) : t, statuses[k]!, () => Date.now(), o.observe));
   const transport = single && !isWs(o.rpcUrls[0]!) ? usable[0]! : fallback(usable, { rank: false, retryCount: 2 });
   const client = createPublicClient({ transport, pollingInterval: 1_000 }) as PublicClient;
   const websocket = /^wss?:\/\//.test(o.rpcUrls[0] ?? '');
