@@ -226,9 +226,12 @@ const schemas = {
   },
   RequestList: {
     type: 'object',
-    required: ['requests'],
+    required: ['requests', 'nextCursor'],
     additionalProperties: false,
-    properties: { requests: { type: 'array', items: ref('RequestView') } },
+    properties: {
+      requests: { type: 'array', items: ref('RequestView') },
+      nextCursor: { type: ['string', 'null'], description: 'pass as `cursor` for the next page; null on the last page' },
+    },
   },
   // ── safe (issue 3) ──
   RejectionView: {
@@ -602,10 +605,13 @@ export const openApiDocument = {
             explode: true,
             schema: { type: 'array', items: ref('RequestStatus') },
           },
+          { name: 'limit', in: 'query', required: false, description: 'requests per page', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+          { name: 'cursor', in: 'query', required: false, description: 'nextCursor of the previous page', schema: { type: 'string' } },
         ],
         responses: {
-          '200': { description: 'matching requests', content: json(ref('RequestList')) },
-          '400': errorResponse('INVALID_STATUS_FILTER: unknown status value'),
+          '200': { description: 'a page of matching requests: open ones first, then by deadline (ETag; If-None-Match answers 304)', content: json(ref('RequestList')) },
+          '304': { description: 'the page is unchanged since the ETag sent in If-None-Match' },
+          '400': errorResponse('INVALID_STATUS_FILTER: unknown status value; BAD_REQUEST: limit or cursor'),
         },
       },
     },

@@ -2,7 +2,8 @@ import type { Express } from 'express';
 import { z } from 'zod';
 import { REQUEST_STATUSES, type RequestStatus } from '../domain/types';
 import { DeskError } from '../errors';
-import type { RequestListView, RequestReadModel, RequestView } from './views';
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../requests/paging';
+import type { RequestListPage, RequestReadModel, RequestView } from './views';
 
 const MAX_UINT256 = 2n ** 256n - 1n;
 
@@ -44,11 +45,20 @@ export function parseRequestId(raw: string): bigint {
   return id;
 }
 
+/** `limit` and `cursor` of `GET /api/requests` (the status filter is parsed apart, for its own error code). */
+export const requestPageQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).default(DEFAULT_PAGE_LIMIT),
+  cursor: z.string().min(1).max(200).optional(),
+});
+
 export function registerRequestRoutes(app: Express, readModel: RequestReadModel): void {
+  // a page in the order open first, then by deadline; express answers a matching If-None-Match
+  // with 304 from the body's ETag, so a polling client that saw this page downloads nothing
   app.get('/api/requests', async (req, res) => {
     const status = parseStatusFilter(req.query.status);
-    const requests = await readModel.listRequests(status === undefined ? {} : { status });
-    const body: RequestListView = { requests };
+    const q = requestPageQuerySchema.safeParse({ limit: req.query.limit, cursor: req.query.cursor });
+    if (!q.success) throw new DeskError('BAD_REQUEST', `limit must be an integer from 1 to ${MAX_PAGE_LIMIT}; cursor the nextCursor of a previous page`);
+    const body: RequestListPage = await readModel.pageRequests({ ...(status === undefined ? {} : { status }), limit: q.data.limit, ...(q.data.cursor ? { cursor: q.data.cursor } : {}) });
     res.json(body);
   });
 

@@ -158,8 +158,15 @@ export interface RequestListView {
 }
 
 /** What the API needs from the store; implemented outside `api/`. */
+export interface RequestListPage extends RequestListView {
+  /** pass as `cursor` for the page after this one; null on the last page */
+  nextCursor: string | null;
+}
+
 export interface RequestReadModel {
   listRequests(filter: { status?: RequestStatus[] }): Promise<RequestView[]>;
+  /** one page in the API's order (open first, then by deadline); see requests/paging.ts */
+  pageRequests(filter: { status?: RequestStatus[]; limit: number; cursor?: string }): Promise<RequestListPage>;
   getRequest(requestId: bigint): Promise<RequestView | null>;
   /** the chain's timestamps (unix seconds) of these blocks, where the desk kept them */
   blockTimes?(numbers: number[]): Promise<Map<number, number>>;
