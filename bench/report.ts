@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { AlertLatencySeries } from './alerts';
 import type { SchedulerBench } from './scheduler';
 import type { RpcBench } from './rpc';
+import type { ApiBench } from './api';
 import type { Measurement } from './measure';
 import type { Profile, ProfileLine } from './profile';
 import type { BenchChain } from './seed';
@@ -15,7 +16,7 @@ export interface Series {
   runs: Measurement[];
 }
 
-export type BenchSection = 'backfill' | 'alerts' | 'scheduler' | 'rpc';
+export type BenchSection = 'backfill' | 'alerts' | 'scheduler' | 'rpc' | 'api';
 
 export interface BenchReport {
   startedAt: string;
@@ -38,6 +39,8 @@ export interface BenchReport {
   scheduler?: SchedulerBench;
   /** rpc section: calls per block of an idle desk, by method */
   rpc?: RpcBench;
+  /** api section: latency under 200 rps with 10k requests, RSS */
+  api?: ApiBench;
   processPeakRssMb: number;
 }
 
@@ -93,6 +96,7 @@ export function formatReport(r: BenchReport): string {
   if (r.alerts) out.push(...(out.length ? [''] : []), ...formatAlerts(r.alerts));
   if (r.scheduler) out.push(...(out.length ? [''] : []), ...formatScheduler(r.scheduler));
   if (r.rpc) out.push(...(out.length ? [''] : []), ...formatRpc(r.rpc));
+  if (r.api) out.push(...(out.length ? [''] : []), ...formatApi(r.api));
   out.push('', `peak RSS of the bench process: ${r.processPeakRssMb} MB (anvil not included)`);
   return out.join('\n');
 }
@@ -194,5 +198,12 @@ function formatRpc(b: RpcBench): string[] {
   for (const r of b.runs) {
     out.push(`  ${String(r.openRequests).padStart(4)} open requests: ${r.callsPerBlock.toFixed(2)} calls per block over ${r.blocks} blocks — ${Object.entries(r.byMethod).map(([m, c]) => `${m} ${c}`).join(', ') || 'none'}`);
   }
+  return out;
+}
+
+function formatApi(b: ApiBench): string[] {
+  const out = [`API with ${b.requestsStored} requests stored, goal ${b.goal}: ${b.met ? 'met' : 'NOT met'}`];
+  for (const s of b.series) out.push(`  ${s.name.padEnd(34)} ${String(s.requests).padStart(6)} requests at ${s.rps}/s: p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms${s.non2xx ? `, ${s.non2xx} errors` : ''}`);
+  out.push(`  RSS of the process holding the desk: ${b.rssMb} MB`);
   return out;
 }

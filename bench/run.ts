@@ -8,10 +8,12 @@
  *  - scheduler: fulfil lateness (blocks after the window end) over ≥ 50 requests and blocks from
  *    the threshold signature to the veto, on 1 s blocks (goals: 0 or 1; ≤ 1).
  *  - rpc: RPC calls per block, by method, of an idle desk with 6 and with 200 open requests,
- *    counted by a loopback proxy (goal ≤ 3, whatever the number of requests).
+ *    counted by a loopback proxy (goal ≤ 3, whatever the number of requests);
+ *  - api: p50/p99 of a page, a 304 and one request at 200 requests/s with 10k requests stored,
+ *    and the desk's RSS (goals p99 ≤ 25 ms, ≤ 200 MB).
  * Prints figures; never asserts on time. Fails only when a run gives the wrong result.
  *
- *   npm run bench [-- --only backfill|alerts|scheduler|rpc] [--idle-blocks 15] [--reps 3] [--postgres] [--no-profile]
+ *   npm run bench [-- --only backfill|alerts|scheduler|rpc|api] [--idle-blocks 15] [--api-seconds 10] [--reps 3] [--postgres] [--no-profile]
  *                 [--alert-requests 100] [--alert-interval-ms 150] [--fulfils 50] [--vetoes 20]
  *
  * --postgres adds the same desk backfill on a fresh PostgreSQL database per run (local server,
@@ -27,6 +29,7 @@ import { measureAlertLatency } from './alerts';
 import { DEFAULT_SEED, loadOrSeedChain } from './seed';
 import { measureScheduler } from './scheduler';
 import { measureRpcIdle } from './rpc';
+import { measureApi } from './api';
 
 const RESULTS_FILE = path.resolve(__dirname, '..', '.cache', 'bench-results', 'latest.json');
 const POSTGRES_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/test';
@@ -45,12 +48,13 @@ async function main(): Promise<void> {
       fulfils: { type: 'string', default: '50' },
       vetoes: { type: 'string', default: '20' },
       'idle-blocks': { type: 'string', default: '15' },
+      'api-seconds': { type: 'string', default: '10' },
     },
   });
   if (values.only !== undefined && values.only !== 'backfill' && values.only !== 'alerts' && values.only !== 'scheduler') {
-    if (values.only !== 'rpc') throw new Error(`--only must be backfill, alerts, scheduler or rpc (got "${values.only}")`);
+    if (values.only !== 'rpc' && values.only !== 'api') throw new Error(`--only must be backfill, alerts, scheduler, rpc or api (got "${values.only}")`);
   }
-  const sections: BenchSection[] = values.only ? [values.only as BenchSection] : ['backfill', 'alerts', 'scheduler', 'rpc'];
+  const sections: BenchSection[] = values.only ? [values.only as BenchSection] : ['backfill', 'alerts', 'scheduler', 'rpc', 'api'];
   const alertRequests = Number(values['alert-requests']);
   const alertIntervalMs = Number(values['alert-interval-ms']);
   if (!Number.isInteger(alertRequests) || alertRequests < 1) throw new Error(`--alert-requests must be a positive integer (got "${values['alert-requests']}")`);
@@ -79,6 +83,10 @@ async function main(): Promise<void> {
     if (!Number.isInteger(blocks) || blocks < 1) throw new Error('--idle-blocks must be a positive integer');
     log(`${sections.length > 1 ? '\n' : ''}RPC calls per block while idle: a desk (V3, 2-of-3 Safe, executor and slasher keys) following anvil over http, 2 s blocks, through a counting proxy`);
     report.rpc = await measureRpcIdle({ requests: [6, 200], blocks, log });
+  }
+  if (sections.includes('api')) {
+    log(`${sections.length > 1 ? '\n' : ''}API under polling load: the bench chain's requests backfilled into a desk, then 200 requests/s per route (autocannon)`);
+    report.api = await measureApi({ seconds: Number(values['api-seconds']), log });
   }
   report.processPeakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   log('');
