@@ -5,6 +5,7 @@ import type { AlertLatencySeries } from './alerts';
 import type { SchedulerBench } from './scheduler';
 import type { RpcBench } from './rpc';
 import type { ApiBench } from './api';
+import type { ProviderBench } from './provider';
 import type { Measurement } from './measure';
 import type { Profile, ProfileLine } from './profile';
 import type { BenchChain } from './seed';
@@ -16,7 +17,7 @@ export interface Series {
   runs: Measurement[];
 }
 
-export type BenchSection = 'backfill' | 'alerts' | 'scheduler' | 'rpc' | 'api';
+export type BenchSection = 'backfill' | 'alerts' | 'scheduler' | 'rpc' | 'api' | 'provider';
 
 export interface BenchReport {
   startedAt: string;
@@ -41,6 +42,8 @@ export interface BenchReport {
   rpc?: RpcBench;
   /** api section: latency under 200 rps with 10k requests, RSS */
   api?: ApiBench;
+  /** provider section: catch-up through a hosted provider's limits vs the fewest calls they allow */
+  provider?: ProviderBench;
   processPeakRssMb: number;
 }
 
@@ -97,6 +100,7 @@ export function formatReport(r: BenchReport): string {
   if (r.scheduler) out.push(...(out.length ? [''] : []), ...formatScheduler(r.scheduler));
   if (r.rpc) out.push(...(out.length ? [''] : []), ...formatRpc(r.rpc));
   if (r.api) out.push(...(out.length ? [''] : []), ...formatApi(r.api));
+  if (r.provider) out.push(...(out.length ? [''] : []), ...formatProvider(r.provider));
   out.push('', `peak RSS of the bench process: ${r.processPeakRssMb} MB (anvil not included)`);
   return out.join('\n');
 }
@@ -206,4 +210,13 @@ function formatApi(b: ApiBench): string[] {
   for (const s of b.series) out.push(`  ${s.name.padEnd(34)} ${String(s.requests).padStart(6)} requests at ${s.rps}/s: p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms${s.non2xx ? `, ${s.non2xx} errors` : ''}`);
   out.push(`  RSS of the process holding the desk: ${b.rssMb} MB`);
   return out;
+}
+
+function formatProvider(b: ProviderBench): string[] {
+  return [
+    `catch-up through a provider (${b.latencyMs} ms, ${b.rangeCap}-block eth_getLogs cap, 429 above ${b.ratePerSecond}/s), ${b.requests} requests over ${b.blocks} blocks, goal ${b.goal}: ${b.met ? 'met' : 'NOT met'}`,
+    `  desk ${b.seconds.toFixed(1)} s vs floor ${b.floorSeconds.toFixed(1)} s: ${b.ratio.toFixed(2)}×; listed ${b.listed} (missed ${b.missed}); failed passes ${b.passFailures}; HTTP 429 answered ${b.refused.rateLimited}, ranges refused ${b.refused.logRange}`,
+    `  calls: ${Object.entries(b.calls).map(([m, c]) => `${m} ${c}`).join(', ')}`,
+    `  ${b.ponder}`,
+  ];
 }

@@ -10,10 +10,13 @@
  *  - rpc: RPC calls per block, by method, of an idle desk with 6 and with 200 open requests,
  *    counted by a loopback proxy (goal ≤ 3, whatever the number of requests);
  *  - api: p50/p99 of a page, a 304 and one request at 200 requests/s with 10k requests stored,
- *    and the desk's RSS (goals p99 ≤ 25 ms, ≤ 200 MB).
+ *    and the desk's RSS (goals p99 ≤ 25 ms, ≤ 200 MB);
+ *  - provider: catch-up of 1,000 requests over 1,000,000 blocks through a proxy with a hosted
+ *    provider's latency, eth_getLogs caps and rate limit, against the fewest calls it allows.
  * Prints figures; never asserts on time. Fails only when a run gives the wrong result.
  *
- *   npm run bench [-- --only backfill|alerts|scheduler|rpc|api] [--idle-blocks 15] [--api-seconds 10] [--reps 3] [--postgres] [--no-profile]
+ *   npm run bench [-- --only backfill|alerts|scheduler|rpc|api|provider] [--idle-blocks 15] [--api-seconds 10]
+ *                 [--provider-blocks 1000000] [--provider-requests 1000] [--reps 3] [--postgres] [--no-profile]
  *                 [--alert-requests 100] [--alert-interval-ms 150] [--fulfils 50] [--vetoes 20]
  *
  * --postgres adds the same desk backfill on a fresh PostgreSQL database per run (local server,
@@ -30,6 +33,7 @@ import { DEFAULT_SEED, loadOrSeedChain } from './seed';
 import { measureScheduler } from './scheduler';
 import { measureRpcIdle } from './rpc';
 import { measureApi } from './api';
+import { measureProviderCatchUp } from './provider';
 
 const RESULTS_FILE = path.resolve(__dirname, '..', '.cache', 'bench-results', 'latest.json');
 const POSTGRES_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/test';
@@ -49,12 +53,14 @@ async function main(): Promise<void> {
       vetoes: { type: 'string', default: '20' },
       'idle-blocks': { type: 'string', default: '15' },
       'api-seconds': { type: 'string', default: '10' },
+      'provider-blocks': { type: 'string', default: '1000000' },
+      'provider-requests': { type: 'string', default: '1000' },
     },
   });
   if (values.only !== undefined && values.only !== 'backfill' && values.only !== 'alerts' && values.only !== 'scheduler') {
-    if (values.only !== 'rpc' && values.only !== 'api') throw new Error(`--only must be backfill, alerts, scheduler, rpc or api (got "${values.only}")`);
+    if (values.only !== 'rpc' && values.only !== 'api' && values.only !== 'provider') throw new Error(`--only must be backfill, alerts, scheduler, rpc, api or provider (got "${values.only}")`);
   }
-  const sections: BenchSection[] = values.only ? [values.only as BenchSection] : ['backfill', 'alerts', 'scheduler', 'rpc', 'api'];
+  const sections: BenchSection[] = values.only ? [values.only as BenchSection] : ['backfill', 'alerts', 'scheduler', 'rpc', 'api', 'provider'];
   const alertRequests = Number(values['alert-requests']);
   const alertIntervalMs = Number(values['alert-interval-ms']);
   if (!Number.isInteger(alertRequests) || alertRequests < 1) throw new Error(`--alert-requests must be a positive integer (got "${values['alert-requests']}")`);
@@ -87,6 +93,12 @@ async function main(): Promise<void> {
   if (sections.includes('api')) {
     log(`${sections.length > 1 ? '\n' : ''}API under polling load: the bench chain's requests backfilled into a desk, then 200 requests/s per route (autocannon)`);
     report.api = await measureApi({ seconds: Number(values['api-seconds']), log });
+  }
+  if (sections.includes('provider')) {
+    const blocks = Number(values['provider-blocks']);
+    const requests = Number(values['provider-requests']);
+    log(`${sections.length > 1 ? '\n' : ''}catch-up through a provider's limits (proxy: 80 ms, eth_getLogs ≤ 2,000 blocks and 10,000 results, HTTP 429 above 50 calls/s)`);
+    report.provider = await measureProviderCatchUp({ blocks, requests, log });
   }
   report.processPeakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   log('');
