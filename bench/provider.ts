@@ -59,7 +59,8 @@ export async function measureProviderCatchUp(o: { blocks: number; requests: numb
     const t0 = performance.now();
     const gap = Math.max(1, Math.floor(o.blocks / o.requests) - 1);
     for (let i = 0; i < o.requests; i++) {
-      await publicClient.request({ method: 'anvil_mine' as never, params: [`0x${gap.toString(16)}`] as never });
+      // no client timeout: mining a thousand blocks can take anvil longer than a request may
+      await fetch(anvil.rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: i, method: 'anvil_mine', params: [`0x${gap.toString(16)}`] }) });
       const hash = await wallet.writeContract({
         address: testbed.slasher,
         abi: vetoableSlasherAbis.V3,
