@@ -108,7 +108,7 @@ export async function measureProviderCatchUp(o: { blocks: number; requests: numb
         const floorSeconds = (Math.ceil(blocks / rangeCap) * latencyMs) / 1000 / concurrency;
         const ratio = seconds / floorSeconds;
         const refused = proxy.refusals();
-        const ponder = 'Ponder not run: it was not installed in this run (see README)';
+        const ponder = 'Ponder: not run side by side (npm install ponder completes here only with an engine warning, Node ≥ 22.15 wanted, Node 20 here, install scripts blocked; no Ponder app is set up against the proxy)';
         o.log(`  desk caught up in ${seconds.toFixed(1)} s; floor ${floorSeconds.toFixed(1)} s (${Math.ceil(blocks / rangeCap)} eth_getLogs × ${latencyMs} ms ÷ ${concurrency}); ${ratio.toFixed(2)}× floor`);
         o.log(`  calls: ${Object.entries(calls).map(([m, c]) => `${m} ${c}`).join(', ')}; refused: ${refused.logRange} range, ${refused.logResults} size, ${refused.rateLimited} HTTP 429; failed passes ${passFailures}; listed ${listed}/${o.requests}`);
         o.log(`  ${ponder}`);
