@@ -3,6 +3,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AlertLatencySeries } from './alerts';
 import type { SchedulerBench } from './scheduler';
+import type { RpcBench } from './rpc';
+import type { ApiBench } from './api';
+import type { ProviderBench } from './provider';
 import type { Measurement } from './measure';
 import type { Profile, ProfileLine } from './profile';
 import type { BenchChain } from './seed';
@@ -14,7 +17,7 @@ export interface Series {
   runs: Measurement[];
 }
 
-export type BenchSection = 'backfill' | 'alerts' | 'scheduler' | 'impact';
+export type BenchSection = 'backfill' | 'alerts' | 'scheduler' | 'impact' | 'rpc' | 'api' | 'provider';
 
 export interface BenchReport {
   startedAt: string;
@@ -37,6 +40,12 @@ export interface BenchReport {
   alerts?: { requests: number; intervalMs: number; series: AlertLatencySeries[] };
   /** scheduler section: fulfil lateness and threshold → veto, in blocks */
   scheduler?: SchedulerBench;
+  /** rpc section: calls per block of an idle desk, by method */
+  rpc?: RpcBench;
+  /** api section: latency under 200 rps with 10k requests, RSS */
+  api?: ApiBench;
+  /** provider section: catch-up through a hosted provider's limits vs the fewest calls they allow */
+  provider?: ProviderBench;
   processPeakRssMb: number;
 }
 
@@ -91,6 +100,9 @@ export function formatReport(r: BenchReport): string {
   const out = r.series.length ? formatBackfill(r) : [];
   if (r.alerts) out.push(...(out.length ? [''] : []), ...formatAlerts(r.alerts));
   if (r.scheduler) out.push(...(out.length ? [''] : []), ...formatScheduler(r.scheduler));
+  if (r.rpc) out.push(...(out.length ? [''] : []), ...formatRpc(r.rpc));
+  if (r.api) out.push(...(out.length ? [''] : []), ...formatApi(r.api));
+  if (r.provider) out.push(...(out.length ? [''] : []), ...formatProvider(r.provider));
   out.push('', `peak RSS of the bench process: ${r.processPeakRssMb} MB (anvil not included)`);
   return out.join('\n');
 }
@@ -184,5 +196,29 @@ function formatScheduler(s: SchedulerBench): string[] {
     `  threshold → veto, blocks, one veto at a time, over ${s.veto.count} requests: {${hist(s.veto.histogram)}} (max ${s.veto.max}, mean ${s.veto.mean}); goal: ${s.veto.goal}: ${s.veto.met ? 'met' : 'NOT met'}`,
     `  threshold → veto, blocks, ${s.vetoBurst.count} vetoes reaching their threshold together: {${hist(s.vetoBurst.histogram)}} (max ${s.vetoBurst.max}, mean ${s.vetoBurst.mean}); goal: ${s.vetoBurst.goal}: ${s.vetoBurst.met ? 'met' : 'NOT met'}`,
     `  threshold → veto, blocks, ${s.vetoInterleaved.count} vetoes interleaved with let-pass requests: {${hist(s.vetoInterleaved.histogram)}} (max ${s.vetoInterleaved.max}, mean ${s.vetoInterleaved.mean}; of them right behind an unsigned request: {${hist(s.vetoInterleaved.behindUnsigned.histogram)}}); lost: ${s.vetoInterleaved.lost}; goal: ${s.vetoInterleaved.goal}: ${s.vetoInterleaved.met ? 'met' : 'NOT met'}`,
+  ];
+}
+
+function formatRpc(b: RpcBench): string[] {
+  const out = [`RPC calls per block while idle (${b.blockTimeSeconds} s blocks, http polling), goal ${b.goal}, independent of the request count: ${b.met ? 'met' : 'NOT met'}`];
+  for (const r of b.runs) {
+    out.push(`  ${String(r.openRequests).padStart(4)} open requests: ${r.callsPerBlock.toFixed(2)} calls per block over ${r.blocks} blocks — ${Object.entries(r.byMethod).map(([m, c]) => `${m} ${c}`).join(', ') || 'none'}`);
+  }
+  return out;
+}
+
+function formatApi(b: ApiBench): string[] {
+  const out = [`API with ${b.requestsStored} requests stored, goal ${b.goal}: ${b.met ? 'met' : 'NOT met'}`];
+  for (const s of b.series) out.push(`  ${s.name.padEnd(34)} ${String(s.requests).padStart(6)} requests at ${s.rps}/s: p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms${s.non2xx ? `, ${s.non2xx} errors` : ''}`);
+  out.push(`  RSS of the process holding the desk: ${b.rssMb} MB`);
+  return out;
+}
+
+function formatProvider(b: ProviderBench): string[] {
+  return [
+    `catch-up through a provider (${b.latencyMs} ms, ${b.rangeCap}-block eth_getLogs cap, 429 above ${b.ratePerSecond}/s), ${b.requests} requests over ${b.blocks} blocks, goal ${b.goal}: ${b.met ? 'met' : 'NOT met'}`,
+    `  desk ${b.seconds.toFixed(1)} s vs floor ${b.floorSeconds.toFixed(1)} s: ${b.ratio.toFixed(2)}×; listed ${b.listed} (missed ${b.missed}); failed passes ${b.passFailures}; HTTP 429 answered ${b.refused.rateLimited}, ranges refused ${b.refused.logRange}`,
+    `  calls: ${Object.entries(b.calls).map(([m, c]) => `${m} ${c}`).join(', ')}`,
+    `  ${b.ponder}`,
   ];
 }

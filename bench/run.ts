@@ -1,5 +1,5 @@
 /**
- * `npm run bench`, three sections (all by default; `--only backfill|alerts|scheduler` runs one):
+ * `npm run bench`, seven sections (all by default; `--only <section>` runs one):
  *  - backfill: throughput of the desk over ≥ 10k requests spread across ≥ 20k blocks, next to
  *    the raw eth_getLogs + decode floor measured in the same run on the same node, as a ratio
  *    (goal ≤ 1.3×);
@@ -9,9 +9,16 @@
  *    the threshold signature to the veto, on 1 s blocks (goals: 0 or 1; ≤ 1).
  *  - impact: the RPC calls the impact reads (what a slash takes) add per new request and per
  *    block that moves nothing, with 0 and 20 closed requests (must not grow with them).
+ *  - rpc: RPC calls per block, by method, of an idle desk with 6 and with 200 open requests,
+ *    counted by a loopback proxy (goal ≤ 3, whatever the number of requests);
+ *  - api: p50/p99 of a page, a 304 and one request at 200 requests/s with 10k requests stored,
+ *    and the desk's RSS (goals p99 ≤ 25 ms, ≤ 200 MB);
+ *  - provider: catch-up of 1,000 requests over 1,000,000 blocks through a proxy with a hosted
+ *    provider's latency, eth_getLogs caps and rate limit, against the fewest calls it allows.
  * Prints figures; never asserts on time. Fails only when a run gives the wrong result.
  *
- *   npm run bench [-- --only backfill|alerts|scheduler|impact] [--reps 3] [--postgres] [--no-profile]
+ *   npm run bench [-- --only backfill|alerts|scheduler|impact|rpc|api|provider] [--idle-blocks 15] [--api-seconds 10]
+ *                 [--provider-blocks 1000000] [--provider-requests 1000] [--reps 3] [--postgres] [--no-profile]
  *                 [--alert-requests 100] [--alert-interval-ms 150] [--fulfils 50] [--vetoes 20]
  *
  * --postgres adds the same desk backfill on a fresh PostgreSQL database per run (local server,
@@ -27,6 +34,9 @@ import { measureAlertLatency } from './alerts';
 import { DEFAULT_SEED, loadOrSeedChain } from './seed';
 import { measureScheduler } from './scheduler';
 import { measureImpactReads } from './impact';
+import { measureRpcIdle } from './rpc';
+import { measureApi } from './api';
+import { measureProviderCatchUp } from './provider';
 
 const RESULTS_FILE = path.resolve(__dirname, '..', '.cache', 'bench-results', 'latest.json');
 const POSTGRES_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/test';
@@ -44,12 +54,15 @@ async function main(): Promise<void> {
       'alert-interval-ms': { type: 'string', default: '150' },
       fulfils: { type: 'string', default: '50' },
       vetoes: { type: 'string', default: '20' },
+      'idle-blocks': { type: 'string', default: '15' },
+      'api-seconds': { type: 'string', default: '10' },
+      'provider-blocks': { type: 'string', default: '1000000' },
+      'provider-requests': { type: 'string', default: '1000' },
     },
   });
-  if (values.only !== undefined && values.only !== 'backfill' && values.only !== 'alerts' && values.only !== 'scheduler' && values.only !== 'impact') {
-    throw new Error(`--only must be backfill, alerts, scheduler or impact (got "${values.only}")`);
-  }
-  const sections: BenchSection[] = values.only ? [values.only as BenchSection] : ['backfill', 'alerts', 'scheduler', 'impact'];
+  const SECTIONS: BenchSection[] = ['backfill', 'alerts', 'scheduler', 'impact', 'rpc', 'api', 'provider'];
+  if (values.only !== undefined && !SECTIONS.includes(values.only as BenchSection)) throw new Error(`--only must be one of ${SECTIONS.join(', ')} (got "${values.only}")`);
+  const sections: BenchSection[] = values.only ? [values.only as BenchSection] : SECTIONS;
   const alertRequests = Number(values['alert-requests']);
   const alertIntervalMs = Number(values['alert-interval-ms']);
   if (!Number.isInteger(alertRequests) || alertRequests < 1) throw new Error(`--alert-requests must be a positive integer (got "${values['alert-requests']}")`);
@@ -76,6 +89,22 @@ async function main(): Promise<void> {
   if (sections.includes('impact')) {
     log(`${sections.length > 1 ? '\n' : ''}impact reads: RPC calls per new request and per idle block, with 0 and 20 closed requests (counted on a loopback proxy)`);
     report.impact = await measureImpactReads({ closed: [0, 20], log });
+  }
+  if (sections.includes('rpc')) {
+    const blocks = Number(values['idle-blocks']);
+    if (!Number.isInteger(blocks) || blocks < 1) throw new Error('--idle-blocks must be a positive integer');
+    log(`${sections.length > 1 ? '\n' : ''}RPC calls per block while idle: a desk (V3, 2-of-3 Safe, executor and slasher keys) following anvil over http, 2 s blocks, through a counting proxy`);
+    report.rpc = await measureRpcIdle({ requests: [6, 200], blocks, log });
+  }
+  if (sections.includes('api')) {
+    log(`${sections.length > 1 ? '\n' : ''}API under polling load: the bench chain's requests backfilled into a desk, then 200 requests/s per route (autocannon)`);
+    report.api = await measureApi({ seconds: Number(values['api-seconds']), log });
+  }
+  if (sections.includes('provider')) {
+    const blocks = Number(values['provider-blocks']);
+    const requests = Number(values['provider-requests']);
+    log(`${sections.length > 1 ? '\n' : ''}catch-up through a provider's limits (proxy: 80 ms, eth_getLogs ≤ 2,000 blocks and 10,000 results, HTTP 429 above 50 calls/s)`);
+    report.provider = await measureProviderCatchUp({ blocks, requests, log });
   }
   report.processPeakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   log('');

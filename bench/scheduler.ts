@@ -124,7 +124,7 @@ export async function measureScheduler(o: { fulfils: number; vetoes: number; log
       const vetoIds = new Set(queued.slice(0, o.vetoes).map((q) => q.id.toString()));
       // the first half reach their threshold one at a time (as a committee signs), the rest in a burst
       const spacedIds = new Set(queued.slice(0, Math.ceil(o.vetoes / 2)).map((q) => q.id.toString()));
-      const views = async () => ((await (await fetch(`${desk.url}/api/requests`)).json()) as { requests: RequestView[] }).requests;
+      const views = async () => ((await (await fetch(`${desk.url}/api/requests?limit=1000`)).json()) as { requests: RequestView[] }).requests;
 
       // owners sign each veto, lowest Safe nonce first (a re-plan between reading and signing is
       // answered with SIGNATURE_WRONG_NONCE: read again and sign again); the head block when the

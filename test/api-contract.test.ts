@@ -27,7 +27,7 @@ const passed = (): never => {
 };
 
 function app() {
-  const readModel: RequestReadModel = { listRequests: async () => [], getRequest: passed };
+  const readModel: RequestReadModel = { listRequests: async () => [], pageRequests: async () => ({ requests: [], nextCursor: null }), getRequest: passed };
   const health = async (): Promise<HealthView> => ({ status: 'ok', chainId: 31337, headBlock: 1, indexedBlock: 1, lagBlocks: 0 });
   const siwe: SiweApi = {
     chainId: 31337,
@@ -99,7 +99,7 @@ const BODY_SAMPLES: Record<string, Sample[]> = {
 /** the same for queries: route validation against the zod schema */
 const QUERY_SAMPLES: Record<string, { query: string; valid: boolean }[]> = {
   listAlerts: [{ query: 'limit=5&state=failed&kind=window_closing&requestId=7', valid: true }, { query: 'limit=0', valid: false }, { query: 'limit=1001', valid: false }, { query: 'state=lost', valid: false }, { query: 'kind=A!', valid: false }, { query: 'requestId=x', valid: false }],
-  listRequests: [{ query: 'status=vetoed,lapsed&status=fulfilled', valid: true }, { query: 'status=gone', valid: false }, { query: 'sort=impact', valid: true }, { query: 'sort=size', valid: false }],
+  listRequests: [{ query: 'status=vetoed,lapsed&status=fulfilled', valid: true }, { query: 'status=gone', valid: false }, { query: 'sort=impact', valid: true }, { query: 'sort=size', valid: false }, { query: 'limit=5', valid: true }, { query: 'limit=0', valid: false }, { query: 'limit=1001', valid: false }],
   getBatchVeto: [{ query: 'requestIds=1,2', valid: true }, { query: 'requestIds=1,x', valid: false }],
   getVeto: [{ query: 'nonce=3', valid: true }, { query: 'nonce=-1', valid: false }],
   getStrategyTokens: [{ query: `address=${OWNER}`, valid: true }, { query: 'address=0x12', valid: false }, { query: '', valid: false }],

@@ -5,6 +5,7 @@ import request from 'supertest';
 import { REQUEST_STATUSES } from '../domain/types';
 import { DeskError } from '../errors';
 import { HEALTHY, REQUESTS, expectError, fakeReadModel, requestView, setup } from '../../test/helpers/apiApp';
+import { pageOf } from '../requests/paging';
 import type { HealthView, RequestView } from './views';
 
 describe('GET /api/health', () => {
@@ -36,11 +37,26 @@ describe('GET /api/health', () => {
 });
 
 describe('GET /api/requests', () => {
-  it('lists every request without a filter', async () => {
+  it('lists every request without a filter, open ones first, then by deadline', async () => {
     const { app, filters } = setup();
     const res = await request(app).get('/api/requests').expect(200);
-    expect(res.body).toEqual({ requests: REQUESTS });
+    expect(res.body).toEqual({ requests: pageOf(REQUESTS, { limit: 100 }).page, nextCursor: null });
+    expect(new Set(res.body.requests.map((r: RequestView) => r.requestId))).toEqual(new Set(REQUESTS.map((r) => r.requestId)));
     expect(filters).toEqual([{}]);
+  });
+
+  it('pages with limit and cursor, and answers an unchanged page with 304', async () => {
+    const { app } = setup();
+    const first = await request(app).get('/api/requests?limit=1').expect(200);
+    expect(first.body.requests).toHaveLength(1);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const second = await request(app).get(`/api/requests?limit=1&cursor=${first.body.nextCursor}`).expect(200);
+    expect(second.body.requests[0].requestId).not.toBe(first.body.requests[0].requestId);
+    expect(first.headers.etag).toEqual(expect.any(String));
+    await request(app).get('/api/requests?limit=1').set('If-None-Match', first.headers.etag!).expect(304);
+    await request(app).get('/api/requests?limit=0').expect(400);
+    await request(app).get('/api/requests?limit=1001').expect(400);
+    await request(app).get('/api/requests?cursor=bogus').expect(400);
   });
 
   it.each([
@@ -194,7 +210,7 @@ describe('errors', () => {
     const { app } = setup({
       readModel: {
         ...readModel,
-        listRequests: async () => {
+        pageRequests: async () => {
           throw new DeskError('DATABASE_ERROR', 'database unavailable', { retryable: true });
         },
       },

@@ -2,7 +2,9 @@ import type { Express } from 'express';
 import { z } from 'zod';
 import { REQUEST_STATUSES, type RequestStatus } from '../domain/types';
 import { DeskError } from '../errors';
-import type { RequestListView, RequestReadModel, RequestView } from './views';
+import { MAX_PAGE_LIMIT } from '../requests/paging';
+import { requestsQuerySchema } from './schemas/inputs';
+import type { RequestListPage, RequestReadModel, RequestView } from './views';
 
 const MAX_UINT256 = 2n ** 256n - 1n;
 
@@ -44,19 +46,15 @@ export function parseRequestId(raw: string): bigint {
   return id;
 }
 
-/** `?sort=impact`: largest slash first (per token); absent: the read model's order. */
-export function parseSort(raw: unknown): 'impact' | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  if (raw === 'impact') return 'impact';
-  throw new DeskError('BAD_REQUEST', 'sort must be "impact" (or absent)');
-}
-
 export function registerRequestRoutes(app: Express, readModel: RequestReadModel): void {
+  // a page in the order open first, then by deadline; express answers a matching If-None-Match
+  // with 304 from the body's ETag, so a polling client that saw this page downloads nothing
   app.get('/api/requests', async (req, res) => {
     const status = parseStatusFilter(req.query.status);
-    const sort = parseSort(req.query.sort);
-    const requests = await readModel.listRequests({ ...(status === undefined ? {} : { status }), ...(sort ? { sort } : {}) });
-    const body: RequestListView = { requests };
+    const q = requestsQuerySchema.safeParse({ sort: req.query.sort || undefined, limit: req.query.limit, cursor: req.query.cursor });
+    if (!q.success) throw new DeskError('BAD_REQUEST', `sort must be "impact" (or absent), limit an integer from 1 to ${MAX_PAGE_LIMIT}, cursor the nextCursor of a previous page`);
+    const { sort, limit, cursor } = q.data;
+    const body: RequestListPage = await readModel.pageRequests({ ...(status === undefined ? {} : { status }), ...(sort ? { sort } : {}), limit, ...(cursor ? { cursor } : {}) });
     res.json(body);
   });
 

@@ -42,11 +42,11 @@ export const routes: readonly RouteSpec[] = [
     alsoAnswers: { 503: { description: 'error', schema: healthViewSchema } },
   },
   {
-    method: 'get', path: '/api/requests', operationId: 'listRequests', summary: 'Slashing requests, optionally filtered by status',
+    method: 'get', path: '/api/requests', operationId: 'listRequests', summary: 'Slashing requests, a page at a time (open first, then by deadline; or sort=impact), optionally filtered by status; ETag / If-None-Match → 304',
     arrayQuery: { name: 'status', schema: input.statusQuerySchema, description: 'repeat the parameter or separate values with commas' },
     query: input.requestsQuerySchema,
     ok: { status: 200, description: 'matching requests', schema: requestListSchema },
-    errors: { 400: 'INVALID_STATUS_FILTER: unknown status value; BAD_REQUEST: sort is not "impact"' },
+    errors: { 400: 'INVALID_STATUS_FILTER: unknown status value; BAD_REQUEST: sort is not "impact", limit outside 1–1000, or a cursor this desk did not hand out' },
   },
   {
     method: 'get', path: '/api/requests/{id}', operationId: 'getRequest', summary: 'One slashing request by id', pathParams: id,

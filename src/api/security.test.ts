@@ -14,7 +14,7 @@ import { loopbackOrigins, type SiweApi, type SiweSessions } from './siwe';
 import type { HealthView, RequestReadModel } from './views';
 
 const HEALTHY: HealthView = { status: 'ok', chainId: 31337, headBlock: 1, indexedBlock: 1, lagBlocks: 0 };
-const readModel: RequestReadModel = { listRequests: async () => [], getRequest: async () => null } as unknown as RequestReadModel;
+const readModel: RequestReadModel = { listRequests: async () => [], pageRequests: async () => ({ requests: [], nextCursor: null }), getRequest: async () => null } as unknown as RequestReadModel;
 
 function appWith(security: HttpSecurityOptions, web?: WebServices, extra: Partial<Parameters<typeof createApp>[0]> = {}) {
   return createApp({ readModel, health: async () => HEALTHY, metrics: createMetrics(), logger: createLogger('silent'), security, web, ...extra });

@@ -32,6 +32,7 @@ import { startFollowing } from './follower';
 import { observeRequests } from './metrics';
 import { createDeskSafes, type DeskVetoOptions, type VetoService } from '../safe';
 import { requestSnapshotOf } from '../safe/requestSnapshot';
+import { SAFE_STATE_TOPICS } from '../safe/safeState';
 import { schedulerAlert, vetoAlert } from '../alerts/deskEvents';
 import { createDeskEvents } from '../api/events';
 import { createWebServices, type DevAccountView, type DevRequestsApi } from './web';
@@ -52,6 +53,9 @@ import { createImpactRunner, type ImpactRunner } from '../requests/impact';
 
 /** How long alert planning after a pass waits for the impact reads of that pass. */
 const IMPACT_ALERT_WAIT_MS = 3_000;
+
+/** blocks between two reads of the sending accounts' balances while nothing is sent (~10 min on 12 s blocks) */
+const BALANCE_EVERY_BLOCKS = 50;
 
 export interface DeskOptions {
   rpcUrls: string[];
@@ -126,7 +130,13 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
   const logger = o.logger;
   const metrics = o.metrics ?? createMetrics();
   const now = o.now ?? (() => Date.now() / 1000);
-  const chain = createChainClient({ rpcUrls: o.rpcUrls });
+  const chain = createChainClient({
+    rpcUrls: o.rpcUrls,
+    observe: (method, outcome, seconds) => {
+      metrics.rpcRequests.inc({ method, outcome });
+      metrics.rpcLatency.observe({ method }, seconds);
+    },
+  });
   const alertChannels = (o.alerts?.channels ?? []).map((c) => c.name);
   if (alertChannels.length === 0) logger.warn(NO_ALERT_CHANNEL);
   const database = await openDatabase(o.database);
@@ -171,7 +181,11 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     const lease = createLease({ store: createLeaseStore(database, leaseName, logger), name: leaseName, ttlMs: sc.leaseTtlMs ?? 9_000, logger, onChange: (holder) => metrics.leaseHeld.set(holder ? 1 : 0) });
     const gate = actorGate(lease, dryRun);
     // every send, settlement and re-pricing of every account, counted by purpose and outcome
-    const observe = (purpose: string, outcome: string) => metrics.sends.inc({ purpose, outcome });
+    let sendsSeen = 0;
+    const observe = (purpose: string, outcome: string) => {
+      sendsSeen++;
+      metrics.sends.inc({ purpose, outcome });
+    };
     const senders = createSenders({ client: chain.client, store: sentTxs, chainId, logger, maxFeePerGasWei: sc.maxFeePerGasWei ?? 500_000_000_000n, feeBumpBlocks: sc.feeBumpBlocks ?? 2, afterRecord: sc.afterRecord, observe });
     const executorSender = o.vetoes?.executorPrivateKey ? senders.for(o.vetoes.executorPrivateKey) : null;
     const sender = sc.slasherPrivateKey ? senders.for(sc.slasherPrivateKey) : null;
@@ -210,7 +224,27 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     const views = createRequestViews({ readModel, vetoes: vetoes.vetoViews, fulfils: fulfils.vetoViews });
 
     // ── ingest ──
-    const ingestor = createIngestor({ client: chain.client, store, facts, chainId, startBlock, reorgDepth: o.reorgDepth, maxLogRange: o.maxLogRange, logger, metrics });
+    const safeDesks = [vetoes, fulfils];
+    const ingestor = createIngestor({
+      client: chain.client,
+      store,
+      facts,
+      chainId,
+      startBlock,
+      reorgDepth: o.reorgDepth,
+      maxLogRange: o.maxLogRange,
+      logger,
+      metrics,
+      // the Safes' owner, threshold and nonce changes ride on the ingest's per-block eth_getLogs
+      watch: {
+        addresses: safeDesks.map((d) => d.safe),
+        topics: SAFE_STATE_TOPICS,
+        onLogs: (logs) => {
+          for (const d of safeDesks) if (logs.some((l) => getAddress(l.address) === d.safe)) d.stateMayHaveChanged();
+        },
+        onReset: () => safeDesks.forEach((d) => d.stateMayHaveChanged()),
+      },
+    });
     /** the index is far behind the head (a backfill): requests are history, not news, nor due */
     const catchingUp = () => {
       const s = ingestor.status();
@@ -289,17 +323,26 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     });
 
     const minBalanceWei = sc.minBalanceWei ?? 50_000_000_000_000_000n;
-    /** The sending accounts below ALERT_MIN_BALANCE (two eth_getBalance per planner pass). */
+    // balances move when we send (or someone funds us): read on a send, else every BALANCE_EVERY_BLOCKS;
+    // while one is low, every time (the alert resolves as soon as it is funded)
+    let balancesRead: { head: number; sends: number } | null = null;
+    /** The sending accounts below ALERT_MIN_BALANCE (one eth_getBalance each, at most every BALANCE_EVERY_BLOCKS blocks or after a send). */
     async function lowBalances(): Promise<NonNullable<HealthSignal['lowBalances']>> {
+      const at = (await head())?.number ?? null;
+      if (balancesRead && at !== null && at - balancesRead.head < BALANCE_EVERY_BLOCKS && balancesRead.sends === sendsSeen) return [];
+      const sends = sendsSeen;
       const accounts = new Map<string, 'executor' | 'slasher'>();
       if (executorSender) accounts.set(getAddress(executorSender.address), 'executor');
       if (sender) accounts.set(getAddress(sender.address), 'slasher');
       const value: NonNullable<HealthSignal['lowBalances']> = [];
+      let complete = true;
       for (const [account, role] of accounts) {
         const balance = await chain.client.getBalance({ address: account as Address }).catch(() => null);
+        if (balance === null) complete = false;
         if (balance !== null) metrics.accountBalance.set({ role, account }, Number(formatEther(balance)));
         if (balance !== null && balance < minBalanceWei) value.push({ role, account, balanceEth: formatEther(balance), minEth: formatEther(minBalanceWei) });
       }
+      balancesRead = complete && at !== null && value.length === 0 ? { head: at, sends } : null;
       return value;
     }
 

@@ -9,6 +9,8 @@ export interface ChainClientOptions {
   rpcUrls: string[];
   /** per-request timeout */
   timeoutMs?: number;
+  /** told of every call each endpoint answered or failed (a paid RPC bills per call): the metrics */
+  observe?: (method: string, outcome: 'ok' | 'error', seconds: number) => void;
 }
 
 export interface ChainClient {
@@ -46,19 +48,23 @@ function unreachable(e: unknown): boolean {
   return false;
 }
 
-/** Records each request's outcome on the endpoint's status. */
-function recorded(t: Transport, status: EndpointStatus, now: () => number): Transport {
+/** Records each request's outcome on the endpoint's status, and tells `observe` of it. */
+function recorded(t: Transport, status: EndpointStatus, now: () => number, observe?: ChainClientOptions['observe']): Transport {
   return (opts) => {
     const inst = t(opts);
     const request = (async (args: Parameters<typeof inst.request>[0], options?: Parameters<typeof inst.request>[1]) => {
+      const t0 = performance.now();
+      const method = (args as { method: string }).method;
       try {
         const out = await inst.request(args, options);
+        observe?.(method, 'ok', (performance.now() - t0) / 1000);
         status.reachable = true;
         status.unreachableSinceMs = null;
         status.lastAnswerMs = now();
         status.lastError = null;
         return out;
       } catch (e) {
+        observe?.(method, 'error', (performance.now() - t0) / 1000);
         if (unreachable(e)) {
           if (status.reachable !== false) status.unreachableSinceMs = now();
           status.reachable = false;
@@ -77,10 +83,46 @@ function recorded(t: Transport, status: EndpointStatus, now: () => number): Tran
 
 const isWs = (url: string) => /^wss?:\/\//.test(url);
 
+/** how many more times a call a provider rate-limited (HTTP 429) is tried, after the transport's own retries */
+const RATE_LIMIT_RETRIES = 6;
+
+function rateLimited(e: unknown): { retryAfterMs: number } | null {
+  for (let x = e as { status?: number; headers?: Headers; cause?: unknown } | undefined, depth = 0; x && depth < 5; x = x.cause as typeof x, depth++) {
+    if (x.status === 429) {
+      const after = Number(x.headers?.get?.('retry-after'));
+      return { retryAfterMs: Number.isFinite(after) && after > 0 ? Math.min(after * 1000, 10_000) : 1_000 };
+    }
+  }
+  return null;
+}
+
+/**
+ * A hosted provider answers HTTP 429 above its rate: that is no outage, and a backfill that gives
+ * up on it stalls for a whole pass. Such a call waits as the provider asks (Retry-After, else
+ * 1 s, with jitter) and is tried again, up to RATE_LIMIT_RETRIES times.
+ */
+function patientWhenRateLimited(t: Transport): Transport {
+  return (opts) => {
+    const inst = t(opts);
+    const request = (async (args: Parameters<typeof inst.request>[0], options?: Parameters<typeof inst.request>[1]) => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await inst.request(args, options);
+        } catch (e) {
+          const limited = rateLimited(e);
+          if (!limited || attempt >= RATE_LIMIT_RETRIES) throw e;
+          await new Promise((r) => setTimeout(r, limited.retryAfterMs * (1 + Math.random() / 2)));
+        }
+      }
+    }) as typeof inst.request;
+    return { ...inst, request };
+  };
+}
+
 function transportFor(url: string, timeout: number, retryCount: number): Transport {
   // a websocket retries nothing itself: see `guarded`
   if (isWs(url)) return webSocket(url, { timeout, retryCount: 0, keepAlive: true, reconnect: true });
-  return http(url, { timeout, retryCount, batch: { batchSize: 250, wait: 0 } });
+  return patientWhenRateLimited(http(url, { timeout, retryCount, batch: { batchSize: 250, wait: 0 } }));
 }
 
 /**
@@ -110,7 +152,7 @@ export function createChainClient(o: ChainClientOptions): ChainClient {
   let closed = false;
   const transports = o.rpcUrls.map((u) => transportFor(u, timeout, single ? 2 : 0));
   const statuses: EndpointStatus[] = o.rpcUrls.map((url) => ({ url, reachable: null, unreachableSinceMs: null, lastAnswerMs: null, lastError: null }));
-  const usable = transports.map((t, k) => recorded(isWs(o.rpcUrls[k]!) ? guarded(t, () => closed) : t, statuses[k]!, () => Date.now()));
+  const usable = transports.map((t, k) => recorded(isWs(o.rpcUrls[k]!) ? guarded(t, () => closed) : t, statuses[k]!, () => Date.now(), o.observe));
   const transport = single && !isWs(o.rpcUrls[0]!) ? usable[0]! : fallback(usable, { rank: false, retryCount: 2 });
   const client = createPublicClient({ transport, pollingInterval: 1_000 }) as PublicClient;
   const websocket = /^wss?:\/\//.test(o.rpcUrls[0] ?? '');

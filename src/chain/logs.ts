@@ -50,6 +50,10 @@ const RANGE_ERROR = [
   /log response size/i,
 ];
 
+const TOO_MANY_RESULTS = /too many (results|logs)|more than \d+ results|query returned more than/i;
+
+const errorText = (e: unknown) => (e instanceof BaseError ? `${e.shortMessage} ${e.details ?? ''} ${e.message}` : String((e as Error)?.message ?? e));
+
 /** Whether the node refused the range itself (as opposed to being down). */
 export function isRangeError(e: unknown): boolean {
   if (e instanceof BaseError && e.walk((x) => (x as Error).name === 'ResponseBodyTooLargeError')) return true;
@@ -70,8 +74,23 @@ export async function getLogsRaw(
   return (await client.request({ method: 'eth_getLogs', params: [filter as never] })) as unknown as RawLog[];
 }
 
+/**
+ * The block range a refusal names as allowed, when it names one: Alchemy's "up to a 2000 block
+ * range", "block range ... 10000", Infura's "Try with this block range [0x1, 0x2]".
+ */
+export function allowedRangeOf(e: unknown): number | null {
+  const text = errorText(e);
+  const pair = /block range \[(0x[0-9a-f]+),\s*(0x[0-9a-f]+)\]/i.exec(text);
+  if (pair) return Math.max(1, Number.parseInt(pair[2]!, 16) - Number.parseInt(pair[1]!, 16) + 1);
+  const n = /up to an? (\d[\d,]*) block range/i.exec(text) ?? /block range (?:limit|is limited to|of at most|cannot exceed)\D{0,12}(\d[\d,]*)/i.exec(text);
+  return n ? Math.max(1, Number(n[1]!.replace(/,/g, ''))) : null;
+}
+
 export async function* fetchLogRanges(o: LogRangeOptions): AsyncGenerator<LogRange> {
   const growBelow = o.growBelowLogs ?? 2_000;
+  // a provider's block-range cap, once it said so: ranges never grow past it again (a refused
+  // range costs a round trip, and on a paid RPC a call)
+  let ceiling = o.maxRange;
   let range = Math.max(1, Math.min(o.initialRange, o.maxRange));
   let from = o.fromBlock;
   while (from <= o.toBlock) {
@@ -86,7 +105,12 @@ export async function* fetchLogRanges(o: LogRangeOptions): AsyncGenerator<LogRan
         if (to === from) {
           throw new DeskError('RPC_RANGE_TOO_LARGE', `the node refuses eth_getLogs even for the single block ${from}`, { cause: e });
         }
-        range = Math.max(1, Math.floor((to - from + 1) / 2));
+        const allowed = allowedRangeOf(e);
+        const size = to - from + 1;
+        range = allowed !== null && allowed < size ? allowed : Math.max(1, Math.floor(size / 2));
+        // too many results is about this stretch of chain; any other refusal is the provider's cap
+        const tooMuch = TOO_MANY_RESULTS.test(errorText(e)) || (e instanceof BaseError && e.walk((x) => (x as Error).name === 'ResponseBodyTooLargeError') !== null);
+        if (!tooMuch) ceiling = Math.min(ceiling, range);
         continue;
       }
       throw new DeskError('RPC_UNAVAILABLE', `eth_getLogs ${from}-${to} failed: ${(e as Error).message.split('\n')[0]}`, {
@@ -96,6 +120,6 @@ export async function* fetchLogRanges(o: LogRangeOptions): AsyncGenerator<LogRan
     }
     yield { fromBlock: from, toBlock: to, logs };
     from = to + 1;
-    if (logs.length < growBelow) range = Math.min(o.maxRange, range * 2);
+    if (logs.length < growBelow) range = Math.min(ceiling, range * 2);
   }
 }

@@ -82,7 +82,7 @@ export const requestSchema = z.object({
 });
 export type RequestAnswer = z.infer<typeof requestSchema>;
 
-export const requestListSchema = z.object({ requests: z.array(requestSchema) });
+export const requestListSchema = z.object({ requests: z.array(requestSchema), nextCursor: z.string().nullable().optional() });
 
 export const planSchema = z.object({
   safe: hex,

@@ -37,7 +37,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const desk = createDeskClient(resolveDeskUrl(p, io));
   const healthAnswer = await desk.get('/api/health');
   const health = expectBody({ ...healthAnswer, ok: true }, healthSchema, 'health', desk.url);
-  const { requests } = expectBody(await desk.get(`/api/requests?status=${OPEN}`), requestListSchema, 'open requests', desk.url);
+  const { requests } = expectBody(await desk.get(`/api/requests?status=${OPEN}&limit=1000`), requestListSchema, 'open requests', desk.url);
   const planAnswer = await desk.get('/api/safe/plan');
   const plan = planAnswer.ok ? planSchema.safeParse(planAnswer.body) : null;
   const now = Date.now();

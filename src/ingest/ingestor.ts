@@ -8,7 +8,7 @@
  *  3. slashability — the operator sets whose state may have changed are read again.
  * The chain readers (chain/sync) never write; this runner owns every write, through the store.
  */
-import { getAddress, type Hex, type PublicClient } from 'viem';
+import { getAddress, type Address, type Hex, type PublicClient } from 'viem';
 import { decodeSlasherLog, SLASHER_TOPICS, type SlasherLog } from '../chain/decode';
 import { canDeferStrategies, logsToFacts } from '../chain/enrich';
 import type { RawLog } from '../chain/logs';
@@ -40,6 +40,13 @@ export interface IngestOptions {
   realtimeChunk?: number;
   /** called after every sync that changed something, on the next turn of the event loop (not once stopped); more with `onSynced` */
   onSynced?: (s: IngestStatus) => void;
+  /**
+   * Other contracts whose logs ride on the same per-block eth_getLogs (the Safes, whose owner,
+   * threshold and nonce changes the desk follows instead of reading them every block). `onLogs`
+   * gets their logs of every applied block before the pass is announced; `onReset` is told when
+   * blocks were applied without their logs being read (a backfill) or were reverted (a reorg).
+   */
+  watch?: { addresses: Address[]; topics: Hex[]; onLogs: (logs: RawLog[]) => void; onReset: () => void };
 }
 
 export interface IngestStatus {
@@ -143,6 +150,7 @@ export function createIngestor(o: IngestOptions) {
       committing.catch(() => undefined); // surfaced by the next await
     }
     await committing;
+    o.watch?.onReset();
   }
 
   /** The blocks whose times the desk shows for a backfilled range: its facts' blocks and the block windows' ends already mined. */
@@ -169,13 +177,18 @@ export function createIngestor(o: IngestOptions) {
     o.metrics?.reorgs.inc();
     o.metrics?.reorgDepth.observe(depth);
     slashability.markAll();
+    o.watch?.onReset();
     if (ids.length) logger.warn({ requestIds: ids }, 'reorg touched requests');
   }
 
+  const watched = new Set((o.watch?.addresses ?? []).map((a) => getAddress(a)));
+  const addresses = [slasher, am, ...[...watched].filter((a) => a !== slasher && a !== am)];
+  const topics = [...new Set([...SLASHER_TOPICS, ...ALLOCATION_MANAGER_TOPICS, ...(o.watch?.topics ?? [])])] as Hex[];
+
   /** Applies blocks from..to (≤ chunk); returns false on a reorg or a chain that moved. */
-  async function realtimeChunk(from: number, to: number, head: number): Promise<boolean> {
+  async function realtimeChunk(from: number, to: number, head: number, known: Header[]): Promise<boolean> {
     const prev = await store.getBlock(from - 1);
-    const seen = await readRealtimeChunk(client, { from, to, previousHash: prev?.hash, addresses: [slasher, am], topics: [...SLASHER_TOPICS, ...ALLOCATION_MANAGER_TOPICS] as Hex[] });
+    const seen = await readRealtimeChunk(client, { from, to, previousHash: prev?.hash, addresses, topics, known });
     if (seen.kind === 'reorg') await handleReorg(seen.at);
     if (seen.kind !== 'blocks') return false;
     for (const l of seen.logs) {
@@ -188,6 +201,10 @@ export function createIngestor(o: IngestOptions) {
     await store.applyBatch({ facts, blocks: seen.headers, indexedBlock: tip.number, indexedHash: tip.hash, variant: v, pruneBlocksBelow: head - o.reorgDepth, expectIndexedBlock: from - 1 });
     status.indexedBlock = tip.number;
     o.metrics?.indexedBlock.set(tip.number);
+    if (o.watch) {
+      const theirs = seen.logs.filter((l) => watched.has(getAddress(l.address)));
+      if (theirs.length) o.watch.onLogs(theirs);
+    }
     return true;
   }
 
@@ -225,7 +242,9 @@ export function createIngestor(o: IngestOptions) {
     if (status.fatal) throw new DeskError('REORG_TOO_DEEP', status.fatal);
     let indexed = await ensureCursor();
     cursorReady = true;
-    const head = Number(await client.getBlockNumber({ cacheTime: 0 }));
+    // the newest header tells the head and, when one block came, is the block to apply
+    const latest = await readHeader(client, 'latest');
+    const head = latest.number;
     status.headBlock = head;
     o.metrics?.headBlock.set(head);
     const safeHead = head - o.reorgDepth;
@@ -236,16 +255,19 @@ export function createIngestor(o: IngestOptions) {
     if (indexed >= head && indexed > safeHead) {
       // nothing new to link to: check the stored tip itself (a reorg to an equal or shorter chain)
       const stored = await store.getBlock(head);
-      if (stored && stored.hash !== (await readHeader(client, head)).hash) await handleReorg(head);
+      if (stored && stored.hash !== latest.hash) await handleReorg(head);
       else if (indexed > head) await handleReorg(head);
       indexed = (await store.getCursor())!.indexedBlock;
     }
     let guard = 0;
+    // the head's header once read; after a reorg or a moving chain, read afresh
+    let known = [latest];
     // catching up after a backfill: the last reorgDepth blocks in one round trip, not several
     const catchUp = Math.max(chunk, Math.min(o.reorgDepth, MAX_CATCH_UP_CHUNK));
     while (indexed < head) {
       const to = Math.min(head, indexed + (head - indexed > chunk ? catchUp : chunk));
-      const ok = await realtimeChunk(indexed + 1, to, head);
+      const ok = await realtimeChunk(indexed + 1, to, head, known);
+      if (!ok) known = [];
       indexed = (await store.getCursor())!.indexedBlock;
       if (!ok && ++guard > 20) throw new DeskError('RPC_UNAVAILABLE', 'the chain keeps moving under the reader', { retryable: true });
     }

@@ -5,6 +5,7 @@
  */
 import type { RequestStatus } from '../domain/types';
 import { orderByImpact, tokenTotals } from '../domain/impact';
+import { pageInOrder, pageOf } from './paging';
 import type { RequestReadModelStage } from './readModel';
 import type { RequestReadModel, RequestView, VetoView } from './views';
 
@@ -34,6 +35,10 @@ export function createRequestViews(o: RequestQueriesOptions) {
     async all(): Promise<RequestView[]> {
       return withProposals(await o.readModel.snapshot(), o);
     },
+    /** these bare views with their proposals (a page: only their proposals are read) */
+    async of(views: RequestView[]): Promise<RequestView[]> {
+      return views.length ? withProposals(views, o, views.map((v) => v.requestId)) : [];
+    },
     async one(requestId: bigint): Promise<RequestView | null> {
       const v = await o.readModel.one(requestId);
       return v ? (await withProposals([v], o, [v.requestId]))[0]! : null;
@@ -59,6 +64,13 @@ export function createRequestQueries(o: { views: RequestViews; readModel: Reques
       const all = await o.views.all();
       const picked = filter.status && filter.status.length > 0 ? all.filter((v) => filter.status!.includes(v.status)) : all;
       return o.annotate(filter.sort === 'impact' ? sortByImpact(picked) : picked);
+    },
+    async pageRequests(filter) {
+      // the page is cut from the bare views: proposals and the scheduler's annotations are read for it only
+      const bare = await o.readModel.snapshot();
+      const picked = filter.status && filter.status.length > 0 ? bare.filter((v) => filter.status!.includes(v.status)) : bare;
+      const { page, nextCursor } = filter.sort === 'impact' ? pageInOrder(sortByImpact(picked), filter) : pageOf(picked, filter);
+      return { requests: await o.annotate(await o.views.of(page)), nextCursor };
     },
     async getRequest(requestId: bigint) {
       const v = await o.views.one(requestId);

@@ -309,4 +309,9 @@ export const requestViewSchema = z
   })
   .meta({ id: 'RequestView' });
 
-export const requestListSchema = z.object({ requests: z.array(requestViewSchema) }).meta({ id: 'RequestList' });
+export const requestListSchema = z
+  .object({
+    requests: z.array(requestViewSchema),
+    nextCursor: z.string().nullable().describe('pass as `cursor` for the page after this one; null on the last page'),
+  })
+  .meta({ id: 'RequestList' });

@@ -39,9 +39,14 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sameEnums: [Same<RequestStatus, RequestView['status']>, Same<ProposalStatus, VetoView['status']>, Same<SignatureSource, VetoSignatureView['source']>] = [true, true, true];
 void sameEnums;
 
+/** A page of `GET /api/requests`. */
+export type RequestListPage = RequestListView;
+
 /** What the API needs from the store; implemented outside `api/`. */
 export interface RequestReadModel {
-  listRequests(filter: { status?: RequestStatus[] }): Promise<RequestView[]>;
+  listRequests(filter: { status?: RequestStatus[]; sort?: 'impact' }): Promise<RequestView[]>;
+  /** one page in the API's order (open first, then by deadline; or largest slash first); see requests/paging.ts */
+  pageRequests(filter: { status?: RequestStatus[]; sort?: 'impact'; limit: number; cursor?: string }): Promise<RequestListPage>;
   getRequest(requestId: bigint): Promise<RequestView | null>;
   /** the chain's timestamps (unix seconds) of these blocks, where the desk kept them */
   blockTimes?(numbers: number[]): Promise<Map<number, number>>;

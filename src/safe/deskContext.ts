@@ -10,7 +10,7 @@ import type { SignatureSource, VetoProposalRow, VetoSignatureRow, VetoStore } fr
 import type { Executor } from './executor';
 import type { ProposalPurpose } from './proposalPurpose';
 import { proposalKind } from './proposalKinds';
-import type { SafeState } from './safeState';
+import { createSafeStateCache, type SafeState } from './safeState';
 import { safeTxHash, type SafeDomain } from './safeTx';
 import type { RequestSnapshot, VetoEvent } from './types';
 import type { VetoPolicy } from './holds';
@@ -88,6 +88,8 @@ export function createDeskContext(o: SafeDeskOptions, purpose: ProposalPurpose) 
     purpose,
     noun: purpose.name,
     last,
+    /** the Safe's owners, threshold and nonce, read again only when something says they changed */
+    stateCache: createSafeStateCache(o.client, safe),
     /** safeTxHash of `requestId`'s call at `nonce` */
     callHash(requestId: string, nonce: number): Hex {
       const key = `${requestId}:${nonce}`;

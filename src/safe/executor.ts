@@ -3,12 +3,15 @@
  * (so the slasher's own revert reason is what people read), estimates `execTransaction`, and
  * hands it to the account's sender, which records it before broadcast and sees it to the chain.
  */
-import { concatHex, encodeFunctionData, getAddress, zeroAddress, type Address, type Hex, type PublicClient } from 'viem';
+import { concatHex, encodeFunctionData, getAddress, pad, toHex, zeroAddress, type Address, type Hex, type PublicClient } from 'viem';
 import { describeRevert, isRevert } from '../chain/revert';
 import type { Sender, SentTxRow } from '../sender/sender';
 import type { VetoProposalRow } from '../store/vetoStore';
 import { proposalOperation } from './proposalKinds';
 import { safeAbi } from './safeTx';
+
+/** storage slot of `nonce` in Safe 1.3.0 and 1.4.1 (singleton, modules, owners, ownerCount, threshold, nonce) */
+const SAFE_NONCE_SLOT = pad(toHex(5));
 
 export interface SignedBy {
   signer: Address;
@@ -66,7 +69,11 @@ export function createExecutor(o: { client: PublicClient; sender: Sender }) {
       const data = execTransactionData(p, signatures);
       let gas: bigint;
       try {
-        gas = await client.estimateGas({ account: sender.address, to: safe, data, blockTag: 'pending' });
+        // behind our own execution at the nonce below, which the node's pending state may not hold
+        // yet: estimated as if it had run (the Safe's nonce slot set to this proposal's), so
+        // vetoes that reach their threshold together go out back to back in one block
+        const stateOverride = opts.behindPending ? [{ address: safe, stateDiff: [{ slot: SAFE_NONCE_SLOT, value: pad(toHex(p.nonce)) }] }] : undefined;
+        gas = await client.estimateGas({ account: sender.address, to: safe, data, blockTag: 'pending', ...(stateOverride ? { stateOverride } : {}) });
       } catch (e) {
         if (!isRevert(e)) throw e;
         // a node whose pending state does not hold our previous execution sees the old Safe nonce

@@ -76,7 +76,11 @@ export function blockedWords(ctx: DeskContext, v: BlockedView): string {
   return `blocked: the Safe executes by nonce and ${what}.${left} Ways out: ${v.waysOut.map((w) => `${w.words} (${w.href})`).join("; or ")}`;
 }
 
-export async function reconcilePass(ctx: DeskContext, state: SafeState): Promise<void> {
+/**
+ * @param fresh `state` was read for this pass (not kept from an earlier one): before calling an
+ *   execution reorged out, and before executing, a kept state is read again and the pass redone
+ */
+export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = false): Promise<void> {
   const { o, purpose, noun } = ctx;
   const { store, logger } = o;
   const requests = await o.requests();
@@ -89,6 +93,9 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState): Promise
   const events: VetoEvent[] = [];
 
   let rows = await store.currentProposals();
+  // a kept state behind an execution the desk stored (this desk's or another's on the same
+  // database): read the Safe again rather than call that execution reorged out
+  if (!fresh && rows.some((p) => p.status === 'executed' && state.nonce <= p.nonce)) return reconcilePass(ctx, await ctx.stateCache.fresh(), true);
   // two desks storing one first signature at once: one proposal per safeTxHash
   const seen = new Map<string, VetoProposalRow>();
   for (const p of rows.filter((x) => ACTIVE.has(x.status))) {
@@ -278,6 +285,8 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState): Promise
 
   // ── 5. execute ──
   if (!o.executor || gate) return;
+  // what executes is planned on the Safe as it is now, as a send simulates it: never on a kept state
+  if (!fresh && plan.execute.some((step) => !step.inFlight)) return reconcilePass(ctx, await ctx.stateCache.fresh(), true);
   await executePlan(ctx, plan, rowById, valid, byId, state, head);
 }
 
@@ -289,6 +298,7 @@ async function markExecuted(ctx: DeskContext, p: VetoProposalRow, txHash: Hex, b
   // the execution block tells executions apart (a reorg that moves one is a new milestone): read it
   // when the caller only knows the transaction, so one execution is never reported twice
   const blockNumber = block ?? (await ctx.o.client.getTransactionReceipt({ hash: txHash }).then((r) => Number(r.blockNumber)).catch(() => null));
+  ctx.stateCache.invalidate(); // its nonce is used: the next pass reads the Safe again
   await ctx.o.store.setStatus(p.id, 'executed', { executionTxHash: txHash, executionBlock: blockNumber, statusReason: proposalKind(p) === 'batch' ? `vetoed requests ${batchRequestIds(p).join(', ')}` : null });
   ctx.o.logger.info({ requestId: p.requestId, nonce: p.nonce, txHash, blockNumber }, `${ctx.noun} executed`);
   await history(ctx, p, `executed:${txHash}:${blockNumber ?? ''}`, `${ctx.noun}_executed`, `Safe ${ctx.safe} executed the ${proposalKind(p) === 'veto' ? ctx.noun : proposalKind(p)} at nonce ${p.nonce}${blockNumber !== null ? ` in block ${blockNumber}` : ''}`, txHash, blockNumber);

@@ -12,7 +12,7 @@ import { createDeskContext, type SafeDeskOptions } from './deskContext';
 import { createIntake, type SignatureInput } from './intake';
 import { vetoPurpose } from './proposalPurpose';
 import { reconcilePass } from './reconcile';
-import { readSafeState, type SafeState } from './safeState';
+import { SAFE_STATE_REFRESH_BLOCKS, type SafeState } from './safeState';
 import { safeAbi, safeTxHash } from './safeTx';
 import type { BatchView, RejectionView, SafePlanView } from '../requests/views';
 import { createViews } from './views';
@@ -34,20 +34,30 @@ export function createSafeDesk(o: SafeDeskOptions) {
     noSafe = reason;
   }
 
+  /** the indexed head, for how long a kept state or a "no Safe here" stays good */
+  const indexedHead = async () => (await o.head?.())?.number ?? null;
+  /** the indexed head at which the address was found to be no Safe (read again after SAFE_STATE_REFRESH_BLOCKS) */
+  let noSafeAt: number | null = null;
+
   /** The Safe's state, or null when the address is no Safe (the path is off; noSafe says why). */
   async function detectSafe(): Promise<SafeState | null> {
     if (o.unavailable) return null;
+    const head = await indexedHead();
+    // an EOA or a contract that is no Safe stays so: asked again now and then, not every pass
+    if (noSafe && noSafeAt !== null && head !== null && head - noSafeAt < SAFE_STATE_REFRESH_BLOCKS) return null;
     if (!hashChecked) {
       const code = await client.getCode({ address: ctx.safe });
       if (!code || code === '0x') {
         setNoSafe(purpose.noCode(ctx.safe));
+        noSafeAt = head;
         return null;
       }
     }
     try {
-      const state = await readSafeState(client, ctx.safe);
+      const state = await ctx.stateCache.read(head);
       if (!hashChecked) await checkHashing(state);
       noSafe = null;
+      noSafeAt = null;
       return state;
     } catch (e) {
       // a contract answering getOwners/getThreshold with nothing or a revert is not a Safe; RPC trouble is thrown on
@@ -55,6 +65,7 @@ export function createSafeDesk(o: SafeDeskOptions) {
       const notASafe = cause instanceof BaseError && cause.walk((x) => x instanceof ContractFunctionZeroDataError || x instanceof ContractFunctionRevertedError) !== null;
       if (!notASafe) throw e;
       setNoSafe(`${ctx.safe} is a contract but not a Safe (getOwners/getThreshold fail): no ${noun} Safe transactions are planned`);
+      noSafeAt = head;
       return null;
     }
   }
@@ -176,6 +187,14 @@ export function createSafeDesk(o: SafeDeskOptions) {
     /** resolves when no reconcile pass is running */
     async idle(): Promise<void> {
       await passes.idle();
+    },
+    /**
+     * The chain said the Safe may have changed (one of its SAFE_STATE_TOPICS logs, a backfill, a
+     * reorg): the next pass reads it again, and an address found to be no Safe is asked again.
+     */
+    stateMayHaveChanged(): void {
+      ctx.stateCache.invalidate();
+      noSafeAt = null;
     },
     /** true once the Safe was read and is a Safe (the path is on) */
     active(): boolean {

@@ -6,6 +6,7 @@ import type { RequestStatus } from '../../src/domain/types';
 import { createLogger } from '../../src/lib/logger';
 import { createMetrics } from '../../src/lib/metrics';
 import { createApp } from '../../src/api/app';
+import { pageOf } from '../../src/requests/paging';
 import type { HealthView, RequestReadModel, RequestView } from '../../src/api/views';
 
 export const SLASHER = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
@@ -75,6 +76,13 @@ export function fakeReadModel(requests: RequestView[] = REQUESTS) {
       filters.push(filter);
       const { status } = filter;
       return status === undefined ? requests : requests.filter((r) => status.includes(r.status));
+    },
+    async pageRequests(filter) {
+      filters.push({ ...(filter.status ? { status: filter.status } : {}) });
+      const { status } = filter;
+      const picked = status === undefined ? requests : requests.filter((r) => status.includes(r.status));
+      const { page, nextCursor } = pageOf(picked, filter);
+      return { requests: page, nextCursor };
     },
     async getRequest(id) {
       return requests.find((r) => BigInt(r.requestId) === id) ?? null;

@@ -26,7 +26,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Slashing requests, optionally filtered by status */
+        /** Slashing requests, a page at a time (open first, then by deadline; or sort=impact), optionally filtered by status; ETag / If-None-Match → 304 */
         get: operations["listRequests"];
         put?: never;
         post?: never;
@@ -755,6 +755,8 @@ export type components = {
         };
         RequestList: {
             requests: components["schemas"]["RequestView"][];
+            /** @description pass as `cursor` for the page after this one; null on the last page */
+            nextCursor: string | null;
         };
         /**
          * @description in_veto_window: can still be vetoed; vetoed: cancelled by the committee; fulfillable: window over, can be fulfilled; fulfilled: slashed; lapsed: the last useful block has passed
@@ -1170,6 +1172,10 @@ export interface operations {
                 status?: components["schemas"]["RequestStatus"][];
                 /** @description impact: largest slash first where one token allows comparing; absent: open requests first, then by deadline */
                 sort?: "impact";
+                /** @description requests per page (default 100, at most 1000) */
+                limit?: number;
+                /** @description the nextCursor of the previous page */
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -1186,7 +1192,7 @@ export interface operations {
                     "application/json": components["schemas"]["RequestList"];
                 };
             };
-            /** @description INVALID_STATUS_FILTER: unknown status value; BAD_REQUEST: sort is not "impact" */
+            /** @description INVALID_STATUS_FILTER: unknown status value; BAD_REQUEST: sort is not "impact", limit outside 1–1000, or a cursor this desk did not hand out */
             400: {
                 headers: {
                     [name: string]: unknown;

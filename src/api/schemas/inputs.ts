@@ -4,6 +4,7 @@
  * drift. Checks JSON Schema cannot say (a link is a URL with a host) stay here as refinements.
  */
 import { z } from 'zod';
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../../requests/paging';
 import { requestStatusSchema } from '../../requests/schemas';
 
 export const requestIdInputSchema = z.string().regex(/^\d{1,78}$/).describe('request id in decimal (uint256)');
@@ -94,9 +95,11 @@ export const alertsQuerySchema = z.object({
 /** `GET /api/requests?status=`: repeat the parameter or separate values with commas */
 export const statusQuerySchema = z.array(requestStatusSchema);
 
-/** `GET /api/requests` besides `status`: `sort=impact` orders by tokens to slash, largest first, per token. */
+/** `GET /api/requests` besides `status`: the page (`limit`, `cursor`) and its order (`sort`). */
 export const requestsQuerySchema = z.object({
   sort: z.enum(['impact']).optional().describe('impact: largest slash first where one token allows comparing; absent: open requests first, then by deadline'),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).default(DEFAULT_PAGE_LIMIT).describe(`requests per page (default ${DEFAULT_PAGE_LIMIT}, at most ${MAX_PAGE_LIMIT})`),
+  cursor: z.string().min(1).max(200).optional().describe('the nextCursor of the previous page'),
 });
 
 /** `GET /api/strategies?address=` */

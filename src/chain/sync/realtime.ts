@@ -23,17 +23,23 @@ export type RealtimeEvent =
   /** the chain moved while the chunk was read: read it again */
   | { kind: 'moved' };
 
-export async function readHeader(client: PublicClient, n: number): Promise<Header> {
-  const b = await client.getBlock({ blockNumber: BigInt(n) });
+/** One header by number, or the newest ('latest': the head and its header in one call). */
+export async function readHeader(client: PublicClient, n: number | 'latest'): Promise<Header> {
+  const b = await client.getBlock(n === 'latest' ? { blockTag: 'latest' } : { blockNumber: BigInt(n) });
   return { number: Number(b.number), hash: b.hash!, parentHash: b.parentHash, timestamp: Number(b.timestamp) };
 }
 
-/** Blocks from..to as headers (one batch) and one eth_getLogs over `addresses`. */
+/**
+ * Blocks from..to as headers (one batch) and one eth_getLogs over `addresses`. `known` headers
+ * (the head, read to learn the head) are not read again: following one block at a time costs
+ * the head's header and one eth_getLogs, nothing more.
+ */
 export async function readRealtimeChunk(
   client: PublicClient,
-  o: { from: number; to: number; previousHash: string | undefined; addresses: Address[]; topics: Hex[] },
+  o: { from: number; to: number; previousHash: string | undefined; addresses: Address[]; topics: Hex[]; known?: Header[] },
 ): Promise<RealtimeEvent> {
-  const headers = await Promise.all(Array.from({ length: o.to - o.from + 1 }, (_, k) => readHeader(client, o.from + k)));
+  const known = new Map((o.known ?? []).map((h) => [h.number, h]));
+  const headers = await Promise.all(Array.from({ length: o.to - o.from + 1 }, (_, k) => known.get(o.from + k) ?? readHeader(client, o.from + k)));
   for (let k = 0; k < headers.length; k++) {
     const parent = k === 0 ? o.previousHash : headers[k - 1]!.hash;
     if (parent !== undefined && headers[k]!.parentHash !== parent) return k === 0 ? { kind: 'reorg', at: o.from - 1 } : { kind: 'moved' };

@@ -88,7 +88,7 @@ export function Board() {
   const { query } = useLocation();
   const raw = query.get('status');
   const filter = REQUEST_STATUSES.find((s) => s === raw) ?? null;
-  const { data, error, loading, reload } = useResource<{ requests: RequestView[] }>('/api/requests', requestsVersion);
+  const { data, error, loading, reload } = useResource<{ requests: RequestView[] }>('/api/requests?limit=1000', requestsVersion);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
 

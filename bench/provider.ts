@@ -1,0 +1,145 @@
+/**
+ * Catch-up through a hosted provider's limits: a V3 slasher holding N requests spread over M
+ * blocks (default 1,000 over 1,000,000), read by a fresh desk through the loopback proxy acting
+ * as a provider (80 ms a round trip, eth_getLogs capped at 2,000 blocks and 10,000 results with
+ * the providers' error texts, HTTP 429 above a rate). The floor is the fewest eth_getLogs calls
+ * the cap allows × the latency ÷ the desk's concurrency (its backfill asks one range at a time);
+ * goal ≤ 1.5× it, every request listed, no 429 left to fail a pass.
+ */
+import { getAddress, parseEther, type Address, type Hex } from 'viem';
+import { startDesk } from '../src/app/desk';
+import { anvilDevAccounts, startAnvil } from '../src/devnet/anvil';
+import { allocate, deployTestbed, registerOperator, vetoableSlasherAbis } from '../src/devnet/deploy';
+import { createDevClients } from '../src/devnet/devnet';
+import { createLogger } from '../src/lib/logger';
+import { createBenchDatabase, REORG_DEPTH } from './measure';
+import { startRpcProxy } from './rpcProxy';
+import { ANVIL_ARGS } from './seed';
+
+export interface ProviderBench {
+  blocks: number;
+  requests: number;
+  latencyMs: number;
+  rangeCap: number;
+  ratePerSecond: number;
+  concurrency: number;
+  floorSeconds: number;
+  seconds: number;
+  ratio: number;
+  calls: Record<string, number>;
+  refused: { rateLimited: number; logRange: number; logResults: number };
+  listed: number;
+  missed: number;
+  passFailures: number;
+  goal: string;
+  met: boolean;
+  ponder: string;
+}
+
+export const PROVIDER_GOAL_RATIO = 1.5;
+const AVS: Address = getAddress('0x00000000000000000000000000000000000a1500');
+
+export async function measureProviderCatchUp(o: { blocks: number; requests: number; log: (line: string) => void }): Promise<ProviderBench> {
+  const latencyMs = 80;
+  const rangeCap = 2_000;
+  const ratePerSecond = 50;
+  // a node forked from an empty one mines empty blocks without rebuilding its state trie each
+  // time (see seed.ts); still ≈ 2 ms a block here, so a million blocks take over half an hour
+  const origin = await startAnvil({ extraArgs: ANVIL_ARGS });
+  const anvil = await startAnvil({ extraArgs: [...ANVIL_ARGS, '--fork-url', origin.rpcUrl] });
+  const db = await createBenchDatabase('sqlite', '');
+  try {
+    const [keeper, operator] = anvilDevAccounts(2) as { address: Address; privateKey: Hex }[];
+    const { publicClient, wallet } = createDevClients(anvil.rpcUrl, keeper!.privateKey);
+    const testbed = await deployTestbed(wallet, publicClient, { variant: 'V3', vetoWindowBlocks: 10_000_000, deallocationDelay: 10_000, slasher: keeper!.address, vetoCommittee: keeper!.address, avs: AVS });
+    const target = { allocationManager: testbed.allocationManager, operator: operator!.address, operatorSet: { avs: AVS, id: 1 } };
+    await registerOperator(wallet, publicClient, target);
+    await allocate(wallet, publicClient, { ...target, strategy: testbed.strategies[0]!, magnitude: parseEther('1') });
+    const deployBlock = Number(await publicClient.getBlockNumber()) - 10;
+    const t0 = performance.now();
+    const gap = Math.max(1, Math.floor(o.blocks / o.requests) - 1);
+    for (let i = 0; i < o.requests; i++) {
+      // no client timeout: mining a thousand blocks can take anvil longer than a request may
+      await fetch(anvil.rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: i, method: 'anvil_mine', params: [`0x${gap.toString(16)}`] }) });
+      const hash = await wallet.writeContract({
+        address: testbed.slasher,
+        abi: vetoableSlasherAbis.V3,
+        functionName: 'queueSlashingRequest',
+        args: [{ operator: operator!.address, operatorSetId: 1, strategies: [testbed.strategies[0]!], wadsToSlash: [1n], description: `provider ${i}` }],
+        gas: 400_000n,
+      });
+      await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+    }
+    const head = Number(await publicClient.getBlockNumber());
+    o.log(`  chain: ${o.requests} requests over blocks ${deployBlock}–${head} (${head - deployBlock + 1} blocks), built in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+
+    const proxy = await startRpcProxy(anvil.rpcUrl, { latencyMs, maxLogRange: rangeCap, maxLogResults: 10_000, maxCallsPerSecond: ratePerSecond });
+    try {
+      const desk = await startDesk({
+        rpcUrls: [proxy.url],
+        slasher: testbed.slasher,
+        database: db.target,
+        port: 0,
+        host: '127.0.0.1',
+        startBlock: deployBlock,
+        confirmations: 0,
+        pollIntervalMs: 60_000,
+        reorgDepth: REORG_DEPTH,
+        maxLogRange: 10_000,
+        logger: createLogger('silent'),
+        follow: false,
+      });
+      let passFailures = 0;
+      let seconds = 0;
+      try {
+        proxy.reset();
+        const t1 = performance.now();
+        for (let k = 0; k < 5; k++) {
+          const ok = await desk.ingestor.sync().then(() => true, () => false);
+          if (ok && desk.ingestor.status().indexedBlock === head) break;
+          passFailures++;
+        }
+        await desk.ingestor.enriched();
+        seconds = (performance.now() - t1) / 1000;
+        const listed = (await desk.database.db.slashingRequest.count()) as number;
+        const calls = proxy.counts();
+        const blocks = head - deployBlock + 1;
+        const concurrency = 1;
+        const floorSeconds = (Math.ceil(blocks / rangeCap) * latencyMs) / 1000 / concurrency;
+        const ratio = seconds / floorSeconds;
+        const refused = proxy.refusals();
+        const ponder = 'Ponder: not run side by side (npm install ponder completes here only with an engine warning, Node ≥ 22.15 wanted, Node 20 here, install scripts blocked; no Ponder app is set up against the proxy)';
+        o.log(`  desk caught up in ${seconds.toFixed(1)} s; floor ${floorSeconds.toFixed(1)} s (${Math.ceil(blocks / rangeCap)} eth_getLogs × ${latencyMs} ms ÷ ${concurrency}); ${ratio.toFixed(2)}× floor`);
+        o.log(`  calls: ${Object.entries(calls).map(([m, c]) => `${m} ${c}`).join(', ')}; refused: ${refused.logRange} range, ${refused.logResults} size, ${refused.rateLimited} HTTP 429; failed passes ${passFailures}; listed ${listed}/${o.requests}`);
+        o.log(`  ${ponder}`);
+        return {
+          blocks,
+          requests: o.requests,
+          latencyMs,
+          rangeCap,
+          ratePerSecond,
+          concurrency,
+          floorSeconds,
+          seconds,
+          ratio,
+          calls,
+          refused,
+          listed,
+          missed: o.requests - listed,
+          passFailures,
+          goal: `≤ ${PROVIDER_GOAL_RATIO}× floor, 0 missed, no failed pass`,
+          met: ratio <= PROVIDER_GOAL_RATIO && listed === o.requests && passFailures === 0,
+          ponder,
+        };
+      } finally {
+        await desk.stop();
+      }
+    } finally {
+      await proxy.close();
+    }
+  } finally {
+    await db.drop();
+    await anvil.stop();
+    await origin.stop();
+  }
+}
