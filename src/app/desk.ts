@@ -10,36 +10,33 @@ import { formatEther, getAddress, type Address } from 'viem';
 import type { HealthSignal } from '../alerts/planner';
 import { createChainClient } from '../chain/client';
 import { findDeploymentBlock } from '../chain/deployment';
-import { createIngestor, type Ingestor } from '../ingest/ingestor';
-import { readSlasherFacts, type SlasherFacts } from '../chain/slasherFacts';
-import { openDatabase, type Database, type DatabaseTarget } from '../store/database';
+import { createIngestor } from '../ingest/ingestor';
+import { readSlasherFacts } from '../chain/slasherFacts';
+import { openDatabase } from '../store/database';
 import { createIngestStore } from '../store/ingestStore';
 import { createApp, type HttpSecurityOptions } from '../api/app';
-import { boundPort, listen, type ServerLimits } from '../api/server';
+import { boundPort, listen } from '../api/server';
 import { DEFAULT_RATE_LIMIT } from '../config/config';
 import { redactSecrets } from '../lib/redact';
 import { createRequestReadModel } from '../requests/readModel';
 import { createRequestQueries, createRequestViews } from '../requests/queries';
-import type { HealthView } from '../api/views';
-import type { Logger } from '../lib/logger';
-import { createMetrics, type Metrics } from '../lib/metrics';
+import { createMetrics } from '../lib/metrics';
+import type { Desk, DeskOptions } from './deskOptions';
 import { describeError } from '../errors';
-import { createAlerting, type Alerting, type AlertingOptions } from '../alerts/alerting';
-import type { AlertsConfig } from '../config/config';
+import { createAlerting } from '../alerts/alerting';
 import { knownSlotSeconds } from '../domain/blockTime';
 import { createDeskHealth, NO_ALERT_CHANNEL } from './health';
 import { startFollowing } from './follower';
 import { observeRequests } from './metrics';
-import { createDeskSafes, type DeskVetoOptions, type VetoService } from '../safe';
+import { createDeskSafes } from '../safe';
 import { requestSnapshotOf } from '../safe/requestSnapshot';
 import { SAFE_STATE_TOPICS } from '../safe/safeState';
 import { schedulerAlert, vetoAlert } from '../alerts/deskEvents';
 import { createDeskEvents } from '../api/events';
-import { createWebServices, type DevAccountView, type DevRequestsApi } from './web';
+import { createWebServices } from './web';
 import { actorGate, createLease } from '../scheduler/lease';
-import { createSenders, type SenderOptions } from '../sender/sender';
-import { createScheduler, type Scheduler } from '../scheduler/scheduler';
-import type { SchedulerConfig } from '../config/config';
+import { createSenders } from '../sender/sender';
+import { createScheduler } from '../scheduler/scheduler';
 import { createSentTxStore } from '../store/sentTxStore';
 import { createActionLogStore } from '../store/actionLogStore';
 import { createLapseStore } from '../store/lapseStore';
@@ -49,7 +46,7 @@ import { createVetoStore } from '../store/vetoStore';
 import { createImpactStore } from '../store/impactStore';
 import { createImpactReader } from '../chain/impact';
 import { createTokenSymbolReader } from '../chain/tokenSymbols';
-import { createImpactRunner, type ImpactRunner } from '../requests/impact';
+import { createImpactRunner } from '../requests/impact';
 
 /** How long alert planning after a pass waits for the impact reads of that pass. */
 const IMPACT_ALERT_WAIT_MS = 3_000;
@@ -57,74 +54,7 @@ const IMPACT_ALERT_WAIT_MS = 3_000;
 /** blocks between two reads of the sending accounts' balances while nothing is sent (~10 min on 12 s blocks) */
 const BALANCE_EVERY_BLOCKS = 50;
 
-export interface DeskOptions {
-  rpcUrls: string[];
-  slasher: Address;
-  database: DatabaseTarget;
-  port: number;
-  /** undefined: the slasher's deployment block (or 0) */
-  startBlock?: number;
-  confirmations: number;
-  avs?: Address;
-  pollIntervalMs: number;
-  reorgDepth: number;
-  maxLogRange: number;
-  logger: Logger;
-  metrics?: Metrics;
-  webDir?: string;
-  /** unix seconds; injectable for tests */
-  now?: () => number;
-  /** false: do not follow the chain on a timer (tests call `ingestor.sync()` themselves) */
-  follow?: boolean;
-  /** bind address; default 127.0.0.1 (main passes HOST) */
-  host?: string;
-  /** PUBLIC_URL: the origin sign-in messages must name (undefined: loopback names of the port) */
-  publicUrl?: string;
-  /** TRUST_PROXY, rate limits (default DEFAULT_RATE_LIMIT; false: none), stream caps */
-  http?: Omit<HttpSecurityOptions, 'https'>;
-  /** header, request and keep-alive timeouts, connection cap (default SERVER_LIMITS) */
-  serverLimits?: Partial<ServerLimits>;
-  /** the committee veto (executor key, Safe contract networks) */
-  vetoes?: DeskVetoOptions;
-  /** alert channels and reminder lead times (absent: alerts are recorded, not sent) */
-  alerts?: AlertsConfig & Pick<AlertingOptions, 'retry' | 'dispatchIntervalMs' | 'planIntervalMs' | 'sendTimeoutMs'>;
-  /** only on the embedded devnet, the seeded owners' keys offered by the page's dev signer */
-  devAccounts?: DevAccountView[];
-  /** only on the embedded devnet: practice slashing requests queued from the board (POST /api/dev/requests) */
-  devRequests?: DevRequestsApi;
-  /** seconds per slot of the chain when known otherwise (the embedded devnet's interval); default: known chains' slot */
-  slotSeconds?: number;
-  /** deadline timers (absent: defaults, no slasher key) */
-  scheduler?: Partial<SchedulerConfig> & {
-    /** node-cron expression of the timer tick (default every 5 s) */
-    cronExpression?: string;
-    /** test hook, see SenderOptions.afterRecord */
-    afterRecord?: SenderOptions['afterRecord'];
-  };
-}
-
-export interface Desk {
-  url: string;
-  port: number;
-  server: Server;
-  ingestor: Ingestor;
-  facts: SlasherFacts;
-  chainId: number;
-  database: Database;
-  metrics: Metrics;
-  /** the alert outbox; `enqueueAlert` is the entry point for the Safe and timer work */
-  alerting: Alerting;
-  /** the committee's vetoes: signatures, nonce plan, execution */
-  vetoes: VetoService;
-  /** governance's fulfil Safe transactions (when the slasher role is a Safe); `fulfilState(id)` for decisions */
-  fulfils: VetoService;
-  /** deadline timers */
-  scheduler: Scheduler;
-  /** what open requests' slashes take, read after each ingest pass that moved it */
-  impact: ImpactRunner;
-  health(): Promise<HealthView>;
-  stop(): Promise<void>;
-}
+export type { Desk, DeskOptions };
 
 export async function startDesk(o: DeskOptions): Promise<Desk> {
   const logger = o.logger;
