@@ -6,8 +6,8 @@
  * V4's OperatorSlashed names the AllocationManager's slash id, so its fulfilments are found by
  * re-reading the status of the candidate requests at that block.
  */
-import path from 'node:path';
-import { decodeFunctionData, getAddress, type Address, type Hex, type PublicClient } from 'viem';
+import { decodeFunctionData, getAddress, type Abi, type Address, type Hex, type PublicClient } from 'viem';
+import { createMulticallAt } from './multicall';
 import { decodeOnchainStatus, slasherAbi } from './abis';
 import type { SlasherLog } from './decode';
 import { mapLimit } from '../lib/mapLimit';
@@ -67,49 +67,18 @@ async function readParams(client: PublicClient, slasher: Address, variant: Varia
   throw new DeskError('RPC_UNAVAILABLE', `cannot read the strategies of V4 request ${q.requestId} queued in block ${q.blockNumber}: an archive node is needed`);
 }
 
-/**
- * Multicall3 placed by a state override at an address nothing uses: one eth_call reads hundreds
- * of getters and its reply has no size cap. Nodes without state overrides get viem's deployless
- * multicall instead, whose reply is returned as created contract code and so must stay under
- * EIP-170's 24 KB (a request with two strategies reads back ~0.7 KB).
- */
-const OVERRIDE_MULTICALL = '0x00000000000000000000000000000000ca11ba5e' as const;
-// viem ships Multicall3's creation code but does not export it; its runtime part follows the
-// 32-byte constructor
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { multicall3Bytecode } = require(path.join(path.dirname(require.resolve('viem')), 'constants', 'contracts.js')) as { multicall3Bytecode: `0x${string}` };
-const MULTICALL3_RUNTIME = `0x${multicall3Bytecode.slice(2 + 0x20 * 2)}` as `0x${string}`;
+/** Getter reads per multicall chunk (state-override Multicall3, else deployless: see multicall.ts). */
 const OVERRIDE_CHUNK = 250;
-const DEPLOYLESS_CHUNK = 24;
 /** a few calls at a time: the http transport batches concurrent calls into one POST, which must stay under viem's 10 MB reply cap */
 const MULTICALL_CONCURRENCY = 4;
 
-type GetterResult = { status: 'success'; result: readonly [{ strategies: readonly Address[] }, bigint, number] } | { status: 'failure' };
-let stateOverrideWorks: boolean | undefined;
+type GetterTuple = readonly [{ strategies: readonly Address[] }, bigint, number];
+const multicallAt = createMulticallAt();
 
-async function multicallGetters(i: EnrichInput, chunk: Queued[]): Promise<GetterResult[]> {
-  const contracts = chunk.map((q) => ({ address: i.slasher, abi: slasherAbi, functionName: 'slashingRequests' as const, args: [q.requestId] as const }));
-  if (stateOverrideWorks !== false) {
-    try {
-      const r = (await i.client.multicall({
-        contracts,
-        allowFailure: true,
-        multicallAddress: OVERRIDE_MULTICALL,
-        stateOverride: [{ address: OVERRIDE_MULTICALL, code: MULTICALL3_RUNTIME }],
-        batchSize: 0,
-      })) as GetterResult[];
-      stateOverrideWorks = true;
-      return r;
-    } catch (e) {
-      if (stateOverrideWorks === undefined) stateOverrideWorks = false;
-      else throw e;
-    }
-  }
-  const out: GetterResult[] = [];
-  for (let k = 0; k < contracts.length; k += DEPLOYLESS_CHUNK) {
-    out.push(...((await i.client.multicall({ contracts: contracts.slice(k, k + DEPLOYLESS_CHUNK), allowFailure: true, deployless: true, batchSize: 0 })) as GetterResult[]));
-  }
-  return out;
+/** Each request's `slashingRequests(id)` at the latest block; null where the call reverted. */
+async function multicallGetters(i: EnrichInput, chunk: Queued[]): Promise<(GetterTuple | null)[]> {
+  const calls = chunk.map((q) => ({ address: i.slasher, abi: slasherAbi as Abi, functionName: 'slashingRequests', args: [q.requestId] as const }));
+  return (await multicallAt(i.client, calls)) as (GetterTuple | null)[];
 }
 
 /** V1–V3: the getters of many requests in few eth_calls; anything that fails is read on its own. */
@@ -117,17 +86,17 @@ async function readParamsBulk(i: EnrichInput, queued: Queued[]): Promise<Params[
   const chunks: Queued[][] = [];
   for (let k = 0; k < queued.length; k += OVERRIDE_CHUNK) chunks.push(queued.slice(k, k + OVERRIDE_CHUNK));
   const perChunk = await mapLimit(chunks, MULTICALL_CONCURRENCY, async (chunk) => {
-    let results: GetterResult[];
+    let results: (GetterTuple | null)[];
     try {
       results = await multicallGetters(i, chunk);
     } catch {
-      results = chunk.map(() => ({ status: 'failure' as const }));
+      results = chunk.map(() => null);
     }
     return Promise.all(
       chunk.map(async (q, j) => {
         const r = results[j];
-        if (r && r.status === 'success' && r.result[1] !== 0n) {
-          return { strategies: r.result[0].strategies.map((s) => getAddress(s)), requestBlockOrTimestamp: Number(r.result[1]) };
+        if (r && r[1] !== 0n) {
+          return { strategies: r[0].strategies.map((s) => getAddress(s)), requestBlockOrTimestamp: Number(r[1]) };
         }
         return readParams(i.client, i.slasher, i.variant, q);
       }),

@@ -1,8 +1,8 @@
 /**
- * Many view calls in one eth_call at one block: Multicall3 placed by a state override at an
+ * Many view calls in one eth_call at one block (the latest without `blockNumber`): Multicall3 placed by a state override at an
  * address nothing uses (no size cap on the reply), else viem's deployless multicall in chunks
  * (its reply is returned as created code, so it stays under EIP-170's 24 KB). Same approach as
- * the strategies getter reads in enrich.ts. A call that reverts comes back as `null` (an answer);
+ * the strategies getter reads in enrich.ts, which call this too. A call that reverts comes back as `null` (an answer);
  * a node that cannot be asked throws.
  */
 import path from 'node:path';
@@ -31,7 +31,7 @@ type Result = { status: 'success'; result: unknown } | { status: 'failure'; erro
  */
 export function createMulticallAt() {
   let stateOverrideWorks: boolean | undefined;
-  return async function multicallAt(client: PublicClient, calls: ViewCall[], blockNumber: bigint): Promise<unknown[]> {
+  return async function multicallAt(client: PublicClient, calls: ViewCall[], blockNumber?: bigint): Promise<unknown[]> {
     const out: unknown[] = [];
     const take = (rs: Result[]) => out.push(...rs.map((r) => (r.status === 'success' ? r.result : null)));
     for (let k = 0; k < calls.length; k += OVERRIDE_CHUNK) {
