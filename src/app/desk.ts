@@ -165,6 +165,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       maxLogRange: o.maxLogRange,
       logger,
       metrics,
+      onWritten: () => readModel.invalidate(),
       // the Safes' owner, threshold and nonce changes ride on the ingest's per-block eth_getLogs
       watch: {
         addresses: safeDesks.map((d) => d.safe),
