@@ -5,6 +5,7 @@ import { errorHandler, notFound } from './errors';
 import { httpLog } from './httpLog';
 import { openApiDocument } from './openapi';
 import { registerRequestRoutes } from './requests';
+import type { ResponseCache } from './responseCache';
 import type { HealthView, RequestReadModel } from './views';
 import { serveWeb } from './web';
 import { registerVetoRoutes, type VetoApi } from './veto';
@@ -55,6 +56,8 @@ export interface AppDependencies {
   web?: WebServices;
   /** what a public port needs; absent: no rate limit, no proxy trusted, plain-http headers */
   security?: HttpSecurityOptions;
+  /** answers of the request routes kept between polls; absent: computed for every call */
+  responses?: ResponseCache;
 }
 
 export interface HttpSecurityOptions {
@@ -94,8 +97,17 @@ export function createApp(deps: AppDependencies): express.Express {
   // before the body parser: a refused request costs no parsing
   if (security.rateLimit) app.use(rateLimit(security.rateLimit));
   app.use(express.json({ limit: '64kb' }));
-  app.use('/api', (_req, res, next) => {
+  const responses = deps.responses;
+  app.use('/api', (req, res, next) => {
     res.set('Cache-Control', 'no-store');
+    if (responses && req.method !== 'GET' && req.method !== 'HEAD') {
+      // whatever this call wrote is done before its answer ends: a read sent after it is computed afresh
+      const end = res.end.bind(res) as (...a: unknown[]) => express.Response;
+      res.end = ((...a: unknown[]) => {
+        responses.invalidate();
+        return end(...a);
+      }) as typeof res.end;
+    }
     next();
   });
 
@@ -103,7 +115,7 @@ export function createApp(deps: AppDependencies): express.Express {
     const view = await readHealth(deps.health, logger);
     res.status(view.status === 'error' ? 503 : 200).json(view);
   });
-  registerRequestRoutes(app, readModel);
+  registerRequestRoutes(app, readModel, responses ? { cache: responses, replacer: jsonReplacer } : undefined);
   // always served (the OpenAPI document lists it): without a veto service it answers 409 VETO_NOT_AVAILABLE
   registerVetoRoutes(app, deps.vetoes && deps.events ? withSignatureEvents(deps.vetoes, deps.events) : deps.vetoes);
   registerFulfilRoutes(app, deps.fulfils);

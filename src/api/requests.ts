@@ -1,4 +1,5 @@
-import type { Express } from 'express';
+import type { Express, Response } from 'express';
+import type { CachedAnswer, ResponseCache } from './responseCache';
 import { z } from 'zod';
 import { REQUEST_STATUSES, type RequestStatus } from '../domain/types';
 import { DeskError } from '../errors';
@@ -46,7 +47,15 @@ export function parseRequestId(raw: string): bigint {
   return id;
 }
 
-export function registerRequestRoutes(app: Express, readModel: RequestReadModel): void {
+/** Sends a kept answer: its ETag set first, so express answers a matching If-None-Match with 304. */
+function sendAnswer(res: Response, a: CachedAnswer): void {
+  res.set('ETag', a.etag);
+  res.type('application/json').send(a.body);
+}
+
+export function registerRequestRoutes(app: Express, readModel: RequestReadModel, kept?: { cache: ResponseCache; replacer: (key: string, value: unknown) => unknown }): void {
+  // the kept body is what res.json would have written
+  const json = (v: unknown) => JSON.stringify(v, kept?.replacer);
   // a page in the order open first, then by deadline; express answers a matching If-None-Match
   // with 304 from the body's ETag, so a polling client that saw this page downloads nothing
   app.get('/api/requests', async (req, res) => {
@@ -54,16 +63,21 @@ export function registerRequestRoutes(app: Express, readModel: RequestReadModel)
     const q = requestsQuerySchema.safeParse({ sort: req.query.sort || undefined, limit: req.query.limit, cursor: req.query.cursor });
     if (!q.success) throw new DeskError('BAD_REQUEST', `sort must be "impact" (or absent), limit an integer from 1 to ${MAX_PAGE_LIMIT}, cursor the nextCursor of a previous page`);
     const { sort, limit, cursor } = q.data;
-    const body: RequestListPage = await readModel.pageRequests({ ...(status === undefined ? {} : { status }), ...(sort ? { sort } : {}), limit, ...(cursor ? { cursor } : {}) });
-    res.json(body);
+    const page = (): Promise<RequestListPage> => readModel.pageRequests({ ...(status === undefined ? {} : { status }), ...(sort ? { sort } : {}), limit, ...(cursor ? { cursor } : {}) });
+    if (!kept) return void res.json(await page());
+    sendAnswer(res, await kept.cache.answer(JSON.stringify(['page', status ?? null, sort ?? null, limit, cursor ?? null]), async () => json(await page())));
   });
 
   app.get('/api/requests/:id', async (req, res) => {
     const id = parseRequestId(req.params.id);
-    const request: RequestView | null = await readModel.getRequest(id);
-    if (request === null) {
-      throw new DeskError('REQUEST_NOT_FOUND', `no slashing request with id ${id}`);
-    }
-    res.json(request);
+    const one = async (): Promise<RequestView> => {
+      const request: RequestView | null = await readModel.getRequest(id);
+      if (request === null) {
+        throw new DeskError('REQUEST_NOT_FOUND', `no slashing request with id ${id}`);
+      }
+      return request;
+    };
+    if (!kept) return void res.json(await one());
+    sendAnswer(res, await kept.cache.answer(JSON.stringify(['one', id.toString()]), async () => json(await one())));
   });
 }

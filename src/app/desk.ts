@@ -15,6 +15,7 @@ import { readSlasherFacts } from '../chain/slasherFacts';
 import { openDatabase } from '../store/database';
 import { createIngestStore } from '../store/ingestStore';
 import { createApp, type HttpSecurityOptions } from '../api/app';
+import { createResponseCache } from '../api/responseCache';
 import { boundPort, listen } from '../api/server';
 import { DEFAULT_RATE_LIMIT } from '../config/config';
 import { redactSecrets } from '../lib/redact';
@@ -73,7 +74,9 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
   try {
     const chainId = await chain.client.getChainId();
     const facts = await readSlasherFacts(chain.client, o.slasher, o.avs ?? null);
-    const store = createIngestStore(database.db, facts.slasher, database.kind, database);
+    // the read model keeps its views until a fact they are made of is written (set once it exists)
+    let factsWritten = (): void => undefined;
+    const store = createIngestStore(database.db, facts.slasher, database.kind, database, { onWrite: () => factsWritten() });
     const cursor = await store.getCursor();
     const startBlock =
       cursor?.startBlock ?? o.startBlock ?? (await findDeploymentBlock(chain.client, facts.slasher, Number(await chain.client.getBlockNumber())));
@@ -86,9 +89,15 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     // ── stores and the request read model ──
     const sentTxs = createSentTxStore(database.db);
     const actionLog = createActionLogStore(database.db, facts.slasher);
-    const lapses = createLapseStore(database.db, facts.slasher);
+    const lapses = createLapseStore(database.db, facts.slasher, { onWrite: () => factsWritten() });
     const impacts = createImpactStore(database.db, facts.slasher);
     const readModel = createRequestReadModel({ store, confirmations: o.confirmations, now, lapses: () => lapses.all(), impacts: () => impacts.all(), slotSeconds });
+    // what the request routes answered is kept until a fact changes (or an API write), and recomputed every half second
+    const responses = createResponseCache({ maxAgeMs: 500 });
+    factsWritten = () => {
+      readModel.invalidate();
+      responses.invalidate();
+    };
     // the outbox takes the Safe desks' and the timers' milestones from the start; it plans once started
     const alerting = createAlerting({
       outbox: createOutbox(database.db, database.kind, { chainId, slasher: facts.slasher }),
@@ -165,7 +174,6 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       maxLogRange: o.maxLogRange,
       logger,
       metrics,
-      onWritten: () => readModel.invalidate(),
       // the Safes' owner, threshold and nonce changes ride on the ingest's per-block eth_getLogs
       watch: {
         addresses: safeDesks.map((d) => d.safe),
@@ -223,7 +231,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     const impact = createImpactRunner({
       views: () => readModel.snapshot(),
       store: impacts,
-      onSaved: () => readModel.invalidate(),
+      onSaved: () => factsWritten(),
       reader: facts.avs ? createImpactReader({ client: chain.client, allocationManager: facts.allocationManager, avs: facts.avs, tokens: createTokenSymbolReader(chain.client) }) : null,
       head,
       logger,
@@ -281,7 +289,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     let listening: Server | undefined;
     const web = createWebServices({ db: database.db, client: chain.client, chainId, slasher: facts.slasher, committee: facts.vetoCommittee, slasherRole: facts.slasherRole, devAccounts: o.devAccounts, devRequests: o.devRequests, publicUrl: o.publicUrl, port: () => (listening ? boundPort(listening) : o.port) });
     const security: HttpSecurityOptions = { rateLimit: DEFAULT_RATE_LIMIT, ...o.http, https: o.publicUrl?.startsWith('https:') ?? false };
-    const app = createApp({ vetoes, fulfils, readModel: queries, health: () => health.health(), metrics, logger, webDir: o.webDir, alerts: alerting, events, web, security });
+    const app = createApp({ vetoes, fulfils, readModel: queries, health: () => health.health(), metrics, logger, webDir: o.webDir, alerts: alerting, events, web, security, responses });
     // behind a trusted proxy every connection comes from the proxy: no per-peer cap then
     const limits = { ...(o.http?.trustProxy ? { maxConnectionsPerAddress: 0 } : {}), ...o.serverLimits };
     const server = await listen(app, { port: o.port, host: o.host ?? '127.0.0.1', limits });

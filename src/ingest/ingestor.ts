@@ -38,11 +38,6 @@ export interface IngestOptions {
   metrics?: Metrics;
   /** realtime chunk size (headers fetched per round trip) */
   realtimeChunk?: number;
-  /**
-   * called at once, before the pass resolves, when it wrote: a read of the stored requests begun
-   * before the write must not be shared with whoever reads after the pass
-   */
-  onWritten?: () => void;
   /** called after every sync that changed something, on the next turn of the event loop (not once stopped); more with `onSynced` */
   onSynced?: (s: IngestStatus) => void;
   /**
@@ -280,7 +275,6 @@ export function createIngestor(o: IngestOptions) {
     o.metrics?.lagBlocks.set(Math.max(0, head - indexed));
     if (slashability.pending()) await slashability.refresh(indexed);
     status.lastError = null;
-    o.onWritten?.();
     enrichment.start();
     return snapshot();
   }

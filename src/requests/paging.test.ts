@@ -25,6 +25,18 @@ describe('pageOf', () => {
     expect(seen).toEqual(['3', '2', '10', '4', '1']);
   });
 
+  it('continues after a cursor whose request moved or left (the place is searched, not the request)', () => {
+    const first = pageOf(rows, { limit: 2 });
+    expect(first.page.map((r) => r.requestId)).toEqual(['3', '2']);
+    // request 2 was vetoed meanwhile: the walk goes on after its old place
+    const moved = rows.map((r) => (r.requestId === '2' ? row('2', 'vetoed', 50) : r));
+    expect(pageOf(moved, { limit: 10, cursor: first.nextCursor! }).page.map((r) => r.requestId)).toEqual(['10', '4', '1', '2']);
+    // a cursor beyond the last place: an empty last page
+    expect(pageOf(rows, { limit: 2, cursor: encodeCursor([1, 99, '99']) })).toEqual({ page: [], nextCursor: null });
+    // a cursor before the first place: from the start
+    expect(pageOf(rows, { limit: 1, cursor: encodeCursor([0, 0, '0']) }).page.map((r) => r.requestId)).toEqual(['3']);
+  });
+
   it('refuses a cursor it did not hand out', () => {
     expect(() => decodeCursor('nope')).toThrow(DeskError);
     expect(() => decodeCursor(Buffer.from('[0,1,"x"]').toString('base64url'))).toThrow(DeskError);

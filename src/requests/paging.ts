@@ -42,13 +42,31 @@ export function decodeCursor(raw: string): Place {
   throw new DeskError('BAD_REQUEST', 'cursor is not one this desk handed out (pass nextCursor from the previous page)');
 }
 
+/** Views in the pages' order, each with its place (sort once, page many times). */
+export function inPageOrder<T extends Pick<RequestView, 'status' | 'vetoWindowEnd' | 'requestId'>>(views: readonly T[]): { v: T; place: Place }[] {
+  return views.map((v) => ({ v, place: placeOf(v) })).sort((a, b) => comparePlaces(a.place, b.place));
+}
+
+/** The page after `cursor` (from the start without one) of views already in page order (see `inPageOrder`). */
+export function pageOfOrdered<T>(ordered: readonly { v: T; place: Place }[], o: { limit: number; cursor?: string }): { page: T[]; nextCursor: string | null } {
+  let start = 0;
+  if (o.cursor !== undefined) {
+    const after = decodeCursor(o.cursor);
+    // the first place after the cursor's (binary search)
+    let hi = ordered.length;
+    while (start < hi) {
+      const mid = (start + hi) >>> 1;
+      if (comparePlaces(ordered[mid]!.place, after) > 0) hi = mid;
+      else start = mid + 1;
+    }
+  }
+  const page = ordered.slice(start, start + o.limit);
+  return { page: page.map((x) => x.v), nextCursor: start + o.limit < ordered.length ? encodeCursor(page[page.length - 1]!.place) : null };
+}
+
 /** The page after `cursor` (from the start without one) of `views`, and the cursor of the page after it. */
-export function pageOf<T extends Pick<RequestView, 'status' | 'vetoWindowEnd' | 'requestId'>>(views: T[], o: { limit: number; cursor?: string }): { page: T[]; nextCursor: string | null } {
-  const after = o.cursor === undefined ? null : decodeCursor(o.cursor);
-  const placed = views.map((v) => ({ v, place: placeOf(v) })).filter((x) => after === null || comparePlaces(x.place, after) > 0);
-  placed.sort((a, b) => comparePlaces(a.place, b.place));
-  const page = placed.slice(0, o.limit);
-  return { page: page.map((x) => x.v), nextCursor: placed.length > o.limit ? encodeCursor(page[page.length - 1]!.place) : null };
+export function pageOf<T extends Pick<RequestView, 'status' | 'vetoWindowEnd' | 'requestId'>>(views: readonly T[], o: { limit: number; cursor?: string }): { page: T[]; nextCursor: string | null } {
+  return pageOfOrdered(inPageOrder(views), o);
 }
 
 /**
@@ -57,7 +75,7 @@ export function pageOf<T extends Pick<RequestView, 'status' | 'vetoWindowEnd' | 
  * id: the walk continues after it where it now stands (a request whose figures moved may be
  * served again or skipped, never lost from a full re-walk).
  */
-export function pageInOrder<T extends Pick<RequestView, 'requestId'>>(ordered: T[], o: { limit: number; cursor?: string }): { page: T[]; nextCursor: string | null } {
+export function pageInOrder<T extends Pick<RequestView, 'requestId'>>(ordered: readonly T[], o: { limit: number; cursor?: string }): { page: T[]; nextCursor: string | null } {
   let start = 0;
   if (o.cursor !== undefined) {
     const last = decodeImpactCursor(o.cursor);

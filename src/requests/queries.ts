@@ -5,7 +5,7 @@
  */
 import type { RequestStatus } from '../domain/types';
 import { orderByImpact, tokenTotals } from '../domain/impact';
-import { pageInOrder, pageOf } from './paging';
+import { inPageOrder, pageInOrder, pageOfOrdered } from './paging';
 import type { RequestReadModelStage } from './readModel';
 import type { RequestReadModel, RequestView, VetoView } from './views';
 
@@ -59,17 +59,30 @@ export function sortByImpact(views: RequestView[]): RequestView[] {
 
 /** What the API serves: the views with the scheduler's `nextAction` and `actions` added. */
 export function createRequestQueries(o: { views: RequestViews; readModel: RequestReadModelStage; annotate: (views: RequestView[]) => Promise<RequestView[]> }): RequestReadModel {
+  // the read model hands out the same views until a fact changes: each order (filter, sort) is
+  // computed once per set of views, and every page of a polling client is cut from it
+  const orders = new WeakMap<readonly RequestView[], Map<string, unknown>>();
+  function ordered<T>(views: readonly RequestView[], key: string, make: () => T): T {
+    let byKey = orders.get(views);
+    if (!byKey) orders.set(views, (byKey = new Map()));
+    if (!byKey.has(key)) byKey.set(key, make());
+    return byKey.get(key) as T;
+  }
+  const picked = (views: readonly RequestView[], status?: RequestStatus[]) => (status && status.length > 0 ? views.filter((v) => status.includes(v.status)) : views);
   return {
     async listRequests(filter: { status?: RequestStatus[]; sort?: 'impact' }) {
       const all = await o.views.all();
-      const picked = filter.status && filter.status.length > 0 ? all.filter((v) => filter.status!.includes(v.status)) : all;
-      return o.annotate(filter.sort === 'impact' ? sortByImpact(picked) : picked);
+      const chosen = picked(all, filter.status);
+      return o.annotate(filter.sort === 'impact' ? sortByImpact([...chosen]) : [...chosen]);
     },
     async pageRequests(filter) {
       // the page is cut from the bare views: proposals and the scheduler's annotations are read for it only
       const bare = await o.readModel.snapshot();
-      const picked = filter.status && filter.status.length > 0 ? bare.filter((v) => filter.status!.includes(v.status)) : bare;
-      const { page, nextCursor } = filter.sort === 'impact' ? pageInOrder(sortByImpact(picked), filter) : pageOf(picked, filter);
+      const statusKey = [...new Set(filter.status ?? [])].sort().join(',');
+      const { page, nextCursor } =
+        filter.sort === 'impact'
+          ? pageInOrder(ordered(bare, `impact:${statusKey}`, () => sortByImpact([...picked(bare, filter.status)])), filter)
+          : pageOfOrdered(ordered(bare, `place:${statusKey}`, () => inPageOrder(picked(bare, filter.status))), filter);
       return { requests: await o.annotate(await o.views.of(page)), nextCursor };
     },
     async getRequest(requestId: bigint) {

@@ -39,14 +39,13 @@ type RequestRow = Awaited<ReturnType<IngestStore['allRequests']>>[number];
 type OperatorState = Awaited<ReturnType<IngestStore['operatorStates']>>[number];
 
 export function createRequestReadModel(o: ReadModelOptions) {
-  /** `knownBlocks`: timestamps of older blocks the caller looked up (kept in BlockTime) */
-  async function context(knownBlocks?: (cursor: Awaited<ReturnType<IngestStore['getCursor']>>, states: OperatorState[]) => Promise<BlockRef[]>) {
-    const [cursor, blocks, states, lapses, impacts] = await Promise.all([o.store.getCursor(), o.store.recentBlocks(32), o.store.operatorStates(), o.lapses?.() ?? Promise.resolve([] as LapseRow[]), o.impacts?.() ?? Promise.resolve([] as ImpactRow[])]);
+  async function context() {
+    // every timestamp the desk has: past blocks of any request show the chain's time (a few rows per request)
+    const [cursor, blocks, states, lapses, impacts, known] = await Promise.all([o.store.getCursor(), o.store.recentBlocks(32), o.store.operatorStates(), o.lapses?.() ?? Promise.resolve([] as LapseRow[]), o.impacts?.() ?? Promise.resolve([] as ImpactRow[]), o.store.keptBlockTimes()]);
     const lapseByKey = new Map(lapses.map((l) => [`${l.requestId}:${l.requestTxHash}`, l]));
     const impactByKey = new Map(impacts.map((i) => [`${i.requestId}:${i.requestTxHash}`, i]));
     const stateByKey = new Map<string, OperatorState>(states.map((s) => [`${getAddress(s.operator)}:${s.operatorSetId}`, s]));
     const head = blocks[blocks.length - 1];
-    const known = knownBlocks ? await knownBlocks(cursor, states) : undefined;
     // the same for every request of a listing: once per read, not once per request
     const clock = head ? chainClock(head, blocks, { slotSeconds: o.slotSeconds, knownBlocks: known }) : undefined;
     const checksummed = new Map<string, Hex>();
@@ -134,49 +133,83 @@ export function createRequestReadModel(o: ReadModelOptions) {
     return v;
   }
 
-  let inFlight: Promise<RequestView[]> | null = null;
-  /** Single-flight: the consumers woken by one sync (metrics, vetoes, alerts) share one read. */
-  function snapshot(): Promise<RequestView[]> {
-    const read = (inFlight ??= (async () => {
-      // every kept timestamp: past blocks of any request show the chain's time (a few rows per request)
-      const [rows, ctx] = await Promise.all([o.store.allRequests(), context(() => o.store.keptBlockTimes())]);
-      return rows.map((r) => view(r, ctx)).filter((v): v is RequestView => v !== null);
-    })().finally(() => {
-      if (inFlight === read) inFlight = null;
-    }));
-    return read;
+  /**
+   * The views are kept between reads: they change only when a stored fact does (a write of the
+   * ingest, the impact figures, the lapses: each calls `invalidate`), when the checkpoint moves
+   * (also by another desk on the same database), or, for a window in seconds, when the clock passes
+   * its end. Until one of these, every consumer (scheduler, alerts, API) gets the same views a fresh
+   * read would give, without reading and computing 10k requests again per call.
+   */
+  interface Kept {
+    views: RequestView[];
+    byId: Map<string, RequestView>;
+    generation: number;
+    checkpoint: string;
+    /** the views hold while the clock (unix seconds) is at most this */
+    validThroughSec: number;
+  }
+  let generation = 0;
+  let kept: Kept | null = null;
+  let inFlight: { read: Promise<Kept>; generation: number } | null = null;
+  const checkpointOf = (c: Awaited<ReturnType<IngestStore['getCursor']>>): string => (c ? `${c.indexedBlock}:${c.indexedHash ?? ''}` : '');
+
+  async function read(): Promise<Kept> {
+    const at = generation;
+    const [rows, ctx] = await Promise.all([o.store.allRequests(), context()]);
+    const views: RequestView[] = [];
+    let validThroughSec = Infinity;
+    for (const r of rows) {
+      const v = view(r, ctx);
+      if (!v) continue;
+      // a window in seconds ends for a transaction sent once the clock passes its last second
+      if (v.status === 'in_veto_window' && v.vetoWindowEnd.timestamp !== undefined) validThroughSec = Math.min(validThroughSec, v.vetoWindowEnd.timestamp - 1);
+      views.push(Object.freeze(v));
+    }
+    return { views, byId: new Map(views.map((v) => [v.requestId, v])), generation: at, checkpoint: checkpointOf(ctx.cursor), validThroughSec };
+  }
+
+  async function current(): Promise<Kept> {
+    const checkpoint = checkpointOf(await o.store.getCursor());
+    if (kept && kept.generation === generation && kept.checkpoint === checkpoint && o.now() <= kept.validThroughSec) return kept;
+    // single flight: the consumers woken by one sync (metrics, vetoes, alerts) share one read
+    if (inFlight && inFlight.generation === generation) return inFlight.read;
+    const flight = {
+      generation,
+      read: read()
+        .then((k) => {
+          // a write during the read: these views may predate it, so they serve only the callers that joined
+          if (k.generation === generation) kept = k;
+          return k;
+        })
+        .finally(() => {
+          if (inFlight === flight) inFlight = null;
+        }),
+    };
+    inFlight = flight;
+    return flight.read;
   }
 
   return {
-    snapshot,
-    /** rows were written outside the ingest (the impact figures): a later snapshot does not join a read already under way */
+    /** Every request's view (shared, frozen: copy to change). */
+    async snapshot(): Promise<RequestView[]> {
+      return (await current()).views;
+    },
+    /** stored rows changed: the next snapshot reads them (it does not join a read under way) */
     invalidate(): void {
-      inFlight = null;
+      generation++;
+      kept = null;
     },
     /** the chain's timestamps of these blocks, where the desk kept them (unix seconds by block) */
     async blockTimes(numbers: number[]) {
       return new Map((await o.store.blockTimes(numbers)).map((b) => [b.number, b.timestamp]));
     },
-    /** one request without Safe views or annotations (cheap: for signature intake) */
+    /** one request without Safe views or annotations (for signature intake) */
     async bare(requestId: bigint): Promise<RequestView | null> {
-      const [r, ctx] = await Promise.all([o.store.request(requestId), context()]);
-      return r ? view(r, ctx) : null;
+      return (await current()).byId.get(requestId.toString()) ?? null;
     },
     /** one request, with the chain's times of its own past blocks (queued, decided, window end, stake leaving) */
     async one(requestId: bigint): Promise<RequestView | null> {
-      const r = await o.store.request(requestId);
-      // this request's blocks with the times the chain gave them: queued, vetoed or fulfilled,
-      // its window's end, and the blocks its stake leaves at
-      const ctx = await context(async (cursor, states) => {
-        if (!r) return [];
-        const numbers = [r.queuedAtBlock, r.cancelledBlock ?? -1, r.fulfilledBlock ?? -1];
-        if (cursor?.windowKind === 'blocks' && cursor.windowLength !== null) numbers.push(r.requestBlockOrTimestamp + cursor.windowLength);
-        const st = states.find((s) => getAddress(s.operator) === getAddress(r.operator) && s.operatorSetId === r.operatorSetId);
-        for (const a of st?.allocations ?? []) if (a.effectBlock > 0) numbers.push(a.effectBlock - 1);
-        if (st && !st.registered && st.deregisterBlock !== null) numbers.push(st.deregisterBlock + (cursor?.deallocationDelay ?? 0));
-        return o.store.blockTimes(numbers);
-      });
-      return r ? view(r, ctx) : null;
+      return (await current()).byId.get(requestId.toString()) ?? null;
     },
   };
 }

@@ -208,8 +208,8 @@ export function createScheduler(o: SchedulerOptions) {
 
   /** The stake escaped once: remembered (a lapsed request can become fulfillable again). */
   async function followLapses(views: RequestView[], head: BlockRef): Promise<void> {
+    await o.lapses.recordLapses(views.filter((v) => v.status === 'lapsed' && !v.lapsed).map((v) => ({ requestId: v.requestId, requestTxHash: v.queuedTxHash })), head.number);
     for (const v of views) {
-      if (v.status === 'lapsed' && !v.lapsed) await o.lapses.recordLapse(v.requestId, v.queuedTxHash, head.number);
       if (v.lapsed && (v.status === 'fulfillable' || v.status === 'in_veto_window') && v.lapsed.slashableAgainAtBlock === null) {
         await o.lapses.markSlashableAgain(v.requestId, v.queuedTxHash, head.number);
         const act = o.config.fulfilAfterLapse ? 'FULFIL_AFTER_LAPSE=true: the desk fulfils it.' : 'FULFIL_AFTER_LAPSE=false: the desk does not fulfil it; governance decides.';

@@ -93,10 +93,18 @@ export function createBlocksTable(db: Db, slasher: string, kind: DbKind, queryRo
       return [...new Map([...kept, ...headers].map((b) => [b.number, b])).values()].sort((a, b) => a.number - b.number);
     },
 
-    /** Every kept timestamp (BlockTime), for a listing: one raw read, one row per event or window-end block. */
+    /**
+     * Every timestamp the desk has, for the views: the kept ones (BlockTime, one row per event or
+     * window-end block) and the headers of the reorg window (the newer fact where both exist).
+     */
     async keptBlockTimes(): Promise<BlockRef[]> {
-      const rows = await queryRows(`SELECT "number", "timestamp" FROM "BlockTime" WHERE "slasher" = ${p(1)}`, slasher);
-      return rows.map((r) => ({ number: Number(r[0]), timestamp: Number(r[1]) }));
+      const [kept, headers] = await Promise.all([
+        queryRows(`SELECT "number", "timestamp" FROM "BlockTime" WHERE "slasher" = ${p(1)}`, slasher),
+        queryRows(`SELECT "number", "timestamp" FROM "Block" WHERE "slasher" = ${p(1)}`, slasher),
+      ]);
+      const byNumber = new Map<number, BlockRef>();
+      for (const r of [...kept, ...headers]) byNumber.set(Number(r[0]), { number: Number(r[0]), timestamp: Number(r[1]) });
+      return [...byNumber.values()];
     },
 
     async recentBlocks(limit: number): Promise<BlockRef[]> {

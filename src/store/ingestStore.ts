@@ -59,11 +59,13 @@ export interface BatchInput {
  * `access`: the database's raw-SQL paths (Database.transaction and .queryRows), which the store's
  * writes and its large reads take; `db` serves the rest (Prisma's model API).
  */
-export function createIngestStore(db: Db, slasher: string, kind: DbKind, access: Pick<Database, 'transaction' | 'queryRows'>) {
-  const inTransaction = access.transaction;
+export function createIngestStore(db: Db, slasher: string, kind: DbKind, access: Pick<Database, 'transaction' | 'queryRows'>, hooks: { onWrite?: () => void } = {}) {
+  // every write of this store is a transaction here or the cursor's upsert: whoever keeps views
+  // of these rows learns of each one (also of a failed one: it may have been committed before its answer was lost)
+  const inTransaction: Database['transaction'] = (fn) => access.transaction(fn).finally(() => hooks.onWrite?.());
   const d = dialect(kind);
   const p = d.p;
-  const requests = createRequestsTable(db, slasher, kind, access);
+  const requests = createRequestsTable(db, slasher, kind, { ...access, transaction: inTransaction });
   const blocks = createBlocksTable(db, slasher, kind, access.queryRows);
   const operatorStates = createOperatorStatesTable(db, slasher, kind, inTransaction);
   const { reproject: _reproject, ...requestReads } = requests;
@@ -81,7 +83,11 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind, access:
     },
 
     async saveCursor(c: Omit<CursorRow, 'slasher'>): Promise<void> {
-      await db.ingestCursor.upsert({ where: { slasher }, create: { slasher, ...c }, update: c });
+      try {
+        await db.ingestCursor.upsert({ where: { slasher }, create: { slasher, ...c }, update: c });
+      } finally {
+        hooks.onWrite?.();
+      }
     },
 
     /**

@@ -12,20 +12,32 @@ export interface LapseRow {
   slashableAgainAtBlock: number | null;
 }
 
-export function createLapseStore(db: Db, slasher: string) {
+const LAPSE_CHUNK = 500;
+
+export function createLapseStore(db: Db, slasher: string, hooks: { onWrite?: () => void } = {}) {
+  const written = <T>(p: Promise<T>): Promise<T> => p.finally(() => hooks.onWrite?.());
   return {
     async all(): Promise<LapseRow[]> {
       return db.requestLapse.findMany({ where: { slasher }, select: { requestId: true, requestTxHash: true, lapsedAtBlock: true, slashableAgainAtBlock: true } });
     },
 
-    /** Records the first lapse of a request (idempotent). */
-    async recordLapse(requestId: string, requestTxHash: string, block: number): Promise<void> {
-      await db.requestLapse.upsert({ where: { slasher_requestId_requestTxHash: { slasher, requestId, requestTxHash } }, create: { slasher, requestId, requestTxHash, lapsedAtBlock: block }, update: {} });
+    /**
+     * Records the first lapse of each request (idempotent), in one transaction: a desk starting on
+     * a slasher with thousands of lapsed requests records them in a few transactions, not one each
+     * (chunks keep each write lock short: the ingest writes between them).
+     */
+    async recordLapses(items: { requestId: string; requestTxHash: string }[], block: number): Promise<void> {
+      for (let i = 0; i < items.length; i += LAPSE_CHUNK) {
+        const chunk = items.slice(i, i + LAPSE_CHUNK);
+        await written(
+          db.$transaction(chunk.map(({ requestId, requestTxHash }) => db.requestLapse.upsert({ where: { slasher_requestId_requestTxHash: { slasher, requestId, requestTxHash } }, create: { slasher, requestId, requestTxHash, lapsedAtBlock: block }, update: {} }))),
+        );
+      }
     },
 
     /** The lapsed request is fulfillable again (first time seen so; idempotent). */
     async markSlashableAgain(requestId: string, requestTxHash: string, block: number): Promise<void> {
-      await db.requestLapse.updateMany({ where: { slasher, requestId, requestTxHash, slashableAgainAtBlock: null }, data: { slashableAgainAtBlock: block } });
+      await written(db.requestLapse.updateMany({ where: { slasher, requestId, requestTxHash, slashableAgainAtBlock: null }, data: { slashableAgainAtBlock: block } }));
     },
   };
 }
