@@ -37,6 +37,8 @@ export interface DeskEventsOptions {
   requests: () => Promise<RequestView[]>;
   health: () => Promise<HealthView>;
   logger: Logger;
+  /** called before a `requests` event goes out: the page re-fetches, and must not be served an answer kept from before */
+  beforeRequestsEvent?: () => void;
 }
 
 /**
@@ -56,6 +58,7 @@ export function createDeskEvents(o: DeskEventsOptions): DeskEvents {
   let again = false;
 
   const publish = (event: DeskEvent) => {
+    if (event.type === 'requests') o.beforeRequestsEvent?.();
     for (const s of streams) s.send(event);
   };
 

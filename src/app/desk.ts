@@ -144,6 +144,8 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       fulfilFunction: sc.fulfilFunction,
       fulfilAfterLapse: sc.fulfilAfterLapse,
       executorSender,
+      // a reconcile pass writes what the request routes show (proposals, executions)
+      onReconciled: () => responses.invalidate(),
       requests: async () => (await readModel.snapshot()).map((v) => requestSnapshotOf(v, now())),
       request: async (id) => {
         const v = /^\d{1,78}$/.test(id) ? await readModel.bare(BigInt(id)) : null;
@@ -223,6 +225,8 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       cronExpression: sc.cronExpression,
       catchingUp,
       onPass: (outcome, ms) => {
+        // a pass writes what the request routes show beside the facts (Safe proposals reconciled, sends, actions)
+        responses.invalidate();
         metrics.schedulerPasses.inc({ outcome });
         metrics.schedulerLastPass.set(now());
         metrics.schedulerPassDuration.observe(ms / 1000);
@@ -241,7 +245,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     // ── what follows each ingest pass ──
     const health = createDeskHealth({ chainId, facts, database, ingestor, endpoints: () => chain.endpoints(), recentBlocks: (n) => store.recentBlocks(n), slotSeconds, reorgDepth: o.reorgDepth, alertChannels, vetoes, fulfils, scheduler, now });
     // the page's live updates (SSE): published after every ingest pass and accepted signature
-    const events = createDeskEvents({ requests: () => queries.listRequests({}), health: () => health.health(), logger });
+    const events = createDeskEvents({ requests: () => queries.listRequests({}), health: () => health.health(), logger, beforeRequestsEvent: () => responses.invalidate() });
     ingestor.onSynced(() => {
       const seenAt = now();
       health.headSeen(seenAt);
