@@ -50,7 +50,7 @@ export function parseRequestId(raw: string): bigint {
 /** Sends a kept answer: its ETag set first, so express answers a matching If-None-Match with 304. */
 function sendAnswer(res: Response, a: CachedAnswer): void {
   res.set('ETag', a.etag);
-  res.type('application/json').send(a.body);
+  res.set('Content-Type', 'application/json; charset=utf-8').send(a.body);
 }
 
 export function registerRequestRoutes(app: Express, readModel: RequestReadModel, kept?: { cache: ResponseCache; replacer: (key: string, value: unknown) => unknown }): void {

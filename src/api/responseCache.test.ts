@@ -38,15 +38,15 @@ describe('response cache', () => {
     expect(k.count).toBe(1);
     expect(a).toBe(b);
     expect(d).toBe(a);
-    expect(a.body).toBe('{"n":1}');
+    expect(a.body.toString()).toBe('{"n":1}');
     expect(a.etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
   });
 
   it('keeps answers apart by key', async () => {
     const c = cache();
     const k = counter();
-    expect((await c.answer('x', k.compute)).body).toBe('{"n":1}');
-    expect((await c.answer('y', k.compute)).body).toBe('{"n":2}');
+    expect((await c.answer('x', k.compute)).body.toString()).toBe('{"n":1}');
+    expect((await c.answer('y', k.compute)).body.toString()).toBe('{"n":2}');
   });
 
   it('after invalidate, the next caller waits for a fresh answer', async () => {
@@ -54,7 +54,7 @@ describe('response cache', () => {
     const k = counter();
     await c.answer('x', k.compute);
     c.invalidate();
-    expect((await c.answer('x', k.compute)).body).toBe('{"n":2}');
+    expect((await c.answer('x', k.compute)).body.toString()).toBe('{"n":2}');
   });
 
   it('past its age, serves the kept answer while one fresh answer is computed, then the fresh one', async () => {
@@ -63,12 +63,12 @@ describe('response cache', () => {
     await c.answer('x', k.compute);
     t += 501;
     const open = k.hold();
-    expect((await c.answer('x', k.compute)).body).toBe('{"n":1}');
-    expect((await c.answer('x', k.compute)).body).toBe('{"n":1}');
+    expect((await c.answer('x', k.compute)).body.toString()).toBe('{"n":1}');
+    expect((await c.answer('x', k.compute)).body.toString()).toBe('{"n":1}');
     open();
     await new Promise((r) => setImmediate(r));
     expect(k.count).toBe(2);
-    expect((await c.answer('x', k.compute)).body).toBe('{"n":2}');
+    expect((await c.answer('x', k.compute)).body.toString()).toBe('{"n":2}');
   });
 
   it('a fresh answer computed across an invalidate is not kept', async () => {
@@ -81,7 +81,7 @@ describe('response cache', () => {
     c.invalidate();
     open();
     await new Promise((r) => setImmediate(r));
-    expect((await c.answer('x', k.compute)).body).toBe('{"n":3}');
+    expect((await c.answer('x', k.compute)).body.toString()).toBe('{"n":3}');
   });
 
   it('never serves an answer older than four times the age: the caller waits', async () => {
@@ -89,13 +89,31 @@ describe('response cache', () => {
     const k = counter();
     await c.answer('x', k.compute);
     t += 2_001;
-    expect((await c.answer('x', k.compute)).body).toBe('{"n":2}');
+    expect((await c.answer('x', k.compute)).body.toString()).toBe('{"n":2}');
+  });
+
+  it('a write counted by the database (version) drops every kept answer, also one computed across it', async () => {
+    let version = 0;
+    const c = createResponseCache({ maxAgeMs: 500, nowMs: () => t, version: () => version });
+    const k = counter();
+    await c.answer('x', k.compute);
+    expect((await c.answer('x', k.compute)).body.toString()).toBe('{"n":1}');
+    version++;
+    expect((await c.answer('x', k.compute)).body.toString()).toBe('{"n":2}');
+    // computed while a write lands: stale at once
+    const open = k.hold();
+    c.invalidate();
+    const during = c.answer('x', k.compute);
+    version++;
+    open();
+    expect((await during).body.toString()).toBe('{"n":3}');
+    expect((await c.answer('x', k.compute)).body.toString()).toBe('{"n":4}');
   });
 
   it('does not keep a failure', async () => {
     const c = cache();
     await expect(c.answer('x', () => Promise.reject(new Error('db down')))).rejects.toThrow('db down');
-    expect((await c.answer('x', async () => '"ok"')).body).toBe('"ok"');
+    expect((await c.answer('x', async () => '"ok"')).body.toString()).toBe('"ok"');
   });
 
   it('keeps a bounded number of answers (the query string is the caller\'s to choose)', async () => {

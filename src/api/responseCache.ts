@@ -1,16 +1,16 @@
 /**
  * Answers of the request routes kept for a short while: a board polled by many clients (or one
  * client polling fast) is served the body computed for the first of them, serialised and tagged
- * once. An answer is dropped at once when the desk learns that what it shows changed (a fact
- * written, a write through the API: `invalidate`); otherwise it is recomputed once older than
- * `maxAgeMs` (what the desk did that tells no one, or another desk on the same database, shows
- * then), the older answer still serving while the new one is computed.
+ * once. An answer is dropped at once when what it shows may have changed: `version` moved (the
+ * database's count of committed writes) or `invalidate` was called; otherwise it is recomputed
+ * once older than `maxAgeMs` (another desk's writes to the same database show then), the older
+ * answer still serving while the new one is computed.
  */
 import { createHash } from 'node:crypto';
 
 export interface CachedAnswer {
-  /** the JSON body */
-  body: string;
+  /** the JSON body, encoded once (express would encode a string again for every answer) */
+  body: Buffer;
   /** strong ETag of the body */
   etag: string;
 }
@@ -29,20 +29,27 @@ interface Kept {
   answer: Promise<CachedAnswer>;
   at: number;
   generation: number;
+  version: number;
   /** the recomputation of an answer past its age, served once done */
   refresh?: Promise<unknown>;
 }
 
-export function createResponseCache(o: { maxAgeMs: number; nowMs?: () => number }): ResponseCache {
+export function createResponseCache(o: { maxAgeMs: number; nowMs?: () => number; version?: () => number }): ResponseCache {
   const nowMs = o.nowMs ?? (() => performance.now());
+  const version = o.version ?? (() => 0);
   const kept = new Map<string, Kept>();
   let generation = 0;
 
   function keep(key: string, compute: () => Promise<string>): Kept {
     const entry: Kept = {
-      answer: compute().then((body) => ({ body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` })),
+      answer: compute().then((json) => {
+        const body = Buffer.from(json, 'utf8');
+        return { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
+      }),
       at: nowMs(),
       generation,
+      // read before computing: a write during the computation makes this answer stale at once
+      version: version(),
     };
     // a failure is answered to the callers that joined it, never kept
     entry.answer.catch(() => {
@@ -60,7 +67,7 @@ export function createResponseCache(o: { maxAgeMs: number; nowMs?: () => number 
   return {
     answer(key, compute) {
       const hit = kept.get(key);
-      if (hit && hit.generation === generation) {
+      if (hit && hit.generation === generation && hit.version === version()) {
         const age = nowMs() - hit.at;
         if (age <= o.maxAgeMs) return hit.answer;
         // past its age but nothing known changed: served while a fresh one is computed, up to a bound
@@ -69,7 +76,7 @@ export function createResponseCache(o: { maxAgeMs: number; nowMs?: () => number 
             const next = keep(key, compute);
             hit.refresh = next.answer.then(
               () => {
-                if (kept.get(key) === hit && next.generation === generation) put(key, next);
+                if (kept.get(key) === hit && next.generation === generation && next.version === version()) put(key, next);
               },
               () => {
                 hit.refresh = undefined;

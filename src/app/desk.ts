@@ -92,8 +92,9 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     const lapses = createLapseStore(database.db, facts.slasher, { onWrite: () => factsWritten() });
     const impacts = createImpactStore(database.db, facts.slasher);
     const readModel = createRequestReadModel({ store, confirmations: o.confirmations, now, lapses: () => lapses.all(), impacts: () => impacts.all(), slotSeconds });
-    // what the request routes answered is kept until a fact changes (or an API write), and recomputed every half second
-    const responses = createResponseCache({ maxAgeMs: 500 });
+    // what the request routes answered is kept until this desk writes to the database (or a fact
+    // changes, or an API write), and recomputed every half second for another desk's writes
+    const responses = createResponseCache({ maxAgeMs: 500, version: () => database.changes() });
     factsWritten = () => {
       readModel.invalidate();
       responses.invalidate();
@@ -144,8 +145,6 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       fulfilFunction: sc.fulfilFunction,
       fulfilAfterLapse: sc.fulfilAfterLapse,
       executorSender,
-      // a reconcile pass writes what the request routes show (proposals, executions)
-      onReconciled: () => responses.invalidate(),
       requests: async () => (await readModel.snapshot()).map((v) => requestSnapshotOf(v, now())),
       request: async (id) => {
         const v = /^\d{1,78}$/.test(id) ? await readModel.bare(BigInt(id)) : null;
@@ -225,8 +224,6 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       cronExpression: sc.cronExpression,
       catchingUp,
       onPass: (outcome, ms) => {
-        // a pass writes what the request routes show beside the facts (Safe proposals reconciled, sends, actions)
-        responses.invalidate();
         metrics.schedulerPasses.inc({ outcome });
         metrics.schedulerLastPass.set(now());
         metrics.schedulerPassDuration.observe(ms / 1000);

@@ -22,7 +22,7 @@ export interface SerialPasses {
 export function serialPasses(
   pass: () => Promise<void>,
   onError: (message: string) => void,
-  o: { stopped?: () => boolean; /** told after every pass (metrics, kept answers) */ onPass?: (outcome: 'ok' | 'error', ms: number) => void } = {},
+  o: { stopped?: () => boolean; /** told after every pass (metrics) */ onPass?: (outcome: 'ok' | 'error', ms: number) => void } = {},
 ): SerialPasses {
   let running: Promise<void> | null = null;
   let again = false;

@@ -86,14 +86,22 @@ export function createImpactRunner(o: ImpactRunnerOptions) {
   /** the pass asked for while one runs: every caller during a pass shares the one after it */
   let next: Promise<ImpactPass> | null = null;
 
+  /** the views of the last pass that found every figure current: the same views again need no look */
+  let clean: { views: readonly RequestView[]; current: number } | null = null;
+
   async function pass(): Promise<ImpactPass> {
     if (!o.reader) return { read: 0, current: 0 };
     followed ??= new Map((await o.store.all()).map((r) => [keyOf({ requestId: r.requestId, queuedTxHash: r.requestTxHash }), r.facts]));
     const views = await o.views();
+    // the read model hands out the same views until a fact changes (and a pass's writes are facts)
+    if (clean?.views === views) return { read: 0, current: clean.current };
     // slashability "read" = still Requested on chain with its set read (see the read model)
     const open = views.filter((v) => v.strategies !== null && v.deadlines.slashability === 'read' && v.deadlines.slashabilityReadAtBlock !== null);
     const stale = open.filter((v) => followed!.get(keyOf(v)) !== impactFacts(v));
-    if (stale.length === 0) return { read: 0, current: open.length };
+    if (stale.length === 0) {
+      clean = { views, current: open.length };
+      return { read: 0, current: open.length };
+    }
     const head = await o.head();
     if (head === null) return { read: 0, current: open.length - stale.length };
     // in slices: a desk starting on thousands of open requests neither floods the node nor

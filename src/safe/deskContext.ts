@@ -39,8 +39,6 @@ export interface SafeDeskOptions {
   logger: Logger;
   /** called after a signature is stored (the Transaction Service sync listens) */
   onProposalChange?: (p: VetoProposalRow) => void;
-  /** called after every reconcile pass (proposals, executions and their status may have been written) */
-  onReconciled?: () => void;
   /**
    * Told of every milestone, again on later passes and after restarts: the receiver dedupes
    * (the desk turns them into alerts; `src/safe` knows nothing of alerting). Errors are logged.

@@ -55,7 +55,7 @@ export function createDeskSafes(p: {
   executorSender: Sender | null;
   logger: Logger;
   options?: DeskVetoOptions;
-} & Pick<SafeDeskOptions, 'requests' | 'request' | 'onEvent' | 'onHistory' | 'onReconciled' | 'gate' | 'vetoPolicy' | 'head' | 'now'>): DeskSafes {
+} & Pick<SafeDeskOptions, 'requests' | 'request' | 'onEvent' | 'onHistory' | 'gate' | 'vetoPolicy' | 'head' | 'now'>): DeskSafes {
   const committee = getAddress(p.committee);
   const role = getAddress(p.slasherRole);
   const executor = p.executorSender ? createExecutor({ client: p.client, sender: p.executorSender }) : null;
@@ -84,7 +84,6 @@ export function createDeskSafes(p: {
       txService: () => tx,
       onEvent: p.onEvent,
       onHistory: p.onHistory,
-      onReconciled: p.onReconciled,
       gate: p.gate,
       head: p.head,
       now: p.now,

@@ -85,7 +85,7 @@ export function createSafeDesk(o: SafeDeskOptions) {
     await reconcilePass(ctx, state);
   }
 
-  const passes = serialPasses(reconcileOnce, (message) => logger.error({ err: message }, `${noun} reconcile failed`), { onPass: () => o.onReconciled?.() });
+  const passes = serialPasses(reconcileOnce, (message) => logger.error({ err: message }, `${noun} reconcile failed`));
   const reconcile = () => passes.run();
 
   /** The Safe's state and plan: the last pass's, or a pass now. */

@@ -12,6 +12,7 @@ import { PrismaClient as SqliteClient } from './generated/sqlite';
 import { PrismaClient as PostgresClient } from './generated/postgresql';
 import { DeskError } from '../errors';
 import { applyMigrations } from './migrate';
+import { watchWrites } from './writeWatch';
 import { pgRows, pgSql, sqliteRows, txSql, type RawSqlite, type TxSql } from './bulk';
 
 import type { Db, DbKind } from './dbKind';
@@ -44,6 +45,11 @@ export interface Database {
    * would map one by one.
    */
   queryRows(sql: string, ...params: unknown[]): Promise<unknown[][]>;
+  /**
+   * How many times a write that a view may show was committed by this process (see
+   * writeWatch.ts): answers computed at one count are current while it stays.
+   */
+  changes(): number;
   close(): Promise<void>;
 }
 
@@ -62,6 +68,8 @@ export function sqlitePathFromUrl(url: string): string {
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   let db: Db;
   let raw: RawSqlite | null = null;
+  let changes = 0;
+  const changed = () => void changes++;
   if (target.kind === 'sqlite') {
     const file = sqlitePathFromUrl(target.url);
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -70,7 +78,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     factory.connect = async () => {
       const adapter = await connect();
       raw = asRawSqlite((adapter as unknown as { client?: unknown }).client);
-      return adapter;
+      return watchWrites(adapter, changed);
     };
     db = new SqliteClient({ adapter: factory });
     // WAL lets the API read while ingest writes; busy_timeout makes a second process wait for
@@ -78,7 +86,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
     await db.$executeRawUnsafe('PRAGMA busy_timeout = 5000');
   } else {
-    const client = new PostgresClient({ adapter: new PrismaPg({ connectionString: target.url }) });
+    const factory = new PrismaPg({ connectionString: target.url });
+    const connect = factory.connect.bind(factory);
+    factory.connect = async () => watchWrites(await connect(), changed);
+    const client = new PostgresClient({ adapter: factory });
     db = client as unknown as Db;
   }
   try {
@@ -99,7 +110,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       kind,
       target,
       rawSqlite: () => raw,
-      transaction: (fn) => db.$transaction(async (tx) => fn(txSql(tx, kind, raw)), { timeout: TRANSACTION_TIMEOUT_MS, maxWait: TRANSACTION_MAX_WAIT_MS }),
+      // its statements run on the raw connection, which the adapter's watch does not see
+      transaction: (fn) => db.$transaction(async (tx) => fn(txSql(tx, kind, raw)), { timeout: TRANSACTION_TIMEOUT_MS, maxWait: TRANSACTION_MAX_WAIT_MS }).finally(changed),
+      changes: () => changes,
       queryRows: async (sql, ...params) => (raw ? sqliteRows(raw, sql, params) : (await db.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...params)).map((r) => Object.values(r))),
       close: () => db.$disconnect(),
     };
@@ -128,9 +141,11 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
         throw e;
       } finally {
         client.release(broken);
+        changed();
       }
     },
     queryRows: (sql, ...params) => pgRows(pool, sql, params),
+    changes: () => changes,
     close: async () => {
       await db.$disconnect();
       await pool.end();
