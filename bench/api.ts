@@ -105,7 +105,11 @@ export async function measureApi(o: { seconds: number; log: (line: string) => vo
       o.log(`  ${name}: ${s.requests} requests at 200/s, p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms${s.non2xx ? `, ${s.non2xx} errors` : ''}; desk event loop delay p99 ${s.loopP99Ms} ms, max ${s.loopMaxMs} ms`);
     }
     const { rssMb, peakMb } = memoryOf(child.pid!);
-    o.log(`  resident memory of the desk process: ${rssMb} MB now, ${peakMb} MB at its peak (backfill included)`);
+    const memoryAnswer = next(child, 'memory');
+    child.send({ kind: 'memory' });
+    const m = ((await memoryAnswer) as Extract<ApiDeskMessage, { kind: 'memory' }>).memory;
+    const mb = (n: number) => Math.round(n / 1024 / 1024);
+    o.log(`  resident memory of the desk process: ${rssMb} MB now, ${peakMb} MB at its peak (backfill included); JS heap ${mb(m.heapUsed)} of ${mb(m.heapTotal)} MB, external ${mb(m.external)} MB (array buffers ${mb(m.arrayBuffers)} MB)`);
     return {
       requestsStored: started.requestsStored,
       series,

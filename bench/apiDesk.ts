@@ -16,7 +16,7 @@ export interface ApiDeskStart {
   pollIntervalMs: number;
 }
 
-export type ApiDeskMessage = { kind: 'ready'; url: string; requestsStored: number } | { kind: 'loop'; p99Ms: number; maxMs: number } | { kind: 'failed'; error: string };
+export type ApiDeskMessage = { kind: 'ready'; url: string; requestsStored: number; memory: NodeJS.MemoryUsage } | { kind: 'loop'; p99Ms: number; maxMs: number } | { kind: 'memory'; memory: NodeJS.MemoryUsage } | { kind: 'failed'; error: string };
 
 async function main(start: ApiDeskStart): Promise<void> {
   const send = (m: ApiDeskMessage) => process.send?.(m);
@@ -45,6 +45,8 @@ async function main(start: ApiDeskStart): Promise<void> {
     if (m.kind === 'measure') {
       loop.reset();
       loop.enable();
+    } else if (m.kind === 'memory') {
+      send({ kind: 'memory', memory: process.memoryUsage() });
     } else if (m.kind === 'loop') {
       send({ kind: 'loop', p99Ms: loop.percentile(99) / 1e6, maxMs: loop.max / 1e6 });
       loop.reset();
@@ -55,7 +57,7 @@ async function main(start: ApiDeskStart): Promise<void> {
         .finally(() => process.exit(0));
     }
   });
-  send({ kind: 'ready', url: desk.url, requestsStored: await desk.database.db.slashingRequest.count() });
+  send({ kind: 'ready', url: desk.url, requestsStored: await desk.database.db.slashingRequest.count(), memory: process.memoryUsage() });
 }
 
 process.once('message', (start: ApiDeskStart) => {
