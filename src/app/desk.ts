@@ -326,6 +326,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       fulfils,
       scheduler,
       impact,
+      readModel,
       health: () => health.health(),
       async stop() {
         if (stopped) return;

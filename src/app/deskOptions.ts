@@ -11,6 +11,7 @@ import type { Ingestor } from '../ingest/ingestor';
 import type { Logger } from '../lib/logger';
 import type { Metrics } from '../lib/metrics';
 import type { ImpactRunner } from '../requests/impact';
+import type { RequestReadModelStage } from '../requests/readModel';
 import type { DeskVetoOptions, VetoService } from '../safe';
 import type { Scheduler } from '../scheduler/scheduler';
 import type { SenderOptions } from '../sender/sender';
@@ -82,6 +83,8 @@ export interface Desk {
   scheduler: Scheduler;
   /** what open requests' slashes take, read after each ingest pass that moved it */
   impact: ImpactRunner;
+  /** the request views every stage starts from (kept until a fact they are made of changes) */
+  readModel: RequestReadModelStage;
   health(): Promise<HealthView>;
   stop(): Promise<void>;
 }
