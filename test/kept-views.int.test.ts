@@ -91,6 +91,13 @@ describe.each(DB_KINDS)('kept request views and answers on %s', (kind) => {
     expect(seen).not.toBe(mine);
     expect(seen.map((v) => v.requestId)).toContain(q.requestId.toString());
     expect((await get(`/api/requests/${q.requestId}`)).body).toMatchObject({ requestId: q.requestId.toString(), description: 'seen by the other desk' });
+    // what the other desk writes without moving the checkpoint (strategies, operator sets, impact
+    // figures) counts in it too: shown without a pass of this desk's own
+    await other.ingestor.enriched();
+    while ((await other.impact.refresh()).read > 0);
+    const read = (await desk.readModel.snapshot()).find((v) => v.requestId === q.requestId.toString())!;
+    expect(read.deadlines.slashability).toBe('read');
+    expect(read.impact?.strategies[0]?.sharesToSlash).toBeDefined();
   });
 });
 

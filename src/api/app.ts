@@ -104,7 +104,8 @@ export function createApp(deps: AppDependencies): express.Express {
       // whatever this call wrote is done before its answer ends: a read sent after it is computed afresh
       const end = res.end.bind(res) as (...a: unknown[]) => express.Response;
       res.end = ((...a: unknown[]) => {
-        responses.invalidate();
+        // a refused call changed nothing
+        if (res.statusCode < 400) responses.invalidate();
         return end(...a);
       }) as typeof res.end;
     }

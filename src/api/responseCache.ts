@@ -2,7 +2,7 @@
  * Answers of the request routes kept for a short while: a board polled by many clients (or one
  * client polling fast) is served the body computed for the first of them, serialised and tagged
  * once. An answer is dropped at once when what it shows may have changed: `version` moved (the
- * database's count of committed writes) or `invalidate` was called; otherwise it is recomputed
+ * database's count of committed writes, the read model's kept views) or `invalidate` was called; otherwise it is recomputed
  * once older than `maxAgeMs` (another desk's writes to the same database show then), the older
  * answer still serving while the new one is computed.
  */
@@ -29,27 +29,27 @@ interface Kept {
   answer: Promise<CachedAnswer>;
   at: number;
   generation: number;
-  version: number;
+  version: string | number;
   /** the recomputation of an answer past its age, served once done */
   refresh?: Promise<unknown>;
 }
 
-export function createResponseCache(o: { maxAgeMs: number; nowMs?: () => number; version?: () => number }): ResponseCache {
+export function createResponseCache(o: { maxAgeMs: number; nowMs?: () => number; version?: () => string | number }): ResponseCache {
   const nowMs = o.nowMs ?? (() => performance.now());
   const version = o.version ?? (() => 0);
   const kept = new Map<string, Kept>();
   let generation = 0;
 
   function keep(key: string, compute: () => Promise<string>): Kept {
+    // read before computing: a write during the computation makes this answer stale at once
+    const at = { generation, version: version() };
     const entry: Kept = {
+      ...at,
       answer: compute().then((json) => {
         const body = Buffer.from(json, 'utf8');
         return { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
       }),
       at: nowMs(),
-      generation,
-      // read before computing: a write during the computation makes this answer stale at once
-      version: version(),
     };
     // a failure is answered to the callers that joined it, never kept
     entry.answer.catch(() => {

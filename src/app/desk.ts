@@ -94,7 +94,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     const readModel = createRequestReadModel({ store, confirmations: o.confirmations, now, lapses: () => lapses.all(), impacts: () => impacts.all(), slotSeconds });
     // what the request routes answered is kept until this desk writes to the database (or a fact
     // changes, or an API write), and recomputed every half second for another desk's writes
-    const responses = createResponseCache({ maxAgeMs: 500, version: () => database.changes() });
+    const responses = createResponseCache({ maxAgeMs: 500, version: () => `${database.changes()}:${readModel.stamp()}` });
     factsWritten = () => {
       readModel.invalidate();
       responses.invalidate();

@@ -87,19 +87,19 @@ export function createImpactRunner(o: ImpactRunnerOptions) {
   let next: Promise<ImpactPass> | null = null;
 
   /** the views of the last pass that found every figure current: the same views again need no look */
-  let clean: { views: readonly RequestView[]; current: number } | null = null;
+  let clean: { views: WeakRef<readonly RequestView[]>; current: number } | null = null;
 
   async function pass(): Promise<ImpactPass> {
     if (!o.reader) return { read: 0, current: 0 };
     followed ??= new Map((await o.store.all()).map((r) => [keyOf({ requestId: r.requestId, queuedTxHash: r.requestTxHash }), r.facts]));
     const views = await o.views();
     // the read model hands out the same views until a fact changes (and a pass's writes are facts)
-    if (clean?.views === views) return { read: 0, current: clean.current };
+    if (clean && clean.views.deref() === views) return { read: 0, current: clean.current };
     // slashability "read" = still Requested on chain with its set read (see the read model)
     const open = views.filter((v) => v.strategies !== null && v.deadlines.slashability === 'read' && v.deadlines.slashabilityReadAtBlock !== null);
     const stale = open.filter((v) => followed!.get(keyOf(v)) !== impactFacts(v));
     if (stale.length === 0) {
-      clean = { views, current: open.length };
+      clean = { views: new WeakRef(views), current: open.length };
       return { read: 0, current: open.length };
     }
     const head = await o.head();
@@ -123,8 +123,12 @@ export function createImpactRunner(o: ImpactRunnerOptions) {
         const base = { requestId: v.requestId, requestTxHash: v.queuedTxHash, facts: impactFacts(v), readAtBlock: r.readAtBlock };
         return r.ok ? { ...base, impact: toImpactJson(r), reason: null } : { ...base, impact: null, reason: r.reason };
       });
-      await o.store.save(rows);
-      o.onSaved?.();
+      try {
+        await o.store.save(rows);
+      } finally {
+        // also when the save failed: views read meanwhile may have seen part of it
+        o.onSaved?.();
+      }
       for (const r of rows) followed.set(keyOf({ requestId: r.requestId, queuedTxHash: r.requestTxHash }), r.facts);
       read += rows.length;
     }

@@ -135,9 +135,9 @@ export function createRequestReadModel(o: ReadModelOptions) {
 
   /**
    * The views are kept between reads: they change only when a stored fact does (a write of the
-   * ingest, the impact figures, the lapses: each calls `invalidate`), when the checkpoint moves
-   * (also by another desk on the same database), or, for a window in seconds, when the clock passes
-   * its end. Until one of these, every consumer (scheduler, alerts, API) gets the same views a fresh
+   * ingest, the impact figures, the lapses: each calls `invalidate`), when the checkpoint moves or
+   * counts a change (the writes of another desk on the same database), or, for a window in
+   * seconds, when the clock passes its end. Until one of these, every consumer (scheduler, alerts, API) gets the same views a fresh
    * read would give, without reading and computing 10k requests again per call.
    */
   interface Kept {
@@ -150,10 +150,11 @@ export function createRequestReadModel(o: ReadModelOptions) {
   }
   let generation = 0;
   let kept: Kept | null = null;
-  let inFlight: { read: Promise<Kept>; generation: number } | null = null;
-  const checkpointOf = (c: Awaited<ReturnType<IngestStore['getCursor']>>): string => (c ? `${c.indexedBlock}:${c.indexedHash ?? ''}` : '');
+  let inFlight: { read: Promise<Kept>; generation: number; checkpoint: string } | null = null;
+  const checkpointOf = (c: Awaited<ReturnType<IngestStore['getCursor']>>): string => (c ? `${c.indexedBlock}:${c.indexedHash ?? ''}:${c.changes ?? 0}` : '');
 
-  async function read(): Promise<Kept> {
+  /** `checkpoint` was read before the rows: a write landing meanwhile makes these views stale at once, never current */
+  async function read(checkpoint: string): Promise<Kept> {
     const at = generation;
     const [rows, ctx] = await Promise.all([o.store.allRequests(), context()]);
     const views: RequestView[] = [];
@@ -165,17 +166,18 @@ export function createRequestReadModel(o: ReadModelOptions) {
       if (v.status === 'in_veto_window' && v.vetoWindowEnd.timestamp !== undefined) validThroughSec = Math.min(validThroughSec, v.vetoWindowEnd.timestamp - 1);
       views.push(Object.freeze(v));
     }
-    return { views, byId: new Map(views.map((v) => [v.requestId, v])), generation: at, checkpoint: checkpointOf(ctx.cursor), validThroughSec };
+    return { views, byId: new Map(views.map((v) => [v.requestId, v])), generation: at, checkpoint, validThroughSec };
   }
 
   async function current(): Promise<Kept> {
     const checkpoint = checkpointOf(await o.store.getCursor());
     if (kept && kept.generation === generation && kept.checkpoint === checkpoint && o.now() <= kept.validThroughSec) return kept;
     // single flight: the consumers woken by one sync (metrics, vetoes, alerts) share one read
-    if (inFlight && inFlight.generation === generation) return inFlight.read;
+    if (inFlight && inFlight.generation === generation && inFlight.checkpoint === checkpoint) return inFlight.read;
     const flight = {
       generation,
-      read: read()
+      checkpoint,
+      read: read(checkpoint)
         .then((k) => {
           // a write during the read: these views may predate it, so they serve only the callers that joined
           if (k.generation === generation) kept = k;
@@ -193,6 +195,14 @@ export function createRequestReadModel(o: ReadModelOptions) {
     /** Every request's view (shared, frozen: copy to change). */
     async snapshot(): Promise<RequestView[]> {
       return (await current()).views;
+    },
+    /**
+     * Changes when the views handed out would, as far as this desk knows without a read: a write
+     * of its own, the clock passing a window in seconds. A kept answer built on them compares it
+     * (another desk's writes are seen at the next snapshot).
+     */
+    stamp(): string {
+      return `${generation}:${kept !== null && o.now() > kept.validThroughSec ? 'expired' : ''}`;
     },
     /** stored rows changed: the next snapshot reads them (it does not join a read under way) */
     invalidate(): void {

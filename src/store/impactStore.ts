@@ -74,8 +74,11 @@ export function createImpactStore(db: Db, slasher: string) {
     },
 
     async save(rows: ImpactRow[]): Promise<void> {
-      await db.$transaction(
-        rows.map((r) => {
+      await db.$transaction([
+        // another desk keeping request views compares the checkpoint's count of changes; first, as
+        // in the ingest store (one lock order)
+        db.ingestCursor.updateMany({ where: { slasher }, data: { changes: { increment: 1 } } }),
+        ...rows.map((r) => {
           const data = { facts: r.facts, readAtBlock: r.readAtBlock, impact: r.impact === null ? null : JSON.stringify(r.impact), reason: r.reason };
           return db.requestImpact.upsert({
             where: { slasher_requestId_requestTxHash: { slasher, requestId: r.requestId, requestTxHash: r.requestTxHash } },
@@ -83,7 +86,7 @@ export function createImpactStore(db: Db, slasher: string) {
             update: data,
           });
         }),
-      );
+      ]);
     },
   };
 }

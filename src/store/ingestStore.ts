@@ -32,6 +32,8 @@ export interface CursorRow {
   vetoCommittee: string | null;
   slasherRole: string | null;
   deallocationDelay: number | null;
+  /** writes counted so far (see `inTransaction` below); stored, never set by a caller */
+  changes?: number;
 }
 
 export interface BatchInput {
@@ -60,11 +62,21 @@ export interface BatchInput {
  * writes and its large reads take; `db` serves the rest (Prisma's model API).
  */
 export function createIngestStore(db: Db, slasher: string, kind: DbKind, access: Pick<Database, 'transaction' | 'queryRows'>, hooks: { onWrite?: () => void } = {}) {
-  // every write of this store is a transaction here or the cursor's upsert: whoever keeps views
-  // of these rows learns of each one (also of a failed one: it may have been committed before its answer was lost)
-  const inTransaction: Database['transaction'] = (fn) => access.transaction(fn).finally(() => hooks.onWrite?.());
   const d = dialect(kind);
   const p = d.p;
+  // every write of this store is a transaction here or the cursor's upsert: whoever keeps views
+  // of these rows in this process learns of each one (also of a failed one: it may have been
+  // committed before its answer was lost), and each counts in the checkpoint's `changes` in the
+  // same transaction, which another desk keeping views of these rows compares. The count comes
+  // first: every transaction that writes views locks the checkpoint row before any other (one
+  // order, so two of them never wait on each other on PostgreSQL)
+  const inTransaction: Database['transaction'] = (fn) =>
+    access
+      .transaction(async (sql) => {
+        await sql.run(`UPDATE "IngestCursor" SET "changes" = "changes" + 1 WHERE "slasher" = ${p(1)}`, slasher);
+        return fn(sql);
+      })
+      .finally(() => hooks.onWrite?.());
   const requests = createRequestsTable(db, slasher, kind, { ...access, transaction: inTransaction });
   const blocks = createBlocksTable(db, slasher, kind, access.queryRows);
   const operatorStates = createOperatorStatesTable(db, slasher, kind, inTransaction);
@@ -82,9 +94,9 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind, access:
       return db.ingestCursor.findUnique({ where: { slasher } });
     },
 
-    async saveCursor(c: Omit<CursorRow, 'slasher'>): Promise<void> {
+    async saveCursor(c: Omit<CursorRow, 'slasher' | 'changes'>): Promise<void> {
       try {
-        await db.ingestCursor.upsert({ where: { slasher }, create: { slasher, ...c }, update: c });
+        await db.ingestCursor.upsert({ where: { slasher }, create: { slasher, ...c }, update: { ...c, changes: { increment: 1 } } });
       } finally {
         hooks.onWrite?.();
       }

@@ -16,6 +16,9 @@ const LAPSE_CHUNK = 500;
 
 export function createLapseStore(db: Db, slasher: string, hooks: { onWrite?: () => void } = {}) {
   const written = <T>(p: Promise<T>): Promise<T> => p.finally(() => hooks.onWrite?.());
+  // another desk keeping request views compares the checkpoint's count of changes; first in each
+  // transaction, as in the ingest store (one lock order)
+  const counted = () => db.ingestCursor.updateMany({ where: { slasher }, data: { changes: { increment: 1 } } });
   return {
     async all(): Promise<LapseRow[]> {
       return db.requestLapse.findMany({ where: { slasher }, select: { requestId: true, requestTxHash: true, lapsedAtBlock: true, slashableAgainAtBlock: true } });
@@ -30,14 +33,14 @@ export function createLapseStore(db: Db, slasher: string, hooks: { onWrite?: () 
       for (let i = 0; i < items.length; i += LAPSE_CHUNK) {
         const chunk = items.slice(i, i + LAPSE_CHUNK);
         await written(
-          db.$transaction(chunk.map(({ requestId, requestTxHash }) => db.requestLapse.upsert({ where: { slasher_requestId_requestTxHash: { slasher, requestId, requestTxHash } }, create: { slasher, requestId, requestTxHash, lapsedAtBlock: block }, update: {} }))),
+          db.$transaction([counted(), ...chunk.map(({ requestId, requestTxHash }) => db.requestLapse.upsert({ where: { slasher_requestId_requestTxHash: { slasher, requestId, requestTxHash } }, create: { slasher, requestId, requestTxHash, lapsedAtBlock: block }, update: {} }))]),
         );
       }
     },
 
     /** The lapsed request is fulfillable again (first time seen so; idempotent). */
     async markSlashableAgain(requestId: string, requestTxHash: string, block: number): Promise<void> {
-      await written(db.requestLapse.updateMany({ where: { slasher, requestId, requestTxHash, slashableAgainAtBlock: null }, data: { slashableAgainAtBlock: block } }));
+      await written(db.$transaction([counted(), db.requestLapse.updateMany({ where: { slasher, requestId, requestTxHash, slashableAgainAtBlock: null }, data: { slashableAgainAtBlock: block } })]));
     },
   };
 }

@@ -11,7 +11,8 @@
 export const UNSHOWN_TABLES: ReadonlySet<string> = new Set(['Alert', 'AlertDelivery', 'DeskLease', 'SiweSession']);
 
 const READ = /^\s*(?:SELECT|PRAGMA|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|SET|SHOW|EXPLAIN)\b/i;
-const TARGET = /^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM|REPLACE\s+INTO)\s+(?:"?\w+"?\.)?"?(\w+)"?/i;
+// names quoted as PostgreSQL and SQLite do ("x"), or as Prisma writes them for SQLite (`main`.`x`)
+const TARGET = /^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM|REPLACE\s+INTO)\s+(?:["`[]?\w+["`\]]?\.)?["`[]?(\w+)/i;
 
 /**
  * Whether a statement may change what a view shows: anything but a read, unless it names a table
@@ -28,7 +29,7 @@ type Method = (...a: unknown[]) => Promise<unknown>;
 
 /**
  * The adapter (a Prisma `SqlDriverAdapter`), calling `onChange` after each write that changes a
- * view is committed. Everything else passes through untouched.
+ * view is committed (or rolled back). Everything else passes through untouched.
  */
 export function watchWrites<A extends object>(adapter: A, onChange: () => void): A {
   const watch = <T extends object>(target: T, tx: { wrote: boolean } | null): T =>
@@ -57,11 +58,14 @@ export function watchWrites<A extends object>(adapter: A, onChange: () => void):
           };
         }
         if (prop === 'startTransaction') return async (...a: unknown[]) => watch((await fn.apply(t, a)) as object, { wrote: false });
-        if (prop === 'commit' && tx) {
+        if ((prop === 'commit' || prop === 'rollback') && tx) {
+          // a rolled back write counts too: on SQLite a read on the same connection may have seen its rows
           return async () => {
-            const result = await fn.call(t);
-            if (tx.wrote) onChange();
-            return result;
+            try {
+              return await fn.call(t);
+            } finally {
+              if (tx.wrote) onChange();
+            }
           };
         }
         return fn.bind(t);
