@@ -129,13 +129,17 @@ describe('kept request views of a window in seconds', () => {
     const v = open.find((x) => x.requestId === q.requestId.toString())!;
     expect(v.status).toBe('in_veto_window');
     const end = v.vetoWindowEnd.timestamp!;
-    // a second before the last one: the same views
+    // a second before the last one: the same views, and the API's kept answer says so
     clock = end - 1;
     expect(await desk.readModel.snapshot()).toBe(open);
+    const shown = async () => ((await request(desk.url).get(`/api/requests/${q.requestId}`).expect(200)).body as RequestView).status;
+    expect(await shown()).toBe('in_veto_window');
     // a transaction sent now lands at or after the end: the window has passed, though no block came
     clock = end - 0.5;
     const passed = await desk.readModel.snapshot();
     expect(passed).not.toBe(open);
     expect(passed.find((x) => x.requestId === q.requestId.toString())!.status).not.toBe('in_veto_window');
+    // another consumer read the views first (above): the API's kept answer is not served again
+    expect(await shown()).not.toBe('in_veto_window');
   });
 });

@@ -150,6 +150,8 @@ export function createRequestReadModel(o: ReadModelOptions) {
   }
   let generation = 0;
   let kept: Kept | null = null;
+  /** counts every change of `kept` (never goes back: `stamp` must not return to an earlier value) */
+  let keptSeq = 0;
   let inFlight: { read: Promise<Kept>; generation: number; checkpoint: string } | null = null;
   const checkpointOf = (c: Awaited<ReturnType<IngestStore['getCursor']>>): string => (c ? `${c.indexedBlock}:${c.indexedHash ?? ''}:${c.changes ?? 0}` : '');
 
@@ -180,7 +182,10 @@ export function createRequestReadModel(o: ReadModelOptions) {
       read: read(checkpoint)
         .then((k) => {
           // a write during the read: these views may predate it, so they serve only the callers that joined
-          if (k.generation === generation) kept = k;
+          if (k.generation === generation) {
+            kept = k;
+            keptSeq++;
+          }
           return k;
         })
         .finally(() => {
@@ -197,17 +202,19 @@ export function createRequestReadModel(o: ReadModelOptions) {
       return (await current()).views;
     },
     /**
-     * Changes when the views handed out would, as far as this desk knows without a read: a write
-     * of its own, the clock passing a window in seconds. A kept answer built on them compares it
-     * (another desk's writes are seen at the next snapshot).
+     * Changes when the views handed out would, as far as this desk knows without a read (a write
+     * of its own, the clock passing a window in seconds) and whenever they were read again (by
+     * any consumer, also for another desk's writes); never returns to an earlier value. A kept
+     * answer built on the views compares it.
      */
     stamp(): string {
-      return `${generation}:${kept !== null && o.now() > kept.validThroughSec ? 'expired' : ''}`;
+      return `${generation}:${keptSeq}:${kept !== null && o.now() > kept.validThroughSec ? 'expired' : ''}`;
     },
     /** stored rows changed: the next snapshot reads them (it does not join a read under way) */
     invalidate(): void {
       generation++;
       kept = null;
+      keptSeq++;
     },
     /** the chain's timestamps of these blocks, where the desk kept them (unix seconds by block) */
     async blockTimes(numbers: number[]) {
