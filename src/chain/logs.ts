@@ -86,12 +86,15 @@ export function allowedRangeOf(e: unknown): number | null {
   return n ? Math.max(1, Number(n[1]!.replace(/,/g, ''))) : null;
 }
 
+/** the block-range cap each client's provider stated, remembered across walks */
+const statedCaps = new WeakMap<PublicClient, number>();
+
 export async function* fetchLogRanges(o: LogRangeOptions): AsyncGenerator<LogRange> {
   const growBelow = o.growBelowLogs ?? 2_000;
-  // a provider's block-range cap, once it said so: ranges never grow past it again (a refused
-  // range costs a round trip, and on a paid RPC a call)
-  let ceiling = o.maxRange;
-  let range = Math.max(1, Math.min(o.initialRange, o.maxRange));
+  // a provider's block-range cap, once it said so: ranges never grow past it again, in this walk
+  // or the next (a refused range costs a round trip, and on a paid RPC a call)
+  let ceiling = Math.min(o.maxRange, statedCaps.get(o.client) ?? Infinity);
+  let range = Math.max(1, Math.min(o.initialRange, ceiling));
   let from = o.fromBlock;
   while (from <= o.toBlock) {
     const to = Math.min(o.toBlock, from + range - 1);
@@ -110,7 +113,10 @@ export async function* fetchLogRanges(o: LogRangeOptions): AsyncGenerator<LogRan
         range = allowed !== null && allowed < size ? allowed : Math.max(1, Math.floor(size / 2));
         // too many results is about this stretch of chain; any other refusal is the provider's cap
         const tooMuch = TOO_MANY_RESULTS.test(errorText(e)) || (e instanceof BaseError && e.walk((x) => (x as Error).name === 'ResponseBodyTooLargeError') !== null);
-        if (!tooMuch) ceiling = Math.min(ceiling, range);
+        if (!tooMuch) {
+          ceiling = Math.min(ceiling, range);
+          if (allowed !== null) statedCaps.set(o.client, Math.min(statedCaps.get(o.client) ?? Infinity, allowed));
+        }
         continue;
       }
       throw new DeskError('RPC_UNAVAILABLE', `eth_getLogs ${from}-${to} failed: ${(e as Error).message.split('\n')[0]}`, {

@@ -5,7 +5,7 @@
  */
 import { decodeEventLog, encodeEventTopics, getAddress, hexToNumber, pad, type Address, type Hex, type PublicClient } from 'viem';
 import { allocationManagerAbi } from './abis';
-import { fetchLogRanges } from './logs';
+import { fetchLogRanges, type RawLog } from './logs';
 import type { AllocationFact, RegistrationFact } from '../domain/types';
 
 export interface OperatorSetKey {
@@ -48,6 +48,8 @@ export interface SlashabilityState extends OperatorSetKey {
 
 const addedTopic = encodeEventTopics({ abi: allocationManagerAbi, eventName: 'OperatorAddedToOperatorSet' })[0] as Hex;
 const removedTopic = encodeEventTopics({ abi: allocationManagerAbi, eventName: 'OperatorRemovedFromOperatorSet' })[0] as Hex;
+/** the AllocationManager's membership events: the backfill reads them with the slasher's logs */
+export const MEMBERSHIP_TOPICS: Hex[] = [addedTopic, removedTopic];
 export const ALLOCATION_MANAGER_TOPICS: Hex[] = [
   encodeEventTopics({ abi: allocationManagerAbi, eventName: 'AllocationUpdated' })[0] as Hex,
   addedTopic,
@@ -98,10 +100,77 @@ const setKey = (operator: Address, operatorSetId: number) => `${getAddress(opera
 /** operators per eth_getLogs topic filter */
 const OPERATORS_PER_FILTER = 100;
 
+/** A membership change as the AllocationManager logged it. */
+export interface MembershipChange {
+  kind: 'added' | 'removed';
+  block: number;
+  logIndex: number;
+}
+
+const later = (a: MembershipChange | null | undefined, b: MembershipChange | null | undefined) =>
+  !a ? (b ?? null) : !b ? a : b.block > a.block || (b.block === a.block && b.logIndex > a.logIndex) ? b : a;
+
+/** `OperatorAddedToOperatorSet` / `OperatorRemovedFromOperatorSet` of `avs`, keyed like `membershipChanges`; null for any other log. */
+function membershipLog(l: RawLog, avs: Address): { key: string; change: MembershipChange } | null {
+  if (l.topics[0] !== addedTopic && l.topics[0] !== removedTopic) return null;
+  const { eventName, args } = decodeEventLog({ abi: allocationManagerAbi, topics: l.topics as [Hex, ...Hex[]], data: l.data });
+  const a = args as { operator: Address; operatorSet: { avs: Address; id: number } };
+  if (getAddress(a.operatorSet.avs) !== getAddress(avs)) return null;
+  const kind = eventName === 'OperatorAddedToOperatorSet' ? 'added' : 'removed';
+  return { key: setKey(a.operator, Number(a.operatorSet.id)), change: { kind, block: hexToNumber(l.blockNumber), logIndex: hexToNumber(l.logIndex) } };
+}
+
+/**
+ * The membership changes of one AVS's sets the desk already read with its own logs (the backfill
+ * and realtime eth_getLogs include the AllocationManager's membership events), over one
+ * contiguous stretch of blocks: a walk for a set's history skips that stretch instead of asking
+ * the node for it again. Only the newest change per set is kept, which is all a walk wants.
+ */
+export function createSeenMembership(avs: Address) {
+  let covered: { from: number; to: number } | null = null;
+  const last = new Map<string, MembershipChange>();
+  return {
+    /** every AllocationManager log of blocks from..to (any others are ignored) */
+    observe(from: number, to: number, logs: RawLog[]): void {
+      // a stretch that does not extend the covered one (a re-read, a gap) starts afresh
+      if (!covered || from !== covered.to + 1) {
+        covered = { from, to };
+        last.clear();
+      } else covered = { from: covered.from, to };
+      for (const l of logs) {
+        const m = membershipLog(l, avs);
+        if (m) last.set(m.key, later(last.get(m.key), m.change)!);
+      }
+    },
+    /** blocks above `n` are no longer the chain's (a reorg): what was seen there is forgotten */
+    revertAbove(n: number): void {
+      if (covered && covered.to > n) {
+        covered = null;
+        last.clear();
+      }
+    },
+    covered: () => covered,
+    /** the newest change of the set in the covered stretch */
+    lastOf: (key: string): MembershipChange | undefined => last.get(key),
+  };
+}
+
+export type SeenMembership = ReturnType<typeof createSeenMembership>;
+
+/** The parts of from..to outside `covered` (which must not reach past `to`). */
+export function uncoveredRanges(from: number, to: number, covered: { from: number; to: number } | null): [number, number][] {
+  if (from > to) return [];
+  if (!covered || covered.to > to) return [[from, to]];
+  const out: [number, number][] = [];
+  if (from < covered.from) out.push([from, Math.min(to, covered.from - 1)]);
+  if (Math.max(from, covered.to + 1) <= to) out.push([Math.max(from, covered.to + 1), to]);
+  return out;
+}
+
 /**
  * The last membership change of each set at or after its `from`, up to `toBlock`: one adaptive
- * eth_getLogs walk for all of them (operators OR-ed in the indexed topic), not one per set.
- * Keyed `checksummedOperator:setId`.
+ * eth_getLogs walk for all of them (operators OR-ed in the indexed topic), not one per set, over
+ * only the blocks `seen` does not already cover. Keyed `checksummedOperator:setId`.
  */
 export async function membershipChanges(i: {
   client: PublicClient;
@@ -110,40 +179,43 @@ export async function membershipChanges(i: {
   sets: (OperatorSetKey & { from: number })[];
   toBlock: number;
   maxLogRange: number;
+  seen?: SeenMembership;
 }): Promise<Map<string, Membership>> {
-  const out = new Map<string, Membership & { logIndex: number }>();
-  for (const s of i.sets) out.set(setKey(s.operator, s.operatorSetId), { from: s.from, last: null, logIndex: -1 });
+  // what was seen counts only when it ends at or below the read block: past it, an older change
+  // in range could hide behind a newer one
+  const covered = i.seen?.covered() ?? null;
+  const usable = covered && covered.to <= i.toBlock ? covered : null;
+  const out = new Map<string, { from: number; last: MembershipChange | null }>();
+  for (const s of i.sets) {
+    const key = setKey(s.operator, s.operatorSetId);
+    const seen = usable ? i.seen!.lastOf(key) : undefined;
+    out.set(key, { from: s.from, last: seen && seen.block >= s.from ? seen : null });
+  }
   const operators = [...new Set(i.sets.map((s) => getAddress(s.operator)))];
   for (let k = 0; k < operators.length; k += OPERATORS_PER_FILTER) {
     const group = operators.slice(k, k + OPERATORS_PER_FILTER);
     const from = Math.min(...i.sets.filter((s) => group.includes(getAddress(s.operator))).map((s) => s.from));
-    for await (const range of fetchLogRanges({
-      client: i.client,
-      address: i.allocationManager,
-      topic0: [addedTopic, removedTopic],
-      fromBlock: from,
-      toBlock: i.toBlock,
-      initialRange: i.maxLogRange,
-      maxRange: i.maxLogRange,
-      topic1: group.map((o) => pad(o.toLowerCase() as Hex, { size: 32 })),
-    })) {
-      for (const l of range.logs) {
-        const { eventName, args } = decodeEventLog({ abi: allocationManagerAbi, topics: l.topics as [Hex, ...Hex[]], data: l.data });
-        if (eventName !== 'OperatorAddedToOperatorSet' && eventName !== 'OperatorRemovedFromOperatorSet') continue;
-        const a = args as { operator: Address; operatorSet: { avs: Address; id: number } };
-        if (getAddress(a.operatorSet.avs) !== getAddress(i.avs)) continue;
-        const e = out.get(setKey(a.operator, Number(a.operatorSet.id)));
-        const block = hexToNumber(l.blockNumber);
-        const logIndex = hexToNumber(l.logIndex);
-        if (!e || block < e.from) continue;
-        if (!e.last || block > e.last.block || (block === e.last.block && logIndex > e.logIndex)) {
-          e.last = { kind: eventName === 'OperatorAddedToOperatorSet' ? 'added' : 'removed', block };
-          e.logIndex = logIndex;
+    for (const [walkFrom, walkTo] of uncoveredRanges(from, i.toBlock, usable)) {
+      for await (const range of fetchLogRanges({
+        client: i.client,
+        address: i.allocationManager,
+        topic0: [addedTopic, removedTopic],
+        fromBlock: walkFrom,
+        toBlock: walkTo,
+        initialRange: i.maxLogRange,
+        maxRange: i.maxLogRange,
+        topic1: group.map((o) => pad(o.toLowerCase() as Hex, { size: 32 })),
+      })) {
+        for (const l of range.logs) {
+          const m = membershipLog(l, i.avs);
+          const e = m && out.get(m.key);
+          if (!e || m.change.block < e.from) continue;
+          e.last = later(e.last, m.change);
         }
       }
     }
   }
-  return new Map([...out].map(([key, e]) => [key, { from: e.from, last: e.last }]));
+  return new Map([...out].map(([key, e]) => [key, { from: e.from, last: e.last ? { kind: e.last.kind, block: e.last.block } : null }]));
 }
 
 /** The operator a decoded AllocationManager log is about, with its operator set when the log says. */

@@ -12,7 +12,7 @@ import { getAddress, type Address, type Hex, type PublicClient } from 'viem';
 import { decodeSlasherLog, SLASHER_TOPICS, type SlasherLog } from '../chain/decode';
 import { canDeferStrategies, logsToFacts } from '../chain/enrich';
 import type { RawLog } from '../chain/logs';
-import { ALLOCATION_MANAGER_TOPICS, allocationManagerLogSubject } from '../chain/slashability';
+import { ALLOCATION_MANAGER_TOPICS, allocationManagerLogSubject, createSeenMembership, MEMBERSHIP_TOPICS } from '../chain/slashability';
 import { refineFamilyFromLog, type SlasherFacts, type VariantGuess } from '../chain/slasherFacts';
 import { blockTimes, historicalRanges } from '../chain/sync/historical';
 import { findCommonAncestor, readHeader, readRealtimeChunk, type Header } from '../chain/sync/realtime';
@@ -74,7 +74,10 @@ export function createIngestor(o: IngestOptions) {
   const status: IngestStatus = { headBlock: null, indexedBlock: null, variant, lastError: null, enrichError: null, fatal: null, reorgs: 0 };
   const chunk = o.realtimeChunk ?? 32;
   let stopped = false;
-  const slashability = createSlashabilityRefresh({ client, store, facts: o.facts, maxLogRange: o.maxLogRange });
+  // the AllocationManager's membership events ride along the slasher's eth_getLogs, so a set's
+  // history walk asks the node only for the blocks the desk has not read itself
+  const membershipSeen = o.facts.avs ? createSeenMembership(o.facts.avs) : null;
+  const slashability = createSlashabilityRefresh({ client, store, facts: o.facts, maxLogRange: o.maxLogRange, seen: membershipSeen ?? undefined });
   const enrichment = createEnrichment({
     client,
     store,
@@ -132,7 +135,8 @@ export function createIngestor(o: IngestOptions) {
   async function backfill(from: number, to: number): Promise<void> {
     logger.info({ from, to }, 'backfill');
     let committing: Promise<void> = Promise.resolve();
-    for await (const range of historicalRanges(client, { address: slasher, topics: SLASHER_TOPICS, from, to, maxRange: o.maxLogRange })) {
+    const historical = membershipSeen ? { address: [slasher, am], topics: [...SLASHER_TOPICS, ...MEMBERSHIP_TOPICS] } : { address: slasher, topics: SLASHER_TOPICS };
+    for await (const range of historicalRanges(client, { ...historical, from, to, maxRange: o.maxLogRange })) {
       if (variant === 'V4') await committing;
       const { facts, variant: v } = await toFacts(range.logs, true);
       // the last range ends on a header we keep: the anchor realtime links to
@@ -143,6 +147,7 @@ export function createIngestor(o: IngestOptions) {
       committing = times
         .then((bt) => store.applyBatch({ facts, blocks: last ? [last] : [], blockTimes: bt, indexedBlock: range.toBlock, indexedHash: last?.hash ?? null, variant: v, expectIndexedBlock: range.fromBlock - 1 }))
         .then(() => {
+          membershipSeen?.observe(range.fromBlock, range.toBlock, range.logs.filter((l) => getAddress(l.address) === am));
           status.indexedBlock = range.toBlock;
           o.metrics?.backfillBlocks.inc(range.toBlock - range.fromBlock + 1);
           o.metrics?.indexedBlock.set(range.toBlock);
@@ -150,6 +155,8 @@ export function createIngestor(o: IngestOptions) {
       committing.catch(() => undefined); // surfaced by the next await
     }
     await committing;
+    // the AllocationManager events of those blocks were not looked at one by one: read every set
+    slashability.markAll();
     o.watch?.onReset();
   }
 
@@ -171,6 +178,7 @@ export function createIngestor(o: IngestOptions) {
     const depth = at - ancestor.number;
     logger.warn({ ancestor: ancestor.number, depth }, 'reorg: reverting blocks above the common ancestor');
     const ids = await store.revertTo(ancestor);
+    membershipSeen?.revertAbove(ancestor.number);
     status.reorgs++;
     status.indexedBlock = ancestor.number;
     enrichment.markPending(); // a request the reorg uncovered (V4 id reuse) may be one stored without them
@@ -199,6 +207,7 @@ export function createIngestor(o: IngestOptions) {
     const { facts, variant: v } = await toFacts(seen.logs);
     const tip = seen.headers[seen.headers.length - 1]!;
     await store.applyBatch({ facts, blocks: seen.headers, indexedBlock: tip.number, indexedHash: tip.hash, variant: v, pruneBlocksBelow: head - o.reorgDepth, expectIndexedBlock: from - 1 });
+    membershipSeen?.observe(from, to, seen.logs.filter((l) => getAddress(l.address) === am));
     status.indexedBlock = tip.number;
     o.metrics?.indexedBlock.set(tip.number);
     if (o.watch) {

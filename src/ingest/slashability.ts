@@ -4,7 +4,7 @@
  * reorg, the start), every set's membership history in one log walk.
  */
 import { getAddress, type Address, type PublicClient } from 'viem';
-import { membershipChanges, membershipSearchFrom, readSlashability } from '../chain/slashability';
+import { membershipChanges, membershipSearchFrom, readSlashability, type SeenMembership } from '../chain/slashability';
 import type { SlasherFacts } from '../chain/slasherFacts';
 import { carryForwardDeallocations } from '../domain/deallocations';
 import type { OperatorSetStateRow } from '../domain/ingestFacts';
@@ -12,7 +12,7 @@ import type { IngestStore } from '../store/ingestStore';
 
 export const setKey = (operator: string, setId: number) => `${getAddress(operator)}:${setId}`;
 
-export function createSlashabilityRefresh(o: { client: PublicClient; store: IngestStore; facts: SlasherFacts; maxLogRange: number }) {
+export function createSlashabilityRefresh(o: { client: PublicClient; store: IngestStore; facts: SlasherFacts; maxLogRange: number; seen?: SeenMembership }) {
   const { client, store, facts } = o;
   /** operator sets whose slashability must be re-read: "operator:setId" */
   const dirty = new Set<string>();
@@ -50,6 +50,7 @@ export function createSlashabilityRefresh(o: { client: PublicClient; store: Inge
       })),
       toBlock: atBlock,
       maxLogRange: o.maxLogRange,
+      seen: o.seen,
     });
     const rows: OperatorSetStateRow[] = await Promise.all(
       [...byKey.values()].map(async (k) => {

@@ -48,7 +48,7 @@ export interface RpcProxy {
   close(): Promise<void>;
 }
 
-export async function startRpcProxy(upstream: string, o: { seed: number; rates?: FaultRates }): Promise<RpcProxy> {
+export async function startRpcProxy(upstream: string, o: { seed: number; rates?: FaultRates; /** sees every request body as it arrives */ onBody?: (body: Buffer) => void }): Promise<RpcProxy> {
   const random = seededRandom(o.seed);
   const target = new URL(upstream);
   const counts: FaultCounts = { passed: 0, dropped: 0, delayed: 0, tooMany: 0, serverError: 0, stalled: 0 };
@@ -70,6 +70,7 @@ export async function startRpcProxy(upstream: string, o: { seed: number; rates?:
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
+      o.onBody?.(body);
       const now = Date.now();
       if (now < stalledUntil) {
         counts.stalled++;

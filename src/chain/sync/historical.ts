@@ -7,7 +7,7 @@ import { hexToNumber, type Address, type Hex, type PublicClient } from 'viem';
 import { fetchLogRanges, type RawLog } from '../logs';
 import type { BlockRef } from '../../domain/types';
 
-export function historicalRanges(client: PublicClient, o: { address: Address; topics: Hex[]; from: number; to: number; maxRange: number }) {
+export function historicalRanges(client: PublicClient, o: { address: Address | Address[]; topics: Hex[]; from: number; to: number; maxRange: number }) {
   return prefetchOne(fetchLogRanges({ client, address: o.address, topic0: o.topics, fromBlock: o.from, toBlock: o.to, initialRange: Math.min(2_000, o.maxRange), maxRange: o.maxRange }));
 }
 

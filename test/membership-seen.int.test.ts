@@ -1,0 +1,103 @@
+/**
+ * The AllocationManager's membership events ride along the slasher's own eth_getLogs: an operator
+ * that leaves while the desk is not looking (more blocks than the reorg depth, so they come back
+ * as a backfill) still bounds its request's L, a set's history walk asks the node only for blocks
+ * the desk has not read itself, and a removal a reorg takes away no longer counts.
+ */
+import { getAddress, type Address, type Hex } from 'viem';
+import type { Desk } from '../src/app/desk';
+import type { RequestView } from '../src/api/views';
+import { deregisterOperator, queueRequest } from '../src/devnet/deploy';
+import { AVS, WAD, startChainFixture, type ChainFixture } from './helpers/chain';
+import { createTestDatabase, type TestDatabase } from './helpers/databases';
+import { startTestDesk } from './helpers/desk';
+import { getJson } from './helpers/deskProcess';
+import { startRpcProxy, type RpcProxy } from './helpers/rpcProxy';
+
+const DELAY = 10;
+const REORG_DEPTH = 16;
+
+interface LogFilter {
+  address: Address | Address[];
+  fromBlock: Hex;
+  toBlock: Hex;
+}
+
+describe('membership changes read with the slasher logs', () => {
+  let chain: ChainFixture;
+  let db: TestDatabase;
+  let proxy: RpcProxy;
+  let desk: Desk | undefined;
+  const filters: LogFilter[] = [];
+
+  beforeAll(async () => {
+    chain = await startChainFixture('V3', { vetoWindowBlocks: 10_000, deallocationDelay: DELAY });
+    db = await createTestDatabase('sqlite');
+    proxy = await startRpcProxy(chain.anvil.rpcUrl, {
+      seed: 1,
+      onBody: (body) => {
+        const parsed = JSON.parse(body.toString('utf8')) as { method: string; params?: unknown[] } | { method: string; params?: unknown[] }[];
+        for (const c of Array.isArray(parsed) ? parsed : [parsed]) if (c.method === 'eth_getLogs') filters.push(c.params![0] as LogFilter);
+      },
+    });
+  });
+  afterAll(async () => {
+    await desk?.stop();
+    await proxy?.close();
+    await db?.drop();
+    await chain?.stop();
+  });
+
+  const am = () => getAddress(chain.testbed.allocationManager);
+  /** the calls that walk a set's membership history: the AllocationManager alone */
+  const walks = () => filters.filter((f) => !Array.isArray(f.address) && getAddress(f.address) === am());
+  const get = async (id: bigint) => (await getJson<RequestView>(`${desk!.url}/api/requests/${id}`)).body;
+  const pass = async () => {
+    await desk!.ingestor.sync();
+    await desk!.ingestor.enriched();
+  };
+  const queue = (operator: Address, description: string) =>
+    queueRequest(chain.keeper, chain.publicClient, {
+      slasher: chain.testbed.slasher,
+      request: { operator, operatorSetId: 1, strategies: chain.testbed.strategies.slice(0, 2), wadsToSlash: [WAD / 2n], description },
+    });
+  const leave = (operator: Address) => deregisterOperator(chain.keeper, chain.publicClient, { allocationManager: chain.testbed.allocationManager, operator, operatorSet: { avs: AVS, id: 1 } });
+
+  it('bounds L by a removal the backfill read, without walking the blocks it read again', async () => {
+    const leaver = chain.operators[2]!;
+    const r = await queue(leaver, 'leaves while the desk is away');
+    desk = await startTestDesk(chain, db, { rpcUrls: [proxy.url], reorgDepth: REORG_DEPTH });
+    await pass();
+    expect((await get(r.requestId)).lastUsefulBlock).toBeNull(); // registered, allocations steady
+    // the backfill asked for the slasher's and the AllocationManager's logs together
+    expect(filters.some((f) => Array.isArray(f.address) && f.address.map((a) => getAddress(a)).includes(am()))).toBe(true);
+
+    const left = await leave(leaver);
+    await chain.mine(5 * REORG_DEPTH); // the removal is deeper than the reorg depth: a backfill reads it
+    filters.length = 0;
+    await pass();
+    const v = await get(r.requestId);
+    expect(v.lastUsefulBlock).toBe(Number(left.blockNumber) + DELAY);
+    // every block since the set was last read went through the desk's own eth_getLogs
+    expect(walks()).toEqual([]);
+  }, 120_000);
+
+  it('forgets a removal a reorg takes away', async () => {
+    const stayer = chain.operators[3]!;
+    const r = await queue(stayer, 'its removal is reorged away');
+    await pass();
+    expect((await get(r.requestId)).lastUsefulBlock).toBeNull();
+
+    const snapshot = await chain.rpc<string>('evm_snapshot');
+    const left = await leave(stayer);
+    await chain.mine(2);
+    await pass();
+    expect((await get(r.requestId)).lastUsefulBlock).toBe(Number(left.blockNumber) + DELAY);
+
+    await chain.rpc('evm_revert', [snapshot]);
+    await chain.mine(6); // a longer branch without the removal
+    await pass();
+    expect(desk!.ingestor.status().reorgs).toBe(1);
+    expect((await get(r.requestId)).lastUsefulBlock).toBeNull();
+  }, 120_000);
+});
