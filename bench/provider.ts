@@ -16,6 +16,17 @@ import { createBenchDatabase, REORG_DEPTH } from './measure';
 import { startRpcProxy } from './rpcProxy';
 import { ANVIL_ARGS } from './seed';
 
+/** one catch-up by a fresh desk */
+export interface CatchUp {
+  seconds: number;
+  ratio: number;
+  calls: Record<string, number>;
+  refused: { rateLimited: number; logRange: number; logResults: number };
+  listed: number;
+  missed: number;
+  passFailures: number;
+}
+
 export interface ProviderBench {
   blocks: number;
   requests: number;
@@ -31,6 +42,8 @@ export interface ProviderBench {
   listed: number;
   missed: number;
   passFailures: number;
+  /** the same catch-up by a desk told the provider's rate (RPC_MAX_CALLS_PER_SECOND) */
+  configured: CatchUp;
   goal: string;
   met: boolean;
   ponder: string;
@@ -47,7 +60,6 @@ export async function measureProviderCatchUp(o: { blocks: number; requests: numb
   // time (see seed.ts); still ≈ 2 ms a block here, so a million blocks take over half an hour
   const origin = await startAnvil({ extraArgs: ANVIL_ARGS });
   const anvil = await startAnvil({ extraArgs: [...ANVIL_ARGS, '--fork-url', origin.rpcUrl] });
-  const db = await createBenchDatabase('sqlite', '');
   try {
     const [keeper, operator] = anvilDevAccounts(2) as { address: Address; privateKey: Hex }[];
     const { publicClient, wallet } = createDevClients(anvil.rpcUrl, keeper!.privateKey);
@@ -73,72 +85,74 @@ export async function measureProviderCatchUp(o: { blocks: number; requests: numb
     const head = Number(await publicClient.getBlockNumber());
     o.log(`  chain: ${o.requests} requests over blocks ${deployBlock}–${head} (${head - deployBlock + 1} blocks), built in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 
-    const proxy = await startRpcProxy(anvil.rpcUrl, { latencyMs, maxLogRange: rangeCap, maxLogResults: 10_000, maxCallsPerSecond: ratePerSecond });
-    try {
-      const desk = await startDesk({
-        rpcUrls: [proxy.url],
-        slasher: testbed.slasher,
-        database: db.target,
-        port: 0,
-        host: '127.0.0.1',
-        startBlock: deployBlock,
-        confirmations: 0,
-        pollIntervalMs: 60_000,
-        reorgDepth: REORG_DEPTH,
-        maxLogRange: 10_000,
-        logger: createLogger('silent'),
-        follow: false,
-      });
-      let passFailures = 0;
-      let seconds = 0;
+    const blocks = head - deployBlock + 1;
+    const concurrency = 1;
+    const floorSeconds = (Math.ceil(blocks / rangeCap) * latencyMs) / 1000 / concurrency;
+    /** a fresh desk on a fresh database catching up through a fresh proxy */
+    const catchUp = async (rpcMaxCallsPerSecond: number | undefined): Promise<CatchUp> => {
+      const db = await createBenchDatabase('sqlite', '');
+      const proxy = await startRpcProxy(anvil.rpcUrl, { latencyMs, maxLogRange: rangeCap, maxLogResults: 10_000, maxCallsPerSecond: ratePerSecond });
       try {
-        proxy.reset();
-        const t1 = performance.now();
-        for (let k = 0; k < 5; k++) {
-          const ok = await desk.ingestor.sync().then(() => true, () => false);
-          if (ok && desk.ingestor.status().indexedBlock === head) break;
-          passFailures++;
+        const desk = await startDesk({
+          rpcUrls: [proxy.url],
+          rpcMaxCallsPerSecond,
+          slasher: testbed.slasher,
+          database: db.target,
+          port: 0,
+          host: '127.0.0.1',
+          startBlock: deployBlock,
+          confirmations: 0,
+          pollIntervalMs: 60_000,
+          reorgDepth: REORG_DEPTH,
+          maxLogRange: 10_000,
+          logger: createLogger('silent'),
+          follow: false,
+        });
+        try {
+          proxy.reset();
+          let passFailures = 0;
+          const t1 = performance.now();
+          for (let k = 0; k < 5; k++) {
+            const ok = await desk.ingestor.sync().then(() => true, () => false);
+            if (ok && desk.ingestor.status().indexedBlock === head) break;
+            passFailures++;
+          }
+          await desk.ingestor.enriched();
+          const seconds = (performance.now() - t1) / 1000;
+          const listed = (await desk.database.db.slashingRequest.count()) as number;
+          return { seconds, ratio: seconds / floorSeconds, calls: proxy.counts(), refused: proxy.refusals(), listed, missed: o.requests - listed, passFailures };
+        } finally {
+          await desk.stop();
         }
-        await desk.ingestor.enriched();
-        seconds = (performance.now() - t1) / 1000;
-        const listed = (await desk.database.db.slashingRequest.count()) as number;
-        const calls = proxy.counts();
-        const blocks = head - deployBlock + 1;
-        const concurrency = 1;
-        const floorSeconds = (Math.ceil(blocks / rangeCap) * latencyMs) / 1000 / concurrency;
-        const ratio = seconds / floorSeconds;
-        const refused = proxy.refusals();
-        const ponder = 'Ponder: not run side by side (npm install ponder completes here only with an engine warning, Node ≥ 22.15 wanted, Node 20 here, install scripts blocked; no Ponder app is set up against the proxy)';
-        o.log(`  desk caught up in ${seconds.toFixed(1)} s; floor ${floorSeconds.toFixed(1)} s (${Math.ceil(blocks / rangeCap)} eth_getLogs × ${latencyMs} ms ÷ ${concurrency}); ${ratio.toFixed(2)}× floor`);
-        o.log(`  calls: ${Object.entries(calls).map(([m, c]) => `${m} ${c}`).join(', ')}; refused: ${refused.logRange} range, ${refused.logResults} size, ${refused.rateLimited} HTTP 429; failed passes ${passFailures}; listed ${listed}/${o.requests}`);
-        o.log(`  ${ponder}`);
-        return {
-          blocks,
-          requests: o.requests,
-          latencyMs,
-          rangeCap,
-          ratePerSecond,
-          concurrency,
-          floorSeconds,
-          seconds,
-          ratio,
-          calls,
-          refused,
-          listed,
-          missed: o.requests - listed,
-          passFailures,
-          goal: `≤ ${PROVIDER_GOAL_RATIO}× floor, 0 missed, no failed pass`,
-          met: ratio <= PROVIDER_GOAL_RATIO && listed === o.requests && passFailures === 0,
-          ponder,
-        };
       } finally {
-        await desk.stop();
+        await proxy.close();
+        await db.drop();
       }
-    } finally {
-      await proxy.close();
-    }
+    };
+    const describe = (c: CatchUp) =>
+      `${c.seconds.toFixed(1)} s, ${c.ratio.toFixed(2)}× floor; calls: ${Object.entries(c.calls).map(([m, n]) => `${m} ${n}`).join(', ')}; refused: ${c.refused.logRange} range, ${c.refused.logResults} size, ${c.refused.rateLimited} HTTP 429; failed passes ${c.passFailures}; listed ${c.listed}/${o.requests}`;
+    const learnt = await catchUp(undefined);
+    o.log(`  floor ${floorSeconds.toFixed(1)} s (${Math.ceil(blocks / rangeCap)} eth_getLogs × ${latencyMs} ms ÷ ${concurrency})`);
+    o.log(`  desk, rate learnt from 429s: ${describe(learnt)}`);
+    const configured = await catchUp(ratePerSecond);
+    o.log(`  desk, RPC_MAX_CALLS_PER_SECOND=${ratePerSecond}: ${describe(configured)}`);
+    const ponder = 'Ponder: not run side by side (npm install ponder completes here only with an engine warning, Node ≥ 22.15 wanted, Node 20 here, install scripts blocked; no Ponder app is set up against the proxy)';
+    o.log(`  ${ponder}`);
+    return {
+      blocks,
+      requests: o.requests,
+      latencyMs,
+      rangeCap,
+      ratePerSecond,
+      concurrency,
+      floorSeconds,
+      ...learnt,
+      configured,
+      goal: `≤ ${PROVIDER_GOAL_RATIO}× floor, 0 missed, no failed pass`,
+      met: learnt.ratio <= PROVIDER_GOAL_RATIO && learnt.missed === 0 && learnt.passFailures === 0,
+      ponder,
+    };
   } finally {
-    await db.drop();
     await anvil.stop();
     await origin.stop();
   }

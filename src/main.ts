@@ -163,6 +163,7 @@ async function main(): Promise<void> {
     pollIntervalMs: config.pollIntervalMs,
     reorgDepth: config.reorgDepth,
     maxLogRange: config.maxLogRange,
+    rpcMaxCallsPerSecond: config.rpcMaxCallsPerSecond,
     alerts: config.alerts,
     logger,
     webDir: fs.existsSync(webDist) ? webDist : undefined,

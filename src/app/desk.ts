@@ -63,6 +63,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
   const now = o.now ?? (() => Date.now() / 1000);
   const chain = createChainClient({
     rpcUrls: o.rpcUrls,
+    maxCallsPerSecond: o.rpcMaxCallsPerSecond,
     observe: (method, outcome, seconds) => {
       metrics.rpcRequests.inc({ method, outcome });
       metrics.rpcLatency.observe({ method }, seconds);

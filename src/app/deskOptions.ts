@@ -30,6 +30,8 @@ export interface DeskOptions {
   pollIntervalMs: number;
   reorgDepth: number;
   maxLogRange: number;
+  /** the provider's calls per second; undefined: learnt from its HTTP 429s */
+  rpcMaxCallsPerSecond?: number;
   logger: Logger;
   metrics?: Metrics;
   webDir?: string;

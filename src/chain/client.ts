@@ -4,11 +4,14 @@
  */
 import { createPublicClient, fallback, http, webSocket, type PublicClient, type Transport } from 'viem';
 import { DeskError } from '../errors';
+import { createPacedFetch } from './pacedFetch';
 
 export interface ChainClientOptions {
   rpcUrls: string[];
   /** per-request timeout */
   timeoutMs?: number;
+  /** each http endpoint's calls per second (RPC_MAX_CALLS_PER_SECOND); undefined: learnt from its 429s */
+  maxCallsPerSecond?: number;
   /** told of every call each endpoint answered or failed (a paid RPC bills per call): the metrics */
   observe?: (method: string, outcome: 'ok' | 'error', seconds: number) => void;
 }
@@ -119,10 +122,12 @@ function patientWhenRateLimited(t: Transport): Transport {
   };
 }
 
-function transportFor(url: string, timeout: number, retryCount: number): Transport {
+function transportFor(url: string, timeout: number, retryCount: number, maxCallsPerSecond: number | undefined): Transport {
   // a websocket retries nothing itself: see `guarded`
   if (isWs(url)) return webSocket(url, { timeout, retryCount: 0, keepAlive: true, reconnect: true });
-  return patientWhenRateLimited(http(url, { timeout, retryCount, batch: { batchSize: 250, wait: 0 } }));
+  // one pace per endpoint: each provider has its own limit
+  const { fetch: fetchFn } = createPacedFetch({ maxCallsPerSecond });
+  return patientWhenRateLimited(http(url, { timeout, retryCount, batch: { batchSize: 250, wait: 0 }, fetchFn }));
 }
 
 /**
@@ -150,7 +155,7 @@ export function createChainClient(o: ChainClientOptions): ChainClient {
   // and the whole list is retried twice
   const single = o.rpcUrls.length === 1;
   let closed = false;
-  const transports = o.rpcUrls.map((u) => transportFor(u, timeout, single ? 2 : 0));
+  const transports = o.rpcUrls.map((u) => transportFor(u, timeout, single ? 2 : 0, o.maxCallsPerSecond));
   const statuses: EndpointStatus[] = o.rpcUrls.map((url) => ({ url, reachable: null, unreachableSinceMs: null, lastAnswerMs: null, lastError: null }));
   const usable = transports.map((t, k) => recorded(isWs(o.rpcUrls[k]!) ? guarded(t, () => closed) : t, statuses[k]!, () => Date.now(), o.observe));
   const transport = single && !isWs(o.rpcUrls[0]!) ? usable[0]! : fallback(usable, { rank: false, retryCount: 2 });

@@ -328,6 +328,19 @@ describe('MAX_LOG_RANGE', () => {
   });
 });
 
+describe('RPC_MAX_CALLS_PER_SECOND', () => {
+  it('is unset by default (a pace learnt from the provider), and accepts a rate', () => {
+    expect(loadConfig({}).rpcMaxCallsPerSecond).toBeUndefined();
+    expect(loadConfig({ RPC_MAX_CALLS_PER_SECOND: '25' }).rpcMaxCallsPerSecond).toBe(25);
+  });
+
+  it.each(['0', '2.5', 'fast'])('rejects %j', (value) => {
+    expect(problemsOf({ RPC_MAX_CALLS_PER_SECOND: value })).toEqual([
+      `RPC_MAX_CALLS_PER_SECOND: must be an integer number of calls per second, at least 1 (got "${value}")`,
+    ]);
+  });
+});
+
 describe('several problems', () => {
   it('reports every bad variable at once, one line each, in a stable order', () => {
     const lines = problemsOf({

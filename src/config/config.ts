@@ -64,6 +64,8 @@ export type Config = ChainConfig & {
   reorgDepth: number;
   /** largest eth_getLogs block range the backfill starts with and grows back to */
   maxLogRange: number;
+  /** the provider's calls per second (each batch element counts); undefined: learnt from its HTTP 429s */
+  rpcMaxCallsPerSecond?: number;
   /** alert channels (env webhook first, then ALERT_ROUTES_FILE) and reminder lead times */
   alerts: AlertsConfig;
   // ── safe ──
@@ -166,6 +168,7 @@ const envSchema = z
       'must be an integer number of blocks, at least 1',
       DEFAULT_MAX_LOG_RANGE,
     ),
+    RPC_MAX_CALLS_PER_SECOND: integerVariable({ min: 1, max: 1_000_000 }, 'must be an integer number of calls per second, at least 1', undefined),
     // ── alerts ──
     ALERT_WEBHOOK_URL: alertVariable((v) => (/^https?:\/\/[^/]/.test(v) ? { ok: true, value: v } : { ok: false, problem: 'must be an http(s):// URL' })),
     ALERT_WEBHOOK_SECRET: alertVariable((v) => ({ ok: true, value: v })),
@@ -311,6 +314,7 @@ export function loadConfig(env: Record<string, string | undefined>, o: LoadConfi
     pollIntervalMs: vars.POLL_INTERVAL_MS,
     reorgDepth: vars.REORG_DEPTH,
     maxLogRange: vars.MAX_LOG_RANGE,
+    rpcMaxCallsPerSecond: vars.RPC_MAX_CALLS_PER_SECOND,
     alerts: {
       channels: [
         ...(vars.ALERT_WEBHOOK_URL !== undefined
