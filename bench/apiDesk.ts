@@ -3,9 +3,13 @@
  * desk's. Started by bench/api.ts with the bench chain's RPC URL and slasher; it backfills, waits
  * until the desk has nothing left to do (strategies, impacts, one scheduler cycle), answers
  * `{ url }`, and on `stop` answers the event loop's delays measured meanwhile, then exits.
+ * With BENCH_DESK_HEAP_SNAPSHOT=<file>, the memory read after the load also writes a heap snapshot
+ * there (to see what the resident memory holds).
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
 import { startDesk } from '../src/app/desk';
+import { keepHeapCompact } from '../src/app/memory';
 import { createLogger } from '../src/lib/logger';
 import { createBenchDatabase, MAX_LOG_RANGE, REORG_DEPTH } from './measure';
 
@@ -19,6 +23,7 @@ export interface ApiDeskStart {
 export type ApiDeskMessage = { kind: 'ready'; url: string; requestsStored: number; memory: NodeJS.MemoryUsage } | { kind: 'loop'; p99Ms: number; maxMs: number } | { kind: 'memory'; memory: NodeJS.MemoryUsage } | { kind: 'failed'; error: string };
 
 async function main(start: ApiDeskStart): Promise<void> {
+  keepHeapCompact(); // as src/main.ts does
   const send = (m: ApiDeskMessage) => process.send?.(m);
   const db = await createBenchDatabase('sqlite', '');
   const desk = await startDesk({
@@ -46,6 +51,7 @@ async function main(start: ApiDeskStart): Promise<void> {
       loop.reset();
       loop.enable();
     } else if (m.kind === 'memory') {
+      if (process.env.BENCH_DESK_HEAP_SNAPSHOT) writeHeapSnapshot(process.env.BENCH_DESK_HEAP_SNAPSHOT);
       send({ kind: 'memory', memory: process.memoryUsage() });
     } else if (m.kind === 'loop') {
       send({ kind: 'loop', p99Ms: loop.percentile(99) / 1e6, maxMs: loop.max / 1e6 });

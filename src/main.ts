@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import { loadConfig, readProcessEnv, formatConfigForLog, configSecrets } from './config';
 import { createLogger, type Logger } from './lib/logger';
 import { startDesk, type Desk } from './app/desk';
+import { keepHeapCompact } from './app/memory';
 import { DeskError, describeError } from './errors';
 import type { Address } from 'viem';
 import type { Devnet, StartDevnetParameters } from './devnet/devnet';
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
   // first of all: a process manager may signal at any moment, and must find a handler
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  keepHeapCompact();
 
   let config;
   const env = readProcessEnv();

@@ -90,6 +90,48 @@ describe('createPacedFetch', () => {
     }
   }, 20_000);
 
+  it('never keeps what sending a transaction asks waiting behind reads', async () => {
+    const node = await startLimitedNode(1_000);
+    try {
+      const paced = createPacedFetch({ maxCallsPerSecond: 10 });
+      await post(paced.fetch, node.url, batch(10)); // the second is full
+      const order: string[] = [];
+      const read = post(paced.fetch, node.url, batch(10)).then(() => order.push('read'));
+      const t0 = Date.now();
+      const sent = await post(paced.fetch, node.url, [
+        { jsonrpc: '2.0', id: 101, method: 'eth_call' },
+        { jsonrpc: '2.0', id: 102, method: 'eth_sendRawTransaction' },
+      ]).then(async (r) => {
+        order.push('send');
+        return (await r.json()) as { id: number }[];
+      });
+      await read;
+      // the batch's eth_call waited its turn, so the batch answered after the queued read; the
+      // transaction itself went at once (its own piece), and the answers keep the batch's order
+      expect(sent.map((a) => a.id)).toEqual([101, 102]);
+      expect(order).toEqual(['read', 'send']);
+      expect(Date.now() - t0).toBeGreaterThan(900);
+      const alone = Date.now();
+      await post(paced.fetch, node.url, { jsonrpc: '2.0', id: 103, method: 'eth_sendRawTransaction' });
+      expect(Date.now() - alone).toBeLessThan(500); // the window is full: a read would wait a second
+    } finally {
+      await node.close();
+    }
+  }, 20_000);
+
+  it('sends a batch that waited MAX_WAIT_MS for room anyway', async () => {
+    const node = await startLimitedNode(1_000);
+    try {
+      const paced = createPacedFetch({ maxCallsPerSecond: 10 });
+      const t0 = Date.now();
+      const res = await post(paced.fetch, node.url, batch(100)); // 11 s at 10 a second
+      expect(((await res.json()) as unknown[]).length).toBe(100);
+      expect(Date.now() - t0).toBeLessThan(9_000);
+    } finally {
+      await node.close();
+    }
+  }, 20_000);
+
   it('gives up waiting when the caller aborts (its timeout)', async () => {
     const node = await startLimitedNode(1_000);
     try {

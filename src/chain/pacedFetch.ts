@@ -6,6 +6,8 @@
  * pieces that fit it, each piece waits for room, and a refused piece is sent again after the
  * provider's Retry-After; the caller sees one answer in the batch's order. While nothing is
  * refused for a while the pace rises again, and without a 429 (or a configured rate) nothing waits.
+ * What sending a transaction asks never waits (it only counts), and no batch waits for room
+ * longer than MAX_WAIT_MS: a backlog of reads slows itself, never a veto.
  */
 
 export interface PaceOptions {
@@ -18,7 +20,15 @@ export interface PaceOptions {
 /** the slowest pace a refusal sets: a deadline-bound call never waits behind a guess lower than this */
 const MIN_PACE = 10;
 /** refusals of one piece answered here before the 429 is handed to the caller's retries */
-const MAX_REFUSALS = 6;
+const MAX_REFUSALS = 3;
+/** longest a batch waits for room before it goes anyway: well inside the caller's timeout */
+const MAX_WAIT_MS = 5_000;
+/**
+ * What sending a transaction asks: never kept waiting behind a backlog of reads (a veto before
+ * its deadline), only counted in the pace.
+ */
+const URGENT = new Set(['eth_sendRawTransaction', 'eth_getTransactionCount', 'eth_estimateGas', 'eth_feeHistory', 'eth_maxPriorityFeePerGas', 'eth_gasPrice', 'eth_getTransactionReceipt', 'eth_getTransactionByHash']);
+const isUrgent = (call: unknown) => URGENT.has((call as { method?: unknown } | null)?.method as string);
 /** quiet time after the last refusal before the pace rises, and by how much each time */
 const RISE_AFTER_MS = 10_000;
 const RISE_FACTOR = 1.5;
@@ -66,26 +76,54 @@ export function createPacedFetch(o: PaceOptions = {}): Pacer {
     pace = Math.max(MIN_PACE, Math.floor(Math.min(pace, observed) / 2));
   }
 
-  /** Waits until `n` calls fit the pace (pieces wait in order: no piece overtakes an earlier one). */
-  function room(n: number, signal: AbortSignal | null | undefined): Promise<void> {
+  /**
+   * Waits until `n` calls fit the pace (pieces wait in order: no piece overtakes an earlier one),
+   * but never past `until`: a batch that waited that long goes, and the provider's 429s (if
+   * any) slow it down, rather than the wait eating the caller's timeout.
+   */
+  function room(n: number, signal: AbortSignal | null | undefined, until: number): Promise<void> {
     const mine = queue.then(async () => {
       for (;;) {
+        // a caller that gave up (its timeout) takes no room from the calls after it
+        if (signal?.aborted) throw signal.reason as Error;
         const now = Date.now();
         rise(now);
         prune(now);
-        if (pace === Infinity || sent.length + n <= pace || sent.length === 0) {
+        if (pace === Infinity || sent.length + n <= pace || sent.length === 0 || now >= until) {
           for (let i = 0; i < n; i++) sent.push(now);
           return;
         }
-        // the oldest call leaves the window at sent[0] + 1 s
+        // the calls that must leave the window before these fit
         const leaving = Math.min(sent.length - 1, Math.max(0, sent.length + n - Math.floor(pace) - 1));
-        const wait = Math.max(1, sent[leaving]! + WINDOW_MS - now);
+        const wait = Math.max(1, Math.min(sent[leaving]! + WINDOW_MS, until) - now);
         await sleep(Math.min(wait, WINDOW_MS), signal);
       }
     });
     queue = mine.catch(() => undefined);
     return mine;
   }
+
+  async function backOff(res: Response, init: RequestInit): Promise<void> {
+    refused(Date.now());
+    const after = Number(res.headers.get('retry-after'));
+    await res.arrayBuffer().catch(() => undefined);
+    await sleep(Number.isFinite(after) && after > 0 ? Math.min(after * 1_000, 10_000) : WINDOW_MS, init.signal);
+  }
+
+  /** What sending a transaction asks: sent at once (counted in the pace), again after a 429. */
+  async function sendNow(url: string | URL | Request, init: RequestInit, body: string, n: number): Promise<Response> {
+    for (let refusals = 0; ; refusals++) {
+      if (init.signal?.aborted) throw init.signal.reason as Error;
+      const now = Date.now();
+      prune(now);
+      for (let i = 0; i < n; i++) sent.push(now);
+      const res = await under(url, { ...init, body });
+      if (res.status !== 429 || refusals >= MAX_REFUSALS) return res;
+      await backOff(res, init);
+    }
+  }
+
+  const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
   const paced = (async (url: string | URL | Request, init: RequestInit = {}) => {
     let parsed: unknown;
@@ -94,32 +132,57 @@ export function createPacedFetch(o: PaceOptions = {}): Pacer {
     } catch {
       parsed = undefined;
     }
-    if (parsed === undefined) return under(url, init);
-    const batch = Array.isArray(parsed);
-    const calls: unknown[] = batch ? (parsed as unknown[]) : [parsed];
+    if (parsed === undefined || parsed === null || typeof parsed !== 'object') return under(url, init);
+    const until = Date.now() + MAX_WAIT_MS;
+    const single = !Array.isArray(parsed);
+    const calls = single ? [parsed] : (parsed as unknown[]);
+    const urgent = calls.filter(isUrgent);
+    if (urgent.length === calls.length) return sendNow(url, init, init.body as string, calls.length);
+    const rest = urgent.length ? calls.filter((c) => !isUrgent(c)) : calls;
     const answers: unknown[] = [];
-    let refusals = 0;
-    for (let i = 0; i < calls.length; ) {
-      // the pace may have fallen since the previous piece (a refusal): each piece is cut afresh
-      const n = Math.max(1, Math.floor(Math.min(pace, calls.length - i)));
-      const whole = i === 0 && n === calls.length;
-      await room(n, init.signal);
-      const res = await under(url, { ...init, body: whole ? init.body : JSON.stringify(calls.slice(i, i + n)) });
-      if (res.status === 429 && refusals < MAX_REFUSALS) {
-        refusals++;
-        refused(Date.now());
-        const after = Number(res.headers.get('retry-after'));
-        await res.arrayBuffer().catch(() => undefined);
-        await sleep(Number.isFinite(after) && after > 0 ? Math.min(after * 1_000, 10_000) : WINDOW_MS, init.signal);
-        continue;
+    let whole: Response | null = null;
+
+    const now = urgent.length
+      ? sendNow(url, init, JSON.stringify(urgent), urgent.length).then(async (res) => {
+          if (!res.ok) return res;
+          const got = (await res.json()) as unknown;
+          if (!Array.isArray(got)) return json(got, res.status);
+          answers.push(...(got as unknown[]));
+          return null;
+        })
+      : Promise.resolve(null);
+    const later = (async (): Promise<Response | null> => {
+      for (let i = 0, refusals = 0; i < rest.length; ) {
+        // the pace may have fallen since the previous piece (a refusal): each piece is cut afresh
+        const n = Math.max(1, Math.floor(Math.min(pace, rest.length - i)));
+        const all = rest === calls && i === 0 && n === calls.length;
+        await room(n, init.signal, until);
+        const res = await under(url, { ...init, body: all ? (init.body as string) : JSON.stringify(rest.slice(i, i + n)) });
+        if (res.status === 429 && refusals < MAX_REFUSALS) {
+          refusals++;
+          await backOff(res, init);
+          continue;
+        }
+        if (all) {
+          whole = res; // the batch as sent: its answer as it came
+          return null;
+        }
+        if (!res.ok) return res;
+        const got = (await res.json()) as unknown;
+        if (!Array.isArray(got)) return json(got, res.status);
+        answers.push(...(got as unknown[]));
+        i += n;
       }
-      if (whole || !res.ok) return res; // a piece that failed fails the whole batch, as it would have
-      const part = (await res.json()) as unknown;
-      if (!Array.isArray(part)) return new Response(JSON.stringify(part), { status: res.status, headers: { 'content-type': 'application/json' } });
-      answers.push(...(part as unknown[]));
-      i += n;
-    }
-    return new Response(JSON.stringify(answers), { status: 200, headers: { 'content-type': 'application/json' } });
+      return null;
+    })();
+    // a piece that failed fails the whole batch, as it would have
+    for (const failed of await Promise.all([now, later])) if (failed) return failed;
+    if (whole) return whole;
+    if (single) return json(answers[0]);
+    // answers in the order of the calls (matched by id), as one response would have them
+    const byId = new Map(answers.map((a) => [(a as { id?: unknown }).id, a]));
+    const ordered = calls.map((c) => byId.get((c as { id?: unknown }).id));
+    return json(ordered.every((a) => a !== undefined) ? ordered : answers);
   }) as typeof fetch;
 
   return { fetch: paced, pace: () => pace };

@@ -66,6 +66,18 @@ describe('createSeenMembership', () => {
     expect(seen.lastOf(key())).toBeUndefined();
   });
 
+  it('keeps the coverage as it was when a log cannot be read, and the hash of the last block seen', () => {
+    const seen = createSeenMembership(AVS);
+    seen.observe(100, 199, [membership('added', { block: 120 })], '0xaa');
+    expect(seen.coveredHash()).toBe('0xaa');
+    const unreadable = { ...membership('removed', { block: 250 }), data: '0x01' as Hex };
+    expect(() => seen.observe(200, 299, [unreadable])).toThrow();
+    expect(seen.covered()).toEqual({ from: 100, to: 199 });
+    expect(seen.lastOf(key())).toEqual({ kind: 'added', block: 120, logIndex: 0 });
+    seen.forget();
+    expect(seen.covered()).toBeNull();
+  });
+
   it('ignores the AllocationManager logs that are not membership changes', () => {
     const seen = createSeenMembership(AVS);
     const other = { ...membership('added', { block: 120 }), topics: [`0x${'11'.repeat(32)}`] as Hex[] };

@@ -127,29 +127,32 @@ function membershipLog(l: RawLog, avs: Address): { key: string; change: Membersh
  * the node for it again. Only the newest change per set is kept, which is all a walk wants.
  */
 export function createSeenMembership(avs: Address) {
-  let covered: { from: number; to: number } | null = null;
+  let covered: { from: number; to: number; toHash: string | null } | null = null;
   const last = new Map<string, MembershipChange>();
   return {
-    /** every AllocationManager log of blocks from..to (any others are ignored) */
-    observe(from: number, to: number, logs: RawLog[]): void {
+    /**
+     * Every AllocationManager log of blocks from..to (any others are ignored); `toHash`, the hash
+     * of block `to` when it is still within reach of a reorg, lets `stillCanonical` check it.
+     */
+    observe(from: number, to: number, logs: RawLog[], toHash: string | null = null): void {
+      // decoded first: a log that cannot be read leaves the coverage as it was, not half-extended
+      const changes = logs.map((l) => membershipLog(l, avs)).filter((m) => m !== null);
       // a stretch that does not extend the covered one (a re-read, a gap) starts afresh
-      if (!covered || from !== covered.to + 1) {
-        covered = { from, to };
-        last.clear();
-      } else covered = { from: covered.from, to };
-      for (const l of logs) {
-        const m = membershipLog(l, avs);
-        if (m) last.set(m.key, later(last.get(m.key), m.change)!);
-      }
+      if (!covered || from !== covered.to + 1) last.clear();
+      covered = { from: covered && from === covered.to + 1 ? covered.from : from, to, toHash };
+      for (const m of changes) last.set(m.key, later(last.get(m.key), m.change)!);
     },
     /** blocks above `n` are no longer the chain's (a reorg): what was seen there is forgotten */
     revertAbove(n: number): void {
-      if (covered && covered.to > n) {
-        covered = null;
-        last.clear();
-      }
+      if (covered && covered.to > n) this.forget();
     },
-    covered: () => covered,
+    forget(): void {
+      covered = null;
+      last.clear();
+    },
+    covered: (): { from: number; to: number } | null => (covered ? { from: covered.from, to: covered.to } : null),
+    /** the hash seen for the last covered block, when it was within reach of a reorg */
+    coveredHash: () => covered?.toHash ?? null,
     /** the newest change of the set in the covered stretch */
     lastOf: (key: string): MembershipChange | undefined => last.get(key),
   };

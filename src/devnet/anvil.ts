@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { toHex, type Hex } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
@@ -33,6 +35,8 @@ export interface AnvilInstance {
   port: number;
   /** the anvil process (the bench reads its CPU time) */
   pid: number | undefined;
+  /** anvil's own HOME, where it writes the states of older blocks: removed once it has exited */
+  home: string;
   stop(): Promise<void>;
 }
 
@@ -96,8 +100,19 @@ async function launch(port: number, params: StartAnvilParameters): Promise<Anvil
   if (params.stateIntervalSec !== undefined) args.push('--state-interval', String(params.stateIntervalSec));
   args.push(...(params.extraArgs ?? []));
 
-  const child = spawn(anvilBinaryPath(), args, { stdio: ['ignore', 'pipe', 'pipe'], detached: params.watchdog === true });
-  const watchdog = params.watchdog && child.pid !== undefined ? startWatchdog(child.pid) : null;
+  // anvil writes the states of older blocks under $HOME/.foundry/anvil/tmp (≈ 200 kB a block,
+  // gigabytes for a long chain) and leaves them there when it stops: a home of its own, removed
+  // once it has exited, keeps a test run or a long devnet from filling the disk
+  const home = mkdtempSync(path.join(os.tmpdir(), 'vetodesk-anvil-'));
+  const removeHome = () => {
+    try {
+      rmSync(home, { recursive: true, force: true });
+    } catch {
+      // best effort: a leftover temporary directory is no failure
+    }
+  };
+  const child = spawn(anvilBinaryPath(), args, { stdio: ['ignore', 'pipe', 'pipe'], detached: params.watchdog === true, env: { ...process.env, HOME: home } });
+  const watchdog = params.watchdog && child.pid !== undefined ? startWatchdog(child.pid, home) : null;
   // Keep draining output (a full pipe would stall anvil) but remember only the tail for errors.
   const tail: string[] = [];
   const remember = (chunk: Buffer) => {
@@ -107,9 +122,18 @@ async function launch(port: number, params: StartAnvilParameters): Promise<Anvil
   child.stdout?.on('data', remember);
   child.stderr?.on('data', remember);
 
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      removeHome();
+      resolve(code);
+    }),
+  );
   // with a watchdog, SIGTERM: anvil dumps its state and exits, and the watchdog makes sure it does
-  const killOnExit = () => child.kill(watchdog ? 'SIGTERM' : 'SIGKILL');
+  // (and removes its home); without one, anvil is gone at once and its home with it
+  const killOnExit = () => {
+    child.kill(watchdog ? 'SIGTERM' : 'SIGKILL');
+    if (!watchdog) removeHome();
+  };
   process.once('exit', killOnExit);
 
   const rpcUrl = `http://127.0.0.1:${port}`;
@@ -131,6 +155,7 @@ async function launch(port: number, params: StartAnvilParameters): Promise<Anvil
     wsUrl: `ws://127.0.0.1:${port}`,
     port,
     pid: child.pid,
+    home,
     stop() {
       stopping ??= stopChild(child, exited).finally(() => {
         process.removeListener('exit', killOnExit);
@@ -173,25 +198,27 @@ async function stopChild(child: ChildProcess, exited: Promise<number | null>): P
 
 /**
  * The watchdog: a node process that waits for its stdin (a pipe from this process) to close,
- * then stops `pid`. It exits on its own once `pid` is gone. Plain JavaScript, no tsx: it must start
+ * then stops `pid`. It exits on its own once `pid` is gone, removing anvil's home (its block states). Plain JavaScript, no tsx: it must start
  * in milliseconds and outlive this process's loader.
  */
 const WATCHDOG_SOURCE = `
 const pid = Number(process.argv[1]);
+const home = process.argv[2];
+const gone = () => { try { require('node:fs').rmSync(home, { recursive: true, force: true }); } catch {} process.exit(0); };
 const alive = () => { try { process.kill(pid, 0); return true; } catch { return false; } };
 let stopping = false;
 const stop = () => {
   if (stopping) return;
   stopping = true;
   try { process.kill(pid, 'SIGTERM'); } catch {}
-  setTimeout(() => { try { process.kill(pid, 'SIGKILL'); } catch {} process.exit(0); }, 10000).unref();
+  setTimeout(() => { try { process.kill(pid, 'SIGKILL'); } catch {} setTimeout(gone, 200); }, 10000).unref();
 };
 process.stdin.on('end', stop).on('close', stop).on('error', stop).resume();
-setInterval(() => { if (!alive()) process.exit(0); }, stopping ? 100 : 500);
+setInterval(() => { if (!alive()) gone(); }, stopping ? 100 : 500);
 `;
 
-function startWatchdog(pid: number): { release(): void } {
-  const w = spawn(process.execPath, ['-e', WATCHDOG_SOURCE, String(pid)], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+function startWatchdog(pid: number, home: string): { release(): void } {
+  const w = spawn(process.execPath, ['-e', WATCHDOG_SOURCE, String(pid), home], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
   w.stdin?.on('error', () => undefined);
   // neither the process nor its pipe may keep this process's event loop alive
   w.unref();

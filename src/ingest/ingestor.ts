@@ -193,6 +193,20 @@ export function createIngestor(o: IngestOptions) {
   const addresses = [slasher, am, ...[...watched].filter((a) => a !== slasher && a !== am)];
   const topics = [...new Set([...SLASHER_TOPICS, ...ALLOCATION_MANAGER_TOPICS, ...(o.watch?.topics ?? [])])] as Hex[];
 
+  /**
+   * What this desk saw of the membership events counts only while the stored chain still has the
+   * block it saw last: another desk on the same database may have reverted it (a reorg it
+   * handled), and then this one reads those blocks' history from the node again.
+   */
+  async function checkSeenMembership(): Promise<void> {
+    const covered = membershipSeen?.covered();
+    const hash = membershipSeen?.coveredHash();
+    if (!covered || !hash) return; // nothing seen, or only blocks deeper than any reorg
+    const stored = await store.getBlock(covered.to);
+    if (stored ? stored.hash === hash : covered.to < ((await store.oldestBlock()) ?? -Infinity)) return; // the same block, or pruned: final
+    membershipSeen!.forget();
+  }
+
   /** Applies blocks from..to (≤ chunk); returns false on a reorg or a chain that moved. */
   async function realtimeChunk(from: number, to: number, head: number, known: Header[]): Promise<boolean> {
     const prev = await store.getBlock(from - 1);
@@ -207,7 +221,7 @@ export function createIngestor(o: IngestOptions) {
     const { facts, variant: v } = await toFacts(seen.logs);
     const tip = seen.headers[seen.headers.length - 1]!;
     await store.applyBatch({ facts, blocks: seen.headers, indexedBlock: tip.number, indexedHash: tip.hash, variant: v, pruneBlocksBelow: head - o.reorgDepth, expectIndexedBlock: from - 1 });
-    membershipSeen?.observe(from, to, seen.logs.filter((l) => getAddress(l.address) === am));
+    membershipSeen?.observe(from, to, seen.logs.filter((l) => getAddress(l.address) === am), tip.hash);
     status.indexedBlock = tip.number;
     o.metrics?.indexedBlock.set(tip.number);
     if (o.watch) {
@@ -282,7 +296,10 @@ export function createIngestor(o: IngestOptions) {
     }
     status.indexedBlock = indexed;
     o.metrics?.lagBlocks.set(Math.max(0, head - indexed));
-    if (slashability.pending()) await slashability.refresh(indexed);
+    if (slashability.pending()) {
+      await checkSeenMembership();
+      await slashability.refresh(indexed);
+    }
     status.lastError = null;
     enrichment.start();
     return snapshot();
