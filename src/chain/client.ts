@@ -127,7 +127,8 @@ function transportFor(url: string, timeout: number, retryCount: number, maxCalls
   if (isWs(url)) return webSocket(url, { timeout, retryCount: 0, keepAlive: true, reconnect: true });
   // one pace per endpoint: each provider has its own limit
   const { fetch: fetchFn } = createPacedFetch({ maxCallsPerSecond });
-  return patientWhenRateLimited(http(url, { timeout, retryCount, batch: { batchSize: 250, wait: 0 }, fetchFn }));
+  // batches of at most 100: paced at the slowest (10 calls/s) one still fits the timeout
+  return patientWhenRateLimited(http(url, { timeout, retryCount, batch: { batchSize: 100, wait: 0 }, fetchFn }));
 }
 
 /**

@@ -6,8 +6,9 @@
  * pieces that fit it, each piece waits for room, and a refused piece is sent again after the
  * provider's Retry-After; the caller sees one answer in the batch's order. While nothing is
  * refused for a while the pace rises again, and without a 429 (or a configured rate) nothing waits.
- * What sending a transaction asks never waits (it only counts), and no batch waits for room
- * longer than MAX_WAIT_MS: a backlog of reads slows itself, never a veto.
+ * What sending a transaction asks never waits (it only counts): a backlog of reads slows
+ * itself, never a veto. A piece refused again and again keeps the answers already in hand; its
+ * calls are answered 429 one by one, for the caller's retries.
  */
 
 export interface PaceOptions {
@@ -19,16 +20,18 @@ export interface PaceOptions {
 
 /** the slowest pace a refusal sets: a deadline-bound call never waits behind a guess lower than this */
 const MIN_PACE = 10;
-/** refusals of one piece answered here before the 429 is handed to the caller's retries */
+/** refusals of one piece answered here before its calls are answered 429 one by one (the caller's retries take them) */
 const MAX_REFUSALS = 3;
-/** longest a batch waits for room before it goes anyway: well inside the caller's timeout */
-const MAX_WAIT_MS = 5_000;
 /**
- * What sending a transaction asks: never kept waiting behind a backlog of reads (a veto before
- * its deadline), only counted in the pace.
+ * What sending a transaction asks, and the head: never kept waiting behind a backlog of reads
+ * (a veto before its deadline), only counted in the pace. Each is one call per send or per pass.
  */
-const URGENT = new Set(['eth_sendRawTransaction', 'eth_getTransactionCount', 'eth_estimateGas', 'eth_feeHistory', 'eth_maxPriorityFeePerGas', 'eth_gasPrice', 'eth_getTransactionReceipt', 'eth_getTransactionByHash']);
-const isUrgent = (call: unknown) => URGENT.has((call as { method?: unknown } | null)?.method as string);
+const URGENT = new Set(['eth_sendRawTransaction', 'eth_getTransactionCount', 'eth_estimateGas', 'eth_feeHistory', 'eth_maxPriorityFeePerGas', 'eth_gasPrice', 'eth_getTransactionReceipt', 'eth_blockNumber', 'eth_chainId']);
+const isUrgent = (call: unknown) => {
+  const c = call as { method?: unknown; params?: unknown[] } | null;
+  if (c?.method === 'eth_getBlockByNumber') return c.params?.[0] === 'latest' || c.params?.[0] === 'pending';
+  return URGENT.has(c?.method as string);
+};
 /** quiet time after the last refusal before the pace rises, and by how much each time */
 const RISE_AFTER_MS = 10_000;
 const RISE_FACTOR = 1.5;
@@ -77,11 +80,9 @@ export function createPacedFetch(o: PaceOptions = {}): Pacer {
   }
 
   /**
-   * Waits until `n` calls fit the pace (pieces wait in order: no piece overtakes an earlier one),
-   * but never past `until`: a batch that waited that long goes, and the provider's 429s (if
-   * any) slow it down, rather than the wait eating the caller's timeout.
+   * Waits until `n` calls fit the pace (pieces wait in order: no piece overtakes an earlier one).
    */
-  function room(n: number, signal: AbortSignal | null | undefined, until: number): Promise<void> {
+  function room(n: number, signal: AbortSignal | null | undefined): Promise<void> {
     const mine = queue.then(async () => {
       for (;;) {
         // a caller that gave up (its timeout) takes no room from the calls after it
@@ -89,13 +90,13 @@ export function createPacedFetch(o: PaceOptions = {}): Pacer {
         const now = Date.now();
         rise(now);
         prune(now);
-        if (pace === Infinity || sent.length + n <= pace || sent.length === 0 || now >= until) {
+        if (pace === Infinity || sent.length + n <= pace || sent.length === 0) {
           for (let i = 0; i < n; i++) sent.push(now);
           return;
         }
         // the calls that must leave the window before these fit
         const leaving = Math.min(sent.length - 1, Math.max(0, sent.length + n - Math.floor(pace) - 1));
-        const wait = Math.max(1, Math.min(sent[leaving]! + WINDOW_MS, until) - now);
+        const wait = Math.max(1, sent[leaving]! + WINDOW_MS - now);
         await sleep(Math.min(wait, WINDOW_MS), signal);
       }
     });
@@ -133,7 +134,6 @@ export function createPacedFetch(o: PaceOptions = {}): Pacer {
       parsed = undefined;
     }
     if (parsed === undefined || parsed === null || typeof parsed !== 'object') return under(url, init);
-    const until = Date.now() + MAX_WAIT_MS;
     const single = !Array.isArray(parsed);
     const calls = single ? [parsed] : (parsed as unknown[]);
     const urgent = calls.filter(isUrgent);
@@ -156,13 +156,21 @@ export function createPacedFetch(o: PaceOptions = {}): Pacer {
         // the pace may have fallen since the previous piece (a refusal): each piece is cut afresh
         const n = Math.max(1, Math.floor(Math.min(pace, rest.length - i)));
         const all = rest === calls && i === 0 && n === calls.length;
-        await room(n, init.signal, until);
+        await room(n, init.signal);
         const res = await under(url, { ...init, body: all ? (init.body as string) : JSON.stringify(rest.slice(i, i + n)) });
         if (res.status === 429 && refusals < MAX_REFUSALS) {
           refusals++;
           await backOff(res, init);
           continue;
         }
+        if (res.status === 429 && !all) {
+          // refused again and again: the answers already in hand stay, the calls left are each
+          // answered 429 for the caller's retries to take, one by one
+          await res.arrayBuffer().catch(() => undefined);
+          for (const c of rest.slice(i)) answers.push({ jsonrpc: '2.0', id: (c as { id?: unknown }).id, error: { code: 429, message: 'rate limited by the provider' } });
+          return null;
+        }
+        refusals = 0;
         if (all) {
           whole = res; // the batch as sent: its answer as it came
           return null;

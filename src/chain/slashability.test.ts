@@ -56,6 +56,16 @@ describe('createSeenMembership', () => {
     expect(seen.covered()).toEqual({ from: 260, to: 270 });
   });
 
+  it('starts afresh on a stretch linked to another block than the one it saw last (a reorg another desk handled)', () => {
+    const seen = createSeenMembership(AVS);
+    seen.observe(100, 199, [membership('added', { block: 199 })], { toHash: '0xaa' });
+    seen.observe(200, 210, [], { toHash: '0xbb', parentHash: '0xaa' });
+    expect(seen.covered()).toEqual({ from: 100, to: 210 });
+    seen.observe(211, 220, [], { toHash: '0xcc', parentHash: '0xdd' }); // 210 is no longer 0xbb
+    expect(seen.covered()).toEqual({ from: 211, to: 220 });
+    expect(seen.lastOf(key())).toBeUndefined();
+  });
+
   it('forgets everything once a reorg removes covered blocks, and nothing for a reorg above them', () => {
     const seen = createSeenMembership(AVS);
     seen.observe(100, 199, [membership('added', { block: 120 })]);
@@ -68,7 +78,7 @@ describe('createSeenMembership', () => {
 
   it('keeps the coverage as it was when a log cannot be read, and the hash of the last block seen', () => {
     const seen = createSeenMembership(AVS);
-    seen.observe(100, 199, [membership('added', { block: 120 })], '0xaa');
+    seen.observe(100, 199, [membership('added', { block: 120 })], { toHash: '0xaa' });
     expect(seen.coveredHash()).toBe('0xaa');
     const unreadable = { ...membership('removed', { block: 250 }), data: '0x01' as Hex };
     expect(() => seen.observe(200, 299, [unreadable])).toThrow();

@@ -131,15 +131,19 @@ export function createSeenMembership(avs: Address) {
   const last = new Map<string, MembershipChange>();
   return {
     /**
-     * Every AllocationManager log of blocks from..to (any others are ignored); `toHash`, the hash
-     * of block `to` when it is still within reach of a reorg, lets `stillCanonical` check it.
+     * Every AllocationManager log of blocks from..to (any others are ignored). `toHash` is the
+     * hash of block `to` and `parentHash` the hash of block `from − 1` the stretch was linked to,
+     * where known: a stretch extends the covered one only if it continues it on the same chain.
      */
-    observe(from: number, to: number, logs: RawLog[], toHash: string | null = null): void {
+    observe(from: number, to: number, logs: RawLog[], hashes: { toHash?: string | null; parentHash?: string | null } = {}): void {
       // decoded first: a log that cannot be read leaves the coverage as it was, not half-extended
       const changes = logs.map((l) => membershipLog(l, avs)).filter((m) => m !== null);
-      // a stretch that does not extend the covered one (a re-read, a gap) starts afresh
-      if (!covered || from !== covered.to + 1) last.clear();
-      covered = { from: covered && from === covered.to + 1 ? covered.from : from, to, toHash };
+      const parent = hashes.parentHash ?? null;
+      // a stretch that does not continue the covered one (a re-read, a gap, another branch: a
+      // reorg another desk on the database handled) starts afresh
+      const continues = covered !== null && from === covered.to + 1 && (covered.toHash === null || parent === null || covered.toHash === parent);
+      if (!continues) last.clear();
+      covered = { from: continues ? covered!.from : from, to, toHash: hashes.toHash ?? null };
       for (const m of changes) last.set(m.key, later(last.get(m.key), m.change)!);
     },
     /** blocks above `n` are no longer the chain's (a reorg): what was seen there is forgotten */

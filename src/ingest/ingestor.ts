@@ -147,7 +147,7 @@ export function createIngestor(o: IngestOptions) {
       committing = times
         .then((bt) => store.applyBatch({ facts, blocks: last ? [last] : [], blockTimes: bt, indexedBlock: range.toBlock, indexedHash: last?.hash ?? null, variant: v, expectIndexedBlock: range.fromBlock - 1 }))
         .then(() => {
-          membershipSeen?.observe(range.fromBlock, range.toBlock, range.logs.filter((l) => getAddress(l.address) === am));
+          membershipSeen?.observe(range.fromBlock, range.toBlock, range.logs.filter((l) => getAddress(l.address) === am), { toHash: last?.hash ?? null });
           status.indexedBlock = range.toBlock;
           o.metrics?.backfillBlocks.inc(range.toBlock - range.fromBlock + 1);
           o.metrics?.indexedBlock.set(range.toBlock);
@@ -203,8 +203,8 @@ export function createIngestor(o: IngestOptions) {
     const hash = membershipSeen?.coveredHash();
     if (!covered || !hash) return; // nothing seen, or only blocks deeper than any reorg
     const stored = await store.getBlock(covered.to);
-    if (stored ? stored.hash === hash : covered.to < ((await store.oldestBlock()) ?? -Infinity)) return; // the same block, or pruned: final
-    membershipSeen!.forget();
+    // the same block: still the chain this desk saw (a block no longer stored is not proof of that)
+    if (stored?.hash !== hash) membershipSeen!.forget();
   }
 
   /** Applies blocks from..to (≤ chunk); returns false on a reorg or a chain that moved. */
@@ -221,7 +221,7 @@ export function createIngestor(o: IngestOptions) {
     const { facts, variant: v } = await toFacts(seen.logs);
     const tip = seen.headers[seen.headers.length - 1]!;
     await store.applyBatch({ facts, blocks: seen.headers, indexedBlock: tip.number, indexedHash: tip.hash, variant: v, pruneBlocksBelow: head - o.reorgDepth, expectIndexedBlock: from - 1 });
-    membershipSeen?.observe(from, to, seen.logs.filter((l) => getAddress(l.address) === am), tip.hash);
+    membershipSeen?.observe(from, to, seen.logs.filter((l) => getAddress(l.address) === am), { toHash: tip.hash, parentHash: prev?.hash ?? null });
     status.indexedBlock = tip.number;
     o.metrics?.indexedBlock.set(tip.number);
     if (o.watch) {
