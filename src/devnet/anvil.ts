@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -103,7 +103,11 @@ async function launch(port: number, params: StartAnvilParameters): Promise<Anvil
   // anvil writes the states of older blocks under $HOME/.foundry/anvil/tmp (≈ 200 kB a block,
   // gigabytes for a long chain) and leaves them there when it stops: a home of its own, removed
   // once it has exited, keeps a test run or a long devnet from filling the disk
-  const home = mkdtempSync(path.join(os.tmpdir(), 'vetodesk-anvil-'));
+  // (beside a kept chain's state file, so a long devnet writes to the disk it keeps its data on,
+  // never to a temporary directory that may live in memory)
+  const homeParent = params.state !== undefined ? path.dirname(path.resolve(params.state)) : os.tmpdir();
+  mkdirSync(homeParent, { recursive: true });
+  const home = mkdtempSync(path.join(homeParent, 'vetodesk-anvil-'));
   const removeHome = () => {
     try {
       rmSync(home, { recursive: true, force: true });
