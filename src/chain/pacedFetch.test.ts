@@ -9,7 +9,7 @@ interface Call {
 }
 
 /** A loopback JSON-RPC endpoint that answers each call with its id, and HTTP 429 above `limit` calls a second (batch elements counted). */
-async function startLimitedNode(limit: number, o: { refuseAfter?: number } = {}) {
+async function startLimitedNode(limit: number, o: { refuseAfter?: number; inBody?: boolean } = {}) {
   let window: number[] = [];
   let answered = 0;
   const seen = { requests: 0, refused: 0, largestPiece: 0 };
@@ -22,6 +22,13 @@ async function startLimitedNode(limit: number, o: { refuseAfter?: number } = {})
       seen.requests++;
       const now = Date.now();
       window = window.filter((t) => t > now - 1_000);
+      if (o.inBody && Array.isArray(parsed) && window.length + calls.length > limit) {
+        // as Alchemy answers a batch over its rate: 200, each element refused
+        seen.refused++;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(calls.map((c) => ({ jsonrpc: '2.0', id: c.id, error: { code: 429, message: 'Your app has exceeded its compute units per second capacity' } }))));
+        return;
+      }
       if (window.length + calls.length > limit || answered + calls.length > (o.refuseAfter ?? Infinity)) {
         seen.refused++;
         res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' });
@@ -74,6 +81,21 @@ describe('createPacedFetch', () => {
       const singles = await Promise.all(batch(50).map((c) => post(paced.fetch, node.url, c).then((r) => r.json() as Promise<{ id: number }>)));
       expect(singles.map((a) => a.id)).toEqual(batch(50).map((c) => c.id));
       expect(node.seen.refused).toBe(refusedWhileLearning);
+    } finally {
+      await node.close();
+    }
+  }, 20_000);
+
+  it('learns the pace from a batch whose elements are refused inside a 200 (Alchemy)', async () => {
+    const node = await startLimitedNode(20, { inBody: true });
+    try {
+      const paced = createPacedFetch();
+      const res = await post(paced.fetch, node.url, batch(40));
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { error?: { code: number } }[]).every((a) => a.error?.code === 429)).toBe(true); // the caller retries them
+      expect(paced.pace()).toBe(20); // half of the 40 refused
+      const again = await post(paced.fetch, node.url, batch(40));
+      expect(((await again.json()) as { result?: string }[]).every((a) => a.result !== undefined)).toBe(true);
     } finally {
       await node.close();
     }

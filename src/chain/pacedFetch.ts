@@ -27,6 +27,21 @@ const MAX_REFUSALS = 3;
  * (a veto before its deadline), only counted in the pace. Each is one call per send or per pass.
  */
 const URGENT = new Set(['eth_sendRawTransaction', 'eth_getTransactionCount', 'eth_estimateGas', 'eth_feeHistory', 'eth_maxPriorityFeePerGas', 'eth_gasPrice', 'eth_getTransactionReceipt', 'eth_blockNumber', 'eth_chainId']);
+/**
+ * Answers that say the provider limited the rate inside a 200 (Alchemy's batches answer each
+ * element `{ code: 429 }`, QuickNode -32007; -32005 is also Infura's "more than 10000 results",
+ * which is about the range, not the rate).
+ */
+function rateLimitedInBody(answers: unknown): boolean {
+  if (!Array.isArray(answers)) return false;
+  return answers.some((a) => {
+    const e = (a as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+    if (!e) return false;
+    if (e.code === 429 || e.code === -32007) return true;
+    return e.code === -32005 && typeof e.message === 'string' && /rate|per second|capacity|too many requests/i.test(e.message) && !/results|range/i.test(e.message);
+  });
+}
+
 const isUrgent = (call: unknown) => {
   const c = call as { method?: unknown; params?: unknown[] } | null;
   if (c?.method === 'eth_getBlockByNumber') return c.params?.[0] === 'latest' || c.params?.[0] === 'pending';
@@ -173,11 +188,14 @@ export function createPacedFetch(o: PaceOptions = {}): Pacer {
         refusals = 0;
         if (all) {
           whole = res; // the batch as sent: its answer as it came
+          // a batch's elements refused one by one set the pace too (the caller retries them)
+          if (!single && res.ok && rateLimitedInBody(await res.clone().json().catch(() => null))) refused(Date.now());
           return null;
         }
         if (!res.ok) return res;
         const got = (await res.json()) as unknown;
         if (!Array.isArray(got)) return json(got, res.status);
+        if (rateLimitedInBody(got)) refused(Date.now());
         answers.push(...(got as unknown[]));
         i += n;
       }
