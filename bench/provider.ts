@@ -27,7 +27,8 @@ export interface CatchUp {
   passFailures: number;
 }
 
-export interface ProviderBench {
+/** the catch-up with the rate learnt from 429s (the figures judged), and the setting beside it */
+export interface ProviderBench extends CatchUp {
   blocks: number;
   requests: number;
   latencyMs: number;
@@ -35,13 +36,6 @@ export interface ProviderBench {
   ratePerSecond: number;
   concurrency: number;
   floorSeconds: number;
-  seconds: number;
-  ratio: number;
-  calls: Record<string, number>;
-  refused: { rateLimited: number; logRange: number; logResults: number };
-  listed: number;
-  missed: number;
-  passFailures: number;
   /** the same catch-up by a desk told the provider's rate (RPC_MAX_CALLS_PER_SECOND) */
   configured: CatchUp;
   goal: string;

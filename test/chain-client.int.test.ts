@@ -1,10 +1,13 @@
 /**
  * The chain client's transport against a real loopback JSON-RPC server: every call is told to
- * `observe` (the metrics), and an HTTP 429 is waited out and tried again, not surfaced.
+ * `observe` (the metrics), and an HTTP 429 is waited out and tried again, not surfaced; against
+ * anvil, a configured rate splits a batch into paces and keeps every answer.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createChainClient } from '../src/chain/client';
+import { startAnvil } from '../src/devnet/anvil';
+import { startRpcProxy } from './helpers/rpcProxy';
 
 async function serve(answer: (n: number) => { status: number; body: unknown; headers?: Record<string, string> }) {
   let n = 0;
@@ -49,6 +52,33 @@ describe('chain client transport', () => {
     } finally {
       await chain.close();
       await s.close();
+    }
+  }, 30_000);
+
+  it('keeps to RPC_MAX_CALLS_PER_SECOND against a real node: a batch split into paces, every answer right', async () => {
+    const anvil = await startAnvil({});
+    const arrivals: { at: number; calls: number }[] = [];
+    const proxy = await startRpcProxy(anvil.rpcUrl, {
+      seed: 1,
+      onBody: (body) => {
+        const parsed = JSON.parse(body.toString('utf8')) as unknown;
+        arrivals.push({ at: Date.now(), calls: Array.isArray(parsed) ? parsed.length : 1 });
+      },
+    });
+    const chain = createChainClient({ rpcUrls: [proxy.url], maxCallsPerSecond: 10 });
+    try {
+      await fetch(anvil.rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'anvil_mine', params: ['0x20'] }) });
+      // 25 header reads in one tick: one JSON-RPC batch for the transport
+      const blocks = await Promise.all(Array.from({ length: 25 }, (_, i) => chain.client.getBlock({ blockNumber: BigInt(i) })));
+      expect(blocks.map((b) => Number(b.number))).toEqual(Array.from({ length: 25 }, (_, i) => i));
+      expect(arrivals.reduce((n, a) => n + a.calls, 0)).toBe(25);
+      expect(arrivals.length).toBeGreaterThanOrEqual(3); // 10 + 10 + 5
+      // no second of arrivals holds more than the rate
+      for (const a of arrivals) expect(arrivals.filter((b) => b.at >= a.at && b.at < a.at + 1_000).reduce((n, b) => n + b.calls, 0)).toBeLessThanOrEqual(10);
+    } finally {
+      await chain.close();
+      await proxy.close();
+      await anvil.stop();
     }
   }, 30_000);
 });

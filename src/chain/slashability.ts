@@ -129,6 +129,10 @@ function membershipLog(l: RawLog, avs: Address): { key: string; change: Membersh
 export function createSeenMembership(avs: Address) {
   let covered: { from: number; to: number; toHash: string | null } | null = null;
   const last = new Map<string, MembershipChange>();
+  const forget = () => {
+    covered = null;
+    last.clear();
+  };
   return {
     /**
      * Every AllocationManager log of blocks from..to (any others are ignored). `toHash` is the
@@ -148,12 +152,9 @@ export function createSeenMembership(avs: Address) {
     },
     /** blocks above `n` are no longer the chain's (a reorg): what was seen there is forgotten */
     revertAbove(n: number): void {
-      if (covered && covered.to > n) this.forget();
+      if (covered && covered.to > n) forget();
     },
-    forget(): void {
-      covered = null;
-      last.clear();
-    },
+    forget,
     covered: (): { from: number; to: number } | null => (covered ? { from: covered.from, to: covered.to } : null),
     /** the hash seen for the last covered block, when it was within reach of a reorg */
     coveredHash: () => covered?.toHash ?? null,
