@@ -44,6 +44,8 @@ export interface PlanInput {
 
 export const DEFAULT_RECENT_BLOCKS = 64;
 const OPEN = new Set(['in_veto_window', 'fulfillable']);
+/** the one alert a decided request can still raise */
+const CLOSING: Partial<Record<RequestView['status'], AlertKind>> = { vetoed: 'request_vetoed', fulfilled: 'request_fulfilled', lapsed: 'stake_escaped' };
 /** blocks a new request's alerts wait for its impact to be read */
 export const IMPACT_WAIT_BLOCKS = 2;
 
@@ -67,6 +69,10 @@ export function planAlerts(p: PlanInput): AlertDraft[] {
   const recent = p.recentBlocks ?? DEFAULT_RECENT_BLOCKS;
   for (const v of p.views) {
     const key = requestKey(p.chainId, p.slasher, v);
+    // decided and alerted: nothing more to plan (most requests of a long-lived slasher), and
+    // nothing to build (the texts below cost more than the check, 10k times per pass)
+    const closing = CLOSING[v.status];
+    if (closing !== undefined && p.known(`${key}:${closing}`)) continue;
     const add = (kind: AlertKind, severity: AlertSeverity, title: string, text: string, extra: { suffix?: string; action?: 'trigger' | 'resolve'; data?: Record<string, unknown> } = {}) => {
       const dedupKey = `${key}:${kind}${extra.suffix ?? ''}`;
       if (p.known(dedupKey)) return;

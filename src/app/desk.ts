@@ -13,7 +13,7 @@ import { findDeploymentBlock } from '../chain/deployment';
 import { createIngestor } from '../ingest/ingestor';
 import { readSlasherFacts } from '../chain/slasherFacts';
 import { openDatabase } from '../store/database';
-import { createIngestStore } from '../store/ingestStore';
+import { createIngestStore, type WriteNotice } from '../store/ingestStore';
 import { createApp, type HttpSecurityOptions } from '../api/app';
 import { createResponseCache } from '../api/responseCache';
 import { boundPort, listen } from '../api/server';
@@ -76,8 +76,8 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     const chainId = await chain.client.getChainId();
     const facts = await readSlasherFacts(chain.client, o.slasher, o.avs ?? null);
     // the read model keeps its views until a fact they are made of is written (set once it exists)
-    let factsWritten = (): void => undefined;
-    const store = createIngestStore(database.db, facts.slasher, database.kind, database, { onWrite: () => factsWritten() });
+    let factsWritten = (_w: WriteNotice): void => undefined;
+    const store = createIngestStore(database.db, facts.slasher, database.kind, database, { onWrite: (w) => factsWritten(w) });
     const cursor = await store.getCursor();
     const startBlock =
       cursor?.startBlock ?? o.startBlock ?? (await findDeploymentBlock(chain.client, facts.slasher, Number(await chain.client.getBlockNumber())));
@@ -90,14 +90,14 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     // ── stores and the request read model ──
     const sentTxs = createSentTxStore(database.db);
     const actionLog = createActionLogStore(database.db, facts.slasher);
-    const lapses = createLapseStore(database.db, facts.slasher, { onWrite: () => factsWritten() });
+    const lapses = createLapseStore(database.db, facts.slasher, { onWrite: (w) => factsWritten(w) });
     const impacts = createImpactStore(database.db, facts.slasher);
     const readModel = createRequestReadModel({ store, confirmations: o.confirmations, now, lapses: () => lapses.all(), impacts: () => impacts.all(), slotSeconds });
     // what the request routes answered is kept until this desk writes to the database (or a fact
     // changes, or an API write), and recomputed every half second for another desk's writes
     const responses = createResponseCache({ maxAgeMs: 500, version: () => `${database.changes()}:${readModel.stamp()}` });
-    factsWritten = () => {
-      readModel.invalidate();
+    factsWritten = (w) => {
+      readModel.invalidate(w);
       responses.invalidate();
     };
     // the outbox takes the Safe desks' and the timers' milestones from the start; it plans once started
@@ -233,7 +233,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     const impact = createImpactRunner({
       views: () => readModel.snapshot(),
       store: impacts,
-      onSaved: () => factsWritten(),
+      onSaved: (w) => factsWritten(w),
       reader: facts.avs ? createImpactReader({ client: chain.client, allocationManager: facts.allocationManager, avs: facts.avs, tokens: createTokenSymbolReader(chain.client) }) : null,
       head,
       logger,

@@ -13,6 +13,7 @@ import type { Address } from 'viem';
 import type { ImpactRead, ImpactReader, ImpactTarget } from '../chain/impact';
 import { windowEndReadBlock } from '../domain/impact';
 import type { ImpactJson, ImpactRow, ImpactStore } from '../store/impactStore';
+import { UNKNOWN_WRITE, type WriteNotice } from '../store/ingestStore';
 import type { Logger } from '../lib/logger';
 import { describeError } from '../errors';
 import type { RequestView } from './views';
@@ -24,7 +25,8 @@ export interface ImpactRunnerOptions {
   /** null when the AVS is unknown: nothing can be read */
   reader: ImpactReader | null;
   /** told after figures were saved (the read model then reads afresh) */
-  onSaved?: () => void;
+  /** after each save (one transaction counting one change, no request row touched), or its failure */
+  onSaved?: (w: WriteNotice) => void;
   /** the indexed head block */
   head: () => Promise<{ number: number; timestamp: number } | null>;
   logger: Logger;
@@ -125,9 +127,11 @@ export function createImpactRunner(o: ImpactRunnerOptions) {
       });
       try {
         await o.store.save(rows);
-      } finally {
+        o.onSaved?.({ counted: 1, rows: false });
+      } catch (e) {
         // also when the save failed: views read meanwhile may have seen part of it
-        o.onSaved?.();
+        o.onSaved?.(UNKNOWN_WRITE);
+        throw e;
       }
       for (const r of rows) followed.set(keyOf({ requestId: r.requestId, queuedTxHash: r.requestTxHash }), r.facts);
       read += rows.length;

@@ -7,7 +7,7 @@
 import { getAddress } from 'viem';
 import { chainClock, describeDeadlines } from '../domain/deadlines';
 import type { BlockRef, RegistrationFact, RequestStatus, Variant, VetoWindow } from '../domain/types';
-import type { IngestStore } from '../store/ingestStore';
+import { UNKNOWN_WRITE, type IngestStore, type WriteNotice } from '../store/ingestStore';
 import type { LapseRow } from '../store/lapseStore';
 import type { ImpactRow } from '../store/impactStore';
 import type { Hex, RequestView } from './views';
@@ -38,6 +38,18 @@ function missingImpactReason(avsKnown: boolean, slashability: RequestView['deadl
 type RequestRow = Awaited<ReturnType<IngestStore['allRequests']>>[number];
 type OperatorState = Awaited<ReturnType<IngestStore['operatorStates']>>[number];
 
+/** A stored row with its JSON columns parsed once (shared by every view made of it: frozen). */
+interface PreparedRow {
+  row: RequestRow;
+  strategies: readonly Hex[] | null;
+  wadsToSlash: readonly string[];
+}
+
+function prepare(row: RequestRow): PreparedRow {
+  const strategies = JSON.parse(row.strategies) as Hex[] | null;
+  return { row, strategies: strategies && Object.freeze(strategies), wadsToSlash: Object.freeze(JSON.parse(row.wadsToSlash) as string[]) };
+}
+
 export function createRequestReadModel(o: ReadModelOptions) {
   async function context() {
     // every timestamp the desk has: past blocks of any request show the chain's time (a few rows per request)
@@ -57,14 +69,13 @@ export function createRequestReadModel(o: ReadModelOptions) {
     return { cursor, blocks, stateByKey, clock, address, lapseByKey, impactByKey };
   }
 
-  function view(r: RequestRow, ctx: Awaited<ReturnType<typeof context>>): RequestView | null {
+  function view({ row: r, strategies, wadsToSlash }: PreparedRow, ctx: Awaited<ReturnType<typeof context>>): RequestView | null {
     const c = ctx.cursor;
     const head: BlockRef | undefined = ctx.blocks[ctx.blocks.length - 1];
     if (!c || !head || c.windowKind === null || c.windowLength === null) return null;
     const window: VetoWindow = c.windowKind === 'blocks' ? { kind: 'blocks', blocks: c.windowLength } : { kind: 'seconds', seconds: c.windowLength };
     const operator = ctx.address(r.operator);
     const st = ctx.stateByKey.get(`${operator}:${r.operatorSetId}`);
-    const strategies = JSON.parse(r.strategies) as Hex[] | null;
     // this request's own strategies only: another request of the set may slash other stake
     const byStrategy = new Map((st?.allocations ?? []).map((a) => [a.strategy.toLowerCase(), a]));
     const allocations = (strategies ?? []).flatMap((s) => byStrategy.get(s.toLowerCase()) ?? []);
@@ -94,8 +105,8 @@ export function createRequestReadModel(o: ReadModelOptions) {
       variant: r.variant as Variant,
       operator,
       operatorSetId: r.operatorSetId,
-      strategies,
-      wadsToSlash: JSON.parse(r.wadsToSlash) as string[],
+      strategies: strategies as Hex[] | null,
+      wadsToSlash: wadsToSlash as string[],
       description: r.description,
       queuedAtBlock: r.queuedAtBlock,
       queuedTxHash: r.queuedTxHash as Hex,
@@ -155,10 +166,35 @@ export function createRequestReadModel(o: ReadModelOptions) {
   let inFlight: { read: Promise<Kept>; generation: number; checkpoint: string } | null = null;
   const checkpointOf = (c: Awaited<ReturnType<IngestStore['getCursor']>>): string => (c ? `${c.indexedBlock}:${c.indexedHash ?? ''}:${c.changes ?? 0}` : '');
 
+  /**
+   * The request rows are kept across reads too: most writes (a block's headers, slashability, a
+   * lapse, impact figures) leave them as they were, and reading and parsing 10k rows per block was
+   * a good part of the desk's work per block. They are read again when this desk wrote one, or
+   * when the checkpoint's count of changes moved by more than this desk's own writes that left
+   * the rows alone (another desk on the database wrote, or a write of ours is not accounted for).
+   */
+  interface Marks {
+    /** bumped by every write of ours that may have touched a request row */
+    rowWrites: number;
+    /** changes counted by this desk's writes that left the rows alone */
+    counted: number;
+  }
+  const marks: Marks = { rowWrites: 0, counted: 0 };
+  let rowsKept: { rows: PreparedRow[]; rowWrites: number; counted: number; changes: number } | null = null;
+
+  /** the rows, kept or read again; `at` was taken before the checkpoint whose `changes` is given */
+  async function requestRows(at: Marks, changes: number | undefined): Promise<PreparedRow[]> {
+    const k = rowsKept;
+    if (k && changes !== undefined && k.rowWrites === at.rowWrites && changes - k.changes === at.counted - k.counted) return k.rows;
+    const rows = (await o.store.allRequests()).map(prepare);
+    if (changes !== undefined) rowsKept = { rows, ...at, changes };
+    return rows;
+  }
+
   /** `checkpoint` was read before the rows: a write landing meanwhile makes these views stale at once, never current */
-  async function read(checkpoint: string): Promise<Kept> {
-    const at = generation;
-    const [rows, ctx] = await Promise.all([o.store.allRequests(), context()]);
+  async function read(checkpoint: string, at: Marks, changes: number | undefined): Promise<Kept> {
+    const gen = generation;
+    const [rows, ctx] = await Promise.all([requestRows(at, changes), context()]);
     const views: RequestView[] = [];
     let validThroughSec = Infinity;
     for (const r of rows) {
@@ -168,18 +204,20 @@ export function createRequestReadModel(o: ReadModelOptions) {
       if (v.status === 'in_veto_window' && v.vetoWindowEnd.timestamp !== undefined) validThroughSec = Math.min(validThroughSec, v.vetoWindowEnd.timestamp - 1);
       views.push(Object.freeze(v));
     }
-    return { views, byId: new Map(views.map((v) => [v.requestId, v])), generation: at, checkpoint, validThroughSec };
+    return { views, byId: new Map(views.map((v) => [v.requestId, v])), generation: gen, checkpoint, validThroughSec };
   }
 
   async function current(): Promise<Kept> {
-    const checkpoint = checkpointOf(await o.store.getCursor());
+    const at = { ...marks };
+    const cursor = await o.store.getCursor();
+    const checkpoint = checkpointOf(cursor);
     if (kept && kept.generation === generation && kept.checkpoint === checkpoint && o.now() <= kept.validThroughSec) return kept;
     // single flight: the consumers woken by one sync (metrics, vetoes, alerts) share one read
     if (inFlight && inFlight.generation === generation && inFlight.checkpoint === checkpoint) return inFlight.read;
     const flight = {
       generation,
       checkpoint,
-      read: read(checkpoint)
+      read: read(checkpoint, at, cursor?.changes)
         .then((k) => {
           // a write during the read: these views may predate it, so they serve only the callers that joined
           if (k.generation === generation) {
@@ -210,8 +248,10 @@ export function createRequestReadModel(o: ReadModelOptions) {
     stamp(): string {
       return `${generation}:${keptSeq}:${kept !== null && o.now() > kept.validThroughSec ? 'expired' : ''}`;
     },
-    /** stored rows changed: the next snapshot reads them (it does not join a read under way) */
-    invalidate(): void {
+    /** stored facts changed (as `w` tells): the next snapshot reads them (it does not join a read under way) */
+    invalidate(w: WriteNotice = UNKNOWN_WRITE): void {
+      if (w.rows || !Number.isFinite(w.counted)) marks.rowWrites++;
+      else marks.counted += w.counted;
       generation++;
       kept = null;
       keptSeq++;

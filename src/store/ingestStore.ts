@@ -61,7 +61,21 @@ export interface BatchInput {
  * `access`: the database's raw-SQL paths (Database.transaction and .queryRows), which the store's
  * writes and its large reads take; `db` serves the rest (Prisma's model API).
  */
-export function createIngestStore(db: Db, slasher: string, kind: DbKind, access: Pick<Database, 'transaction' | 'queryRows'>, hooks: { onWrite?: () => void } = {}) {
+/**
+ * What a write did, for whoever keeps views of the stored rows: `counted` is how many it added to
+ * the checkpoint's `changes` when it committed (NaN when unknown: failed, or perhaps committed
+ * with its answer lost), `rows` whether it may have changed a SlashingRequest row (a write of
+ * headers, slashability or block times does not).
+ */
+export interface WriteNotice {
+  counted: number;
+  rows: boolean;
+}
+
+/** A write nothing is known of: everything may have changed. */
+export const UNKNOWN_WRITE: WriteNotice = Object.freeze({ counted: Number.NaN, rows: true });
+
+export function createIngestStore(db: Db, slasher: string, kind: DbKind, access: Pick<Database, 'transaction' | 'queryRows'>, hooks: { onWrite?: (w: WriteNotice) => void } = {}) {
   const d = dialect(kind);
   const p = d.p;
   // every write of this store is a transaction here or the cursor's upsert: whoever keeps views
@@ -70,16 +84,28 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind, access:
   // same transaction, which another desk keeping views of these rows compares. The count comes
   // first: every transaction that writes views locks the checkpoint row before any other (one
   // order, so two of them never wait on each other on PostgreSQL)
-  const inTransaction: Database['transaction'] = (fn) =>
-    access
-      .transaction(async (sql) => {
-        await sql.run(`UPDATE "IngestCursor" SET "changes" = "changes" + 1 WHERE "slasher" = ${p(1)}`, slasher);
-        return fn(sql);
-      })
-      .finally(() => hooks.onWrite?.());
+  const inTransactionOf =
+    (rows: boolean): Database['transaction'] =>
+    (fn) =>
+      access
+        .transaction(async (sql) => {
+          await sql.run(`UPDATE "IngestCursor" SET "changes" = "changes" + 1 WHERE "slasher" = ${p(1)}`, slasher);
+          return fn(sql);
+        })
+        .then(
+          (r) => {
+            hooks.onWrite?.({ counted: 1, rows });
+            return r;
+          },
+          (e: unknown) => {
+            hooks.onWrite?.(UNKNOWN_WRITE);
+            throw e;
+          },
+        );
+  const inTransaction = inTransactionOf(true);
   const requests = createRequestsTable(db, slasher, kind, { ...access, transaction: inTransaction });
   const blocks = createBlocksTable(db, slasher, kind, access.queryRows);
-  const operatorStates = createOperatorStatesTable(db, slasher, kind, inTransaction);
+  const operatorStates = createOperatorStatesTable(db, slasher, kind, inTransactionOf(false));
   const { reproject: _reproject, ...requestReads } = requests;
   const { write: _writeBlocks, writeTimes: _writeTimes, prune: _prune, ...blockReads } = blocks;
 
@@ -98,7 +124,8 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind, access:
       try {
         await db.ingestCursor.upsert({ where: { slasher }, create: { slasher, ...c }, update: { ...c, changes: { increment: 1 } } });
       } finally {
-        hooks.onWrite?.();
+        // created (nothing counted) or updated (one counted): not known here
+        hooks.onWrite?.(UNKNOWN_WRITE);
       }
     },
 
@@ -109,7 +136,8 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind, access:
      * work was a good part of it.
      */
     async applyBatch(b: BatchInput): Promise<void> {
-      await inTransaction(async (sql) => {
+      // a batch of headers alone (a block with no event of the slasher) leaves every request row as it was
+      await inTransactionOf(b.facts.length > 0)(async (sql) => {
         // FOR UPDATE (PostgreSQL): a second desk's batch waits here for this one, then sees the
         // checkpoint it moved (SQLite's single writer serialises batches by itself)
         const [cursor] = await sql.all<{ indexedBlock: number; variant: string | null }>(

@@ -4,6 +4,7 @@
  * had lapsed (it does not fulfil such a request unless FULFIL_AFTER_LAPSE is set).
  */
 import type { Db } from './database';
+import { UNKNOWN_WRITE, type WriteNotice } from './ingestStore';
 
 export interface LapseRow {
   requestId: string;
@@ -14,8 +15,19 @@ export interface LapseRow {
 
 const LAPSE_CHUNK = 500;
 
-export function createLapseStore(db: Db, slasher: string, hooks: { onWrite?: () => void } = {}) {
-  const written = <T>(p: Promise<T>): Promise<T> => p.finally(() => hooks.onWrite?.());
+export function createLapseStore(db: Db, slasher: string, hooks: { onWrite?: (w: WriteNotice) => void } = {}) {
+  // each write is one transaction counting one change; no request row is touched
+  const written = <T>(p: Promise<T>): Promise<T> =>
+    p.then(
+      (r) => {
+        hooks.onWrite?.({ counted: 1, rows: false });
+        return r;
+      },
+      (e: unknown) => {
+        hooks.onWrite?.(UNKNOWN_WRITE);
+        throw e;
+      },
+    );
   // another desk keeping request views compares the checkpoint's count of changes; first in each
   // transaction, as in the ingest store (one lock order)
   const counted = () => db.ingestCursor.updateMany({ where: { slasher }, data: { changes: { increment: 1 } } });
