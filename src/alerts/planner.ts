@@ -64,30 +64,41 @@ export function reminderSeverity(leadSec: number): AlertSeverity {
   return leadSec <= 2 * 3600 ? 'critical' : leadSec <= 12 * 3600 ? 'warning' : 'info';
 }
 
+type DraftExtra = { suffix?: string; action?: 'trigger' | 'resolve'; data?: Record<string, unknown> };
+
+/**
+ * Adds the alert `kind` of `v` unless it was planned before; its title and text are built only
+ * then (a pass looks at every request, and most of their alerts are known already).
+ */
+function addDraft(out: AlertDraft[], p: PlanInput, v: RequestView, key: string, kind: AlertKind, severity: AlertSeverity, suffix: string, make: () => { title: string; text: string; extra?: DraftExtra }): void {
+  const dedupKey = `${key}:${kind}${suffix}`;
+  if (p.known(dedupKey)) return;
+  const { title, text, extra = {} } = make();
+  out.push({
+    dedupKey,
+    kind,
+    severity,
+    action: extra.action ?? 'trigger',
+    incidentKey: key,
+    requestId: v.requestId,
+    title,
+    text,
+    data: { status: v.status, operator: v.operator, operatorSetId: v.operatorSetId, queuedAtBlock: v.queuedAtBlock, ...extra.data },
+  });
+}
+
+function isRecent(head: number, block: number | undefined, recent: number): boolean {
+  return block !== undefined && head - block <= recent;
+}
+
 export function planAlerts(p: PlanInput): AlertDraft[] {
   const out: AlertDraft[] = [];
   const recent = p.recentBlocks ?? DEFAULT_RECENT_BLOCKS;
   for (const v of p.views) {
     const key = requestKey(p.chainId, p.slasher, v);
-    // decided and alerted: nothing more to plan (most requests of a long-lived slasher), and
-    // nothing to build (the texts below cost more than the check, 10k times per pass)
+    // decided and alerted: nothing more to plan (most requests of a long-lived slasher)
     const closing = CLOSING[v.status];
     if (closing !== undefined && p.known(`${key}:${closing}`)) continue;
-    const add = (kind: AlertKind, severity: AlertSeverity, title: string, text: string, extra: { suffix?: string; action?: 'trigger' | 'resolve'; data?: Record<string, unknown> } = {}) => {
-      const dedupKey = `${key}:${kind}${extra.suffix ?? ''}`;
-      if (p.known(dedupKey)) return;
-      out.push({
-        dedupKey,
-        kind,
-        severity,
-        action: extra.action ?? 'trigger',
-        incidentKey: key,
-        requestId: v.requestId,
-        title,
-        text,
-        data: { status: v.status, operator: v.operator, operatorSetId: v.operatorSetId, queuedAtBlock: v.queuedAtBlock, ...extra.data },
-      });
-    };
     const queuedKey = `${key}:request_queued`;
     const head = v.queuedAtBlock + v.confirmations;
     const open = OPEN.has(v.status);
@@ -98,31 +109,28 @@ export function planAlerts(p: PlanInput): AlertDraft[] {
     // or two — an alert without amounts beats none when the reads fail
     if (open && v.impact === null && v.impactReason === IMPACT_NOT_READ_YET && v.confirmations < IMPACT_WAIT_BLOCKS) continue;
     const alertedBefore = p.known(queuedKey);
-    const isNews = (block: number | undefined) => alertedBefore || (block !== undefined && head - block <= recent);
 
     if (open) {
-      add('request_queued', v.atRisk ? 'critical' : 'warning', `Slashing request #${v.requestId} queued`, requestSummary(v), {
-        data: { strategies: v.strategies, wadsToSlash: v.wadsToSlash, description: v.description, vetoWindowEnd: v.vetoWindowEnd, lastUsefulBlock: v.lastUsefulBlock, impact: v.impact, impactReason: v.impactReason },
-      });
+      addDraft(out, p, v, key, 'request_queued', v.atRisk ? 'critical' : 'warning', '', () => ({
+        title: `Slashing request #${v.requestId} queued`,
+        text: requestSummary(v),
+        extra: { data: { strategies: v.strategies, wadsToSlash: v.wadsToSlash, description: v.description, vetoWindowEnd: v.vetoWindowEnd, lastUsefulBlock: v.lastUsefulBlock, impact: v.impact, impactReason: v.impactReason } },
+      }));
       if (v.atRisk) {
-        add(
-          'request_at_risk',
-          'critical',
-          `Request #${v.requestId} at risk: stake can escape before the veto window ends`,
-          [`The veto window ends after the last useful block L: a fulfil can no longer land in time.`, windowEndLine(v), lastUsefulLine(v), `Operator: ${v.operator} (set ${v.operatorSetId})`].join('\n'),
-          { data: { lastUsefulBlock: v.lastUsefulBlock, vetoWindowEnd: v.vetoWindowEnd } },
-        );
+        addDraft(out, p, v, key, 'request_at_risk', 'critical', '', () => ({
+          title: `Request #${v.requestId} at risk: stake can escape before the veto window ends`,
+          text: [`The veto window ends after the last useful block L: a fulfil can no longer land in time.`, windowEndLine(v), lastUsefulLine(v), `Operator: ${v.operator} (set ${v.operatorSetId})`].join('\n'),
+          extra: { data: { lastUsefulBlock: v.lastUsefulBlock, vetoWindowEnd: v.vetoWindowEnd } },
+        }));
       }
       // the read model emits `overwrote` (V4) although RequestView does not declare it yet
       const overwrote = (v as { overwrote?: unknown }).overwrote;
       if (typeof overwrote === 'number' && overwrote > 0) {
-        add(
-          'v4_request_overwritten',
-          'critical',
-          `Request id #${v.requestId} was overwritten (${overwrote}×)`,
-          [`A V4 slasher reused id ${v.requestId}: the earlier request(s) under this id can no longer be vetoed or fulfilled by id.`, requestSummary(v)].join('\n'),
-          { suffix: `:${overwrote}`, data: { overwrote } },
-        );
+        addDraft(out, p, v, key, 'v4_request_overwritten', 'critical', `:${overwrote}`, () => ({
+          title: `Request id #${v.requestId} was overwritten (${overwrote}×)`,
+          text: [`A V4 slasher reused id ${v.requestId}: the earlier request(s) under this id can no longer be vetoed or fulfilled by id.`, requestSummary(v)].join('\n'),
+          extra: { data: { overwrote } },
+        }));
       }
     }
 
@@ -131,37 +139,39 @@ export function planAlerts(p: PlanInput): AlertDraft[] {
       if (left !== null) {
         // time already elapsed since queueing: a lead longer than the whole window is not a reminder
         const total = left + v.confirmations * v.deadlines.blockTimeSeconds;
-        const due = p.leadTimesSec.filter((l) => left <= l && total > l).sort((a, b) => a - b);
         // only the tightest lead passed: a desk that starts late sends one reminder, not four
-        const lead = due[0];
+        let lead: number | undefined;
+        for (const l of p.leadTimesSec) if (left <= l && total > l && (lead === undefined || l < lead)) lead = l;
         if (lead !== undefined) {
-          add(
-            'veto_reminder',
-            reminderSeverity(lead),
-            `Veto window for request #${v.requestId} closes in ≈ ${formatDuration(left)}`,
-            [vetoProgressLine(v, p.committeeOwners), windowEndLine(v), `Blocks left: ${v.deadlines.blocksUntilWindowEnd ?? 'n/a'} at ≈ ${v.deadlines.blockTimeSeconds}s per block`, lastUsefulLine(v), `Operator: ${v.operator} (set ${v.operatorSetId})`, ...impactLines(v), descriptionLine(v)].join('\n'),
-            { suffix: `:${lead}s`, data: { leadSeconds: lead, secondsLeft: left, blocksLeft: v.deadlines.blocksUntilWindowEnd, impact: v.impact, impactReason: v.impactReason } },
-          );
+          addDraft(out, p, v, key, 'veto_reminder', reminderSeverity(lead), `:${lead}s`, () => ({
+            title: `Veto window for request #${v.requestId} closes in ≈ ${formatDuration(left)}`,
+            text: [vetoProgressLine(v, p.committeeOwners), windowEndLine(v), `Blocks left: ${v.deadlines.blocksUntilWindowEnd ?? 'n/a'} at ≈ ${v.deadlines.blockTimeSeconds}s per block`, lastUsefulLine(v), `Operator: ${v.operator} (set ${v.operatorSetId})`, ...impactLines(v), descriptionLine(v)].join('\n'),
+            extra: { data: { leadSeconds: lead, secondsLeft: left, blocksLeft: v.deadlines.blocksUntilWindowEnd, impact: v.impact, impactReason: v.impactReason } },
+          }));
         }
       }
     }
 
-    if (v.status === 'vetoed' && isNews(v.cancelled?.block)) {
-      add('request_vetoed', 'info', `Request #${v.requestId} vetoed`, [`Cancelled at block ${v.cancelled?.block ?? '?'}, tx ${v.cancelled?.txHash ?? '?'}`, `Operator: ${v.operator} (set ${v.operatorSetId})`, descriptionLine(v)].join('\n'), {
-        action: 'resolve',
-        data: { cancelled: v.cancelled },
-      });
+    if (v.status === 'vetoed' && (alertedBefore || isRecent(head, v.cancelled?.block, recent))) {
+      addDraft(out, p, v, key, 'request_vetoed', 'info', '', () => ({
+        title: `Request #${v.requestId} vetoed`,
+        text: [`Cancelled at block ${v.cancelled?.block ?? '?'}, tx ${v.cancelled?.txHash ?? '?'}`, `Operator: ${v.operator} (set ${v.operatorSetId})`, descriptionLine(v)].join('\n'),
+        extra: { action: 'resolve', data: { cancelled: v.cancelled } },
+      }));
     }
-    if (v.status === 'fulfilled' && isNews(v.fulfilled?.block)) {
-      add('request_fulfilled', 'warning', `Request #${v.requestId} fulfilled: operator slashed`, [`Fulfilled at block ${v.fulfilled?.block ?? '?'}, tx ${v.fulfilled?.txHash ?? '?'}`, requestSummary(v)].join('\n'), {
-        action: 'resolve',
-        data: { fulfilled: v.fulfilled },
-      });
+    if (v.status === 'fulfilled' && (alertedBefore || isRecent(head, v.fulfilled?.block, recent))) {
+      addDraft(out, p, v, key, 'request_fulfilled', 'warning', '', () => ({
+        title: `Request #${v.requestId} fulfilled: operator slashed`,
+        text: [`Fulfilled at block ${v.fulfilled?.block ?? '?'}, tx ${v.fulfilled?.txHash ?? '?'}`, requestSummary(v)].join('\n'),
+        extra: { action: 'resolve', data: { fulfilled: v.fulfilled } },
+      }));
     }
     if (v.status === 'lapsed' && (alertedBefore || (v.lastUsefulBlock !== null && head - v.lastUsefulBlock <= recent))) {
-      add('stake_escaped', 'critical', `Request #${v.requestId} lapsed: the stake escaped`, [`Nothing fulfilled it by the last useful block: the operator can no longer be slashed for it.`, lastUsefulLine(v), requestSummary(v)].join('\n'), {
-        data: { lastUsefulBlock: v.lastUsefulBlock },
-      });
+      addDraft(out, p, v, key, 'stake_escaped', 'critical', '', () => ({
+        title: `Request #${v.requestId} lapsed: the stake escaped`,
+        text: [`Nothing fulfilled it by the last useful block: the operator can no longer be slashed for it.`, lastUsefulLine(v), requestSummary(v)].join('\n'),
+        extra: { data: { lastUsefulBlock: v.lastUsefulBlock } },
+      }));
     }
   }
   if (p.health) out.push(...planHealth(p));

@@ -25,7 +25,7 @@ export interface ImpactRunnerOptions {
   /** null when the AVS is unknown: nothing can be read */
   reader: ImpactReader | null;
   /** told after figures were saved (the read model then reads afresh) */
-  /** after each save (one transaction counting one change, no request row touched), or its failure */
+  /** after each save (one transaction counting one change), or its failure */
   onSaved?: (w: WriteNotice) => void;
   /** the indexed head block */
   head: () => Promise<{ number: number; timestamp: number } | null>;
@@ -127,7 +127,7 @@ export function createImpactRunner(o: ImpactRunnerOptions) {
       });
       try {
         await o.store.save(rows);
-        o.onSaved?.({ counted: 1, rows: false });
+        o.onSaved?.({ counted: 1, touched: ['impacts'] });
       } catch (e) {
         // also when the save failed: views read meanwhile may have seen part of it
         o.onSaved?.(UNKNOWN_WRITE);

@@ -7,7 +7,7 @@
 import { getAddress } from 'viem';
 import { chainClock, describeDeadlines } from '../domain/deadlines';
 import type { BlockRef, RegistrationFact, RequestStatus, Variant, VetoWindow } from '../domain/types';
-import { UNKNOWN_WRITE, type IngestStore, type WriteNotice } from '../store/ingestStore';
+import { STORED_PARTS, UNKNOWN_WRITE, type IngestStore, type StoredPart, type WriteNotice } from '../store/ingestStore';
 import type { LapseRow } from '../store/lapseStore';
 import type { ImpactRow } from '../store/impactStore';
 import type { Hex, RequestView } from './views';
@@ -51,12 +51,44 @@ function prepare(row: RequestRow): PreparedRow {
 }
 
 export function createRequestReadModel(o: ReadModelOptions) {
-  async function context() {
+  /**
+   * What the views are made of is kept part by part across reads: most writes (a block's headers,
+   * a set's slashability, a lapse, impact figures) change one part or none, and reading and
+   * parsing 10k rows of each per block was most of the desk's work per block. A part is read
+   * again when this desk wrote it, or when the checkpoint's count of changes moved by more than
+   * this desk's own counted writes (another desk on the database wrote, or a write of ours is not
+   * accounted for: a failed one, or one whose notice has not arrived yet).
+   */
+  interface Marks {
+    /** per part: bumped by every write of ours that may have changed it */
+    writes: Record<StoredPart, number>;
+    /** changes counted by this desk's writes */
+    counted: number;
+  }
+  const marks: Marks = { writes: { requests: 0, operatorStates: 0, blockTimes: 0, lapses: 0, impacts: 0 }, counted: 0 };
+  const keptParts = new Map<StoredPart, { value: unknown; writes: number; counted: number; changes: number }>();
+
+  /** a part, kept or read again; `at` was taken before the checkpoint whose `changes` is given */
+  async function part<T>(name: StoredPart, at: Marks, changes: number | undefined, load: () => Promise<T>): Promise<T> {
+    const k = keptParts.get(name);
+    if (k && changes !== undefined && k.writes === at.writes[name] && changes - k.changes === at.counted - k.counted) return k.value as T;
+    const value = await load();
+    // another read may have kept its part meanwhile: each is a pair read in the same order, either holds
+    if (changes !== undefined) keptParts.set(name, { value, writes: at.writes[name], counted: at.counted, changes });
+    return value;
+  }
+
+  async function context(cursor: Awaited<ReturnType<IngestStore['getCursor']>>, at: Marks) {
+    const changes = cursor?.changes;
+    const keyed = <T extends { requestId: string; requestTxHash: string }>(rows: T[]) => new Map(rows.map((r) => [`${r.requestId}:${r.requestTxHash}`, r]));
     // every timestamp the desk has: past blocks of any request show the chain's time (a few rows per request)
-    const [cursor, blocks, states, lapses, impacts, known] = await Promise.all([o.store.getCursor(), o.store.recentBlocks(32), o.store.operatorStates(), o.lapses?.() ?? Promise.resolve([] as LapseRow[]), o.impacts?.() ?? Promise.resolve([] as ImpactRow[]), o.store.keptBlockTimes()]);
-    const lapseByKey = new Map(lapses.map((l) => [`${l.requestId}:${l.requestTxHash}`, l]));
-    const impactByKey = new Map(impacts.map((i) => [`${i.requestId}:${i.requestTxHash}`, i]));
-    const stateByKey = new Map<string, OperatorState>(states.map((s) => [`${getAddress(s.operator)}:${s.operatorSetId}`, s]));
+    const [blocks, stateByKey, lapseByKey, impactByKey, known] = await Promise.all([
+      o.store.recentBlocks(32),
+      part('operatorStates', at, changes, async () => new Map<string, OperatorState>((await o.store.operatorStates()).map((s) => [`${getAddress(s.operator)}:${s.operatorSetId}`, s]))),
+      part('lapses', at, changes, async () => keyed(o.lapses ? await o.lapses() : ([] as LapseRow[]))),
+      part('impacts', at, changes, async () => keyed(o.impacts ? await o.impacts() : ([] as ImpactRow[]))),
+      part('blockTimes', at, changes, () => o.store.keptBlockTimes()),
+    ]);
     const head = blocks[blocks.length - 1];
     // the same for every request of a listing: once per read, not once per request
     const clock = head ? chainClock(head, blocks, { slotSeconds: o.slotSeconds, knownBlocks: known }) : undefined;
@@ -166,35 +198,11 @@ export function createRequestReadModel(o: ReadModelOptions) {
   let inFlight: { read: Promise<Kept>; generation: number; checkpoint: string } | null = null;
   const checkpointOf = (c: Awaited<ReturnType<IngestStore['getCursor']>>): string => (c ? `${c.indexedBlock}:${c.indexedHash ?? ''}:${c.changes ?? 0}` : '');
 
-  /**
-   * The request rows are kept across reads too: most writes (a block's headers, slashability, a
-   * lapse, impact figures) leave them as they were, and reading and parsing 10k rows per block was
-   * a good part of the desk's work per block. They are read again when this desk wrote one, or
-   * when the checkpoint's count of changes moved by more than this desk's own writes that left
-   * the rows alone (another desk on the database wrote, or a write of ours is not accounted for).
-   */
-  interface Marks {
-    /** bumped by every write of ours that may have touched a request row */
-    rowWrites: number;
-    /** changes counted by this desk's writes that left the rows alone */
-    counted: number;
-  }
-  const marks: Marks = { rowWrites: 0, counted: 0 };
-  let rowsKept: { rows: PreparedRow[]; rowWrites: number; counted: number; changes: number } | null = null;
-
-  /** the rows, kept or read again; `at` was taken before the checkpoint whose `changes` is given */
-  async function requestRows(at: Marks, changes: number | undefined): Promise<PreparedRow[]> {
-    const k = rowsKept;
-    if (k && changes !== undefined && k.rowWrites === at.rowWrites && changes - k.changes === at.counted - k.counted) return k.rows;
-    const rows = (await o.store.allRequests()).map(prepare);
-    if (changes !== undefined) rowsKept = { rows, ...at, changes };
-    return rows;
-  }
-
-  /** `checkpoint` was read before the rows: a write landing meanwhile makes these views stale at once, never current */
-  async function read(checkpoint: string, at: Marks, changes: number | undefined): Promise<Kept> {
+  /** `cursor` was read before the rows: a write landing meanwhile makes these views stale at once, never current */
+  async function read(cursor: Awaited<ReturnType<IngestStore['getCursor']>>, at: Marks): Promise<Kept> {
     const gen = generation;
-    const [rows, ctx] = await Promise.all([requestRows(at, changes), context()]);
+    const checkpoint = checkpointOf(cursor);
+    const [rows, ctx] = await Promise.all([part('requests', at, cursor?.changes, async () => (await o.store.allRequests()).map(prepare)), context(cursor, at)]);
     const views: RequestView[] = [];
     let validThroughSec = Infinity;
     for (const r of rows) {
@@ -208,7 +216,7 @@ export function createRequestReadModel(o: ReadModelOptions) {
   }
 
   async function current(): Promise<Kept> {
-    const at = { ...marks };
+    const at = { writes: { ...marks.writes }, counted: marks.counted };
     const cursor = await o.store.getCursor();
     const checkpoint = checkpointOf(cursor);
     if (kept && kept.generation === generation && kept.checkpoint === checkpoint && o.now() <= kept.validThroughSec) return kept;
@@ -217,7 +225,7 @@ export function createRequestReadModel(o: ReadModelOptions) {
     const flight = {
       generation,
       checkpoint,
-      read: read(checkpoint, at, cursor?.changes)
+      read: read(cursor, at)
         .then((k) => {
           // a write during the read: these views may predate it, so they serve only the callers that joined
           if (k.generation === generation) {
@@ -250,8 +258,8 @@ export function createRequestReadModel(o: ReadModelOptions) {
     },
     /** stored facts changed (as `w` tells): the next snapshot reads them (it does not join a read under way) */
     invalidate(w: WriteNotice = UNKNOWN_WRITE): void {
-      if (w.rows || !Number.isFinite(w.counted)) marks.rowWrites++;
-      else marks.counted += w.counted;
+      for (const name of Number.isFinite(w.counted) ? w.touched : STORED_PARTS) marks.writes[name]++;
+      if (Number.isFinite(w.counted)) marks.counted += w.counted;
       generation++;
       kept = null;
       keptSeq++;

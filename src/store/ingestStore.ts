@@ -32,7 +32,7 @@ export interface CursorRow {
   vetoCommittee: string | null;
   slasherRole: string | null;
   deallocationDelay: number | null;
-  /** writes counted so far (see `inTransaction` below); stored, never set by a caller */
+  /** writes counted so far (see `inTransactionOf` below); stored, never set by a caller */
   changes?: number;
 }
 
@@ -64,16 +64,20 @@ export interface BatchInput {
 /**
  * What a write did, for whoever keeps views of the stored rows: `counted` is how many it added to
  * the checkpoint's `changes` when it committed (NaN when unknown: failed, or perhaps committed
- * with its answer lost), `rows` whether it may have changed a SlashingRequest row (a write of
- * headers, slashability or block times does not).
+ * with its answer lost), `touched` what it may have changed (a block's headers alone change none
+ * of these).
  */
 export interface WriteNotice {
   counted: number;
-  rows: boolean;
+  touched: readonly StoredPart[];
 }
 
+/** What the request views are made of, as whoever keeps them reads it again part by part. */
+export type StoredPart = 'requests' | 'operatorStates' | 'blockTimes' | 'lapses' | 'impacts';
+export const STORED_PARTS: readonly StoredPart[] = Object.freeze(['requests', 'operatorStates', 'blockTimes', 'lapses', 'impacts']);
+
 /** A write nothing is known of: everything may have changed. */
-export const UNKNOWN_WRITE: WriteNotice = Object.freeze({ counted: Number.NaN, rows: true });
+export const UNKNOWN_WRITE: WriteNotice = Object.freeze({ counted: Number.NaN, touched: STORED_PARTS });
 
 export function createIngestStore(db: Db, slasher: string, kind: DbKind, access: Pick<Database, 'transaction' | 'queryRows'>, hooks: { onWrite?: (w: WriteNotice) => void } = {}) {
   const d = dialect(kind);
@@ -85,7 +89,7 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind, access:
   // first: every transaction that writes views locks the checkpoint row before any other (one
   // order, so two of them never wait on each other on PostgreSQL)
   const inTransactionOf =
-    (rows: boolean): Database['transaction'] =>
+    (touched: readonly StoredPart[]): Database['transaction'] =>
     (fn) =>
       access
         .transaction(async (sql) => {
@@ -94,7 +98,7 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind, access:
         })
         .then(
           (r) => {
-            hooks.onWrite?.({ counted: 1, rows });
+            hooks.onWrite?.({ counted: 1, touched });
             return r;
           },
           (e: unknown) => {
@@ -102,10 +106,9 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind, access:
             throw e;
           },
         );
-  const inTransaction = inTransactionOf(true);
-  const requests = createRequestsTable(db, slasher, kind, { ...access, transaction: inTransaction });
+  const requests = createRequestsTable(db, slasher, kind, { ...access, transaction: inTransactionOf(['requests']) });
   const blocks = createBlocksTable(db, slasher, kind, access.queryRows);
-  const operatorStates = createOperatorStatesTable(db, slasher, kind, inTransactionOf(false));
+  const operatorStates = createOperatorStatesTable(db, slasher, kind, inTransactionOf(['operatorStates']));
   const { reproject: _reproject, ...requestReads } = requests;
   const { write: _writeBlocks, writeTimes: _writeTimes, prune: _prune, ...blockReads } = blocks;
 
@@ -137,7 +140,11 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind, access:
      */
     async applyBatch(b: BatchInput): Promise<void> {
       // a batch of headers alone (a block with no event of the slasher) leaves every request row as it was
-      await inTransactionOf(b.facts.length > 0)(async (sql) => {
+      const touched: StoredPart[] = [];
+      if (b.facts.length > 0) touched.push('requests');
+      if (b.operatorStates) touched.push('operatorStates');
+      if (b.blockTimes?.length || b.pruneBlocksBelow !== undefined) touched.push('blockTimes');
+      await inTransactionOf(touched)(async (sql) => {
         // FOR UPDATE (PostgreSQL): a second desk's batch waits here for this one, then sees the
         // checkpoint it moved (SQLite's single writer serialises batches by itself)
         const [cursor] = await sql.all<{ indexedBlock: number; variant: string | null }>(
@@ -187,7 +194,7 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind, access:
 
     /** Reverts everything above the common ancestor of a reorg, in one transaction. Returns the request ids touched. */
     async revertTo(ancestor: BlockRow): Promise<string[]> {
-      return inTransaction(async (sql) => {
+      return inTransactionOf(STORED_PARTS)(async (sql) => {
         const [cursor] = await sql.all<{ variant: string | null }>(`SELECT "variant" FROM "IngestCursor" WHERE "slasher" = ${p(1)}${d.forUpdate}`, slasher);
         if (!cursor) throw new DeskError('DATABASE_ERROR', `no ingest checkpoint is stored for ${slasher}`);
         const gone = await sql.all<{ requestId: string }>(`SELECT DISTINCT "requestId" FROM "RequestEvent" WHERE "slasher" = ${p(1)} AND "blockNumber" > ${p(2)} ORDER BY "requestId"`, slasher, ancestor.number);

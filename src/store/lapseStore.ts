@@ -16,11 +16,11 @@ export interface LapseRow {
 const LAPSE_CHUNK = 500;
 
 export function createLapseStore(db: Db, slasher: string, hooks: { onWrite?: (w: WriteNotice) => void } = {}) {
-  // each write is one transaction counting one change; no request row is touched
+  // each write is one transaction counting one change
   const written = <T>(p: Promise<T>): Promise<T> =>
     p.then(
       (r) => {
-        hooks.onWrite?.({ counted: 1, rows: false });
+        hooks.onWrite?.({ counted: 1, touched: ['lapses'] });
         return r;
       },
       (e: unknown) => {
