@@ -168,6 +168,16 @@ function blockTimer(head: BlockRef, blockTime: number, observed: readonly BlockR
   };
 }
 
+/** ISO texts already made: a desk describes the same blocks' times for every request on every block */
+const isoKept = new Map<number, string>();
+const ISO_KEPT_MAX = 100_000;
+
 function isoFromUnix(seconds: number): string {
-  return new Date(seconds * 1000).toISOString();
+  let iso = isoKept.get(seconds);
+  if (iso === undefined) {
+    iso = new Date(seconds * 1000).toISOString();
+    if (isoKept.size >= ISO_KEPT_MAX) isoKept.clear();
+    isoKept.set(seconds, iso);
+  }
+  return iso;
 }

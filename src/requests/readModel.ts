@@ -38,16 +38,55 @@ function missingImpactReason(avsKnown: boolean, slashability: RequestView['deadl
 type RequestRow = Awaited<ReturnType<IngestStore['allRequests']>>[number];
 type OperatorState = Awaited<ReturnType<IngestStore['operatorStates']>>[number];
 
-/** A stored row with its JSON columns parsed once (shared by every view made of it: frozen). */
+/**
+ * A stored row with what every view of it needs worked out once: its JSON columns parsed (shared
+ * by every view made of it: frozen), its addresses checksummed, its keys into the other parts.
+ */
 interface PreparedRow {
   row: RequestRow;
+  operator: Hex;
+  slasher: Hex;
   strategies: readonly Hex[] | null;
+  /** the strategies lowercased, as a set's allocations are keyed */
+  strategyKeys: readonly string[];
   wadsToSlash: readonly string[];
+  /** its operator set's key in the slashability part */
+  setKey: string;
+  /** its key in the lapses and the impact figures (ids are reused on V4: the queue transaction tells them apart) */
+  key: string;
 }
 
-function prepare(row: RequestRow): PreparedRow {
+type Checksum = (address: string) => Hex;
+
+function prepare(row: RequestRow, address: Checksum): PreparedRow {
   const strategies = JSON.parse(row.strategies) as Hex[] | null;
-  return { row, strategies: strategies && Object.freeze(strategies), wadsToSlash: Object.freeze(JSON.parse(row.wadsToSlash) as string[]) };
+  const operator = address(row.operator);
+  return {
+    row,
+    operator,
+    slasher: address(row.slasher),
+    strategies: strategies && Object.freeze(strategies),
+    strategyKeys: (strategies ?? []).map((x) => x.toLowerCase()),
+    wadsToSlash: Object.freeze(JSON.parse(row.wadsToSlash) as string[]),
+    setKey: `${operator}:${row.operatorSetId}`,
+    key: `${row.requestId}:${row.queuedTxHash}`,
+  };
+}
+
+/** An operator set's stored slashability with its allocations by lowercased strategy. */
+interface KeptState {
+  st: OperatorState;
+  byStrategy: Map<string, OperatorState['allocations'][number]>;
+}
+
+/** Addresses checksummed once per distinct address (a few operators and one slasher for 10k rows). */
+function checksumming(): Checksum {
+  const checksummed = new Map<string, Hex>();
+  return (a) => {
+    let c = checksummed.get(a);
+    if (c === undefined) checksummed.set(a, (c = getAddress(a)));
+    return c;
+  };
 }
 
 export function createRequestReadModel(o: ReadModelOptions) {
@@ -84,7 +123,7 @@ export function createRequestReadModel(o: ReadModelOptions) {
     // every timestamp the desk has: past blocks of any request show the chain's time (a few rows per request)
     const [blocks, stateByKey, lapseByKey, impactByKey, known] = await Promise.all([
       o.store.recentBlocks(32),
-      part('operatorStates', at, changes, async () => new Map<string, OperatorState>((await o.store.operatorStates()).map((s) => [`${getAddress(s.operator)}:${s.operatorSetId}`, s]))),
+      part('operatorStates', at, changes, async () => new Map<string, KeptState>((await o.store.operatorStates()).map((st) => [`${getAddress(st.operator)}:${st.operatorSetId}`, { st, byStrategy: new Map(st.allocations.map((a) => [a.strategy.toLowerCase(), a])) }]))),
       part('lapses', at, changes, async () => keyed(o.lapses ? await o.lapses() : ([] as LapseRow[]))),
       part('impacts', at, changes, async () => keyed(o.impacts ? await o.impacts() : ([] as ImpactRow[]))),
       part('blockTimes', at, changes, () => o.store.keptBlockTimes()),
@@ -92,25 +131,25 @@ export function createRequestReadModel(o: ReadModelOptions) {
     const head = blocks[blocks.length - 1];
     // the same for every request of a listing: once per read, not once per request
     const clock = head ? chainClock(head, blocks, { slotSeconds: o.slotSeconds, knownBlocks: known }) : undefined;
-    const checksummed = new Map<string, Hex>();
-    const address = (a: string): Hex => {
-      let c = checksummed.get(a);
-      if (c === undefined) checksummed.set(a, (c = getAddress(a)));
-      return c;
-    };
-    return { cursor, blocks, stateByKey, clock, address, lapseByKey, impactByKey };
+    const window: VetoWindow | null = !cursor || cursor.windowKind === null || cursor.windowLength === null ? null : cursor.windowKind === 'blocks' ? { kind: 'blocks', blocks: cursor.windowLength } : { kind: 'seconds', seconds: cursor.windowLength };
+    return { cursor, blocks, window, stateByKey, clock, lapseByKey, impactByKey, nowSec: o.now() };
   }
 
-  function view({ row: r, strategies, wadsToSlash }: PreparedRow, ctx: Awaited<ReturnType<typeof context>>): RequestView | null {
+  function view({ row: r, operator, slasher, strategies, strategyKeys, wadsToSlash, setKey, key }: PreparedRow, ctx: Awaited<ReturnType<typeof context>>): RequestView | null {
     const c = ctx.cursor;
     const head: BlockRef | undefined = ctx.blocks[ctx.blocks.length - 1];
-    if (!c || !head || c.windowKind === null || c.windowLength === null) return null;
-    const window: VetoWindow = c.windowKind === 'blocks' ? { kind: 'blocks', blocks: c.windowLength } : { kind: 'seconds', seconds: c.windowLength };
-    const operator = ctx.address(r.operator);
-    const st = ctx.stateByKey.get(`${operator}:${r.operatorSetId}`);
+    const window = ctx.window;
+    if (!c || !head || !window) return null;
+    const kept = ctx.stateByKey.get(setKey);
+    const st = kept?.st;
     // this request's own strategies only: another request of the set may slash other stake
-    const byStrategy = new Map((st?.allocations ?? []).map((a) => [a.strategy.toLowerCase(), a]));
-    const allocations = (strategies ?? []).flatMap((s) => byStrategy.get(s.toLowerCase()) ?? []);
+    const allocations: OperatorState['allocations'] = [];
+    if (kept) {
+      for (const k of strategyKeys) {
+        const a = kept.byStrategy.get(k);
+        if (a) allocations.push(a);
+      }
+    }
     // L is known once the set was read with every strategy of this request
     // (only open requests' sets are read: a vetoed or fulfilled request's L no longer matters)
     const complete = st && strategies && allocations.length === strategies.length;
@@ -126,14 +165,14 @@ export function createRequestReadModel(o: ReadModelOptions) {
       deallocationDelay: c.deallocationDelay ?? 0,
       head,
       recentBlocks: ctx.blocks,
-      nowSec: o.now(),
+      nowSec: ctx.nowSec,
       clock: ctx.clock,
     });
     const confirmations = Math.max(0, head.number - r.queuedAtBlock);
-    const impact = ctx.impactByKey.get(`${r.requestId}:${r.queuedTxHash}`);
+    const impact = ctx.impactByKey.get(key);
     const v: RequestView = {
       requestId: r.requestId,
-      slasher: ctx.address(r.slasher),
+      slasher,
       variant: r.variant as Variant,
       operator,
       operatorSetId: r.operatorSetId,
@@ -171,7 +210,7 @@ export function createRequestReadModel(o: ReadModelOptions) {
     if (r.cancelledBlock !== null && r.cancelledTxHash) v.cancelled = { block: r.cancelledBlock, txHash: r.cancelledTxHash as Hex };
     if (r.fulfilledBlock !== null && r.fulfilledTxHash) v.fulfilled = { block: r.fulfilledBlock, txHash: r.fulfilledTxHash as Hex };
     if (r.overwrote > 0) v.overwrote = r.overwrote;
-    const lapse = ctx.lapseByKey.get(`${r.requestId}:${r.queuedTxHash}`);
+    const lapse = ctx.lapseByKey.get(key);
     if (lapse && r.onchainStatus === 'requested') v.lapsed = { block: lapse.lapsedAtBlock, slashableAgainAtBlock: lapse.slashableAgainAtBlock };
     return v;
   }
@@ -202,7 +241,13 @@ export function createRequestReadModel(o: ReadModelOptions) {
   async function read(cursor: Awaited<ReturnType<IngestStore['getCursor']>>, at: Marks): Promise<Kept> {
     const gen = generation;
     const checkpoint = checkpointOf(cursor);
-    const [rows, ctx] = await Promise.all([part('requests', at, cursor?.changes, async () => (await o.store.allRequests()).map(prepare)), context(cursor, at)]);
+    const [rows, ctx] = await Promise.all([
+      part('requests', at, cursor?.changes, async () => {
+        const address = checksumming();
+        return (await o.store.allRequests()).map((r) => prepare(r, address));
+      }),
+      context(cursor, at),
+    ]);
     const views: RequestView[] = [];
     let validThroughSec = Infinity;
     for (const r of rows) {
