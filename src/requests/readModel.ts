@@ -41,9 +41,11 @@ type OperatorState = Awaited<ReturnType<IngestStore['operatorStates']>>[number];
 /**
  * A stored row with what every view of it needs worked out once: its JSON columns parsed (shared
  * by every view made of it: frozen), its addresses checksummed, its keys into the other parts.
+ * The texts repeated across rows (addresses, status, variant) are one string each, not one per
+ * row: 10k rows kept had held 100k copies of a few addresses.
  */
 interface PreparedRow {
-  row: RequestRow;
+  row: Omit<RequestRow, 'strategies' | 'wadsToSlash'>;
   operator: Hex;
   slasher: Hex;
   strategies: readonly Hex[] | null;
@@ -56,18 +58,27 @@ interface PreparedRow {
   key: string;
 }
 
-type Checksum = (address: string) => Hex;
+interface Texts {
+  /** the one copy of a text seen before */
+  same: <T extends string>(text: T) => T;
+  checksum: (address: string) => Hex;
+}
 
-function prepare(row: RequestRow, address: Checksum): PreparedRow {
-  const strategies = JSON.parse(row.strategies) as Hex[] | null;
-  const operator = address(row.operator);
+function prepare(stored: RequestRow, t: Texts): PreparedRow {
+  const { strategies: strategiesJson, wadsToSlash: wadsJson, ...row } = stored;
+  const strategies = (JSON.parse(strategiesJson) as Hex[] | null)?.map((x) => t.same(x)) ?? null;
+  const operator = t.checksum(row.operator);
+  row.operator = operator;
+  row.slasher = t.same(row.slasher);
+  row.onchainStatus = t.same(row.onchainStatus);
+  row.variant = t.same(row.variant);
   return {
     row,
     operator,
-    slasher: address(row.slasher),
+    slasher: t.checksum(row.slasher),
     strategies: strategies && Object.freeze(strategies),
-    strategyKeys: (strategies ?? []).map((x) => x.toLowerCase()),
-    wadsToSlash: Object.freeze(JSON.parse(row.wadsToSlash) as string[]),
+    strategyKeys: (strategies ?? []).map((x) => t.same(x.toLowerCase())),
+    wadsToSlash: Object.freeze(JSON.parse(wadsJson) as string[]),
     setKey: `${operator}:${row.operatorSetId}`,
     key: `${row.requestId}:${row.queuedTxHash}`,
   };
@@ -79,13 +90,23 @@ interface KeptState {
   byStrategy: Map<string, OperatorState['allocations'][number]>;
 }
 
-/** Addresses checksummed once per distinct address (a few operators and one slasher for 10k rows). */
-function checksumming(): Checksum {
+/** Texts kept once for a read of every row; addresses checksummed once per distinct address. */
+function texts(): Texts {
+  const seen = new Map<string, string>();
   const checksummed = new Map<string, Hex>();
-  return (a) => {
-    let c = checksummed.get(a);
-    if (c === undefined) checksummed.set(a, (c = getAddress(a)));
-    return c;
+  const same = <T extends string>(text: T): T => {
+    const kept = seen.get(text);
+    if (kept !== undefined) return kept as T;
+    seen.set(text, text);
+    return text;
+  };
+  return {
+    same,
+    checksum: (a) => {
+      let c = checksummed.get(a);
+      if (c === undefined) checksummed.set(a, (c = same(getAddress(a))));
+      return c;
+    },
   };
 }
 
@@ -243,8 +264,8 @@ export function createRequestReadModel(o: ReadModelOptions) {
     const checkpoint = checkpointOf(cursor);
     const [rows, ctx] = await Promise.all([
       part('requests', at, cursor?.changes, async () => {
-        const address = checksumming();
-        return (await o.store.allRequests()).map((r) => prepare(r, address));
+        const t = texts();
+        return (await o.store.allRequests()).map((r) => prepare(r, t));
       }),
       context(cursor, at),
     ]);
