@@ -83,6 +83,26 @@ describe.each(DB_KINDS)('kept request views and answers on %s', (kind) => {
     expect((page.body as { requests: RequestView[] }).requests.find((r) => r.requestId === id.toString())?.actions?.map((x) => x.detail)).toContain('written beside the desk');
   });
 
+  it('never keeps what it read while a write of its own was under way: that write, noticed later, must not hide another desk’s', async () => {
+    await settle();
+    const description = async () => (await desk.readModel.snapshot()).find((v) => v.requestId === id.toString())!.description;
+    const counted = () => desk.database.db.$executeRawUnsafe(`UPDATE "IngestCursor" SET "changes" = "changes" + 1`);
+    expect(await description()).toBe('kept');
+    // a write of this desk's (a lapse, say) has begun and committed, counted in the checkpoint,
+    // and its notice has not arrived when the views are read
+    desk.readModel.writing();
+    await counted();
+    expect(await description()).toBe('kept');
+    desk.readModel.invalidate({ counted: 1, touched: ['lapses'] });
+    // then another desk changes a request row, counted as every write is
+    await desk.database.db.$executeRawUnsafe(`UPDATE "SlashingRequest" SET "description" = 'changed by another desk' WHERE "requestId" = '${id}'`);
+    await counted();
+    expect(await description()).toBe('changed by another desk');
+    await desk.database.db.$executeRawUnsafe(`UPDATE "SlashingRequest" SET "description" = 'kept' WHERE "requestId" = '${id}'`);
+    await counted();
+    expect(await description()).toBe('kept');
+  });
+
   it('shows what another desk on the same database indexed, without a pass of its own (the checkpoint moved)', async () => {
     const mine = await desk.readModel.snapshot();
     const q = await queueRequest(chain.keeper, chain.publicClient, {

@@ -77,7 +77,9 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     const facts = await readSlasherFacts(chain.client, o.slasher, o.avs ?? null);
     // the read model keeps its views until a fact they are made of is written (set once it exists)
     let factsWritten = (_w: WriteNotice): void => undefined;
-    const store = createIngestStore(database.db, facts.slasher, database.kind, database, { onWrite: (w) => factsWritten(w) });
+    let factsWriting = (): void => undefined;
+    const factHooks = { onBegin: () => factsWriting(), onWrite: (w: WriteNotice) => factsWritten(w) };
+    const store = createIngestStore(database.db, facts.slasher, database.kind, database, factHooks);
     const cursor = await store.getCursor();
     const startBlock =
       cursor?.startBlock ?? o.startBlock ?? (await findDeploymentBlock(chain.client, facts.slasher, Number(await chain.client.getBlockNumber())));
@@ -90,12 +92,13 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     // ── stores and the request read model ──
     const sentTxs = createSentTxStore(database.db);
     const actionLog = createActionLogStore(database.db, facts.slasher);
-    const lapses = createLapseStore(database.db, facts.slasher, { onWrite: (w) => factsWritten(w) });
+    const lapses = createLapseStore(database.db, facts.slasher, factHooks);
     const impacts = createImpactStore(database.db, facts.slasher);
     const readModel = createRequestReadModel({ store, confirmations: o.confirmations, now, lapses: () => lapses.all(), impacts: () => impacts.all(), slotSeconds });
     // what the request routes answered is kept until this desk writes to the database (or a fact
     // changes, or an API write), and recomputed every half second for another desk's writes
     const responses = createResponseCache({ maxAgeMs: 500, version: () => `${database.changes()}:${readModel.stamp()}` });
+    factsWriting = () => readModel.writing();
     factsWritten = (w) => {
       readModel.invalidate(w);
       responses.invalidate();
@@ -233,6 +236,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     const impact = createImpactRunner({
       views: () => readModel.snapshot(),
       store: impacts,
+      onSaving: () => factsWriting(),
       onSaved: (w) => factsWritten(w),
       reader: facts.avs ? createImpactReader({ client: chain.client, allocationManager: facts.allocationManager, avs: facts.avs, tokens: createTokenSymbolReader(chain.client) }) : null,
       head,

@@ -25,6 +25,8 @@ export interface ImpactRunnerOptions {
   /** null when the AVS is unknown: nothing can be read */
   reader: ImpactReader | null;
   /** told after figures were saved (the read model then reads afresh) */
+  /** as each save begins */
+  onSaving?: () => void;
   /** after each save (one transaction counting one change), or its failure */
   onSaved?: (w: WriteNotice) => void;
   /** the indexed head block */
@@ -125,6 +127,7 @@ export function createImpactRunner(o: ImpactRunnerOptions) {
         const base = { requestId: v.requestId, requestTxHash: v.queuedTxHash, facts: impactFacts(v), readAtBlock: r.readAtBlock };
         return r.ok ? { ...base, impact: toImpactJson(r), reason: null } : { ...base, impact: null, reason: r.reason };
       });
+      o.onSaving?.();
       try {
         await o.store.save(rows);
         o.onSaved?.({ counted: 1, touched: ['impacts'] });

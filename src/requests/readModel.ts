@@ -118,37 +118,55 @@ export function createRequestReadModel(o: ReadModelOptions) {
    * again when this desk wrote it, or when the checkpoint's count of changes moved by more than
    * this desk's own counted writes (another desk on the database wrote, or a write of ours is not
    * accounted for: a failed one, or one whose notice has not arrived yet).
+   *
+   * That comparison holds only for a part kept with a count of changes that holds exactly this
+   * desk's noticed writes: a part read while a write of ours was under way (committed, in the
+   * count, but not noticed yet) is used once and not kept — kept, that write's notice would later
+   * cancel out another desk's write in the comparison and hide it.
    */
   interface Marks {
     /** per part: bumped by every write of ours that may have changed it */
     writes: Record<StoredPart, number>;
-    /** changes counted by this desk's writes */
+    /** changes counted by this desk's noticed writes */
     counted: number;
+    /** writes of ours begun, and noticed (done or failed) */
+    begun: number;
+    noticed: number;
   }
-  const marks: Marks = { writes: { requests: 0, operatorStates: 0, blockTimes: 0, lapses: 0, impacts: 0 }, counted: 0 };
+  const marks: Marks = { writes: { requests: 0, operatorStates: 0, blockTimes: 0, lapses: 0, impacts: 0 }, counted: 0, begun: 0, noticed: 0 };
   const keptParts = new Map<StoredPart, { value: unknown; writes: number; counted: number; changes: number }>();
 
-  /** a part, kept or read again; `at` was taken before the checkpoint whose `changes` is given */
-  async function part<T>(name: StoredPart, at: Marks, changes: number | undefined, load: () => Promise<T>): Promise<T> {
+  /** Where a read stands: marks taken before the checkpoint was read, its count of changes, whether what it reads may be kept. */
+  interface ReadAt {
+    marks: Marks;
+    changes: number | undefined;
+    keepable: boolean;
+  }
+
+  /** a part, kept or read again */
+  async function part<T>(name: StoredPart, at: ReadAt, load: () => Promise<T>): Promise<T> {
     const k = keptParts.get(name);
-    if (k && changes !== undefined && k.writes === at.writes[name] && changes - k.changes === at.counted - k.counted) return k.value as T;
+    const { marks: m, changes } = at;
+    if (k && changes !== undefined && k.writes === m.writes[name] && changes - k.changes === m.counted - k.counted) return k.value as T;
     const value = await load();
     // another read may have kept its part meanwhile: each is a pair read in the same order, either holds
-    if (changes !== undefined) keptParts.set(name, { value, writes: at.writes[name], counted: at.counted, changes });
+    if (changes !== undefined && at.keepable) keptParts.set(name, { value, writes: m.writes[name], counted: m.counted, changes });
     return value;
   }
 
-  async function context(cursor: Awaited<ReturnType<IngestStore['getCursor']>>, at: Marks) {
-    const changes = cursor?.changes;
+  async function context(cursor: Awaited<ReturnType<IngestStore['getCursor']>>, at: ReadAt) {
     const keyed = <T extends { requestId: string; requestTxHash: string }>(rows: T[]) => new Map(rows.map((r) => [`${r.requestId}:${r.requestTxHash}`, r]));
     // every timestamp the desk has: past blocks of any request show the chain's time (a few rows per request)
-    const [blocks, stateByKey, lapseByKey, impactByKey, known] = await Promise.all([
+    const [blocks, headerTimes, stateByKey, lapseByKey, impactByKey, keptTimes] = await Promise.all([
       o.store.recentBlocks(32),
-      part('operatorStates', at, changes, async () => new Map<string, KeptState>((await o.store.operatorStates()).map((st) => [`${getAddress(st.operator)}:${st.operatorSetId}`, { st, byStrategy: new Map(st.allocations.map((a) => [a.strategy.toLowerCase(), a])) }]))),
-      part('lapses', at, changes, async () => keyed(o.lapses ? await o.lapses() : ([] as LapseRow[]))),
-      part('impacts', at, changes, async () => keyed(o.impacts ? await o.impacts() : ([] as ImpactRow[]))),
-      part('blockTimes', at, changes, () => o.store.keptBlockTimes()),
+      o.store.headerTimes(),
+      part('operatorStates', at, async () => new Map<string, KeptState>((await o.store.operatorStates()).map((st) => [`${getAddress(st.operator)}:${st.operatorSetId}`, { st, byStrategy: new Map(st.allocations.map((a) => [a.strategy.toLowerCase(), a])) }]))),
+      part('lapses', at, async () => keyed(o.lapses ? await o.lapses() : ([] as LapseRow[]))),
+      part('impacts', at, async () => keyed(o.impacts ? await o.impacts() : ([] as ImpactRow[]))),
+      part('blockTimes', at, () => o.store.keptBlockTimes()),
     ]);
+    // a header's timestamp is the newer fact where both exist (last wins)
+    const known = [...keptTimes, ...headerTimes];
     const head = blocks[blocks.length - 1];
     // the same for every request of a listing: once per read, not once per request
     const clock = head ? chainClock(head, blocks, { slotSeconds: o.slotSeconds, knownBlocks: known }) : undefined;
@@ -259,11 +277,11 @@ export function createRequestReadModel(o: ReadModelOptions) {
   const checkpointOf = (c: Awaited<ReturnType<IngestStore['getCursor']>>): string => (c ? `${c.indexedBlock}:${c.indexedHash ?? ''}:${c.changes ?? 0}` : '');
 
   /** `cursor` was read before the rows: a write landing meanwhile makes these views stale at once, never current */
-  async function read(cursor: Awaited<ReturnType<IngestStore['getCursor']>>, at: Marks): Promise<Kept> {
+  async function read(cursor: Awaited<ReturnType<IngestStore['getCursor']>>, at: ReadAt): Promise<Kept> {
     const gen = generation;
     const checkpoint = checkpointOf(cursor);
     const [rows, ctx] = await Promise.all([
-      part('requests', at, cursor?.changes, async () => {
+      part('requests', at, async () => {
         const t = texts();
         return (await o.store.allRequests()).map((r) => prepare(r, t));
       }),
@@ -282,8 +300,10 @@ export function createRequestReadModel(o: ReadModelOptions) {
   }
 
   async function current(): Promise<Kept> {
-    const at = { writes: { ...marks.writes }, counted: marks.counted };
+    const m: Marks = { ...marks, writes: { ...marks.writes } };
     const cursor = await o.store.getCursor();
+    // no write of ours under way from the marks until the checkpoint was read: it counts exactly the noticed ones
+    const at: ReadAt = { marks: m, changes: cursor?.changes, keepable: m.begun === m.noticed && marks.begun === m.begun };
     const checkpoint = checkpointOf(cursor);
     if (kept && kept.generation === generation && kept.checkpoint === checkpoint && o.now() <= kept.validThroughSec) return kept;
     // single flight: the consumers woken by one sync (metrics, vetoes, alerts) share one read
@@ -322,13 +342,22 @@ export function createRequestReadModel(o: ReadModelOptions) {
     stamp(): string {
       return `${generation}:${keptSeq}:${kept !== null && o.now() > kept.validThroughSec ? 'expired' : ''}`;
     },
-    /** stored facts changed (as `w` tells): the next snapshot reads them (it does not join a read under way) */
+    /**
+     * Stored facts changed (as `w` tells): the next snapshot reads them (it does not join a read
+     * under way). Each notice of a write of this desk follows its `writing()`; one without it
+     * (a caller that knows of no write in particular) only stops parts from being kept.
+     */
     invalidate(w: WriteNotice = UNKNOWN_WRITE): void {
       for (const name of Number.isFinite(w.counted) ? w.touched : STORED_PARTS) marks.writes[name]++;
       if (Number.isFinite(w.counted)) marks.counted += w.counted;
+      marks.noticed++;
       generation++;
       kept = null;
       keptSeq++;
+    },
+    /** a write of this desk that `invalidate` will be told of has begun */
+    writing(): void {
+      marks.begun++;
     },
     /** the chain's timestamps of these blocks, where the desk kept them (unix seconds by block) */
     async blockTimes(numbers: number[]) {

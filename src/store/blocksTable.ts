@@ -42,9 +42,10 @@ export function createBlocksTable(db: Db, slasher: string, kind: DbKind, queryRo
    * Headers below `below` are no longer needed to revert a reorg: the times of those the desk
    * shows (event blocks, block windows' ends) move to BlockTime, the headers go.
    */
-  async function prune(sql: TxSql, below: number): Promise<void> {
+  /** @returns how many timestamps moved to BlockTime (most blocks leaving the reorg window have none to keep) */
+  async function prune(sql: TxSql, below: number): Promise<number> {
     // only the headers leaving now are looked at: every older one left (or stayed) before
-    await sql.run(
+    const kept = await sql.run(
       `INSERT INTO "BlockTime" ("slasher", "number", "timestamp")
        SELECT b."slasher", b."number", b."timestamp" FROM "Block" b
        WHERE b."slasher" = ${p(1)} AND b."number" < ${p(2)} AND (
@@ -57,6 +58,7 @@ export function createBlocksTable(db: Db, slasher: string, kind: DbKind, queryRo
       below,
     );
     await sql.run(`DELETE FROM "Block" WHERE "slasher" = ${p(1)} AND "number" < ${p(2)}`, slasher, below);
+    return kept;
   }
 
   return {
@@ -94,17 +96,18 @@ export function createBlocksTable(db: Db, slasher: string, kind: DbKind, queryRo
     },
 
     /**
-     * Every timestamp the desk has, for the views: the kept ones (BlockTime, one row per event or
-     * window-end block) and the headers of the reorg window (the newer fact where both exist).
+     * The timestamps kept below the reorg window (BlockTime, one row per event or window-end
+     * block): with `headerTimes`, every timestamp the desk has, for the views.
      */
     async keptBlockTimes(): Promise<BlockRef[]> {
-      const [kept, headers] = await Promise.all([
-        queryRows(`SELECT "number", "timestamp" FROM "BlockTime" WHERE "slasher" = ${p(1)}`, slasher),
-        queryRows(`SELECT "number", "timestamp" FROM "Block" WHERE "slasher" = ${p(1)}`, slasher),
-      ]);
-      const byNumber = new Map<number, BlockRef>();
-      for (const r of [...kept, ...headers]) byNumber.set(Number(r[0]), { number: Number(r[0]), timestamp: Number(r[1]) });
-      return [...byNumber.values()];
+      const kept = await queryRows(`SELECT "number", "timestamp" FROM "BlockTime" WHERE "slasher" = ${p(1)}`, slasher);
+      return kept.map((r) => ({ number: Number(r[0]), timestamp: Number(r[1]) }));
+    },
+
+    /** The timestamps of the headers of the reorg window (newer than a kept one of the same block). */
+    async headerTimes(): Promise<BlockRef[]> {
+      const headers = await queryRows(`SELECT "number", "timestamp" FROM "Block" WHERE "slasher" = ${p(1)} ORDER BY "number"`, slasher);
+      return headers.map((r) => ({ number: Number(r[0]), timestamp: Number(r[1]) }));
     },
 
     async recentBlocks(limit: number): Promise<BlockRef[]> {

@@ -79,7 +79,13 @@ export const STORED_PARTS: readonly StoredPart[] = Object.freeze(['requests', 'o
 /** A write nothing is known of: everything may have changed. */
 export const UNKNOWN_WRITE: WriteNotice = Object.freeze({ counted: Number.NaN, touched: STORED_PARTS });
 
-export function createIngestStore(db: Db, slasher: string, kind: DbKind, access: Pick<Database, 'transaction' | 'queryRows'>, hooks: { onWrite?: (w: WriteNotice) => void } = {}) {
+/** Told of every write that may show in the request views: as it begins, and once it is done (or failed). */
+export interface WriteHooks {
+  onBegin?: () => void;
+  onWrite?: (w: WriteNotice) => void;
+}
+
+export function createIngestStore(db: Db, slasher: string, kind: DbKind, access: Pick<Database, 'transaction' | 'queryRows'>, hooks: WriteHooks = {}) {
   const d = dialect(kind);
   const p = d.p;
   // every write of this store is a transaction here or the cursor's upsert: whoever keeps views
@@ -90,8 +96,9 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind, access:
   // order, so two of them never wait on each other on PostgreSQL)
   const inTransactionOf =
     (touched: readonly StoredPart[]): Database['transaction'] =>
-    (fn) =>
-      access
+    (fn) => {
+      hooks.onBegin?.();
+      return access
         .transaction(async (sql) => {
           await sql.run(`UPDATE "IngestCursor" SET "changes" = "changes" + 1 WHERE "slasher" = ${p(1)}`, slasher);
           return fn(sql);
@@ -106,6 +113,7 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind, access:
             throw e;
           },
         );
+    };
   const requests = createRequestsTable(db, slasher, kind, { ...access, transaction: inTransactionOf(['requests']) });
   const blocks = createBlocksTable(db, slasher, kind, access.queryRows);
   const operatorStates = createOperatorStatesTable(db, slasher, kind, inTransactionOf(['operatorStates']));
@@ -124,6 +132,7 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind, access:
     },
 
     async saveCursor(c: Omit<CursorRow, 'slasher' | 'changes'>): Promise<void> {
+      hooks.onBegin?.();
       try {
         await db.ingestCursor.upsert({ where: { slasher }, create: { slasher, ...c }, update: { ...c, changes: { increment: 1 } } });
       } finally {
@@ -143,7 +152,7 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind, access:
       const touched: StoredPart[] = [];
       if (b.facts.length > 0) touched.push('requests');
       if (b.operatorStates) touched.push('operatorStates');
-      if (b.blockTimes?.length || b.pruneBlocksBelow !== undefined) touched.push('blockTimes');
+      if (b.blockTimes?.length) touched.push('blockTimes');
       await inTransactionOf(touched)(async (sql) => {
         // FOR UPDATE (PostgreSQL): a second desk's batch waits here for this one, then sees the
         // checkpoint it moved (SQLite's single writer serialises batches by itself)
@@ -178,7 +187,8 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind, access:
         if (b.operatorStates) await operatorStates.write(sql, b.operatorStates);
         if (b.blockTimes?.length) await blocks.writeTimes(sql, b.blockTimes);
         if (b.pruneBlocksBelow !== undefined) {
-          await blocks.prune(sql, b.pruneBlocksBelow);
+          // the kept timestamps change only when a block worth keeping left the reorg window
+          if ((await blocks.prune(sql, b.pruneBlocksBelow)) > 0 && !touched.includes('blockTimes')) touched.push('blockTimes');
         }
         // the variant is kept when the batch does not settle it
         await sql.run(

@@ -4,7 +4,7 @@
  * had lapsed (it does not fulfil such a request unless FULFIL_AFTER_LAPSE is set).
  */
 import type { Db } from './database';
-import { UNKNOWN_WRITE, type WriteNotice } from './ingestStore';
+import { UNKNOWN_WRITE, type WriteHooks } from './ingestStore';
 
 export interface LapseRow {
   requestId: string;
@@ -15,10 +15,11 @@ export interface LapseRow {
 
 const LAPSE_CHUNK = 500;
 
-export function createLapseStore(db: Db, slasher: string, hooks: { onWrite?: (w: WriteNotice) => void } = {}) {
+export function createLapseStore(db: Db, slasher: string, hooks: WriteHooks = {}) {
   // each write is one transaction counting one change
-  const written = <T>(p: Promise<T>): Promise<T> =>
-    p.then(
+  const written = <T>(write: () => Promise<T>): Promise<T> => {
+    hooks.onBegin?.();
+    return write().then(
       (r) => {
         hooks.onWrite?.({ counted: 1, touched: ['lapses'] });
         return r;
@@ -28,6 +29,7 @@ export function createLapseStore(db: Db, slasher: string, hooks: { onWrite?: (w:
         throw e;
       },
     );
+  };
   // another desk keeping request views compares the checkpoint's count of changes; first in each
   // transaction, as in the ingest store (one lock order)
   const counted = () => db.ingestCursor.updateMany({ where: { slasher }, data: { changes: { increment: 1 } } });
@@ -44,7 +46,7 @@ export function createLapseStore(db: Db, slasher: string, hooks: { onWrite?: (w:
     async recordLapses(items: { requestId: string; requestTxHash: string }[], block: number): Promise<void> {
       for (let i = 0; i < items.length; i += LAPSE_CHUNK) {
         const chunk = items.slice(i, i + LAPSE_CHUNK);
-        await written(
+        await written(() =>
           db.$transaction([counted(), ...chunk.map(({ requestId, requestTxHash }) => db.requestLapse.upsert({ where: { slasher_requestId_requestTxHash: { slasher, requestId, requestTxHash } }, create: { slasher, requestId, requestTxHash, lapsedAtBlock: block }, update: {} }))]),
         );
       }
@@ -52,7 +54,7 @@ export function createLapseStore(db: Db, slasher: string, hooks: { onWrite?: (w:
 
     /** The lapsed request is fulfillable again (first time seen so; idempotent). */
     async markSlashableAgain(requestId: string, requestTxHash: string, block: number): Promise<void> {
-      await written(db.$transaction([counted(), db.requestLapse.updateMany({ where: { slasher, requestId, requestTxHash, slashableAgainAtBlock: null }, data: { slashableAgainAtBlock: block } })]));
+      await written(() => db.$transaction([counted(), db.requestLapse.updateMany({ where: { slasher, requestId, requestTxHash, slashableAgainAtBlock: null }, data: { slashableAgainAtBlock: block } })]));
     },
   };
 }
