@@ -103,6 +103,27 @@ describe.each(DB_KINDS)('kept request views and answers on %s', (kind) => {
     expect(await description()).toBe('kept');
   });
 
+  it('reads its kept block times again when the headers start above those they were read with (a prune it has not counted yet)', async () => {
+    const windowEnd = async () => (await desk.readModel.snapshot()).find((v) => v.requestId === id.toString())!.vetoWindowEnd;
+    const end = (await windowEnd()).block!;
+    const head = Number(await chain.publicClient.getBlockNumber({ cacheTime: 0 }));
+    await chain.mine(Math.max(0, end - head) + 3);
+    await desk.ingestor.sync();
+    await settle();
+    const exact = await windowEnd();
+    expect(exact.estimated).toBe(false);
+    // a prune by another desk whose count this desk has not read: the window end's time moves to
+    // BlockTime and the headers up to it go, in one transaction; the views are then read again
+    // for a write of this desk's that touched nothing they are made of
+    await desk.database.db.$transaction([
+      desk.database.db.$executeRawUnsafe(`INSERT INTO "BlockTime" ("slasher", "number", "timestamp") SELECT "slasher", "number", "timestamp" FROM "Block" WHERE "number" = ${end} ON CONFLICT ("slasher", "number") DO NOTHING`),
+      desk.database.db.$executeRawUnsafe(`DELETE FROM "Block" WHERE "number" <= ${end}`),
+    ]);
+    desk.readModel.writing();
+    desk.readModel.invalidate({ counted: 0, touched: [] });
+    expect(await windowEnd()).toEqual(exact);
+  });
+
   it('shows what another desk on the same database indexed, without a pass of its own (the checkpoint moved)', async () => {
     const mine = await desk.readModel.snapshot();
     const q = await queueRequest(chain.keeper, chain.publicClient, {

@@ -24,10 +24,9 @@ export interface ImpactRunnerOptions {
   store: ImpactStore;
   /** null when the AVS is unknown: nothing can be read */
   reader: ImpactReader | null;
-  /** told after figures were saved (the read model then reads afresh) */
-  /** as each save begins */
+  /** told as each save of figures begins */
   onSaving?: () => void;
-  /** after each save (one transaction counting one change), or its failure */
+  /** told after each save (one transaction counting one change), or its failure: the read model then reads afresh */
   onSaved?: (w: WriteNotice) => void;
   /** the indexed head block */
   head: () => Promise<{ number: number; timestamp: number } | null>;
@@ -128,14 +127,15 @@ export function createImpactRunner(o: ImpactRunnerOptions) {
         return r.ok ? { ...base, impact: toImpactJson(r), reason: null } : { ...base, impact: null, reason: r.reason };
       });
       o.onSaving?.();
+      let counted: number;
       try {
-        await o.store.save(rows);
-        o.onSaved?.({ counted: 1, touched: ['impacts'] });
+        counted = await o.store.save(rows);
       } catch (e) {
         // also when the save failed: views read meanwhile may have seen part of it
         o.onSaved?.(UNKNOWN_WRITE);
         throw e;
       }
+      o.onSaved?.(counted === 1 ? { counted: 1, touched: ['impacts'] } : UNKNOWN_WRITE);
       for (const r of rows) followed.set(keyOf({ requestId: r.requestId, queuedTxHash: r.requestTxHash }), r.facts);
       read += rows.length;
     }

@@ -143,11 +143,11 @@ export function createRequestReadModel(o: ReadModelOptions) {
     keepable: boolean;
   }
 
-  /** a part, kept or read again */
-  async function part<T>(name: StoredPart, at: ReadAt, load: () => Promise<T>): Promise<T> {
+  /** a part, kept (and still `holds`, when given) or read again */
+  async function part<T>(name: StoredPart, at: ReadAt, load: () => Promise<T>, holds: (kept: T) => boolean = () => true): Promise<T> {
     const k = keptParts.get(name);
     const { marks: m, changes } = at;
-    if (k && changes !== undefined && k.writes === m.writes[name] && changes - k.changes === m.counted - k.counted) return k.value as T;
+    if (k && changes !== undefined && k.writes === m.writes[name] && changes - k.changes === m.counted - k.counted && holds(k.value as T)) return k.value as T;
     const value = await load();
     // another read may have kept its part meanwhile: each is a pair read in the same order, either holds
     if (changes !== undefined && at.keepable) keptParts.set(name, { value, writes: m.writes[name], counted: m.counted, changes });
@@ -156,17 +156,21 @@ export function createRequestReadModel(o: ReadModelOptions) {
 
   async function context(cursor: Awaited<ReturnType<IngestStore['getCursor']>>, at: ReadAt) {
     const keyed = <T extends { requestId: string; requestTxHash: string }>(rows: T[]) => new Map(rows.map((r) => [`${r.requestId}:${r.requestTxHash}`, r]));
-    // every timestamp the desk has: past blocks of any request show the chain's time (a few rows per request)
-    const [blocks, headerTimes, stateByKey, lapseByKey, impactByKey, keptTimes] = await Promise.all([
+    // every timestamp the desk has: past blocks of any request show the chain's time (a few rows
+    // per request). The headers first: kept times read with headers from block F hold every time
+    // pruned below F; headers that now start above F mean a prune (perhaps another desk's, or one
+    // of ours under way) moved times the kept ones may lack, so they are read again, after.
+    const headerTimes = await o.store.headerTimes();
+    const headersFrom = headerTimes[0]?.number ?? Number.MAX_SAFE_INTEGER;
+    const [blocks, stateByKey, lapseByKey, impactByKey, keptTimes] = await Promise.all([
       o.store.recentBlocks(32),
-      o.store.headerTimes(),
       part('operatorStates', at, async () => new Map<string, KeptState>((await o.store.operatorStates()).map((st) => [`${getAddress(st.operator)}:${st.operatorSetId}`, { st, byStrategy: new Map(st.allocations.map((a) => [a.strategy.toLowerCase(), a])) }]))),
       part('lapses', at, async () => keyed(o.lapses ? await o.lapses() : ([] as LapseRow[]))),
       part('impacts', at, async () => keyed(o.impacts ? await o.impacts() : ([] as ImpactRow[]))),
-      part('blockTimes', at, () => o.store.keptBlockTimes()),
+      part('blockTimes', at, async () => ({ times: await o.store.keptBlockTimes(), headersFrom }), (k) => k.headersFrom >= headersFrom),
     ]);
     // a header's timestamp is the newer fact where both exist (last wins)
-    const known = [...keptTimes, ...headerTimes];
+    const known = [...keptTimes.times, ...headerTimes];
     const head = blocks[blocks.length - 1];
     // the same for every request of a listing: once per read, not once per request
     const clock = head ? chainClock(head, blocks, { slotSeconds: o.slotSeconds, knownBlocks: known }) : undefined;
@@ -343,14 +347,16 @@ export function createRequestReadModel(o: ReadModelOptions) {
       return `${generation}:${keptSeq}:${kept !== null && o.now() > kept.validThroughSec ? 'expired' : ''}`;
     },
     /**
-     * Stored facts changed (as `w` tells): the next snapshot reads them (it does not join a read
-     * under way). Each notice of a write of this desk follows its `writing()`; one without it
-     * (a caller that knows of no write in particular) only stops parts from being kept.
+     * Stored facts changed: the next snapshot reads them (it does not join a read under way).
+     * `notice` is a write of this desk's, told once after its `writing()`, with what it touched;
+     * without one (a caller that knows of no write in particular) every part is read again.
      */
-    invalidate(w: WriteNotice = UNKNOWN_WRITE): void {
+    invalidate(notice?: WriteNotice): void {
+      const w = notice ?? UNKNOWN_WRITE;
       for (const name of Number.isFinite(w.counted) ? w.touched : STORED_PARTS) marks.writes[name]++;
       if (Number.isFinite(w.counted)) marks.counted += w.counted;
-      marks.noticed++;
+      // only a write's own notice ends it: a bare call must not make another write look done
+      if (notice) marks.noticed++;
       generation++;
       kept = null;
       keptSeq++;

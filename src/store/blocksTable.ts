@@ -41,8 +41,8 @@ export function createBlocksTable(db: Db, slasher: string, kind: DbKind, queryRo
   /**
    * Headers below `below` are no longer needed to revert a reorg: the times of those the desk
    * shows (event blocks, block windows' ends) move to BlockTime, the headers go.
+   * @returns how many timestamps moved to BlockTime (most blocks leaving the reorg window have none to keep)
    */
-  /** @returns how many timestamps moved to BlockTime (most blocks leaving the reorg window have none to keep) */
   async function prune(sql: TxSql, below: number): Promise<number> {
     // only the headers leaving now are looked at: every older one left (or stayed) before
     const kept = await sql.run(

@@ -73,8 +73,9 @@ export function createImpactStore(db: Db, slasher: string) {
       return (await db.requestImpact.findMany({ where: { slasher }, select })).map(parseKept);
     },
 
-    async save(rows: ImpactRow[]): Promise<void> {
-      await db.$transaction([
+    /** @returns the changes it counted in the checkpoint (1; 0 without a checkpoint row) */
+    async save(rows: ImpactRow[]): Promise<number> {
+      const [counted] = await db.$transaction([
         // another desk keeping request views compares the checkpoint's count of changes; first, as
         // in the ingest store (one lock order)
         db.ingestCursor.updateMany({ where: { slasher }, data: { changes: { increment: 1 } } }),
@@ -87,6 +88,7 @@ export function createImpactStore(db: Db, slasher: string) {
           });
         }),
       ]);
+      return counted.count;
     },
   };
 }

@@ -97,15 +97,16 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind, access:
   const inTransactionOf =
     (touched: readonly StoredPart[]): Database['transaction'] =>
     (fn) => {
+      let counted = 0;
       hooks.onBegin?.();
       return access
         .transaction(async (sql) => {
-          await sql.run(`UPDATE "IngestCursor" SET "changes" = "changes" + 1 WHERE "slasher" = ${p(1)}`, slasher);
+          counted = await sql.run(`UPDATE "IngestCursor" SET "changes" = "changes" + 1 WHERE "slasher" = ${p(1)}`, slasher);
           return fn(sql);
         })
         .then(
           (r) => {
-            hooks.onWrite?.({ counted: 1, touched });
+            hooks.onWrite?.(counted === 1 ? { counted: 1, touched } : UNKNOWN_WRITE);
             return r;
           },
           (e: unknown) => {

@@ -17,11 +17,11 @@ const LAPSE_CHUNK = 500;
 
 export function createLapseStore(db: Db, slasher: string, hooks: WriteHooks = {}) {
   // each write is one transaction counting one change
-  const written = <T>(write: () => Promise<T>): Promise<T> => {
+  const written = <T extends [{ count: number }, ...unknown[]]>(write: () => Promise<T>): Promise<T> => {
     hooks.onBegin?.();
     return write().then(
       (r) => {
-        hooks.onWrite?.({ counted: 1, touched: ['lapses'] });
+        hooks.onWrite?.(r[0].count === 1 ? { counted: 1, touched: ['lapses'] } : UNKNOWN_WRITE);
         return r;
       },
       (e: unknown) => {
