@@ -236,8 +236,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     const impact = createImpactRunner({
       views: () => readModel.snapshot(),
       store: impacts,
-      onSaving: () => factsWriting(),
-      onSaved: (w) => factsWritten(w),
+      writes: factHooks,
       reader: facts.avs ? createImpactReader({ client: chain.client, allocationManager: facts.allocationManager, avs: facts.avs, tokens: createTokenSymbolReader(chain.client) }) : null,
       head,
       logger,

@@ -13,7 +13,7 @@ import type { Address } from 'viem';
 import type { ImpactRead, ImpactReader, ImpactTarget } from '../chain/impact';
 import { windowEndReadBlock } from '../domain/impact';
 import type { ImpactJson, ImpactRow, ImpactStore } from '../store/impactStore';
-import { UNKNOWN_WRITE, type WriteNotice } from '../store/ingestStore';
+import { toldWrite, type WriteHooks } from '../store/ingestStore';
 import type { Logger } from '../lib/logger';
 import { describeError } from '../errors';
 import type { RequestView } from './views';
@@ -24,10 +24,8 @@ export interface ImpactRunnerOptions {
   store: ImpactStore;
   /** null when the AVS is unknown: nothing can be read */
   reader: ImpactReader | null;
-  /** told as each save of figures begins */
-  onSaving?: () => void;
-  /** told after each save (one transaction counting one change), or its failure: the read model then reads afresh */
-  onSaved?: (w: WriteNotice) => void;
+  /** told as each save of figures begins and once it is done (the read model then reads afresh) */
+  writes?: WriteHooks;
   /** the indexed head block */
   head: () => Promise<{ number: number; timestamp: number } | null>;
   logger: Logger;
@@ -126,16 +124,8 @@ export function createImpactRunner(o: ImpactRunnerOptions) {
         const base = { requestId: v.requestId, requestTxHash: v.queuedTxHash, facts: impactFacts(v), readAtBlock: r.readAtBlock };
         return r.ok ? { ...base, impact: toImpactJson(r), reason: null } : { ...base, impact: null, reason: r.reason };
       });
-      o.onSaving?.();
-      let counted: number;
-      try {
-        counted = await o.store.save(rows);
-      } catch (e) {
-        // also when the save failed: views read meanwhile may have seen part of it
-        o.onSaved?.(UNKNOWN_WRITE);
-        throw e;
-      }
-      o.onSaved?.(counted === 1 ? { counted: 1, touched: ['impacts'] } : UNKNOWN_WRITE);
+      // told also when the save failed: views read meanwhile may have seen part of it
+      await toldWrite(o.writes ?? {}, ['impacts'], () => o.store.save(rows), (counted) => counted);
       for (const r of rows) followed.set(keyOf({ requestId: r.requestId, queuedTxHash: r.requestTxHash }), r.facts);
       read += rows.length;
     }

@@ -162,8 +162,9 @@ export function createRequestReadModel(o: ReadModelOptions) {
     // of ours under way) moved times the kept ones may lack, so they are read again, after.
     const headerTimes = await o.store.headerTimes();
     const headersFrom = headerTimes[0]?.number ?? Number.MAX_SAFE_INTEGER;
-    const [blocks, stateByKey, lapseByKey, impactByKey, keptTimes] = await Promise.all([
-      o.store.recentBlocks(32),
+    // the newest headers: the head, and the block time estimated from them
+    const blocks = headerTimes.slice(-32);
+    const [stateByKey, lapseByKey, impactByKey, keptTimes] = await Promise.all([
       part('operatorStates', at, async () => new Map<string, KeptState>((await o.store.operatorStates()).map((st) => [`${getAddress(st.operator)}:${st.operatorSetId}`, { st, byStrategy: new Map(st.allocations.map((a) => [a.strategy.toLowerCase(), a])) }]))),
       part('lapses', at, async () => keyed(o.lapses ? await o.lapses() : ([] as LapseRow[]))),
       part('impacts', at, async () => keyed(o.impacts ? await o.impacts() : ([] as ImpactRow[]))),

@@ -58,10 +58,6 @@ export interface BatchInput {
 }
 
 /**
- * `access`: the database's raw-SQL paths (Database.transaction and .queryRows), which the store's
- * writes and its large reads take; `db` serves the rest (Prisma's model API).
- */
-/**
  * What a write did, for whoever keeps views of the stored rows: `counted` is how many it added to
  * the checkpoint's `changes` when it committed (NaN when unknown: failed, or perhaps committed
  * with its answer lost), `touched` what it may have changed (a block's headers alone change none
@@ -85,6 +81,31 @@ export interface WriteHooks {
   onWrite?: (w: WriteNotice) => void;
 }
 
+/**
+ * Runs one write that counts one change in the checkpoint, telling `hooks` as it begins and once
+ * it is done: what it touched when it counted exactly one change (`countedOf` its result), an
+ * unknown write otherwise (failed, perhaps committed; or no checkpoint row counted it). Every
+ * writer of what the request views show goes through here, so a begin always has its notice.
+ * `touched` is read once the write is done (a write may learn what it touched as it goes).
+ */
+export function toldWrite<T>(hooks: WriteHooks, touched: readonly StoredPart[], write: () => Promise<T>, countedOf: (r: T) => number): Promise<T> {
+  hooks.onBegin?.();
+  return write().then(
+    (r) => {
+      hooks.onWrite?.(countedOf(r) === 1 ? { counted: 1, touched } : UNKNOWN_WRITE);
+      return r;
+    },
+    (e: unknown) => {
+      hooks.onWrite?.(UNKNOWN_WRITE);
+      throw e;
+    },
+  );
+}
+
+/**
+ * `access`: the database's raw-SQL paths (Database.transaction and .queryRows), which the store's
+ * writes and its large reads take; `db` serves the rest (Prisma's model API).
+ */
 export function createIngestStore(db: Db, slasher: string, kind: DbKind, access: Pick<Database, 'transaction' | 'queryRows'>, hooks: WriteHooks = {}) {
   const d = dialect(kind);
   const p = d.p;
@@ -98,22 +119,16 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind, access:
     (touched: readonly StoredPart[]): Database['transaction'] =>
     (fn) => {
       let counted = 0;
-      hooks.onBegin?.();
-      return access
-        .transaction(async (sql) => {
-          counted = await sql.run(`UPDATE "IngestCursor" SET "changes" = "changes" + 1 WHERE "slasher" = ${p(1)}`, slasher);
-          return fn(sql);
-        })
-        .then(
-          (r) => {
-            hooks.onWrite?.(counted === 1 ? { counted: 1, touched } : UNKNOWN_WRITE);
-            return r;
-          },
-          (e: unknown) => {
-            hooks.onWrite?.(UNKNOWN_WRITE);
-            throw e;
-          },
-        );
+      return toldWrite(
+        hooks,
+        touched,
+        () =>
+          access.transaction(async (sql) => {
+            counted = await sql.run(`UPDATE "IngestCursor" SET "changes" = "changes" + 1 WHERE "slasher" = ${p(1)}`, slasher);
+            return fn(sql);
+          }),
+        () => counted,
+      );
     };
   const requests = createRequestsTable(db, slasher, kind, { ...access, transaction: inTransactionOf(['requests']) });
   const blocks = createBlocksTable(db, slasher, kind, access.queryRows);
@@ -133,13 +148,8 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind, access:
     },
 
     async saveCursor(c: Omit<CursorRow, 'slasher' | 'changes'>): Promise<void> {
-      hooks.onBegin?.();
-      try {
-        await db.ingestCursor.upsert({ where: { slasher }, create: { slasher, ...c }, update: { ...c, changes: { increment: 1 } } });
-      } finally {
-        // created (nothing counted) or updated (one counted): not known here
-        hooks.onWrite?.(UNKNOWN_WRITE);
-      }
+      // created (nothing counted) or updated (one counted): not known here, so an unknown write
+      await toldWrite(hooks, STORED_PARTS, () => db.ingestCursor.upsert({ where: { slasher }, create: { slasher, ...c }, update: { ...c, changes: { increment: 1 } } }), () => Number.NaN);
     },
 
     /**

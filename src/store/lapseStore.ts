@@ -4,7 +4,7 @@
  * had lapsed (it does not fulfil such a request unless FULFIL_AFTER_LAPSE is set).
  */
 import type { Db } from './database';
-import { UNKNOWN_WRITE, type WriteHooks } from './ingestStore';
+import { toldWrite, type WriteHooks } from './ingestStore';
 
 export interface LapseRow {
   requestId: string;
@@ -16,20 +16,8 @@ export interface LapseRow {
 const LAPSE_CHUNK = 500;
 
 export function createLapseStore(db: Db, slasher: string, hooks: WriteHooks = {}) {
-  // each write is one transaction counting one change
-  const written = <T extends [{ count: number }, ...unknown[]]>(write: () => Promise<T>): Promise<T> => {
-    hooks.onBegin?.();
-    return write().then(
-      (r) => {
-        hooks.onWrite?.(r[0].count === 1 ? { counted: 1, touched: ['lapses'] } : UNKNOWN_WRITE);
-        return r;
-      },
-      (e: unknown) => {
-        hooks.onWrite?.(UNKNOWN_WRITE);
-        throw e;
-      },
-    );
-  };
+  // each write is one transaction counting one change (its first statement)
+  const written = <T extends [{ count: number }, ...unknown[]]>(write: () => Promise<T>): Promise<T> => toldWrite(hooks, ['lapses'], write, (r) => r[0].count);
   // another desk keeping request views compares the checkpoint's count of changes; first in each
   // transaction, as in the ingest store (one lock order)
   const counted = () => db.ingestCursor.updateMany({ where: { slasher }, data: { changes: { increment: 1 } } });
