@@ -90,8 +90,8 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     const slotSeconds = o.slotSeconds ?? knownSlotSeconds(chainId);
 
     // ── stores and the request read model ──
-    const sentTxs = createSentTxStore(database.db);
-    const actionLog = createActionLogStore(database.db, facts.slasher);
+    const sentTxs = createSentTxStore(database);
+    const actionLog = createActionLogStore(database, facts.slasher);
     const lapses = createLapseStore(database.db, facts.slasher, factHooks);
     const impacts = createImpactStore(database.db, facts.slasher);
     const readModel = createRequestReadModel({ store, confirmations: o.confirmations, now, lapses: () => lapses.all(), impacts: () => impacts.all(), slotSeconds });
@@ -140,7 +140,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     // ── the Safe desks ──
     const { vetoes, fulfils } = createDeskSafes({
       client: chain.client,
-      stores: { proposals: (safe) => createVetoStore(database.db, facts.slasher, safe), sentTxs },
+      stores: { proposals: (safe) => createVetoStore(database, facts.slasher, safe), sentTxs },
       chainId,
       slasher: facts.slasher,
       committee: facts.vetoCommittee,
@@ -292,7 +292,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
 
     // ── HTTP ──
     let listening: Server | undefined;
-    const web = createWebServices({ db: database.db, client: chain.client, chainId, slasher: facts.slasher, committee: facts.vetoCommittee, slasherRole: facts.slasherRole, devAccounts: o.devAccounts, devRequests: o.devRequests, publicUrl: o.publicUrl, port: () => (listening ? boundPort(listening) : o.port) });
+    const web = createWebServices({ database, client: chain.client, chainId, slasher: facts.slasher, committee: facts.vetoCommittee, slasherRole: facts.slasherRole, devAccounts: o.devAccounts, devRequests: o.devRequests, publicUrl: o.publicUrl, port: () => (listening ? boundPort(listening) : o.port) });
     const security: HttpSecurityOptions = { rateLimit: DEFAULT_RATE_LIMIT, ...o.http, https: o.publicUrl?.startsWith('https:') ?? false };
     const app = createApp({ vetoes, fulfils, readModel: queries, health: () => health.health(), metrics, logger, webDir: o.webDir, alerts: alerting, events, web, security, responses });
     // behind a trusted proxy every connection comes from the proxy: no per-peer cap then

@@ -11,7 +11,7 @@ import type { DevRequestsApi } from '../api/devRequests';
 import { createTokenSymbolReader } from '../chain/tokenSymbols';
 import { buildSafeExecutionCall } from '../safe/executionCall';
 import { readSafeState } from '../safe/safeState';
-import type { Db } from '../store/database';
+import type { Database } from '../store/database';
 import { createNoteStore } from '../store/noteStore';
 import { createSiweSessionStore } from '../store/siweStore';
 import { createVetoStore } from '../store/vetoStore';
@@ -20,7 +20,7 @@ export type { DevAccountView } from '../api/devSigner';
 export type { DevRequestsApi } from '../api/devRequests';
 
 export function createWebServices(p: {
-  db: Db;
+  database: Database;
   client: PublicClient;
   chainId: number;
   slasher: Address;
@@ -35,17 +35,17 @@ export function createWebServices(p: {
   port: () => number;
   devRequests?: DevRequestsApi;
 }): WebServices {
-  const vetoStore = createVetoStore(p.db, p.slasher, getAddress(p.committee));
-  const fulfilStore = createVetoStore(p.db, p.slasher, getAddress(p.slasherRole));
+  const vetoStore = createVetoStore(p.database, p.slasher, getAddress(p.committee));
+  const fulfilStore = createVetoStore(p.database, p.slasher, getAddress(p.slasherRole));
   return {
     siwe: {
-      sessions: createSiweSessionStore(p.db),
+      sessions: createSiweSessionStore(p.database.db),
       chainId: p.chainId,
       origins: () => (p.publicUrl ? [p.publicUrl] : loopbackOrigins(p.port())),
       secureCookies: p.publicUrl?.startsWith('https:') ?? false,
       committeeOwners: async () => (await readSafeState(p.client, p.committee)).owners,
     },
-    notes: createNoteStore(p.db, p.slasher),
+    notes: createNoteStore(p.database.db, p.slasher),
     strategies: createTokenSymbolReader(p.client),
     safeExecution: {
       executionCall: (requestId, kind) => buildSafeExecutionCall({ client: p.client, store: kind === 'veto' ? vetoStore : fulfilStore, safe: getAddress(kind === 'veto' ? p.committee : p.slasherRole), requestId, kind }),

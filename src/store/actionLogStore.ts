@@ -3,7 +3,9 @@
  * did to it (sent, landed, reorged out, landed again). Each entry is written once per dedup key,
  * however many passes or desks report it.
  */
-import type { Db } from './database';
+import type { Database, Db } from './database';
+import { dialect } from './dialect';
+import { inList, modelRows } from './modelRows';
 
 export interface ActionLogEntry {
   dedupKey: string;
@@ -16,7 +18,11 @@ export interface ActionLogEntry {
 
 export type ActionLogRow = Awaited<ReturnType<Db['actionLog']['findFirstOrThrow']>>;
 
-export function createActionLogStore(db: Db, slasher: string) {
+export function createActionLogStore(database: Pick<Database, 'db' | 'kind' | 'queryRows'>, slasher: string) {
+  const { db, kind } = database;
+  // read for every page of requests, in raw SQL (see modelRows.ts)
+  const rows = modelRows<ActionLogRow>(database, 'ActionLog');
+  const { p } = dialect(kind);
   return {
     /** true when written now, false when it was written before */
     async append(e: ActionLogEntry): Promise<boolean> {
@@ -31,7 +37,7 @@ export function createActionLogStore(db: Db, slasher: string) {
 
     /** Entries of these requests (all when absent), oldest first. */
     async forRequests(requestIds?: string[]): Promise<ActionLogRow[]> {
-      return db.actionLog.findMany({ where: { slasher, ...(requestIds ? { requestId: { in: requestIds } } : {}) }, orderBy: { id: 'asc' } });
+      return rows.select(`"slasher" = ${p(1)}${requestIds ? ` AND ${inList(kind, 'requestId', 2, 'text')}` : ''}`, [slasher, ...(requestIds ? [JSON.stringify(requestIds)] : [])], 'ORDER BY "id"');
     },
   };
 }

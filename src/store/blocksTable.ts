@@ -111,8 +111,9 @@ export function createBlocksTable(db: Db, slasher: string, kind: DbKind, queryRo
     },
 
     async recentBlocks(limit: number): Promise<BlockRef[]> {
-      const rows = await db.block.findMany({ where: { slasher }, orderBy: { number: 'desc' }, take: limit, select: { number: true, timestamp: true } });
-      return rows.reverse();
+      // raw SQL: read for every page of requests (see modelRows.ts)
+      const rows = await queryRows(`SELECT "number", "timestamp" FROM "Block" WHERE "slasher" = ${p(1)} ORDER BY "number" DESC LIMIT ${Math.max(0, Math.floor(limit))}`, slasher);
+      return rows.map((r) => ({ number: Number(r[0]), timestamp: Number(r[1]) })).reverse();
     },
 
   };

@@ -2,7 +2,9 @@
  * Persistence of every transaction the desk sends (SentTx): recorded before broadcast, settled
  * from the chain, moved back in flight when a reorg removes its block. Plain rows out.
  */
-import type { Db } from './database';
+import type { Database, Db } from './database';
+import { dialect } from './dialect';
+import { inList, modelRows } from './modelRows';
 
 export type SentTxRow = Awaited<ReturnType<Db['sentTx']['findFirstOrThrow']>>;
 export type SentTxStatus = 'recorded' | 'mined' | 'reverted' | 'replaced' | 'dropped';
@@ -30,7 +32,11 @@ export interface NewSentTx {
   sentAtBlock: number;
 }
 
-export function createSentTxStore(db: Db) {
+export function createSentTxStore(database: Pick<Database, 'db' | 'kind' | 'queryRows'>) {
+  const { db, kind } = database;
+  // the reads every page of requests makes, in raw SQL (see modelRows.ts)
+  const rows = modelRows<SentTxRow>(database, 'SentTx');
+  const { p } = dialect(kind);
   return {
     async record(row: NewSentTx): Promise<SentTxRow> {
       return db.sentTx.create({ data: { ...row, status: 'recorded' } });
@@ -53,7 +59,7 @@ export function createSentTxStore(db: Db) {
 
     /** Attempts in flight (recorded, not settled), oldest first; of one account when given. */
     async inFlight(account?: string): Promise<SentTxRow[]> {
-      return db.sentTx.findMany({ where: { status: 'recorded', ...(account ? { account } : {}) }, orderBy: { id: 'asc' } });
+      return rows.select(`"status" = 'recorded'${account ? ` AND "account" = ${p(1)}` : ''}`, account ? [account] : [], 'ORDER BY "id"');
     },
 
     /** Mined or reverted transactions in blocks ≥ `fromBlock` (a reorg could still remove them). */
@@ -88,14 +94,9 @@ export function createSentTxStore(db: Db) {
       return db.sentTx.findMany({ where: { proposalId: { in: proposalIds } }, orderBy: { id: 'asc' } });
     },
 
-    /** Attempts for these requests of a slasher (ids in chunks: IN lists stay short), oldest first. */
+    /** Attempts for these requests of a slasher (all when absent), oldest first. */
     async forRequests(slasher: string, requestIds?: string[]): Promise<SentTxRow[]> {
-      if (!requestIds) return db.sentTx.findMany({ where: { slasher }, orderBy: { id: 'asc' } });
-      const out: SentTxRow[] = [];
-      for (let k = 0; k < requestIds.length; k += 500) {
-        out.push(...(await db.sentTx.findMany({ where: { slasher, requestId: { in: requestIds.slice(k, k + 500) } }, orderBy: { id: 'asc' } })));
-      }
-      return out.sort((a, b) => a.id - b.id);
+      return rows.select(`"slasher" = ${p(1)}${requestIds ? ` AND ${inList(kind, 'requestId', 2, 'text')}` : ''}`, [slasher, ...(requestIds ? [JSON.stringify(requestIds)] : [])], 'ORDER BY "id"');
     },
   };
 }

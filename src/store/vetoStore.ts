@@ -3,10 +3,15 @@
  * owner signatures. Their executions are SentTx rows (sentTxStore). Plain rows out; no chain or
  * HTTP knowledge.
  */
-import type { Db } from './database';
+import type { Database, Db } from './database';
+import { dialect } from './dialect';
+import { inList, modelRows } from './modelRows';
 
 export type ProposalStatus = 'collecting' | 'ready' | 'executed' | 'failed' | 'abandoned';
 export type SignatureSource = 'http' | 'cli' | 'tx-service';
+
+type ProposalRow = Awaited<ReturnType<Db['vetoProposal']['findFirstOrThrow']>>;
+type SignatureRow = Awaited<ReturnType<Db['vetoSignature']['findFirstOrThrow']>>;
 
 /** A proposal to store; the store adds its slasher and Safe. */
 export interface NewProposal {
@@ -24,21 +29,26 @@ export interface NewProposal {
  * the tables and are told apart by `safe` (checksummed, as stored), which every proposal query
  * filters on, so the two desks never see each other's rows.
  */
-export function createVetoStore(db: Db, slasher: string, safe: string) {
+export function createVetoStore(database: Pick<Database, 'db' | 'kind' | 'queryRows'>, slasher: string, safe: string) {
+  const { db, kind } = database;
+  // the reads every page of requests makes, in raw SQL (see modelRows.ts)
+  const proposalRows = modelRows<ProposalRow>(database, 'VetoProposal');
+  const signatureRows = modelRows<SignatureRow>(database, 'VetoSignature');
+  const { p, bool } = dialect(kind);
+  const proposals = (superseded: boolean, requestIds?: string[]) =>
+    proposalRows.select(
+      `"slasher" = ${p(1)} AND "safe" = ${p(2)} AND "superseded" = ${p(3)}${requestIds ? ` AND ${inList(kind, 'requestId', 4, 'text')}` : ''}`,
+      [slasher, safe, bool(superseded), ...(requestIds ? [JSON.stringify(requestIds)] : [])],
+      'ORDER BY "id"',
+    );
   return {
-    /** The current (not superseded) proposal of each request id given, newest first per id. */
-    async currentProposals(requestIds?: string[]) {
-      return db.vetoProposal.findMany({
-        where: { slasher, safe, superseded: false, ...(requestIds ? { requestId: { in: requestIds } } : {}) },
-        orderBy: { id: 'asc' },
-      });
+    /** The current (not superseded) proposals of the request ids given (all when absent), oldest first. */
+    async currentProposals(requestIds?: string[]): Promise<ProposalRow[]> {
+      return proposals(false, requestIds);
     },
 
-    async supersededProposals(requestIds?: string[]) {
-      return db.vetoProposal.findMany({
-        where: { slasher, safe, superseded: true, ...(requestIds ? { requestId: { in: requestIds } } : {}) },
-        orderBy: { id: 'asc' },
-      });
+    async supersededProposals(requestIds?: string[]): Promise<ProposalRow[]> {
+      return proposals(true, requestIds);
     },
 
     async proposal(id: number) {
@@ -58,9 +68,9 @@ export function createVetoStore(db: Db, slasher: string, safe: string) {
       return db.vetoProposal.update({ where: { id }, data: { superseded: true, status: 'abandoned', statusReason: reason } });
     },
 
-    async signatures(proposalIds: number[]) {
+    async signatures(proposalIds: number[]): Promise<SignatureRow[]> {
       if (proposalIds.length === 0) return [];
-      return db.vetoSignature.findMany({ where: { proposalId: { in: proposalIds } }, orderBy: { id: 'asc' } });
+      return signatureRows.select(inList(kind, 'proposalId', 1, 'int'), [JSON.stringify(proposalIds)], 'ORDER BY "id"');
     },
 
     /** false when this signer already signed this proposal (unique constraint). */
@@ -118,5 +128,5 @@ export function createVetoStore(db: Db, slasher: string, safe: string) {
 }
 
 export type VetoStore = ReturnType<typeof createVetoStore>;
-export type VetoProposalRow = Awaited<ReturnType<VetoStore['createProposal']>>;
-export type VetoSignatureRow = Awaited<ReturnType<VetoStore['signatures']>>[number];
+export type VetoProposalRow = ProposalRow;
+export type VetoSignatureRow = SignatureRow;

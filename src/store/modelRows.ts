@@ -1,0 +1,77 @@
+/**
+ * Reads of whole model rows in raw SQL, shaped exactly as Prisma's `findMany` returns them, for
+ * the reads a polled page makes every few hundred milliseconds: Prisma 6 compiles every ORM query
+ * on the main thread (1–8 ms each, no plan cache), and a page of requests takes ten of them. The
+ * columns and their types come from the generated client's data model, so a column added to the
+ * schema is read here with no second list to keep in step.
+ */
+import { Prisma } from './generated/sqlite';
+import { dialect } from './dialect';
+import type { Database, DbKind } from './database';
+
+type Convert = (v: unknown) => unknown;
+
+const asNumber: Convert = (v) => (v === null || v === undefined ? null : Number(v));
+const asString: Convert = (v) => (v === null || v === undefined ? null : String(v));
+const asBool: Convert = (v) => (v === null || v === undefined ? null : v === true || v === 1 || v === 1n || v === '1' || v === 't');
+const asBigInt: Convert = (v) => (v === null || v === undefined ? null : BigInt(v as string | number | bigint));
+/** UTC text (see dialect.utcText); a text without a zone was written as UTC (SQLite's CURRENT_TIMESTAMP) */
+const asDate: Convert = (v) => {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return v;
+  if (typeof v === 'number' || typeof v === 'bigint') return new Date(Number(v));
+  const s = String(v);
+  return new Date(/(?:Z|[+-]\d\d:?\d\d)$/.test(s) ? s : `${s.replace(' ', 'T')}Z`);
+};
+
+const CONVERTERS: Record<string, Convert> = { Int: asNumber, Float: asNumber, String: asString, Boolean: asBool, BigInt: asBigInt, DateTime: asDate };
+
+export interface ModelRows<Row> {
+  /** the model's columns, quoted, in the order `row` reads them */
+  columns: string;
+  /** one row of `SELECT ${columns}` as the model API would return it */
+  row(values: unknown[]): Row;
+  /** `SELECT columns FROM table WHERE …`, rows as the model API would return them */
+  select(where: string, params: unknown[], tail?: string): Promise<Row[]>;
+}
+
+/**
+ * A reader of `model`'s rows. Throws at once for a model, or a column type, it cannot read the
+ * way Prisma does (so a schema change surfaces when the desk starts, not on a page).
+ */
+export function modelRows<Row>(database: Pick<Database, 'kind' | 'queryRows'>, model: Prisma.ModelName): ModelRows<Row> {
+  const m = Prisma.dmmf.datamodel.models.find((x) => x.name === model);
+  if (!m) throw new Error(`no model ${model} in the generated client`);
+  const fields = m.fields.filter((f) => f.kind === 'scalar' || f.kind === 'enum');
+  const d = dialect(database.kind);
+  const converters = fields.map((f) => {
+    if (f.kind === 'enum') return asString;
+    const c = CONVERTERS[f.type];
+    if (!c) throw new Error(`${model}.${f.name}: column type ${f.type} is not read in raw SQL`);
+    return c;
+  });
+  const columns = fields.map((f) => (f.type === 'DateTime' ? d.utcText(f.name) : `"${f.name}"`)).join(', ');
+  const row = (values: unknown[]): Row => {
+    const out: Record<string, unknown> = {};
+    for (let k = 0; k < fields.length; k++) out[fields[k]!.name] = converters[k]!(values[k]);
+    return out as Row;
+  };
+  return {
+    columns,
+    row,
+    async select(where, params, tail = '') {
+      const rows = await database.queryRows(`SELECT ${columns} FROM "${m.dbName ?? model}" WHERE ${where}${tail ? ` ${tail}` : ''}`, ...params);
+      return rows.map(row);
+    },
+  };
+}
+
+/**
+ * `"column" IN (the values of parameter n)` with one parameter whatever the list's length (a JSON
+ * array): one prepared statement serves every list, and no list meets a parameter limit.
+ */
+export function inList(kind: DbKind, column: string, n: number, type: 'text' | 'int'): string {
+  return kind === 'postgresql'
+    ? `"${column}" IN (SELECT json_array_elements_text($${n}::json)${type === 'int' ? '::int' : ''})`
+    : `"${column}" IN (SELECT value FROM json_each(?))`;
+}

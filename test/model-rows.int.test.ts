@@ -1,0 +1,127 @@
+/**
+ * store/modelRows.ts reads rows in raw SQL for the reads every page of requests makes: what it
+ * returns must be exactly what Prisma's model API returns for the same rows (types, nulls,
+ * booleans, times to the millisecond), on both databases, and the stores built on it must pick
+ * the same rows as the ORM queries they replaced.
+ */
+import { Prisma } from '../src/store/generated/sqlite';
+import { openDatabase, type Database } from '../src/store/database';
+import { modelRows } from '../src/store/modelRows';
+import { createVetoStore } from '../src/store/vetoStore';
+import { createActionLogStore } from '../src/store/actionLogStore';
+import { createSentTxStore } from '../src/store/sentTxStore';
+import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';
+
+const SLASHER = '0x00000000000000000000000000000000000000b1';
+const OTHER_SLASHER = '0x00000000000000000000000000000000000000b2';
+const SAFE = '0x00000000000000000000000000000000000000C1';
+const OTHER_SAFE = '0x00000000000000000000000000000000000000c2';
+const hash = (n: number) => `0x${n.toString(16).padStart(64, '0')}`;
+
+describe.each(DB_KINDS)('raw model rows on %s', (kind) => {
+  let tdb: TestDatabase;
+  let database: Database;
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase(kind);
+    database = await openDatabase(tdb.target);
+    const db = database.db;
+    // proposals of two Safes and two slashers, current and superseded, with and without the nullable columns
+    for (let i = 0; i < 12; i++) {
+      const p = await db.vetoProposal.create({
+        data: {
+          slasher: i % 4 === 3 ? OTHER_SLASHER : SLASHER,
+          safe: i % 3 === 2 ? OTHER_SAFE : SAFE,
+          requestId: String(i % 5),
+          requestTxHash: hash(i),
+          chainId: 31337,
+          nonce: i,
+          to: SLASHER,
+          data: `0x${'ab'.repeat(i)}`,
+          safeTxHash: hash(1000 + i),
+          status: ['collecting', 'ready', 'executed', 'failed', 'abandoned'][i % 5]!,
+          statusReason: i % 2 ? `reason 'quoted' "double" ü ${i}` : null,
+          executionTxHash: i % 5 === 2 ? hash(2000 + i) : null,
+          executionBlock: i % 5 === 2 ? 2_147_000_000 + i : null,
+          superseded: i % 4 === 1,
+          createdAt: new Date(Date.UTC(2026, 11, 4, 10, 0, i, 123 + i)),
+        },
+      });
+      for (let s = 0; s < i % 3; s++) {
+        await db.vetoSignature.create({ data: { proposalId: p.id, signer: `0x${String(s).repeat(40)}`, signature: `0x${'1b'.repeat(65)}`, source: 'http', staleReason: s === 1 ? 'not an owner' : null } });
+      }
+    }
+    for (let i = 0; i < 6; i++) {
+      await db.actionLog.create({ data: { dedupKey: `k${i}`, slasher: i === 5 ? OTHER_SLASHER : SLASHER, requestId: String(i % 3), kind: 'fulfil_sent', detail: `sent ${i}`, txHash: i % 2 ? hash(i) : null, blockNumber: i % 2 ? i : null } });
+      await db.sentTx.create({
+        data: {
+          chainId: 31337,
+          slasher: i === 5 ? OTHER_SLASHER : SLASHER,
+          requestId: String(i % 3),
+          requestTxHash: hash(i),
+          purpose: 'fulfil',
+          proposalId: i % 2 ? i : null,
+          deadlineBlock: i % 2 ? 100 + i : null,
+          account: `0x${String(i % 2).repeat(40)}`,
+          txNonce: i,
+          to: SLASHER,
+          data: '0x',
+          rawTx: '0x02',
+          txHash: hash(3000 + i),
+          gas: '21000',
+          maxFeePerGas: '1',
+          maxPriorityFeePerGas: '1',
+          replaces: null,
+          sentAtBlock: i,
+          status: i % 3 === 0 ? 'recorded' : 'mined',
+        },
+      });
+    }
+  });
+  afterAll(async () => {
+    await database?.close();
+    await tdb?.drop();
+  });
+
+  it('reads every model the schema has (or says at once which column it cannot)', () => {
+    for (const m of Prisma.dmmf.datamodel.models) expect(() => modelRows(database, m.name as Prisma.ModelName)).not.toThrow();
+  });
+
+  it.each(['VetoProposal', 'VetoSignature', 'ActionLog', 'SentTx'] as const)('%s rows equal what the model API reads', async (model) => {
+    const delegate = (database.db as unknown as Record<string, { findMany(a: unknown): Promise<unknown[]> }>)[model[0]!.toLowerCase() + model.slice(1)]!;
+    const orm = await delegate.findMany({ orderBy: { id: 'asc' } });
+    expect(orm.length).toBeGreaterThan(0);
+    const raw = await modelRows(database, model).select('1 = 1', [], 'ORDER BY "id"');
+    expect(raw).toEqual(orm);
+  });
+
+  it('the stores pick the rows the ORM queries pick', async () => {
+    const db = database.db;
+    const veto = createVetoStore(database, SLASHER, SAFE);
+    for (const superseded of [false, true]) {
+      const read = superseded ? veto.supersededProposals.bind(veto) : veto.currentProposals.bind(veto);
+      for (const ids of [undefined, [], ['1'], ['0', '2', '4', 'no such']]) {
+        const orm = await db.vetoProposal.findMany({ where: { slasher: SLASHER, safe: SAFE, superseded, ...(ids ? { requestId: { in: ids } } : {}) }, orderBy: { id: 'asc' } });
+        expect(await read(ids)).toEqual(orm);
+      }
+    }
+    const all = await db.vetoProposal.findMany({ select: { id: true } });
+    const ids = all.map((p) => p.id);
+    expect(await veto.signatures(ids)).toEqual(await db.vetoSignature.findMany({ where: { proposalId: { in: ids } }, orderBy: { id: 'asc' } }));
+    expect((await veto.signatures(ids)).length).toBeGreaterThan(3);
+    expect(await veto.signatures([ids[2]!])).toEqual(await db.vetoSignature.findMany({ where: { proposalId: ids[2]! }, orderBy: { id: 'asc' } }));
+    expect(await veto.signatures([])).toEqual([]);
+
+    const log = createActionLogStore(database, SLASHER);
+    expect(await log.forRequests()).toEqual(await db.actionLog.findMany({ where: { slasher: SLASHER }, orderBy: { id: 'asc' } }));
+    expect(await log.forRequests(['1', '2'])).toEqual(await db.actionLog.findMany({ where: { slasher: SLASHER, requestId: { in: ['1', '2'] } }, orderBy: { id: 'asc' } }));
+
+    const sent = createSentTxStore(database);
+    expect(await sent.forRequests(SLASHER)).toEqual(await db.sentTx.findMany({ where: { slasher: SLASHER }, orderBy: { id: 'asc' } }));
+    expect(await sent.forRequests(SLASHER, ['0'])).toEqual(await db.sentTx.findMany({ where: { slasher: SLASHER, requestId: { in: ['0'] } }, orderBy: { id: 'asc' } }));
+    const account = `0x${'0'.repeat(40)}`;
+    expect(await sent.inFlight()).toEqual(await db.sentTx.findMany({ where: { status: 'recorded' }, orderBy: { id: 'asc' } }));
+    expect(await sent.inFlight(account)).toEqual(await db.sentTx.findMany({ where: { status: 'recorded', account }, orderBy: { id: 'asc' } }));
+    expect((await sent.inFlight()).length).toBe(2);
+  });
+});
