@@ -69,7 +69,7 @@ describe.each(DB_KINDS)('bulk alert enqueue on %s', (kind) => {
   let tdb: TestDatabase;
   let database: Database;
   const measured: string[] = [];
-  const outbox = (scope: string): Outbox => createOutbox(database.db, kind, { chainId: CHAIN_ID, slasher: `0x${scope.padStart(40, '0')}` });
+  const outbox = (scope: string): Outbox => createOutbox(database, { chainId: CHAIN_ID, slasher: `0x${scope.padStart(40, '0')}` });
 
   beforeAll(async () => {
     tdb = await createTestDatabase(kind);

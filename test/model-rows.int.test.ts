@@ -51,6 +51,8 @@ describe.each(DB_KINDS)('raw model rows on %s', (kind) => {
         await db.vetoSignature.create({ data: { proposalId: p.id, signer: `0x${String(s).repeat(40)}`, signature: `0x${'1b'.repeat(65)}`, source: 'http', staleReason: s === 1 ? 'not an owner' : null } });
       }
     }
+    await db.ingestCursor.create({ data: { slasher: SLASHER, chainId: 31337, variant: 'V3', startBlock: 7, indexedBlock: 2_147_000_000, indexedHash: hash(9), windowKind: 'blocks', windowLength: 50, deallocationDelay: 20, changes: 3 } });
+    await db.ingestCursor.create({ data: { slasher: OTHER_SLASHER, chainId: 1, startBlock: 0, indexedBlock: 0 } });
     for (let i = 0; i < 6; i++) {
       await db.actionLog.create({ data: { dedupKey: `k${i}`, slasher: i === 5 ? OTHER_SLASHER : SLASHER, requestId: String(i % 3), kind: 'fulfil_sent', detail: `sent ${i}`, txHash: i % 2 ? hash(i) : null, blockNumber: i % 2 ? i : null } });
       await db.sentTx.create({
@@ -87,11 +89,17 @@ describe.each(DB_KINDS)('raw model rows on %s', (kind) => {
     for (const m of Prisma.dmmf.datamodel.models) expect(() => modelRows(database, m.name as Prisma.ModelName)).not.toThrow();
   });
 
-  it.each(['VetoProposal', 'VetoSignature', 'ActionLog', 'SentTx'] as const)('%s rows equal what the model API reads', async (model) => {
+  it.each([
+    ['VetoProposal', 'id'],
+    ['VetoSignature', 'id'],
+    ['ActionLog', 'id'],
+    ['SentTx', 'id'],
+    ['IngestCursor', 'slasher'],
+  ] as const)('%s rows equal what the model API reads', async (model, key) => {
     const delegate = (database.db as unknown as Record<string, { findMany(a: unknown): Promise<unknown[]> }>)[model[0]!.toLowerCase() + model.slice(1)]!;
-    const orm = await delegate.findMany({ orderBy: { id: 'asc' } });
+    const orm = await delegate.findMany({ orderBy: { [key]: 'asc' } });
     expect(orm.length).toBeGreaterThan(0);
-    const raw = await modelRows(database, model).select('1 = 1', [], 'ORDER BY "id"');
+    const raw = await modelRows(database, model).select('1 = 1', [], `ORDER BY "${key}"`);
     expect(raw).toEqual(orm);
   });
 

@@ -105,7 +105,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     };
     // the outbox takes the Safe desks' and the timers' milestones from the start; it plans once started
     const alerting = createAlerting({
-      outbox: createOutbox(database.db, database.kind, { chainId, slasher: facts.slasher }),
+      outbox: createOutbox(database, { chainId, slasher: facts.slasher }),
       chainId,
       slasher: facts.slasher,
       channels: o.alerts?.channels ?? [],

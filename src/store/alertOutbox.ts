@@ -4,7 +4,8 @@
  */
 import crypto from 'node:crypto';
 import { columnTime, insertRows, txSql } from './bulk';
-import type { Db, DbKind } from './database';
+import type { Database } from './database';
+import { inList } from './modelRows';
 
 /** An alert before it is stored, as the outbox needs it (alerts/types.ts AlertDraft is one). */
 export interface OutboxDraft {
@@ -93,7 +94,8 @@ const DELIVERY_COLUMNS = ['alertId', 'channel', 'state', 'attempts', 'nextAttemp
  */
 const INSERT_CHUNK = 100;
 
-export function createOutbox(db: Db, kind: DbKind, scope: { chainId: number; slasher: string }) {
+export function createOutbox(database: Pick<Database, 'db' | 'kind' | 'queryRows'>, scope: { chainId: number; slasher: string }) {
+  const { db, kind, queryRows } = database;
   const slasher = scope.slasher;
   const param = (n: number) => (kind === 'postgresql' ? `$${n}` : '?');
   return {
@@ -106,10 +108,10 @@ export function createOutbox(db: Db, kind: DbKind, scope: { chainId: number; sla
     /** health incidents per kind: the open one (trigger without resolve) and how many there were */
     /** Health incidents of the given kinds: the open one's key and how many were opened. */
     async incidents(kinds: readonly string[]): Promise<Map<string, { open: string | null; count: number }>> {
-      const rows = await db.alert.findMany({
-        where: { chainId: scope.chainId, slasher, requestId: null, kind: { in: [...kinds] } },
-        select: { kind: true, action: true, incidentKey: true },
-      });
+      // raw SQL: read on every alert pass (see modelRows.ts)
+      const rows = (
+        await queryRows(`SELECT "kind", "action", "incidentKey" FROM "Alert" WHERE "chainId" = ${param(1)} AND "slasher" = ${param(2)} AND "requestId" IS NULL AND ${inList(kind, 'kind', 3, 'text')}`, scope.chainId, slasher, JSON.stringify([...kinds]))
+      ).map((r) => ({ kind: r[0] as string, action: r[1] as string, incidentKey: r[2] as string }));
       const out = new Map<string, { open: string | null; count: number }>();
       const resolved = new Set(rows.filter((r) => r.action === 'resolve').map((r) => r.incidentKey));
       for (const r of rows) {
@@ -220,8 +222,13 @@ export function createOutbox(db: Db, kind: DbKind, scope: { chainId: number; sla
     },
 
     async countsByChannel(): Promise<{ channel: string; state: string; n: number }[]> {
-      const rows = await db.alertDelivery.groupBy({ by: ['channel', 'state'], where: { alert: { chainId: scope.chainId, slasher } }, _count: { _all: true } });
-      return rows.map((r) => ({ channel: r.channel, state: r.state, n: r._count._all }));
+      // raw SQL: read for every health answer and metrics scrape (see modelRows.ts)
+      const rows = await queryRows(
+        `SELECT d."channel", d."state", COUNT(*) FROM "AlertDelivery" d JOIN "Alert" a ON a."id" = d."alertId" WHERE a."chainId" = ${param(1)} AND a."slasher" = ${param(2)} GROUP BY d."channel", d."state"`,
+        scope.chainId,
+        slasher,
+      );
+      return rows.map((r) => ({ channel: r[0] as string, state: r[1] as string, n: Number(r[2]) }));
     },
 
     async list(filter: { state?: DeliveryState; kind?: string; requestId?: string; limit: number }): Promise<AlertListItem[]> {

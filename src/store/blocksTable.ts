@@ -3,6 +3,7 @@ import type { DbKind, Db, Database } from './database';
 import type { TxSql } from './bulk';
 import { dialect } from './dialect';
 import type { BlockRef } from '../domain/types';
+import { inList } from './modelRows';
 import type { BlockRow } from '../domain/ingestFacts';
 
 export function createBlocksTable(db: Db, slasher: string, kind: DbKind, queryRows: Database['queryRows']) {
@@ -65,8 +66,10 @@ export function createBlocksTable(db: Db, slasher: string, kind: DbKind, queryRo
     write,
     writeTimes,
     prune,
+    // the reads of every ingest pass and of every view, in raw SQL (see modelRows.ts)
     async getBlock(number: number): Promise<BlockRow | null> {
-      return db.block.findUnique({ where: { slasher_number: { slasher, number } }, select: { number: true, hash: true, parentHash: true, timestamp: true } });
+      const [r] = await queryRows(`SELECT "number", "hash", "parentHash", "timestamp" FROM "Block" WHERE "slasher" = ${p(1)} AND "number" = ${p(2)}`, slasher, number);
+      return r ? { number: Number(r[0]), hash: r[1] as string, parentHash: r[2] as string, timestamp: Number(r[3]) } : null;
     },
 
     async oldestBlock(): Promise<number | null> {
@@ -76,8 +79,8 @@ export function createBlocksTable(db: Db, slasher: string, kind: DbKind, queryRo
 
     /** Hashes of the stored headers at or above `from` (the canonical chain as last indexed). */
     async blockHashes(from: number): Promise<Map<number, string>> {
-      const rows = await db.block.findMany({ where: { slasher, number: { gte: from } }, select: { number: true, hash: true } });
-      return new Map(rows.map((r) => [r.number, r.hash]));
+      const rows = await queryRows(`SELECT "number", "hash" FROM "Block" WHERE "slasher" = ${p(1)} AND "number" >= ${p(2)}`, slasher, from);
+      return new Map(rows.map((r) => [Number(r[0]), r[1] as string]));
     },
 
     /**
@@ -87,10 +90,9 @@ export function createBlocksTable(db: Db, slasher: string, kind: DbKind, queryRo
     async blockTimes(numbers: readonly number[]): Promise<BlockRef[]> {
       const wanted = [...new Set(numbers)].filter((n) => Number.isSafeInteger(n) && n >= 0);
       if (wanted.length === 0) return [];
-      const [kept, headers] = await Promise.all([
-        db.blockTime.findMany({ where: { slasher, number: { in: wanted } }, select: { number: true, timestamp: true } }),
-        db.block.findMany({ where: { slasher, number: { in: wanted } }, select: { number: true, timestamp: true } }),
-      ]);
+      const read = async (table: string) =>
+        (await queryRows(`SELECT "number", "timestamp" FROM "${table}" WHERE "slasher" = ${p(1)} AND ${inList(kind, 'number', 2, 'int')}`, slasher, JSON.stringify(wanted))).map((r) => ({ number: Number(r[0]), timestamp: Number(r[1]) }));
+      const [kept, headers] = await Promise.all([read('BlockTime'), read('Block')]);
       // a header (the reorg window) is the newer fact where both exist
       return [...new Map([...kept, ...headers].map((b) => [b.number, b])).values()].sort((a, b) => a.number - b.number);
     },

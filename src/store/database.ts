@@ -104,6 +104,11 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     });
   }
   const kind = target.kind;
+  if (process.env.DEBUG_PRISMA_OPS) {
+    const counts = new Map<string, number>();
+    db = db.$extends({ query: { $allOperations({ model, operation, args, query }) { const k = `${model}.${operation}`; counts.set(k, (counts.get(k) ?? 0) + 1); return query(args); } } }) as unknown as Db;
+    setInterval(() => { console.error('PRISMA', new Date().toISOString(), JSON.stringify([...counts])); counts.clear(); }, 5000).unref();
+  }
   if (kind === 'sqlite') {
     return {
       db,

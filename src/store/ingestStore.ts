@@ -8,6 +8,7 @@ import { DeskError } from '../errors';
 import type { Database, Db, DbKind } from './database';
 import { columnTime, insertRows } from './bulk';
 import { dialect } from './dialect';
+import { modelRows } from './modelRows';
 import { createBlocksTable } from './blocksTable';
 import { createOperatorStatesTable } from './operatorStatesTable';
 import { createRequestsTable } from './requestsTable';
@@ -132,6 +133,7 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind, access:
     };
   const requests = createRequestsTable(db, slasher, kind, { ...access, transaction: inTransactionOf(['requests']) });
   const blocks = createBlocksTable(db, slasher, kind, access.queryRows);
+  const cursorRows = modelRows<CursorRow>({ kind, queryRows: access.queryRows }, 'IngestCursor');
   const operatorStates = createOperatorStatesTable(db, slasher, kind, inTransactionOf(['operatorStates']));
   const { reproject: _reproject, ...requestReads } = requests;
   const { write: _writeBlocks, writeTimes: _writeTimes, prune: _prune, ...blockReads } = blocks;
@@ -143,8 +145,9 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind, access:
     saveOperatorStates: operatorStates.saveOperatorStates,
     operatorStates: operatorStates.operatorStates,
 
-    getCursor(): Promise<CursorRow | null> {
-      return db.ingestCursor.findUnique({ where: { slasher } });
+    async getCursor(): Promise<CursorRow | null> {
+      // raw SQL: read by every view read and every ingest pass (see modelRows.ts)
+      return (await cursorRows.select(`"slasher" = ${dialect(kind).p(1)}`, [slasher]))[0] ?? null;
     },
 
     async saveCursor(c: Omit<CursorRow, 'slasher' | 'changes'>): Promise<void> {
