@@ -4,7 +4,9 @@
  * ETag, each at a fixed 200 requests/s from autocannon; then a page of 100 again while a block
  * comes every 2 s (each block is an ingest pass that writes, so the views are computed again).
  * The desk runs in its own process (bench/apiDesk.ts): its resident memory is its own, and the
- * load generator takes nothing from its event loop. Goal p99 ≤ 25 ms, RSS ≤ 200 MB.
+ * load generator takes nothing from its event loop. Goal p99 ≤ 25 ms, RSS ≤ 200 MB. The RSS of
+ * a desk of the same code holding no request, under the same page load, is measured beside it: what
+ * the process costs alone, and so what the requests cost.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -32,6 +34,8 @@ export interface ApiBench {
   /** the desk process's resident memory after the load, and its peak since it started */
   rssMb: number;
   peakRssMb: number;
+  /** a desk with no request stored, after the same page load: the process's own share */
+  emptyRssMb: number;
   goal: string;
   met: boolean;
 }
@@ -65,14 +69,32 @@ function next(child: ChildProcess, kind: ApiDeskMessage['kind']): Promise<ApiDes
   });
 }
 
+/** A bench desk in its own process, settled; `stop` ends it (killed if it does not exit in 15 s). */
+async function startBenchDesk(start: ApiDeskStart): Promise<{ child: ChildProcess; started: Extract<ApiDeskMessage, { kind: 'ready' }>; stop(): Promise<void> }> {
+  const child = fork(path.join(__dirname, 'apiDesk.ts'), { execArgv: ['--import', 'tsx', ...(process.env.BENCH_DESK_NODE_ARGS?.split(' ').filter(Boolean) ?? [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const stop = async () => {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    if (child.exitCode === null) child.send({ kind: 'stop' });
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+    if (child.exitCode === null) child.kill('SIGKILL');
+  };
+  try {
+    const ready = next(child, 'ready');
+    child.send(start);
+    return { child, started: (await ready) as Extract<ApiDeskMessage, { kind: 'ready' }>, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
 export async function measureApi(o: { seconds: number; log: (line: string) => void }): Promise<ApiBench> {
   const loaded = await loadOrSeedChain(DEFAULT_SEED, o.log);
   const { chain, anvil } = loaded;
-  const child = fork(path.join(__dirname, 'apiDesk.ts'), { execArgv: ['--import', 'tsx', ...(process.env.BENCH_DESK_NODE_ARGS?.split(' ').filter(Boolean) ?? [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let desk: Awaited<ReturnType<typeof startBenchDesk>> | null = null;
   try {
-    const ready = next(child, 'ready');
-    child.send({ rpcUrl: anvil.rpcUrl, slasher: chain.slasher, deployBlock: chain.deployBlock, pollIntervalMs: 2_000 } satisfies ApiDeskStart);
-    const started = (await ready) as Extract<ApiDeskMessage, { kind: 'ready' }>;
+    desk = await startBenchDesk({ rpcUrl: anvil.rpcUrl, slasher: chain.slasher, deployBlock: chain.deployBlock, pollIntervalMs: 2_000 });
+    const { child, started } = desk;
     const url = started.url;
     o.log(`  desk settled (pid ${child.pid}): ${started.requestsStored} requests stored, RSS ${memoryOf(child.pid!).rssMb} MB`);
     const first = (await (await fetch(`${url}/api/requests`)).json()) as { requests: { requestId: string }[] };
@@ -110,19 +132,26 @@ export async function measureApi(o: { seconds: number; log: (line: string) => vo
     const m = ((await memoryAnswer) as Extract<ApiDeskMessage, { kind: 'memory' }>).memory;
     const mb = (n: number) => Math.round(n / 1024 / 1024);
     o.log(`  resident memory of the desk process: ${rssMb} MB now, ${peakMb} MB at its peak (backfill included); JS heap ${mb(m.heapUsed)} of ${mb(m.heapTotal)} MB, external ${mb(m.external)} MB (array buffers ${mb(m.arrayBuffers)} MB)`);
+    await desk.stop();
+    desk = null;
+
+    // the same desk holding no request (it starts indexing at the head), under the same page load
+    const head = Number(BigInt(((await (await fetch(anvil.rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_blockNumber', params: [] }) })).json()) as { result: string }).result));
+    desk = await startBenchDesk({ rpcUrl: anvil.rpcUrl, slasher: chain.slasher, deployBlock: head, pollIntervalMs: 2_000 });
+    await load(`${desk.started.url}/api/requests`, 200, o.seconds);
+    const emptyRssMb = memoryOf(desk.child.pid!).rssMb;
+    o.log(`  resident memory of the same desk holding ${desk.started.requestsStored} requests, after the same page load: ${emptyRssMb} MB; the ${started.requestsStored} requests account for ${rssMb - emptyRssMb} MB (${(((rssMb - emptyRssMb) * 1024) / Math.max(1, started.requestsStored)).toFixed(1)} kB each)`);
     return {
       requestsStored: started.requestsStored,
       series,
       rssMb,
       peakRssMb: peakMb,
+      emptyRssMb,
       goal: `p99 ≤ ${API_GOAL_P99_MS} ms at 200 rps; RSS ≤ ${RSS_GOAL_MB} MB`,
       met: series.every((s) => s.p99Ms <= API_GOAL_P99_MS) && rssMb <= RSS_GOAL_MB,
     };
   } finally {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    if (child.exitCode === null) child.send({ kind: 'stop' });
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
-    if (child.exitCode === null) child.kill('SIGKILL');
+    await desk?.stop();
     await anvil.stop();
   }
 }
