@@ -103,6 +103,12 @@ describe.each(DB_KINDS)('raw model rows on %s', (kind) => {
     expect(raw).toEqual(orm);
   });
 
+  it('refuses a column the model does not have, before any SQL is sent', async () => {
+    await expect(modelRows(database, 'ActionLog').find({ nope: 1 })).rejects.toThrow('ActionLog has no column nope');
+    await expect(modelRows(database, 'ActionLog').find({}, { column: 'requestId); DROP TABLE "ActionLog"; --', values: ['1'] })).rejects.toThrow(/has no column/);
+    expect(await database.db.actionLog.count()).toBeGreaterThan(0);
+  });
+
   it('the stores pick the rows the ORM queries pick', async () => {
     const db = database.db;
     const veto = createVetoStore(database, SLASHER, SAFE);

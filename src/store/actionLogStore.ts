@@ -4,8 +4,7 @@
  * however many passes or desks report it.
  */
 import type { Database, Db } from './database';
-import { dialect } from './dialect';
-import { inList, modelRows } from './modelRows';
+import { modelRows } from './modelRows';
 
 export interface ActionLogEntry {
   dedupKey: string;
@@ -19,10 +18,9 @@ export interface ActionLogEntry {
 export type ActionLogRow = Awaited<ReturnType<Db['actionLog']['findFirstOrThrow']>>;
 
 export function createActionLogStore(database: Pick<Database, 'db' | 'kind' | 'queryRows'>, slasher: string) {
-  const { db, kind } = database;
+  const { db } = database;
   // read for every page of requests, in raw SQL (see modelRows.ts)
   const rows = modelRows<ActionLogRow>(database, 'ActionLog');
-  const { p } = dialect(kind);
   return {
     /** true when written now, false when it was written before */
     async append(e: ActionLogEntry): Promise<boolean> {
@@ -37,7 +35,7 @@ export function createActionLogStore(database: Pick<Database, 'db' | 'kind' | 'q
 
     /** Entries of these requests (all when absent), oldest first. */
     async forRequests(requestIds?: string[]): Promise<ActionLogRow[]> {
-      return rows.select(`"slasher" = ${p(1)}${requestIds ? ` AND ${inList(kind, 'requestId', 2, 'text')}` : ''}`, [slasher, ...(requestIds ? [JSON.stringify(requestIds)] : [])], 'ORDER BY "id"');
+      return rows.find({ slasher }, requestIds && { column: 'requestId', values: requestIds });
     },
   };
 }

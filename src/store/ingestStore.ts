@@ -147,7 +147,7 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind, access:
 
     async getCursor(): Promise<CursorRow | null> {
       // raw SQL: read by every view read and every ingest pass (see modelRows.ts)
-      return (await cursorRows.select(`"slasher" = ${dialect(kind).p(1)}`, [slasher]))[0] ?? null;
+      return (await cursorRows.find({ slasher }, undefined, 'slasher'))[0] ?? null;
     },
 
     async saveCursor(c: Omit<CursorRow, 'slasher' | 'changes'>): Promise<void> {

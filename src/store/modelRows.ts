@@ -33,6 +33,12 @@ export interface ModelRows<Row> {
   row(values: unknown[]): Row;
   /** `SELECT columns FROM table WHERE …`, rows as the model API would return them */
   select(where: string, params: unknown[], tail?: string): Promise<Row[]>;
+  /**
+   * The rows whose columns equal `equal`'s values and, with `within`, whose column is one of its
+   * values (none when it is empty), ordered by `orderBy` ascending: a `findMany` with a `where`
+   * of equalities and one `in`.
+   */
+  find(equal: Record<string, string | number | boolean>, within?: { column: string; values: readonly (string | number)[] }, orderBy?: string): Promise<Row[]>;
 }
 
 /**
@@ -56,12 +62,31 @@ export function modelRows<Row>(database: Pick<Database, 'kind' | 'queryRows'>, m
     for (let k = 0; k < fields.length; k++) out[fields[k]!.name] = converters[k]!(values[k]);
     return out as Row;
   };
+  const typeOf = new Map(fields.map((f) => [f.name, f.type]));
+  const column = (name: string) => {
+    if (!typeOf.has(name)) throw new Error(`${model} has no column ${name}`);
+    return name;
+  };
+  const select: ModelRows<Row>['select'] = async (where, params, tail = '') => {
+    const rows = await database.queryRows(`SELECT ${columns} FROM "${m.dbName ?? model}" WHERE ${where}${tail ? ` ${tail}` : ''}`, ...params);
+    return rows.map(row);
+  };
   return {
     columns,
     row,
-    async select(where, params, tail = '') {
-      const rows = await database.queryRows(`SELECT ${columns} FROM "${m.dbName ?? model}" WHERE ${where}${tail ? ` ${tail}` : ''}`, ...params);
-      return rows.map(row);
+    select,
+    async find(equal, within, orderBy = 'id') {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      for (const [name, value] of Object.entries(equal)) {
+        params.push(typeof value === 'boolean' ? d.bool(value) : value);
+        where.push(`"${column(name)}" = ${d.p(params.length)}`);
+      }
+      if (within) {
+        params.push(JSON.stringify(within.values));
+        where.push(inList(database.kind, column(within.column), params.length, typeOf.get(within.column) === 'Int' ? 'int' : 'text'));
+      }
+      return select(where.length ? where.join(' AND ') : '1 = 1', params, `ORDER BY "${column(orderBy)}"`);
     },
   };
 }

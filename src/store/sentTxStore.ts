@@ -3,8 +3,7 @@
  * from the chain, moved back in flight when a reorg removes its block. Plain rows out.
  */
 import type { Database, Db } from './database';
-import { dialect } from './dialect';
-import { inList, modelRows } from './modelRows';
+import { modelRows } from './modelRows';
 
 export type SentTxRow = Awaited<ReturnType<Db['sentTx']['findFirstOrThrow']>>;
 export type SentTxStatus = 'recorded' | 'mined' | 'reverted' | 'replaced' | 'dropped';
@@ -33,10 +32,9 @@ export interface NewSentTx {
 }
 
 export function createSentTxStore(database: Pick<Database, 'db' | 'kind' | 'queryRows'>) {
-  const { db, kind } = database;
+  const { db } = database;
   // the reads every page of requests makes, in raw SQL (see modelRows.ts)
   const rows = modelRows<SentTxRow>(database, 'SentTx');
-  const { p } = dialect(kind);
   return {
     async record(row: NewSentTx): Promise<SentTxRow> {
       return db.sentTx.create({ data: { ...row, status: 'recorded' } });
@@ -59,7 +57,7 @@ export function createSentTxStore(database: Pick<Database, 'db' | 'kind' | 'quer
 
     /** Attempts in flight (recorded, not settled), oldest first; of one account when given. */
     async inFlight(account?: string): Promise<SentTxRow[]> {
-      return rows.select(`"status" = 'recorded'${account ? ` AND "account" = ${p(1)}` : ''}`, account ? [account] : [], 'ORDER BY "id"');
+      return rows.find({ status: 'recorded', ...(account ? { account } : {}) });
     },
 
     /** Mined or reverted transactions in blocks ≥ `fromBlock` (a reorg could still remove them). */
@@ -96,7 +94,7 @@ export function createSentTxStore(database: Pick<Database, 'db' | 'kind' | 'quer
 
     /** Attempts for these requests of a slasher (all when absent), oldest first. */
     async forRequests(slasher: string, requestIds?: string[]): Promise<SentTxRow[]> {
-      return rows.select(`"slasher" = ${p(1)}${requestIds ? ` AND ${inList(kind, 'requestId', 2, 'text')}` : ''}`, [slasher, ...(requestIds ? [JSON.stringify(requestIds)] : [])], 'ORDER BY "id"');
+      return rows.find({ slasher }, requestIds && { column: 'requestId', values: requestIds });
     },
   };
 }

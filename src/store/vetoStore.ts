@@ -4,8 +4,7 @@
  * HTTP knowledge.
  */
 import type { Database, Db } from './database';
-import { dialect } from './dialect';
-import { inList, modelRows } from './modelRows';
+import { modelRows } from './modelRows';
 
 export type ProposalStatus = 'collecting' | 'ready' | 'executed' | 'failed' | 'abandoned';
 export type SignatureSource = 'http' | 'cli' | 'tx-service';
@@ -30,17 +29,11 @@ export interface NewProposal {
  * filters on, so the two desks never see each other's rows.
  */
 export function createVetoStore(database: Pick<Database, 'db' | 'kind' | 'queryRows'>, slasher: string, safe: string) {
-  const { db, kind } = database;
+  const { db } = database;
   // the reads every page of requests makes, in raw SQL (see modelRows.ts)
   const proposalRows = modelRows<ProposalRow>(database, 'VetoProposal');
   const signatureRows = modelRows<SignatureRow>(database, 'VetoSignature');
-  const { p, bool } = dialect(kind);
-  const proposals = (superseded: boolean, requestIds?: string[]) =>
-    proposalRows.select(
-      `"slasher" = ${p(1)} AND "safe" = ${p(2)} AND "superseded" = ${p(3)}${requestIds ? ` AND ${inList(kind, 'requestId', 4, 'text')}` : ''}`,
-      [slasher, safe, bool(superseded), ...(requestIds ? [JSON.stringify(requestIds)] : [])],
-      'ORDER BY "id"',
-    );
+  const proposals = (superseded: boolean, requestIds?: string[]) => proposalRows.find({ slasher, safe, superseded }, requestIds && { column: 'requestId', values: requestIds });
   return {
     /** The current (not superseded) proposals of the request ids given (all when absent), oldest first. */
     async currentProposals(requestIds?: string[]): Promise<ProposalRow[]> {
@@ -70,7 +63,7 @@ export function createVetoStore(database: Pick<Database, 'db' | 'kind' | 'queryR
 
     async signatures(proposalIds: number[]): Promise<SignatureRow[]> {
       if (proposalIds.length === 0) return [];
-      return signatureRows.select(inList(kind, 'proposalId', 1, 'int'), [JSON.stringify(proposalIds)], 'ORDER BY "id"');
+      return signatureRows.find({}, { column: 'proposalId', values: proposalIds });
     },
 
     /** false when this signer already signed this proposal (unique constraint). */
