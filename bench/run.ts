@@ -11,8 +11,9 @@
  *    block that moves nothing, with 0 and 20 closed requests (must not grow with them).
  *  - rpc: RPC calls per block, by method, of an idle desk with 6 and with 200 open requests,
  *    counted by a loopback proxy (goal ≤ 3, whatever the number of requests);
- *  - api: p50/p99 of a page, a 304 and one request at 200 requests/s with 10k requests stored,
- *    and the desk's RSS (goals p99 ≤ 25 ms, ≤ 200 MB);
+ *  - api: p50/p99 of a page, a 304 and one request at 200 requests/s with 10k requests stored
+ *    (after a warm-up series, printed), and the desk's RSS beside that of the same desk holding
+ *    no request (goals p99 ≤ 25 ms, ≤ 200 MB);
  *  - provider: catch-up of 1,000 requests over 1,000,000 blocks through a proxy with a hosted
  *    provider's latency, eth_getLogs caps and rate limit, against the fewest calls it allows.
  * Prints figures; never asserts on time. Fails only when a run gives the wrong result.
