@@ -122,7 +122,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       close: () => db.$disconnect(),
     };
   }
-  const pool = new Pool({ connectionString: target.url, max: 2, idleTimeoutMillis: 30_000, connectionTimeoutMillis: TRANSACTION_MAX_WAIT_MS });
+  // 4: the ingest's transaction holds one while the hot reads (modelRows.ts) share the others
+  const pool = new Pool({ connectionString: target.url, max: 4, idleTimeoutMillis: 30_000, connectionTimeoutMillis: TRANSACTION_MAX_WAIT_MS });
   // an idle connection the server dropped: the pool replaces it on the next use (unhandled, this
   // event would end the process)
   pool.on('error', () => undefined);
