@@ -42,7 +42,7 @@ function fromHttpLibrary(err: HttpLibraryError | (URIError & HttpLibraryError)):
 }
 
 const DB_UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', 'P1001', 'P1017', 'P2024']);
-const DB_UNAVAILABLE_TEXT = /not currently accepting connections|terminating connection|connection terminated|ECONNREFUSED|ECONNRESET|the database system is (starting up|shutting down|in recovery mode)|can't reach database server|timed out fetching a new connection|database is locked/i;
+const DB_UNAVAILABLE_TEXT = /not currently accepting connections|terminating connection|connection terminated|ECONNREFUSED|ECONNRESET|the database system is (starting up|shutting down|in recovery mode)|can't reach database server|timed out fetching a new connection|timeout exceeded when trying to connect|database is locked/i;
 
 /**
  * The database went away under a request (a restart, a failover, every session ended): the

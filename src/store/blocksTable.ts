@@ -114,7 +114,7 @@ export function createBlocksTable(db: Db, slasher: string, kind: DbKind, queryRo
 
     async recentBlocks(limit: number): Promise<BlockRef[]> {
       // raw SQL: read for every page of requests (see modelRows.ts)
-      const rows = await queryRows(`SELECT "number", "timestamp" FROM "Block" WHERE "slasher" = ${p(1)} ORDER BY "number" DESC LIMIT ${Math.max(0, Math.floor(limit))}`, slasher);
+      const rows = await queryRows(`SELECT "number", "timestamp" FROM "Block" WHERE "slasher" = ${p(1)} ORDER BY "number" DESC LIMIT ${p(2)}`, slasher, Math.max(0, Math.floor(limit) || 0));
       return rows.map((r) => ({ number: Number(r[0]), timestamp: Number(r[1]) })).reverse();
     },
 

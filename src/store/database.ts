@@ -104,11 +104,6 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     });
   }
   const kind = target.kind;
-  if (process.env.DEBUG_PRISMA_OPS) {
-    const counts = new Map<string, number>();
-    db = db.$extends({ query: { $allOperations({ model, operation, args, query }) { const k = `${model}.${operation}`; counts.set(k, (counts.get(k) ?? 0) + 1); return query(args); } } }) as unknown as Db;
-    setInterval(() => { console.error('PRISMA', new Date().toISOString(), JSON.stringify([...counts])); counts.clear(); }, 5000).unref();
-  }
   if (kind === 'sqlite') {
     return {
       db,
@@ -122,8 +117,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       close: () => db.$disconnect(),
     };
   }
-  // 4: the ingest's transaction holds one while the hot reads (modelRows.ts) share the others
-  const pool = new Pool({ connectionString: target.url, max: 4, idleTimeoutMillis: 30_000, connectionTimeoutMillis: TRANSACTION_MAX_WAIT_MS });
+  // as many as Prisma's own pool: the hot reads (modelRows.ts) moved here from it, beside the
+  // ingest's transactions
+  const pool = new Pool({ connectionString: target.url, max: 10, idleTimeoutMillis: 30_000, connectionTimeoutMillis: TRANSACTION_MAX_WAIT_MS });
   // an idle connection the server dropped: the pool replaces it on the next use (unhandled, this
   // event would end the process)
   pool.on('error', () => undefined);

@@ -15,13 +15,19 @@ const asNumber: Convert = (v) => (v === null || v === undefined ? null : Number(
 const asString: Convert = (v) => (v === null || v === undefined ? null : String(v));
 const asBool: Convert = (v) => (v === null || v === undefined ? null : v === true || v === 1 || v === 1n || v === '1' || v === 't');
 const asBigInt: Convert = (v) => (v === null || v === undefined ? null : BigInt(v as string | number | bigint));
-/** UTC text (see dialect.utcText); a text without a zone was written as UTC (SQLite's CURRENT_TIMESTAMP) */
+/**
+ * UTC text (see dialect.utcText), as Prisma reads it: a text without a zone was written as UTC
+ * (SQLite's CURRENT_TIMESTAMP), a date alone is its midnight UTC, `+05` is `+05:00`.
+ */
 const asDate: Convert = (v) => {
   if (v === null || v === undefined) return null;
   if (v instanceof Date) return v;
   if (typeof v === 'number' || typeof v === 'bigint') return new Date(Number(v));
-  const s = String(v);
-  return new Date(/(?:Z|[+-]\d\d:?\d\d)$/.test(s) ? s : `${s.replace(' ', 'T')}Z`);
+  const s = String(v).trim();
+  if (/^\d{4}-\d\d-\d\d$/.test(s)) return new Date(`${s}T00:00:00Z`);
+  const zone = /(?:Z|[+-]\d\d(?::?\d\d)?)$/i.exec(s);
+  if (!zone) return new Date(`${s.replace(' ', 'T')}Z`);
+  return new Date(/^[+-]\d\d$/.test(zone[0]) ? `${s.replace(' ', 'T')}:00` : s.replace(' ', 'T'));
 };
 
 const CONVERTERS: Record<string, Convert> = { Int: asNumber, Float: asNumber, String: asString, Boolean: asBool, BigInt: asBigInt, DateTime: asDate };
@@ -50,22 +56,28 @@ export function modelRows<Row>(database: Pick<Database, 'kind' | 'queryRows'>, m
   if (!m) throw new Error(`no model ${model} in the generated client`);
   const fields = m.fields.filter((f) => f.kind === 'scalar' || f.kind === 'enum');
   const d = dialect(database.kind);
+  /** the column a field is stored in (`@map`) */
+  const columnOf = (f: (typeof fields)[number]) => f.dbName ?? f.name;
   const converters = fields.map((f) => {
+    if (f.isList) throw new Error(`${model}.${f.name}: a list column is not read in raw SQL`);
     if (f.kind === 'enum') return asString;
     const c = CONVERTERS[f.type];
     if (!c) throw new Error(`${model}.${f.name}: column type ${f.type} is not read in raw SQL`);
     return c;
   });
-  const columns = fields.map((f) => (f.type === 'DateTime' ? d.utcText(f.name) : `"${f.name}"`)).join(', ');
+  const columns = fields.map((f) => (f.type === 'DateTime' ? d.utcText(columnOf(f)) : `"${columnOf(f)}"`)).join(', ');
   const row = (values: unknown[]): Row => {
     const out: Record<string, unknown> = {};
     for (let k = 0; k < fields.length; k++) out[fields[k]!.name] = converters[k]!(values[k]);
     return out as Row;
   };
   const typeOf = new Map(fields.map((f) => [f.name, f.type]));
+  const stored = new Map(fields.map((f) => [f.name, columnOf(f)]));
+  /** a field's column, by the field's name as the model API spells it */
   const column = (name: string) => {
-    if (!typeOf.has(name)) throw new Error(`${model} has no column ${name}`);
-    return name;
+    const c = stored.get(name);
+    if (c === undefined) throw new Error(`${model} has no column ${name}`);
+    return c;
   };
   const select: ModelRows<Row>['select'] = async (where, params, tail = '') => {
     const rows = await database.queryRows(`SELECT ${columns} FROM "${m.dbName ?? model}" WHERE ${where}${tail ? ` ${tail}` : ''}`, ...params);

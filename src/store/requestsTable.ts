@@ -282,7 +282,7 @@ export function createRequestsTable(db: Db, slasher: string, kind: DbKind, acces
                SELECT r.ctid AS rid, u.s FROM json_to_recordset($1::json) AS u(id text, b int, h text, i int, s text)
                CROSS JOIN LATERAL (SELECT ctid FROM "SlashingRequest"
                  WHERE "slasher" = $2 AND "requestId" = u.id AND "queuedBlockHash" = u.h AND "queuedLogIndex" = u.i AND "strategies" = 'null') AS r)
-             UPDATE "SlashingRequest" SET "strategies" = x.s, "updatedAt" = now() FROM x WHERE "SlashingRequest".ctid = x.rid`,
+             UPDATE "SlashingRequest" SET "strategies" = x.s, "updatedAt" = (now() AT TIME ZONE 'UTC') FROM x WHERE "SlashingRequest".ctid = x.rid`,
             json,
             slasher,
           );
