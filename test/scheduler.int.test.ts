@@ -191,6 +191,8 @@ describe('V4 id reuse', () => {
     const second = await queueRequest(chain.keeper, chain.publicClient, { slasher: chain.testbed.slasher, request: params(chain, b, 'overwrites the first') });
     expect(second.requestId).toBe(first.requestId);
     await pass(desk);
+    // a new request's alerts wait (up to two blocks) for its impact: read it, as the desk does after a pass
+    await desk.impact.refresh();
     await desk.alerting.evaluate(Date.now());
     const v = await view(desk, second.requestId);
     expect(v).toMatchObject({ description: 'overwrites the first', overwrote: 1 });
