@@ -74,7 +74,8 @@ function next(child: ChildProcess, kind: ApiDeskMessage['kind']): Promise<ApiDes
 
 /** A bench desk in its own process, settled; `stop` ends it (killed if it does not exit in 15 s). */
 async function startBenchDesk(start: ApiDeskStart): Promise<{ child: ChildProcess; started: Extract<ApiDeskMessage, { kind: 'ready' }>; stop(): Promise<void> }> {
-  const child = fork(path.join(__dirname, 'apiDesk.ts'), { execArgv: ['--import', 'tsx', ...(process.env.BENCH_DESK_NODE_ARGS?.split(' ').filter(Boolean) ?? [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // loaded as `npm start` loads the desk (CommonJS hook only: no module-hooks thread)
+  const child = fork(path.join(__dirname, 'apiDesk.ts'), { execArgv: ['--require', 'tsx/cjs', ...(process.env.BENCH_DESK_NODE_ARGS?.split(' ').filter(Boolean) ?? [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const stop = async () => {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     if (child.exitCode === null) child.send({ kind: 'stop' });

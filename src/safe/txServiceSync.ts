@@ -6,7 +6,7 @@
  * The service is slow and rate limited: every call retries with backoff, the sync runs on its own
  * timer, and nothing on the deadline path waits for it.
  */
-import SafeApiKit from '@safe-global/api-kit';
+import type * as ApiKitModule from '@safe-global/api-kit';
 import { getAddress, zeroAddress, type Address } from 'viem';
 import { z } from 'zod';
 import { DeskError, describeError, isDeskError } from '../errors';
@@ -57,6 +57,9 @@ export function createTxServiceSync(o: {
   intake: SignatureIntake;
   logger: Logger;
 }) {
+  // loaded here, not at start: api-kit brings protocol-kit and every chain viem knows (≈ 40 MB
+  // resident), which a desk without a Transaction Service never uses
+  const { default: SafeApiKit } = require('@safe-global/api-kit') as typeof ApiKitModule;
   const api = new SafeApiKit({ chainId: BigInt(o.chainId), txServiceUrl: o.options.url, ...(o.options.apiKey ? { apiKey: o.options.apiKey } : {}) });
   const safe = getAddress(o.safe);
   const { store, logger } = o;

@@ -1,4 +1,4 @@
-/** Runs the desk as a real process (`tsx src/main.ts`), for kill -9 and restart tests. */
+/** Runs the desk as a real process (as `npm start` does), for kill -9 and restart tests. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
@@ -26,8 +26,8 @@ export interface DeskProcess {
 
 export async function spawnDesk(env: Record<string, string>): Promise<DeskProcess> {
   const port = Number(env.PORT ?? (await freePort()));
-  // node itself, not the tsx wrapper: a SIGKILL must hit the process that serves
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  // node itself, as `npm start` runs it (no tsx wrapper): a SIGKILL must hit the process that serves
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/main.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
