@@ -1,4 +1,4 @@
-import { impactFacts, windowEndBlock } from './impact';
+import { impactFacts, parseFacts, sameFacts, windowEndBlock } from './impact';
 import type { RequestView } from './views';
 
 const deadlines = (blockTimeSeconds: number) => ({ blockTimeSeconds }) as RequestView['deadlines'];
@@ -25,5 +25,41 @@ describe('impactFacts', () => {
     expect(impactFacts(v('10', null))).not.toBe(impactFacts(v('5', null)));
     expect(impactFacts(v('10', null))).not.toBe(impactFacts(v('10', { effectBlock: 9, diff: '-5' })));
     expect(impactFacts(v('10', null))).not.toBe(impactFacts(v('10', null, 50)));
+  });
+});
+
+describe('sameFacts (the per-block comparison) agrees with comparing the stored JSON', () => {
+  type S = { strategy: string; currentMagnitude: string; pendingDeallocation: { effectBlock: number; diff: string } | null };
+  const v = (registrationBound: number | null, strategies: S[]) => ({ deadlines: { registrationBound, strategies: strategies.map((s) => ({ ...s, lastUsefulBlock: null, remainingMagnitude: s.currentMagnitude })) } }) as unknown as RequestView;
+  const a: S = { strategy: '0xA', currentMagnitude: '10', pendingDeallocation: null };
+  const b: S = { strategy: '0xB', currentMagnitude: '7', pendingDeallocation: { effectBlock: 0, diff: '-7' } };
+  const views = [
+    v(null, []),
+    v(0, []),
+    v(null, [a]),
+    v(0, [a]),
+    v(50, [a]),
+    v(null, [a, b]),
+    v(null, [b, a]),
+    v(null, [{ ...a, currentMagnitude: '1' + '0'.repeat(30) }]),
+    v(null, [{ ...a, pendingDeallocation: { effectBlock: 0, diff: '-10' } }]),
+    v(null, [{ ...a, pendingDeallocation: { effectBlock: 1, diff: '-10' } }]),
+    v(null, [{ ...a, pendingDeallocation: { effectBlock: 1, diff: '-9' } }]),
+    v(null, [{ ...a, strategy: '0xa' }]),
+    v(null, [a, a]),
+  ];
+  it('for every pair of views: equal exactly when their JSON is', () => {
+    for (const x of views) for (const y of views) expect([impactFacts(x), impactFacts(y), sameFacts(x, parseFacts(impactFacts(y)))]).toEqual([impactFacts(x), impactFacts(y), impactFacts(x) === impactFacts(y)]);
+  });
+  it('facts that do not parse, or are missing, are never the same (the figures are read again)', () => {
+    for (const stored of ['', '{}', '[1]', 'null', '[null]', '[null,{}]', '[null,[["0xA","10",null]]]', '[null,[["0xA",10,null,null]]]', '["1",[]]', '[null,[["0xA","10","1",null]]]', '[null,[["0xA","10",null,-10]]]', '[null,[]', '[null,[],1]']) {
+      expect(parseFacts(stored)).toBeNull();
+      expect(sameFacts(views[0]!, parseFacts(stored))).toBe(false);
+    }
+    expect(sameFacts(views[2]!, undefined)).toBe(false);
+    expect(sameFacts(views[2]!, null)).toBe(false);
+  });
+  it('reads the facts the desk stored before this comparison existed', () => {
+    expect(sameFacts(views[5]!, parseFacts('[null,[["0xA","10",null,null],["0xB","7",0,"-7"]]]'))).toBe(true);
   });
 });

@@ -43,9 +43,66 @@ const READ_SLICE = 200;
 
 const keyOf = (v: { requestId: string; queuedTxHash: string }) => `${v.requestId}:${v.queuedTxHash}`;
 
-/** The allocation facts a request's figures depend on, as the ingest last read them. */
+/**
+ * Facts by request id, then queue transaction (ids are reused on V4). Looked up with the views'
+ * own strings, which the read model keeps from block to block: no key is built per request per
+ * block.
+ */
+class Followed {
+  private readonly byId = new Map<string, Map<string, Facts | null>>();
+  get(requestId: string, txHash: string): Facts | null | undefined {
+    return this.byId.get(requestId)?.get(txHash);
+  }
+  set(requestId: string, txHash: string, facts: Facts | null): void {
+    let byTx = this.byId.get(requestId);
+    if (!byTx) this.byId.set(requestId, (byTx = new Map()));
+    byTx.set(txHash, facts);
+  }
+}
+
+/** [registration bound, per strategy: [strategy, current magnitude, pending effect block, pending diff]] */
+type Facts = readonly [number | null, readonly (readonly [string, string, number | null, string | null])[]];
+
+function factsOf(v: RequestView): Facts {
+  return [v.deadlines.registrationBound, v.deadlines.strategies.map((s) => [s.strategy, s.currentMagnitude, s.pendingDeallocation?.effectBlock ?? null, s.pendingDeallocation?.diff ?? null] as const)];
+}
+
+/** The allocation facts a request's figures depend on, as the ingest last read them (stored with the figures). */
 export function impactFacts(v: RequestView): string {
-  return JSON.stringify([v.deadlines.registrationBound, v.deadlines.strategies.map((s) => [s.strategy, s.currentMagnitude, s.pendingDeallocation?.effectBlock ?? null, s.pendingDeallocation?.diff ?? null])]);
+  return JSON.stringify(factsOf(v));
+}
+
+/** Stored facts as compared; null when they do not parse (then the figures are read again). */
+export function parseFacts(stored: string): Facts | null {
+  try {
+    const f: unknown = JSON.parse(stored);
+    const ok =
+      Array.isArray(f) &&
+      f.length === 2 &&
+      (f[0] === null || typeof f[0] === 'number') &&
+      Array.isArray(f[1]) &&
+      (f[1] as unknown[]).every((s) => Array.isArray(s) && s.length === 4 && typeof s[0] === 'string' && typeof s[1] === 'string' && (s[2] === null || typeof s[2] === 'number') && (s[3] === null || typeof s[3] === 'string'));
+    return ok ? (f as unknown as Facts) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether a view's facts are `f`: `impactFacts(v) === JSON.stringify(f)`, compared field by field.
+ * Every open request is compared on every block; building and comparing its JSON each time was
+ * most of the pass at 10k requests.
+ */
+export function sameFacts(v: RequestView, f: Facts | null | undefined): boolean {
+  if (!f || f[0] !== v.deadlines.registrationBound) return false;
+  const strategies = v.deadlines.strategies;
+  if (strategies.length !== f[1].length) return false;
+  for (let i = 0; i < strategies.length; i++) {
+    const s = strategies[i]!;
+    const g = f[1][i]!;
+    if (g[0] !== s.strategy || g[1] !== s.currentMagnitude || g[2] !== (s.pendingDeallocation?.effectBlock ?? null) || g[3] !== (s.pendingDeallocation?.diff ?? null)) return false;
+  }
+  return true;
 }
 
 /** The block a request's window ends at, when it is still ahead of `head`. */
@@ -82,7 +139,7 @@ export function toImpactJson(r: Extract<ImpactRead, { ok: true }>): ImpactJson {
  */
 export function createImpactRunner(o: ImpactRunnerOptions) {
   /** the allocation facts each request's stored figures follow; loaded once, then kept here */
-  let followed: Map<string, string> | null = null;
+  let followed: Followed | null = null;
   let running: Promise<ImpactPass> | null = null;
   /** the pass asked for while one runs: every caller during a pass shares the one after it */
   let next: Promise<ImpactPass> | null = null;
@@ -92,13 +149,17 @@ export function createImpactRunner(o: ImpactRunnerOptions) {
 
   async function pass(): Promise<ImpactPass> {
     if (!o.reader) return { read: 0, current: 0 };
-    followed ??= new Map((await o.store.all()).map((r) => [keyOf({ requestId: r.requestId, queuedTxHash: r.requestTxHash }), r.facts]));
+    if (!followed) {
+      const loaded = new Followed();
+      for (const r of await o.store.all()) loaded.set(r.requestId, r.requestTxHash, parseFacts(r.facts));
+      followed = loaded;
+    }
     const views = await o.views();
     // the read model hands out the same views until a fact changes (and a pass's writes are facts)
     if (clean && clean.views.deref() === views) return { read: 0, current: clean.current };
     // slashability "read" = still Requested on chain with its set read (see the read model)
     const open = views.filter((v) => v.strategies !== null && v.deadlines.slashability === 'read' && v.deadlines.slashabilityReadAtBlock !== null);
-    const stale = open.filter((v) => followed!.get(keyOf(v)) !== impactFacts(v));
+    const stale = open.filter((v) => !sameFacts(v, followed!.get(v.requestId, v.queuedTxHash)));
     if (stale.length === 0) {
       clean = { views: new WeakRef(views), current: open.length };
       return { read: 0, current: open.length };
@@ -119,14 +180,15 @@ export function createImpactRunner(o: ImpactRunnerOptions) {
         windowEndBlock: windowEndBlock(v, head),
       }));
       const answers = await o.reader.read(targets, head.number);
-      const rows: ImpactRow[] = slice.map((v) => {
+      const facts = slice.map(factsOf);
+      const rows: ImpactRow[] = slice.map((v, i) => {
         const r = answers.get(keyOf(v))!;
-        const base = { requestId: v.requestId, requestTxHash: v.queuedTxHash, facts: impactFacts(v), readAtBlock: r.readAtBlock };
+        const base = { requestId: v.requestId, requestTxHash: v.queuedTxHash, facts: JSON.stringify(facts[i]), readAtBlock: r.readAtBlock };
         return r.ok ? { ...base, impact: toImpactJson(r), reason: null } : { ...base, impact: null, reason: r.reason };
       });
       // told also when the save failed: views read meanwhile may have seen part of it
       await toldWrite(o.writes ?? {}, ['impacts'], () => o.store.save(rows), (counted) => counted);
-      for (const r of rows) followed.set(keyOf({ requestId: r.requestId, queuedTxHash: r.requestTxHash }), r.facts);
+      slice.forEach((v, i) => followed!.set(v.requestId, v.queuedTxHash, facts[i]!));
       read += rows.length;
     }
     return { read, current: open.length - stale.length };
