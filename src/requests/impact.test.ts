@@ -1,4 +1,4 @@
-import { impactFacts, parseFacts, sameFacts, windowEndBlock } from './impact';
+import { factsOf, impactFacts, parseFacts, sameFacts, windowEndBlock } from './impact';
 import type { RequestView } from './views';
 
 const deadlines = (blockTimeSeconds: number) => ({ blockTimeSeconds }) as RequestView['deadlines'];
@@ -50,6 +50,9 @@ describe('sameFacts (the per-block comparison) agrees with comparing the stored 
   ];
   it('for every pair of views: equal exactly when their JSON is', () => {
     for (const x of views) for (const y of views) expect([impactFacts(x), impactFacts(y), sameFacts(x, parseFacts(impactFacts(y)))]).toEqual([impactFacts(x), impactFacts(y), impactFacts(x) === impactFacts(y)]);
+  });
+  it('the same for the facts kept in memory after a save (not read back from the store)', () => {
+    for (const x of views) for (const y of views) expect([impactFacts(x), impactFacts(y), sameFacts(x, factsOf(y))]).toEqual([impactFacts(x), impactFacts(y), impactFacts(x) === impactFacts(y)]);
   });
   it('facts that do not parse, or are missing, are never the same (the figures are read again)', () => {
     for (const stored of ['', '{}', '[1]', 'null', '[null]', '[null,{}]', '[null,[["0xA","10",null]]]', '[null,[["0xA",10,null,null]]]', '["1",[]]', '[null,[["0xA","10","1",null]]]', '[null,[["0xA","10",null,-10]]]', '[null,[]', '[null,[],1]']) {

@@ -63,7 +63,7 @@ class Followed {
 /** [registration bound, per strategy: [strategy, current magnitude, pending effect block, pending diff]] */
 type Facts = readonly [number | null, readonly (readonly [string, string, number | null, string | null])[]];
 
-function factsOf(v: RequestView): Facts {
+export function factsOf(v: RequestView): Facts {
   return [v.deadlines.registrationBound, v.deadlines.strategies.map((s) => [s.strategy, s.currentMagnitude, s.pendingDeallocation?.effectBlock ?? null, s.pendingDeallocation?.diff ?? null] as const)];
 }
 
