@@ -1,8 +1,10 @@
-import { factsOf, impactFacts, parseFacts, sameFacts, windowEndBlock } from './impact';
+import { factsOf, parseFacts, sameFacts, windowEndBlock } from './impact';
 import type { RequestView } from './views';
 
 const deadlines = (blockTimeSeconds: number) => ({ blockTimeSeconds }) as RequestView['deadlines'];
 const head = { number: 100, timestamp: 1_000 };
+/** the facts as stored */
+const impactFacts = (v: RequestView) => JSON.stringify(factsOf(v));
 
 describe('windowEndBlock', () => {
   it('block windows: the end while ahead of the head, else null (read now)', () => {

@@ -63,13 +63,9 @@ class Followed {
 /** [registration bound, per strategy: [strategy, current magnitude, pending effect block, pending diff]] */
 type Facts = readonly [number | null, readonly (readonly [string, string, number | null, string | null])[]];
 
+/** The allocation facts a request's figures depend on, as the ingest last read them (stored with the figures as JSON). */
 export function factsOf(v: RequestView): Facts {
   return [v.deadlines.registrationBound, v.deadlines.strategies.map((s) => [s.strategy, s.currentMagnitude, s.pendingDeallocation?.effectBlock ?? null, s.pendingDeallocation?.diff ?? null] as const)];
-}
-
-/** The allocation facts a request's figures depend on, as the ingest last read them (stored with the figures). */
-export function impactFacts(v: RequestView): string {
-  return JSON.stringify(factsOf(v));
 }
 
 /** Stored facts as compared; null when they do not parse (then the figures are read again). */
@@ -89,7 +85,7 @@ export function parseFacts(stored: string): Facts | null {
 }
 
 /**
- * Whether a view's facts are `f`: `impactFacts(v) === JSON.stringify(f)`, compared field by field.
+ * Whether a view's facts are `f`: `JSON.stringify(factsOf(v)) === JSON.stringify(f)`, compared field by field.
  * Every open request is compared on every block; building and comparing its JSON each time was
  * most of the pass at 10k requests.
  */
