@@ -1,4 +1,4 @@
-import { describeDeadlines, type DescribeDeadlinesParameters } from './deadlines';
+import { chainClock, describeDeadlines, type DescribeDeadlinesParameters } from './deadlines';
 import type { AllocationFact, BlockRef } from './types';
 
 const S1 = '0x0000000000000000000000000000000000000001';
@@ -166,5 +166,37 @@ describe('describeDeadlines', () => {
     );
     expect(result.blockTimeSeconds).toBe(15);
     expect(result.vetoWindowEnd.estimatedAt).toBe(iso(T0 + 150 + 40 * 15));
+  });
+});
+
+describe('chainClock: the times it knows', () => {
+  const head = blockAt(1_100);
+  const recent = [blockAt(1_098), blockAt(1_099)];
+
+  it('gives the times of the kept blocks exactly, from the list or from the map, and estimates the rest', () => {
+    const kept = new Map([[1_010, T0 + 500]]);
+    const fromMap = chainClock(head, recent, { knownTimes: kept });
+    const fromList = chainClock(head, recent, { knownBlocks: [{ number: 1_010, timestamp: T0 + 500 }] });
+    for (const clock of [fromMap, fromList]) {
+      expect(clock.timeOfBlock(1_010)).toEqual({ timestamp: T0 + 500, estimated: false });
+      expect(clock.timeOfBlock(1_011)).toEqual({ timestamp: blockAt(1_011).timestamp, estimated: true });
+      expect(clock.timeOfBlock(1_099)).toEqual({ timestamp: blockAt(1_099).timestamp, estimated: false });
+    }
+  });
+
+  it('takes the head, then the recent blocks, then the list, and the map last, where they disagree', () => {
+    const kept = new Map([
+      [1_100, 1],
+      [1_099, 2],
+      [1_050, 3],
+      [1_040, 4],
+    ]);
+    const clock = chainClock(head, recent, { knownBlocks: [{ number: 1_050, timestamp: T0 + 601 }, { number: 1_099, timestamp: 5 }], knownTimes: kept });
+    expect(clock.timeOfBlock(1_100).timestamp).toBe(head.timestamp);
+    expect(clock.timeOfBlock(1_099).timestamp).toBe(blockAt(1_099).timestamp);
+    expect(clock.timeOfBlock(1_050).timestamp).toBe(T0 + 601);
+    expect(clock.timeOfBlock(1_040)).toEqual({ timestamp: 4, estimated: false });
+    // the map is no part of the block-time estimate (old and sparse)
+    expect(clock.blockTimeSeconds).toBe(chainClock(head, recent).blockTimeSeconds);
   });
 });

@@ -47,6 +47,11 @@ export interface ChainClockOptions {
    * for them, but no part of the block-time estimate (they are sparse and old)
    */
   knownBlocks?: readonly BlockRef[];
+  /**
+   * the same as a map, consulted after every other source (a caller describing every request on
+   * every block keeps it while those blocks do not change, instead of one map per read)
+   */
+  knownTimes?: ReadonlyMap<number, number>;
 }
 
 /**
@@ -56,7 +61,7 @@ export interface ChainClockOptions {
 export function chainClock(head: BlockRef, recentBlocks: readonly BlockRef[], options: ChainClockOptions = {}): ChainClock {
   const observed = [...recentBlocks, head];
   const blockTimeSeconds = estimateBlockTime(observed, { slotSeconds: options.slotSeconds });
-  return { blockTimeSeconds, timeOfBlock: blockTimer(head, blockTimeSeconds, [...(options.knownBlocks ?? []), ...observed]) };
+  return { blockTimeSeconds, timeOfBlock: blockTimer(head, blockTimeSeconds, [...(options.knownBlocks ?? []), ...observed], options.knownTimes) };
 }
 
 export interface VetoWindowEndDescription {
@@ -156,13 +161,13 @@ export function describeDeadlines(input: DescribeDeadlinesParameters): DescribeD
  * Timestamp of a block: exact when it was observed, else extrapolated from the head. A past
  * block that was not observed is still only an estimate, so it is flagged as one too.
  */
-function blockTimer(head: BlockRef, blockTime: number, observed: readonly BlockRef[]) {
+function blockTimer(head: BlockRef, blockTime: number, observed: readonly BlockRef[], older?: ReadonlyMap<number, number>) {
   const known = new Map<number, number>();
   for (const b of observed) known.set(b.number, b.timestamp);
   // The head is authoritative for its own number even if a stale copy sits in recentBlocks.
   known.set(head.number, head.timestamp);
   return (block: number): { timestamp: number; estimated: boolean } => {
-    const timestamp = known.get(block);
+    const timestamp = known.get(block) ?? older?.get(block);
     if (timestamp !== undefined) return { timestamp, estimated: false };
     return { timestamp: estimateTimestampAtBlock(head, blockTime, block), estimated: true };
   };

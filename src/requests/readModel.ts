@@ -6,11 +6,12 @@
  */
 import { getAddress } from 'viem';
 import { chainClock, describeDeadlines } from '../domain/deadlines';
-import type { BlockRef, RegistrationFact, RequestStatus, Variant, VetoWindow } from '../domain/types';
+import type { BlockRef, RegistrationFact, RequestStatus, StrategyDeadlineDetail, Variant, VetoWindow } from '../domain/types';
 import { STORED_PARTS, UNKNOWN_WRITE, type IngestStore, type StoredPart, type WriteNotice } from '../store/ingestStore';
 import type { LapseRow } from '../store/lapseStore';
 import type { ImpactRow } from '../store/impactStore';
-import type { Hex, RequestView } from './views';
+import type { Hex, RequestView, StrategyDeadlineView, VetoWindowEndView } from './views';
+import { sameDetails, sameEnd, strategyViewsOf } from './viewParts';
 
 export interface ReadModelOptions {
   store: IngestStore;
@@ -56,6 +57,12 @@ interface PreparedRow {
   setKey: string;
   /** its key in the lapses and the impact figures (ids are reused on V4: the queue transaction tells them apart) */
   key: string;
+  /**
+   * The parts of its last view that rarely change from one block to the next, reused while they
+   * are equal: a new copy per request per block was most of a block's garbage, and each copy lived
+   * long enough (until the next block) to be promoted before it died.
+   */
+  last?: { details: readonly StrategyDeadlineDetail[]; strategies: readonly StrategyDeadlineView[]; windowEnd: VetoWindowEndView };
 }
 
 interface Texts {
@@ -154,32 +161,41 @@ export function createRequestReadModel(o: ReadModelOptions) {
     return value;
   }
 
+  /** the kept times by block number, made once per kept read of them (thousands: one per request event) */
+  const timesByNumber = new WeakMap<object, Map<number, number>>();
+
   async function context(cursor: Awaited<ReturnType<IngestStore['getCursor']>>, at: ReadAt) {
     const keyed = <T extends { requestId: string; requestTxHash: string }>(rows: T[]) => new Map(rows.map((r) => [`${r.requestId}:${r.requestTxHash}`, r]));
     // every timestamp the desk has: past blocks of any request show the chain's time (a few rows
-    // per request). The headers first: kept times read with headers from block F hold every time
-    // pruned below F; headers that now start above F mean a prune (perhaps another desk's, or one
-    // of ours under way) moved times the kept ones may lack, so they are read again, after.
+    // per request). The headers first: a prune moves times from the headers to the kept ones, so
+    // kept times hold with these headers when no prune came between them — none of another desk
+    // or unnoticed of ours since the kept ones were read (`part` compares the counts of changes up
+    // to the checkpoint), none of ours since they were read that moved a time (its notice), and
+    // none between the checkpoint and the headers (the count read again after them). Else, or
+    // when the headers start no later than with the kept times, they are read again, after.
     const headerTimes = await o.store.headerTimes();
     const headersFrom = headerTimes[0]?.number ?? Number.MAX_SAFE_INTEGER;
+    const noWriteSinceCheckpoint = at.changes !== undefined && (await o.store.getCursor())?.changes === at.changes;
     // the newest headers: the head, and the block time estimated from them
     const blocks = headerTimes.slice(-32);
     const [stateByKey, lapseByKey, impactByKey, keptTimes] = await Promise.all([
       part('operatorStates', at, async () => new Map<string, KeptState>((await o.store.operatorStates()).map((st) => [`${getAddress(st.operator)}:${st.operatorSetId}`, { st, byStrategy: new Map(st.allocations.map((a) => [a.strategy.toLowerCase(), a])) }]))),
       part('lapses', at, async () => keyed(o.lapses ? await o.lapses() : ([] as LapseRow[]))),
       part('impacts', at, async () => keyed(o.impacts ? await o.impacts() : ([] as ImpactRow[]))),
-      part('blockTimes', at, async () => ({ times: await o.store.keptBlockTimes(), headersFrom }), (k) => k.headersFrom >= headersFrom),
+      part('blockTimes', at, async () => ({ times: await o.store.keptBlockTimes(), headersFrom }), (k) => noWriteSinceCheckpoint || k.headersFrom >= headersFrom),
     ]);
-    // a header's timestamp is the newer fact where both exist (last wins)
-    const known = [...keptTimes.times, ...headerTimes];
+    // a header's timestamp is the newer fact where both exist (the kept times are consulted last)
+    let keptByNumber = timesByNumber.get(keptTimes);
+    if (!keptByNumber) timesByNumber.set(keptTimes, (keptByNumber = new Map(keptTimes.times.map((b) => [b.number, b.timestamp]))));
     const head = blocks[blocks.length - 1];
     // the same for every request of a listing: once per read, not once per request
-    const clock = head ? chainClock(head, blocks, { slotSeconds: o.slotSeconds, knownBlocks: known }) : undefined;
+    const clock = head ? chainClock(head, blocks, { slotSeconds: o.slotSeconds, knownBlocks: headerTimes, knownTimes: keptByNumber }) : undefined;
     const window: VetoWindow | null = !cursor || cursor.windowKind === null || cursor.windowLength === null ? null : cursor.windowKind === 'blocks' ? { kind: 'blocks', blocks: cursor.windowLength } : { kind: 'seconds', seconds: cursor.windowLength };
     return { cursor, blocks, window, stateByKey, clock, lapseByKey, impactByKey, nowSec: o.now() };
   }
 
-  function view({ row: r, operator, slasher, strategies, strategyKeys, wadsToSlash, setKey, key }: PreparedRow, ctx: Awaited<ReturnType<typeof context>>): RequestView | null {
+  function view(prepared: PreparedRow, ctx: Awaited<ReturnType<typeof context>>): RequestView | null {
+    const { row: r, operator, slasher, strategies, strategyKeys, wadsToSlash, setKey, key } = prepared;
     const c = ctx.cursor;
     const head: BlockRef | undefined = ctx.blocks[ctx.blocks.length - 1];
     const window = ctx.window;
@@ -214,6 +230,12 @@ export function createRequestReadModel(o: ReadModelOptions) {
     });
     const confirmations = Math.max(0, head.number - r.queuedAtBlock);
     const impact = ctx.impactByKey.get(key);
+    const last = prepared.last;
+    const sameStrategies = last !== undefined && sameDetails(last.details, d.strategies);
+    const sameWindowEnd = last !== undefined && sameEnd(last.windowEnd, d.vetoWindowEnd);
+    const strategyViews = sameStrategies ? last.strategies : strategyViewsOf(d.strategies);
+    const windowEnd = sameWindowEnd ? last.windowEnd : Object.freeze(d.vetoWindowEnd);
+    if (!sameStrategies || !sameWindowEnd) prepared.last = { details: d.strategies, strategies: strategyViews, windowEnd };
     const v: RequestView = {
       requestId: r.requestId,
       slasher,
@@ -226,7 +248,7 @@ export function createRequestReadModel(o: ReadModelOptions) {
       queuedAtBlock: r.queuedAtBlock,
       queuedTxHash: r.queuedTxHash as Hex,
       status: d.status,
-      vetoWindowEnd: d.vetoWindowEnd,
+      vetoWindowEnd: windowEnd,
       lastUsefulBlock: d.lastUsefulBlock,
       lastUsefulBlockEstimatedAt: d.lastUsefulBlockEstimatedAt,
       atRisk: d.atRisk,
@@ -239,13 +261,7 @@ export function createRequestReadModel(o: ReadModelOptions) {
         registrationBound: registration.registered ? null : registration.deregisterBlock + (c.deallocationDelay ?? 0),
         slashability,
         slashabilityReadAtBlock: st?.readAtBlock ?? null,
-        strategies: d.strategies.map((s) => ({
-          strategy: s.strategy,
-          lastUsefulBlock: s.lastUsefulBlock,
-          currentMagnitude: s.currentMagnitude.toString(),
-          remainingMagnitude: s.remainingMagnitude.toString(),
-          pendingDeallocation: s.pendingDeallocation ? { effectBlock: s.pendingDeallocation.effectBlock, diff: s.pendingDeallocation.diff.toString() } : null,
-        })),
+        strategies: strategyViews as StrategyDeadlineView[],
       },
       impact: impact?.impact ?? null,
       impactReason: impact ? (impact.impact ? null : (impact.reason ?? 'unknown')) : missingImpactReason(Boolean(c.avs), slashability),
@@ -268,7 +284,7 @@ export function createRequestReadModel(o: ReadModelOptions) {
    */
   interface Kept {
     views: RequestView[];
-    byId: Map<string, RequestView>;
+    byId: (requestId: string) => RequestView | undefined;
     generation: number;
     checkpoint: string;
     /** the views hold while the clock (unix seconds) is at most this */
@@ -280,6 +296,26 @@ export function createRequestReadModel(o: ReadModelOptions) {
   let keptSeq = 0;
   let inFlight: { read: Promise<Kept>; generation: number; checkpoint: string } | null = null;
   const checkpointOf = (c: Awaited<ReturnType<IngestStore['getCursor']>>): string => (c ? `${c.indexedBlock}:${c.indexedHash ?? ''}:${c.changes ?? 0}` : '');
+
+  /**
+   * A view by its request id: the views are made row by row, so a row's place is its view's, and
+   * the places by id are worked out once per read of the rows rather than once per block (the
+   * last row of an id is its view, as on V4 where an id's newest request overwrote the others).
+   */
+  const placesById = new WeakMap<readonly PreparedRow[], Map<string, number>>();
+  function byIdOf(rows: readonly PreparedRow[], views: readonly RequestView[]): Kept['byId'] {
+    if (views.length !== rows.length) {
+      const byId = new Map(views.map((v) => [v.requestId, v]));
+      return (id) => byId.get(id);
+    }
+    let places = placesById.get(rows);
+    if (!places) placesById.set(rows, (places = new Map(rows.map((r, i) => [r.row.requestId, i]))));
+    const at = places;
+    return (id) => {
+      const i = at.get(id);
+      return i === undefined ? undefined : views[i];
+    };
+  }
 
   /** `cursor` was read before the rows: a write landing meanwhile makes these views stale at once, never current */
   async function read(cursor: Awaited<ReturnType<IngestStore['getCursor']>>, at: ReadAt): Promise<Kept> {
@@ -301,7 +337,7 @@ export function createRequestReadModel(o: ReadModelOptions) {
       if (v.status === 'in_veto_window' && v.vetoWindowEnd.timestamp !== undefined) validThroughSec = Math.min(validThroughSec, v.vetoWindowEnd.timestamp - 1);
       views.push(Object.freeze(v));
     }
-    return { views, byId: new Map(views.map((v) => [v.requestId, v])), generation: gen, checkpoint, validThroughSec };
+    return { views, byId: byIdOf(rows, views), generation: gen, checkpoint, validThroughSec };
   }
 
   async function current(): Promise<Kept> {
@@ -372,11 +408,11 @@ export function createRequestReadModel(o: ReadModelOptions) {
     },
     /** one request without Safe views or annotations (for signature intake) */
     async bare(requestId: bigint): Promise<RequestView | null> {
-      return (await current()).byId.get(requestId.toString()) ?? null;
+      return (await current()).byId(requestId.toString()) ?? null;
     },
     /** one request, with the chain's times of its own past blocks (queued, decided, window end, stake leaving) */
     async one(requestId: bigint): Promise<RequestView | null> {
-      return (await current()).byId.get(requestId.toString()) ?? null;
+      return (await current()).byId(requestId.toString()) ?? null;
     },
   };
 }
