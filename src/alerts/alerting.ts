@@ -16,7 +16,7 @@ import type { Metrics } from '../lib/metrics';
 import { backoffDelay } from '../lib/retry';
 import { createChannel, type AlertChannel } from './channels';
 import type { AlertListItem, DeliveryState, DueDelivery, Outbox } from '../store/alertOutbox';
-import { planAlerts, type HealthSignal } from './planner';
+import { AlertKeys, planAlerts, type HealthSignal } from './planner';
 import { HEALTH_ALERT_KINDS, type Alert, type AlertDraft } from './types';
 
 export interface AlertingOptions {
@@ -115,6 +115,7 @@ export function createAlerting(o: AlertingOptions): Alerting {
 
   let evaluating: Promise<number> | null = null;
   let again = false;
+  const keys = new AlertKeys(o.chainId, o.slasher);
   function evaluate(seenAtMs?: number): Promise<number> {
     const seen = seenAtMs ?? nowMs();
     if (evaluating) {
@@ -139,6 +140,7 @@ export function createAlerting(o: AlertingOptions): Alerting {
           leadTimesSec: o.leadTimesSec,
           nowSec: nowMs() / 1000,
           known: (key) => k.has(key),
+          keys,
           incidents: await outbox.incidents(HEALTH_ALERT_KINDS),
         });
         n += await enqueueMany(k, drafts, seen);

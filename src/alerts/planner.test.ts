@@ -1,5 +1,5 @@
 import type { RequestView } from '../requests/views';
-import { planAlerts, requestKey, type PlanInput } from './planner';
+import { AlertKeys, planAlerts, requestKey, type PlanInput } from './planner';
 import { formatWadPercent, formatDuration, vetoProgressLine } from './summary';
 
 const SLASHER = '0x2279B7A0a67DB372996a5FaB50D91eAA73d2eBe6';
@@ -118,6 +118,47 @@ describe('planAlerts: requests', () => {
   it('alerts a V4 overwrite per overwrite count', () => {
     const a = plan([view({ variant: 'V4', overwrote: 2 })]).find((x) => x.kind === 'v4_request_overwritten');
     expect(a?.dedupKey).toMatch(/:v4_request_overwritten:2$/);
+  });
+});
+
+describe('planAlerts: key texts kept across plans', () => {
+  /** every kind a request's plan makes: queued, at risk, a reminder, an overwrite, and the decided ones */
+  const views = (head: number): RequestView[] => [
+    view({ head }),
+    view({ requestId: '8', head, atRisk: true }),
+    view({ requestId: '9', head, queuedAtBlock: 10, deadlines: { ...view().deadlines, blocksUntilWindowEnd: 100 } }),
+    view({ requestId: '10', head, overwrote: 2 }),
+    view({ requestId: '11', head, status: 'vetoed', cancelled: { block: head - 1, txHash: `0x${'cd'.repeat(32)}` } }),
+    view({ requestId: '12', head, status: 'fulfilled', fulfilled: { block: head - 1, txHash: `0x${'ef'.repeat(32)}` } }),
+    view({ requestId: '13', head, status: 'lapsed', lastUsefulBlock: head - 1 }),
+  ];
+
+  it('plans exactly what a plan without them does, block after block, and for an id reused on V4', () => {
+    const keys = new AlertKeys(31337, SLASHER);
+    const known = new Set<string>();
+    for (const head of [110, 111, 112]) {
+      // what each plan asks of the existing alerts, and what it plans
+      const asked: string[][] = [[], []];
+      const fresh = plan(views(head), { known: (k) => asked[0]!.push(k) > 0 && known.has(k) });
+      expect(plan(views(head), { known: (k) => asked[1]!.push(k) > 0 && known.has(k), keys })).toEqual(fresh);
+      expect(asked[1]).toEqual(asked[0]);
+      expect(asked[0]!.length).toBeGreaterThanOrEqual(7);
+      if (head === 110) expect(new Set(fresh.map((d) => d.kind))).toEqual(new Set(['request_queued', 'request_at_risk', 'veto_reminder', 'v4_request_overwritten', 'request_vetoed', 'request_fulfilled', 'stake_escaped']));
+      // every dedup key is the request's key and the kind (and suffix), as stored
+      for (const d of fresh) expect(d.dedupKey.startsWith(`${d.incidentKey}:${d.kind}`)).toBe(true);
+      for (const d of fresh) known.add(d.dedupKey);
+    }
+    // the same id queued again later (V4): its own keys, not the earlier request's
+    const reused = view({ queuedAtBlock: 105, head: 112 });
+    const [queued] = plan([reused], { known: (k) => known.has(k), keys });
+    expect(queued).toMatchObject({ kind: 'request_queued', dedupKey: `${requestKey(31337, SLASHER, reused)}:request_queued` });
+    expect(requestKey(31337, SLASHER, reused)).not.toBe(requestKey(31337, SLASHER, view()));
+  });
+
+  it('are not used for another slasher or chain', () => {
+    const keys = new AlertKeys(1, SLASHER);
+    const [d] = plan([view()], { keys });
+    expect(d!.dedupKey).toBe(`${requestKey(31337, SLASHER, view())}:request_queued`);
   });
 });
 

@@ -40,6 +40,8 @@ export interface PlanInput {
   incidents: ReadonlyMap<string, { open: string | null; count: number }>;
   /** terminal events (veto, fulfil) older than this many blocks are history, not news */
   recentBlocks?: number;
+  /** the key texts made by earlier plans of the same chain and slasher (made afresh without) */
+  keys?: AlertKeys;
 }
 
 export const DEFAULT_RECENT_BLOCKS = 64;
@@ -51,6 +53,42 @@ export const IMPACT_WAIT_BLOCKS = 2;
 
 export function requestKey(chainId: number, slasher: string, v: Pick<RequestView, 'requestId' | 'queuedAtBlock'>): string {
   return `${chainId}:${slasher.toLowerCase()}:${v.requestId}@${v.queuedAtBlock}`;
+}
+
+/** A request's key and the dedup keys of its alerts without a suffix, by kind, as made so far. */
+interface RequestKeys {
+  queuedAtBlock: number;
+  key: string;
+  byKind: Partial<Record<AlertKind, string>>;
+}
+
+/**
+ * The texts a plan compares with the alerts that exist, made once per request and kept by whoever
+ * plans on every block (see `PlanInput.keys`): a plan looks at every request, and making and
+ * hashing new key texts for each of 10k requests was most of its work and of its garbage.
+ */
+export class AlertKeys {
+  private readonly prefix: string;
+  private readonly byId = new Map<string, RequestKeys>();
+  constructor(
+    readonly chainId: number,
+    readonly slasher: string,
+  ) {
+    this.prefix = `${chainId}:${slasher.toLowerCase()}:`;
+  }
+
+  /** `requestKey`'s text, and its dedup keys kept with it (an id reused on V4 gets new ones) */
+  of(v: Pick<RequestView, 'requestId' | 'queuedAtBlock'>): RequestKeys {
+    let k = this.byId.get(v.requestId);
+    if (k === undefined || k.queuedAtBlock !== v.queuedAtBlock) this.byId.set(v.requestId, (k = { queuedAtBlock: v.queuedAtBlock, key: `${this.prefix}${v.requestId}@${v.queuedAtBlock}`, byKind: {} }));
+    return k;
+  }
+}
+
+/** the dedup key of alert `kind` of a request: `${requestKey}:${kind}${suffix}` */
+function dedupKeyOf(k: RequestKeys, kind: AlertKind, suffix: string): string {
+  if (suffix !== '') return `${k.key}:${kind}${suffix}`;
+  return (k.byKind[kind] ??= `${k.key}:${kind}`);
 }
 
 /** Seconds until the veto window closes, from blocks × observed block time when block-based. */
@@ -70,8 +108,9 @@ type DraftExtra = { suffix?: string; action?: 'trigger' | 'resolve'; data?: Reco
  * Adds the alert `kind` of `v` unless it was planned before; its title and text are built only
  * then (a pass looks at every request, and most of their alerts are known already).
  */
-function addDraft(out: AlertDraft[], p: PlanInput, v: RequestView, key: string, kind: AlertKind, severity: AlertSeverity, suffix: string, make: () => { title: string; text: string; extra?: DraftExtra }): void {
-  const dedupKey = `${key}:${kind}${suffix}`;
+function addDraft(out: AlertDraft[], p: PlanInput, v: RequestView, keys: RequestKeys, kind: AlertKind, severity: AlertSeverity, suffix: string, make: () => { title: string; text: string; extra?: DraftExtra }): void {
+  const dedupKey = dedupKeyOf(keys, kind, suffix);
+  const key = keys.key;
   if (p.known(dedupKey)) return;
   const { title, text, extra = {} } = make();
   out.push({
@@ -94,12 +133,13 @@ function isRecent(head: number, block: number | undefined, recent: number): bool
 export function planAlerts(p: PlanInput): AlertDraft[] {
   const out: AlertDraft[] = [];
   const recent = p.recentBlocks ?? DEFAULT_RECENT_BLOCKS;
+  const keys = p.keys && p.keys.chainId === p.chainId && p.keys.slasher === p.slasher ? p.keys : new AlertKeys(p.chainId, p.slasher);
   for (const v of p.views) {
-    const key = requestKey(p.chainId, p.slasher, v);
+    const key = keys.of(v);
     // decided and alerted: nothing more to plan (most requests of a long-lived slasher)
     const closing = CLOSING[v.status];
-    if (closing !== undefined && p.known(`${key}:${closing}`)) continue;
-    const queuedKey = `${key}:request_queued`;
+    if (closing !== undefined && p.known(dedupKeyOf(key, closing, ''))) continue;
+    const queuedKey = dedupKeyOf(key, 'request_queued', '');
     const head = v.queuedAtBlock + v.confirmations;
     const open = OPEN.has(v.status);
     // its operator set's slashability is read at the end of the same ingest pass: until then the
