@@ -82,6 +82,7 @@ describe.each(DB_KINDS)('kept block times on %s', (kind) => {
     expect((await view('2')).vetoWindowEnd).toEqual({ block: 27, estimatedAt: isoOf(27), estimated: false });
   });
 
+  // continues the chain of the test above (blocks 1 to 30, request 2's window ending at block 27)
   it('reads them again when another desk’s prune lands between its checkpoint and its headers', async () => {
     const other = await openDatabase(tdb.target);
     try {
@@ -103,6 +104,46 @@ describe.each(DB_KINDS)('kept block times on %s', (kind) => {
       expect(await store.getBlock(27)).toBeNull();
       expect(keptReads - before).toBe(1);
       expect(during.vetoWindowEnd).toEqual({ block: 27, estimatedAt: isoOf(27), estimated: false });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('holds times read before any header existed for no header: a prune landing mid-read has them read again', async () => {
+    const slasher = '0x00000000000000000000000000000000000000c8';
+    let fresh: RequestReadModelStage | null = null;
+    let hook: (() => Promise<void>) | null = null;
+    const mine = createIngestStore(database.db, slasher, kind, database, { onBegin: () => fresh?.writing(), onWrite: (w) => fresh?.invalidate(w) });
+    const other = await openDatabase(tdb.target);
+    try {
+      const theirs = createIngestStore(other.db, slasher, kind, other);
+      fresh = createRequestReadModel({
+        store: {
+          ...mine,
+          headerTimes: async () => {
+            const h = hook;
+            hook = null;
+            await h?.();
+            return mine.headerTimes();
+          },
+        },
+        confirmations: 0,
+        now: () => header(60).timestamp,
+      });
+      await mine.saveCursor({ chainId: 31337, variant: 'V3', startBlock: 1, indexedBlock: 0, indexedHash: null, windowKind: 'blocks', windowLength: WINDOW, allocationManager: null, avs: null, vetoCommittee: null, slasherRole: null, deallocationDelay: 10 });
+      // read (and kept) while the desk holds no header yet
+      expect(await fresh.snapshot()).toEqual([]);
+      // this desk's batch: a request whose window ends at block 10, headers 1 to 12, nothing pruned (no time moves)
+      await mine.applyBatch({ facts: [queued(3n, 5)], blocks: Array.from({ length: 12 }, (_, i) => header(i + 1)), indexedBlock: 12, indexedHash: header(12).hash, expectIndexedBlock: 0 });
+      expect((await fresh.snapshot())[0]!.vetoWindowEnd).toEqual({ block: 10, estimatedAt: isoOf(10), estimated: false });
+      // another desk prunes below 11 (blocks 5 and 10 move to BlockTime) between the next read's checkpoint and its headers
+      fresh.writing();
+      fresh.invalidate({ counted: 0, touched: [] });
+      hook = () => theirs.applyBatch({ facts: [], blocks: [header(13)], indexedBlock: 13, indexedHash: header(13).hash, pruneBlocksBelow: 11, expectIndexedBlock: 12 });
+      const [during] = await fresh.snapshot();
+      expect(hook).toBeNull();
+      expect(await mine.getBlock(10)).toBeNull();
+      expect(during!.vetoWindowEnd).toEqual({ block: 10, estimatedAt: isoOf(10), estimated: false });
     } finally {
       await other.close();
     }

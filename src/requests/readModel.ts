@@ -175,15 +175,19 @@ export function createRequestReadModel(o: ReadModelOptions) {
     // when the headers start no later than with the kept times, they are read again, after.
     const headerTimes = await o.store.headerTimes();
     const headersFrom = headerTimes[0]?.number ?? Number.MAX_SAFE_INTEGER;
-    const noWriteSinceCheckpoint = at.changes !== undefined && (await o.store.getCursor())?.changes === at.changes;
     // the newest headers: the head, and the block time estimated from them
     const blocks = headerTimes.slice(-32);
-    const [stateByKey, lapseByKey, impactByKey, keptTimes] = await Promise.all([
+    const others = Promise.all([
       part('operatorStates', at, async () => new Map<string, KeptState>((await o.store.operatorStates()).map((st) => [`${getAddress(st.operator)}:${st.operatorSetId}`, { st, byStrategy: new Map(st.allocations.map((a) => [a.strategy.toLowerCase(), a])) }]))),
       part('lapses', at, async () => keyed(o.lapses ? await o.lapses() : ([] as LapseRow[]))),
       part('impacts', at, async () => keyed(o.impacts ? await o.impacts() : ([] as ImpactRow[]))),
-      part('blockTimes', at, async () => ({ times: await o.store.keptBlockTimes(), headersFrom }), (k) => noWriteSinceCheckpoint || k.headersFrom >= headersFrom),
     ]);
+    // awaited below; a failure meanwhile (or after the cursor's) is this read's, never an unhandled rejection
+    others.catch(() => undefined);
+    const noWriteSinceCheckpoint = at.changes !== undefined && (await o.store.getCursor())?.changes === at.changes;
+    // times read with no header yet hold nothing a later prune moves (no header bounds them)
+    const keptTimes = await part('blockTimes', at, async () => ({ times: await o.store.keptBlockTimes(), headersFrom: headerTimes.length > 0 ? headersFrom : -Infinity }), (k) => noWriteSinceCheckpoint || k.headersFrom >= headersFrom);
+    const [stateByKey, lapseByKey, impactByKey] = await others;
     // a header's timestamp is the newer fact where both exist (the kept times are consulted last)
     let keptByNumber = timesByNumber.get(keptTimes);
     if (!keptByNumber) timesByNumber.set(keptTimes, (keptByNumber = new Map(keptTimes.times.map((b) => [b.number, b.timestamp]))));
