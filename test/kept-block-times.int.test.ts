@@ -15,7 +15,8 @@ const SLASHER = '0x00000000000000000000000000000000000000c7';
 const WINDOW = 5;
 const header = (n: number) => ({ number: n, hash: `0x${n.toString(16).padStart(64, '0')}`, parentHash: `0x${(n - 1).toString(16).padStart(64, '0')}`, timestamp: 1_000_000 + n * 12 });
 const isoOf = (n: number) => new Date(header(n).timestamp * 1000).toISOString();
-const queued = (requestId: bigint, block: number) => ({
+const STRATEGY = '0x00000000000000000000000000000000000000d1' as const;
+const queued = (requestId: bigint, block: number, strategies: `0x${string}`[] | null = null) => ({
   requestId,
   fact: {
     kind: 'queued' as const,
@@ -23,7 +24,7 @@ const queued = (requestId: bigint, block: number) => ({
     logIndex: 0,
     blockHash: header(block).hash,
     txHash: `0x${(0xabc000 + block).toString(16).padStart(64, '0')}`,
-    data: { operator: `0x${'1'.repeat(40)}` as const, operatorSetId: 1, strategies: null, wadsToSlash: ['1'], description: `queued at ${block}`, requestBlockOrTimestamp: block },
+    data: { operator: `0x${'1'.repeat(40)}` as const, operatorSetId: 1, strategies, wadsToSlash: ['1'], description: `queued at ${block}`, requestBlockOrTimestamp: block },
   },
 });
 
@@ -66,15 +67,21 @@ describe.each(DB_KINDS)('kept block times on %s', (kind) => {
   const block = (n: number, facts: ReturnType<typeof queued>[] = []) => store.applyBatch({ facts, blocks: [header(n)], indexedBlock: n, indexedHash: header(n).hash, pruneBlocksBelow: n - 4, expectIndexedBlock: n - 1 });
 
   it('reads them again only for a prune of its own that moved one, and shows every window end with the chain’s time', async () => {
-    await store.applyBatch({ facts: [queued(1n, 10)], blocks: Array.from({ length: 12 }, (_, i) => header(i + 1)), indexedBlock: 12, indexedHash: header(12).hash, expectIndexedBlock: 0 });
+    // request 1 slashes a strategy whose whole allocation leaves at block 24: its L is 23 from then on
+    const operatorStates = [{ operator: `0x${'1'.repeat(40)}`, operatorSetId: 1, registered: true, deregisterBlock: null, allocations: [{ strategy: STRATEGY, currentMagnitude: 10n, pendingDiff: -10n, effectBlock: 24 }], readAtBlock: 12 }];
+    await store.applyBatch({ facts: [queued(1n, 10, [STRATEGY])], blocks: Array.from({ length: 12 }, (_, i) => header(i + 1)), indexedBlock: 12, indexedHash: header(12).hash, operatorStates, expectIndexedBlock: 0 });
     expect((await view('1')).vetoWindowEnd).toMatchObject({ block: 10 + WINDOW, estimated: true });
     const reads: number[] = [];
     for (let n = 13; n <= 30; n++) {
       const before = keptReads;
       await block(n, n === 22 ? [queued(2n, 22)] : []);
-      await rm.snapshot();
+      const kept = await rm.snapshot();
       reads.push(keptReads - before);
+      // the views kept and reused across blocks are what a read model reading everything afresh shows
+      expect(kept).toEqual(await createRequestReadModel({ store, confirmations: 0, now: () => header(60).timestamp }).snapshot());
     }
+    expect((await view('1')).deadlines.strategies).toEqual([{ strategy: STRATEGY, lastUsefulBlock: 23, currentMagnitude: '0', remainingMagnitude: '0', pendingDeallocation: null }]);
+    expect((await view('1')).lastUsefulBlock).toBe(23);
     // blocks 10 (request 1's event, pruned at 15), 15 (its window's end, at 20) and 22 (request
     // 2's event, at 27) moved to BlockTime: one read each; every other block none
     expect(reads.map((r, i) => (r > 0 ? i + 13 : 0)).filter(Boolean)).toEqual([15, 20, 27]);
