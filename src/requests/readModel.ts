@@ -7,12 +7,13 @@
 import { getAddress } from 'viem';
 import { chainClock, describeDeadlines } from '../domain/deadlines';
 import { computeLastUsefulBlock, lastUsefulBlockHoldsThrough } from '../domain/lastUsefulBlock';
-import type { BlockRef, RegistrationFact, RequestStatus, StrategyDeadlineDetail, Variant, VetoWindow } from '../domain/types';
+import type { BlockRef, RegistrationFact, Variant, VetoWindow } from '../domain/types';
 import { STORED_PARTS, UNKNOWN_WRITE, type IngestStore, type StoredPart, type WriteNotice } from '../store/ingestStore';
 import type { LapseRow } from '../store/lapseStore';
 import type { ImpactRow } from '../store/impactStore';
-import type { Hex, RequestView, StrategyDeadlineView, VetoWindowEndView } from './views';
+import type { Hex, RequestView, StrategyDeadlineView } from './views';
 import { sameDetails, sameEnd, strategyViewsOf } from './viewParts';
+import { prepare, texts, type KeptState, type OperatorState, type PreparedRow } from './preparedRows';
 
 export interface ReadModelOptions {
   store: IngestStore;
@@ -35,89 +36,6 @@ function missingImpactReason(avsKnown: boolean, slashability: RequestView['deadl
   if (!avsKnown) return 'the AVS is unknown (set AVS_ADDRESS): stake cannot be read';
   if (slashability === 'untracked') return 'not read: the request was decided before the desk read it';
   return IMPACT_NOT_READ_YET;
-}
-
-type RequestRow = Awaited<ReturnType<IngestStore['allRequests']>>[number];
-type OperatorState = Awaited<ReturnType<IngestStore['operatorStates']>>[number];
-
-/**
- * A stored row with what every view of it needs worked out once: its JSON columns parsed (shared
- * by every view made of it: frozen), its addresses checksummed, its keys into the other parts.
- * The texts repeated across rows (addresses, status, variant) are one string each, not one per
- * row: 10k rows kept had held 100k copies of a few addresses.
- */
-interface PreparedRow {
-  row: Omit<RequestRow, 'strategies' | 'wadsToSlash'>;
-  operator: Hex;
-  slasher: Hex;
-  strategies: readonly Hex[] | null;
-  /** the strategies lowercased, as a set's allocations are keyed */
-  strategyKeys: readonly string[];
-  wadsToSlash: readonly string[];
-  /** its operator set's key in the slashability part */
-  setKey: string;
-  /** its key in the lapses and the impact figures (ids are reused on V4: the queue transaction tells them apart) */
-  key: string;
-  /**
-   * The parts of its last view that rarely change from one block to the next, reused while they
-   * are equal: a new copy per request per block was most of a block's garbage, and each copy lived
-   * long enough (until the next block) to be promoted before it died.
-   */
-  last?: { details: readonly StrategyDeadlineDetail[]; strategies: readonly StrategyDeadlineView[]; windowEnd: VetoWindowEndView };
-  /** L and its strategies' details as last worked out, from which set's slashability, at which head, holding through which block */
-  lastUseful?: { state: KeptState | undefined; delay: number; at: number; through: number; allocations: OperatorState['allocations']; registration: RegistrationFact; result: ReturnType<typeof computeLastUsefulBlock> };
-}
-
-interface Texts {
-  /** the one copy of a text seen before */
-  same: <T extends string>(text: T) => T;
-  checksum: (address: string) => Hex;
-}
-
-function prepare(stored: RequestRow, t: Texts): PreparedRow {
-  const { strategies: strategiesJson, wadsToSlash: wadsJson, ...row } = stored;
-  const strategies = (JSON.parse(strategiesJson) as Hex[] | null)?.map((x) => t.same(x)) ?? null;
-  const operator = t.checksum(row.operator);
-  row.operator = operator;
-  row.slasher = t.same(row.slasher);
-  row.onchainStatus = t.same(row.onchainStatus);
-  row.variant = t.same(row.variant);
-  return {
-    row,
-    operator,
-    slasher: t.checksum(row.slasher),
-    strategies: strategies && Object.freeze(strategies),
-    strategyKeys: (strategies ?? []).map((x) => t.same(x.toLowerCase())),
-    wadsToSlash: Object.freeze(JSON.parse(wadsJson) as string[]),
-    setKey: `${operator}:${row.operatorSetId}`,
-    key: `${row.requestId}:${row.queuedTxHash}`,
-  };
-}
-
-/** An operator set's stored slashability with its allocations by lowercased strategy. */
-interface KeptState {
-  st: OperatorState;
-  byStrategy: Map<string, OperatorState['allocations'][number]>;
-}
-
-/** Texts kept once for a read of every row; addresses checksummed once per distinct address. */
-function texts(): Texts {
-  const seen = new Map<string, string>();
-  const checksummed = new Map<string, Hex>();
-  const same = <T extends string>(text: T): T => {
-    const kept = seen.get(text);
-    if (kept !== undefined) return kept as T;
-    seen.set(text, text);
-    return text;
-  };
-  return {
-    same,
-    checksum: (a) => {
-      let c = checksummed.get(a);
-      if (c === undefined) checksummed.set(a, (c = same(getAddress(a))));
-      return c;
-    },
-  };
 }
 
 export function createRequestReadModel(o: ReadModelOptions) {

@@ -1,0 +1,92 @@
+/**
+ * The stored request rows as the read model keeps them between reads: parsed, checksummed, keyed
+ * into the other parts once per read of the rows, with what their last views worked out.
+ */
+import { getAddress } from 'viem';
+import type { computeLastUsefulBlock } from '../domain/lastUsefulBlock';
+import type { RegistrationFact, StrategyDeadlineDetail } from '../domain/types';
+import type { IngestStore } from '../store/ingestStore';
+import type { Hex, StrategyDeadlineView, VetoWindowEndView } from './views';
+
+type RequestRow = Awaited<ReturnType<IngestStore['allRequests']>>[number];
+export type OperatorState = Awaited<ReturnType<IngestStore['operatorStates']>>[number];
+
+/**
+ * A stored row with what every view of it needs worked out once: its JSON columns parsed (shared
+ * by every view made of it: frozen), its addresses checksummed, its keys into the other parts.
+ * The texts repeated across rows (addresses, status, variant) are one string each, not one per
+ * row: 10k rows kept had held 100k copies of a few addresses.
+ */
+export interface PreparedRow {
+  row: Omit<RequestRow, 'strategies' | 'wadsToSlash'>;
+  operator: Hex;
+  slasher: Hex;
+  strategies: readonly Hex[] | null;
+  /** the strategies lowercased, as a set's allocations are keyed */
+  strategyKeys: readonly string[];
+  wadsToSlash: readonly string[];
+  /** its operator set's key in the slashability part */
+  setKey: string;
+  /** its key in the lapses and the impact figures (ids are reused on V4: the queue transaction tells them apart) */
+  key: string;
+  /**
+   * The parts of its last view that rarely change from one block to the next, reused while they
+   * are equal: a new copy per request per block was most of a block's garbage, and each copy lived
+   * long enough (until the next block) to be promoted before it died.
+   */
+  last?: { details: readonly StrategyDeadlineDetail[]; strategies: readonly StrategyDeadlineView[]; windowEnd: VetoWindowEndView };
+  /** L and its strategies' details as last worked out, from which set's slashability, at which head, holding through which block */
+  lastUseful?: { state: KeptState | undefined; delay: number; at: number; through: number; allocations: OperatorState['allocations']; registration: RegistrationFact; result: ReturnType<typeof computeLastUsefulBlock> };
+}
+
+export interface Texts {
+  /** the one copy of a text seen before */
+  same: <T extends string>(text: T) => T;
+  checksum: (address: string) => Hex;
+}
+
+export function prepare(stored: RequestRow, t: Texts): PreparedRow {
+  const { strategies: strategiesJson, wadsToSlash: wadsJson, ...row } = stored;
+  const strategies = (JSON.parse(strategiesJson) as Hex[] | null)?.map((x) => t.same(x)) ?? null;
+  const operator = t.checksum(row.operator);
+  row.operator = operator;
+  row.slasher = t.same(row.slasher);
+  row.onchainStatus = t.same(row.onchainStatus);
+  row.variant = t.same(row.variant);
+  return {
+    row,
+    operator,
+    slasher: t.checksum(row.slasher),
+    strategies: strategies && Object.freeze(strategies),
+    strategyKeys: (strategies ?? []).map((x) => t.same(x.toLowerCase())),
+    wadsToSlash: Object.freeze(JSON.parse(wadsJson) as string[]),
+    setKey: `${operator}:${row.operatorSetId}`,
+    key: `${row.requestId}:${row.queuedTxHash}`,
+  };
+}
+
+/** An operator set's stored slashability with its allocations by lowercased strategy. */
+export interface KeptState {
+  st: OperatorState;
+  byStrategy: Map<string, OperatorState['allocations'][number]>;
+}
+
+/** Texts kept once for a read of every row; addresses checksummed once per distinct address. */
+export function texts(): Texts {
+  const seen = new Map<string, string>();
+  const checksummed = new Map<string, Hex>();
+  const same = <T extends string>(text: T): T => {
+    const kept = seen.get(text);
+    if (kept !== undefined) return kept as T;
+    seen.set(text, text);
+    return text;
+  };
+  return {
+    same,
+    checksum: (a) => {
+      let c = checksummed.get(a);
+      if (c === undefined) checksummed.set(a, (c = same(getAddress(a))));
+      return c;
+    },
+  };
+}
