@@ -144,21 +144,21 @@ export function createImpactRunner(o: ImpactRunnerOptions) {
   let clean: { views: WeakRef<readonly RequestView[]>; current: number } | null = null;
 
   /**
-   * The views' strategies found to show the facts followed, with the request, the registration
-   * bound and the followed facts' version then. The read model hands out the same frozen
-   * strategies while they show the same, so on a block that changed none of a request's facts it
-   * is known current by one lookup of that array, not two keyed lookups and a comparison (per
-   * open request per block).
+   * By request: the strategies (a frozen array) and bound its view carried when they were found to
+   * show the facts followed, and the followed facts' version then. The read model hands out the
+   * same frozen strategies while they show the same, so on a block that changed none of a
+   * request's facts it is known current by one lookup and two identity checks, not two keyed
+   * lookups and a comparison (per open request per block).
    */
-  const matched = new WeakMap<object, { version: number; requestId: string; txHash: string; bound: number | null }>();
+  const matched = new Map<string, { version: number; strategies: object; txHash: string; bound: number | null }>();
   /** bumped by every change of `followed` */
   let followedVersion = 0;
   function isCurrent(v: RequestView): boolean {
     const d = v.deadlines;
-    const m = matched.get(d.strategies);
-    if (m !== undefined && m.version === followedVersion && m.requestId === v.requestId && m.txHash === v.queuedTxHash && m.bound === d.registrationBound) return true;
+    const m = matched.get(v.requestId);
+    if (m !== undefined && m.strategies === d.strategies && m.version === followedVersion && m.txHash === v.queuedTxHash && m.bound === d.registrationBound) return true;
     if (!sameFacts(v, followed!.get(v.requestId, v.queuedTxHash))) return false;
-    matched.set(d.strategies, { version: followedVersion, requestId: v.requestId, txHash: v.queuedTxHash, bound: d.registrationBound });
+    matched.set(v.requestId, { version: followedVersion, strategies: d.strategies, txHash: v.queuedTxHash, bound: d.registrationBound });
     return true;
   }
 
