@@ -1,5 +1,4 @@
 import { chainClock, describeDeadlines, type DescribeDeadlinesParameters } from './deadlines';
-import { computeLastUsefulBlock } from './lastUsefulBlock';
 import type { AllocationFact, BlockRef } from './types';
 
 const S1 = '0x0000000000000000000000000000000000000001';
@@ -199,17 +198,5 @@ describe('chainClock: the times it knows', () => {
     expect(clock.timeOfBlock(1_040)).toEqual({ timestamp: 4, estimated: false });
     // the map is no part of the block-time estimate (old and sparse)
     expect(clock.blockTimeSeconds).toBe(chainClock(head, recent).blockTimeSeconds);
-  });
-});
-
-describe('describeDeadlines with L worked out by the caller', () => {
-  it('describes the same as it does working L out itself', () => {
-    for (const allocations of [[toZero(1_101)], [toZero(1_020), steady], [], [{ ...steady, currentMagnitude: 0n }]]) {
-      for (const head of [blockAt(1_010), blockAt(1_100), blockAt(1_102)]) {
-        const p = base({ allocations, head, recentBlocks: [blockAt(head.number - 1)], nowSec: head.timestamp + 1 });
-        const lastUseful = computeLastUsefulBlock({ allocations, registration: p.registration, deallocationDelay: p.deallocationDelay, currentBlock: head.number });
-        expect(describeDeadlines({ ...p, lastUseful })).toEqual(describeDeadlines(p));
-      }
-    }
   });
 });

@@ -1,5 +1,5 @@
 import { estimateBlockTime, estimateTimestampAtBlock } from './blockTime';
-import { computeLastUsefulBlock, type ComputeLastUsefulBlockReturnType } from './lastUsefulBlock';
+import { computeLastUsefulBlock } from './lastUsefulBlock';
 import { deriveRequestStatus, isAtRisk } from './status';
 import type {
   AllocationFact,
@@ -31,11 +31,6 @@ export interface DescribeDeadlinesParameters {
    * (a listing): computed once instead of once per request
    */
   clock?: ChainClock;
-  /**
-   * `computeLastUsefulBlock` of these facts at `head`, when the caller has it (it describes the
-   * same facts on every block: see `lastUsefulBlockHoldsThrough`)
-   */
-  lastUseful?: ComputeLastUsefulBlockReturnType;
 }
 
 /** Block time observed over the recent blocks, and the timestamp (exact or estimated) of any block. */
@@ -126,7 +121,7 @@ export function describeDeadlines(input: DescribeDeadlinesParameters): DescribeD
   const { blockTimeSeconds, timeOfBlock } = input.clock ?? chainClock(head, input.recentBlocks);
 
   const windowEnd = computeVetoWindowEnd(input.window, input.requestBlockOrTimestamp);
-  const { lastUsefulBlock, strategies } = input.lastUseful ?? computeLastUsefulBlock({
+  const { lastUsefulBlock, strategies } = computeLastUsefulBlock({
     allocations: input.allocations,
     registration: input.registration,
     deallocationDelay: input.deallocationDelay,

@@ -1,4 +1,4 @@
-import { computeLastUsefulBlock, computeRegistrationBound, computeStrategyDeadline, lastUsefulBlockHoldsThrough } from './lastUsefulBlock';
+import { computeLastUsefulBlock, computeRegistrationBound, computeStrategyDeadline } from './lastUsefulBlock';
 import type { AllocationFact, RegistrationFact, StrategyDeadlineDetail } from './types';
 
 const S1 = '0x0000000000000000000000000000000000000001';
@@ -186,43 +186,5 @@ describe('computeLastUsefulBlock', () => {
       [1_099, 0n, false],
       [999, 0n, true],
     ]);
-  });
-});
-
-describe('lastUsefulBlockHoldsThrough', () => {
-  const S = '0x00000000000000000000000000000000000000a1' as const;
-  const T = '0x00000000000000000000000000000000000000b2' as const;
-  /** every kind of allocation: steady, none, full and partial deallocations, an increase, an increase from none */
-  const kinds = (e: number): AllocationFact[] => [
-    { strategy: S, currentMagnitude: 10n, pendingDiff: 0n, effectBlock: 0 },
-    { strategy: S, currentMagnitude: 0n, pendingDiff: 0n, effectBlock: 0 },
-    { strategy: S, currentMagnitude: 10n, pendingDiff: -10n, effectBlock: e },
-    { strategy: S, currentMagnitude: 10n, pendingDiff: -4n, effectBlock: e },
-    { strategy: S, currentMagnitude: 10n, pendingDiff: 5n, effectBlock: e },
-    { strategy: S, currentMagnitude: 0n, pendingDiff: 5n, effectBlock: e },
-  ];
-  const sets = (e: number): AllocationFact[][] => {
-    const k = kinds(e);
-    return [[], ...k.map((a) => [a]), ...k.flatMap((a) => kinds(e + 3).map((b) => [a, { ...b, strategy: T }]))];
-  };
-  const registrations: RegistrationFact[] = [{ registered: true }, { registered: false, deregisterBlock: 95 }, { registered: false, deregisterBlock: 120 }];
-
-  it('the answer computed at a block is the answer at every block from there through the bound, and it changes right after a finite bound', () => {
-    let finite = 0;
-    for (const allocations of sets(105)) {
-      for (const registration of registrations) {
-        for (const at of [100, 104, 105, 106, 107, 108, 110]) {
-          const through = lastUsefulBlockHoldsThrough(allocations, at);
-          expect(through).toBeGreaterThanOrEqual(at);
-          const there = computeLastUsefulBlock({ allocations, registration, deallocationDelay: 10, currentBlock: at });
-          for (let b = at; b <= Math.min(through, at + 30); b++) expect([b, computeLastUsefulBlock({ allocations, registration, deallocationDelay: 10, currentBlock: b })]).toEqual([b, there]);
-          if (Number.isFinite(through)) {
-            finite++;
-            expect(computeLastUsefulBlock({ allocations, registration, deallocationDelay: 10, currentBlock: through + 1 })).not.toEqual(there);
-          }
-        }
-      }
-    }
-    expect(finite).toBeGreaterThan(0);
   });
 });

@@ -121,27 +121,3 @@ function maxWithInfinity(a: number | null, b: number | null): number | null {
   if (a === null || b === null) return null;
   return Math.max(a, b);
 }
-
-/**
- * The last block through which `computeLastUsefulBlock` gives, for these allocations, what it gives
- * at `currentBlock` (registration and delay held the same): a pending change takes effect at its
- * effect block, and a strategy with no stake left has its L follow the head. A caller describing
- * the same facts on every block reuses the answer from `currentBlock` through this block (never
- * before `currentBlock`: a change applied at an earlier head may be pending at a lower one).
- *
- * @example
- * lastUsefulBlockHoldsThrough([{ strategy: '0xa…', currentMagnitude: 10n, pendingDiff: -10n, effectBlock: 500 }], 400); // => 499
- * lastUsefulBlockHoldsThrough([{ strategy: '0xa…', currentMagnitude: 10n, pendingDiff: 0n, effectBlock: 0 }], 400); // => Infinity
- */
-export function lastUsefulBlockHoldsThrough(allocations: readonly AllocationFact[], currentBlock: number): number {
-  let through = Infinity;
-  for (const fact of allocations) {
-    const pending = fact.pendingDiff !== 0n && fact.effectBlock > currentBlock;
-    if (pending) through = Math.min(through, fact.effectBlock - 1);
-    const d = computeStrategyDeadline(fact, currentBlock);
-    // no stake, and not because a deallocation took it at a block of its own: L = currentBlock − 1
-    if (d.noStake && !(fact.pendingDiff < 0n && !pending)) return currentBlock;
-  }
-  return through;
-}
-

@@ -3,8 +3,7 @@
  * into the other parts once per read of the rows, with what their last views worked out.
  */
 import { getAddress } from 'viem';
-import type { computeLastUsefulBlock } from '../domain/lastUsefulBlock';
-import type { RegistrationFact, StrategyDeadlineDetail } from '../domain/types';
+import type { StrategyDeadlineDetail } from '../domain/types';
 import type { IngestStore } from '../store/ingestStore';
 import type { Hex, StrategyDeadlineView, VetoWindowEndView } from './views';
 
@@ -35,8 +34,6 @@ export interface PreparedRow {
    * long enough (until the next block) to be promoted before it died.
    */
   last?: { details: readonly StrategyDeadlineDetail[]; strategies: readonly StrategyDeadlineView[]; windowEnd: VetoWindowEndView };
-  /** L and its strategies' details as last worked out, from which set's slashability, at which head, holding through which block */
-  lastUseful?: { state: KeptState | undefined; delay: number; at: number; through: number; allocations: OperatorState['allocations']; registration: RegistrationFact; result: ReturnType<typeof computeLastUsefulBlock> };
 }
 
 export interface Texts {

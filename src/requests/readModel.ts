@@ -6,7 +6,6 @@
  */
 import { getAddress } from 'viem';
 import { chainClock, describeDeadlines } from '../domain/deadlines';
-import { computeLastUsefulBlock, lastUsefulBlockHoldsThrough } from '../domain/lastUsefulBlock';
 import type { BlockRef, RegistrationFact, Variant, VetoWindow } from '../domain/types';
 import { STORED_PARTS, UNKNOWN_WRITE, type IngestStore, type StoredPart, type WriteNotice } from '../store/ingestStore';
 import type { LapseRow } from '../store/lapseStore';
@@ -127,42 +126,31 @@ export function createRequestReadModel(o: ReadModelOptions) {
     if (!c || !head || !window) return null;
     const kept = ctx.stateByKey.get(setKey);
     const st = kept?.st;
-    const delay = c.deallocationDelay ?? 0;
-    // what the set's slashability gives this request, worked out again only when the set was read
-    // again, or the head left the blocks through which the answer holds (a pending change taking
-    // effect, a strategy with no stake left whose L follows the head)
-    let lu = prepared.lastUseful;
-    if (lu === undefined || lu.state !== kept || lu.delay !== delay || head.number < lu.at || head.number > lu.through) {
-      // this request's own strategies only: another request of the set may slash other stake
-      const allocations: OperatorState['allocations'] = [];
-      if (kept) {
-        for (const k of strategyKeys) {
-          const a = kept.byStrategy.get(k);
-          if (a) allocations.push(a);
-        }
+    // this request's own strategies only: another request of the set may slash other stake
+    const allocations: OperatorState['allocations'] = [];
+    if (kept) {
+      for (const k of strategyKeys) {
+        const a = kept.byStrategy.get(k);
+        if (a) allocations.push(a);
       }
-      const registration: RegistrationFact = st && !st.registered ? { registered: false, deregisterBlock: st.deregisterBlock ?? 0 } : { registered: true };
-      const result = computeLastUsefulBlock({ allocations, registration, deallocationDelay: delay, currentBlock: head.number });
-      prepared.lastUseful = lu = { state: kept, delay, at: head.number, through: lastUsefulBlockHoldsThrough(allocations, head.number), allocations, registration, result };
     }
-    const { allocations, registration } = lu;
     // L is known once the set was read with every strategy of this request
     // (only open requests' sets are read: a vetoed or fulfilled request's L no longer matters)
     const complete = st && strategies && allocations.length === strategies.length;
     // a decided request's L no longer matters: untracked, even when its set was read for another request
     const slashability: RequestView['deadlines']['slashability'] = !c.avs || r.onchainStatus !== 'requested' ? 'untracked' : complete ? 'read' : 'pending';
+    const registration: RegistrationFact = st && !st.registered ? { registered: false, deregisterBlock: st.deregisterBlock ?? 0 } : { registered: true };
     const d = describeDeadlines({
       window,
       requestBlockOrTimestamp: r.requestBlockOrTimestamp,
       onchain: r.onchainStatus as 'requested' | 'cancelled' | 'completed',
       allocations,
       registration,
-      deallocationDelay: delay,
+      deallocationDelay: c.deallocationDelay ?? 0,
       head,
       recentBlocks: ctx.blocks,
       nowSec: ctx.nowSec,
       clock: ctx.clock,
-      lastUseful: lu.result,
     });
     const confirmations = Math.max(0, head.number - r.queuedAtBlock);
     const impact = ctx.impactByKey.get(key);

@@ -23,7 +23,6 @@ export function strategyViewsOf(details: readonly StrategyDeadlineDetail[]): rea
 
 /** whether two computations of a request's strategies show the same (every field a view shows) */
 export function sameDetails(a: readonly StrategyDeadlineDetail[], b: readonly StrategyDeadlineDetail[]): boolean {
-  if (a === b) return true;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!;
