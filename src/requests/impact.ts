@@ -143,39 +143,19 @@ export function createImpactRunner(o: ImpactRunnerOptions) {
   /** the views of the last pass that found every figure current: the same views again need no look */
   let clean: { views: WeakRef<readonly RequestView[]>; current: number } | null = null;
 
-  /**
-   * By request: the strategies (a frozen array) and bound its view carried when they were found to
-   * show the facts followed, and the followed facts' version then. The read model hands out the
-   * same frozen strategies while they show the same, so on a block that changed none of a
-   * request's facts it is known current by one lookup and two identity checks, not two keyed
-   * lookups and a comparison (per open request per block).
-   */
-  const matched = new Map<string, { version: number; strategies: object; txHash: string; bound: number | null }>();
-  /** bumped by every change of `followed` */
-  let followedVersion = 0;
-  function isCurrent(v: RequestView): boolean {
-    const d = v.deadlines;
-    const m = matched.get(v.requestId);
-    if (m !== undefined && m.strategies === d.strategies && m.version === followedVersion && m.txHash === v.queuedTxHash && m.bound === d.registrationBound) return true;
-    if (!sameFacts(v, followed!.get(v.requestId, v.queuedTxHash))) return false;
-    matched.set(v.requestId, { version: followedVersion, strategies: d.strategies, txHash: v.queuedTxHash, bound: d.registrationBound });
-    return true;
-  }
-
   async function pass(): Promise<ImpactPass> {
     if (!o.reader) return { read: 0, current: 0 };
     if (!followed) {
       const loaded = new Followed();
       for (const r of await o.store.all()) loaded.set(r.requestId, r.requestTxHash, parseFacts(r.facts));
       followed = loaded;
-      followedVersion++;
     }
     const views = await o.views();
     // the read model hands out the same views until a fact changes (and a pass's writes are facts)
     if (clean && clean.views.deref() === views) return { read: 0, current: clean.current };
     // slashability "read" = still Requested on chain with its set read (see the read model)
     const open = views.filter((v) => v.strategies !== null && v.deadlines.slashability === 'read' && v.deadlines.slashabilityReadAtBlock !== null);
-    const stale = open.filter((v) => !isCurrent(v));
+    const stale = open.filter((v) => !sameFacts(v, followed!.get(v.requestId, v.queuedTxHash)));
     if (stale.length === 0) {
       clean = { views: new WeakRef(views), current: open.length };
       return { read: 0, current: open.length };
@@ -205,7 +185,6 @@ export function createImpactRunner(o: ImpactRunnerOptions) {
       // told also when the save failed: views read meanwhile may have seen part of it
       await toldWrite(o.writes ?? {}, ['impacts'], () => o.store.save(rows), (counted) => counted);
       slice.forEach((v, i) => followed!.set(v.requestId, v.queuedTxHash, facts[i]!));
-      followedVersion++;
       read += rows.length;
     }
     return { read, current: open.length - stale.length };
