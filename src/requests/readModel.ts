@@ -91,8 +91,9 @@ export function createRequestReadModel(o: ReadModelOptions) {
     // kept times hold with these headers when no prune came between them — none of another desk
     // or unnoticed of ours since the kept ones were read (`part` compares the counts of changes up
     // to the checkpoint), none of ours since they were read that moved a time (its notice), and
-    // none between the checkpoint and the headers (the count read again after them). Else, or
-    // when the headers start no later than with the kept times, they are read again, after.
+    // none between the checkpoint and the headers (the count read again after them). Otherwise
+    // they are read again (after the headers), unless the headers start no later than they did
+    // when the kept times were read (no header has left since).
     const headerTimes = await o.store.headerTimes();
     const headersFrom = headerTimes[0]?.number ?? Number.MAX_SAFE_INTEGER;
     // the newest headers: the head, and the block time estimated from them
