@@ -4,8 +4,10 @@
  * as a provider (80 ms a round trip, eth_getLogs capped at 2,000 blocks and 10,000 results with
  * the providers' error texts, HTTP 429 above a rate). The floor is the fewest eth_getLogs calls
  * the cap allows × the latency ÷ the desk's concurrency (its backfill asks one range at a time);
- * goal ≤ 1.5× it, every request listed, no 429 left to fail a pass.
+ * goal ≤ 1.5× it, every request listed, no 429 left to fail a pass. Ponder then indexes the same
+ * chain through a fresh proxy of the same limits, told the same rate (bench/ponder.ts).
  */
+import { createServer, type AddressInfo } from 'node:net';
 import { getAddress, parseEther, type Address, type Hex } from 'viem';
 import { startDesk } from '../src/app/desk';
 import { anvilDevAccounts, startAnvil } from '../src/devnet/anvil';
@@ -13,7 +15,8 @@ import { allocate, deployTestbed, registerOperator, vetoableSlasherAbis } from '
 import { createDevClients } from '../src/devnet/devnet';
 import { createLogger } from '../src/lib/logger';
 import { createBenchDatabase, REORG_DEPTH } from './measure';
-import { startRpcProxy } from './rpcProxy';
+import { PONDER_VERSION, preparePonder, runPonder } from './ponder';
+import { startRpcProxy, type ProviderLimits } from './rpcProxy';
 import { ANVIL_ARGS, SEED_ANVIL_ARGS } from './seed';
 
 /** one catch-up by a fresh desk */
@@ -77,6 +80,10 @@ export async function measureProviderCatchUp(o: { blocks: number; requests: numb
       });
       await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 50 });
     }
+    // the chain ends with empty blocks, so that every request is final to both indexers: Ponder
+    // counts a block final 30 blocks down on an unknown chain, and left the request of the head
+    // block out (its realtime sync waits for blocks a finished chain never mines)
+    await fetch(anvil.rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'anvil_mine', params: ['0x40'] }) });
     const head = Number(await publicClient.getBlockNumber());
     o.log(`  chain: ${o.requests} requests over blocks ${deployBlock}–${head} (${head - deployBlock + 1} blocks), built in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 
@@ -131,7 +138,7 @@ export async function measureProviderCatchUp(o: { blocks: number; requests: numb
     o.log(`  desk, rate learnt from 429s: ${describe(learnt)}`);
     const configured = await catchUp(ratePerSecond);
     o.log(`  desk, RPC_MAX_CALLS_PER_SECOND=${ratePerSecond}: ${describe(configured)}`);
-    const ponder = 'Ponder: not run side by side (npm install ponder completes here only with an engine warning, Node ≥ 22.15 wanted, Node 20 here, install scripts blocked; no Ponder app is set up against the proxy)';
+    const ponder = await ponderBeside({ rpcUrl: anvil.rpcUrl, chainId: await publicClient.getChainId(), slasher: testbed.slasher, startBlock: deployBlock, endBlock: head, floorSeconds, requests: o.requests, proxy: { latencyMs, maxLogRange: rangeCap, maxLogResults: 10_000, maxCallsPerSecond: ratePerSecond }, log: o.log });
     o.log(`  ${ponder}`);
     return {
       blocks,
@@ -151,4 +158,31 @@ export async function measureProviderCatchUp(o: { blocks: number; requests: numb
     await anvil.stop();
     await origin.stop();
   }
+}
+
+/** Ponder over the same chain through a fresh proxy of the same limits, told the same rate (its own default, 50/s); one line for the report. */
+async function ponderBeside(o: { rpcUrl: string; chainId: number; slasher: Address; startBlock: number; endBlock: number; floorSeconds: number; requests: number; proxy: ProviderLimits; log: (line: string) => void }): Promise<string> {
+  const notReady = preparePonder(o.log);
+  if (notReady) return `Ponder: not run side by side (${notReady})`;
+  const proxy = await startRpcProxy(o.rpcUrl, o.proxy);
+  try {
+    const run = await runPonder({ rpcUrl: proxy.url, chainId: o.chainId, slasher: o.slasher, startBlock: o.startBlock, endBlock: o.endBlock, maxRequestsPerSecond: o.proxy.maxCallsPerSecond ?? 50, port: await freePort(), timeoutMs: 20 * 60_000, requests: o.requests });
+    const refused = proxy.refusals();
+    const calls = Object.entries(proxy.counts()).map(([m, n]) => `${m} ${n}`).join(', ');
+    if (run.exitedEarly) return `Ponder ${PONDER_VERSION}: did not finish (${run.exitedEarly}); calls: ${calls}; refused: ${refused.logRange} range, ${refused.logResults} size, ${refused.rateLimited} HTTP 429; listed ${run.listed}/${o.requests}`;
+    return `Ponder ${PONDER_VERSION}, same proxy, maxRequestsPerSecond ${o.proxy.maxCallsPerSecond}: ${run.seconds.toFixed(1)} s from its start, ${(run.seconds / o.floorSeconds).toFixed(2)}× floor (${run.indexingSeconds.toFixed(1)} s after its server answered); calls: ${calls}; refused: ${refused.logRange} range, ${refused.logResults} size, ${refused.rateLimited} HTTP 429; listed ${run.listed}/${o.requests}`;
+  } finally {
+    await proxy.close();
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
 }

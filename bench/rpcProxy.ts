@@ -60,7 +60,9 @@ export async function startRpcProxy(upstream: string, limits: ProviderLimits = {
       const to = hexNumber(filter.toBlock);
       if (limits.maxLogRange && from !== null && to !== null && to - from + 1 > limits.maxLogRange) {
         refused.logRange++;
-        return { jsonrpc: '2.0', id: call.id, error: { code: -32600, message: `Log response size exceeded. You can make eth_getLogs requests with up to a ${limits.maxLogRange} block range and no limit on the response size, or you can request any block range with a cap of 10K logs in the response.` } };
+        // Alchemy's wording for a plan's range cap, the range it suggests included
+        const suggested = `[0x${from.toString(16)}, 0x${(from + limits.maxLogRange - 1).toString(16)}]`;
+        return { jsonrpc: '2.0', id: call.id, error: { code: -32600, message: `You can make eth_getLogs requests with up to a ${limits.maxLogRange} block range. Based on your parameters, this block range should work: ${suggested}` } };
       }
       const out = (await forward(JSON.stringify(call))) as { result?: unknown[] };
       if (limits.maxLogResults && Array.isArray(out.result) && out.result.length > limits.maxLogResults) {

@@ -15,7 +15,8 @@
  *    (after a warm-up series, printed), and the desk's RSS beside that of the same desk holding
  *    no request (goals p99 ≤ 25 ms, ≤ 200 MB);
  *  - provider: catch-up of 1,000 requests over 1,000,000 blocks through a proxy with a hosted
- *    provider's latency, eth_getLogs caps and rate limit, against the fewest calls it allows.
+ *    provider's latency, eth_getLogs caps and rate limit, against the fewest calls it allows,
+ *    and Ponder (installed from npm into .cache/ponder on the first run) through the same limits.
  * Prints figures; never asserts on time. Fails only when a run gives the wrong result.
  *
  *   npm run bench [-- --only backfill|alerts|scheduler|impact|rpc|api|provider] [--idle-blocks 15] [--api-seconds 10]

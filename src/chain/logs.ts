@@ -75,15 +75,18 @@ export async function getLogsRaw(
 }
 
 /**
- * The block range a refusal names as allowed, when it names one: Alchemy's "up to a 2000 block
- * range", "block range ... 10000", Infura's "Try with this block range [0x1, 0x2]".
+ * The block range a refusal names as allowed, when it names one. A stated cap comes first
+ * (Alchemy's "up to a 2000 block range", "up to a 2K block range": ranges within it always
+ * answer), then a range suggested for this stretch of chain (Alchemy's "this block range should
+ * work: [0x…, 0x…]", Infura's "Try with this block range [0x…, 0x…]").
  */
 export function allowedRangeOf(e: unknown): number | null {
   const text = errorText(e);
-  const pair = /block range \[(0x[0-9a-f]+),\s*(0x[0-9a-f]+)\]/i.exec(text);
+  const n = /up to an? (\d[\d,]*)(k?) block range/i.exec(text) ?? /block range (?:limit|is limited to|of at most|cannot exceed)\D{0,12}(\d[\d,]*)(k?)/i.exec(text);
+  if (n) return Math.max(1, Number(n[1]!.replace(/,/g, '')) * (n[2] ? 1_000 : 1));
+  const pair = /block range (?:should work: )?\[(0x[0-9a-f]+),\s*(0x[0-9a-f]+)\]/i.exec(text);
   if (pair) return Math.max(1, Number.parseInt(pair[2]!, 16) - Number.parseInt(pair[1]!, 16) + 1);
-  const n = /up to an? (\d[\d,]*) block range/i.exec(text) ?? /block range (?:limit|is limited to|of at most|cannot exceed)\D{0,12}(\d[\d,]*)/i.exec(text);
-  return n ? Math.max(1, Number(n[1]!.replace(/,/g, ''))) : null;
+  return null;
 }
 
 /** the block-range cap each client's provider stated, remembered across walks */
