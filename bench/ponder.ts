@@ -101,19 +101,21 @@ export function preparePonder(log: (line: string) => void): string | null {
     fs.mkdirSync(path.dirname(at), { recursive: true });
     if (!fs.existsSync(at) || fs.readFileSync(at, 'utf8') !== text) fs.writeFileSync(at, text);
   }
-  const installed = path.join(APP_DIR, 'node_modules', 'ponder', 'package.json');
-  if (fs.existsSync(installed) && (JSON.parse(fs.readFileSync(installed, 'utf8')) as { version: string }).version === PONDER_VERSION) return null;
+  // written once npm install succeeded: an install cut short may leave ponder's package.json behind
+  const installed = path.join(APP_DIR, `.installed-ponder-${PONDER_VERSION}`);
+  if (fs.existsSync(installed)) return null;
   log(`  installing ponder@${PONDER_VERSION} into ${path.relative(process.cwd(), APP_DIR)} (first run only)`);
   // hono: the app's own API route; esbuild's install script only checks its binary, which its platform package carries
   const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', `ponder@${PONDER_VERSION}`, 'viem@2', 'hono@4'], { cwd: APP_DIR, encoding: 'utf8', timeout: 600_000 });
   if (r.status !== 0) return `npm install ponder@${PONDER_VERSION} failed here: ${(r.stderr || r.stdout || String(r.error)).trim().split('\n').slice(-3).join(' / ')}`;
+  fs.writeFileSync(installed, '');
   return null;
 }
 
 export interface PonderRun {
   /** from the process's start until /ready answered 200 and every request was stored */
   seconds: number;
-  /** from its HTTP server answering /health until /ready: its own start (build, database) left out */
+  /** from its HTTP server answering /health until done: its own start (build, database) left out */
   indexingSeconds: number;
   listed: number;
   exitedEarly: string | null;
@@ -163,26 +165,37 @@ export async function runPonder(o: { rpcUrl: string; chainId: number; slasher: A
     let healthyAt: number | null = null;
     let readyAt: number | null = null;
     let listed = 0;
-    const counted = async () => ((await (await fetch(`${base}/requests/count`)).json()) as { n: number }).n;
+    const counted = async (): Promise<number | null> => {
+      try {
+        return ((await (await fetch(`${base}/requests/count`, { signal: AbortSignal.timeout(2_000) })).json()) as { n: number }).n;
+      } catch {
+        return null;
+      }
+    };
     while (performance.now() - t0 < o.timeoutMs && exited === null) {
       if (healthyAt === null && (await status('/health')) === 200) healthyAt = performance.now();
       if (healthyAt !== null && readyAt === null && (await status('/ready')) === 200) readyAt = performance.now();
       if (readyAt !== null) {
         // ready means the historical sync reached the chain's finalized block; the blocks after it
         // (up to the end block) come through its realtime sync: done once every request is there
-        listed = await counted();
-        if (listed >= o.requests || performance.now() - readyAt > 30_000) {
-          const doneAt = performance.now();
-          return { seconds: (doneAt - t0) / 1000, indexingSeconds: (doneAt - (healthyAt ?? t0)) / 1000, listed, exitedEarly: null };
-        }
+        listed = (await counted()) ?? listed;
+        const doneAt = performance.now();
+        if (listed >= o.requests) return { seconds: (doneAt - t0) / 1000, indexingSeconds: (doneAt - (healthyAt ?? t0)) / 1000, listed, exitedEarly: null };
+        if (doneAt - readyAt > 30_000) return { seconds: (doneAt - t0) / 1000, indexingSeconds: NaN, listed, exitedEarly: `ready, but ${listed} of ${o.requests} requests stored 30 s later` };
       }
-      await new Promise((r) => setTimeout(r, 50));
+      // every poll of /ready reads Ponder's own database: often enough for a 250 ms grain, no more
+      await new Promise((r) => setTimeout(r, 250));
     }
     return { seconds: (performance.now() - t0) / 1000, indexingSeconds: NaN, listed, exitedEarly: exited ?? `not ready within ${o.timeoutMs / 1000} s: ${why()}` };
   } finally {
-    const gone = new Promise((r) => child.once('exit', r));
-    if (child.exitCode === null) child.kill('SIGTERM');
-    await Promise.race([gone, new Promise((r) => setTimeout(r, 10_000))]);
-    if (child.exitCode === null) child.kill('SIGKILL');
+    const running = () => child.exitCode === null && child.signalCode === null;
+    if (running()) {
+      const gone = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([gone, new Promise((r) => (timer = setTimeout(r, 10_000)))]);
+      clearTimeout(timer);
+      if (running()) child.kill('SIGKILL');
+    }
   }
 }

@@ -20,5 +20,6 @@ describe('allowedRangeOf', () => {
     expect(allowedRangeOf(responseSize)).toBe(2000);
     expect(allowedRangeOf(new Error('Based on your parameters, this block range should work: [0x10, 0x4f]'))).toBe(64);
     expect(allowedRangeOf(new Error('block range is limited to 1,000 blocks'))).toBe(1000);
+    expect(allowedRangeOf(new Error('block range cannot exceed 0x7d0'))).toBeNull();
   });
 });

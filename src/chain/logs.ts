@@ -82,7 +82,8 @@ export async function getLogsRaw(
  */
 export function allowedRangeOf(e: unknown): number | null {
   const text = errorText(e);
-  const n = /up to an? (\d[\d,]*)(k?) block range/i.exec(text) ?? /block range (?:limit|is limited to|of at most|cannot exceed)\D{0,12}(\d[\d,]*)(k?)/i.exec(text);
+  // a number in hex ("cannot exceed 0x7d0") is not read as its leading 0
+  const n = /up to an? (\d[\d,]*)(k?) block range/i.exec(text) ?? /block range (?:limit|is limited to|of at most|cannot exceed)\D{0,12}(\d[\d,]*)(k?)(?![0-9a-z])/i.exec(text);
   if (n) return Math.max(1, Number(n[1]!.replace(/,/g, '')) * (n[2] ? 1_000 : 1));
   const pair = /block range (?:should work: )?\[(0x[0-9a-f]+),\s*(0x[0-9a-f]+)\]/i.exec(text);
   if (pair) return Math.max(1, Number.parseInt(pair[2]!, 16) - Number.parseInt(pair[1]!, 16) + 1);
@@ -115,6 +116,8 @@ export async function* fetchLogRanges(o: LogRangeOptions): AsyncGenerator<LogRan
         const size = to - from + 1;
         range = allowed !== null && allowed < size ? allowed : Math.max(1, Math.floor(size / 2));
         // too many results is about this stretch of chain; any other refusal is the provider's cap
+        // (Alchemy's "Log response size exceeded … up to a 2K block range" included: ranges within
+        // it always answer, so one dense stretch caps the later walks at it too)
         const tooMuch = TOO_MANY_RESULTS.test(errorText(e)) || (e instanceof BaseError && e.walk((x) => (x as Error).name === 'ResponseBodyTooLargeError') !== null);
         if (!tooMuch) {
           ceiling = Math.min(ceiling, range);
