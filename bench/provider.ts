@@ -7,10 +7,9 @@
  * goal ≤ 1.5× it, every request listed, no 429 left to fail a pass. Ponder then indexes the same
  * chain through a fresh proxy of the same limits, told the same rate (bench/ponder.ts).
  */
-import { createServer, type AddressInfo } from 'node:net';
 import { getAddress, parseEther, type Address, type Hex } from 'viem';
 import { startDesk } from '../src/app/desk';
-import { anvilDevAccounts, startAnvil } from '../src/devnet/anvil';
+import { anvilDevAccounts, findFreePort, startAnvil } from '../src/devnet/anvil';
 import { allocate, deployTestbed, registerOperator, vetoableSlasherAbis } from '../src/devnet/deploy';
 import { createDevClients } from '../src/devnet/devnet';
 import { createLogger } from '../src/lib/logger';
@@ -57,8 +56,10 @@ export async function measureProviderCatchUp(o: { blocks: number; requests: numb
   const latencyMs = 80;
   const rangeCap = 2_000;
   const ratePerSecond = 50;
-  // a node that keeps no historical states mines an empty block in ≈ 30 µs and writes nothing
-  // to disk (measured: 200k blocks in 6 s); one that keeps them writes ≈ 260 kB a block
+  const limits: ProviderLimits = { latencyMs, maxLogRange: rangeCap, maxLogResults: 10_000, maxCallsPerSecond: ratePerSecond };
+  // a node that keeps no historical states writes nothing to disk (one that keeps them wrote
+  // ≈ 260 kB a block); forked from an empty node, it mines an empty block in ≈ 30–60 µs here,
+  // where a node holding the testbed's contracts in its own state took ≈ 2–4 ms (see seed.ts)
   const origin = await startAnvil({ extraArgs: ANVIL_ARGS });
   const anvil = await startAnvil({ extraArgs: [...SEED_ANVIL_ARGS, '--fork-url', origin.rpcUrl] });
   try {
@@ -86,7 +87,7 @@ export async function measureProviderCatchUp(o: { blocks: number; requests: numb
     // the chain ends with empty blocks, so that every request is final to both indexers: Ponder
     // counts a block final 30 blocks down on an unknown chain, and left the request of the head
     // block out (its realtime sync waits for blocks a finished chain never mines)
-    await fetch(anvil.rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'anvil_mine', params: ['0x40'] }) });
+    await publicClient.request({ method: 'anvil_mine', params: ['0x40'] } as never);
     const head = Number(await publicClient.getBlockNumber());
     o.log(`  chain: ${o.requests} requests over blocks ${deployBlock}–${head} (${head - deployBlock + 1} blocks), built in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 
@@ -96,7 +97,7 @@ export async function measureProviderCatchUp(o: { blocks: number; requests: numb
     /** a fresh desk on a fresh database catching up through a fresh proxy */
     const catchUp = async (rpcMaxCallsPerSecond: number | undefined): Promise<CatchUp> => {
       const db = await createBenchDatabase('sqlite', '');
-      const proxy = await startRpcProxy(anvil.rpcUrl, { latencyMs, maxLogRange: rangeCap, maxLogResults: 10_000, maxCallsPerSecond: ratePerSecond });
+      const proxy = await startRpcProxy(anvil.rpcUrl, limits);
       try {
         const t0 = performance.now();
         const desk = await startDesk({
@@ -117,7 +118,7 @@ export async function measureProviderCatchUp(o: { blocks: number; requests: numb
         try {
           // the goal is judged on the catch-up itself; its start (database, the slasher's reads) is printed beside it, as Ponder's is
           const startupSeconds = (performance.now() - t0) / 1000;
-          const startupCalls = Object.values(proxy.counts()).reduce((a, b) => a + b, 0);
+          const startupCalls = proxy.total();
           proxy.reset();
           let passFailures = 0;
           const t1 = performance.now();
@@ -145,7 +146,7 @@ export async function measureProviderCatchUp(o: { blocks: number; requests: numb
     o.log(`  desk, rate learnt from 429s: ${describe(learnt)}`);
     const configured = await catchUp(ratePerSecond);
     o.log(`  desk, RPC_MAX_CALLS_PER_SECOND=${ratePerSecond}: ${describe(configured)}`);
-    const ponder = await ponderBeside({ rpcUrl: anvil.rpcUrl, chainId: await publicClient.getChainId(), slasher: testbed.slasher, startBlock: deployBlock, endBlock: head, floorSeconds, requests: o.requests, proxy: { latencyMs, maxLogRange: rangeCap, maxLogResults: 10_000, maxCallsPerSecond: ratePerSecond }, log: o.log });
+    const ponder = await ponderBeside({ rpcUrl: anvil.rpcUrl, chainId: await publicClient.getChainId(), slasher: testbed.slasher, startBlock: deployBlock, endBlock: head, floorSeconds, requests: o.requests, proxy: limits, log: o.log });
     o.log(`  ${ponder}`);
     return {
       blocks,
@@ -175,27 +176,16 @@ async function ponderBeside(o: { rpcUrl: string; chainId: number; slasher: Addre
   try {
     let run: Awaited<ReturnType<typeof runPonder>>;
     try {
-      run = await runPonder({ rpcUrl: proxy.url, chainId: o.chainId, slasher: o.slasher, startBlock: o.startBlock, endBlock: o.endBlock, maxRequestsPerSecond: o.proxy.maxCallsPerSecond ?? 50, port: await freePort(), timeoutMs: 20 * 60_000, requests: o.requests });
+      run = await runPonder({ rpcUrl: proxy.url, chainId: o.chainId, slasher: o.slasher, startBlock: o.startBlock, endBlock: o.endBlock, maxRequestsPerSecond: o.proxy.maxCallsPerSecond ?? 50, port: await findFreePort(), timeoutMs: 20 * 60_000, requests: o.requests });
     } catch (e) {
       // the desk's figures are already measured: a failure of Ponder's run is a line, not the bench's end
       return `Ponder ${PONDER_VERSION}: failed (${e instanceof Error ? e.message : String(e)})`;
     }
-    const refused = proxy.refusals();
-    const calls = Object.entries(proxy.counts()).map(([m, n]) => `${m} ${n}`).join(', ');
-    if (run.exitedEarly) return `Ponder ${PONDER_VERSION}: did not finish (${run.exitedEarly}); calls: ${calls}; refused: ${refused.logRange} range, ${refused.logResults} size, ${refused.rateLimited} HTTP 429; listed ${run.listed}/${o.requests}`;
-    return `Ponder ${PONDER_VERSION}, same proxy, maxRequestsPerSecond ${o.proxy.maxCallsPerSecond}: ${run.seconds.toFixed(1)} s from its start, ${(run.seconds / o.floorSeconds).toFixed(2)}× floor (${run.indexingSeconds.toFixed(1)} s after its server answered); calls: ${calls}; refused: ${refused.logRange} range, ${refused.logResults} size, ${refused.rateLimited} HTTP 429; listed ${run.listed}/${o.requests}`;
+    const { logRange, logResults, rateLimited } = proxy.refusals();
+    const tail = `calls: ${Object.entries(proxy.counts()).map(([m, n]) => `${m} ${n}`).join(', ')}; refused: ${logRange} range, ${logResults} size, ${rateLimited} HTTP 429; listed ${run.listed}/${o.requests}`;
+    if (run.exitedEarly) return `Ponder ${PONDER_VERSION}: did not finish (${run.exitedEarly}); ${tail}`;
+    return `Ponder ${PONDER_VERSION}, same proxy, maxRequestsPerSecond ${o.proxy.maxCallsPerSecond}: ${run.seconds.toFixed(1)} s from its start, ${(run.seconds / o.floorSeconds).toFixed(2)}× floor (${run.indexingSeconds.toFixed(1)} s after its server answered); ${tail}`;
   } finally {
     await proxy.close();
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -236,7 +236,8 @@ function startWatchdog(pid: number, home: string): { release(): void } {
   };
 }
 
-function findFreePort(): Promise<number> {
+/** A port free on the loopback right now (the OS picks it; closed again before it is returned). */
+export function findFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();

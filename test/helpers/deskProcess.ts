@@ -1,20 +1,11 @@
 /** Runs the desk as a real process (as `npm start` does), for kill -9 and restart tests. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
+import { findFreePort } from '../../src/devnet/anvil';
 
 const ROOT = path.join(__dirname, '..', '..');
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.once('error', reject);
-  });
-}
+export const freePort = findFreePort;
 
 export interface DeskProcess {
   child: ChildProcess;
