@@ -1,4 +1,4 @@
-import { factsOf, parseFacts, sameFacts, windowEndBlock } from './impact';
+import { factsOf, Followed, parseFacts, sameFacts, windowEndBlock } from './impact';
 import type { RequestView } from './views';
 
 const deadlines = (blockTimeSeconds: number) => ({ blockTimeSeconds }) as RequestView['deadlines'];
@@ -66,5 +66,27 @@ describe('sameFacts (the per-block comparison) agrees with comparing the stored 
   });
   it('reads the facts the desk stored before this comparison existed', () => {
     expect(sameFacts(views[5]!, parseFacts('[null,[["0xA","10",null,null],["0xB","7",0,"-7"]]]'))).toBe(true);
+  });
+});
+
+describe('Followed', () => {
+  const a = [null, []] as const;
+  const b = [7, [['0xs', '1', null, null]]] as const;
+  it('keeps facts per request id and queue transaction, an id reused with another transaction included', () => {
+    const f = new Followed();
+    expect(f.get('1', '0xt1')).toBeUndefined();
+    f.set('1', '0xt1', a);
+    expect(f.get('1', '0xt1')).toBe(a);
+    expect(f.get('1', '0xt2')).toBeUndefined();
+    expect(f.get('2', '0xt1')).toBeUndefined();
+    f.set('1', '0xt2', b);
+    expect(f.get('1', '0xt1')).toBe(a);
+    expect(f.get('1', '0xt2')).toBe(b);
+    f.set('1', '0xt1', null);
+    f.set('1', '0xt2', a);
+    expect(f.get('1', '0xt1')).toBeNull();
+    expect(f.get('1', '0xt2')).toBe(a);
+    f.set('1', '0xt3', b);
+    expect([f.get('1', '0xt1'), f.get('1', '0xt2'), f.get('1', '0xt3')]).toEqual([null, a, b]);
   });
 });
