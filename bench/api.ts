@@ -4,7 +4,9 @@
  * ETag, each at a fixed 200 requests/s from autocannon; then a page of 100 again while a block
  * comes every 2 s (each block is an ingest pass that writes, so the views are computed again).
  * The desk runs in its own process (bench/apiDesk.ts): its resident memory is its own, and the
- * load generator takes nothing from its event loop. Goal p99 ≤ 25 ms, RSS ≤ 200 MB. The RSS of
+ * load generator takes nothing from its event loop. Goal p99 ≤ 25 ms, RSS ≤ 200 MB. The same
+ * loads against a bare process answering the desk's bytes (bench/apiFloor.ts) give the floor the
+ * desk's latencies stand on: the machine's and the load generator's own tail. The RSS of
  * a desk of the same code holding no request, under the same page load, is measured beside it: what
  * the process costs alone, and so what the requests cost.
  */
@@ -13,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import type { ApiDeskMessage, ApiDeskStart } from './apiDesk';
+import type { FloorAnswer, FloorMessage } from './apiFloor';
 import { DEFAULT_SEED, loadOrSeedChain } from './seed';
 
 export interface ApiLatency {
@@ -38,6 +41,8 @@ export interface ApiBench {
   peakRssMb: number;
   /** a desk with no request stored, after the same page load: the process's own share */
   emptyRssMb: number;
+  /** the same loads against a bare server answering the same bytes (bench/apiFloor.ts): what the machine gives */
+  floor: { name: string; requests: number; p50Ms: number; p99Ms: number }[];
   goal: string;
   met: boolean;
 }
@@ -70,6 +75,35 @@ function next(child: ChildProcess, kind: ApiDeskMessage['kind']): Promise<ApiDes
     child.on('message', onMessage);
     child.once('exit', onExit);
   });
+}
+
+/**
+ * The floor series: the desk's answers recorded, then served by a bare process under the same
+ * loads (the desk stays up meanwhile, idle as between its own series).
+ */
+async function measureFloor(url: string, routes: { name: string; route: string; headers?: Record<string, string> }[], seconds: number): Promise<ApiBench['floor']> {
+  const answers: FloorAnswer[] = [];
+  for (const route of new Set(routes.map((r) => r.route))) {
+    const res = await fetch(`${url}${route}`);
+    answers.push({ path: route, body: await res.text(), contentType: res.headers.get('content-type') ?? 'application/json', etag: res.headers.get('etag') ?? '' });
+  }
+  const child = fork(path.join(__dirname, 'apiFloor.ts'), { execArgv: ['--require', 'tsx/cjs'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  try {
+    const listening = new Promise<FloorMessage>((resolve, reject) => {
+      child.once('message', (m: FloorMessage) => resolve(m));
+      child.once('exit', (code) => reject(new Error(`the floor server exited (${code}) before listening`)));
+    });
+    child.send(answers);
+    const { port } = await listening;
+    const out: ApiBench['floor'] = [];
+    for (const r of routes) {
+      const res = await load(`http://127.0.0.1:${port}${r.route}`, 200, seconds, r.headers);
+      out.push({ name: r.name, requests: res.requests.total, p50Ms: res.latency.p50, p99Ms: res.latency.p99 });
+    }
+    return out;
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
 }
 
 /** A bench desk in its own process, settled; `stop` ends it (killed if it does not exit in 15 s). */
@@ -140,6 +174,12 @@ export async function measureApi(o: { seconds: number; log: (line: string) => vo
     const m = ((await memoryAnswer) as Extract<ApiDeskMessage, { kind: 'memory' }>).memory;
     const mb = (n: number) => Math.round(n / 1024 / 1024);
     o.log(`  resident memory of the desk process: ${rssMb} MB now, ${peakMb} MB at its peak (backfill included); JS heap ${mb(m.heapUsed)} of ${mb(m.heapTotal)} MB, external ${mb(m.external)} MB (array buffers ${mb(m.arrayBuffers)} MB)`);
+    const floor = await measureFloor(
+      url,
+      runs.filter(([name, , , mining]) => name !== WARM_UP && !mining).map(([name, route, headers]) => ({ name, route, headers })),
+      o.seconds,
+    );
+    for (const f of floor) o.log(`  floor, ${f.name} (a bare node:http process answering the same bytes): p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms`);
     await desk.stop();
     desk = null;
 
@@ -155,6 +195,7 @@ export async function measureApi(o: { seconds: number; log: (line: string) => vo
       rssMb,
       peakRssMb: peakMb,
       emptyRssMb,
+      floor,
       goal: `p99 ≤ ${API_GOAL_P99_MS} ms at 200 rps; RSS ≤ ${RSS_GOAL_MB} MB`,
       met: series.every((s) => s.warmUp || s.p99Ms <= API_GOAL_P99_MS) && rssMb <= RSS_GOAL_MB,
     };

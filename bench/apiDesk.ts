@@ -51,7 +51,7 @@ async function main(start: ApiDeskStart): Promise<void> {
       loop.reset();
       loop.enable();
     } else if (m.kind === 'memory') {
-      if (process.env.BENCH_DESK_HEAP_SNAPSHOT) writeHeapSnapshot(process.env.BENCH_DESK_HEAP_SNAPSHOT);
+      if (process.env.BENCH_DESK_HEAP_SNAPSHOT) writeHeapSnapshot(`${process.env.BENCH_DESK_HEAP_SNAPSHOT}.${process.pid}.heapsnapshot`);
       send({ kind: 'memory', memory: process.memoryUsage() });
     } else if (m.kind === 'loop') {
       send({ kind: 'loop', p99Ms: loop.percentile(99) / 1e6, maxMs: loop.max / 1e6 });

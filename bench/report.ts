@@ -210,6 +210,7 @@ function formatRpc(b: RpcBench): string[] {
 function formatApi(b: ApiBench): string[] {
   const out = [`API with ${b.requestsStored} requests stored, goal ${b.goal}: ${b.met ? 'met' : 'NOT met'}`];
   for (const s of b.series) out.push(`  ${s.name.padEnd(48)} ${String(s.requests).padStart(6)} requests at ${s.rps}/s: p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms${s.non2xx ? `, ${s.non2xx} errors` : ''} (event loop p99 ${s.loopP99Ms} ms, max ${s.loopMaxMs} ms)${s.warmUp ? ' — not held to the goal' : ''}`);
+  for (const f of b.floor) out.push(`  floor: ${f.name.padEnd(41)} ${String(f.requests).padStart(6)} requests at 200/s: p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms (a bare node:http process answering the desk's bytes)`);
   out.push(`  RSS of the desk process: ${b.rssMb} MB after the load (goal ≤ ${200} MB), ${b.peakRssMb} MB at its peak; the same desk holding no request: ${b.emptyRssMb} MB`);
   return out;
 }
