@@ -157,6 +157,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       head,
       now,
       logger,
+      maxLogRange: o.maxLogRange,
       options: o.vetoes,
       onEvent: (e) => alerting.enqueueAlert(vetoAlert(chainId, facts.slasher, e)),
       onHistory: async (h) => {

@@ -46,6 +46,8 @@ export interface SafeDeskOptions {
   onEvent?: (e: VetoEvent) => Promise<unknown> | void;
   /** what happened to a proposal's execution, for the request's history (executed, reorged out, …); deduped by key */
   onHistory?: (h: { requestIds: string[]; dedupKey: string; kind: string; detail: string; txHash: string | null; blockNumber: number | null }) => Promise<unknown> | void;
+  /** MAX_LOG_RANGE: the widest eth_getLogs range asked for (executions by someone else are looked for in ranges) */
+  maxLogRange?: number;
   /** MultiSendCallOnly on this chain (SAFE_CONTRACT_NETWORKS): absent, no batch vetoes */
   multiSendCallOnly?: Address;
   /** asked before anything executes: the single-actor lease, DRY_RUN (a reason holds everything back) */

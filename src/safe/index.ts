@@ -55,7 +55,7 @@ export function createDeskSafes(p: {
   executorSender: Sender | null;
   logger: Logger;
   options?: DeskVetoOptions;
-} & Pick<SafeDeskOptions, 'requests' | 'request' | 'onEvent' | 'onHistory' | 'gate' | 'vetoPolicy' | 'head' | 'now'>): DeskSafes {
+} & Pick<SafeDeskOptions, 'requests' | 'request' | 'onEvent' | 'onHistory' | 'gate' | 'vetoPolicy' | 'head' | 'now' | 'maxLogRange'>): DeskSafes {
   const committee = getAddress(p.committee);
   const role = getAddress(p.slasherRole);
   const executor = p.executorSender ? createExecutor({ client: p.client, sender: p.executorSender }) : null;
@@ -87,6 +87,7 @@ export function createDeskSafes(p: {
       gate: p.gate,
       head: p.head,
       now: p.now,
+      maxLogRange: p.maxLogRange,
       ...extra,
     });
     if (p.options?.txService && !extra.unavailable) {

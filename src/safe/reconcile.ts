@@ -11,27 +11,26 @@
  * 4. store each live proposal's state and what it waits for, report milestones;
  * 5. execute what the plan says, back to back from the Safe's nonce.
  */
-import { getAddress, parseAbiItem, parseEventLogs, type Address, type Hex } from 'viem';
+import { getAddress, type Address, type Hex } from 'viem';
 import { describeError } from '../errors';
 import { planNonces, type BlockedProposal, type NoncePlan, type PlanHold, type PlanProposal } from '../domain/noncePlan';
 import type { SentTxRow } from '../store/sentTxStore';
-import type { VetoProposalRow, VetoSignatureRow } from '../store/vetoStore';
+import type { ProposalStatus, VetoProposalRow, VetoSignatureRow } from '../store/vetoStore';
 import { ACTIVE, bySignatureProposal, isAlt, type DeskContext } from './deskContext';
 import { batchRequestIds, proposalKind, requestIdsOf } from './proposalKinds';
 
 export { requestIdsOf };
 import type { SafeState } from './safeState';
-import { safeAbi } from './safeTx';
+import { executionSucceeded, findExecutions } from './executions';
 import type { RequestSnapshot, VetoEvent } from './types';
 import { vetoHold } from './holds';
 import { emit, eventBase, history } from './milestones';
 import type { BlockedView, WayOutView } from '../requests/views';
 
-const executionSuccess = parseAbiItem('event ExecutionSuccess(bytes32 indexed txHash, uint256 payment)');
 /** Executed/failed proposals older than this are history: no milestone events (a first start on an old database pages no one). */
 const EVENT_HORIZON_MS = 24 * 3600_000;
-/** How far back an execution by someone else is looked for when a proposal's request carries no queue block. */
-const LOOKBACK_BLOCKS = 50_000;
+/** reverted executions of one proposal after which it fails (each was simulated first: a cause that stays is not sent again) */
+const MAX_REVERTED_EXECUTIONS = 3;
 
 const sendPurposeOf = (ctx: DeskContext, p: { requestId: string }) =>
   proposalKind(p) === 'rejection' ? 'safe_rejection' : proposalKind(p) === 'batch' ? 'safe_batch' : ctx.purpose.sendPurpose;
@@ -152,10 +151,24 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
       continue;
     }
     const lastTx = mine[mine.length - 1];
-    if (lastTx && !inFlight(p) && lastTx.status === 'reverted') {
-      await store.setStatus(p.id, 'failed', { statusReason: lastTx.error ?? 'the execTransaction transaction reverted', executionTxHash: lastTx.txHash });
-      p.status = 'failed';
-      continue;
+    // a revert with the Safe's nonce not past this proposal's: most often the execution before it
+    // did not land first (sent back to back, that one was stuck, replaced or reverted) and these
+    // signatures still execute once that nonce is used. It stays planned, simulated again before
+    // any new send; only repeated reverts fail it. A nonce the Safe has passed is looked for below
+    // (a member's wallet may have executed the same transaction first: executed, not failed).
+    if (lastTx && !inFlight(p) && lastTx.status === 'reverted' && state.nonce <= p.nonce) {
+      const reverts = mine.filter((t) => t.status === 'reverted').length;
+      if (reverts >= MAX_REVERTED_EXECUTIONS) {
+        await store.setStatus(p.id, 'failed', { statusReason: lastTx.error ?? 'the execTransaction transaction reverted', executionTxHash: lastTx.txHash });
+        p.status = 'failed';
+        continue;
+      }
+      const why = `its execution ${lastTx.txHash} reverted (${lastTx.error ?? 'no reason'})`;
+      const reason = state.nonce < p.nonce ? `${why} with the Safe still at nonce ${state.nonce}: it executes at nonce ${p.nonce} with the same signatures once the nonces below are used` : `${why}: sent again if a new simulation passes (${reverts} of ${MAX_REVERTED_EXECUTIONS} reverts)`;
+      if (p.statusReason !== reason) {
+        await store.setStatus(p.id, p.status as ProposalStatus, { statusReason: reason });
+        p.statusReason = reason;
+      }
     }
     if (p.nonce < state.nonce && !inFlight(p)) lookFor.push(p);
   }
@@ -307,23 +320,6 @@ async function markExecuted(ctx: DeskContext, p: VetoProposalRow, txHash: Hex, b
     const sigs = (await ctx.o.store.signatures([p.id])).filter((s) => !s.staleReason).map((s) => getAddress(s.signer));
     events.push({ ...eventBase(ctx, { ...p, executionTxHash: txHash }, state, req, sigs), kind: ctx.purpose.events.executed, reason: null, executionBlock: blockNumber });
   }
-}
-
-/** A mined execTransaction did what it should: the Safe logged ExecutionSuccess for this safeTxHash. */
-async function executionSucceeded(ctx: DeskContext, tx: SentTxRow, p: VetoProposalRow): Promise<boolean> {
-  const receipt = await ctx.o.client.getTransactionReceipt({ hash: tx.txHash as Hex });
-  const logs = parseEventLogs({ abi: safeAbi, logs: receipt.logs }).filter((l) => getAddress(l.address) === ctx.safe);
-  return logs.some((l) => l.eventName === 'ExecutionSuccess' && l.args.txHash.toLowerCase() === p.safeTxHash.toLowerCase());
-}
-
-async function findExecutions(ctx: DeskContext, ps: VetoProposalRow[], byId: Map<string, RequestSnapshot>): Promise<Map<string, { txHash: Hex; blockNumber: number }>> {
-  const latest = Number(await ctx.o.client.getBlockNumber({ cacheTime: 0 }));
-  const queued = ps.map((p) => byId.get(requestIdsOf(p)[0] ?? '')?.queuedAtBlock).filter((b): b is number => b !== undefined);
-  const fromBlock = queued.length === ps.length ? Math.min(...queued) : Math.max(0, latest - LOOKBACK_BLOCKS);
-  const logs = await ctx.o.client.getLogs({ address: ctx.safe, event: executionSuccess, args: { txHash: ps.map((p) => p.safeTxHash as Hex) }, fromBlock: BigInt(fromBlock), toBlock: BigInt(latest) });
-  const out = new Map<string, { txHash: Hex; blockNumber: number }>();
-  for (const l of logs) if (l.args.txHash && l.transactionHash) out.set(l.args.txHash.toLowerCase(), { txHash: l.transactionHash, blockNumber: Number(l.blockNumber) });
-  return out;
 }
 
 async function executePlan(

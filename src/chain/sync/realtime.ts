@@ -4,7 +4,7 @@
  * never writes: the ingest runner decides what to store and what to revert.
  */
 import { hexToNumber, type Address, type Hex, type PublicClient } from 'viem';
-import { getLogsRaw, type RawLog } from '../logs';
+import { fetchLogRanges, type RawLog } from '../logs';
 import { DeskError } from '../../errors';
 import type { BlockRow } from '../../domain/ingestFacts';
 
@@ -30,7 +30,7 @@ export async function readHeader(client: PublicClient, n: number | 'latest'): Pr
 }
 
 /**
- * Blocks from..to as headers (one batch) and one eth_getLogs over `addresses`. `known` headers
+ * Blocks from..to as headers (one batch) and one eth_getLogs over `addresses` (more where the provider caps the range). `known` headers
  * (the head, read to learn the head) are not read again: following one block at a time costs
  * the head's header and one eth_getLogs, nothing more.
  */
@@ -44,7 +44,13 @@ export async function readRealtimeChunk(
     const parent = k === 0 ? o.previousHash : headers[k - 1]!.hash;
     if (parent !== undefined && headers[k]!.parentHash !== parent) return k === 0 ? { kind: 'reorg', at: o.from - 1 } : { kind: 'moved' };
   }
-  const logs = await getLogsRaw(client, o.addresses, o.topics, o.from, o.to);
+  // in ranges the provider accepts: a provider capping eth_getLogs below the chunk (a free tier's
+  // few blocks) would refuse the whole chunk on every pass, and the desk would follow nothing.
+  // Within a cap already learnt, or the chunk is one call, as it always was.
+  const span = o.to - o.from + 1;
+  const parts: RawLog[][] = [];
+  for await (const r of fetchLogRanges({ client, address: o.addresses, topic0: o.topics, fromBlock: o.from, toBlock: o.to, initialRange: span, maxRange: span })) parts.push(r.logs);
+  const logs = parts.length === 1 ? parts[0]! : parts.flat();
   const byNumber = new Map(headers.map((h) => [h.number, h.hash]));
   if (logs.some((l) => byNumber.get(hexToNumber(l.blockNumber)) !== l.blockHash)) return { kind: 'moved' };
   return { kind: 'blocks', headers, logs };

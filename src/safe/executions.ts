@@ -1,0 +1,44 @@
+/**
+ * What the chain says about a proposal's execution: whether a mined execTransaction of ours ran
+ * the Safe transaction, and who else executed proposals whose nonce the Safe has used.
+ */
+import { getAddress, parseAbiItem, parseEventLogs, toEventSelector, type Hex } from 'viem';
+import { fetchLogRanges } from '../chain/logs';
+import { DEFAULT_MAX_LOG_RANGE } from '../config';
+import type { SentTxRow } from '../store/sentTxStore';
+import type { VetoProposalRow } from '../store/vetoStore';
+import type { DeskContext } from './deskContext';
+import { requestIdsOf } from './proposalKinds';
+import { safeAbi } from './safeTx';
+import type { RequestSnapshot } from './types';
+
+const EXECUTION_SUCCESS = toEventSelector(parseAbiItem('event ExecutionSuccess(bytes32 indexed txHash, uint256 payment)'));
+/** How far back an execution by someone else is looked for when a proposal's request carries no queue block. */
+const LOOKBACK_BLOCKS = 50_000;
+
+/** A mined execTransaction did what it should: the Safe logged ExecutionSuccess for this safeTxHash. */
+export async function executionSucceeded(ctx: DeskContext, tx: SentTxRow, p: VetoProposalRow): Promise<boolean> {
+  const receipt = await ctx.o.client.getTransactionReceipt({ hash: tx.txHash as Hex });
+  const logs = parseEventLogs({ abi: safeAbi, logs: receipt.logs }).filter((l) => getAddress(l.address) === ctx.safe);
+  return logs.some((l) => l.eventName === 'ExecutionSuccess' && l.args.txHash.toLowerCase() === p.safeTxHash.toLowerCase());
+}
+
+/** Executions of these proposals by anyone (a member's wallet, Safe{Wallet}, another desk), by safeTxHash. */
+export async function findExecutions(ctx: DeskContext, ps: VetoProposalRow[], byId: Map<string, RequestSnapshot>): Promise<Map<string, { txHash: Hex; blockNumber: number }>> {
+  const latest = Number(await ctx.o.client.getBlockNumber({ cacheTime: 0 }));
+  const queued = ps.map((p) => byId.get(requestIdsOf(p)[0] ?? '')?.queuedAtBlock).filter((b): b is number => b !== undefined);
+  const fromBlock = queued.length === ps.length ? Math.min(...queued) : Math.max(0, latest - LOOKBACK_BLOCKS);
+  // in ranges the provider accepts: one refused range here would fail every pass, and with it
+  // every veto's execution (the proposals looked for stay active until they are found or planned dead)
+  const maxRange = ctx.o.maxLogRange ?? DEFAULT_MAX_LOG_RANGE;
+  const out = new Map<string, { txHash: Hex; blockNumber: number }>();
+  const ranges = fetchLogRanges({ client: ctx.o.client, address: ctx.safe, topic0: [EXECUTION_SUCCESS], topic1: ps.map((p) => p.safeTxHash as Hex), fromBlock, toBlock: latest, initialRange: maxRange, maxRange });
+  for await (const range of ranges) {
+    for (const l of range.logs) {
+      const safeTxHash = l.topics[1];
+      if (l.removed || !safeTxHash) continue;
+      out.set(safeTxHash.toLowerCase(), { txHash: l.transactionHash, blockNumber: Number(l.blockNumber) });
+    }
+  }
+  return out;
+}
