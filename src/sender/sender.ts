@@ -139,7 +139,9 @@ export function createSender(o: SenderOptions) {
         purpose: (call?.purpose ?? last.purpose) as SendPurpose,
         // a cancellation is no execution of the proposal
         proposalId: call ? null : last.proposalId,
-        deadlineBlock: last.deadlineBlock,
+        // a cancellation has no deadline of its own: re-priced when the market outgrows it, not as
+        // urgent on every block past the deadline of what it cancels
+        deadlineBlock: call ? null : last.deadlineBlock,
         txNonce: last.txNonce,
         to: call?.to ?? f.to,
         data: call?.data ?? f.data,
@@ -272,9 +274,15 @@ export function createSender(o: SenderOptions) {
       return withAccountLock(account.address, async () => {
         const attempts = await store.attemptsAt(account.address, row.txNonce);
         const last = attempts[attempts.length - 1]!;
-        if (last.status !== 'recorded') return null;
+        // cancelled already: `tend` re-prices the cancellation like any attempt in flight (another
+        // one here on every pass would only raise its fees by an eighth each time)
+        if (last.status !== 'recorded' || last.purpose === 'cancel') return null;
         const head = Number(await client.getBlockNumber({ cacheTime: 0 }));
-        const fees = replacementFees(signedFields(last).fees, await market(head), 0, null)!;
+        const fees = replacementFees(signedFields(last).fees, await market(head), 0, cap);
+        if (!fees) {
+          logger.warn({ requestId: last.requestId, nonce: last.txNonce, txHash: last.txHash, why, capWei: String(cap) }, 'cannot cancel: MAX_FEE_PER_GAS_GWEI leaves no room for a replacement of this transaction');
+          return null;
+        }
         logger.warn({ requestId: last.requestId, nonce: last.txNonce, txHash: last.txHash, why }, 'cancelling a transaction that can no longer do its job');
         o.observe?.(last.purpose, 'cancelled');
         return replace(last, fees, head, { to: account.address, data: '0x', gas: 21_000n, purpose: 'cancel' });
