@@ -158,6 +158,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       now,
       logger,
       maxLogRange: o.maxLogRange,
+      reorgDepth: o.reorgDepth,
       options: o.vetoes,
       onEvent: (e) => alerting.enqueueAlert(vetoAlert(chainId, facts.slasher, e)),
       onHistory: async (h) => {

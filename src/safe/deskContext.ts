@@ -48,6 +48,8 @@ export interface SafeDeskOptions {
   onHistory?: (h: { requestIds: string[]; dedupKey: string; kind: string; detail: string; txHash: string | null; blockNumber: number | null }) => Promise<unknown> | void;
   /** MAX_LOG_RANGE: the widest eth_getLogs range asked for (executions by someone else are looked for in ranges) */
   maxLogRange?: number;
+  /** REORG_DEPTH: how far back the chain the node serves may still differ from the indexed one */
+  reorgDepth?: number;
   /** MultiSendCallOnly on this chain (SAFE_CONTRACT_NETWORKS): absent, no batch vetoes */
   multiSendCallOnly?: Address;
   /** asked before anything executes: the single-actor lease, DRY_RUN (a reason holds everything back) */

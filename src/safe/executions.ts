@@ -42,3 +42,11 @@ export async function findExecutions(ctx: DeskContext, ps: VetoProposalRow[], by
   }
   return out;
 }
+
+/** Whether a transaction is in the chain the node serves now (not when it cannot say: nothing is set aside on a guess). */
+export async function isIncluded(ctx: DeskContext, txHash: Hex): Promise<boolean> {
+  return ctx.o.client.getTransactionReceipt({ hash: txHash }).then(
+    () => true,
+    () => false,
+  );
+}

@@ -55,7 +55,7 @@ export function createDeskSafes(p: {
   executorSender: Sender | null;
   logger: Logger;
   options?: DeskVetoOptions;
-} & Pick<SafeDeskOptions, 'requests' | 'request' | 'onEvent' | 'onHistory' | 'gate' | 'vetoPolicy' | 'head' | 'now' | 'maxLogRange'>): DeskSafes {
+} & Pick<SafeDeskOptions, 'requests' | 'request' | 'onEvent' | 'onHistory' | 'gate' | 'vetoPolicy' | 'head' | 'now' | 'maxLogRange' | 'reorgDepth'>): DeskSafes {
   const committee = getAddress(p.committee);
   const role = getAddress(p.slasherRole);
   const executor = p.executorSender ? createExecutor({ client: p.client, sender: p.executorSender }) : null;
@@ -88,6 +88,7 @@ export function createDeskSafes(p: {
       head: p.head,
       now: p.now,
       maxLogRange: p.maxLogRange,
+      reorgDepth: p.reorgDepth,
       ...extra,
     });
     if (p.options?.txService && !extra.unavailable) {

@@ -19,6 +19,8 @@ export interface PurposeRequest {
   lastUsefulBlock?: number | null;
   cancelledTxHash?: string;
   fulfilledTxHash?: string;
+  cancelledBlock?: number;
+  fulfilledBlock?: number;
 }
 
 export interface ProposalPurpose {
@@ -29,8 +31,8 @@ export interface ProposalPurpose {
   buildTx(requestId: bigint, nonce: bigint): SafeTx;
   /** request statuses in which a proposal is planned and collects signatures */
   collects: readonly RequestStatus[];
-  /** the chain already did what the proposal does: its transaction hash when the request view knows it */
-  done(req: PurposeRequest): { txHash: string | null } | null;
+  /** the chain already did what the proposal does: its transaction hash and block when the request view knows them */
+  done(req: PurposeRequest): { txHash: string | null; block: number | null } | null;
   /** why an active proposal is given up for good (null: still live) */
   closed(req: PurposeRequest): string | null;
   /** the request closed because time ran out for it (not because the chain decided otherwise): with quorum, a failure */
@@ -70,7 +72,7 @@ export function vetoPurpose(slasher: Address): ProposalPurpose {
     safeLabel: 'committee Safe',
     buildTx: (id, nonce) => buildVetoSafeTx(s, id, nonce),
     collects: ['in_veto_window'],
-    done: (r) => (r.status === 'vetoed' ? { txHash: r.cancelledTxHash ?? null } : null),
+    done: (r) => (r.status === 'vetoed' ? { txHash: r.cancelledTxHash ?? null, block: r.cancelledBlock ?? null } : null),
     closed: (r) => (r.status === 'in_veto_window' ? null : `the veto window closed before the threshold was met (request is ${r.status})`),
     missed: (r) => r.status === 'fulfillable' || r.status === 'lapsed' || r.status === 'fulfilled',
     hold: () => null,
@@ -97,7 +99,7 @@ export function fulfilPurpose(slasher: Address, fn: FulfilFunction, fulfilAfterL
     safeLabel: 'governance Safe',
     buildTx: (id, nonce) => buildFulfilSafeTx(s, fn, id, nonce),
     collects: ['in_veto_window', 'fulfillable'],
-    done: (r) => (r.status === 'fulfilled' ? { txHash: r.fulfilledTxHash ?? null } : null),
+    done: (r) => (r.status === 'fulfilled' ? { txHash: r.fulfilledTxHash ?? null, block: r.fulfilledBlock ?? null } : null),
     closed: (r) =>
       r.status === 'vetoed'
         ? 'the request was vetoed: its fulfil is not needed and never executes'

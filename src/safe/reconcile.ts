@@ -12,6 +12,7 @@
  * 5. execute what the plan says, back to back from the Safe's nonce.
  */
 import { getAddress, type Address, type Hex } from 'viem';
+import { DEFAULT_REORG_DEPTH } from '../config';
 import { describeError } from '../errors';
 import { planNonces, type BlockedProposal, type NoncePlan, type PlanHold, type PlanProposal } from '../domain/noncePlan';
 import type { SentTxRow } from '../store/sentTxStore';
@@ -21,7 +22,7 @@ import { batchRequestIds, proposalKind, requestIdsOf } from './proposalKinds';
 
 export { requestIdsOf };
 import type { SafeState } from './safeState';
-import { executionSucceeded, findExecutions } from './executions';
+import { executionSucceeded, findExecutions, isIncluded } from './executions';
 import type { RequestSnapshot, VetoEvent } from './types';
 import { vetoHold } from './holds';
 import { emit, eventBase, history } from './milestones';
@@ -238,6 +239,14 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
       }
     }
     if (done && !isAlt(p)) {
+      // the node may show a reorg the ingest has not read yet: a recent decision whose transaction
+      // is gone sets nothing aside (the next ingest pass reopens the request, and these signatures
+      // stand); one below the reorg window is final (and a node may no longer index its transaction)
+      const recent = done.block === null || head - done.block <= (ctx.o.reorgDepth ?? DEFAULT_REORG_DEPTH);
+      if (recent && done.txHash && !(await isIncluded(ctx, done.txHash as Hex))) {
+        logger.warn({ requestId: p.requestId, nonce: p.nonce, txHash: done.txHash }, `${noun} kept: the transaction that decided its request is not on the chain the node serves`);
+        continue;
+      }
       await store.setStatus(p.id, 'abandoned', { statusReason: `not needed: the request was ${req!.status} by transaction ${done.txHash ?? 'unknown'}` });
     } else if (signers.length >= state.threshold && state.threshold > 0 && !isAlt(p) && req && !done && purpose.missed(req)) {
       // quorum, and still the chain did not see it: say why, never "threshold not met"

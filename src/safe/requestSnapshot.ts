@@ -20,7 +20,7 @@ export function requestSnapshotOf(v: RequestView, nowSec: number): RequestSnapsh
     confirmed: v.confirmed,
     blockTimeSeconds: v.deadlines.blockTimeSeconds,
     everLapsed: v.lapsed !== undefined,
-    ...(v.cancelled ? { cancelledTxHash: v.cancelled.txHash } : {}),
-    ...(v.fulfilled ? { fulfilledTxHash: v.fulfilled.txHash } : {}),
+    ...(v.cancelled ? { cancelledTxHash: v.cancelled.txHash, cancelledBlock: v.cancelled.block } : {}),
+    ...(v.fulfilled ? { fulfilledTxHash: v.fulfilled.txHash, fulfilledBlock: v.fulfilled.block } : {}),
   };
 }

@@ -26,6 +26,9 @@ export interface RequestSnapshot {
   everLapsed: boolean;
   cancelledTxHash?: string;
   fulfilledTxHash?: string;
+  /** the blocks of those transactions */
+  cancelledBlock?: number;
+  fulfilledBlock?: number;
 }
 
 /** A veto or fulfil milestone, for alerting. */
