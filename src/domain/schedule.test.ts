@@ -115,6 +115,17 @@ describe('decideSchedule', () => {
       expect(d.flags).toEqual(['fulfil_due', 'veto_in_flight']);
       expect(d.next).toMatchObject({ kind: 'fulfil', actor: 'desk', note: expect.stringContaining('cancelled first') });
     });
+    it('asks for it to be cancelled whoever fulfils: a governance Safe, nobody, or nobody after a lapse', () => {
+      const request = { status: 'fulfillable' as const, lastUsefulBlock: 2_000 };
+      for (const status of ['ready', 'collecting'] as const) {
+        const d = decideSchedule(input({ request, vetoInFlight: true, fulfil: { kind: 'safe', status, signatures: status === 'ready' ? 2 : 1, threshold: 2, executor: true } }));
+        expect(d.flags).toContain('veto_in_flight');
+        expect(d.flags.filter((x) => x === 'veto_in_flight')).toHaveLength(1);
+      }
+      expect(decideSchedule(input({ request, vetoInFlight: true, fulfil: { kind: 'none' } })).flags).toContain('veto_in_flight');
+      expect(decideSchedule(input({ request: { status: 'fulfillable', lastUsefulBlock: null }, lapsedAtBlock: 990, vetoInFlight: true })).flags).toEqual(['slashable_again', 'veto_in_flight']);
+      expect(decideSchedule(input({ request, vetoInFlight: false, fulfil: { kind: 'safe', status: 'ready', signatures: 2, threshold: 2, executor: true } })).flags).not.toContain('veto_in_flight');
+    });
     it('sends once nothing of the veto is in flight any more', () => {
       expect(decideSchedule(input({ request: { status: 'fulfillable', lastUsefulBlock: 2_000 }, vetoInFlight: false })).due).toBe('send_fulfil');
     });

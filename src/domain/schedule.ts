@@ -231,9 +231,13 @@ export function decideSchedule(input: ScheduleInput): ScheduleDecision {
   // fulfillable: the window has passed (for a transaction sent now) and L has not
   const f = input.fulfil;
   const now = { dueBlock: null, dueAtSec: nextBlockAt, estimated: true };
+  // a veto still in flight can no longer land: it is cancelled whoever fulfils, or its account's
+  // nonce holds every later transaction of that key (a governance fulfil it executes included)
+  const vetoFlag = () => (input.vetoInFlight ? flags.push('veto_in_flight') : 0);
   if (input.lapsedAtBlock != null) {
     flags.push('slashable_again');
     if (!config.fulfilAfterLapse) {
+      vetoFlag();
       return {
         next: { kind: 'fulfil', actor: 'nobody', ...now, note: `its stake escaped at block ${input.lapsedAtBlock} and the operator is slashable again: a fulfil now slashes stake allocated after the window. FULFIL_AFTER_LAPSE=false: the desk does not fulfil it; governance decides` },
         due: null,
@@ -242,6 +246,7 @@ export function decideSchedule(input: ScheduleInput): ScheduleDecision {
     }
   }
   flags.push('fulfil_due');
+  vetoFlag();
   if (f.kind === 'none') {
     flags.push('fulfil_no_actor');
     return { next: { kind: 'fulfil', actor: 'nobody', ...now, note: noActorNote(r.lastUsefulBlock) }, due: null, flags };
@@ -264,7 +269,6 @@ export function decideSchedule(input: ScheduleInput): ScheduleDecision {
     return { next: { kind: 'await_fulfil', actor: 'desk', ...now, note: `sent at block ${s.sentAtBlock}, waiting to be mined (re-priced if it is underpriced)` }, due: null, flags };
   }
   if (input.vetoInFlight) {
-    flags.push('veto_in_flight');
     return { next: { kind: 'fulfil', actor: 'desk', ...now, note: "an execution of this request's veto is still in flight although the window has passed: it is cancelled first, then the fulfil goes" }, due: null, flags };
   }
   return { next: { kind: 'fulfil', actor: 'desk', ...now, note: s ? 'the last attempt failed: sending again' : null }, due: 'send_fulfil', flags };
