@@ -1,7 +1,7 @@
 /**
  * A veto a member executed from a wallet, found through a provider that caps eth_getLogs at a
- * block range: the desk looks for the Safe's ExecutionSuccess in ranges the provider accepts.
- * One wide query had been refused on every pass, and the pass with it, so no veto executed at all.
+ * block range: the desk follows the chain and looks for the Safe's ExecutionSuccess in ranges the
+ * provider accepts (a refused range fails the pass, and every veto's execution with it).
  */
 import request from 'supertest';
 import type { Desk } from '../src/app/desk';

@@ -1,8 +1,9 @@
 /**
  * A veto execution still in the mempool when its window passes can no longer land: the desk
  * replaces it at the same account nonce with a 0-value transfer to itself, once — later passes
- * leave the cancellation to the sender's re-pricing (it has no deadline of its own, so it is not
- * re-priced as urgent block after block) — and then sends the fulfil. Real anvil, Safe and desk;
+ * leave the cancellation to the sender's re-pricing, against the fulfil's deadline it unblocks
+ * (not the veto's, passed: it would be re-priced as urgent block after block) — and then sends
+ * the fulfil. Real anvil, Safe and desk;
  * the veto is held out of the blocks by a base fee above its fee cap.
  */
 import request from 'supertest';
@@ -57,7 +58,10 @@ describe('a veto in flight past its window', () => {
     // the veto (re-priced while its window was open, perhaps) and exactly one cancellation
     expect(attempts.filter((a) => a.purpose === 'cancel')).toHaveLength(1);
     const cancel = attempts[attempts.length - 1]!;
-    expect(cancel).toMatchObject({ purpose: 'cancel', status: 'recorded', deadlineBlock: null, to: veto.account });
+    const due = (await request(desk.url).get(`/api/requests/${id}`).expect(200)).body as RequestView;
+    // (no AVS is configured here: the fulfil's L is unknown, so the cancellation has no deadline)
+    expect(cancel).toMatchObject({ purpose: 'cancel', status: 'recorded', deadlineBlock: due.lastUsefulBlock, to: veto.account });
+    expect(veto.deadlineBlock).not.toBeNull();
     // nothing else is sent while the veto's nonce is held
     expect(await desk.database.db.sentTx.count({ where: { purpose: 'fulfil' } })).toBe(0);
 

@@ -23,3 +23,12 @@ describe('allowedRangeOf', () => {
     expect(allowedRangeOf(new Error('block range cannot exceed 0x7d0'))).toBeNull();
   });
 });
+
+describe('isRangeError', () => {
+  it('does not take a node behind the head for a range refusal (the same call answers a moment later)', () => {
+    expect(isRangeError(new Error('block range extends beyond current head block'))).toBe(false);
+    expect(isRangeError(new Error('invalid block range params: requested block is after last accepted block'))).toBe(false);
+    expect(isRangeError(new Error('query returned more than 10000 results'))).toBe(true);
+    expect(isRangeError(new Error('eth_getLogs is limited to a 10,000 block range'))).toBe(true);
+  });
+});

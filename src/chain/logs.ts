@@ -54,10 +54,17 @@ const TOO_MANY_RESULTS = /too many (results|logs)|more than \d+ results|query re
 
 const errorText = (e: unknown) => (e instanceof BaseError ? `${e.shortMessage} ${e.details ?? ''} ${e.message}` : String((e as Error)?.message ?? e));
 
-/** Whether the node refused the range itself (as opposed to being down). */
+/**
+ * A node behind the head the desk read (one node of a balanced RPC): no range is too wide there,
+ * the same call answers a moment later.
+ */
+const NOT_THERE_YET = /beyond (the )?current head|after last accepted block|block not found|header not found|unknown block/i;
+
+/** Whether the node refused the range itself (as opposed to being down, or behind). */
 export function isRangeError(e: unknown): boolean {
   if (e instanceof BaseError && e.walk((x) => (x as Error).name === 'ResponseBodyTooLargeError')) return true;
   const text = e instanceof BaseError ? `${e.shortMessage} ${e.details ?? ''} ${e.message}` : String((e as Error)?.message ?? e);
+  if (NOT_THERE_YET.test(text)) return false;
   return RANGE_ERROR.some((r) => r.test(text));
 }
 

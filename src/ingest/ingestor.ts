@@ -210,7 +210,7 @@ export function createIngestor(o: IngestOptions) {
   /** Applies blocks from..to (≤ chunk); returns false on a reorg or a chain that moved. */
   async function realtimeChunk(from: number, to: number, head: number, known: Header[]): Promise<boolean> {
     const prev = await store.getBlock(from - 1);
-    const seen = await readRealtimeChunk(client, { from, to, previousHash: prev?.hash, addresses, topics, known });
+    const seen = await readRealtimeChunk(client, { from, to, previousHash: prev?.hash, addresses, topics, known, maxRange: o.maxLogRange });
     if (seen.kind === 'reorg') await handleReorg(seen.at);
     if (seen.kind !== 'blocks') return false;
     for (const l of seen.logs) {

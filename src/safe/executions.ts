@@ -28,16 +28,20 @@ export async function findExecutions(ctx: DeskContext, ps: VetoProposalRow[], by
   const latest = Number(await ctx.o.client.getBlockNumber({ cacheTime: 0 }));
   const queued = ps.map((p) => byId.get(requestIdsOf(p)[0] ?? '')?.queuedAtBlock).filter((b): b is number => b !== undefined);
   const fromBlock = queued.length === ps.length ? Math.min(...queued) : Math.max(0, latest - LOOKBACK_BLOCKS);
-  // in ranges the provider accepts: one refused range here would fail every pass, and with it
-  // every veto's execution (the proposals looked for stay active until they are found or planned dead)
+  // in ranges the provider accepts (one refused range would fail the pass, and every veto's
+  // execution with it), newest first: an execution by someone else is most often recent, and the
+  // walk stops once every proposal is found (under a provider's small cap a whole walk is many calls)
   const maxRange = ctx.o.maxLogRange ?? DEFAULT_MAX_LOG_RANGE;
   const out = new Map<string, { txHash: Hex; blockNumber: number }>();
-  const ranges = fetchLogRanges({ client: ctx.o.client, address: ctx.safe, topic0: [EXECUTION_SUCCESS], topic1: ps.map((p) => p.safeTxHash as Hex), fromBlock, toBlock: latest, initialRange: maxRange, maxRange });
-  for await (const range of ranges) {
-    for (const l of range.logs) {
-      const safeTxHash = l.topics[1];
-      if (l.removed || !safeTxHash) continue;
-      out.set(safeTxHash.toLowerCase(), { txHash: l.transactionHash, blockNumber: Number(l.blockNumber) });
+  for (let to = latest; to >= fromBlock && out.size < ps.length; to -= maxRange) {
+    const from = Math.max(fromBlock, to - maxRange + 1);
+    const ranges = fetchLogRanges({ client: ctx.o.client, address: ctx.safe, topic0: [EXECUTION_SUCCESS], topic1: ps.map((p) => p.safeTxHash as Hex), fromBlock: from, toBlock: to, initialRange: maxRange, maxRange });
+    for await (const range of ranges) {
+      for (const l of range.logs) {
+        const safeTxHash = l.topics[1]?.toLowerCase();
+        if (l.removed || !safeTxHash) continue;
+        out.set(safeTxHash, { txHash: l.transactionHash, blockNumber: Number(l.blockNumber) });
+      }
     }
   }
   return out;

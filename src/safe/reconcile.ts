@@ -16,7 +16,7 @@ import { DEFAULT_REORG_DEPTH } from '../config';
 import { describeError } from '../errors';
 import { planNonces, type BlockedProposal, type NoncePlan, type PlanHold, type PlanProposal } from '../domain/noncePlan';
 import type { SentTxRow } from '../store/sentTxStore';
-import type { ProposalStatus, VetoProposalRow, VetoSignatureRow } from '../store/vetoStore';
+import type { VetoProposalRow, VetoSignatureRow } from '../store/vetoStore';
 import { ACTIVE, bySignatureProposal, isAlt, type DeskContext } from './deskContext';
 import { batchRequestIds, proposalKind, requestIdsOf } from './proposalKinds';
 
@@ -155,25 +155,23 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
     // a revert with the Safe's nonce not past this proposal's: most often the execution before it
     // did not land first (sent back to back, that one was stuck, replaced or reverted) and these
     // signatures still execute once that nonce is used. It stays planned, simulated again before
-    // any new send; only repeated reverts fail it. A nonce the Safe has passed is looked for below
-    // (a member's wallet may have executed the same transaction first: executed, not failed).
+    // any new send; only repeated reverts of its own fail it (GS026, the signatures checked against
+    // the Safe's nonce below this one, is the order's). A nonce the Safe has passed is looked for
+    // below (a member's wallet may have executed the same transaction first: executed, not failed).
     if (lastTx && !inFlight(p) && lastTx.status === 'reverted' && state.nonce <= p.nonce) {
-      const reverts = mine.filter((t) => t.status === 'reverted').length;
+      const reverts = mine.filter((t) => t.status === 'reverted' && !/GS026/.test(t.error ?? '')).length;
       if (reverts >= MAX_REVERTED_EXECUTIONS) {
         await store.setStatus(p.id, 'failed', { statusReason: lastTx.error ?? 'the execTransaction transaction reverted', executionTxHash: lastTx.txHash });
         p.status = 'failed';
         continue;
       }
       const why = `its execution ${lastTx.txHash} reverted (${lastTx.error ?? 'no reason'})`;
-      const reason = state.nonce < p.nonce ? `${why} with the Safe still at nonce ${state.nonce}: it executes at nonce ${p.nonce} with the same signatures once the nonces below are used` : `${why}: sent again if a new simulation passes (${reverts} of ${MAX_REVERTED_EXECUTIONS} reverts)`;
-      if (p.statusReason !== reason) {
-        await store.setStatus(p.id, p.status as ProposalStatus, { statusReason: reason });
-        p.statusReason = reason;
-      }
+      // this pass's cause, should it fail it as missed below; what is shown is the plan's reason
+      p.statusReason = state.nonce < p.nonce ? `${why} with the Safe still at nonce ${state.nonce}: it executes at nonce ${p.nonce} with the same signatures once the nonces below are used` : `${why}: sent again if a new simulation passes (${reverts} of ${MAX_REVERTED_EXECUTIONS} reverts)`;
     }
     if (p.nonce < state.nonce && !inFlight(p)) lookFor.push(p);
   }
-  // executed by someone else? one log query for every proposal whose nonce the Safe used
+  // executed by someone else? one walk of the Safe's logs for every proposal whose nonce it used
   if (lookFor.length > 0) {
     const found = await findExecutions(ctx, lookFor, byId);
     for (const p of lookFor) {

@@ -243,7 +243,11 @@ export function createScheduler(o: SchedulerOptions) {
         // account's nonce (nor race the fulfil): replace it with a transfer to ourselves
         for (const row of vetoRows) {
           const s = o.senders.byAddress(row.account);
-          const c = await s?.cancel(row, `the veto window of request ${v.requestId} has passed`);
+          // a failure here is the next pass's to retry: the request's other flags still alert
+          const c = await s?.cancel(row, `the veto window of request ${v.requestId} has passed`, v.lastUsefulBlock).catch((e: unknown) => {
+            logger.warn({ err: describeError(e), requestId: v.requestId, txHash: row.txHash }, 'cancelling a veto past its window failed; tried again on the next pass');
+            return null;
+          });
           if (c) await log(v.requestId, `veto_cancel:${row.txHash}`, 'veto_cancelled', `the veto execution ${row.txHash} was still in flight when the window passed: replaced by ${c.txHash}`, { txHash: c.txHash });
         }
       }

@@ -128,7 +128,7 @@ export function createSender(o: SenderOptions) {
     return { to: tx.to as Address, data: (tx.data ?? '0x') as Hex, gas: tx.gas ?? BigInt(row.gas), fees: { maxFeePerGas: tx.maxFeePerGas ?? 0n, maxPriorityFeePerGas: tx.maxPriorityFeePerGas ?? 0n } };
   }
 
-  async function replace(last: SentTxRow, fees: Fees, head: number, call?: { to: Address; data: Hex; gas: bigint; purpose: SendPurpose }): Promise<SentTxRow> {
+  async function replace(last: SentTxRow, fees: Fees, head: number, call?: { to: Address; data: Hex; gas: bigint; purpose: SendPurpose; deadlineBlock: number | null }): Promise<SentTxRow> {
     const f = signedFields(last);
     const next = await signAndRecord(
       {
@@ -139,9 +139,9 @@ export function createSender(o: SenderOptions) {
         purpose: (call?.purpose ?? last.purpose) as SendPurpose,
         // a cancellation is no execution of the proposal
         proposalId: call ? null : last.proposalId,
-        // a cancellation has no deadline of its own: re-priced when the market outgrows it, not as
-        // urgent on every block past the deadline of what it cancels
-        deadlineBlock: call ? null : last.deadlineBlock,
+        // a cancellation's deadline is what it unblocks (the fulfil's last useful block), not the
+        // passed one of what it cancels: that would re-price it as urgent on every block
+        deadlineBlock: call ? call.deadlineBlock : last.deadlineBlock,
         txNonce: last.txNonce,
         to: call?.to ?? f.to,
         data: call?.data ?? f.data,
@@ -268,9 +268,10 @@ export function createSender(o: SenderOptions) {
     /**
      * Replaces the attempt in flight at `row`'s nonce with a 0-value transfer to ourselves: what
      * it would do can no longer happen (a veto past its window) and it must not hold the account's
-     * nonce. Returns the cancellation, or null when nothing was in flight there.
+     * nonce. `deadlineBlock`: what waits for it must land by then. Returns the cancellation, or
+     * null when nothing was in flight there (or it is cancelled already, or the cap leaves no room).
      */
-    async cancel(row: SentTxRow, why: string): Promise<SentTxRow | null> {
+    async cancel(row: SentTxRow, why: string, deadlineBlock: number | null = null): Promise<SentTxRow | null> {
       return withAccountLock(account.address, async () => {
         const attempts = await store.attemptsAt(account.address, row.txNonce);
         const last = attempts[attempts.length - 1]!;
@@ -285,7 +286,7 @@ export function createSender(o: SenderOptions) {
         }
         logger.warn({ requestId: last.requestId, nonce: last.txNonce, txHash: last.txHash, why }, 'cancelling a transaction that can no longer do its job');
         o.observe?.(last.purpose, 'cancelled');
-        return replace(last, fees, head, { to: account.address, data: '0x', gas: 21_000n, purpose: 'cancel' });
+        return replace(last, fees, head, { to: account.address, data: '0x', gas: 21_000n, purpose: 'cancel', deadlineBlock });
       });
     },
 

@@ -36,7 +36,7 @@ export async function readHeader(client: PublicClient, n: number | 'latest'): Pr
  */
 export async function readRealtimeChunk(
   client: PublicClient,
-  o: { from: number; to: number; previousHash: string | undefined; addresses: Address[]; topics: Hex[]; known?: Header[] },
+  o: { from: number; to: number; previousHash: string | undefined; addresses: Address[]; topics: Hex[]; known?: Header[]; maxRange?: number },
 ): Promise<RealtimeEvent> {
   const known = new Map((o.known ?? []).map((h) => [h.number, h]));
   const headers = await Promise.all(Array.from({ length: o.to - o.from + 1 }, (_, k) => known.get(o.from + k) ?? readHeader(client, o.from + k)));
@@ -46,8 +46,8 @@ export async function readRealtimeChunk(
   }
   // in ranges the provider accepts: a provider capping eth_getLogs below the chunk (a free tier's
   // few blocks) would refuse the whole chunk on every pass, and the desk would follow nothing.
-  // Within a cap already learnt, or the chunk is one call, as it always was.
-  const span = o.to - o.from + 1;
+  // Under no cap the chunk is one call.
+  const span = Math.min(o.to - o.from + 1, o.maxRange ?? Infinity);
   const parts: RawLog[][] = [];
   for await (const r of fetchLogRanges({ client, address: o.addresses, topic0: o.topics, fromBlock: o.from, toBlock: o.to, initialRange: span, maxRange: span })) parts.push(r.logs);
   const logs = parts.length === 1 ? parts[0]! : parts.flat();
