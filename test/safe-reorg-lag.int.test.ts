@@ -30,7 +30,6 @@ describe('a reorg the node shows before the ingest has read it', () => {
     await f?.stop();
   });
 
-  const rpc = (method: string, params: unknown[] = []) => f.publicClient.request({ method, params } as never);
   const view = async (id: bigint) => (await request(desk!.url).get(`/api/requests/${id}`).expect(200)).body as RequestView;
 
   it('keeps the reopened veto with its signatures, and it executes again', async () => {
@@ -45,13 +44,13 @@ describe('a reorg the node shows before the ingest has read it', () => {
     const { wallet } = createDevClients(f.anvil.rpcUrl, f.stranger.privateKey);
     const execute = async () => f.publicClient.waitForTransactionReceipt({ hash: await wallet.sendTransaction({ to: call.to, data: call.data }) });
 
-    const before = (await rpc('evm_snapshot')) as string;
+    const before = (await f.rpc('evm_snapshot')) as string;
     await execute();
     await settle(desk);
     expect((await view(id)).veto).toMatchObject({ status: 'executed' });
 
     // the execution's block is replaced by a longer chain without it
-    await rpc('evm_revert', [before]);
+    await f.rpc('evm_revert', [before]);
     await f.mine(4);
     expect(await f.slasherStatus(id)).toBe(REQUESTED);
     // the Safe desk reads the Safe before the ingest reads the reorg

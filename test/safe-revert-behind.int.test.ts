@@ -29,13 +29,12 @@ describe('a veto reverted behind one that did not land', () => {
     db = await createTestDatabase('sqlite');
   });
   afterAll(async () => {
-    await f?.publicClient.request({ method: 'evm_setAutomine', params: [true] } as never).catch(() => undefined);
+    await f?.rpc('evm_setAutomine', [true]).catch(() => undefined);
     await desk?.stop();
     await db?.drop();
     await f?.stop();
   });
 
-  const rpc = (method: string, params: unknown[] = []) => f.publicClient.request({ method, params } as never);
   const view = async (id: bigint) => (await request(desk!.url).get(`/api/requests/${id}`).expect(200)).body as RequestView;
   const sign = async (id: bigint, v: VetoView) => {
     for (const o of f.owners.slice(0, 2)) await request(desk!.url).post(`/api/requests/${id}/veto/signatures`).send({ signature: await signTypedVeto(o.privateKey, v.typedData) }).expect(201);
@@ -51,7 +50,7 @@ describe('a veto reverted behind one that did not land', () => {
     const head = Number(await f.publicClient.getBlockNumber({ cacheTime: 0 }));
     await f.mine(Number(f.queuedAt.get(a)!) + WINDOW - 2 - head);
 
-    await rpc('evm_setAutomine', [false]);
+    await f.rpc('evm_setAutomine', [false]);
     const va = (await view(a)).veto!;
     await sign(a, va);
     await settle(desk);
@@ -60,22 +59,22 @@ describe('a veto reverted behind one that did not land', () => {
     expect(vb.nonce).toBe(va.nonce + 1);
     await sign(b, vb);
     await settle(desk);
-    const pending = (await rpc('eth_getBlockByNumber', ['pending', false])) as { transactions: string[] };
+    const pending = (await f.rpc('eth_getBlockByNumber', ['pending', false])) as { transactions: string[] };
     expect(pending.transactions).toHaveLength(2);
 
     // held out of the blocks until A's window has passed: taken out of the pool, then the same
     // signed bytes sent again (as a node that had lost them and a peer's rebroadcast would)
-    const raw = await Promise.all(pending.transactions.map((hash) => rpc('eth_getRawTransactionByHash', [hash]) as Promise<`0x${string}`>));
-    for (const hash of pending.transactions) await rpc('anvil_dropTransaction', [hash]);
-    await rpc('anvil_mine', [numberToHex(4)]);
-    expect(((await rpc('eth_getBlockByNumber', ['latest', false])) as { transactions: string[] }).transactions).toHaveLength(0);
-    for (const r of raw) await rpc('eth_sendRawTransaction', [r]);
-    await rpc('evm_mine');
-    const included = (await rpc('eth_getBlockByNumber', ['latest', false])) as { transactions: `0x${string}`[] };
+    const raw = await Promise.all(pending.transactions.map((hash) => f.rpc('eth_getRawTransactionByHash', [hash]) as Promise<`0x${string}`>));
+    for (const hash of pending.transactions) await f.rpc('anvil_dropTransaction', [hash]);
+    await f.rpc('anvil_mine', [numberToHex(4)]);
+    expect(((await f.rpc('eth_getBlockByNumber', ['latest', false])) as { transactions: string[] }).transactions).toHaveLength(0);
+    for (const r of raw) await f.rpc('eth_sendRawTransaction', [r]);
+    await f.rpc('evm_mine');
+    const included = (await f.rpc('eth_getBlockByNumber', ['latest', false])) as { transactions: `0x${string}`[] };
     expect(included.transactions).toHaveLength(2);
     const receipts = await Promise.all(included.transactions.map((hash) => f.publicClient.getTransactionReceipt({ hash })));
     expect(receipts.map((r) => r.status)).toEqual(['reverted', 'reverted']);
-    await rpc('evm_setAutomine', [true]);
+    await f.rpc('evm_setAutomine', [true]);
 
     await settle(desk);
     await settle(desk);
@@ -99,18 +98,18 @@ describe('a veto reverted behind one that did not land', () => {
   it("a member's wallet executing the same transaction first: executed by them, not failed", async () => {
     const c = await f.queue('C');
     await settle(desk!);
-    await rpc('evm_setAutomine', [false]);
+    await f.rpc('evm_setAutomine', [false]);
     const vc = (await view(c)).veto!;
     await sign(c, vc);
     await settle(desk!);
-    const ours = ((await rpc('eth_getBlockByNumber', ['pending', false])) as { transactions: `0x${string}`[] }).transactions;
+    const ours = ((await f.rpc('eth_getBlockByNumber', ['pending', false])) as { transactions: `0x${string}`[] }).transactions;
     expect(ours).toHaveLength(1);
     // the member's wallet submits the same call, with a tip that orders it first in the block
     const call = (await request(desk!.url).get(`/api/requests/${c}/veto/execution`).expect(200)).body as { to: `0x${string}`; data: `0x${string}` };
     const { wallet } = createDevClients(f.anvil.rpcUrl, f.stranger.privateKey);
     const theirs = await wallet.sendTransaction({ to: call.to, data: call.data, gas: 500_000n, maxPriorityFeePerGas: 1_000_000_000_000n, maxFeePerGas: 2_000_000_000_000n });
-    await rpc('evm_mine');
-    await rpc('evm_setAutomine', [true]);
+    await f.rpc('evm_mine');
+    await f.rpc('evm_setAutomine', [true]);
     expect((await f.publicClient.getTransactionReceipt({ hash: theirs })).status).toBe('success');
     expect((await f.publicClient.getTransactionReceipt({ hash: ours[0]! })).status).toBe('reverted');
 

@@ -25,28 +25,27 @@ describe('a veto in flight past its window', () => {
     db = await createTestDatabase('sqlite');
   });
   afterAll(async () => {
-    await f?.publicClient.request({ method: 'evm_setAutomine', params: [true] } as never).catch(() => undefined);
+    await f?.rpc('evm_setAutomine', [true]).catch(() => undefined);
     await desk?.stop();
     await db?.drop();
     await f?.stop();
   });
 
-  const rpc = (method: string, params: unknown[] = []) => f.publicClient.request({ method, params } as never);
 
   it('is cancelled once, and the fulfil follows once the cancellation lands', async () => {
     desk = await openVetoDesk(f, db, { executorPrivateKey: f.executor.privateKey }, { scheduler: { slasherPrivateKey: f.keeperAccount.privateKey } });
     const id = await f.queue();
     await settle(desk);
     const v = ((await request(desk.url).get(`/api/requests/${id}`).expect(200)).body as RequestView).veto!;
-    await rpc('evm_setAutomine', [false]);
+    await f.rpc('evm_setAutomine', [false]);
     for (const o of f.owners.slice(0, 2)) await request(desk.url).post(`/api/requests/${id}/veto/signatures`).send({ signature: await signTypedVeto(o.privateKey, v.typedData) }).expect(201);
     await desk.vetoes.idle();
     const veto = await desk.database.db.sentTx.findFirstOrThrow({ where: { purpose: 'safe_veto', requestId: id.toString() } });
     const fee = parseTransaction(veto.rawTx as Hex).maxFeePerGas!;
     // every block's base fee above what the veto may pay, until the window has passed
     for (let i = 0; i <= WINDOW; i++) {
-      await rpc('anvil_setNextBlockBaseFeePerGas', [numberToHex(fee * 4n)]);
-      await rpc('anvil_mine', ['0x1']);
+      await f.rpc('anvil_setNextBlockBaseFeePerGas', [numberToHex(fee * 4n)]);
+      await f.rpc('anvil_mine', ['0x1']);
     }
     expect(await f.slasherStatus(id)).toBe(0);
 
@@ -66,7 +65,7 @@ describe('a veto in flight past its window', () => {
     expect(await desk.database.db.sentTx.count({ where: { purpose: 'fulfil' } })).toBe(0);
 
     // the market comes back: the cancellation lands, then the fulfil goes
-    await rpc('evm_setAutomine', [true]);
+    await f.rpc('evm_setAutomine', [true]);
     await f.mine(1);
     await settle(desk);
     await settle(desk);

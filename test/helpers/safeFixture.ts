@@ -37,6 +37,8 @@ export interface SafeFixture {
   /** the block a request was queued in, by id (the last queue of that id) */
   queuedAt: Map<bigint, bigint>;
   mine(blocks: number): Promise<void>;
+  /** a raw JSON-RPC call to the node (anvil's and evm_ methods) */
+  rpc(method: string, params?: unknown[]): Promise<unknown>;
   slasherStatus(id: bigint): Promise<number>;
   stop(): Promise<void>;
 }
@@ -89,6 +91,7 @@ export async function startSafeFixture(opts: { variant?: SlasherVariant; governa
       return BigInt(topic);
     },
     mine: async (blocks) => void (await publicClient.request({ method: 'anvil_mine', params: [`0x${blocks.toString(16)}`] } as never)),
+    rpc: (method, params = []) => publicClient.request({ method, params } as never),
     async slasherStatus(id) {
       const [, , status] = await publicClient.readContract({
         address: testbed.slasher,
