@@ -109,11 +109,11 @@ describe('decideSchedule', () => {
   });
 
   describe('a veto in flight at the window end', () => {
-    it('holds the fulfil and asks for the veto to be cancelled first', () => {
+    it('asks for the veto to be cancelled, and sends the fulfil in the same pass (the veto can no longer land)', () => {
       const d = decideSchedule(input({ request: { status: 'fulfillable', lastUsefulBlock: 2_000 }, vetoInFlight: true }));
-      expect(d.due).toBeNull();
+      expect(d.due).toBe('send_fulfil');
       expect(d.flags).toEqual(['fulfil_due', 'veto_in_flight']);
-      expect(d.next).toMatchObject({ kind: 'fulfil', actor: 'desk', note: expect.stringContaining('cancelled first') });
+      expect(d.next).toMatchObject({ kind: 'fulfil', actor: 'desk', note: expect.stringContaining('the fulfil goes now') });
     });
     it('asks for it to be cancelled whoever fulfils: a governance Safe, nobody, or nobody after a lapse', () => {
       const request = { status: 'fulfillable' as const, lastUsefulBlock: 2_000 };

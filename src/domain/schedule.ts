@@ -268,10 +268,12 @@ export function decideSchedule(input: ScheduleInput): ScheduleDecision {
   if (s?.state === 'pending') {
     return { next: { kind: 'await_fulfil', actor: 'desk', ...now, note: `sent at block ${s.sentAtBlock}, waiting to be mined (re-priced if it is underpriced)` }, due: null, flags };
   }
-  if (input.vetoInFlight) {
-    return { next: { kind: 'fulfil', actor: 'desk', ...now, note: "an execution of this request's veto is still in flight although the window has passed: it is cancelled first, then the fulfil goes" }, due: null, flags };
-  }
-  return { next: { kind: 'fulfil', actor: 'desk', ...now, note: s ? 'the last attempt failed: sending again' : null }, due: 'send_fulfil', flags };
+  // a veto still in flight cannot land any more (a transaction sent now lands after the window):
+  // it is cancelled in the same pass, and the fulfil is not held for it — from another key it
+  // owes the veto nothing, from the same key it takes the next nonce, mined right behind the
+  // cancellation. Holding it cost a block at least, where L may be a block after the window.
+  const note = input.vetoInFlight ? "an execution of this request's veto is still in flight although the window has passed: it is cancelled, and the fulfil goes now" : s ? 'the last attempt failed: sending again' : null;
+  return { next: { kind: 'fulfil', actor: 'desk', ...now, note }, due: 'send_fulfil', flags };
 }
 
 function fulfilNext(input: ScheduleInput, w: { dueBlock: number | null; dueAtSec: number; estimated: boolean }): NextAction {
