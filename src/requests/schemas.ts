@@ -238,7 +238,7 @@ export const nextActionSchema = z
 
 export const actionSchema = z
   .object({
-    kind: z.string().describe('fulfil_sent | fulfil_bumped | fulfil_landed | fulfil_failed | veto_executed | veto_escalated | fulfil_no_quorum | no_actor | dry_run | …'),
+    kind: z.string().describe('fulfil_sent | fulfil_bumped | fulfil_landed | fulfil_failed | fulfil_cancelled | veto_executed | veto_escalated | fulfil_no_quorum | no_actor | dry_run | …'),
     txHash: hash32Schema.nullable(),
     blockNumber: nullableInt,
     detail: z.string(),

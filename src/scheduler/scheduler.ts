@@ -274,10 +274,29 @@ export function createScheduler(o: SchedulerOptions) {
     }
   }
 
+  /**
+   * A fulfil in flight once its request's stake escaped slashes nothing now, and landing later it
+   * would slash stake allocated after the window (FULFIL_AFTER_LAPSE leaves that to governance):
+   * cancelled, rather than re-priced as urgent, its deadline passed, on every block.
+   */
+  async function cancelLapsedFulfils(views: readonly RequestView[]): Promise<void> {
+    if (!o.lease.held() || o.config.dryRun) return;
+    const lapsed = new Map(views.filter((v) => v.status === 'lapsed' || (v.lapsed !== undefined && !o.config.fulfilAfterLapse)).map((v) => [`${v.requestId}:${v.queuedTxHash}`, v]));
+    if (lapsed.size === 0) return;
+    for (const row of await o.sentTxs.inFlight()) {
+      const v = FULFILS.has(row.purpose) || row.purpose === 'safe_fulfil' ? lapsed.get(`${row.requestId}:${row.requestTxHash}`) : undefined;
+      if (!v) continue;
+      const failed = (e: unknown) => void logger.warn({ err: describeError(e), requestId: v.requestId, txHash: row.txHash }, 'cancelling a fulfil past its last useful block failed; tried again on the next pass');
+      const c = await o.senders.byAddress(row.account)?.cancel(row, `the stake of request ${v.requestId} escaped before its fulfil landed`).catch((e: unknown) => (failed(e), null));
+      if (c) await log(v.requestId, `fulfil_cancel:${row.txHash}`, 'fulfil_cancelled', `the fulfil ${row.txHash} was still in flight when the stake escaped: replaced by ${c.txHash}`, { txHash: c.txHash });
+    }
+  }
+
   /** Decides every open request; what is due is sent, the rest alerted and logged. */
   async function decideAll(head: BlockRef): Promise<void> {
     const views = await o.views();
     await followLapses(views, head);
+    await cancelLapsedFulfils(views);
     // a request whose slashability is still pending is decided once the ingest pass that stored it
     // has read it (the same pass, seconds later): its last useful block is not known before
     const open = views.filter((v) => (v.status === 'in_veto_window' || v.status === 'fulfillable') && v.deadlines.slashability !== 'pending');

@@ -502,7 +502,7 @@ export type components = {
     schemas: {
         /** @description one entry of a request's action history */
         Action: {
-            /** @description fulfil_sent | fulfil_bumped | fulfil_landed | fulfil_failed | veto_executed | veto_escalated | fulfil_no_quorum | no_actor | dry_run | … */
+            /** @description fulfil_sent | fulfil_bumped | fulfil_landed | fulfil_failed | fulfil_cancelled | veto_executed | veto_escalated | fulfil_no_quorum | no_actor | dry_run | … */
             kind: string;
             txHash: `0x${string}` | null;
             blockNumber: number | null;
