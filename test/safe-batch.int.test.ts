@@ -77,4 +77,22 @@ describe.each(DB_KINDS)('MultiSend batch veto on %s', (kind) => {
     expect(after.safeNonce).toBe(va.nonce + 1);
     expect(after.entries).toEqual([]);
   });
+
+  it('several batches at a nonce: an owner is served one only by its requests or by owners\' signatures, never the newest anonymous one', async () => {
+    const [a, b, c] = [await f.queue('A'), await f.queue('B'), await f.queue('C: to be let pass')];
+    await settle(desk);
+    const mine = (await request(desk.url).post('/api/safe/batches').send({ requestIds: [a.toString(), b.toString()] }).expect(201)).body as BatchView;
+    // anyone may propose one: this one also cancels C
+    const theirs = (await request(desk.url).post('/api/safe/batches').send({ requestIds: [a.toString(), b.toString(), c.toString()] }).expect(201)).body as BatchView;
+    expect(theirs.nonce).toBe(mine.nonce);
+    const ambiguous = await request(desk.url).get(`/api/safe/batches/${mine.nonce}`).expect(409);
+    expect(ambiguous.body.error.code).toBe('BATCH_AMBIGUOUS');
+    const unnamed = await request(desk.url).post(`/api/safe/batches/${mine.nonce}/signatures`).send({ signature: await sign(f.owners[0]!.privateKey, mine) }).expect(409);
+    expect(unnamed.body.error.code).toBe('BATCH_AMBIGUOUS');
+    const named = (await request(desk.url).get(`/api/safe/batches/${mine.nonce}?requestIds=${a},${b}`).expect(200)).body as BatchView;
+    expect(named.safeTxHash).toBe(mine.safeTxHash);
+    await request(desk.url).post(`/api/safe/batches/${mine.nonce}/signatures`).send({ signature: await sign(f.owners[0]!.privateKey, mine), requestIds: [a.toString(), b.toString()] }).expect(201);
+    // one signed by an owner: that one is served without naming it
+    expect(((await request(desk.url).get(`/api/safe/batches/${mine.nonce}`).expect(200)).body as BatchView).safeTxHash).toBe(mine.safeTxHash);
+  });
 });

@@ -121,16 +121,16 @@ export const routes: readonly RouteSpec[] = [
   },
   {
     method: 'get', path: '/api/safe/batches/{nonce}', operationId: 'getBatchVeto', pathParams: nonce, query: input.batchQuerySchema,
-    summary: 'The batch veto at a nonce (the most signed one there, or the one of `requestIds`), with its signatures',
+    summary: 'The batch veto at a nonce (the one of `requestIds`, or the only one there, or the one with the most signatures), with its signatures',
     ok: { status: 200, description: 'the batch', schema: batchViewSchema },
-    errors: { 400: 'BAD_REQUEST', 409: 'BATCH_NOT_AVAILABLE, VETO_NOT_AVAILABLE' },
+    errors: { 400: 'BAD_REQUEST', 409: 'BATCH_NOT_AVAILABLE, BATCH_AMBIGUOUS (several at the nonce, none with the most signatures: name its requestIds), VETO_NOT_AVAILABLE' },
   },
   {
     method: 'post', path: '/api/safe/batches/{nonce}/signatures', operationId: 'submitBatchSignature', pathParams: nonce,
     summary: "An owner's signature over the batch veto; the desk executes it at quorum",
     body: { schema: input.safeSignatureInputSchema, required: true },
     ok: { status: 201, description: 'stored; the updated batch', schema: batchViewSchema },
-    errors: { 400: 'SIGNATURE_MALFORMED, BAD_REQUEST', 403: 'SIGNER_NOT_OWNER', 409: 'SIGNATURE_DUPLICATE, BATCH_NOT_AVAILABLE, VETO_NOT_AVAILABLE', 422: 'SIGNATURE_WRONG_CHAIN, SIGNATURE_WRONG_NONCE, SIGNER_IS_CONTRACT' },
+    errors: { 400: 'SIGNATURE_MALFORMED, BAD_REQUEST', 403: 'SIGNER_NOT_OWNER', 409: 'SIGNATURE_DUPLICATE, BATCH_NOT_AVAILABLE, BATCH_AMBIGUOUS, VETO_NOT_AVAILABLE', 422: 'SIGNATURE_WRONG_CHAIN, SIGNATURE_WRONG_NONCE, SIGNER_IS_CONTRACT' },
   },
   {
     method: 'get', path: '/api/events', operationId: 'streamEvents',

@@ -170,8 +170,15 @@ export function createViews(ctx: DeskContext, intake: Intake) {
     const picked = want ? all.filter((p) => batchRequestIds(p).join(',') === want) : all;
     if (picked.length === 0) throw new DeskError('BATCH_NOT_AVAILABLE', `no batch veto at nonce ${nonce}${want ? ` for requests ${want}` : ''}: propose one with POST /api/safe/batches`);
     const sigs = bySignatureProposal(await store.signatures(picked.map((p) => p.id)));
-    // the most signed first, then the newest
-    return [...picked].sort((a, b) => (sigs.get(b.id)?.length ?? 0) - (sigs.get(a.id)?.length ?? 0) || b.id - a.id)[0]!;
+    const signed = (p: VetoProposalRow) => sigs.get(p.id)?.length ?? 0;
+    const ranked = [...picked].sort((a, b) => signed(b) - signed(a) || b.id - a.id);
+    // anyone may propose a batch: among several, only owners' signatures single one out, never
+    // which was proposed last (an anonymous batch must not be what an owner is served to sign)
+    if (!want && ranked.length > 1 && (signed(ranked[0]!) === 0 || signed(ranked[0]!) === signed(ranked[1]!))) {
+      const sets = ranked.map((p) => `[${batchRequestIds(p).join(', ')}]`).join(', ');
+      throw new DeskError('BATCH_AMBIGUOUS', `${ranked.length} batch vetoes at nonce ${nonce} (requests ${sets}) and no one of them has the most signatures: name its requests (?requestIds=… or "requestIds" in the body)`);
+    }
+    return ranked[0]!;
   }
 
   async function batchView(row: VetoProposalRow): Promise<BatchView> {

@@ -213,7 +213,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** The batch veto at a nonce (the most signed one there, or the one of `requestIds`), with its signatures */
+        /** The batch veto at a nonce (the one of `requestIds`, or the only one there, or the one with the most signatures), with its signatures */
         get: operations["getBatchVeto"];
         put?: never;
         post?: never;
@@ -1788,7 +1788,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description BATCH_NOT_AVAILABLE, VETO_NOT_AVAILABLE */
+            /** @description BATCH_NOT_AVAILABLE, BATCH_AMBIGUOUS (several at the nonce, none with the most signatures: name its requestIds), VETO_NOT_AVAILABLE */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1842,7 +1842,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description SIGNATURE_DUPLICATE, BATCH_NOT_AVAILABLE, VETO_NOT_AVAILABLE */
+            /** @description SIGNATURE_DUPLICATE, BATCH_NOT_AVAILABLE, BATCH_AMBIGUOUS, VETO_NOT_AVAILABLE */
             409: {
                 headers: {
                     [name: string]: unknown;
