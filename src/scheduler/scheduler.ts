@@ -240,7 +240,7 @@ export function createScheduler(o: SchedulerOptions) {
         await log(v.requestId, `dry_run:${d.next?.kind}:${key}`, 'dry_run', `DRY_RUN: would ${d.next?.kind === 'execute_veto' ? 'execute the veto' : 'send the fulfil'} now`);
       } else if (flag === 'veto_in_flight' && o.lease.held() && !o.config.dryRun) {
         // the window has passed: a veto still in flight can no longer land, and must not hold the
-        // account's nonce (nor race the fulfil): replace it with a transfer to ourselves
+        // account's nonce: replace it with a transfer to ourselves (the fulfil goes in this pass)
         for (const row of vetoRows) {
           const s = o.senders.byAddress(row.account);
           // a failure here is the next pass's to retry: the request's other flags still alert
@@ -279,15 +279,15 @@ export function createScheduler(o: SchedulerOptions) {
    * would slash stake allocated after the window (FULFIL_AFTER_LAPSE leaves that to governance):
    * cancelled, rather than re-priced as urgent, its deadline passed, on every block.
    */
-  async function cancelLapsedFulfils(views: readonly RequestView[]): Promise<void> {
-    if (!o.lease.held() || o.config.dryRun) return;
+  async function cancelLapsedFulfils(views: readonly RequestView[], inFlight: readonly SentTxRow[]): Promise<void> {
+    // most passes have no fulfil in flight: the views (thousands) are looked through only when one is
+    const fulfils = inFlight.filter((r) => FULFILS.has(r.purpose) || r.purpose === 'safe_fulfil');
+    if (fulfils.length === 0 || !o.lease.held() || o.config.dryRun) return;
     const lapsed = new Map(views.filter((v) => v.status === 'lapsed' || (v.lapsed !== undefined && !o.config.fulfilAfterLapse)).map((v) => [`${v.requestId}:${v.queuedTxHash}`, v]));
-    if (lapsed.size === 0) return;
-    for (const row of await o.sentTxs.inFlight()) {
-      const v = FULFILS.has(row.purpose) || row.purpose === 'safe_fulfil' ? lapsed.get(`${row.requestId}:${row.requestTxHash}`) : undefined;
+    for (const row of fulfils) {
+      const v = lapsed.get(`${row.requestId}:${row.requestTxHash}`);
       if (!v) continue;
-      const failed = (e: unknown) => void logger.warn({ err: describeError(e), requestId: v.requestId, txHash: row.txHash }, 'cancelling a fulfil past its last useful block failed; tried again on the next pass');
-      const c = await o.senders.byAddress(row.account)?.cancel(row, `the stake of request ${v.requestId} escaped before its fulfil landed`).catch((e: unknown) => (failed(e), null));
+      const c = await o.senders.byAddress(row.account)?.cancel(row, `the stake of request ${v.requestId} escaped before its fulfil landed`).catch((e: unknown) => (logger.warn({ err: describeError(e), requestId: v.requestId, txHash: row.txHash }, 'cancelling a fulfil past its last useful block failed; tried again on the next pass'), null));
       if (c) await log(v.requestId, `fulfil_cancel:${row.txHash}`, 'fulfil_cancelled', `the fulfil ${row.txHash} was still in flight when the stake escaped: replaced by ${c.txHash}`, { txHash: c.txHash });
     }
   }
@@ -296,13 +296,14 @@ export function createScheduler(o: SchedulerOptions) {
   async function decideAll(head: BlockRef): Promise<void> {
     const views = await o.views();
     await followLapses(views, head);
-    await cancelLapsedFulfils(views);
+    const inFlight = await o.sentTxs.inFlight();
+    await cancelLapsedFulfils(views, inFlight);
     // a request whose slashability is still pending is decided once the ingest pass that stored it
     // has read it (the same pass, seconds later): its last useful block is not known before
     const open = views.filter((v) => (v.status === 'in_veto_window' || v.status === 'fulfillable') && v.deadlines.slashability !== 'pending');
     if (open.length === 0) return;
     const attempts = await o.sentTxs.forRequests(slasher, open.map((v) => v.requestId));
-    const inFlightVetoes = (await o.sentTxs.inFlight()).filter((r) => VETO_SENDS.has(r.purpose));
+    const inFlightVetoes = inFlight.filter((r) => VETO_SENDS.has(r.purpose));
     const due: { v: RequestView; intent: SendIntent }[] = [];
     for (const v of open) {
       const mine = attempts.filter((a) => a.requestId === v.requestId && a.requestTxHash === v.queuedTxHash);
