@@ -148,9 +148,17 @@ export function createIntake(ctx: DeskContext, deps: { ready(): Promise<{ state:
     const tx = purpose.buildTx(BigInt(requestId), BigInt(nonce));
     const p = await store.findOrCreateProposal({ requestId, requestTxHash: req.queuedTxHash, chainId: o.chainId, nonce, to: tx.to, data: tx.data, safeTxHash: hash });
     if (p.status === 'executed') throw new DeskError(purpose.settledCode, `the ${noun} of request ${requestId} at nonce ${nonce} is already executed`);
-    if (!ACTIVE.has(p.status)) throw new DeskError(purpose.settledCode, `the ${noun} of request ${requestId} at nonce ${nonce} is ${p.status}: ${p.statusReason ?? ''}`);
+    // the same transaction was set aside earlier (its request closed, or its execution would have
+    // reverted then): the request is open now and the nonce unused, so an owner signing it again
+    // makes it live again, with every signature it had (the desk serves it at that nonce)
+    const again = !ACTIVE.has(p.status);
+    if (again && (nonce < state.nonce || p.requestTxHash !== req.queuedTxHash)) throw new DeskError(purpose.settledCode, `the ${noun} of request ${requestId} at nonce ${nonce} is ${p.status}: ${p.statusReason ?? ''}`);
     const added = await store.addSignature({ proposalId: p.id, signer, signature: sig.hex, source: input.source });
-    if (!added) throw new DeskError('SIGNATURE_DUPLICATE', `${signer} has already signed the ${noun} of request ${requestId} at nonce ${nonce}`);
+    if (again) {
+      const reason = `signed again by ${signer} while its request is ${req.status}: live again at Safe nonce ${nonce} with its signatures (it was ${p.status}: ${p.statusReason ?? 'set aside'})`;
+      await store.reopen(p.id, reason);
+      logger.warn({ requestId, nonce, signer }, `${noun} live again: ${reason}`);
+    } else if (!added) throw new DeskError('SIGNATURE_DUPLICATE', `${signer} has already signed the ${noun} of request ${requestId} at nonce ${nonce}`);
     logger.info({ requestId, signer, nonce, source: input.source }, `${noun} signature accepted`);
     o.onProposalChange?.(p);
     await deps.reconcile();

@@ -25,6 +25,7 @@ import type { SafeState } from './safeState';
 import { executionSucceeded, findExecutions, isIncluded } from './executions';
 import type { RequestSnapshot, VetoEvent } from './types';
 import { vetoHold } from './holds';
+import { missedReason, revivedBecause } from './revive';
 import { emit, eventBase, history } from './milestones';
 import type { BlockedView, WayOutView } from '../requests/views';
 
@@ -133,6 +134,13 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
         if (ours && ours.blockNumber !== null && p.executionBlock !== null && ours.blockNumber !== p.executionBlock) await markExecuted(ctx, p, ours.txHash as Hex, ours.blockNumber, events, state);
       }
       if (p.status === 'executed') continue;
+    }
+    const revived = revivedBecause(p, byId.get(p.requestId), purpose, state.nonce);
+    if (revived) {
+      await store.reopen(p.id, revived);
+      logger.warn({ requestId: p.requestId, nonce: p.nonce }, `${noun} live again: ${revived}`);
+      p.status = 'collecting';
+      p.statusReason = revived;
     }
     if (!ACTIVE.has(p.status)) continue;
     if (!isAlt(p)) {
@@ -249,7 +257,7 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
     } else if (signers.length >= state.threshold && state.threshold > 0 && !isAlt(p) && req && !done && purpose.missed(req)) {
       // quorum, and still the chain did not see it: say why, never "threshold not met"
       const cause = p.statusReason ?? 'the desk could not execute it in time';
-      const reason = `${noun === 'veto' ? 'the veto had its threshold but did not land before the window closed' : 'the fulfil had its threshold but did not land in time'}: ${cause}`;
+      const reason = missedReason(noun, cause);
       await store.setStatus(p.id, 'failed', { statusReason: reason });
       events.push({ ...eventBase(ctx, p, state, req, signers), kind: 'action_failed', reason });
     } else {

@@ -1,0 +1,54 @@
+import { missedReason, revivedBecause } from './revive';
+import type { RequestSnapshot } from './types';
+
+const purpose = {
+  collects: ['in_veto_window', 'fulfillable'] as RequestSnapshot['status'][],
+  done: (r: RequestSnapshot) => (r.status === 'fulfilled' ? { txHash: r.fulfilledTxHash ?? null, block: r.fulfilledBlock ?? null } : null),
+};
+const req = (over: Partial<RequestSnapshot> = {}): RequestSnapshot => ({
+  requestId: '7',
+  queuedTxHash: '0xq',
+  queuedAtBlock: 10,
+  status: 'fulfillable',
+  deadline: 30,
+  windowEnd: { block: 30 } as RequestSnapshot['windowEnd'],
+  lastVetoBlock: 29,
+  lastUsefulBlock: null,
+  confirmed: true,
+  blockTimeSeconds: 2,
+  everLapsed: true,
+  ...over,
+});
+const row = (over: Partial<Parameters<typeof revivedBecause>[0]> = {}) => ({ requestId: '7', requestTxHash: '0xq', status: 'abandoned', statusReason: 'the last useful block passed before the fulfil executed', nonce: 4, ...over });
+
+describe('revivedBecause', () => {
+  it('revives a proposal set aside when its request closed, once the request is open again and its nonce unused', () => {
+    expect(revivedBecause(row(), req(), purpose, 4)).toContain('fulfillable again');
+    expect(revivedBecause(row({ nonce: 6 }), req({ status: 'in_veto_window' }), purpose, 4)).toContain('in_veto_window again');
+  });
+
+  it('revives a failure that only missed its deadline with its threshold', () => {
+    expect(revivedBecause(row({ status: 'failed', statusReason: missedReason('fulfil', 'the desk could not execute it in time') }), req(), purpose, 4)).not.toBeNull();
+    expect(revivedBecause(row({ status: 'failed', statusReason: missedReason('veto', 'x') }), req(), purpose, 4)).not.toBeNull();
+  });
+
+  it("keeps failures of its own, live and executed proposals as they are", () => {
+    expect(revivedBecause(row({ status: 'failed', statusReason: 'would revert: OnlySlasher()' }), req(), purpose, 4)).toBeNull();
+    expect(revivedBecause(row({ status: 'failed', statusReason: 'ExecutionFailure: the Safe ran the transaction but the call inside failed' }), req(), purpose, 4)).toBeNull();
+    expect(revivedBecause(row({ status: 'failed', statusReason: null }), req(), purpose, 4)).toBeNull();
+    for (const status of ['collecting', 'ready', 'executed']) expect(revivedBecause(row({ status }), req(), purpose, 4)).toBeNull();
+  });
+
+  it('never revives at a used nonce, for a closed or decided request, or for another request under the id', () => {
+    expect(revivedBecause(row({ nonce: 3 }), req(), purpose, 4)).toBeNull();
+    for (const status of ['lapsed', 'vetoed', 'fulfilled'] as const) expect(revivedBecause(row(), req({ status }), purpose, 4)).toBeNull();
+    expect(revivedBecause(row(), req({ status: 'fulfillable', fulfilledTxHash: '0xf' }), { ...purpose, done: () => ({ txHash: '0xf', block: 9 }) }, 4)).toBeNull();
+    expect(revivedBecause(row(), req({ queuedTxHash: '0xother' }), purpose, 4)).toBeNull();
+    expect(revivedBecause(row(), undefined, purpose, 4)).toBeNull();
+  });
+
+  it('leaves rejections and batches to their owners', () => {
+    expect(revivedBecause(row({ requestId: 'rejection:4' }), req(), purpose, 4)).toBeNull();
+    expect(revivedBecause(row({ requestId: 'batch:4:7,8' }), req(), purpose, 4)).toBeNull();
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * A governance fulfil signed during the window whose request lapses (the operator left and its
+ * stake escaped) is set aside; when the operator registers again the request is fulfillable again
+ * and the same Safe transaction at the same unused nonce is live again with the signature it had,
+ * so one more owner completes it (FULFIL_AFTER_LAPSE=true); one that had its threshold and failed
+ * for missing the request executes by itself then. Both had stayed set aside: the desk served that
+ * very transaction and refused every signature over it. Real anvil, Safe 1.4.1, both databases.
+ */
+import request from 'supertest';
+import { getAddress } from 'viem';
+import type { Desk } from '../src/app/desk';
+import type { RequestView, VetoView } from '../src/api/views';
+import { deregisterOperator, registerOperator } from '../src/devnet/deploy';
+import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';
+import { WINDOW, openVetoDesk, signTypedVeto, startSafeFixture, type SafeFixture } from './helpers/safeFixture';
+
+const DELAY = 30; // the fixture's DEALLOCATION_DELAY
+const COMPLETED = 2;
+
+describe.each(DB_KINDS)('a governance fulfil set aside by a lapse, on %s', (kind) => {
+  let f: SafeFixture;
+  let db: TestDatabase;
+  let desk: Desk;
+  beforeAll(async () => {
+    f = await startSafeFixture({ governance: true });
+    db = await createTestDatabase(kind);
+    desk = await openVetoDesk(f, db, { executorPrivateKey: f.executor.privateKey }, { scheduler: { fulfilAfterLapse: true } });
+  });
+  afterAll(async () => {
+    await desk?.stop();
+    await db?.drop();
+    await f?.stop();
+  });
+
+  const settle = async () => {
+    await desk.ingestor.sync();
+    await desk.scheduler.evaluate();
+    await desk.scheduler.idle();
+    await desk.fulfils.reconcile();
+    await desk.fulfils.idle();
+  };
+  const view = async (id: bigint) => (await request(desk.url).get(`/api/requests/${id}`).expect(200)).body as RequestView;
+  const fulfil = async (id: bigint) => (await request(desk.url).get(`/api/requests/${id}/fulfil`).expect(200)).body as VetoView;
+  const sign = async (id: bigint, owner: number, v: VetoView) => {
+    const res = await request(desk.url).post(`/api/requests/${id}/fulfil/signatures`).send({ signature: await signTypedVeto(f.governance!.owners[owner]!.privateKey, v.typedData) });
+    expect([res.status, res.body.error?.code]).toEqual([201, undefined]);
+  };
+
+  it('is live again with its signature when the operator is slashable again, and lands at its nonce', async () => {
+    const gov = f.governance!;
+    const target = { allocationManager: f.testbed.allocationManager, operator: f.stranger.address, operatorSet: { avs: f.testbed.avs, id: 1 } };
+    const id = await f.queue('signed once, lapses, slashable again');
+    await settle();
+    const served = await fulfil(id);
+    expect(served.signatures).toEqual([]);
+    await sign(id, 0, served);
+    // the operator leaves: slashable through its deregistration block + DELAY, then the stake escapes
+    const left = await deregisterOperator(f.keeper, f.publicClient, target);
+    await f.mine(DELAY + 2);
+    await settle();
+    await settle();
+    const lapsed = await view(id);
+    expect(lapsed.status).toBe('lapsed');
+    expect(lapsed.lastUsefulBlock).toBe(Number(left.blockNumber) + DELAY);
+    expect(lapsed.fulfil).toMatchObject({ nonce: served.nonce, status: 'abandoned' });
+
+    // the operator registers again: the same transaction at the same nonce, with its signature
+    await registerOperator(f.keeper, f.publicClient, target);
+    await f.mine(1);
+    await settle();
+    await settle();
+    const again = await view(id);
+    expect(again.status).toBe('fulfillable');
+    expect(again.lapsed).toEqual({ block: expect.any(Number), slashableAgainAtBlock: expect.any(Number) });
+    expect(again.fulfil).toMatchObject({ nonce: served.nonce, safeTxHash: served.safeTxHash, status: 'collecting' });
+    expect(again.fulfil!.signatures.map((s) => s.signer)).toEqual([getAddress(gov.owners[0]!.address)]);
+    expect(await f.slasherStatus(id)).not.toBe(COMPLETED);
+
+    // one more owner: it executes at its nonce
+    await sign(id, 1, again.fulfil!);
+    await settle();
+    await settle();
+    expect(await f.slasherStatus(id)).toBe(COMPLETED);
+    const done = await view(id);
+    expect(done.status).toBe('fulfilled');
+    expect(done.fulfil).toMatchObject({ nonce: served.nonce, status: 'executed' });
+  });
+
+  it('a fulfil with its threshold that missed its request (failed) executes once the operator is slashable again', async () => {
+    const target = { allocationManager: f.testbed.allocationManager, operator: f.stranger.address, operatorSet: { avs: f.testbed.avs, id: 1 } };
+    // the operator left 15 blocks before the request: its stake escapes before the window ends
+    await deregisterOperator(f.keeper, f.publicClient, target);
+    await f.mine(14);
+    const id = await f.queue('signed by a quorum, too late, slashable again');
+    await settle();
+    const served = await fulfil(id);
+    await sign(id, 0, served);
+    await sign(id, 1, served);
+    await f.mine(WINDOW);
+    await settle();
+    await settle();
+    const missed = await view(id);
+    expect(missed.status).toBe('lapsed');
+    expect(missed.fulfil).toMatchObject({ nonce: served.nonce, status: 'failed', statusReason: expect.stringContaining('had its threshold but did not land') });
+    expect(await f.slasherStatus(id)).not.toBe(COMPLETED);
+
+    await registerOperator(f.keeper, f.publicClient, target);
+    await f.mine(1);
+    await settle();
+    await settle();
+    expect(await f.slasherStatus(id)).toBe(COMPLETED);
+    expect((await view(id)).fulfil).toMatchObject({ nonce: served.nonce, safeTxHash: served.safeTxHash, status: 'executed' });
+  });
+});
