@@ -181,6 +181,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       maxLogRange: o.maxLogRange,
       logger,
       metrics,
+      lapses: { known: () => lapses.all(), record: (items, block) => lapses.recordLapses(items, block) },
       // the Safes' owner, threshold and nonce changes ride on the ingest's per-block eth_getLogs
       watch: {
         addresses: safeDesks.map((d) => d.safe),
@@ -228,7 +229,9 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       logger,
       onEvent: (e) => alerting.enqueueAlert(schedulerAlert(chainId, facts.slasher, e)),
       cronExpression: sc.cronExpression,
-      catchingUp,
+      // nothing is sent on what was stored before a stop until one whole pass has read the chain
+      // since (an operator may have left and come back meanwhile: a lapse the stored state hides)
+      catchingUp: () => !ingestor.hasPassed() || catchingUp(),
       onPass: (outcome, ms) => {
         metrics.schedulerPasses.inc({ outcome });
         metrics.schedulerLastPass.set(now());

@@ -1,7 +1,7 @@
 import { encodeAbiParameters, encodeEventTopics, getAddress, numberToHex, type Address, type Hex } from 'viem';
 import { allocationManagerAbi } from './abis';
 import type { RawLog } from './logs';
-import { createSeenMembership, uncoveredRanges } from './slashability';
+import { absencesOf, createSeenMembership, uncoveredRanges } from './slashability';
 
 const AVS: Address = getAddress('0x00000000000000000000000000000000000a1500');
 const OTHER_AVS: Address = getAddress('0x00000000000000000000000000000000000b1500');
@@ -93,5 +93,34 @@ describe('createSeenMembership', () => {
     const other = { ...membership('added', { block: 120 }), topics: [`0x${'11'.repeat(32)}`] as Hex[] };
     seen.observe(100, 199, [other]);
     expect(seen.lastOf(key())).toBeUndefined();
+  });
+});
+
+describe('membership history', () => {
+  it('keeps every change of a set in chain order, each once, across stretches', () => {
+    const seen = createSeenMembership(AVS);
+    seen.observe(100, 199, [membership('removed', { block: 150, logIndex: 2 }), membership('added', { block: 120 })]);
+    seen.observe(200, 299, [membership('added', { block: 250 }), membership('removed', { block: 150, avs: OTHER_AVS })]);
+    expect(seen.changesOf(key()).map((c) => [c.kind, c.block])).toEqual([['added', 120], ['removed', 150], ['added', 250]]);
+    expect(absencesOf(seen.changesOf(key()))).toEqual([{ removed: 150, added: 250 }]);
+  });
+
+  it('keeps the newest changes of a set that changes without end', () => {
+    const seen = createSeenMembership(AVS);
+    const logs = Array.from({ length: 200 }, (_, k) => membership(k % 2 === 0 ? 'removed' : 'added', { block: 1_000 + k }));
+    seen.observe(1_000, 1_199, logs);
+    const kept = seen.changesOf(key());
+    expect(kept.length).toBeLessThan(200);
+    expect(kept.at(-1)).toEqual({ kind: 'added', block: 1_199, logIndex: 0 });
+    expect(seen.lastOf(key())).toEqual(kept.at(-1));
+  });
+
+  it('pairs each removal with the add right after it, never across another removal', () => {
+    const c = (kind: 'added' | 'removed', block: number) => ({ kind, block, logIndex: 0 });
+    expect(absencesOf([c('removed', 10), c('added', 20), c('removed', 30), c('removed', 35), c('added', 40), c('added', 50)])).toEqual([
+      { removed: 10, added: 20 },
+      { removed: 35, added: 40 },
+    ]);
+    expect(absencesOf([c('added', 10), c('removed', 20)])).toEqual([]);
   });
 });

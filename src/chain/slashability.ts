@@ -7,6 +7,7 @@ import { decodeEventLog, encodeEventTopics, getAddress, hexToNumber, pad, type A
 import { allocationManagerAbi } from './abis';
 import { fetchLogRanges, type RawLog } from './logs';
 import type { AllocationFact, RegistrationFact } from '../domain/types';
+import type { Absence } from '../domain/pastLapses';
 
 export interface OperatorSetKey {
   operator: Address;
@@ -38,6 +39,8 @@ export interface ReadSlashabilityInput extends OperatorSetKey {
 export interface Membership {
   from: number;
   last: { kind: 'added' | 'removed'; block: number } | null;
+  /** each removal followed by an add again, oldest first (the operator may have escaped in between) */
+  absences: Absence[];
 }
 
 export interface SlashabilityState extends OperatorSetKey {
@@ -107,8 +110,22 @@ export interface MembershipChange {
   logIndex: number;
 }
 
-const later = (a: MembershipChange | null | undefined, b: MembershipChange | null | undefined) =>
-  !a ? (b ?? null) : !b ? a : b.block > a.block || (b.block === a.block && b.logIndex > a.logIndex) ? b : a;
+const order = (a: MembershipChange, b: MembershipChange) => a.block - b.block || a.logIndex - b.logIndex;
+/** membership changes kept per set: each costs its operator a transaction; the newest are the ones a read needs */
+const CHANGES_KEPT = 64;
+
+/** A set's changes in chain order, each once, the newest CHANGES_KEPT. */
+function merged(changes: readonly MembershipChange[]): MembershipChange[] {
+  const byPos = new Map(changes.map((c) => [`${c.block}:${c.logIndex}`, c]));
+  return [...byPos.values()].sort(order).slice(-CHANGES_KEPT);
+}
+
+/** A removal followed by the next change, an add: the operator was out of the set in between. */
+export function absencesOf(changes: readonly MembershipChange[]): Absence[] {
+  const out: Absence[] = [];
+  for (let k = 1; k < changes.length; k++) if (changes[k - 1]!.kind === 'removed' && changes[k]!.kind === 'added') out.push({ removed: changes[k - 1]!.block, added: changes[k]!.block });
+  return out;
+}
 
 /** `OperatorAddedToOperatorSet` / `OperatorRemovedFromOperatorSet` of `avs`, keyed like `membershipChanges`; null for any other log. */
 function membershipLog(l: RawLog, avs: Address): { key: string; change: MembershipChange } | null {
@@ -128,10 +145,10 @@ function membershipLog(l: RawLog, avs: Address): { key: string; change: Membersh
  */
 export function createSeenMembership(avs: Address) {
   let covered: { from: number; to: number; toHash: string | null } | null = null;
-  const last = new Map<string, MembershipChange>();
+  const seen = new Map<string, MembershipChange[]>();
   const forget = () => {
     covered = null;
-    last.clear();
+    seen.clear();
   };
   return {
     /**
@@ -146,9 +163,9 @@ export function createSeenMembership(avs: Address) {
       // a stretch that does not continue the covered one (a re-read, a gap, another branch: a
       // reorg another desk on the database handled) starts afresh
       const continues = covered !== null && from === covered.to + 1 && (covered.toHash === null || parent === null || covered.toHash === parent);
-      if (!continues) last.clear();
+      if (!continues) seen.clear();
       covered = { from: continues ? covered!.from : from, to, toHash: hashes.toHash ?? null };
-      for (const m of changes) last.set(m.key, later(last.get(m.key), m.change)!);
+      for (const m of changes) seen.set(m.key, merged([...(seen.get(m.key) ?? []), m.change]));
     },
     /** blocks above `n` are no longer the chain's (a reorg): what was seen there is forgotten */
     revertAbove(n: number): void {
@@ -158,8 +175,10 @@ export function createSeenMembership(avs: Address) {
     covered: (): { from: number; to: number } | null => (covered ? { from: covered.from, to: covered.to } : null),
     /** the hash seen for the last covered block, when it was within reach of a reorg */
     coveredHash: () => covered?.toHash ?? null,
+    /** the set's changes in the covered stretch, oldest first (the newest CHANGES_KEPT) */
+    changesOf: (key: string): readonly MembershipChange[] => seen.get(key) ?? [],
     /** the newest change of the set in the covered stretch */
-    lastOf: (key: string): MembershipChange | undefined => last.get(key),
+    lastOf: (key: string): MembershipChange | undefined => seen.get(key)?.at(-1),
   };
 }
 
@@ -193,11 +212,11 @@ export async function membershipChanges(i: {
   // in range could hide behind a newer one
   const covered = i.seen?.covered() ?? null;
   const usable = covered && covered.to <= i.toBlock ? covered : null;
-  const out = new Map<string, { from: number; last: MembershipChange | null }>();
+  const out = new Map<string, { from: number; changes: MembershipChange[] }>();
   for (const s of i.sets) {
     const key = setKey(s.operator, s.operatorSetId);
-    const seen = usable ? i.seen!.lastOf(key) : undefined;
-    out.set(key, { from: s.from, last: seen && seen.block >= s.from ? seen : null });
+    const seen = usable ? i.seen!.changesOf(key).filter((c) => c.block >= s.from) : [];
+    out.set(key, { from: s.from, changes: [...seen] });
   }
   const operators = [...new Set(i.sets.map((s) => getAddress(s.operator)))];
   for (let k = 0; k < operators.length; k += OPERATORS_PER_FILTER) {
@@ -218,12 +237,22 @@ export async function membershipChanges(i: {
           const m = membershipLog(l, i.avs);
           const e = m && out.get(m.key);
           if (!e || m.change.block < e.from) continue;
-          e.last = later(e.last, m.change);
+          e.changes.push(m.change);
         }
       }
     }
   }
-  return new Map([...out].map(([key, e]) => [key, { from: e.from, last: e.last ? { kind: e.last.kind, block: e.last.block } : null }]));
+  return new Map(
+    [...out].map(([key, e]) => {
+      const changes = merged(e.changes);
+      const last = changes[changes.length - 1];
+      // the first change found an add: the operator was out of the set from `from` on (removed
+      // earlier, or never in it); unless changes were dropped, that counts as a removal before `from`
+      const complete = e.changes.length < CHANGES_KEPT;
+      const history = complete && changes[0]?.kind === 'added' ? [{ kind: 'removed' as const, block: e.from - 1, logIndex: -1 }, ...changes] : changes;
+      return [key, { from: e.from, last: last ? { kind: last.kind, block: last.block } : null, absences: absencesOf(history) }];
+    }),
+  );
 }
 
 /** The operator a decoded AllocationManager log is about, with its operator set when the log says. */

@@ -24,7 +24,7 @@ import type { Metrics } from '../lib/metrics';
 import { isWriteConflict } from '../store/conflicts';
 import type { IngestStore } from '../store/ingestStore';
 import { createEnrichment } from './enrichment';
-import { createSlashabilityRefresh } from './slashability';
+import { createSlashabilityRefresh, type PastLapses } from './slashability';
 
 export interface IngestOptions {
   client: PublicClient;
@@ -47,6 +47,8 @@ export interface IngestOptions {
    * blocks were applied without their logs being read (a backfill) or were reverted (a reorg).
    */
   watch?: { addresses: Address[]; topics: Hex[]; onLogs: (logs: RawLog[]) => void; onReset: () => void };
+  /** lapses a set's membership history shows that no pass saw happen (the desk was down or new) */
+  lapses?: PastLapses;
 }
 
 export interface IngestStatus {
@@ -77,7 +79,7 @@ export function createIngestor(o: IngestOptions) {
   // the AllocationManager's membership events ride along the slasher's eth_getLogs, so a set's
   // history walk asks the node only for the blocks the desk has not read itself
   const membershipSeen = o.facts.avs ? createSeenMembership(o.facts.avs) : null;
-  const slashability = createSlashabilityRefresh({ client, store, facts: o.facts, maxLogRange: o.maxLogRange, seen: membershipSeen ?? undefined });
+  const slashability = createSlashabilityRefresh({ client, store, facts: o.facts, maxLogRange: o.maxLogRange, seen: membershipSeen ?? undefined, lapses: o.lapses });
   const enrichment = createEnrichment({
     client,
     store,
@@ -259,6 +261,8 @@ export function createIngestor(o: IngestOptions) {
   }
 
   let cursorReady = false;
+  /** a whole pass ended in this process (slashability read included), or yielded to another desk's */
+  let passed = false;
 
   /** One pass to the current head. Throws on failure (the follower decides what to do). */
   async function syncOnce(): Promise<IngestStatus> {
@@ -301,6 +305,7 @@ export function createIngestor(o: IngestOptions) {
       await slashability.refresh(indexed);
     }
     status.lastError = null;
+    passed = true;
     enrichment.start();
     return snapshot();
   }
@@ -329,6 +334,7 @@ export function createIngestor(o: IngestOptions) {
             o.logger.debug({ err: describeError(e) }, 'ingest pass yielded to another desk');
             return store.getCursor().then((c) => {
               if (c) status.indexedBlock = c.indexedBlock;
+              passed = true; // that desk's pass reads what this one would have
               return snapshot();
             });
           }
@@ -364,6 +370,8 @@ export function createIngestor(o: IngestOptions) {
       }
     },
     isReady: () => cursorReady,
+    /** whether a whole pass has ended since the start: until then what is stored may be from before a stop */
+    hasPassed: () => passed,
     /** stops background reads (strategies) and waits for them: call before closing the RPC client */
     async stop(): Promise<void> {
       stopped = true;

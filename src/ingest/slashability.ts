@@ -4,16 +4,57 @@
  * reorg, the start), every set's membership history in one log walk.
  */
 import { getAddress, type Address, type PublicClient } from 'viem';
-import { membershipChanges, membershipSearchFrom, readSlashability, type SeenMembership } from '../chain/slashability';
+import { membershipChanges, membershipSearchFrom, readSlashability, type Membership, type SeenMembership } from '../chain/slashability';
 import type { SlasherFacts } from '../chain/slasherFacts';
 import { carryForwardDeallocations } from '../domain/deallocations';
 import type { OperatorSetStateRow } from '../domain/ingestFacts';
+import { escapesOf, pastLapseBlock, type Escape } from '../domain/pastLapses';
+import { computeVetoWindowEnd } from '../domain/windows';
 import type { IngestStore } from '../store/ingestStore';
 
 export const setKey = (operator: string, setId: number) => `${getAddress(operator)}:${setId}`;
 
-export function createSlashabilityRefresh(o: { client: PublicClient; store: IngestStore; facts: SlasherFacts; maxLogRange: number; seen?: SeenMembership }) {
+/** Where lapses are remembered (a request whose stake escaped once is not fulfilled unless FULFIL_AFTER_LAPSE). */
+export interface PastLapses {
+  known(): Promise<{ requestId: string; requestTxHash: string }[]>;
+  record(items: { requestId: string; requestTxHash: string }[], block: number): Promise<void>;
+}
+
+export function createSlashabilityRefresh(o: { client: PublicClient; store: IngestStore; facts: SlasherFacts; maxLogRange: number; seen?: SeenMembership; lapses?: PastLapses }) {
   const { client, store, facts } = o;
+
+  /**
+   * Lapses a set's history shows (its operator left, stayed out past DEALLOCATION_DELAY and came
+   * back) that no pass saw happen: the desk was down, or new. Recorded before the set's new state
+   * is saved, so the request never reads `fulfillable` without them.
+   */
+  async function recordPastLapses(membership: Map<string, Membership>): Promise<void> {
+    if (!o.lapses) return;
+    const escapes = new Map<string, Escape[]>();
+    for (const [key, m] of membership) {
+      const e = escapesOf(m.absences, facts.deallocationDelay);
+      if (e.length > 0) escapes.set(key, e);
+    }
+    if (escapes.size === 0) return;
+    const sets = [...escapes.keys()].map((key) => ({ operator: key.slice(0, key.lastIndexOf(':')), operatorSetId: Number(key.slice(key.lastIndexOf(':') + 1)) }));
+    const [requests, known] = await Promise.all([store.openRequestsOfSets(sets), o.lapses.known()]);
+    const recorded = new Set(known.map((k) => `${k.requestId}:${k.requestTxHash}`));
+    const fresh = requests.filter((r) => !recorded.has(`${r.requestId}:${r.queuedTxHash}`));
+    if (fresh.length === 0) return;
+    // timestamp windows (V1/V2) compare the escapes' blocks by time
+    const times = new Map<number, number>();
+    if (facts.window.kind === 'seconds') {
+      const blocks = new Set(fresh.flatMap((r) => escapes.get(setKey(r.operator, r.operatorSetId)) ?? []).flatMap((e) => [e.from, e.to]));
+      for (const b of blocks) times.set(b, Number((await client.getBlock({ blockNumber: BigInt(b) })).timestamp));
+    }
+    const byBlock = new Map<number, { requestId: string; requestTxHash: string }[]>();
+    for (const r of fresh) {
+      const at = pastLapseBlock(computeVetoWindowEnd(facts.window, r.requestBlockOrTimestamp), escapes.get(setKey(r.operator, r.operatorSetId)) ?? [], (b) => times.get(b));
+      if (at !== null) byBlock.set(at, [...(byBlock.get(at) ?? []), { requestId: r.requestId, requestTxHash: r.queuedTxHash }]);
+    }
+    for (const [block, items] of byBlock) await o.lapses.record(items, block);
+  }
+
   /** operator sets whose slashability must be re-read: "operator:setId" */
   const dirty = new Set<string>();
   let all = true;
@@ -52,6 +93,7 @@ export function createSlashabilityRefresh(o: { client: PublicClient; store: Inge
       maxLogRange: o.maxLogRange,
       seen: o.seen,
     });
+    await recordPastLapses(membership);
     const rows: OperatorSetStateRow[] = await Promise.all(
       [...byKey.values()].map(async (k) => {
         const s = await readSlashability({

@@ -239,6 +239,15 @@ export function createRequestsTable(db: Db, slasher: string, kind: DbKind, acces
       return rows.map((r) => ({ operator: r.operator, operatorSetId: Number(r.operatorSetId), historyFrom: Number(r.historyFrom), strategies: JSON.parse(r.strategies) as string[] }));
     },
 
+    /** The requests still Requested on chain of these operator sets (a set's history says something about each). */
+    async openRequestsOfSets(sets: readonly { operator: string; operatorSetId: number }[]): Promise<{ requestId: string; queuedTxHash: string; requestBlockOrTimestamp: number; operator: string; operatorSetId: number }[]> {
+      if (sets.length === 0) return [];
+      return db.slashingRequest.findMany({
+        where: { slasher, onchainStatus: 'requested', OR: sets.map((x) => ({ operator: x.operator, operatorSetId: x.operatorSetId })) },
+        select: { requestId: true, queuedTxHash: true, requestBlockOrTimestamp: true, operator: true, operatorSetId: true },
+      });
+    },
+
     /** Requests stored with their strategies still to read (`strategies` = JSON null), newest first. */
     async pendingStrategies(limit: number) {
       const rows = await db.slashingRequest.findMany({

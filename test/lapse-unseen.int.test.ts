@@ -1,0 +1,110 @@
+/**
+ * A lapse nobody saw: while the desk is down (or before it exists) an operator leaves its set,
+ * stays out past DEALLOCATION_DELAY and comes back. On its return the desk finds a registered
+ * operator and a `fulfillable` request; the set's membership history shows the stake escaped past
+ * the window, so the lapse is recorded (at the first block out of reach), the request is alerted
+ * as slashable again, and it is not fulfilled (FULFIL_AFTER_LAPSE=false): a fulfil would slash
+ * stake allocated after the window. Before, the desk fulfilled it on its first pass. Real anvil
+ * and contracts, both databases.
+ */
+import request from 'supertest';
+import type { Address } from 'viem';
+import type { Desk } from '../src/app/desk';
+import type { RequestView } from '../src/api/views';
+import { anvilDevAccounts } from '../src/devnet/anvil';
+import { deregisterOperator, queueRequest, registerOperator } from '../src/devnet/deploy';
+import { AVS, WAD, startChainFixture, type ChainFixture } from './helpers/chain';
+import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';
+import { startTestDesk } from './helpers/desk';
+
+const WINDOW = 10;
+const DELAY = 3;
+const REQUESTED = 0;
+const keeperKey = anvilDevAccounts(1)[0]!.privateKey;
+
+describe.each(DB_KINDS)('a lapse that happened while no desk watched, on %s', (kind) => {
+  let chain: ChainFixture;
+  let db: TestDatabase;
+  let desk: Desk | undefined;
+  beforeAll(async () => {
+    chain = await startChainFixture('V3', { vetoWindowBlocks: WINDOW, deallocationDelay: DELAY });
+    db = await createTestDatabase(kind);
+  });
+  afterAll(async () => {
+    await desk?.stop();
+    await db?.drop();
+    await chain?.stop();
+  });
+
+  const open = () => startTestDesk(chain, db, { scheduler: { slasherPrivateKey: keeperKey } });
+  const cycle = async (d: Desk) => {
+    await d.ingestor.sync();
+    await d.scheduler.evaluate();
+    await d.scheduler.idle();
+  };
+  const view = async (d: Desk, id: bigint) => (await request(d.url).get(`/api/requests/${id}`).expect(200)).body as RequestView;
+  const status = async (id: bigint) => {
+    const [, , s] = (await chain.publicClient.readContract({ address: chain.testbed.slasher, abi: [{ type: 'function', name: 'slashingRequests', stateMutability: 'view', inputs: [{ type: 'uint256' }], outputs: [{ type: 'tuple', components: [{ type: 'address' }, { type: 'uint32' }, { type: 'address[]' }, { type: 'uint256[]' }, { type: 'string' }] }, { type: 'uint256' }, { type: 'uint8' }] }] as const, functionName: 'slashingRequests', args: [id] })) as readonly [unknown, bigint, number];
+    return s;
+  };
+  const queue = (operator: Address, description: string) =>
+    queueRequest(chain.keeper, chain.publicClient, { slasher: chain.testbed.slasher, request: { operator, operatorSetId: 1, strategies: chain.testbed.strategies.slice(0, 1), wadsToSlash: [WAD / 10n], description } });
+  /** the operator leaves past the window, stays out DELAY + 2 blocks, and comes back: the first block out of reach */
+  const escapeAndReturn = async (operator: Address): Promise<number> => {
+    const target = { allocationManager: chain.testbed.allocationManager, operator, operatorSet: { avs: AVS, id: 1 } };
+    const left = await deregisterOperator(chain.keeper, chain.publicClient, target);
+    await chain.mine(DELAY + 2);
+    await registerOperator(chain.keeper, chain.publicClient, target);
+    await chain.mine(1);
+    return Number(left.blockNumber) + DELAY + 1;
+  };
+  const expectHeld = async (d: Desk, id: bigint, escapedAt: number) => {
+    const v = await view(d, id);
+    expect(v.status).toBe('fulfillable');
+    expect(v.lapsed).toEqual({ block: escapedAt, slashableAgainAtBlock: expect.any(Number) });
+    expect(v.nextAction).toMatchObject({ kind: 'fulfil', actor: 'nobody', note: expect.stringContaining('FULFIL_AFTER_LAPSE=false') });
+    await d.alerting.evaluate(Date.now());
+    const alerts = (await request(d.url).get(`/api/alerts?requestId=${id}&kind=request_slashable_again`).expect(200)).body.alerts as { severity: string }[];
+    expect(alerts).toEqual([expect.objectContaining({ severity: 'critical' })]);
+    expect(await status(id)).toBe(REQUESTED);
+    expect(await d.database.db.sentTx.count({ where: { requestId: id.toString(), purpose: 'fulfil' } })).toBe(0);
+  };
+
+  it('while the desk was down: recorded on its return, alerted, not fulfilled', async () => {
+    const operator = chain.operators[0]!;
+    desk = await open();
+    const q = await queue(operator, 'escapes while the desk is down');
+    await cycle(desk);
+    expect((await view(desk, q.requestId)).status).toBe('in_veto_window');
+    await desk.stop();
+    desk = undefined;
+
+    await chain.mine(WINDOW + 1); // fulfillable, nobody fulfils it
+    const escapedAt = await escapeAndReturn(operator);
+
+    desk = await open();
+    for (let i = 0; i < 3; i++) {
+      await cycle(desk);
+      await chain.mine(1);
+    }
+    await expectHeld(desk, q.requestId, escapedAt);
+    await desk.stop();
+    desk = undefined;
+  });
+
+  it('before the desk existed: recorded by its first read, alerted, not fulfilled', async () => {
+    const operator = chain.operators[1]!;
+    const q = await queue(operator, 'escaped before any desk');
+    await chain.mine(WINDOW + 1);
+    const escapedAt = await escapeAndReturn(operator);
+    await db.drop();
+    db = await createTestDatabase(kind);
+
+    desk = await open();
+    for (let i = 0; i < 3; i++) {
+      await cycle(desk);
+      await chain.mine(1);
+    }
+    await expectHeld(desk, q.requestId, escapedAt);
+  });
+});
