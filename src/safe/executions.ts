@@ -4,7 +4,7 @@
  */
 import { getAddress, parseAbiItem, parseEventLogs, toEventSelector, type Hex } from 'viem';
 import { fetchLogRanges } from '../chain/logs';
-import { DEFAULT_MAX_LOG_RANGE } from '../config';
+import { DEFAULT_MAX_LOG_RANGE, DEFAULT_REORG_DEPTH } from '../config';
 import type { SentTxRow } from '../store/sentTxStore';
 import type { VetoProposalRow } from '../store/vetoStore';
 import type { DeskContext } from './deskContext';
@@ -26,8 +26,18 @@ export async function executionSucceeded(ctx: DeskContext, tx: SentTxRow, p: Vet
 /** Executions of these proposals by anyone (a member's wallet, Safe{Wallet}, another desk), by safeTxHash. */
 export async function findExecutions(ctx: DeskContext, ps: VetoProposalRow[], byId: Map<string, RequestSnapshot>): Promise<Map<string, { txHash: Hex; blockNumber: number }>> {
   const latest = Number(await ctx.o.client.getBlockNumber({ cacheTime: 0 }));
-  const queued = ps.map((p) => byId.get(requestIdsOf(p)[0] ?? '')?.queuedAtBlock).filter((b): b is number => b !== undefined);
-  const fromBlock = queued.length === ps.length ? Math.min(...queued) : Math.max(0, latest - LOOKBACK_BLOCKS);
+  // a proposal executes after its request was queued, and after the block at which the previous
+  // pass read the Safe with its nonce still unused (a rejection has no request: without that
+  // read, e.g. the first pass after a start, it is looked for over LOOKBACK_BLOCKS; under a
+  // provider's 10-block cap that walk alone was 5,000 calls, and it held up the pass)
+  const prev = ctx.last.state;
+  const reorgDepth = ctx.o.reorgDepth ?? DEFAULT_REORG_DEPTH;
+  const starts = ps.map((p) => {
+    const queued = byId.get(requestIdsOf(p)[0] ?? '')?.queuedAtBlock;
+    const unusedAt = prev && p.nonce >= prev.nonce ? Math.max(0, prev.readAtBlock - reorgDepth) : undefined;
+    return queued === undefined ? unusedAt : unusedAt === undefined ? queued : Math.max(queued, unusedAt);
+  });
+  const fromBlock = starts.every((b) => b !== undefined) ? Math.min(...(starts as number[])) : Math.max(0, latest - LOOKBACK_BLOCKS);
   // in ranges the provider accepts (one refused range would fail the pass, and every veto's
   // execution with it), newest first: an execution by someone else is most often recent, and the
   // walk stops once every proposal is found (under a provider's small cap a whole walk is many calls)
