@@ -4,8 +4,10 @@
  * operator and a `fulfillable` request; the set's membership history shows the stake escaped past
  * the window, so the lapse is recorded (at the first block out of reach), the request is alerted
  * as slashable again, and it is not fulfilled (FULFIL_AFTER_LAPSE=false): a fulfil would slash
- * stake allocated after the window. Before, the desk fulfilled it on its first pass. Real anvil
- * and contracts, both databases.
+ * stake allocated after the window. Before, the desk fulfilled it on its first pass. A desk back
+ * after a stop longer than DEALLOCATION_DELAY sends no fulfil until its first pass has read that
+ * history (its scheduler ran, and fulfilled, between the pass indexing the new blocks and its
+ * reading the sets). Real anvil and contracts, both databases.
  */
 import request from 'supertest';
 import type { Address } from 'viem';
@@ -16,6 +18,8 @@ import { deregisterOperator, queueRequest, registerOperator } from '../src/devne
 import { AVS, WAD, startChainFixture, type ChainFixture } from './helpers/chain';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';
 import { startTestDesk } from './helpers/desk';
+import { waitFor } from './helpers/deskProcess';
+import { startRpcProxy } from '../bench/rpcProxy';
 
 const WINDOW = 10;
 const DELAY = 3;
@@ -106,5 +110,40 @@ describe.each(DB_KINDS)('a lapse that happened while no desk watched, on %s', (k
       await chain.mine(1);
     }
     await expectHeld(desk, q.requestId, escapedAt);
+  });
+
+  it('a desk back after a stop longer than the delay sends no fulfil before its first pass has read the lapse', async () => {
+    // stopped with a fulfillable request nobody could fulfil (no slasher key then)
+    const operator = chain.operators[2]!;
+    await desk?.stop();
+    desk = await startTestDesk(chain, db);
+    const q = await queue(operator, 'escapes while the desk is down, found stored as fulfillable');
+    await chain.mine(WINDOW + 1);
+    await cycle(desk);
+    expect((await view(desk, q.requestId)).status).toBe('fulfillable');
+    await desk.stop();
+    desk = undefined;
+    await escapeAndReturn(operator);
+
+    // back with the key, through a slow provider: the scheduler runs while the first pass has
+    // indexed the new blocks but not yet read the sets' history
+    const proxy = await startRpcProxy(chain.anvil.rpcUrl, { latencyMs: 150 });
+    try {
+      desk = await startTestDesk(chain, db, { rpcUrls: [proxy.url], scheduler: { slasherPrivateKey: keeperKey } });
+      const head = Number(await chain.publicClient.getBlockNumber({ cacheTime: 0 }));
+      const first = desk.ingestor.sync();
+      await waitFor('the first pass indexed the head', async () => desk!.ingestor.status().indexedBlock === head, 30_000, 10);
+      await desk.scheduler.evaluate();
+      await desk.scheduler.idle();
+      await first;
+      await cycle(desk);
+      expect(await desk.database.db.sentTx.count({ where: { requestId: q.requestId.toString(), purpose: 'fulfil' } })).toBe(0);
+      expect(await status(q.requestId)).toBe(REQUESTED);
+      expect((await view(desk, q.requestId)).lapsed).toEqual({ block: expect.any(Number), slashableAgainAtBlock: expect.any(Number) });
+    } finally {
+      await desk?.stop();
+      desk = undefined;
+      await proxy.close();
+    }
   });
 });

@@ -10,6 +10,7 @@ import request from 'supertest';
 import { getAddress } from 'viem';
 import type { Desk } from '../src/app/desk';
 import type { RequestView, VetoView } from '../src/api/views';
+import { fulfilCallData, safeAbi } from '../src/safe/safeTx';
 import { deregisterOperator, registerOperator } from '../src/devnet/deploy';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';
 import { WINDOW, openVetoDesk, signTypedVeto, startSafeFixture, type SafeFixture } from './helpers/safeFixture';
@@ -110,5 +111,76 @@ describe.each(DB_KINDS)('a governance fulfil set aside by a lapse, on %s', (kind
     await settle();
     expect(await f.slasherStatus(id)).toBe(COMPLETED);
     expect((await view(id)).fulfil).toMatchObject({ nonce: served.nonce, safeTxHash: served.safeTxHash, status: 'executed' });
+  });
+});
+
+describe('a governance fulfil set aside by a lapse, FULFIL_AFTER_LAPSE=false', () => {
+  let f: SafeFixture;
+  let db: TestDatabase;
+  let desk: Desk;
+  beforeAll(async () => {
+    f = await startSafeFixture({ governance: true });
+    db = await createTestDatabase('sqlite');
+    desk = await openVetoDesk(f, db, { executorPrivateKey: f.executor.privateKey });
+  });
+  afterAll(async () => {
+    await desk?.stop();
+    await db?.drop();
+    await f?.stop();
+  });
+
+  const settle = async () => {
+    await desk.ingestor.sync();
+    await desk.scheduler.evaluate();
+    await desk.scheduler.idle();
+    await desk.fulfils.reconcile();
+    await desk.fulfils.idle();
+  };
+  const view = async (id: bigint) => (await request(desk.url).get(`/api/requests/${id}`).expect(200)).body as RequestView;
+  const sign = async (id: bigint, owner: number, v: VetoView) => {
+    const res = await request(desk.url).post(`/api/requests/${id}/fulfil/signatures`).send({ signature: await signTypedVeto(f.governance!.owners[owner]!.privateKey, v.typedData) });
+    expect([res.status, res.body.error?.code]).toEqual([201, undefined]);
+  };
+
+  it('stays aside when slashable again (held for good, it would hold its nonce), and the next fulfil takes that nonce and lands', async () => {
+    const gov = f.governance!;
+    const target = { allocationManager: f.testbed.allocationManager, operator: f.stranger.address, operatorSet: { avs: f.testbed.avs, id: 1 } };
+    const r = await f.queue('signed once a nonce ahead, lapses, slashable again: governance decides');
+    await settle();
+    // an owner signs R's fulfil one nonce ahead (the next queueing through the Safe takes the first)
+    const served = (await view(r)).fulfil!;
+    const ahead = served.nonce + 1;
+    const zero = '0x0000000000000000000000000000000000000000';
+    const hash = await f.publicClient.readContract({ address: gov.safe, abi: safeAbi, functionName: 'getTransactionHash', args: [f.testbed.slasher, 0n, fulfilCallData('fulfillSlashingRequest', r), 0, 0n, 0n, 0n, zero, zero, BigInt(ahead)] });
+    const typedData = { ...served.typedData, message: { ...served.typedData.message, nonce: String(ahead) } };
+    const res = await request(desk.url).post(`/api/requests/${r}/fulfil/signatures`).send({ signature: await signTypedVeto(gov.owners[0]!.privateKey, typedData), safeTxHash: hash });
+    expect([res.status, res.body.error?.code]).toEqual([201, undefined]);
+    await deregisterOperator(f.keeper, f.publicClient, target);
+    await f.mine(DELAY + 2);
+    await settle();
+    await settle();
+    expect((await view(r)).status).toBe('lapsed');
+    await registerOperator(f.keeper, f.publicClient, target);
+    await f.mine(1);
+    await settle();
+    await settle();
+    const again = await view(r);
+    expect(again.status).toBe('fulfillable');
+    expect(again.nextAction).toMatchObject({ actor: 'nobody', note: expect.stringContaining('FULFIL_AFTER_LAPSE=false') });
+    expect((await desk.database.db.vetoProposal.findFirstOrThrow({ where: { safeTxHash: hash } })).status).toBe('abandoned');
+
+    // the next request (queued through the Safe at the first nonce): its fulfil is served at the
+    // nonce R's would have held for good, and lands
+    const s = await f.queue('the next one');
+    await settle();
+    const next = (await view(s)).fulfil!;
+    expect(next.nonce).toBe(ahead);
+    await sign(s, 0, next);
+    await sign(s, 1, next);
+    await f.mine(WINDOW);
+    await settle();
+    await settle();
+    expect(await f.slasherStatus(s)).toBe(COMPLETED);
+    expect(await f.slasherStatus(r)).not.toBe(COMPLETED);
   });
 });

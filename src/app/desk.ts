@@ -124,6 +124,10 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     const leaseName = `actor:${chainId}:${facts.slasher.toLowerCase()}`;
     const lease = createLease({ store: createLeaseStore(database, leaseName, logger), name: leaseName, ttlMs: sc.leaseTtlMs ?? 9_000, logger, onChange: (holder) => metrics.leaseHeld.set(holder ? 1 : 0) });
     const gate = actorGate(lease, dryRun);
+    // after a stop longer than DEALLOCATION_DELAY an operator may have left, escaped and come back
+    // unseen: fulfils (never vetoes) wait for the first ingest pass, which reads such lapses
+    let lapsesUnread: () => string | null = () => 'the desk is starting: fulfils wait for its first ingest pass';
+    const fulfilGate = async () => lapsesUnread() ?? (await gate());
     // every send, settlement and re-pricing of every account, counted by purpose and outcome
     let sendsSeen = 0;
     const observe = (purpose: string, outcome: string) => {
@@ -165,6 +169,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
         for (const requestId of h.requestIds) await actionLog.append({ dedupKey: h.dedupKey, requestId, kind: h.kind, detail: h.detail, txHash: h.txHash, blockNumber: h.blockNumber });
       },
       gate,
+      fulfilGate,
       vetoPolicy: { policy: sc.vetoExecutionPolicy ?? 'at_threshold', leadSec: sc.vetoEscalationLeadSec ?? 3600 },
     });
     const views = createRequestViews({ readModel, vetoes: vetoes.vetoViews, fulfils: fulfils.vetoViews });
@@ -181,7 +186,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       maxLogRange: o.maxLogRange,
       logger,
       metrics,
-      lapses: { known: () => lapses.all(), record: (items, block) => lapses.recordLapses(items, block) },
+      lapses: { known: (ids) => lapses.of(ids), record: (items, block) => lapses.recordLapses(items, block) },
       // the Safes' owner, threshold and nonce changes ride on the ingest's per-block eth_getLogs
       watch: {
         addresses: safeDesks.map((d) => d.safe),
@@ -192,6 +197,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
         onReset: () => safeDesks.forEach((d) => d.stateMayHaveChanged()),
       },
     });
+    lapsesUnread = () => (ingestor.mayHideLapses() ? 'the chain moved more than DEALLOCATION_DELAY blocks since the desk last read it: fulfils wait for its first ingest pass, which reads lapses that happened meanwhile' : null);
     /** the index is far behind the head (a backfill): requests are history, not news, nor due */
     const catchingUp = () => {
       const s = ingestor.status();
@@ -229,9 +235,8 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       logger,
       onEvent: (e) => alerting.enqueueAlert(schedulerAlert(chainId, facts.slasher, e)),
       cronExpression: sc.cronExpression,
-      // nothing is sent on what was stored before a stop until one whole pass has read the chain
-      // since (an operator may have left and come back meanwhile: a lapse the stored state hides)
-      catchingUp: () => !ingestor.hasPassed() || catchingUp(),
+      catchingUp,
+      fulfilsHeld: () => lapsesUnread(),
       onPass: (outcome, ms) => {
         metrics.schedulerPasses.inc({ outcome });
         metrics.schedulerLastPass.set(now());

@@ -263,6 +263,8 @@ export function createIngestor(o: IngestOptions) {
   let cursorReady = false;
   /** a whole pass ended in this process (slashability read included), or yielded to another desk's */
   let passed = false;
+  /** blocks the chain had moved past the stored index when this process first read the head */
+  let unreadAtStart: number | null = null;
 
   /** One pass to the current head. Throws on failure (the follower decides what to do). */
   async function syncOnce(): Promise<IngestStatus> {
@@ -272,6 +274,7 @@ export function createIngestor(o: IngestOptions) {
     // the newest header tells the head and, when one block came, is the block to apply
     const latest = await readHeader(client, 'latest');
     const head = latest.number;
+    unreadAtStart ??= head - indexed;
     status.headBlock = head;
     o.metrics?.headBlock.set(head);
     const safeHead = head - o.reorgDepth;
@@ -370,8 +373,12 @@ export function createIngestor(o: IngestOptions) {
       }
     },
     isReady: () => cursorReady,
-    /** whether a whole pass has ended since the start: until then what is stored may be from before a stop */
-    hasPassed: () => passed,
+    /**
+     * Until the first whole pass, whether the stored state may hide a lapse: the chain moved more
+     * than DEALLOCATION_DELAY blocks since the desk last read it, long enough for an operator to
+     * leave, escape and come back unseen (unknown before the head is read: assumed so)
+     */
+    mayHideLapses: () => !passed && (unreadAtStart === null || unreadAtStart > o.facts.deallocationDelay),
     /** stops background reads (strategies) and waits for them: call before closing the RPC client */
     async stop(): Promise<void> {
       stopped = true;

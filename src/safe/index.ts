@@ -55,6 +55,8 @@ export function createDeskSafes(p: {
   executorSender: Sender | null;
   logger: Logger;
   options?: DeskVetoOptions;
+  /** the fulfils' gate when it differs (fulfils wait for what vetoes need not) */
+  fulfilGate?: SafeDeskOptions['gate'];
 } & Pick<SafeDeskOptions, 'requests' | 'request' | 'onEvent' | 'onHistory' | 'gate' | 'vetoPolicy' | 'head' | 'now' | 'maxLogRange' | 'reorgDepth'>): DeskSafes {
   const committee = getAddress(p.committee);
   const role = getAddress(p.slasherRole);
@@ -101,6 +103,7 @@ export function createDeskSafes(p: {
     vetoes: desk(committee, vetoPurpose(p.slasher), { otherSafes: [role], vetoPolicy: p.vetoPolicy, multiSendCallOnly: multiSendCallOnlyOf(p.options?.contractNetworks, p.chainId) }),
     fulfils: desk(role, fulfilPurpose(p.slasher, fn, p.fulfilAfterLapse ?? false), {
       otherSafes: [committee],
+      ...(p.fulfilGate ? { gate: p.fulfilGate } : {}),
       // one Safe for both roles would plan vetoes and fulfils on the same nonces
       ...(role === committee ? { unavailable: `the slasher role is the veto committee Safe ${committee} itself: the desk plans its vetoes only, no fulfil Safe transactions` } : {}),
     }),

@@ -16,6 +16,7 @@ import { ACTIVE, type DeskContext } from './deskContext';
 import { batchKey, batchRequestIds, BATCH, proposalKind, REJECTION } from './proposalKinds';
 import { buildBatchVetoSafeTx, buildRejectionSafeTx, safeTxHash } from './safeTx';
 import type { SafeState } from './safeState';
+import { history } from './milestones';
 import { parseSignature, recoverSigner, type CandidateHash, type ParsedSignature } from './signature';
 import type { NoncePlan } from '../domain/noncePlan';
 
@@ -146,18 +147,27 @@ export function createIntake(ctx: DeskContext, deps: { ready(): Promise<{ state:
     }
     const hash = ctx.callHash(requestId, nonce);
     const tx = purpose.buildTx(BigInt(requestId), BigInt(nonce));
-    const p = await store.findOrCreateProposal({ requestId, requestTxHash: req.queuedTxHash, chainId: o.chainId, nonce, to: tx.to, data: tx.data, safeTxHash: hash });
+    const proposal = { requestId, requestTxHash: req.queuedTxHash, chainId: o.chainId, nonce, to: tx.to, data: tx.data, safeTxHash: hash };
+    let p = await store.findOrCreateProposal(proposal);
     if (p.status === 'executed') throw new DeskError(purpose.settledCode, `the ${noun} of request ${requestId} at nonce ${nonce} is already executed`);
+    if (!ACTIVE.has(p.status) && p.requestTxHash !== req.queuedTxHash) {
+      // an earlier request under this id (V4 reuses ids) signed the same call at this nonce: its
+      // proposal is history, this request's starts afresh
+      await store.supersede(p.id, `request ${requestId} was queued again (transaction ${req.queuedTxHash}): this proposal belonged to the earlier one`);
+      p = await store.findOrCreateProposal(proposal);
+    }
     // the same transaction was set aside earlier (its request closed, or its execution would have
     // reverted then): the request is open now and the nonce unused, so an owner signing it again
-    // makes it live again, with every signature it had (the desk serves it at that nonce)
+    // makes it live again, with every signature it had (the desk serves it at that nonce). One
+    // that reverted on chain (its own failure) stays failed.
     const again = !ACTIVE.has(p.status);
-    if (again && (nonce < state.nonce || p.requestTxHash !== req.queuedTxHash)) throw new DeskError(purpose.settledCode, `the ${noun} of request ${requestId} at nonce ${nonce} is ${p.status}: ${p.statusReason ?? ''}`);
+    if (again && (nonce < state.nonce || p.executionTxHash !== null)) throw new DeskError(purpose.settledCode, `the ${noun} of request ${requestId} at nonce ${nonce} is ${p.status}: ${p.statusReason ?? ''}`);
     const added = await store.addSignature({ proposalId: p.id, signer, signature: sig.hex, source: input.source });
     if (again) {
       const reason = `signed again by ${signer} while its request is ${req.status}: live again at Safe nonce ${nonce} with its signatures (it was ${p.status}: ${p.statusReason ?? 'set aside'})`;
       await store.reopen(p.id, reason);
       logger.warn({ requestId, nonce, signer }, `${noun} live again: ${reason}`);
+      await history(ctx, p, `reopened:${signer}:${p.updatedAt.getTime()}`, `${noun}_reopened`, `the ${noun} at Safe nonce ${nonce} is live again: ${reason}`, null, null);
     } else if (!added) throw new DeskError('SIGNATURE_DUPLICATE', `${signer} has already signed the ${noun} of request ${requestId} at nonce ${nonce}`);
     logger.info({ requestId, signer, nonce, source: input.source }, `${noun} signature accepted`);
     o.onProposalChange?.(p);

@@ -139,6 +139,7 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
     if (revived) {
       await store.reopen(p.id, revived);
       logger.warn({ requestId: p.requestId, nonce: p.nonce }, `${noun} live again: ${revived}`);
+      await history(ctx, p, `reopened:${head}`, `${noun}_reopened`, `the ${noun} at Safe nonce ${p.nonce} is live again with its signatures: ${revived}`, null, null);
       p.status = 'collecting';
       p.statusReason = revived;
     }

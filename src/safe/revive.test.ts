@@ -4,7 +4,10 @@ import type { RequestSnapshot } from './types';
 const purpose = {
   collects: ['in_veto_window', 'fulfillable'] as RequestSnapshot['status'][],
   done: (r: RequestSnapshot) => (r.status === 'fulfilled' ? { txHash: r.fulfilledTxHash ?? null, block: r.fulfilledBlock ?? null } : null),
+  hold: () => null,
 };
+/** FULFIL_AFTER_LAPSE=false: a request that lapsed once is held for good */
+const holdsLapsed = { ...purpose, hold: (r: RequestSnapshot) => (r.everLapsed ? { reason: 'lapsed once', hard: true } : null) };
 const req = (over: Partial<RequestSnapshot> = {}): RequestSnapshot => ({
   requestId: '7',
   queuedTxHash: '0xq',
@@ -50,5 +53,11 @@ describe('revivedBecause', () => {
   it('leaves rejections and batches to their owners', () => {
     expect(revivedBecause(row({ requestId: 'rejection:4' }), req(), purpose, 4)).toBeNull();
     expect(revivedBecause(row({ requestId: 'batch:4:7,8' }), req(), purpose, 4)).toBeNull();
+  });
+
+  it('leaves aside one the desk would hold for good (a lapse, FULFIL_AFTER_LAPSE=false): live, it would hold its nonce', () => {
+    expect(revivedBecause(row(), req(), holdsLapsed, 4)).toBeNull();
+    expect(revivedBecause(row(), req({ everLapsed: false, status: 'in_veto_window' }), holdsLapsed, 4)).not.toBeNull();
+    expect(revivedBecause(row(), req({ everLapsed: true }), { ...purpose, hold: () => ({ reason: 'window', hard: false }) }, 4)).not.toBeNull();
   });
 });

@@ -24,6 +24,7 @@ import type { LapseStore } from '../store/lapseStore';
 import type { SentTxRow, SentTxStore } from '../store/sentTxStore';
 import type { SendIntent, Sender, Senders, TendReport } from '../sender/sender';
 import type { Lease } from './lease';
+import { FULFILS, VETO_SENDS, requestIdsOfSend } from './sends';
 
 export interface SchedulerOptions {
   sentTxs: SentTxStore;
@@ -67,12 +68,12 @@ export interface SchedulerOptions {
    * would send fulfils for requests settled later in the chain, so the scheduler waits
    */
   catchingUp?: () => boolean;
+  /** a reason fulfils wait (lapses that happened while the desk was stopped are not read yet), else null */
+  fulfilsHeld?: () => string | null;
   /** told after every pass (metrics) */
   onPass?: (outcome: 'ok' | 'error', ms: number) => void;
 }
 
-const FULFILS = new Set(['fulfil', 'fulfil_burn']);
-const VETO_SENDS = new Set(['safe_veto', 'safe_batch']);
 
 function windowEndOf(v: Pick<RequestView, 'vetoWindowEnd'>): WindowEnd {
   return v.vetoWindowEnd.block !== undefined ? { kind: 'block', block: v.vetoWindowEnd.block } : { kind: 'timestamp', timestamp: v.vetoWindowEnd.timestamp ?? 0 };
@@ -84,13 +85,6 @@ function windowSecondsOf(v: RequestView, head: BlockRef): number {
   if (v.vetoWindowEnd.block !== undefined) return (v.vetoWindowEnd.block - v.queuedAtBlock) * bt;
   const queuedAt = head.timestamp - (head.number - v.queuedAtBlock) * bt;
   return Math.max(0, (v.vetoWindowEnd.timestamp ?? 0) - queuedAt);
-}
-
-/** The request ids a sent transaction acts on (a batch names several). */
-function requestIdsOfSend(row: Pick<SentTxRow, 'requestId'>): string[] {
-  if (row.requestId.startsWith('batch:')) return row.requestId.split(':')[2]?.split(',').filter(Boolean) ?? [];
-  if (row.requestId.startsWith('rejection:')) return [];
-  return [row.requestId];
 }
 
 export function createScheduler(o: SchedulerOptions) {
@@ -253,7 +247,7 @@ export function createScheduler(o: SchedulerOptions) {
       }
     }
     if (!o.sender || d.due !== 'send_fulfil') return null;
-    if (!o.lease.held()) return null; // a standby computes, the actor sends
+    if (!o.lease.held() || o.fulfilsHeld?.()) return null; // a standby computes, the actor sends
     return { purpose, slasher, requestId: v.requestId, requestTxHash: v.queuedTxHash, to: slasher, data: fulfilCall(v), deadlineBlock: v.lastUsefulBlock };
   }
 

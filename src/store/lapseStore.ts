@@ -26,6 +26,15 @@ export function createLapseStore(db: Db, slasher: string, hooks: WriteHooks = {}
       return db.requestLapse.findMany({ where: { slasher }, select: { requestId: true, requestTxHash: true, lapsedAtBlock: true, slashableAgainAtBlock: true } });
     },
 
+    /** The lapses recorded for these request ids. */
+    async of(requestIds: string[]): Promise<LapseRow[]> {
+      const out: LapseRow[] = [];
+      for (let i = 0; i < requestIds.length; i += LAPSE_CHUNK) {
+        out.push(...(await db.requestLapse.findMany({ where: { slasher, requestId: { in: requestIds.slice(i, i + LAPSE_CHUNK) } }, select: { requestId: true, requestTxHash: true, lapsedAtBlock: true, slashableAgainAtBlock: true } })));
+      }
+      return out;
+    },
+
     /**
      * Records the first lapse of each request (idempotent), in one transaction: a desk starting on
      * a slasher with thousands of lapsed requests records them in a few transactions, not one each

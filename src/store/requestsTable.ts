@@ -240,11 +240,11 @@ export function createRequestsTable(db: Db, slasher: string, kind: DbKind, acces
     },
 
     /** The requests still Requested on chain of these operator sets (a set's history says something about each). */
-    async openRequestsOfSets(sets: readonly { operator: string; operatorSetId: number }[]): Promise<{ requestId: string; queuedTxHash: string; requestBlockOrTimestamp: number; operator: string; operatorSetId: number }[]> {
+    async openRequestsOfSets(sets: readonly { operator: string; operatorSetId: number }[]): Promise<{ requestId: string; queuedTxHash: string; queuedAtBlock: number; requestBlockOrTimestamp: number; operator: string; operatorSetId: number }[]> {
       if (sets.length === 0) return [];
       return db.slashingRequest.findMany({
         where: { slasher, onchainStatus: 'requested', OR: sets.map((x) => ({ operator: x.operator, operatorSetId: x.operatorSetId })) },
-        select: { requestId: true, queuedTxHash: true, requestBlockOrTimestamp: true, operator: true, operatorSetId: true },
+        select: { requestId: true, queuedTxHash: true, queuedAtBlock: true, requestBlockOrTimestamp: true, operator: true, operatorSetId: true },
       });
     },
 
