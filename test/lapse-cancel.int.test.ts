@@ -42,10 +42,7 @@ describe('a fulfil in flight when the stake escapes', () => {
   };
   const view = async (id: bigint) => (await request(desk!.url).get(`/api/requests/${id}`).expect(200)).body as RequestView;
   const head = async () => Number(await chain.publicClient.getBlockNumber({ cacheTime: 0 }));
-  const status = async (id: bigint) => {
-    const [, , s] = (await chain.publicClient.readContract({ address: chain.testbed.slasher, abi: [{ type: 'function', name: 'slashingRequests', stateMutability: 'view', inputs: [{ type: 'uint256' }], outputs: [{ type: 'tuple', components: [{ type: 'address' }, { type: 'uint32' }, { type: 'address[]' }, { type: 'uint256[]' }, { type: 'string' }] }, { type: 'uint256' }, { type: 'uint8' }] }] as const, functionName: 'slashingRequests', args: [id] })) as readonly [unknown, bigint, number];
-    return s;
-  };
+  const status = (id: bigint) => chain.slasherStatus(id);
 
   it('is cancelled at its nonce, and the request stays Requested', async () => {
     desk = await startTestDesk(chain, db, { scheduler: { slasherPrivateKey: keeperKey } });

@@ -47,10 +47,7 @@ describe.each(DB_KINDS)('a lapse that happened while no desk watched, on %s', (k
     await d.scheduler.idle();
   };
   const view = async (d: Desk, id: bigint) => (await request(d.url).get(`/api/requests/${id}`).expect(200)).body as RequestView;
-  const status = async (id: bigint) => {
-    const [, , s] = (await chain.publicClient.readContract({ address: chain.testbed.slasher, abi: [{ type: 'function', name: 'slashingRequests', stateMutability: 'view', inputs: [{ type: 'uint256' }], outputs: [{ type: 'tuple', components: [{ type: 'address' }, { type: 'uint32' }, { type: 'address[]' }, { type: 'uint256[]' }, { type: 'string' }] }, { type: 'uint256' }, { type: 'uint8' }] }] as const, functionName: 'slashingRequests', args: [id] })) as readonly [unknown, bigint, number];
-    return s;
-  };
+  const status = (id: bigint) => chain.slasherStatus(id);
   const queue = (operator: Address, description: string) =>
     queueRequest(chain.keeper, chain.publicClient, { slasher: chain.testbed.slasher, request: { operator, operatorSetId: 1, strategies: chain.testbed.strategies.slice(0, 1), wadsToSlash: [WAD / 10n], description } });
   /** the operator leaves past the window, stays out DELAY + 2 blocks, and comes back: the first block out of reach */

@@ -37,10 +37,7 @@ describe.each(DB_KINDS)('a lapsed request that becomes slashable again, on %s', 
     await desk.scheduler.idle();
   };
   const view = async (desk: Desk, id: bigint) => (await request(desk.url).get(`/api/requests/${id}`).expect(200)).body as RequestView;
-  const status = async (id: bigint) => {
-    const [, , s] = (await chain.publicClient.readContract({ address: chain.testbed.slasher, abi: [{ type: 'function', name: 'slashingRequests', stateMutability: 'view', inputs: [{ type: 'uint256' }], outputs: [{ type: 'tuple', components: [{ type: 'address' }, { type: 'uint32' }, { type: 'address[]' }, { type: 'uint256[]' }, { type: 'string' }] }, { type: 'uint256' }, { type: 'uint8' }] }] as const, functionName: 'slashingRequests', args: [id] })) as readonly [unknown, bigint, number];
-    return s;
-  };
+  const status = (id: bigint) => chain.slasherStatus(id);
 
   it('stake escapes → lapsed (stake_escaped); registered again → fulfillable, alerted, not fulfilled; FULFIL_AFTER_LAPSE=true fulfils it', async () => {
     const desk = await startTestDesk(chain, db, { scheduler: { slasherPrivateKey: keeperKey } });

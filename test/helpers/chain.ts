@@ -1,5 +1,5 @@
 /** Shared fixtures for integration tests: an anvil node, dev wallets and a deployed testbed. */
-import { getAddress, parseEther, type Address, type PublicClient } from 'viem';
+import { getAddress, parseAbi, parseEther, type Address, type PublicClient } from 'viem';
 import { anvilDevAccounts, startAnvil, type AnvilInstance } from '../../src/devnet/anvil';
 import { createDevClients } from '../../src/devnet/devnet';
 import { allocate, deployTestbed, registerOperator, type DevWalletClient, type SlasherVariant, type Testbed } from '../../src/devnet/deploy';
@@ -16,6 +16,8 @@ export interface ChainFixture {
   operators: Address[];
   rpc<T = unknown>(method: string, params?: unknown[]): Promise<T>;
   mine(blocks: number): Promise<void>;
+  /** a request's SlashingStatus on the slasher (V2+: 0 Requested, 1 Cancelled, 2 Completed) */
+  slasherStatus(id: bigint): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -49,6 +51,10 @@ export async function startChainFixture(variant: SlasherVariant, o: { vetoWindow
     operators,
     rpc,
     mine: async (blocks) => void (await rpc('anvil_mine', [`0x${blocks.toString(16)}`])),
+    async slasherStatus(id) {
+      const [, , status] = await publicClient.readContract({ address: testbed.slasher, abi: parseAbi(['function slashingRequests(uint256) view returns ((address,uint32,address[],uint256[],string), uint256, uint8)']), functionName: 'slashingRequests', args: [id] });
+      return status;
+    },
     stop: () => anvil.stop(),
   };
 }
