@@ -124,10 +124,10 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     const leaseName = `actor:${chainId}:${facts.slasher.toLowerCase()}`;
     const lease = createLease({ store: createLeaseStore(database, leaseName, logger), name: leaseName, ttlMs: sc.leaseTtlMs ?? 9_000, logger, onChange: (holder) => metrics.leaseHeld.set(holder ? 1 : 0) });
     const gate = actorGate(lease, dryRun);
-    // after a stop longer than DEALLOCATION_DELAY an operator may have left, escaped and come back
-    // unseen: fulfils (never vetoes) wait for the first ingest pass, which reads such lapses
-    let lapsesUnread: () => string | null = () => 'the desk is starting: fulfils wait for its first ingest pass';
-    const fulfilGate = async () => lapsesUnread() ?? (await gate());
+    // over more than DEALLOCATION_DELAY blocks not yet read (a stop, an outage) an operator may have
+    // left, escaped and come back unseen: fulfils (never vetoes) wait for the pass that reads them
+    let lapsesUnread: () => Promise<string | null> = async () => 'the desk is starting: fulfils wait for its first ingest pass';
+    const fulfilGate = async () => (await lapsesUnread()) ?? (await gate());
     // every send, settlement and re-pricing of every account, counted by purpose and outcome
     let sendsSeen = 0;
     const observe = (purpose: string, outcome: string) => {
@@ -197,7 +197,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
         onReset: () => safeDesks.forEach((d) => d.stateMayHaveChanged()),
       },
     });
-    lapsesUnread = () => (ingestor.mayHideLapses() ? 'the chain moved more than DEALLOCATION_DELAY blocks since the desk last read it: fulfils wait for its first ingest pass, which reads lapses that happened meanwhile' : null);
+    lapsesUnread = async () => ((await ingestor.mayHideLapses()) ? 'blocks were indexed more than DEALLOCATION_DELAY past the last read of the operator sets: fulfils wait for the ingest pass that reads what happened meanwhile (lapses included)' : null);
     /** the index is far behind the head (a backfill): requests are history, not news, nor due */
     const catchingUp = () => {
       const s = ingestor.status();

@@ -261,10 +261,6 @@ export function createIngestor(o: IngestOptions) {
   }
 
   let cursorReady = false;
-  /** a whole pass ended in this process (slashability read included), or yielded to another desk's */
-  let passed = false;
-  /** blocks the chain had moved past the stored index when this process first read the head */
-  let unreadAtStart: number | null = null;
 
   /** One pass to the current head. Throws on failure (the follower decides what to do). */
   async function syncOnce(): Promise<IngestStatus> {
@@ -274,7 +270,6 @@ export function createIngestor(o: IngestOptions) {
     // the newest header tells the head and, when one block came, is the block to apply
     const latest = await readHeader(client, 'latest');
     const head = latest.number;
-    unreadAtStart ??= head - indexed;
     status.headBlock = head;
     o.metrics?.headBlock.set(head);
     const safeHead = head - o.reorgDepth;
@@ -307,8 +302,10 @@ export function createIngestor(o: IngestOptions) {
       await checkSeenMembership();
       await slashability.refresh(indexed);
     }
+    // every set this pass marked (from the AllocationManager's logs of its blocks) is read: what
+    // the sets' history says up to `indexed` is known, lapses included
+    await store.markSlashabilityRead(indexed);
     status.lastError = null;
-    passed = true;
     enrichment.start();
     return snapshot();
   }
@@ -337,7 +334,6 @@ export function createIngestor(o: IngestOptions) {
             o.logger.debug({ err: describeError(e) }, 'ingest pass yielded to another desk');
             return store.getCursor().then((c) => {
               if (c) status.indexedBlock = c.indexedBlock;
-              passed = true; // that desk's pass reads what this one would have
               return snapshot();
             });
           }
@@ -374,11 +370,16 @@ export function createIngestor(o: IngestOptions) {
     },
     isReady: () => cursorReady,
     /**
-     * Until the first whole pass, whether the stored state may hide a lapse: the chain moved more
-     * than DEALLOCATION_DELAY blocks since the desk last read it, long enough for an operator to
-     * leave, escape and come back unseen (unknown before the head is read: assumed so)
+     * Whether the stored state may hide a lapse: blocks were indexed more than DEALLOCATION_DELAY
+     * past the last whole pass's read of the operator sets (by any desk on the database), long
+     * enough for an operator to leave, escape and come back unseen — after a stop, an outage, or
+     * a pass killed between its blocks and its reads
      */
-    mayHideLapses: () => !passed && (unreadAtStart === null || unreadAtStart > o.facts.deallocationDelay),
+    async mayHideLapses(): Promise<boolean> {
+      const c = await store.getCursor();
+      if (!c) return true;
+      return (c.slashabilityReadTo ?? c.startBlock - 1) < c.indexedBlock - o.facts.deallocationDelay;
+    },
     /** stops background reads (strategies) and waits for them: call before closing the RPC client */
     async stop(): Promise<void> {
       stopped = true;

@@ -13,7 +13,6 @@ import { computeVetoWindowEnd } from '../domain/windows';
 import type { IngestStore } from '../store/ingestStore';
 
 export const setKey = (operator: string, setId: number) => `${getAddress(operator)}:${setId}`;
-const TIMES_KEPT = 4_096;
 
 /** Where lapses are remembered (a request whose stake escaped once is not fulfilled unless FULFIL_AFTER_LAPSE). */
 export interface PastLapses {
@@ -24,8 +23,6 @@ export interface PastLapses {
 
 export function createSlashabilityRefresh(o: { client: PublicClient; store: IngestStore; facts: SlasherFacts; maxLogRange: number; seen?: SeenMembership; lapses?: PastLapses }) {
   const { client, store, facts } = o;
-  /** block timestamps read for escapes (V1/V2 windows) */
-  const times = new Map<number, number>();
 
   /**
    * Lapses a set's history shows (its operator left, stayed out past DEALLOCATION_DELAY and came
@@ -43,18 +40,15 @@ export function createSlashabilityRefresh(o: { client: PublicClient; store: Inge
     const sets = [...escapes.keys()].map((key) => ({ operator: key.slice(0, key.lastIndexOf(':')), operatorSetId: Number(key.slice(key.lastIndexOf(':') + 1)) }));
     const escapesOfRequest = (r: { operator: string; operatorSetId: number }) => escapes.get(setKey(r.operator, r.operatorSetId)) ?? [];
     // only a request queued before an escape ended can have lapsed in it; those already known are done
-    const candidates = (await store.openRequestsOfSets(sets)).filter((r) => escapesOfRequest(r).some((e) => r.queuedAtBlock < e.to));
+    const candidates = (await store.openRequestsOfSets(sets)).filter((r) => escapesOfRequest(r).some((e) => r.queuedAtBlock <= e.to));
     if (candidates.length === 0) return;
     const recorded = new Set((await o.lapses.known(candidates.map((r) => r.requestId))).map((k) => `${k.requestId}:${k.requestTxHash}`));
     const fresh = candidates.filter((r) => !recorded.has(`${r.requestId}:${r.queuedTxHash}`));
     if (fresh.length === 0) return;
-    // timestamp windows (V1/V2) compare the escapes' blocks by time (a block's time never changes
-    // below the reorg window; kept, and the cache bounded)
+    // timestamp windows (V1/V2) compare the escapes' blocks by time
+    const times = new Map<number, number>();
     if (facts.window.kind === 'seconds') {
-      if (times.size > TIMES_KEPT) times.clear();
-      for (const b of new Set(fresh.flatMap(escapesOfRequest).flatMap((e) => [e.from, e.to]))) {
-        if (!times.has(b)) times.set(b, Number((await client.getBlock({ blockNumber: BigInt(b) })).timestamp));
-      }
+      for (const b of new Set(fresh.flatMap(escapesOfRequest).flatMap((e) => [e.from, e.to]))) times.set(b, Number((await client.getBlock({ blockNumber: BigInt(b) })).timestamp));
     }
     const byBlock = new Map<number, { requestId: string; requestTxHash: string }[]>();
     for (const r of fresh) {

@@ -150,18 +150,18 @@ export function createIntake(ctx: DeskContext, deps: { ready(): Promise<{ state:
     const proposal = { requestId, requestTxHash: req.queuedTxHash, chainId: o.chainId, nonce, to: tx.to, data: tx.data, safeTxHash: hash };
     let p = await store.findOrCreateProposal(proposal);
     if (p.status === 'executed') throw new DeskError(purpose.settledCode, `the ${noun} of request ${requestId} at nonce ${nonce} is already executed`);
-    if (!ACTIVE.has(p.status) && p.requestTxHash !== req.queuedTxHash) {
-      // an earlier request under this id (V4 reuses ids) signed the same call at this nonce: its
-      // proposal is history, this request's starts afresh
-      await store.supersede(p.id, `request ${requestId} was queued again (transaction ${req.queuedTxHash}): this proposal belonged to the earlier one`);
+    // a proposal of an earlier request under this id (V4 reuses ids), or one that reverted on chain
+    // until it failed, is history: signing the same call at the same unused nonce starts afresh
+    const stale = p.requestTxHash !== req.queuedTxHash ? `request ${requestId} was queued again (transaction ${req.queuedTxHash}): this proposal belonged to the earlier one` : p.status === 'failed' && p.executionTxHash !== null && nonce >= state.nonce ? `signed again by ${signer} after it failed on chain: a fresh proposal at nonce ${nonce}` : null;
+    if (stale) {
+      await store.supersede(p.id, stale);
       p = await store.findOrCreateProposal(proposal);
     }
     // the same transaction was set aside earlier (its request closed, or its execution would have
     // reverted then): the request is open now and the nonce unused, so an owner signing it again
-    // makes it live again, with every signature it had (the desk serves it at that nonce). One
-    // that reverted on chain (its own failure) stays failed.
+    // makes it live again, with every signature it had (the desk serves it at that nonce)
     const again = !ACTIVE.has(p.status);
-    if (again && (nonce < state.nonce || p.executionTxHash !== null)) throw new DeskError(purpose.settledCode, `the ${noun} of request ${requestId} at nonce ${nonce} is ${p.status}: ${p.statusReason ?? ''}`);
+    if (again && nonce < state.nonce) throw new DeskError(purpose.settledCode, `the ${noun} of request ${requestId} at nonce ${nonce} is ${p.status}: ${p.statusReason ?? ''}`);
     const added = await store.addSignature({ proposalId: p.id, signer, signature: sig.hex, source: input.source });
     if (again) {
       const reason = `signed again by ${signer} while its request is ${req.status}: live again at Safe nonce ${nonce} with its signatures (it was ${p.status}: ${p.statusReason ?? 'set aside'})`;

@@ -7,7 +7,7 @@ const purpose = {
   hold: () => null,
 };
 /** FULFIL_AFTER_LAPSE=false: a request that lapsed once is held for good */
-const holdsLapsed = { ...purpose, hold: (r: RequestSnapshot) => (r.everLapsed ? { reason: 'lapsed once', hard: true } : null) };
+const holdsLapsed = { ...purpose, hold: (r: RequestSnapshot) => (r.status !== 'fulfillable' ? { reason: 'the window runs', hard: true } : r.everLapsed ? { reason: 'lapsed once', hard: true } : null) };
 const req = (over: Partial<RequestSnapshot> = {}): RequestSnapshot => ({
   requestId: '7',
   queuedTxHash: '0xq',
@@ -58,6 +58,8 @@ describe('revivedBecause', () => {
   it('leaves aside one the desk would hold for good (a lapse, FULFIL_AFTER_LAPSE=false): live, it would hold its nonce', () => {
     expect(revivedBecause(row(), req(), holdsLapsed, 4)).toBeNull();
     expect(revivedBecause(row(), req({ everLapsed: false, status: 'in_veto_window' }), holdsLapsed, 4)).not.toBeNull();
+    // the window's own hold ends at the window end: a lapsed request back in its window is revived
+    expect(revivedBecause(row(), req({ everLapsed: true, status: 'in_veto_window' }), holdsLapsed, 4)).not.toBeNull();
     expect(revivedBecause(row(), req({ everLapsed: true }), { ...purpose, hold: () => ({ reason: 'window', hard: false }) }, 4)).not.toBeNull();
   });
 });

@@ -69,7 +69,7 @@ export interface SchedulerOptions {
    */
   catchingUp?: () => boolean;
   /** a reason fulfils wait (lapses that happened while the desk was stopped are not read yet), else null */
-  fulfilsHeld?: () => string | null;
+  fulfilsHeld?: () => Promise<string | null>;
   /** told after every pass (metrics) */
   onPass?: (outcome: 'ok' | 'error', ms: number) => void;
 }
@@ -247,7 +247,7 @@ export function createScheduler(o: SchedulerOptions) {
       }
     }
     if (!o.sender || d.due !== 'send_fulfil') return null;
-    if (!o.lease.held() || o.fulfilsHeld?.()) return null; // a standby computes, the actor sends
+    if (!o.lease.held() || (await o.fulfilsHeld?.())) return null; // a standby computes, the actor sends
     return { purpose, slasher, requestId: v.requestId, requestTxHash: v.queuedTxHash, to: slasher, data: fulfilCall(v), deadlineBlock: v.lastUsefulBlock };
   }
 

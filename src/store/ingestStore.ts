@@ -35,6 +35,8 @@ export interface CursorRow {
   deallocationDelay: number | null;
   /** writes counted so far (see `inTransactionOf` below); stored, never set by a caller */
   changes?: number;
+  /** the indexed block at which the last whole pass had read the operator sets (see `markSlashabilityRead`) */
+  slashabilityReadTo?: number | null;
 }
 
 export interface BatchInput {
@@ -150,7 +152,15 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind, access:
       return (await cursorRows.find({ slasher }, undefined, 'slasher'))[0] ?? null;
     },
 
-    async saveCursor(c: Omit<CursorRow, 'slasher' | 'changes'>): Promise<void> {
+    /**
+     * A whole pass read every operator set it had to at indexed block `block` (it only moves up: a
+     * desk behind another on the same database does not pull it back)
+     */
+    async markSlashabilityRead(block: number): Promise<void> {
+      await db.ingestCursor.updateMany({ where: { slasher, OR: [{ slashabilityReadTo: null }, { slashabilityReadTo: { lt: block } }] }, data: { slashabilityReadTo: block } });
+    },
+
+    async saveCursor(c: Omit<CursorRow, 'slasher' | 'changes' | 'slashabilityReadTo'>): Promise<void> {
       // created (nothing counted) or updated (one counted): not known here, so an unknown write
       await toldWrite(hooks, STORED_PARTS, () => db.ingestCursor.upsert({ where: { slasher }, create: { slasher, ...c }, update: { ...c, changes: { increment: 1 } } }), () => Number.NaN);
     },
