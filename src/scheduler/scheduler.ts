@@ -219,7 +219,8 @@ export function createScheduler(o: SchedulerOptions) {
     for (const flag of d.flags) {
       if (flag === 'fulfil_due') {
         const nobody = d.next?.actor === 'nobody';
-        const who = d.next?.actor === 'desk' ? (o.config.dryRun ? 'DRY_RUN: the desk will NOT send it.' : 'The desk sends it now.') : nobody ? 'NOBODY is configured to send it.' : "Governance's Safe must execute it.";
+        const held = d.next?.actor === 'nobody' ? null : await o.fulfilsHeld?.();
+        const who = held ? `The desk holds it for now: ${held}.` : d.next?.actor === 'desk' ? (o.config.dryRun ? 'DRY_RUN: the desk will NOT send it.' : 'The desk sends it now.') : nobody ? 'NOBODY is configured to send it.' : "Governance's Safe must execute it.";
         await alert(v, 'fulfil_due', nobody || d.next?.kind === 'collect_fulfil_signatures' ? 'critical' : 'warning', '', `Fulfil of request ${v.requestId} is due${nobody ? ': nobody can send it' : ''}`, `The veto window ended (${dueWhen}); the fulfil ${lWords(v)}.\n${who}${d.next?.note ? `\n${d.next.note}` : ''}`, { actor: d.next?.actor ?? null, lastUsefulBlock: v.lastUsefulBlock, dryRun: o.config.dryRun });
       } else if (flag === 'fulfil_no_actor') {
         await log(v.requestId, `no_actor:${key}`, 'no_actor', d.next?.note ?? 'nobody can fulfil');
