@@ -322,7 +322,8 @@ export function createScheduler(o: SchedulerOptions) {
       const from = Math.max(0, head.number - o.reorgDepth);
       const canonical = { fromBlock: from, hashes: await o.canonical(from) };
       for (const s of o.senders.all()) {
-        const r = await s.tend(head.number, canonical, { send });
+        // the slasher key's fulfils in flight are not re-sent while fulfils are held (a lapse may be unread)
+        const r = await s.tend(head.number, canonical, { send: send && !(s.address === o.sender?.address && (await o.fulfilsHeld?.())) });
         if (r.settled.every((x) => x.kind === 'pending') && r.reorged.length + r.bumped.length + r.capReached.length === 0) continue;
         await report(r, new Map((await o.views()).map((v) => [v.requestId, v])));
       }
