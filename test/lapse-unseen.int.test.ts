@@ -109,17 +109,22 @@ describe.each(DB_KINDS)('a lapse that happened while no desk watched, on %s', (k
     await expectHeld(desk, q.requestId, escapedAt);
   });
 
-  it('a desk back after a stop longer than the delay sends no fulfil before its first pass has read the lapse', async () => {
-    // stopped with a fulfillable request nobody could fulfil (no slasher key then)
-    const operator = chain.operators[2]!;
+  it.each([
+    ['fulfillable', 2],
+    ['in_veto_window', 3],
+  ] as const)('a desk back after a stop longer than the delay (stored %s) sends no fulfil before its first pass has read the lapse', async (stored, operatorIndex) => {
+    // stopped with the request stored fulfillable (nobody could fulfil it: no slasher key then), or
+    // still in its window (its fulfil first comes due while the desk is back)
+    const operator = chain.operators[operatorIndex]!;
     await desk?.stop();
     desk = await startTestDesk(chain, db);
-    const q = await queue(operator, 'escapes while the desk is down, found stored as fulfillable');
-    await chain.mine(WINDOW + 1);
+    const q = await queue(operator, `escapes while the desk is down, found stored as ${stored}`);
+    if (stored === 'fulfillable') await chain.mine(WINDOW + 1);
     await cycle(desk);
-    expect((await view(desk, q.requestId)).status).toBe('fulfillable');
+    expect((await view(desk, q.requestId)).status).toBe(stored);
     await desk.stop();
     desk = undefined;
+    if (stored === 'in_veto_window') await chain.mine(WINDOW + 1);
     await escapeAndReturn(operator);
 
     // back with the key, through a slow provider: the scheduler runs while the first pass has
@@ -137,6 +142,11 @@ describe.each(DB_KINDS)('a lapse that happened while no desk watched, on %s', (k
       expect(await desk.database.db.sentTx.count({ where: { requestId: q.requestId.toString(), purpose: 'fulfil' } })).toBe(0);
       expect(await status(q.requestId)).toBe(REQUESTED);
       expect((await view(desk, q.requestId)).lapsed).toEqual({ block: expect.any(Number), slashableAgainAtBlock: expect.any(Number) });
+      if (stored === 'in_veto_window') {
+        // its fulfil came due while held: the alert says so, not that the desk sends it
+        const due = await desk.database.db.alert.findMany({ where: { kind: 'fulfil_due', requestId: q.requestId.toString() } });
+        expect(due.map((a) => a.text)).toEqual([expect.stringContaining('The desk holds it for now')]);
+      }
     } finally {
       await desk?.stop();
       desk = undefined;

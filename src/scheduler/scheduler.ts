@@ -74,7 +74,6 @@ export interface SchedulerOptions {
   onPass?: (outcome: 'ok' | 'error', ms: number) => void;
 }
 
-
 function windowEndOf(v: Pick<RequestView, 'vetoWindowEnd'>): WindowEnd {
   return v.vetoWindowEnd.block !== undefined ? { kind: 'block', block: v.vetoWindowEnd.block } : { kind: 'timestamp', timestamp: v.vetoWindowEnd.timestamp ?? 0 };
 }
@@ -213,14 +212,14 @@ export function createScheduler(o: SchedulerOptions) {
     }
   }
 
-  async function act(v: RequestView, d: ScheduleDecision, vetoRows: SentTxRow[]): Promise<SendIntent | null> {
+  /** `held`: why fulfils wait this pass (read once per pass), else null */
+  async function act(v: RequestView, d: ScheduleDecision, vetoRows: SentTxRow[], held: string | null): Promise<SendIntent | null> {
     const key = `${v.requestId}@${v.queuedAtBlock}`;
     const dueWhen = v.vetoWindowEnd.block !== undefined ? `block ${v.vetoWindowEnd.block}` : `${v.vetoWindowEnd.estimatedAt}`;
     for (const flag of d.flags) {
       if (flag === 'fulfil_due') {
         const nobody = d.next?.actor === 'nobody';
-        const held = d.next?.actor === 'nobody' ? null : await o.fulfilsHeld?.();
-        const who = held ? `The desk holds it for now: ${held}.` : d.next?.actor === 'desk' ? (o.config.dryRun ? 'DRY_RUN: the desk will NOT send it.' : 'The desk sends it now.') : nobody ? 'NOBODY is configured to send it.' : "Governance's Safe must execute it.";
+        const who = held && !nobody ? `The desk holds it for now: ${held}.` : d.next?.actor === 'desk' ? (o.config.dryRun ? 'DRY_RUN: the desk will NOT send it.' : 'The desk sends it now.') : nobody ? 'NOBODY is configured to send it.' : "Governance's Safe must execute it.";
         await alert(v, 'fulfil_due', nobody || d.next?.kind === 'collect_fulfil_signatures' ? 'critical' : 'warning', '', `Fulfil of request ${v.requestId} is due${nobody ? ': nobody can send it' : ''}`, `The veto window ended (${dueWhen}); the fulfil ${lWords(v)}.\n${who}${d.next?.note ? `\n${d.next.note}` : ''}`, { actor: d.next?.actor ?? null, lastUsefulBlock: v.lastUsefulBlock, dryRun: o.config.dryRun });
       } else if (flag === 'fulfil_no_actor') {
         await log(v.requestId, `no_actor:${key}`, 'no_actor', d.next?.note ?? 'nobody can fulfil');
@@ -248,7 +247,7 @@ export function createScheduler(o: SchedulerOptions) {
       }
     }
     if (!o.sender || d.due !== 'send_fulfil') return null;
-    if (!o.lease.held() || (await o.fulfilsHeld?.())) return null; // a standby computes, the actor sends
+    if (!o.lease.held() || held) return null; // a standby computes, the actor sends
     return { purpose, slasher, requestId: v.requestId, requestTxHash: v.queuedTxHash, to: slasher, data: fulfilCall(v), deadlineBlock: v.lastUsefulBlock };
   }
 
@@ -288,7 +287,7 @@ export function createScheduler(o: SchedulerOptions) {
   }
 
   /** Decides every open request; what is due is sent, the rest alerted and logged. */
-  async function decideAll(head: BlockRef): Promise<void> {
+  async function decideAll(head: BlockRef, held: string | null): Promise<void> {
     const views = await o.views();
     await followLapses(views, head);
     const inFlight = await o.sentTxs.inFlight();
@@ -304,7 +303,7 @@ export function createScheduler(o: SchedulerOptions) {
       const mine = attempts.filter((a) => a.requestId === v.requestId && a.requestTxHash === v.queuedTxHash);
       const vetoRows = inFlightVetoes.filter((r) => requestIdsOfSend(r).includes(v.requestId));
       try {
-        const intent = await act(v, decide(v, head, mine, vetoRows.length > 0), vetoRows);
+        const intent = await act(v, decide(v, head, mine, vetoRows.length > 0), vetoRows, held);
         if (intent) due.push({ v, intent });
       } catch (e) {
         logger.error({ err: describeError(e), requestId: v.requestId }, 'scheduler action failed');
@@ -316,6 +315,7 @@ export function createScheduler(o: SchedulerOptions) {
   async function cycle(): Promise<void> {
     const head = await o.head();
     if (!head || o.catchingUp?.()) return;
+    const held = (await o.fulfilsHeld?.()) ?? null;
     {
       // a standby (or DRY_RUN) only reads what the chain did with what was sent; the actor re-sends and re-prices
       const send = o.lease.held() && !o.config.dryRun;
@@ -323,7 +323,7 @@ export function createScheduler(o: SchedulerOptions) {
       const canonical = { fromBlock: from, hashes: await o.canonical(from) };
       for (const s of o.senders.all()) {
         // the slasher key's fulfils in flight are not re-sent while fulfils are held (a lapse may be unread)
-        const r = await s.tend(head.number, canonical, { send: send && !(s.address === o.sender?.address && (await o.fulfilsHeld?.())) });
+        const r = await s.tend(head.number, canonical, { send: send && !(s.address === o.sender?.address && held) });
         if (r.settled.every((x) => x.kind === 'pending') && r.reorged.length + r.bumped.length + r.capReached.length === 0) continue;
         await report(r, new Map((await o.views()).map((v) => [v.requestId, v])));
       }
@@ -333,7 +333,7 @@ export function createScheduler(o: SchedulerOptions) {
       (async () => {
         for (const s of o.safes) await s.reconcile();
       })(),
-      decideAll(head),
+      decideAll(head, held),
     ]);
   }
 
