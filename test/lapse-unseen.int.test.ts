@@ -1,8 +1,9 @@
 /**
  * A lapse nobody saw: while the desk is down (or before it exists) an operator leaves its set,
- * stays out past DEALLOCATION_DELAY and comes back. On its return the desk finds a registered
- * operator and a `fulfillable` request; the set's membership history shows the stake escaped past
- * the window, so the lapse is recorded (at the first block out of reach), the request is alerted
+ * stays out past DEALLOCATION_DELAY and comes back, or deallocates the request's strategy to zero
+ * and allocates it again. On its return the desk finds a registered operator and a `fulfillable`
+ * request; the set's history (membership, allocations) shows the stake escaped past the window,
+ * so the lapse is recorded (at the first block out of reach), the request is alerted
  * as slashable again, and it is not fulfilled (FULFIL_AFTER_LAPSE=false): a fulfil would slash
  * stake allocated after the window. Before, the desk fulfilled it on its first pass. A desk back
  * after a stop longer than DEALLOCATION_DELAY sends no fulfil until its first pass has read that
@@ -14,7 +15,7 @@ import type { Address } from 'viem';
 import type { Desk } from '../src/app/desk';
 import type { RequestView } from '../src/api/views';
 import { anvilDevAccounts } from '../src/devnet/anvil';
-import { deregisterOperator, queueRequest, registerOperator } from '../src/devnet/deploy';
+import { allocate, deregisterOperator, queueDeallocation, queueRequest, registerOperator } from '../src/devnet/deploy';
 import { AVS, WAD, startChainFixture, type ChainFixture } from './helpers/chain';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';
 import { startTestDesk } from './helpers/desk';
@@ -48,8 +49,8 @@ describe.each(DB_KINDS)('a lapse that happened while no desk watched, on %s', (k
   };
   const view = async (d: Desk, id: bigint) => (await request(d.url).get(`/api/requests/${id}`).expect(200)).body as RequestView;
   const status = (id: bigint) => chain.slasherStatus(id);
-  const queue = (operator: Address, description: string) =>
-    queueRequest(chain.keeper, chain.publicClient, { slasher: chain.testbed.slasher, request: { operator, operatorSetId: 1, strategies: chain.testbed.strategies.slice(0, 1), wadsToSlash: [WAD / 10n], description } });
+  const queue = (operator: Address, description: string, strategy = 0) =>
+    queueRequest(chain.keeper, chain.publicClient, { slasher: chain.testbed.slasher, request: { operator, operatorSetId: 1, strategies: chain.testbed.strategies.slice(strategy, strategy + 1), wadsToSlash: [WAD / 10n], description } });
   /** the operator leaves past the window, stays out DELAY + 2 blocks, and comes back: the first block out of reach */
   const escapeAndReturn = async (operator: Address): Promise<number> => {
     const target = { allocationManager: chain.testbed.allocationManager, operator, operatorSet: { avs: AVS, id: 1 } };
@@ -58,6 +59,15 @@ describe.each(DB_KINDS)('a lapse that happened while no desk watched, on %s', (k
     await registerOperator(chain.keeper, chain.publicClient, target);
     await chain.mine(1);
     return Number(left.blockNumber) + DELAY + 1;
+  };
+  /** the operator deallocates the strategy to zero past the window, waits DELAY + 2 blocks, and allocates again: the first block without stake */
+  const emptyAndRefill = async (operator: Address, strategy: Address): Promise<number> => {
+    const target = { allocationManager: chain.testbed.allocationManager, operator, operatorSet: { avs: AVS, id: 1 }, strategy };
+    const emptied = await queueDeallocation(chain.keeper, chain.publicClient, { ...target, newMagnitude: 0n });
+    await chain.mine(DELAY + 2);
+    await allocate(chain.keeper, chain.publicClient, { ...target, magnitude: WAD });
+    await chain.mine(1);
+    return Number(emptied.blockNumber) + DELAY + 1;
   };
   const expectHeld = async (d: Desk, id: bigint, escapedAt: number) => {
     const v = await view(d, id);
@@ -152,5 +162,45 @@ describe.each(DB_KINDS)('a lapse that happened while no desk watched, on %s', (k
       desk = undefined;
       await proxy.close();
     }
+  });
+  // the same by allocation: every strategy of the request deallocated to zero, in effect, and
+  // allocated again (operators 0 and 1 again, on their second strategy: their first requests,
+  // on the first strategy, kept their stake and are not touched)
+  it('emptied by a deallocation and refilled while the desk was down: recorded on its return, not fulfilled', async () => {
+    const operator = chain.operators[0]!;
+    desk = await open();
+    const q = await queue(operator, 'deallocated to zero while the desk is down', 1);
+    await cycle(desk);
+    expect((await view(desk, q.requestId)).status).toBe('in_veto_window');
+    await desk.stop();
+    desk = undefined;
+
+    await chain.mine(WINDOW + 1);
+    const emptiedAt = await emptyAndRefill(operator, chain.testbed.strategies[1]!);
+
+    desk = await open();
+    for (let i = 0; i < 3; i++) {
+      await cycle(desk);
+      await chain.mine(1);
+    }
+    await expectHeld(desk, q.requestId, emptiedAt);
+    await desk.stop();
+    desk = undefined;
+  });
+
+  it('emptied by a deallocation and refilled before the desk existed: recorded by its first read, not fulfilled', async () => {
+    const operator = chain.operators[1]!;
+    const q = await queue(operator, 'deallocated to zero before any desk', 1);
+    await chain.mine(WINDOW + 1);
+    const emptiedAt = await emptyAndRefill(operator, chain.testbed.strategies[1]!);
+    await db.drop();
+    db = await createTestDatabase(kind);
+
+    desk = await open();
+    for (let i = 0; i < 3; i++) {
+      await cycle(desk);
+      await chain.mine(1);
+    }
+    await expectHeld(desk, q.requestId, emptiedAt);
   });
 });

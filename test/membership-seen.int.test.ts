@@ -2,12 +2,16 @@
  * The AllocationManager's membership events ride along the slasher's own eth_getLogs: an operator
  * that leaves while the desk is not looking (more blocks than the reorg depth, so they come back
  * as a backfill) still bounds its request's L, a set's history walk asks the node only for blocks
- * the desk has not read itself, and a removal a reorg takes away no longer counts.
+ * the desk has not read itself, and a removal a reorg takes away no longer counts. Allocation
+ * changes (`AllocationUpdated`, which indexes nothing) are walked the same way: what the desk's own
+ * logs covered is not asked again, and the walk finds the same changes as one over every block.
  */
 import { getAddress, type Address, type Hex } from 'viem';
 import type { Desk } from '../src/app/desk';
 import type { RequestView } from '../src/api/views';
-import { deregisterOperator, queueRequest } from '../src/devnet/deploy';
+import { deregisterOperator, queueDeallocation, queueRequest } from '../src/devnet/deploy';
+import { allocationChanges, allocationKey, createSeenMembership } from '../src/chain/slashability';
+import { getLogsRaw } from '../src/chain/logs';
 import { AVS, WAD, startChainFixture, type ChainFixture } from './helpers/chain';
 import { createTestDatabase, type TestDatabase } from './helpers/databases';
 import { startTestDesk } from './helpers/desk';
@@ -99,5 +103,39 @@ describe('membership changes read with the slasher logs', () => {
     await pass();
     expect(desk!.ingestor.status().reorgs).toBe(1);
     expect((await get(r.requestId)).lastUsefulBlock).toBeNull();
+  }, 120_000);
+  it('walks allocation changes only over the blocks the desk did not read, and finds the same', async () => {
+    const operator = chain.operators[1]!;
+    const strategy = getAddress(chain.testbed.strategies[1]!);
+    const q = await queueDeallocation(chain.keeper, chain.publicClient, { allocationManager: chain.testbed.allocationManager, operator, operatorSet: { avs: AVS, id: 1 }, strategy, newMagnitude: WAD / 4n });
+    await chain.mine(3);
+    const head = Number(await chain.publicClient.getBlockNumber({ cacheTime: 0 }));
+    const client = chain.publicClient;
+    const sets = [{ operator, operatorSetId: 1, from: 0, strategies: [strategy] }];
+    const read = (seen?: ReturnType<typeof createSeenMembership>) =>
+      allocationChanges({ client, allocationManager: am(), avs: AVS, sets, toBlock: head, maxLogRange: 50, seen });
+    const key = allocationKey(getAddress(operator), 1, strategy);
+
+    const walked = (await read()).get(key)!;
+    // the fixture's allocation, then the deallocation queued here, in effect DELAY + 1 blocks on
+    expect(walked.changes.map((c) => [c.magnitude, c.effectBlock])).toEqual([
+      [WAD, expect.any(Number)],
+      [WAD / 4n, Number(q.blockNumber) + DELAY + 1],
+    ]);
+    expect(walked.complete).toBe(true);
+
+    // what a desk read with its own logs over the later blocks is not asked for again
+    const seen = createSeenMembership(AVS);
+    const mid = Number(q.blockNumber) - 1;
+    seen.observe(mid, head, await getLogsRaw(client, am(), [], mid, head));
+    const asked: [number, number][] = [];
+    const counting = { ...client, request: (async (args: { method: string; params: [LogFilter] }) => {
+      if (args.method === 'eth_getLogs') asked.push([Number(args.params[0].fromBlock), Number(args.params[0].toBlock)]);
+      return client.request(args as never);
+    }) as typeof client.request };
+    const partly = await allocationChanges({ client: counting as typeof client, allocationManager: am(), avs: AVS, sets, toBlock: head, maxLogRange: 50, seen });
+    expect(partly.get(key)).toEqual(walked);
+    expect(asked.length).toBeGreaterThan(0);
+    expect(Math.max(...asked.map(([, to]) => to))).toBe(mid - 1);
   }, 120_000);
 });

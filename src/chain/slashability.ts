@@ -8,6 +8,7 @@ import { allocationManagerAbi } from './abis';
 import { fetchLogRanges, type RawLog } from './logs';
 import type { AllocationFact, RegistrationFact } from '../domain/types';
 import type { Absence } from '../domain/pastLapses';
+import type { AllocationChange } from '../domain/allocationEscapes';
 
 export interface OperatorSetKey {
   operator: Address;
@@ -49,15 +50,11 @@ export interface SlashabilityState extends OperatorSetKey {
   readAtBlock: number;
 }
 
+const allocationTopic = encodeEventTopics({ abi: allocationManagerAbi, eventName: 'AllocationUpdated' })[0] as Hex;
 const addedTopic = encodeEventTopics({ abi: allocationManagerAbi, eventName: 'OperatorAddedToOperatorSet' })[0] as Hex;
 const removedTopic = encodeEventTopics({ abi: allocationManagerAbi, eventName: 'OperatorRemovedFromOperatorSet' })[0] as Hex;
-/** the AllocationManager's membership events: the backfill reads them with the slasher's logs */
-export const MEMBERSHIP_TOPICS: Hex[] = [addedTopic, removedTopic];
-export const ALLOCATION_MANAGER_TOPICS: Hex[] = [
-  encodeEventTopics({ abi: allocationManagerAbi, eventName: 'AllocationUpdated' })[0] as Hex,
-  addedTopic,
-  removedTopic,
-];
+/** the AllocationManager's events a set's history is made of: the backfill reads them with the slasher's logs */
+export const ALLOCATION_MANAGER_TOPICS: Hex[] = [allocationTopic, addedTopic, removedTopic];
 
 export async function readSlashability(i: ReadSlashabilityInput): Promise<SlashabilityState> {
   const operatorSet = { avs: i.avs, id: i.operatorSetId };
@@ -137,18 +134,37 @@ function membershipLog(l: RawLog, avs: Address): { key: string; change: Membersh
   return { key: setKey(a.operator, Number(a.operatorSet.id)), change: { kind, block: hexToNumber(l.blockNumber), logIndex: hexToNumber(l.logIndex) } };
 }
 
+/** `AllocationUpdated` of `avs`, keyed `checksummedOperator:setId:checksummedStrategy`; null for any other log. */
+export function allocationLog(l: RawLog, avs: Address): { key: string; change: AllocationChange } | null {
+  if (l.topics[0] !== allocationTopic) return null;
+  const { args } = decodeEventLog({ abi: allocationManagerAbi, eventName: 'AllocationUpdated', topics: l.topics as [Hex, ...Hex[]], data: l.data });
+  if (getAddress(args.operatorSet.avs) !== getAddress(avs)) return null;
+  const change = { magnitude: args.magnitude, effectBlock: Number(args.effectBlock), block: hexToNumber(l.blockNumber), logIndex: hexToNumber(l.logIndex) };
+  return { key: allocationKey(args.operator, Number(args.operatorSet.id), args.strategy), change };
+}
+
+export const allocationKey = (operator: Address, operatorSetId: number, strategy: Address) => `${setKey(operator, operatorSetId)}:${getAddress(strategy)}`;
+
+/** A strategy's allocation changes in chain order, each once, the newest CHANGES_KEPT. */
+function mergedAllocations(changes: readonly AllocationChange[]): AllocationChange[] {
+  const byPos = new Map(changes.map((c) => [`${c.block}:${c.logIndex}`, c]));
+  return [...byPos.values()].sort((a, b) => a.block - b.block || a.logIndex - b.logIndex).slice(-CHANGES_KEPT);
+}
+
 /**
- * The membership changes of one AVS's sets the desk already read with its own logs (the backfill
- * and realtime eth_getLogs include the AllocationManager's membership events), over one
+ * The membership and allocation changes of one AVS's sets the desk already read with its own logs
+ * (the backfill and realtime eth_getLogs include the AllocationManager's events), over one
  * contiguous stretch of blocks: a walk for a set's history skips that stretch instead of asking
- * the node for it again. Only the newest change per set is kept, which is all a walk wants.
+ * the node for it again. The newest CHANGES_KEPT per set (and per strategy) are kept.
  */
 export function createSeenMembership(avs: Address) {
   let covered: { from: number; to: number; toHash: string | null } | null = null;
   const seen = new Map<string, MembershipChange[]>();
+  const allocations = new Map<string, AllocationChange[]>();
   const forget = () => {
     covered = null;
     seen.clear();
+    allocations.clear();
   };
   return {
     /**
@@ -159,13 +175,18 @@ export function createSeenMembership(avs: Address) {
     observe(from: number, to: number, logs: RawLog[], hashes: { toHash?: string | null; parentHash?: string | null } = {}): void {
       // decoded first: a log that cannot be read leaves the coverage as it was, not half-extended
       const changes = logs.map((l) => membershipLog(l, avs)).filter((m) => m !== null);
+      const allocated = logs.map((l) => allocationLog(l, avs)).filter((m) => m !== null);
       const parent = hashes.parentHash ?? null;
       // a stretch that does not continue the covered one (a re-read, a gap, another branch: a
       // reorg another desk on the database handled) starts afresh
       const continues = covered !== null && from === covered.to + 1 && (covered.toHash === null || parent === null || covered.toHash === parent);
-      if (!continues) seen.clear();
+      if (!continues) {
+        seen.clear();
+        allocations.clear();
+      }
       covered = { from: continues ? covered!.from : from, to, toHash: hashes.toHash ?? null };
       for (const m of changes) seen.set(m.key, merged([...(seen.get(m.key) ?? []), m.change]));
+      for (const a of allocated) allocations.set(a.key, mergedAllocations([...(allocations.get(a.key) ?? []), a.change]));
     },
     /** blocks above `n` are no longer the chain's (a reorg): what was seen there is forgotten */
     revertAbove(n: number): void {
@@ -177,6 +198,8 @@ export function createSeenMembership(avs: Address) {
     coveredHash: () => covered?.toHash ?? null,
     /** the set's changes in the covered stretch, oldest first (the newest CHANGES_KEPT) */
     changesOf: (key: string): readonly MembershipChange[] => seen.get(key) ?? [],
+    /** a strategy's allocation changes in the covered stretch (key: `allocationKey`), oldest first */
+    allocationsOf: (key: string): readonly AllocationChange[] => allocations.get(key) ?? [],
     /** the newest change of the set in the covered stretch */
     lastOf: (key: string): MembershipChange | undefined => seen.get(key)?.at(-1),
   };
@@ -267,4 +290,46 @@ export function allocationManagerLogSubject(topics: Hex[], data: Hex): { operato
     /* not one of ours */
   }
   return null;
+}
+
+/**
+ * The allocation changes of each set's strategies logged at or after the set's `from`, up to
+ * `toBlock`, keyed by `allocationKey`. `AllocationUpdated` indexes nothing, so the walk reads
+ * every AVS's allocations: one walk for all sets, over only the blocks `seen` does not cover (on
+ * a desk that follows, the few between its last read of the sets and its stop). `complete` is
+ * false when more than CHANGES_KEPT were logged: the oldest were dropped.
+ */
+export async function allocationChanges(i: {
+  client: PublicClient;
+  allocationManager: Address;
+  avs: Address;
+  sets: (OperatorSetKey & { from: number; strategies: readonly Address[] })[];
+  toBlock: number;
+  maxLogRange: number;
+  seen?: SeenMembership;
+}): Promise<Map<string, { changes: AllocationChange[]; complete: boolean }>> {
+  const covered = i.seen?.covered() ?? null;
+  const usable = covered && covered.to <= i.toBlock ? covered : null;
+  const fromOf = new Map<string, number>();
+  const found = new Map<string, AllocationChange[]>();
+  for (const s of i.sets) {
+    for (const strategy of s.strategies) {
+      const key = allocationKey(s.operator, s.operatorSetId, strategy);
+      fromOf.set(key, Math.min(fromOf.get(key) ?? Infinity, s.from));
+      found.set(key, usable ? i.seen!.allocationsOf(key).filter((c) => c.block >= s.from) : []);
+    }
+  }
+  if (fromOf.size === 0) return new Map();
+  const from = Math.min(...fromOf.values());
+  for (const [walkFrom, walkTo] of uncoveredRanges(from, i.toBlock, usable)) {
+    for await (const range of fetchLogRanges({ client: i.client, address: i.allocationManager, topic0: [allocationTopic], fromBlock: walkFrom, toBlock: walkTo, initialRange: i.maxLogRange, maxRange: i.maxLogRange })) {
+      for (const l of range.logs) {
+        const a = allocationLog(l, i.avs);
+        const list = a && found.get(a.key);
+        if (!list || a.change.block < fromOf.get(a.key)!) continue;
+        list.push(a.change);
+      }
+    }
+  }
+  return new Map([...found].map(([key, changes]) => [key, { changes: mergedAllocations(changes), complete: changes.length < CHANGES_KEPT }]));
 }

@@ -12,7 +12,7 @@ import { getAddress, type Address, type Hex, type PublicClient } from 'viem';
 import { decodeSlasherLog, SLASHER_TOPICS, type SlasherLog } from '../chain/decode';
 import { canDeferStrategies, logsToFacts } from '../chain/enrich';
 import type { RawLog } from '../chain/logs';
-import { ALLOCATION_MANAGER_TOPICS, allocationManagerLogSubject, createSeenMembership, MEMBERSHIP_TOPICS } from '../chain/slashability';
+import { ALLOCATION_MANAGER_TOPICS, allocationManagerLogSubject, createSeenMembership } from '../chain/slashability';
 import { refineFamilyFromLog, type SlasherFacts, type VariantGuess } from '../chain/slasherFacts';
 import { blockTimes, historicalRanges } from '../chain/sync/historical';
 import { findCommonAncestor, readHeader, readRealtimeChunk, type Header } from '../chain/sync/realtime';
@@ -137,7 +137,9 @@ export function createIngestor(o: IngestOptions) {
   async function backfill(from: number, to: number): Promise<void> {
     logger.info({ from, to }, 'backfill');
     let committing: Promise<void> = Promise.resolve();
-    const historical = membershipSeen ? { address: [slasher, am], topics: [...SLASHER_TOPICS, ...MEMBERSHIP_TOPICS] } : { address: slasher, topics: SLASHER_TOPICS };
+    // with the AllocationManager's events: a set's history (who left, what was deallocated) is then
+    // known for these blocks without walking them again
+    const historical = membershipSeen ? { address: [slasher, am], topics: [...SLASHER_TOPICS, ...ALLOCATION_MANAGER_TOPICS] } : { address: slasher, topics: SLASHER_TOPICS };
     for await (const range of historicalRanges(client, { ...historical, from, to, maxRange: o.maxLogRange })) {
       if (variant === 'V4') await committing;
       const { facts, variant: v } = await toFacts(range.logs, true);

@@ -4,15 +4,32 @@
  * reorg, the start), every set's membership history in one log walk.
  */
 import { getAddress, type Address, type PublicClient } from 'viem';
-import { membershipChanges, membershipSearchFrom, readSlashability, type Membership, type SeenMembership } from '../chain/slashability';
+import { allocationChanges, allocationKey, membershipChanges, membershipSearchFrom, readSlashability, type Membership, type SeenMembership } from '../chain/slashability';
 import type { SlasherFacts } from '../chain/slasherFacts';
+import { allocationEscapes, zeroStretches, type AllocationChange, type AllocationStart } from '../domain/allocationEscapes';
 import { carryForwardDeallocations } from '../domain/deallocations';
 import type { OperatorSetStateRow } from '../domain/ingestFacts';
+import type { AllocationFact } from '../domain/types';
 import { escapesOf, pastLapseBlock, type Escape } from '../domain/pastLapses';
 import { computeVetoWindowEnd } from '../domain/windows';
 import type { IngestStore } from '../store/ingestStore';
 
 export const setKey = (operator: string, setId: number) => `${getAddress(operator)}:${setId}`;
+
+/** What a set's allocations did, per strategy, as far as the desk knows. */
+interface AllocationHistory {
+  /** whether a strategy of the set ("operator:setId") was at zero at some block known */
+  everZero(key: string): boolean;
+  history(operator: string, operatorSetId: number, strategy: Address): { changes: readonly AllocationChange[]; start: AllocationStart | null };
+}
+
+/** A stored allocation read as the magnitude then, and the change it saw pending. */
+function startOf(a: AllocationFact, readAtBlock: number): AllocationStart {
+  const clamp = (x: bigint) => (x < 0n ? 0n : x);
+  if (a.pendingDiff === 0n) return { block: readAtBlock, magnitude: a.currentMagnitude };
+  if (a.effectBlock <= readAtBlock) return { block: readAtBlock, magnitude: clamp(a.currentMagnitude + a.pendingDiff) };
+  return { block: readAtBlock, magnitude: a.currentMagnitude, pending: { magnitude: clamp(a.currentMagnitude + a.pendingDiff), effectBlock: a.effectBlock } };
+}
 
 /** Where lapses are remembered (a request whose stake escaped once is not fulfilled unless FULFIL_AFTER_LAPSE). */
 export interface PastLapses {
@@ -25,37 +42,75 @@ export function createSlashabilityRefresh(o: { client: PublicClient; store: Inge
   const { client, store, facts } = o;
 
   /**
-   * Lapses a set's history shows (its operator left, stayed out past DEALLOCATION_DELAY and came
-   * back) that no pass saw happen: the desk was down, or new. Recorded before the set's new state
-   * is saved, so the request never reads `fulfillable` without them.
+   * Lapses a set's history shows that no pass saw happen (the desk was down, or new): its operator
+   * left, stayed out past DEALLOCATION_DELAY and came back, or every strategy of a request was
+   * deallocated to zero and allocated again. Recorded before the set's new state is saved, so the
+   * request never reads `fulfillable` without them.
    */
-  async function recordPastLapses(membership: Map<string, Membership>): Promise<void> {
+  async function recordPastLapses(membership: Map<string, Membership>, allocations: AllocationHistory, atBlock: number): Promise<void> {
     if (!o.lapses) return;
-    const escapes = new Map<string, Escape[]>();
-    for (const [key, m] of membership) {
-      const e = escapesOf(m.absences, facts.deallocationDelay);
-      if (e.length > 0) escapes.set(key, e);
-    }
-    if (escapes.size === 0) return;
-    const sets = [...escapes.keys()].map((key) => ({ operator: key.slice(0, key.lastIndexOf(':')), operatorSetId: Number(key.slice(key.lastIndexOf(':') + 1)) }));
-    const escapesOfRequest = (r: { operator: string; operatorSetId: number }) => escapes.get(setKey(r.operator, r.operatorSetId)) ?? [];
+    const left = new Map<string, Escape[]>();
+    for (const [key, m] of membership) left.set(key, escapesOf(m.absences, facts.deallocationDelay));
+    // only a set its operator left long enough, or with a strategy once at zero, can hold a lapse
+    const keys = [...membership.keys()].filter((key) => left.get(key)!.length > 0 || allocations.everZero(key));
+    if (keys.length === 0) return;
+    const sets = keys.map((key) => ({ operator: key.slice(0, key.lastIndexOf(':')), operatorSetId: Number(key.slice(key.lastIndexOf(':') + 1)) }));
+    const escapesOfRequest = (r: { operator: string; operatorSetId: number; strategies: string[] | null }): Escape[] => {
+      const key = setKey(r.operator, r.operatorSetId);
+      const emptied = allocationEscapes(
+        (r.strategies ?? []).map((s) => getAddress(s)),
+        (strategy) => allocations.history(r.operator, r.operatorSetId, getAddress(strategy)),
+        atBlock,
+      );
+      return [...(left.get(key) ?? []), ...emptied].sort((a, b) => a.from - b.from);
+    };
     // only a request queued before an escape ended can have lapsed in it; those already known are done
-    const candidates = (await store.openRequestsOfSets(sets)).filter((r) => escapesOfRequest(r).some((e) => r.queuedAtBlock <= e.to));
+    const withEscapes = (await store.openRequestsOfSets(sets)).map((r) => ({ r, escapes: escapesOfRequest(r) }));
+    const candidates = withEscapes.filter(({ r, escapes }) => escapes.some((e) => r.queuedAtBlock <= e.to));
     if (candidates.length === 0) return;
-    const recorded = new Set((await o.lapses.known(candidates.map((r) => r.requestId))).map((k) => `${k.requestId}:${k.requestTxHash}`));
-    const fresh = candidates.filter((r) => !recorded.has(`${r.requestId}:${r.queuedTxHash}`));
+    const recorded = new Set((await o.lapses.known(candidates.map(({ r }) => r.requestId))).map((k) => `${k.requestId}:${k.requestTxHash}`));
+    const fresh = candidates.filter(({ r }) => !recorded.has(`${r.requestId}:${r.queuedTxHash}`));
     if (fresh.length === 0) return;
     // timestamp windows (V1/V2) compare the escapes' blocks by time
     const times = new Map<number, number>();
     if (facts.window.kind === 'seconds') {
-      for (const b of new Set(fresh.flatMap(escapesOfRequest).flatMap((e) => [e.from, e.to]))) times.set(b, Number((await client.getBlock({ blockNumber: BigInt(b) })).timestamp));
+      for (const b of new Set(fresh.flatMap(({ escapes }) => escapes.flatMap((e) => [e.from, e.to])))) times.set(b, Number((await client.getBlock({ blockNumber: BigInt(b) })).timestamp));
     }
     const byBlock = new Map<number, { requestId: string; requestTxHash: string }[]>();
-    for (const r of fresh) {
-      const at = pastLapseBlock(computeVetoWindowEnd(facts.window, r.requestBlockOrTimestamp), escapesOfRequest(r), (b) => times.get(b));
+    for (const { r, escapes } of fresh) {
+      const at = pastLapseBlock(computeVetoWindowEnd(facts.window, r.requestBlockOrTimestamp), escapes, (b) => times.get(b));
       if (at !== null) byBlock.set(at, [...(byBlock.get(at) ?? []), { requestId: r.requestId, requestTxHash: r.queuedTxHash }]);
     }
     for (const [block, items] of byBlock) await o.lapses.record(items, block);
+  }
+
+  /**
+   * The allocation history of the sets read: the changes logged since the previous read of each
+   * set (since its oldest request's reach when there was none), and what that read found as the
+   * start (an allocation read zero then is zero until a change says otherwise).
+   */
+  async function allocationHistory(sets: { operator: Address; operatorSetId: number; strategies: Set<Address>; from: number }[], previousOf: (k: { operator: Address; operatorSetId: number }) => OperatorSetStateRow | null, atBlock: number): Promise<AllocationHistory> {
+    const found = await allocationChanges({
+      client,
+      allocationManager: facts.allocationManager,
+      avs: facts.avs!,
+      sets: sets.map((k) => ({ operator: k.operator, operatorSetId: k.operatorSetId, strategies: [...k.strategies], from: previousOf(k) ? previousOf(k)!.readAtBlock + 1 : k.from })),
+      toBlock: atBlock,
+      maxLogRange: o.maxLogRange,
+      seen: o.seen,
+    });
+    const history = (operator: string, operatorSetId: number, strategy: Address) => {
+      const f = found.get(allocationKey(getAddress(operator), operatorSetId, strategy));
+      const prev = previousOf({ operator: getAddress(operator), operatorSetId });
+      const fact = prev?.allocations.find((a) => getAddress(a.strategy) === strategy);
+      // changes dropped (more than were kept): what the read knew no longer leads to the first kept
+      const start = f && !f.complete ? null : fact && prev ? startOf(fact, prev.readAtBlock) : null;
+      return { changes: f?.changes ?? [], start };
+    };
+    const everZero = new Set(
+      sets.filter((k) => [...k.strategies].some((s) => zeroStretches(history(k.operator, k.operatorSetId, s).changes, history(k.operator, k.operatorSetId, s).start, atBlock).length > 0)).map((k) => setKey(k.operator, k.operatorSetId)),
+    );
+    return { history, everZero: (key) => everZero.has(key) };
   }
 
   /** operator sets whose slashability must be re-read: "operator:setId" */
@@ -96,7 +151,8 @@ export function createSlashabilityRefresh(o: { client: PublicClient; store: Inge
       maxLogRange: o.maxLogRange,
       seen: o.seen,
     });
-    await recordPastLapses(membership);
+    const allocations = await allocationHistory([...byKey.values()].map((k) => ({ ...k, from: membershipSearchFrom({ blockNumber: atBlock, deallocationDelay: facts.deallocationDelay, historyFrom: k.historyFrom, previous: null }) })), previousOf, atBlock);
+    await recordPastLapses(membership, allocations, atBlock);
     const rows: OperatorSetStateRow[] = await Promise.all(
       [...byKey.values()].map(async (k) => {
         const s = await readSlashability({

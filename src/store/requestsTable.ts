@@ -240,12 +240,14 @@ export function createRequestsTable(db: Db, slasher: string, kind: DbKind, acces
     },
 
     /** The requests still Requested on chain of these operator sets (a set's history says something about each). */
-    async openRequestsOfSets(sets: readonly { operator: string; operatorSetId: number }[]): Promise<{ requestId: string; queuedTxHash: string; queuedAtBlock: number; requestBlockOrTimestamp: number; operator: string; operatorSetId: number }[]> {
+    async openRequestsOfSets(sets: readonly { operator: string; operatorSetId: number }[]): Promise<{ requestId: string; queuedTxHash: string; queuedAtBlock: number; requestBlockOrTimestamp: number; operator: string; operatorSetId: number; strategies: string[] | null }[]> {
       if (sets.length === 0) return [];
-      return db.slashingRequest.findMany({
+      const rows = await db.slashingRequest.findMany({
         where: { slasher, onchainStatus: 'requested', OR: sets.map((x) => ({ operator: x.operator, operatorSetId: x.operatorSetId })) },
-        select: { requestId: true, queuedTxHash: true, queuedAtBlock: true, requestBlockOrTimestamp: true, operator: true, operatorSetId: true },
+        select: { requestId: true, queuedTxHash: true, queuedAtBlock: true, requestBlockOrTimestamp: true, operator: true, operatorSetId: true, strategies: true },
       });
+      // strategies still to read are JSON null
+      return rows.map((r) => ({ ...r, strategies: JSON.parse(r.strategies) as string[] | null }));
     },
 
     /** Requests stored with their strategies still to read (`strategies` = JSON null), newest first. */
