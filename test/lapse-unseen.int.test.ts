@@ -203,4 +203,53 @@ describe.each(DB_KINDS)('a lapse that happened while no desk watched, on %s', (k
     }
     await expectHeld(desk, q.requestId, emptiedAt);
   });
+  it('emptied and refilled while the desk was down, on a strategy its set had not been read for: recorded once the request is read, not fulfilled', async () => {
+    // operator 2's set holds a request on the first strategy; one on the second strategy comes
+    // while the desk is down, deep enough to be backfilled (its strategies read after the set)
+    const operator = chain.operators[2]!;
+    await desk?.stop();
+    desk = await open();
+    await cycle(desk);
+    await desk.stop();
+    desk = undefined;
+    const q = await queue(operator, 'a new strategy, emptied while the desk is down', 1);
+    await chain.mine(WINDOW + 20);
+    const emptiedAt = await emptyAndRefill(operator, chain.testbed.strategies[1]!);
+
+    desk = await open();
+    for (let i = 0; i < 3; i++) {
+      await cycle(desk);
+      await desk.ingestor.enriched();
+      await chain.mine(1);
+    }
+    await expectHeld(desk, q.requestId, emptiedAt);
+    await desk.stop();
+    desk = undefined;
+  });
+  it('emptied and refilled before the desk existed, beside a strategy never allocated: recorded by its first read, not fulfilled', async () => {
+    // the never-allocated strategy has no history at all: read zero now with no change logged, it
+    // was zero throughout, so the request had no stake while the other one was emptied
+    await desk?.stop();
+    desk = undefined;
+    const operator = chain.operators[3]!;
+    const [, emptied, never] = chain.testbed.strategies;
+    const q = await queueRequest(chain.keeper, chain.publicClient, {
+      slasher: chain.testbed.slasher,
+      request: { operator, operatorSetId: 1, strategies: [emptied!, never!], wadsToSlash: [WAD / 10n, WAD / 10n], description: 'one strategy emptied, one never allocated' },
+    });
+    await chain.mine(WINDOW + 1);
+    const emptiedAt = await emptyAndRefill(operator, emptied!);
+    await db.drop();
+    db = await createTestDatabase(kind);
+
+    desk = await open();
+    for (let i = 0; i < 3; i++) {
+      await cycle(desk);
+      await desk.ingestor.enriched();
+      await chain.mine(1);
+    }
+    await expectHeld(desk, q.requestId, emptiedAt);
+    await desk.stop();
+    desk = undefined;
+  });
 });

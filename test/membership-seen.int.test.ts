@@ -10,7 +10,7 @@ import { getAddress, type Address, type Hex } from 'viem';
 import type { Desk } from '../src/app/desk';
 import type { RequestView } from '../src/api/views';
 import { deregisterOperator, queueDeallocation, queueRequest } from '../src/devnet/deploy';
-import { allocationChanges, allocationKey, createSeenMembership } from '../src/chain/slashability';
+import { allocationChanges, allocationKey, createSeenSetHistory } from '../src/chain/slashability';
 import { getLogsRaw } from '../src/chain/logs';
 import { AVS, WAD, startChainFixture, type ChainFixture } from './helpers/chain';
 import { createTestDatabase, type TestDatabase } from './helpers/databases';
@@ -112,7 +112,7 @@ describe('membership changes read with the slasher logs', () => {
     const head = Number(await chain.publicClient.getBlockNumber({ cacheTime: 0 }));
     const client = chain.publicClient;
     const sets = [{ operator, operatorSetId: 1, from: 0, strategies: [strategy] }];
-    const read = (seen?: ReturnType<typeof createSeenMembership>) =>
+    const read = (seen?: ReturnType<typeof createSeenSetHistory>) =>
       allocationChanges({ client, allocationManager: am(), avs: AVS, sets, toBlock: head, maxLogRange: 50, seen });
     const key = allocationKey(getAddress(operator), 1, strategy);
 
@@ -125,7 +125,7 @@ describe('membership changes read with the slasher logs', () => {
     expect(walked.complete).toBe(true);
 
     // what a desk read with its own logs over the later blocks is not asked for again
-    const seen = createSeenMembership(AVS);
+    const seen = createSeenSetHistory(AVS);
     const mid = Number(q.blockNumber) - 1;
     seen.observe(mid, head, await getLogsRaw(client, am(), [], mid, head));
     const asked: [number, number][] = [];

@@ -1,7 +1,7 @@
 import { encodeAbiParameters, encodeEventTopics, getAddress, numberToHex, type Address, type Hex } from 'viem';
 import { allocationManagerAbi } from './abis';
 import type { RawLog } from './logs';
-import { absencesOf, createSeenMembership, uncoveredRanges } from './slashability';
+import { absencesOf, createSeenSetHistory, uncoveredRanges } from './slashability';
 
 const AVS: Address = getAddress('0x00000000000000000000000000000000000a1500');
 const OTHER_AVS: Address = getAddress('0x00000000000000000000000000000000000b1500');
@@ -36,9 +36,9 @@ describe('uncoveredRanges', () => {
   });
 });
 
-describe('createSeenMembership', () => {
+describe('createSeenSetHistory', () => {
   it('keeps the newest change of each of its AVS sets over contiguous stretches', () => {
-    const seen = createSeenMembership(AVS);
+    const seen = createSeenSetHistory(AVS);
     seen.observe(100, 199, [membership('added', { block: 120 }), membership('removed', { block: 150, avs: OTHER_AVS })]);
     seen.observe(200, 299, [membership('removed', { block: 250, logIndex: 3 }), membership('added', { block: 250, logIndex: 1 }), membership('added', { block: 260, setId: 2 })]);
     expect(seen.covered()).toEqual({ from: 100, to: 299 });
@@ -47,7 +47,7 @@ describe('createSeenMembership', () => {
   });
 
   it('starts afresh on a stretch that re-reads or skips blocks', () => {
-    const seen = createSeenMembership(AVS);
+    const seen = createSeenSetHistory(AVS);
     seen.observe(100, 199, [membership('added', { block: 120 })]);
     seen.observe(150, 249, []);
     expect(seen.covered()).toEqual({ from: 150, to: 249 });
@@ -57,7 +57,7 @@ describe('createSeenMembership', () => {
   });
 
   it('starts afresh on a stretch linked to another block than the one it saw last (a reorg another desk handled)', () => {
-    const seen = createSeenMembership(AVS);
+    const seen = createSeenSetHistory(AVS);
     seen.observe(100, 199, [membership('added', { block: 199 })], { toHash: '0xaa' });
     seen.observe(200, 210, [], { toHash: '0xbb', parentHash: '0xaa' });
     expect(seen.covered()).toEqual({ from: 100, to: 210 });
@@ -67,7 +67,7 @@ describe('createSeenMembership', () => {
   });
 
   it('forgets everything once a reorg removes covered blocks, and nothing for a reorg above them', () => {
-    const seen = createSeenMembership(AVS);
+    const seen = createSeenSetHistory(AVS);
     seen.observe(100, 199, [membership('added', { block: 120 })]);
     seen.revertAbove(199);
     expect(seen.covered()).toEqual({ from: 100, to: 199 });
@@ -77,7 +77,7 @@ describe('createSeenMembership', () => {
   });
 
   it('keeps the coverage as it was when a log cannot be read, and the hash of the last block seen', () => {
-    const seen = createSeenMembership(AVS);
+    const seen = createSeenSetHistory(AVS);
     seen.observe(100, 199, [membership('added', { block: 120 })], { toHash: '0xaa' });
     expect(seen.coveredHash()).toBe('0xaa');
     const unreadable = { ...membership('removed', { block: 250 }), data: '0x01' as Hex };
@@ -89,7 +89,7 @@ describe('createSeenMembership', () => {
   });
 
   it('ignores the AllocationManager logs that are not membership changes', () => {
-    const seen = createSeenMembership(AVS);
+    const seen = createSeenSetHistory(AVS);
     const other = { ...membership('added', { block: 120 }), topics: [`0x${'11'.repeat(32)}`] as Hex[] };
     seen.observe(100, 199, [other]);
     expect(seen.lastOf(key())).toBeUndefined();
@@ -98,7 +98,7 @@ describe('createSeenMembership', () => {
 
 describe('membership history', () => {
   it('keeps every change of a set in chain order, each once, across stretches', () => {
-    const seen = createSeenMembership(AVS);
+    const seen = createSeenSetHistory(AVS);
     seen.observe(100, 199, [membership('removed', { block: 150, logIndex: 2 }), membership('added', { block: 120 })]);
     seen.observe(200, 299, [membership('added', { block: 250 }), membership('removed', { block: 150, avs: OTHER_AVS })]);
     expect(seen.changesOf(key()).map((c) => [c.kind, c.block])).toEqual([['added', 120], ['removed', 150], ['added', 250]]);
@@ -106,7 +106,7 @@ describe('membership history', () => {
   });
 
   it('keeps the newest changes of a set that changes without end', () => {
-    const seen = createSeenMembership(AVS);
+    const seen = createSeenSetHistory(AVS);
     const logs = Array.from({ length: 200 }, (_, k) => membership(k % 2 === 0 ? 'removed' : 'added', { block: 1_000 + k }));
     seen.observe(1_000, 1_199, logs);
     const kept = seen.changesOf(key());

@@ -107,12 +107,12 @@ export interface MembershipChange {
   logIndex: number;
 }
 
-const order = (a: MembershipChange, b: MembershipChange) => a.block - b.block || a.logIndex - b.logIndex;
+const order = (a: { block: number; logIndex: number }, b: { block: number; logIndex: number }) => a.block - b.block || a.logIndex - b.logIndex;
 /** membership changes kept per set: each costs its operator a transaction; the newest are the ones a read needs */
 const CHANGES_KEPT = 64;
 
-/** A set's changes in chain order, each once, the newest CHANGES_KEPT. */
-function merged(changes: readonly MembershipChange[]): MembershipChange[] {
+/** Changes (of a set, or of a strategy) in chain order, each once, the newest CHANGES_KEPT. */
+function merged<T extends { block: number; logIndex: number }>(changes: readonly T[]): T[] {
   const byPos = new Map(changes.map((c) => [`${c.block}:${c.logIndex}`, c]));
   return [...byPos.values()].sort(order).slice(-CHANGES_KEPT);
 }
@@ -145,19 +145,13 @@ export function allocationLog(l: RawLog, avs: Address): { key: string; change: A
 
 export const allocationKey = (operator: Address, operatorSetId: number, strategy: Address) => `${setKey(operator, operatorSetId)}:${getAddress(strategy)}`;
 
-/** A strategy's allocation changes in chain order, each once, the newest CHANGES_KEPT. */
-function mergedAllocations(changes: readonly AllocationChange[]): AllocationChange[] {
-  const byPos = new Map(changes.map((c) => [`${c.block}:${c.logIndex}`, c]));
-  return [...byPos.values()].sort((a, b) => a.block - b.block || a.logIndex - b.logIndex).slice(-CHANGES_KEPT);
-}
-
 /**
  * The membership and allocation changes of one AVS's sets the desk already read with its own logs
  * (the backfill and realtime eth_getLogs include the AllocationManager's events), over one
  * contiguous stretch of blocks: a walk for a set's history skips that stretch instead of asking
  * the node for it again. The newest CHANGES_KEPT per set (and per strategy) are kept.
  */
-export function createSeenMembership(avs: Address) {
+export function createSeenSetHistory(avs: Address) {
   let covered: { from: number; to: number; toHash: string | null } | null = null;
   const seen = new Map<string, MembershipChange[]>();
   const allocations = new Map<string, AllocationChange[]>();
@@ -186,7 +180,7 @@ export function createSeenMembership(avs: Address) {
       }
       covered = { from: continues ? covered!.from : from, to, toHash: hashes.toHash ?? null };
       for (const m of changes) seen.set(m.key, merged([...(seen.get(m.key) ?? []), m.change]));
-      for (const a of allocated) allocations.set(a.key, mergedAllocations([...(allocations.get(a.key) ?? []), a.change]));
+      for (const a of allocated) allocations.set(a.key, merged([...(allocations.get(a.key) ?? []), a.change]));
     },
     /** blocks above `n` are no longer the chain's (a reorg): what was seen there is forgotten */
     revertAbove(n: number): void {
@@ -205,7 +199,7 @@ export function createSeenMembership(avs: Address) {
   };
 }
 
-export type SeenMembership = ReturnType<typeof createSeenMembership>;
+export type SeenSetHistory = ReturnType<typeof createSeenSetHistory>;
 
 /** The parts of from..to outside `covered` (which must not reach past `to`). */
 export function uncoveredRanges(from: number, to: number, covered: { from: number; to: number } | null): [number, number][] {
@@ -229,7 +223,7 @@ export async function membershipChanges(i: {
   sets: (OperatorSetKey & { from: number })[];
   toBlock: number;
   maxLogRange: number;
-  seen?: SeenMembership;
+  seen?: SeenSetHistory;
 }): Promise<Map<string, Membership>> {
   // what was seen counts only when it ends at or below the read block: past it, an older change
   // in range could hide behind a newer one
@@ -306,7 +300,7 @@ export async function allocationChanges(i: {
   sets: (OperatorSetKey & { from: number; strategies: readonly Address[] })[];
   toBlock: number;
   maxLogRange: number;
-  seen?: SeenMembership;
+  seen?: SeenSetHistory;
 }): Promise<Map<string, { changes: AllocationChange[]; complete: boolean }>> {
   const covered = i.seen?.covered() ?? null;
   const usable = covered && covered.to <= i.toBlock ? covered : null;
@@ -331,5 +325,5 @@ export async function allocationChanges(i: {
       }
     }
   }
-  return new Map([...found].map(([key, changes]) => [key, { changes: mergedAllocations(changes), complete: changes.length < CHANGES_KEPT }]));
+  return new Map([...found].map(([key, changes]) => [key, { changes: merged(changes), complete: changes.length < CHANGES_KEPT }]));
 }

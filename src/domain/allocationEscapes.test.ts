@@ -1,4 +1,4 @@
-import { allocationEscapes, intersectEscapes, zeroStretches, type AllocationChange } from './allocationEscapes';
+import { allocationEscapes, intersectEscapes, mergeEscapes, startOfRead, zeroStretches, type AllocationChange } from './allocationEscapes';
 
 const change = (block: number, magnitude: bigint, effectBlock: number, logIndex = 0): AllocationChange => ({ block, magnitude, effectBlock, logIndex });
 
@@ -86,5 +86,30 @@ describe('allocationEscapes', () => {
   });
   it('is nothing without strategies', () => {
     expect(allocationEscapes([], () => none, 1_000)).toEqual([]);
+  });
+});
+
+describe('startOfRead', () => {
+  const fact = (currentMagnitude: bigint, pendingDiff: bigint, effectBlock: number) => ({ strategy: '0xa' as const, currentMagnitude, pendingDiff, effectBlock });
+  it('is the magnitude read when nothing was pending', () => {
+    expect(startOfRead(fact(7n, 0n, 0), 100)).toEqual({ block: 100, magnitude: 7n });
+  });
+  it('keeps a pending change for its effect block', () => {
+    expect(startOfRead(fact(7n, -7n, 131), 100)).toEqual({ block: 100, magnitude: 7n, pending: { magnitude: 0n, effectBlock: 131 } });
+    expect(startOfRead(fact(0n, 5n, 131), 100)).toEqual({ block: 100, magnitude: 0n, pending: { magnitude: 5n, effectBlock: 131 } });
+  });
+  it('applies a change whose effect block the read had reached (a kept deallocation to zero)', () => {
+    expect(startOfRead(fact(7n, -7n, 100), 100)).toEqual({ block: 100, magnitude: 0n });
+    expect(startOfRead(fact(7n, -9n, 90), 100)).toEqual({ block: 100, magnitude: 0n });
+  });
+});
+
+describe('mergeEscapes', () => {
+  it('orders escapes and merges those that overlap or touch', () => {
+    expect(mergeEscapes([{ from: 50, to: 60 }, { from: 10, to: 20 }, { from: 15, to: 30 }, { from: 31, to: 40 }])).toEqual([{ from: 10, to: 40 }, { from: 50, to: 60 }]);
+  });
+  it('keeps one inside another once', () => {
+    expect(mergeEscapes([{ from: 10, to: 100 }, { from: 20, to: 30 }])).toEqual([{ from: 10, to: 100 }]);
+    expect(mergeEscapes([])).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@
  * effectBlock)` history tells: each says the strategy's magnitude from `effectBlock` on.
  */
 import type { Escape } from './pastLapses';
+import type { AllocationFact } from './types';
 
 /** One `AllocationUpdated` of a strategy, where the chain logged it. */
 export interface AllocationChange {
@@ -89,5 +90,34 @@ export function allocationEscapes(
   toBlock: number,
 ): Escape[] {
   if (strategies.length === 0) return [];
-  return intersectEscapes(strategies.map((s) => zeroStretches(history(s).changes, history(s).start, toBlock)));
+  return intersectEscapes(
+    strategies.map((s) => {
+      const h = history(s);
+      return zeroStretches(h.changes, h.start, toBlock);
+    }),
+  );
+}
+
+/**
+ * A stored read of an allocation as a start: the magnitude in effect at the block it was read at,
+ * and the change it saw pending. A change whose effect block was reached is in effect (the read
+ * may be one kept from before the change took effect: `carryForwardDeallocations`).
+ */
+export function startOfRead(a: AllocationFact, readAtBlock: number): AllocationStart {
+  const clamp = (x: bigint) => (x < 0n ? 0n : x);
+  if (a.pendingDiff === 0n) return { block: readAtBlock, magnitude: a.currentMagnitude };
+  const after = clamp(a.currentMagnitude + a.pendingDiff);
+  if (a.effectBlock <= readAtBlock) return { block: readAtBlock, magnitude: after };
+  return { block: readAtBlock, magnitude: a.currentMagnitude, pending: { magnitude: after, effectBlock: a.effectBlock } };
+}
+
+/** Escapes of several kinds as one list: in order, those that overlap or touch merged. */
+export function mergeEscapes(escapes: readonly Escape[]): Escape[] {
+  const out: Escape[] = [];
+  for (const e of [...escapes].sort((a, b) => a.from - b.from)) {
+    const last = out.at(-1);
+    if (last && e.from <= last.to + 1) last.to = Math.max(last.to, e.to);
+    else out.push({ from: e.from, to: e.to });
+  }
+  return out;
 }

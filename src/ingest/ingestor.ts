@@ -12,7 +12,7 @@ import { getAddress, type Address, type Hex, type PublicClient } from 'viem';
 import { decodeSlasherLog, SLASHER_TOPICS, type SlasherLog } from '../chain/decode';
 import { canDeferStrategies, logsToFacts } from '../chain/enrich';
 import type { RawLog } from '../chain/logs';
-import { ALLOCATION_MANAGER_TOPICS, allocationManagerLogSubject, createSeenMembership } from '../chain/slashability';
+import { ALLOCATION_MANAGER_TOPICS, allocationManagerLogSubject, createSeenSetHistory } from '../chain/slashability';
 import { refineFamilyFromLog, type SlasherFacts, type VariantGuess } from '../chain/slasherFacts';
 import { blockTimes, historicalRanges } from '../chain/sync/historical';
 import { findCommonAncestor, readHeader, readRealtimeChunk, type Header } from '../chain/sync/realtime';
@@ -78,8 +78,8 @@ export function createIngestor(o: IngestOptions) {
   let stopped = false;
   // the AllocationManager's membership events ride along the slasher's eth_getLogs, so a set's
   // history walk asks the node only for the blocks the desk has not read itself
-  const membershipSeen = o.facts.avs ? createSeenMembership(o.facts.avs) : null;
-  const slashability = createSlashabilityRefresh({ client, store, facts: o.facts, maxLogRange: o.maxLogRange, seen: membershipSeen ?? undefined, lapses: o.lapses });
+  const setHistorySeen = o.facts.avs ? createSeenSetHistory(o.facts.avs) : null;
+  const slashability = createSlashabilityRefresh({ client, store, facts: o.facts, maxLogRange: o.maxLogRange, seen: setHistorySeen ?? undefined, lapses: o.lapses });
   const enrichment = createEnrichment({
     client,
     store,
@@ -139,7 +139,7 @@ export function createIngestor(o: IngestOptions) {
     let committing: Promise<void> = Promise.resolve();
     // with the AllocationManager's events: a set's history (who left, what was deallocated) is then
     // known for these blocks without walking them again
-    const historical = membershipSeen ? { address: [slasher, am], topics: [...SLASHER_TOPICS, ...ALLOCATION_MANAGER_TOPICS] } : { address: slasher, topics: SLASHER_TOPICS };
+    const historical = setHistorySeen ? { address: [slasher, am], topics: [...SLASHER_TOPICS, ...ALLOCATION_MANAGER_TOPICS] } : { address: slasher, topics: SLASHER_TOPICS };
     for await (const range of historicalRanges(client, { ...historical, from, to, maxRange: o.maxLogRange })) {
       if (variant === 'V4') await committing;
       const { facts, variant: v } = await toFacts(range.logs, true);
@@ -151,7 +151,7 @@ export function createIngestor(o: IngestOptions) {
       committing = times
         .then((bt) => store.applyBatch({ facts, blocks: last ? [last] : [], blockTimes: bt, indexedBlock: range.toBlock, indexedHash: last?.hash ?? null, variant: v, expectIndexedBlock: range.fromBlock - 1 }))
         .then(() => {
-          membershipSeen?.observe(range.fromBlock, range.toBlock, range.logs.filter((l) => getAddress(l.address) === am), { toHash: last?.hash ?? null });
+          setHistorySeen?.observe(range.fromBlock, range.toBlock, range.logs.filter((l) => getAddress(l.address) === am), { toHash: last?.hash ?? null });
           status.indexedBlock = range.toBlock;
           o.metrics?.backfillBlocks.inc(range.toBlock - range.fromBlock + 1);
           o.metrics?.indexedBlock.set(range.toBlock);
@@ -182,7 +182,7 @@ export function createIngestor(o: IngestOptions) {
     const depth = at - ancestor.number;
     logger.warn({ ancestor: ancestor.number, depth }, 'reorg: reverting blocks above the common ancestor');
     const ids = await store.revertTo(ancestor);
-    membershipSeen?.revertAbove(ancestor.number);
+    setHistorySeen?.revertAbove(ancestor.number);
     status.reorgs++;
     status.indexedBlock = ancestor.number;
     enrichment.markPending(); // a request the reorg uncovered (V4 id reuse) may be one stored without them
@@ -202,13 +202,13 @@ export function createIngestor(o: IngestOptions) {
    * block it saw last: another desk on the same database may have reverted it (a reorg it
    * handled), and then this one reads those blocks' history from the node again.
    */
-  async function checkSeenMembership(): Promise<void> {
-    const covered = membershipSeen?.covered();
-    const hash = membershipSeen?.coveredHash();
+  async function checkSeenSetHistory(): Promise<void> {
+    const covered = setHistorySeen?.covered();
+    const hash = setHistorySeen?.coveredHash();
     if (!covered || !hash) return; // nothing seen, or only blocks deeper than any reorg
     const stored = await store.getBlock(covered.to);
     // the same block: still the chain this desk saw (a block no longer stored is not proof of that)
-    if (stored?.hash !== hash) membershipSeen!.forget();
+    if (stored?.hash !== hash) setHistorySeen!.forget();
   }
 
   /** Applies blocks from..to (≤ chunk); returns false on a reorg or a chain that moved. */
@@ -225,7 +225,7 @@ export function createIngestor(o: IngestOptions) {
     const { facts, variant: v } = await toFacts(seen.logs);
     const tip = seen.headers[seen.headers.length - 1]!;
     await store.applyBatch({ facts, blocks: seen.headers, indexedBlock: tip.number, indexedHash: tip.hash, variant: v, pruneBlocksBelow: head - o.reorgDepth, expectIndexedBlock: from - 1 });
-    membershipSeen?.observe(from, to, seen.logs.filter((l) => getAddress(l.address) === am), { toHash: tip.hash, parentHash: prev?.hash ?? null });
+    setHistorySeen?.observe(from, to, seen.logs.filter((l) => getAddress(l.address) === am), { toHash: tip.hash, parentHash: prev?.hash ?? null });
     status.indexedBlock = tip.number;
     o.metrics?.indexedBlock.set(tip.number);
     if (o.watch) {
@@ -301,7 +301,7 @@ export function createIngestor(o: IngestOptions) {
     status.indexedBlock = indexed;
     o.metrics?.lagBlocks.set(Math.max(0, head - indexed));
     if (slashability.pending()) {
-      await checkSeenMembership();
+      await checkSeenSetHistory();
       await slashability.refresh(indexed);
     }
     // every set this pass marked (from the AllocationManager's logs of its blocks) is read: what

@@ -1,35 +1,21 @@
 /**
  * Which operator sets' slashability must be read again, and the read itself: only the sets with
  * open requests whose state may have changed (a new request, an AllocationManager event, a
- * reorg, the start), every set's membership history in one log walk.
+ * reorg, the start), every set's membership history in one log walk, and from the sets' history
+ * (membership, allocations) the lapses no pass saw.
  */
 import { getAddress, type Address, type PublicClient } from 'viem';
-import { allocationChanges, allocationKey, membershipChanges, membershipSearchFrom, readSlashability, type Membership, type SeenMembership } from '../chain/slashability';
+import { membershipChanges, membershipSearchFrom, readSlashability, type Membership, type SeenSetHistory } from '../chain/slashability';
 import type { SlasherFacts } from '../chain/slasherFacts';
-import { allocationEscapes, zeroStretches, type AllocationChange, type AllocationStart } from '../domain/allocationEscapes';
+import { allocationEscapes, mergeEscapes } from '../domain/allocationEscapes';
 import { carryForwardDeallocations } from '../domain/deallocations';
 import type { OperatorSetStateRow } from '../domain/ingestFacts';
-import type { AllocationFact } from '../domain/types';
 import { escapesOf, pastLapseBlock, type Escape } from '../domain/pastLapses';
 import { computeVetoWindowEnd } from '../domain/windows';
 import type { IngestStore } from '../store/ingestStore';
+import { readAllocationHistory, type AllocationHistory, type ReadSet } from './allocationHistory';
 
 export const setKey = (operator: string, setId: number) => `${getAddress(operator)}:${setId}`;
-
-/** What a set's allocations did, per strategy, as far as the desk knows. */
-interface AllocationHistory {
-  /** whether a strategy of the set ("operator:setId") was at zero at some block known */
-  everZero(key: string): boolean;
-  history(operator: string, operatorSetId: number, strategy: Address): { changes: readonly AllocationChange[]; start: AllocationStart | null };
-}
-
-/** A stored allocation read as the magnitude then, and the change it saw pending. */
-function startOf(a: AllocationFact, readAtBlock: number): AllocationStart {
-  const clamp = (x: bigint) => (x < 0n ? 0n : x);
-  if (a.pendingDiff === 0n) return { block: readAtBlock, magnitude: a.currentMagnitude };
-  if (a.effectBlock <= readAtBlock) return { block: readAtBlock, magnitude: clamp(a.currentMagnitude + a.pendingDiff) };
-  return { block: readAtBlock, magnitude: a.currentMagnitude, pending: { magnitude: clamp(a.currentMagnitude + a.pendingDiff), effectBlock: a.effectBlock } };
-}
 
 /** Where lapses are remembered (a request whose stake escaped once is not fulfilled unless FULFIL_AFTER_LAPSE). */
 export interface PastLapses {
@@ -38,7 +24,7 @@ export interface PastLapses {
   record(items: { requestId: string; requestTxHash: string }[], block: number): Promise<void>;
 }
 
-export function createSlashabilityRefresh(o: { client: PublicClient; store: IngestStore; facts: SlasherFacts; maxLogRange: number; seen?: SeenMembership; lapses?: PastLapses }) {
+export function createSlashabilityRefresh(o: { client: PublicClient; store: IngestStore; facts: SlasherFacts; maxLogRange: number; seen?: SeenSetHistory; lapses?: PastLapses }) {
   const { client, store, facts } = o;
 
   /**
@@ -51,18 +37,19 @@ export function createSlashabilityRefresh(o: { client: PublicClient; store: Inge
     if (!o.lapses) return;
     const left = new Map<string, Escape[]>();
     for (const [key, m] of membership) left.set(key, escapesOf(m.absences, facts.deallocationDelay));
-    // only a set its operator left long enough, or with a strategy once at zero, can hold a lapse
-    const keys = [...membership.keys()].filter((key) => left.get(key)!.length > 0 || allocations.everZero(key));
+    // only a set its operator left long enough, or with a strategy emptied and filled again, can hold a lapse
+    const keys = [...membership.keys()].filter((key) => left.get(key)!.length > 0 || allocations.refilled(key));
     if (keys.length === 0) return;
     const sets = keys.map((key) => ({ operator: key.slice(0, key.lastIndexOf(':')), operatorSetId: Number(key.slice(key.lastIndexOf(':') + 1)) }));
     const escapesOfRequest = (r: { operator: string; operatorSetId: number; strategies: string[] | null }): Escape[] => {
-      const key = setKey(r.operator, r.operatorSetId);
       const emptied = allocationEscapes(
         (r.strategies ?? []).map((s) => getAddress(s)),
         (strategy) => allocations.history(r.operator, r.operatorSetId, getAddress(strategy)),
         atBlock,
       );
-      return [...(left.get(key) ?? []), ...emptied].sort((a, b) => a.from - b.from);
+      // a stake still out of reach now is the live reading's (the views read it lapsed, the
+      // scheduler records it); here only escapes that ended, which the state read now cannot show
+      return mergeEscapes([...(left.get(setKey(r.operator, r.operatorSetId)) ?? []), ...emptied.filter((e) => e.to < atBlock)]);
     };
     // only a request queued before an escape ended can have lapsed in it; those already known are done
     const withEscapes = (await store.openRequestsOfSets(sets)).map((r) => ({ r, escapes: escapesOfRequest(r) }));
@@ -84,35 +71,6 @@ export function createSlashabilityRefresh(o: { client: PublicClient; store: Inge
     for (const [block, items] of byBlock) await o.lapses.record(items, block);
   }
 
-  /**
-   * The allocation history of the sets read: the changes logged since the previous read of each
-   * set (since its oldest request's reach when there was none), and what that read found as the
-   * start (an allocation read zero then is zero until a change says otherwise).
-   */
-  async function allocationHistory(sets: { operator: Address; operatorSetId: number; strategies: Set<Address>; from: number }[], previousOf: (k: { operator: Address; operatorSetId: number }) => OperatorSetStateRow | null, atBlock: number): Promise<AllocationHistory> {
-    const found = await allocationChanges({
-      client,
-      allocationManager: facts.allocationManager,
-      avs: facts.avs!,
-      sets: sets.map((k) => ({ operator: k.operator, operatorSetId: k.operatorSetId, strategies: [...k.strategies], from: previousOf(k) ? previousOf(k)!.readAtBlock + 1 : k.from })),
-      toBlock: atBlock,
-      maxLogRange: o.maxLogRange,
-      seen: o.seen,
-    });
-    const history = (operator: string, operatorSetId: number, strategy: Address) => {
-      const f = found.get(allocationKey(getAddress(operator), operatorSetId, strategy));
-      const prev = previousOf({ operator: getAddress(operator), operatorSetId });
-      const fact = prev?.allocations.find((a) => getAddress(a.strategy) === strategy);
-      // changes dropped (more than were kept): what the read knew no longer leads to the first kept
-      const start = f && !f.complete ? null : fact && prev ? startOf(fact, prev.readAtBlock) : null;
-      return { changes: f?.changes ?? [], start };
-    };
-    const everZero = new Set(
-      sets.filter((k) => [...k.strategies].some((s) => zeroStretches(history(k.operator, k.operatorSetId, s).changes, history(k.operator, k.operatorSetId, s).start, atBlock).length > 0)).map((k) => setKey(k.operator, k.operatorSetId)),
-    );
-    return { history, everZero: (key) => everZero.has(key) };
-  }
-
   /** operator sets whose slashability must be re-read: "operator:setId" */
   const dirty = new Set<string>();
   let all = true;
@@ -124,7 +82,7 @@ export function createSlashabilityRefresh(o: { client: PublicClient; store: Inge
     const everySet = all;
     const [open, previous] = await Promise.all([store.openOperatorSets(), store.operatorStates()]);
     const prevByKey = new Map(previous.map((p) => [setKey(p.operator, p.operatorSetId), p]));
-    const byKey = new Map<string, { operator: Address; operatorSetId: number; strategies: Set<Address>; historyFrom: number }>();
+    const byKey = new Map<string, ReadSet>();
     for (const r of open) {
       const key = setKey(r.operator, r.operatorSetId);
       if (!everySet && !taken.has(key)) continue;
@@ -151,8 +109,6 @@ export function createSlashabilityRefresh(o: { client: PublicClient; store: Inge
       maxLogRange: o.maxLogRange,
       seen: o.seen,
     });
-    const allocations = await allocationHistory([...byKey.values()].map((k) => ({ ...k, from: membershipSearchFrom({ blockNumber: atBlock, deallocationDelay: facts.deallocationDelay, historyFrom: k.historyFrom, previous: null }) })), previousOf, atBlock);
-    await recordPastLapses(membership, allocations, atBlock);
     const rows: OperatorSetStateRow[] = await Promise.all(
       [...byKey.values()].map(async (k) => {
         const s = await readSlashability({
@@ -179,6 +135,21 @@ export function createSlashabilityRefresh(o: { client: PublicClient; store: Inge
         };
       }),
     );
+    if (o.lapses) {
+      const rowByKey = new Map(rows.map((r) => [setKey(r.operator, r.operatorSetId), r]));
+      const allocations = await readAllocationHistory({
+        client,
+        facts,
+        maxLogRange: o.maxLogRange,
+        seen: o.seen,
+        sets: [...byKey.values()],
+        previousOf,
+        readNow: (operator, operatorSetId, strategy) => rowByKey.get(setKey(operator, operatorSetId))?.allocations.find((a) => a.strategy === strategy),
+        atBlock,
+      });
+      // before the sets' new state is saved: the request never reads `fulfillable` without its lapse
+      await recordPastLapses(membership, allocations, atBlock);
+    }
     await store.saveOperatorStates(carryForwardDeallocations(rows, previous));
     for (const k of taken) dirty.delete(k);
     if (everySet) all = false;

@@ -1,0 +1,85 @@
+/**
+ * What the allocations of the sets being read did, strategy by strategy, as far as the desk can
+ * know it: the `AllocationUpdated` logged since a start the desk trusts. A lapse is derived from
+ * it only where that history is whole; unknown is never taken for zero.
+ */
+import { getAddress, type Address, type PublicClient } from 'viem';
+import { allocationChanges, allocationKey, membershipSearchFrom, type SeenSetHistory } from '../chain/slashability';
+import type { SlasherFacts } from '../chain/slasherFacts';
+import { startOfRead, zeroStretches, type AllocationChange, type AllocationStart } from '../domain/allocationEscapes';
+import type { OperatorSetStateRow } from '../domain/ingestFacts';
+import type { AllocationFact } from '../domain/types';
+
+export interface AllocationHistory {
+  /** whether a strategy of the set ("operator:setId") was at zero, then had stake again, at blocks known */
+  refilled(key: string): boolean;
+  history(operator: string, operatorSetId: number, strategy: Address): { changes: readonly AllocationChange[]; start: AllocationStart | null };
+}
+
+export interface ReadSet {
+  operator: Address;
+  operatorSetId: number;
+  strategies: Set<Address>;
+  /** the earliest queueing block of the set's open requests */
+  historyFrom: number;
+}
+
+/**
+ * Each strategy's changes are walked from the block after the set's stored read, when that read
+ * has the strategy (it is the start), else from its oldest request's reach (historyFrom −
+ * DEALLOCATION_DELAY − 1: a deallocation queued earlier took effect before the request). With no
+ * stored read, no change in that stretch and the allocation read zero now with nothing pending, it
+ * was zero from historyFrom on (any change would have been logged in the stretch).
+ */
+export async function readAllocationHistory(o: {
+  client: PublicClient;
+  facts: Pick<SlasherFacts, 'allocationManager' | 'avs' | 'deallocationDelay'>;
+  maxLogRange: number;
+  seen?: SeenSetHistory;
+  sets: readonly ReadSet[];
+  previousOf: (k: { operator: Address; operatorSetId: number }) => OperatorSetStateRow | null;
+  /** the allocation read now, at `atBlock`, of a strategy of a set read */
+  readNow: (operator: Address, operatorSetId: number, strategy: Address) => AllocationFact | undefined;
+  atBlock: number;
+}): Promise<AllocationHistory> {
+  const plan = new Map<string, { operator: Address; operatorSetId: number; strategy: Address; from: number; historyFrom: number; stored: { fact: AllocationFact; readAtBlock: number } | null }>();
+  for (const k of o.sets) {
+    const prev = o.previousOf(k);
+    const reach = membershipSearchFrom({ blockNumber: o.atBlock, deallocationDelay: o.facts.deallocationDelay, historyFrom: k.historyFrom, previous: null });
+    for (const strategy of k.strategies) {
+      const fact = prev?.allocations.find((a) => getAddress(a.strategy) === strategy);
+      const stored = fact && prev ? { fact, readAtBlock: prev.readAtBlock } : null;
+      plan.set(allocationKey(k.operator, k.operatorSetId, strategy), { operator: k.operator, operatorSetId: k.operatorSetId, strategy, from: stored ? stored.readAtBlock + 1 : reach, historyFrom: k.historyFrom, stored });
+    }
+  }
+  const found = await allocationChanges({
+    client: o.client,
+    allocationManager: o.facts.allocationManager,
+    avs: o.facts.avs!,
+    sets: [...plan.values()].map((p) => ({ operator: p.operator, operatorSetId: p.operatorSetId, strategies: [p.strategy], from: p.from })),
+    toBlock: o.atBlock,
+    maxLogRange: o.maxLogRange,
+    seen: o.seen,
+  });
+  const histories = new Map<string, { changes: readonly AllocationChange[]; start: AllocationStart | null }>();
+  for (const [key, p] of plan) {
+    const f = found.get(key);
+    // a strategy not walked (read after this pass began) or with changes dropped: unknown
+    if (!f || !f.complete) {
+      histories.set(key, { changes: f?.changes ?? [], start: null });
+      continue;
+    }
+    let start: AllocationStart | null = p.stored ? startOfRead(p.stored.fact, p.stored.readAtBlock) : null;
+    const now = o.readNow(p.operator, p.operatorSetId, p.strategy);
+    if (!start && f.changes.length === 0 && now && now.currentMagnitude === 0n && now.pendingDiff === 0n) start = { block: Math.min(p.historyFrom, o.atBlock), magnitude: 0n };
+    histories.set(key, { changes: f.changes, start });
+  }
+  const refilled = new Set<string>();
+  for (const [key, h] of histories) {
+    if (zeroStretches(h.changes, h.start, o.atBlock).some((e) => e.to < o.atBlock)) refilled.add(key.slice(0, key.lastIndexOf(':')));
+  }
+  return {
+    refilled: (key) => refilled.has(key),
+    history: (operator, operatorSetId, strategy) => histories.get(allocationKey(getAddress(operator), operatorSetId, getAddress(strategy))) ?? { changes: [], start: null },
+  };
+}
