@@ -81,6 +81,24 @@ describe.each(DB_KINDS)('a lapse that happened while no desk watched, on %s', (k
     expect(await d.database.db.sentTx.count({ where: { requestId: id.toString(), purpose: 'fulfil' } })).toBe(0);
   };
 
+  /** a desk opened now, after a few passes: the request held for the lapse at `at`; stopped after */
+  const openAndExpectHeld = async (id: bigint, at: number) => {
+    desk = await open();
+    for (let i = 0; i < 3; i++) {
+      await cycle(desk);
+      await desk.ingestor.enriched();
+      await chain.mine(1);
+    }
+    await expectHeld(desk, id, at);
+    await desk.stop();
+    desk = undefined;
+  };
+  /** a database no desk has used: the next desk is new */
+  const freshDatabase = async () => {
+    await db.drop();
+    db = await createTestDatabase(kind);
+  };
+
   it('while the desk was down: recorded on its return, alerted, not fulfilled', async () => {
     const operator = chain.operators[0]!;
     desk = await open();
@@ -93,14 +111,7 @@ describe.each(DB_KINDS)('a lapse that happened while no desk watched, on %s', (k
     await chain.mine(WINDOW + 1); // fulfillable, nobody fulfils it
     const escapedAt = await escapeAndReturn(operator);
 
-    desk = await open();
-    for (let i = 0; i < 3; i++) {
-      await cycle(desk);
-      await chain.mine(1);
-    }
-    await expectHeld(desk, q.requestId, escapedAt);
-    await desk.stop();
-    desk = undefined;
+    await openAndExpectHeld(q.requestId, escapedAt);
   });
 
   it('before the desk existed: recorded by its first read, alerted, not fulfilled', async () => {
@@ -108,15 +119,9 @@ describe.each(DB_KINDS)('a lapse that happened while no desk watched, on %s', (k
     const q = await queue(operator, 'escaped before any desk');
     await chain.mine(WINDOW + 1);
     const escapedAt = await escapeAndReturn(operator);
-    await db.drop();
-    db = await createTestDatabase(kind);
+    await freshDatabase();
 
-    desk = await open();
-    for (let i = 0; i < 3; i++) {
-      await cycle(desk);
-      await chain.mine(1);
-    }
-    await expectHeld(desk, q.requestId, escapedAt);
+    await openAndExpectHeld(q.requestId, escapedAt);
   });
 
   it.each([
@@ -178,14 +183,7 @@ describe.each(DB_KINDS)('a lapse that happened while no desk watched, on %s', (k
     await chain.mine(WINDOW + 1);
     const emptiedAt = await emptyAndRefill(operator, chain.testbed.strategies[1]!);
 
-    desk = await open();
-    for (let i = 0; i < 3; i++) {
-      await cycle(desk);
-      await chain.mine(1);
-    }
-    await expectHeld(desk, q.requestId, emptiedAt);
-    await desk.stop();
-    desk = undefined;
+    await openAndExpectHeld(q.requestId, emptiedAt);
   });
 
   it('emptied by a deallocation and refilled before the desk existed: recorded by its first read, not fulfilled', async () => {
@@ -193,15 +191,9 @@ describe.each(DB_KINDS)('a lapse that happened while no desk watched, on %s', (k
     const q = await queue(operator, 'deallocated to zero before any desk', 1);
     await chain.mine(WINDOW + 1);
     const emptiedAt = await emptyAndRefill(operator, chain.testbed.strategies[1]!);
-    await db.drop();
-    db = await createTestDatabase(kind);
+    await freshDatabase();
 
-    desk = await open();
-    for (let i = 0; i < 3; i++) {
-      await cycle(desk);
-      await chain.mine(1);
-    }
-    await expectHeld(desk, q.requestId, emptiedAt);
+    await openAndExpectHeld(q.requestId, emptiedAt);
   });
   it('emptied and refilled while the desk was down, on a strategy its set had not been read for: recorded once the request is read, not fulfilled', async () => {
     // operator 2's set holds a request on the first strategy; one on the second strategy comes
@@ -216,15 +208,7 @@ describe.each(DB_KINDS)('a lapse that happened while no desk watched, on %s', (k
     await chain.mine(WINDOW + 20);
     const emptiedAt = await emptyAndRefill(operator, chain.testbed.strategies[1]!);
 
-    desk = await open();
-    for (let i = 0; i < 3; i++) {
-      await cycle(desk);
-      await desk.ingestor.enriched();
-      await chain.mine(1);
-    }
-    await expectHeld(desk, q.requestId, emptiedAt);
-    await desk.stop();
-    desk = undefined;
+    await openAndExpectHeld(q.requestId, emptiedAt);
   });
   it('emptied and refilled before the desk existed, beside a strategy never allocated: recorded by its first read, not fulfilled', async () => {
     // the never-allocated strategy has no history at all: read zero now with no change logged, it
@@ -239,17 +223,8 @@ describe.each(DB_KINDS)('a lapse that happened while no desk watched, on %s', (k
     });
     await chain.mine(WINDOW + 1);
     const emptiedAt = await emptyAndRefill(operator, emptied!);
-    await db.drop();
-    db = await createTestDatabase(kind);
+    await freshDatabase();
 
-    desk = await open();
-    for (let i = 0; i < 3; i++) {
-      await cycle(desk);
-      await desk.ingestor.enriched();
-      await chain.mine(1);
-    }
-    await expectHeld(desk, q.requestId, emptiedAt);
-    await desk.stop();
-    desk = undefined;
+    await openAndExpectHeld(q.requestId, emptiedAt);
   });
 });
