@@ -9,8 +9,8 @@
 import { getAddress, type Address, type Hex } from 'viem';
 import type { Desk } from '../src/app/desk';
 import type { RequestView } from '../src/api/views';
-import { deregisterOperator, queueDeallocation, queueRequest } from '../src/devnet/deploy';
-import { allocationChanges, allocationKey, createSeenSetHistory } from '../src/chain/slashability';
+import { deregisterOperator, queueDeallocation, queueRequest, registerOperator } from '../src/devnet/deploy';
+import { allocationChanges, allocationKey, CHANGES_KEPT, createSeenSetHistory, membershipChanges } from '../src/chain/slashability';
 import { getLogsRaw } from '../src/chain/logs';
 import { AVS, WAD, startChainFixture, type ChainFixture } from './helpers/chain';
 import { createTestDatabase, type TestDatabase } from './helpers/databases';
@@ -137,5 +137,24 @@ describe('membership changes read with the slasher logs', () => {
     expect(partly.get(key)).toEqual(walked);
     expect(asked.length).toBeGreaterThan(0);
     expect(Math.max(...asked.map(([, to]) => to))).toBe(mid - 1);
+  }, 120_000);
+  it('says a membership history longer than it keeps is incomplete (its oldest changes dropped)', async () => {
+    const operator = chain.operators[0]!;
+    const target = { allocationManager: chain.testbed.allocationManager, operator, operatorSet: { avs: AVS, id: 1 } };
+    const from = Number(await chain.publicClient.getBlockNumber({ cacheTime: 0 })) + 1;
+    const read = async () => {
+      const head = Number(await chain.publicClient.getBlockNumber({ cacheTime: 0 }));
+      return (await membershipChanges({ client: chain.publicClient, allocationManager: am(), avs: AVS, sets: [{ operator, operatorSetId: 1, from }], toBlock: head, maxLogRange: 1_000 })).get(`${getAddress(operator)}:1`)!;
+    };
+    await deregisterOperator(chain.keeper, chain.publicClient, target);
+    await registerOperator(chain.keeper, chain.publicClient, target);
+    expect((await read()).complete).toBe(true);
+    for (let i = 1; i <= CHANGES_KEPT / 2; i++) {
+      await deregisterOperator(chain.keeper, chain.publicClient, target);
+      await registerOperator(chain.keeper, chain.publicClient, target);
+    }
+    const kept = await read();
+    expect(kept.absences).toHaveLength(CHANGES_KEPT / 2); // the newest kept, the first pair dropped
+    expect(kept.complete).toBe(false);
   }, 120_000);
 });

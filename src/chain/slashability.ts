@@ -42,6 +42,8 @@ export interface Membership {
   last: { kind: 'added' | 'removed'; block: number } | null;
   /** each removal followed by an add again, oldest first (the operator may have escaped in between) */
   absences: Absence[];
+  /** false when more changes were logged than are kept (the oldest dropped) */
+  complete?: boolean;
 }
 
 export interface SlashabilityState extends OperatorSetKey {
@@ -109,7 +111,7 @@ export interface MembershipChange {
 
 const order = (a: { block: number; logIndex: number }, b: { block: number; logIndex: number }) => a.block - b.block || a.logIndex - b.logIndex;
 /** membership changes kept per set: each costs its operator a transaction; the newest are the ones a read needs */
-const CHANGES_KEPT = 64;
+export const CHANGES_KEPT = 64;
 
 /** Changes (of a set, or of a strategy) in chain order, each once, the newest CHANGES_KEPT. */
 function merged<T extends { block: number; logIndex: number }>(changes: readonly T[]): T[] {
@@ -267,7 +269,7 @@ export async function membershipChanges(i: {
       // earlier, or never in it); unless changes were dropped, that counts as a removal before `from`
       const complete = e.changes.length < CHANGES_KEPT;
       const history = complete && changes[0]?.kind === 'added' ? [{ kind: 'removed' as const, block: e.from - 1, logIndex: -1 }, ...changes] : changes;
-      return [key, { from: e.from, last: last ? { kind: last.kind, block: last.block } : null, absences: absencesOf(history) }];
+      return [key, { from: e.from, last: last ? { kind: last.kind, block: last.block } : null, absences: absencesOf(history), complete }];
     }),
   );
 }

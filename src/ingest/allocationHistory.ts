@@ -13,6 +13,8 @@ import type { AllocationFact } from '../domain/types';
 export interface AllocationHistory {
   /** whether a strategy of the set ("operator:setId") was at zero, then had stake again, at blocks known */
   refilled(key: string): boolean;
+  /** strategies ("operator:setId:strategy") with more changes logged than are kept: their history is unknown */
+  truncated: string[];
   history(operator: string, operatorSetId: number, strategy: Address): { changes: readonly AllocationChange[]; start: AllocationStart | null };
 }
 
@@ -80,6 +82,7 @@ export async function readAllocationHistory(o: {
   }
   return {
     refilled: (key) => refilled.has(key),
+    truncated: [...plan.keys()].filter((key) => found.get(key)?.complete === false),
     history: (operator, operatorSetId, strategy) => histories.get(allocationKey(getAddress(operator), operatorSetId, getAddress(strategy))) ?? { changes: [], start: null },
   };
 }

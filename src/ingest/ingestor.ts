@@ -79,7 +79,7 @@ export function createIngestor(o: IngestOptions) {
   // the AllocationManager's membership events ride along the slasher's eth_getLogs, so a set's
   // history walk asks the node only for the blocks the desk has not read itself
   const setHistorySeen = o.facts.avs ? createSeenSetHistory(o.facts.avs) : null;
-  const slashability = createSlashabilityRefresh({ client, store, facts: o.facts, maxLogRange: o.maxLogRange, seen: setHistorySeen ?? undefined, lapses: o.lapses });
+  const slashability = createSlashabilityRefresh({ client, store, facts: o.facts, maxLogRange: o.maxLogRange, seen: setHistorySeen ?? undefined, lapses: o.lapses, logger });
   const enrichment = createEnrichment({
     client,
     store,

@@ -5,13 +5,14 @@
  * (membership, allocations) the lapses no pass saw.
  */
 import { getAddress, type Address, type PublicClient } from 'viem';
-import { membershipChanges, membershipSearchFrom, readSlashability, type Membership, type SeenSetHistory } from '../chain/slashability';
+import { CHANGES_KEPT, membershipChanges, membershipSearchFrom, readSlashability, type Membership, type SeenSetHistory } from '../chain/slashability';
 import type { SlasherFacts } from '../chain/slasherFacts';
 import { allocationEscapes, mergeEscapes } from '../domain/allocationEscapes';
 import { carryForwardDeallocations } from '../domain/deallocations';
 import type { OperatorSetStateRow } from '../domain/ingestFacts';
 import { escapesOf, pastLapseBlock, type Escape } from '../domain/pastLapses';
 import { computeVetoWindowEnd } from '../domain/windows';
+import type { Logger } from '../lib/logger';
 import type { IngestStore } from '../store/ingestStore';
 import { readAllocationHistory, type AllocationHistory, type ReadSet } from './allocationHistory';
 
@@ -24,7 +25,7 @@ export interface PastLapses {
   record(items: { requestId: string; requestTxHash: string }[], block: number): Promise<void>;
 }
 
-export function createSlashabilityRefresh(o: { client: PublicClient; store: IngestStore; facts: SlasherFacts; maxLogRange: number; seen?: SeenSetHistory; lapses?: PastLapses }) {
+export function createSlashabilityRefresh(o: { client: PublicClient; store: IngestStore; facts: SlasherFacts; maxLogRange: number; seen?: SeenSetHistory; lapses?: PastLapses; logger?: Logger }) {
   const { client, store, facts } = o;
 
   /**
@@ -147,6 +148,8 @@ export function createSlashabilityRefresh(o: { client: PublicClient; store: Inge
         readNow: (operator, operatorSetId, strategy) => rowByKey.get(setKey(operator, operatorSetId))?.allocations.find((a) => a.strategy === strategy),
         atBlock,
       });
+      const dropped = [...[...membership].filter(([, m]) => m.complete === false).map(([key]) => key), ...allocations.truncated];
+      if (dropped.length > 0) o.logger?.warn({ sets: dropped, kept: CHANGES_KEPT }, 'more membership or allocation changes since the last read than are kept: a lapse among the oldest is not derived');
       // before the sets' new state is saved: the request never reads `fulfillable` without its lapse
       await recordPastLapses(membership, allocations, atBlock);
     }
