@@ -157,4 +157,24 @@ describe('membership changes read with the slasher logs', () => {
     expect(kept.absences).toHaveLength(CHANGES_KEPT / 2); // the newest kept, the first pair dropped
     expect(kept.complete).toBe(false);
   }, 120_000);
+  it('reads the blocks a restarted desk did not see once, for membership and allocations together', async () => {
+    const r = await queue(chain.operators[1]!, 'its set is read again at the restart');
+    await pass();
+    // indexed block by block (fewer than the reorg depth: no backfill, which reads every set
+    // again), nothing marks the set: its stored read stays where it was
+    for (let i = 0; i < 3; i++) {
+      await chain.mine(REORG_DEPTH / 2);
+      await pass();
+    }
+    await desk!.stop();
+    await chain.mine(40);
+    filters.length = 0;
+    desk = await startTestDesk(chain, db, { rpcUrls: [proxy.url], reorgDepth: REORG_DEPTH });
+    await pass();
+    expect((await get(r.requestId)).status).toBe('in_veto_window');
+    // the blocks between the set's last read and the stop: walked, and each asked for once
+    const ranges = walks().map((f) => [Number(f.fromBlock), Number(f.toBlock)] as const).sort((a, b) => a[0] - b[0]);
+    expect(ranges.length).toBeGreaterThan(0);
+    for (let k = 1; k < ranges.length; k++) expect(ranges[k]![0]).toBeGreaterThan(ranges[k - 1]![1]);
+  }, 120_000);
 });

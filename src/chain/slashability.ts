@@ -226,6 +226,7 @@ export async function membershipChanges(i: {
   toBlock: number;
   maxLogRange: number;
   seen?: SeenSetHistory;
+  swept?: Swept;
 }): Promise<Map<string, Membership>> {
   // what was seen counts only when it ends at or below the read block: past it, an older change
   // in range could hide behind a newer one
@@ -237,7 +238,17 @@ export async function membershipChanges(i: {
     const seen = usable ? i.seen!.changesOf(key).filter((c) => c.block >= s.from) : [];
     out.set(key, { from: s.from, changes: [...seen] });
   }
-  const operators = [...new Set(i.sets.map((s) => getAddress(s.operator)))];
+  const collect = (logs: readonly RawLog[]) => {
+    for (const l of logs) {
+      const m = membershipLog(l, i.avs);
+      const e = m && out.get(m.key);
+      if (!e || m.change.block < e.from) continue;
+      e.changes.push(m.change);
+    }
+  };
+  const sweptAll = i.swept && i.sets.every((s) => s.from >= i.swept!.from);
+  if (sweptAll) collect(i.swept!.logs);
+  const operators = sweptAll ? [] : [...new Set(i.sets.map((s) => getAddress(s.operator)))];
   for (let k = 0; k < operators.length; k += OPERATORS_PER_FILTER) {
     const group = operators.slice(k, k + OPERATORS_PER_FILTER);
     const from = Math.min(...i.sets.filter((s) => group.includes(getAddress(s.operator))).map((s) => s.from));
@@ -252,12 +263,7 @@ export async function membershipChanges(i: {
         maxRange: i.maxLogRange,
         topic1: group.map((o) => pad(o.toLowerCase() as Hex, { size: 32 })),
       })) {
-        for (const l of range.logs) {
-          const m = membershipLog(l, i.avs);
-          const e = m && out.get(m.key);
-          if (!e || m.change.block < e.from) continue;
-          e.changes.push(m.change);
-        }
+        collect(range.logs);
       }
     }
   }
@@ -303,6 +309,7 @@ export async function allocationChanges(i: {
   toBlock: number;
   maxLogRange: number;
   seen?: SeenSetHistory;
+  swept?: Swept;
 }): Promise<Map<string, { changes: AllocationChange[]; complete: boolean }>> {
   const covered = i.seen?.covered() ?? null;
   const usable = covered && covered.to <= i.toBlock ? covered : null;
@@ -316,16 +323,45 @@ export async function allocationChanges(i: {
     }
   }
   if (fromOf.size === 0) return new Map();
+  const collect = (logs: readonly RawLog[]) => {
+    for (const l of logs) {
+      const a = allocationLog(l, i.avs);
+      const list = a && found.get(a.key);
+      if (!list || a.change.block < fromOf.get(a.key)!) continue;
+      list.push(a.change);
+    }
+  };
   const from = Math.min(...fromOf.values());
-  for (const [walkFrom, walkTo] of uncoveredRanges(from, i.toBlock, usable)) {
-    for await (const range of fetchLogRanges({ client: i.client, address: i.allocationManager, topic0: [allocationTopic], fromBlock: walkFrom, toBlock: walkTo, initialRange: i.maxLogRange, maxRange: i.maxLogRange })) {
-      for (const l of range.logs) {
-        const a = allocationLog(l, i.avs);
-        const list = a && found.get(a.key);
-        if (!list || a.change.block < fromOf.get(a.key)!) continue;
-        list.push(a.change);
-      }
+  if (i.swept && from >= i.swept.from) collect(i.swept.logs);
+  else {
+    for (const [walkFrom, walkTo] of uncoveredRanges(from, i.toBlock, usable)) {
+      for await (const range of fetchLogRanges({ client: i.client, address: i.allocationManager, topic0: [allocationTopic], fromBlock: walkFrom, toBlock: walkTo, initialRange: i.maxLogRange, maxRange: i.maxLogRange })) collect(range.logs);
     }
   }
   return new Map([...found].map(([key, changes]) => [key, { changes: merged(changes), complete: changes.length < CHANGES_KEPT }]));
+}
+
+/** Every AllocationManager log of the blocks from `from` to the read block that `seen` does not cover. */
+export interface Swept {
+  from: number;
+  logs: RawLog[];
+}
+
+/**
+ * One walk of the AllocationManager's membership and allocation events (every AVS's: the
+ * allocation event indexes nothing) over the blocks from `from` that `seen` does not cover, for
+ * `membershipChanges` and `allocationChanges` to share: at a restart both histories reach back
+ * to the sets' last reads, and two walks would cost a provider each range twice.
+ */
+export async function sweepSetHistory(i: { client: PublicClient; allocationManager: Address; avs: Address; from: number; toBlock: number; maxLogRange: number; seen?: SeenSetHistory }): Promise<Swept> {
+  const covered = i.seen?.covered() ?? null;
+  const usable = covered && covered.to <= i.toBlock ? covered : null;
+  // only this AVS's are kept: a long stretch holds every AVS's allocations
+  const logs: RawLog[] = [];
+  for (const [walkFrom, walkTo] of uncoveredRanges(i.from, i.toBlock, usable)) {
+    for await (const range of fetchLogRanges({ client: i.client, address: i.allocationManager, topic0: ALLOCATION_MANAGER_TOPICS, fromBlock: walkFrom, toBlock: walkTo, initialRange: i.maxLogRange, maxRange: i.maxLogRange })) {
+      for (const l of range.logs) if (membershipLog(l, i.avs) || allocationLog(l, i.avs)) logs.push(l);
+    }
+  }
+  return { from: i.from, logs };
 }

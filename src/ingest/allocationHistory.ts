@@ -4,7 +4,7 @@
  * it only where that history is whole; unknown is never taken for zero.
  */
 import { getAddress, type Address, type PublicClient } from 'viem';
-import { allocationChanges, allocationKey, membershipSearchFrom, type SeenSetHistory } from '../chain/slashability';
+import { allocationChanges, allocationKey, membershipSearchFrom, type SeenSetHistory, type Swept } from '../chain/slashability';
 import type { SlasherFacts } from '../chain/slasherFacts';
 import { startOfRead, zeroStretches, type AllocationChange, type AllocationStart } from '../domain/allocationEscapes';
 import type { OperatorSetStateRow } from '../domain/ingestFacts';
@@ -26,34 +26,45 @@ export interface ReadSet {
   historyFrom: number;
 }
 
+/** Per strategy (keyed by `allocationKey`): from where its changes are walked, and the stored read that starts it. */
+export type AllocationWalk = Map<string, { operator: Address; operatorSetId: number; strategy: Address; from: number; historyFrom: number; stored: { fact: AllocationFact; readAtBlock: number } | null }>;
+
 /**
  * Each strategy's changes are walked from the block after the set's stored read, when that read
  * has the strategy (it is the start), else from its oldest request's reach (historyFrom −
- * DEALLOCATION_DELAY − 1: a deallocation queued earlier took effect before the request). With no
- * stored read, no change in that stretch and the allocation read zero now with nothing pending, it
- * was zero from historyFrom on (any change would have been logged in the stretch).
+ * DEALLOCATION_DELAY − 1: a deallocation queued earlier took effect before the request).
  */
-export async function readAllocationHistory(o: {
-  client: PublicClient;
-  facts: Pick<SlasherFacts, 'allocationManager' | 'avs' | 'deallocationDelay'>;
-  maxLogRange: number;
-  seen?: SeenSetHistory;
-  sets: readonly ReadSet[];
-  previousOf: (k: { operator: Address; operatorSetId: number }) => OperatorSetStateRow | null;
-  /** the allocation read now, at `atBlock`, of a strategy of a set read */
-  readNow: (operator: Address, operatorSetId: number, strategy: Address) => AllocationFact | undefined;
-  atBlock: number;
-}): Promise<AllocationHistory> {
-  const plan = new Map<string, { operator: Address; operatorSetId: number; strategy: Address; from: number; historyFrom: number; stored: { fact: AllocationFact; readAtBlock: number } | null }>();
+export function planAllocationWalk(o: { sets: readonly ReadSet[]; previousOf: (k: { operator: Address; operatorSetId: number }) => OperatorSetStateRow | null; atBlock: number; deallocationDelay: number }): AllocationWalk {
+  const plan: AllocationWalk = new Map();
   for (const k of o.sets) {
     const prev = o.previousOf(k);
-    const reach = membershipSearchFrom({ blockNumber: o.atBlock, deallocationDelay: o.facts.deallocationDelay, historyFrom: k.historyFrom, previous: null });
+    const reach = membershipSearchFrom({ blockNumber: o.atBlock, deallocationDelay: o.deallocationDelay, historyFrom: k.historyFrom, previous: null });
     for (const strategy of k.strategies) {
       const fact = prev?.allocations.find((a) => getAddress(a.strategy) === strategy);
       const stored = fact && prev ? { fact, readAtBlock: prev.readAtBlock } : null;
       plan.set(allocationKey(k.operator, k.operatorSetId, strategy), { operator: k.operator, operatorSetId: k.operatorSetId, strategy, from: stored ? stored.readAtBlock + 1 : reach, historyFrom: k.historyFrom, stored });
     }
   }
+  return plan;
+}
+
+/**
+ * The walk done (or served by `swept`), each strategy's history. With no stored read, no change
+ * in the stretch walked and the allocation read zero now with nothing pending, it was zero from
+ * historyFrom on (any change would have been logged in the stretch).
+ */
+export async function readAllocationHistory(o: {
+  client: PublicClient;
+  facts: Pick<SlasherFacts, 'allocationManager' | 'avs'>;
+  maxLogRange: number;
+  seen?: SeenSetHistory;
+  swept?: Swept;
+  plan: AllocationWalk;
+  /** the allocation read now, at `atBlock`, of a strategy of a set read */
+  readNow: (operator: Address, operatorSetId: number, strategy: Address) => AllocationFact | undefined;
+  atBlock: number;
+}): Promise<AllocationHistory> {
+  const { plan } = o;
   const found = await allocationChanges({
     client: o.client,
     allocationManager: o.facts.allocationManager,
@@ -62,6 +73,7 @@ export async function readAllocationHistory(o: {
     toBlock: o.atBlock,
     maxLogRange: o.maxLogRange,
     seen: o.seen,
+    swept: o.swept,
   });
   const histories = new Map<string, { changes: readonly AllocationChange[]; start: AllocationStart | null }>();
   for (const [key, p] of plan) {

@@ -5,7 +5,7 @@
  * (membership, allocations) the lapses no pass saw.
  */
 import { getAddress, type Address, type PublicClient } from 'viem';
-import { CHANGES_KEPT, membershipChanges, membershipSearchFrom, readSlashability, type Membership, type SeenSetHistory } from '../chain/slashability';
+import { CHANGES_KEPT, membershipChanges, membershipSearchFrom, readSlashability, sweepSetHistory, type Membership, type SeenSetHistory } from '../chain/slashability';
 import type { SlasherFacts } from '../chain/slasherFacts';
 import { allocationEscapes, mergeEscapes } from '../domain/allocationEscapes';
 import { carryForwardDeallocations } from '../domain/deallocations';
@@ -14,7 +14,7 @@ import { escapesOf, pastLapseBlock, type Escape } from '../domain/pastLapses';
 import { computeVetoWindowEnd } from '../domain/windows';
 import type { Logger } from '../lib/logger';
 import type { IngestStore } from '../store/ingestStore';
-import { readAllocationHistory, type AllocationHistory, type ReadSet } from './allocationHistory';
+import { planAllocationWalk, readAllocationHistory, type AllocationHistory, type ReadSet } from './allocationHistory';
 
 export const setKey = (operator: string, setId: number) => `${getAddress(operator)}:${setId}`;
 
@@ -97,19 +97,15 @@ export function createSlashabilityRefresh(o: { client: PublicClient; store: Inge
       byKey.set(key, e);
     }
     const previousOf = (k: { operator: Address; operatorSetId: number }) => prevByKey.get(setKey(k.operator, k.operatorSetId)) ?? null;
-    const membership = await membershipChanges({
-      client,
-      allocationManager: facts.allocationManager,
-      avs: facts.avs,
-      sets: [...byKey.values()].map((k) => ({
-        operator: k.operator,
-        operatorSetId: k.operatorSetId,
-        from: membershipSearchFrom({ blockNumber: atBlock, deallocationDelay: facts.deallocationDelay, historyFrom: k.historyFrom, previous: previousOf(k) }),
-      })),
-      toBlock: atBlock,
-      maxLogRange: o.maxLogRange,
-      seen: o.seen,
-    });
+    const sets = [...byKey.values()].map((k) => ({
+      operator: k.operator,
+      operatorSetId: k.operatorSetId,
+      from: membershipSearchFrom({ blockNumber: atBlock, deallocationDelay: facts.deallocationDelay, historyFrom: k.historyFrom, previous: previousOf(k) }),
+    }));
+    const plan = o.lapses ? planAllocationWalk({ sets: [...byKey.values()], previousOf, atBlock, deallocationDelay: facts.deallocationDelay }) : null;
+    // both histories from one walk of the blocks the desk did not read itself
+    const swept = plan && sets.length > 0 ? await sweepSetHistory({ client, allocationManager: facts.allocationManager, avs: facts.avs, from: Math.min(...sets.map((k) => k.from), ...[...plan.values()].map((p) => p.from)), toBlock: atBlock, maxLogRange: o.maxLogRange, seen: o.seen }) : undefined;
+    const membership = await membershipChanges({ client, allocationManager: facts.allocationManager, avs: facts.avs, sets, toBlock: atBlock, maxLogRange: o.maxLogRange, seen: o.seen, swept });
     const rows: OperatorSetStateRow[] = await Promise.all(
       [...byKey.values()].map(async (k) => {
         const s = await readSlashability({
@@ -136,15 +132,15 @@ export function createSlashabilityRefresh(o: { client: PublicClient; store: Inge
         };
       }),
     );
-    if (o.lapses) {
+    if (plan) {
       const rowByKey = new Map(rows.map((r) => [setKey(r.operator, r.operatorSetId), r]));
       const allocations = await readAllocationHistory({
         client,
         facts,
         maxLogRange: o.maxLogRange,
         seen: o.seen,
-        sets: [...byKey.values()],
-        previousOf,
+        swept,
+        plan,
         readNow: (operator, operatorSetId, strategy) => rowByKey.get(setKey(operator, operatorSetId))?.allocations.find((a) => a.strategy === strategy),
         atBlock,
       });
