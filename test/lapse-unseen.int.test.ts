@@ -11,7 +11,7 @@
  * reading the sets). Real anvil and contracts, both databases.
  */
 import request from 'supertest';
-import type { Address } from 'viem';
+import { getAddress, type Address } from 'viem';
 import type { Desk } from '../src/app/desk';
 import type { RequestView } from '../src/api/views';
 import { anvilDevAccounts } from '../src/devnet/anvil';
@@ -92,6 +92,11 @@ describe.each(DB_KINDS)('a lapse that happened while no desk watched, on %s', (k
     await expectHeld(desk, id, at);
     await desk.stop();
     desk = undefined;
+  };
+  /** the strategies the desk's stored read of the operator's set holds */
+  const storedStrategies = async (d: Desk, operator: Address) => {
+    const row = await d.database.db.operatorSetState.findFirst({ where: { operator: getAddress(operator), operatorSetId: 1 } });
+    return row ? (JSON.parse(row.allocations) as { strategy: string }[]).map((a) => getAddress(a.strategy)) : [];
   };
   /** a database no desk has used: the next desk is new */
   const freshDatabase = async () => {
@@ -202,6 +207,8 @@ describe.each(DB_KINDS)('a lapse that happened while no desk watched, on %s', (k
     await desk?.stop();
     desk = await open();
     await cycle(desk);
+    await desk.ingestor.enriched();
+    expect(await storedStrategies(desk, operator)).toEqual([chain.testbed.strategies[0]]);
     await desk.stop();
     desk = undefined;
     const q = await queue(operator, 'a new strategy, emptied while the desk is down', 1);
