@@ -128,4 +128,25 @@ describe.each(CASES)('strategies read after the backfill: %s on %s', (variant, k
     expect(current).toHaveLength(queued.size);
     for (const f of current) expect((JSON.parse(f.data) as { strategies: string[] }).strategies).toEqual(queued.get(f.requestId)!.strategies);
   }, 120_000);
+
+  it('a request whose strategies were read after its set was reads pending until the set is read for it, across a restart too', async () => {
+    await desk!.stop();
+    // the state a stop between the background read and the next pass leaves: strategies known,
+    // the set's history (a deallocation to zero and back meanwhile) not read for them yet
+    const d = await openDatabase(db.target);
+    expect(await d.db.slashingRequest.count({ where: { historyPending: true } })).toBe(0);
+    await d.db.slashingRequest.updateMany({ data: { historyPending: true } });
+    await d.close();
+
+    desk = await open();
+    for (const v of await list(desk)) {
+      expect(v.strategies).toEqual(queued.get(v.requestId)!.strategies);
+      expect(v.deadlines.slashability).toBe('pending');
+    }
+    await desk.ingestor.sync();
+    await expectComplete(desk);
+    const d2 = await openDatabase(db.target);
+    expect(await d2.db.slashingRequest.count({ where: { historyPending: true } })).toBe(0);
+    await d2.close();
+  }, 120_000);
 });

@@ -217,6 +217,25 @@ describe.each(DB_KINDS)('a lapse that happened while no desk watched, on %s', (k
 
     await openAndExpectHeld(q.requestId, emptiedAt);
   });
+  it('emptied and refilled while the desk was down, on a strategy its set was read for already: recorded once the request is read, not fulfilled', async () => {
+    // operator 2's set was read with the second strategy (the test above); a new request on it
+    // comes while the desk is down, deep enough to be backfilled: the first pass reads the set
+    // (its other requests are known) before this request's strategies are, and the next would
+    // walk the set's history from that read, after the escape
+    const operator = chain.operators[2]!;
+    await desk?.stop();
+    desk = await open();
+    await cycle(desk);
+    await desk.ingestor.enriched();
+    expect(await storedStrategies(desk, operator)).toContain(chain.testbed.strategies[1]);
+    await desk.stop();
+    desk = undefined;
+    const q = await queue(operator, 'a strategy read before, emptied while the desk is down', 1);
+    await chain.mine(WINDOW + 20);
+    const emptiedAt = await emptyAndRefill(operator, chain.testbed.strategies[1]!);
+
+    await openAndExpectHeld(q.requestId, emptiedAt);
+  });
   it('emptied and refilled before the desk existed, beside a strategy never allocated: recorded by its first read, not fulfilled', async () => {
     // the never-allocated strategy has no history at all: read zero now with no change logged, it
     // was zero throughout, so the request had no stake while the other one was emptied

@@ -29,20 +29,46 @@ export interface ReadSet {
 /** Per strategy (keyed by `allocationKey`): from where its changes are walked, and the stored read that starts it. */
 export type AllocationWalk = Map<string, { operator: Address; operatorSetId: number; strategy: Address; from: number; historyFrom: number; stored: { fact: AllocationFact; readAtBlock: number } | null }>;
 
+/** Requests of a set whose strategies were read after the set was: the set's history is still to be read for them. */
+export interface PendingHistory {
+  /** their earliest queueing block */
+  from: number;
+  strategies: Set<Address>;
+}
+
 /**
  * Each strategy's changes are walked from the block after the set's stored read, when that read
  * has the strategy (it is the start), else from its oldest request's reach (historyFrom −
- * DEALLOCATION_DELAY − 1: a deallocation queued earlier took effect before the request).
+ * DEALLOCATION_DELAY − 1: a deallocation queued earlier took effect before the request). A
+ * strategy of a request whose history is still pending is walked from that request's reach
+ * unless the stored read is older: a read made before the request's strategies were known (the
+ * pass that read the set while they were not) would start the walk after what that request
+ * must see, so the walk has no start there.
  */
-export function planAllocationWalk(o: { sets: readonly ReadSet[]; previousOf: (k: { operator: Address; operatorSetId: number }) => OperatorSetStateRow | null; atBlock: number; deallocationDelay: number }): AllocationWalk {
+export function planAllocationWalk(o: {
+  sets: readonly ReadSet[];
+  previousOf: (k: { operator: Address; operatorSetId: number }) => OperatorSetStateRow | null;
+  pendingOf?: (k: { operator: Address; operatorSetId: number }) => PendingHistory | undefined;
+  atBlock: number;
+  deallocationDelay: number;
+}): AllocationWalk {
   const plan: AllocationWalk = new Map();
+  const reachOf = (historyFrom: number) => membershipSearchFrom({ blockNumber: o.atBlock, deallocationDelay: o.deallocationDelay, historyFrom, previous: null });
   for (const k of o.sets) {
     const prev = o.previousOf(k);
-    const reach = membershipSearchFrom({ blockNumber: o.atBlock, deallocationDelay: o.deallocationDelay, historyFrom: k.historyFrom, previous: null });
+    const pending = o.pendingOf?.(k);
+    const reach = reachOf(k.historyFrom);
     for (const strategy of k.strategies) {
+      const key = allocationKey(k.operator, k.operatorSetId, strategy);
       const fact = prev?.allocations.find((a) => getAddress(a.strategy) === strategy);
       const stored = fact && prev ? { fact, readAtBlock: prev.readAtBlock } : null;
-      plan.set(allocationKey(k.operator, k.operatorSetId, strategy), { operator: k.operator, operatorSetId: k.operatorSetId, strategy, from: stored ? stored.readAtBlock + 1 : reach, historyFrom: k.historyFrom, stored });
+      const pendingReach = stored && pending?.strategies.has(strategy) ? reachOf(pending.from) : null;
+      if (pendingReach !== null && stored!.readAtBlock > pendingReach) {
+        // the walk justifies "zero throughout" (readAllocationHistory) only from the pending request on
+        plan.set(key, { operator: k.operator, operatorSetId: k.operatorSetId, strategy, from: pendingReach, historyFrom: pending!.from, stored: null });
+        continue;
+      }
+      plan.set(key, { operator: k.operator, operatorSetId: k.operatorSetId, strategy, from: stored ? stored.readAtBlock + 1 : reach, historyFrom: k.historyFrom, stored });
     }
   }
   return plan;

@@ -14,7 +14,7 @@ import { escapesOf, pastLapseBlock, type Escape } from '../domain/pastLapses';
 import { computeVetoWindowEnd } from '../domain/windows';
 import type { Logger } from '../lib/logger';
 import type { IngestStore } from '../store/ingestStore';
-import { planAllocationWalk, readAllocationHistory, type AllocationHistory, type ReadSet } from './allocationHistory';
+import { planAllocationWalk, readAllocationHistory, type AllocationHistory, type PendingHistory, type ReadSet } from './allocationHistory';
 
 export const setKey = (operator: string, setId: number) => `${getAddress(operator)}:${setId}`;
 
@@ -81,7 +81,7 @@ export function createSlashabilityRefresh(o: { client: PublicClient; store: Inge
     // what this read covers; sets marked meanwhile (strategies read in the background) wait for the next
     const taken = new Set(dirty);
     const everySet = all;
-    const [open, previous] = await Promise.all([store.openOperatorSets(), store.operatorStates()]);
+    const [open, previous, pendingRequests] = await Promise.all([store.openOperatorSets(), store.operatorStates(), store.historyPending()]);
     const prevByKey = new Map(previous.map((p) => [setKey(p.operator, p.operatorSetId), p]));
     const byKey = new Map<string, ReadSet>();
     for (const r of open) {
@@ -97,12 +97,27 @@ export function createSlashabilityRefresh(o: { client: PublicClient; store: Inge
       byKey.set(key, e);
     }
     const previousOf = (k: { operator: Address; operatorSetId: number }) => prevByKey.get(setKey(k.operator, k.operatorSetId)) ?? null;
+    // requests whose strategies were read after their set was, in the sets this pass reads: their
+    // history is read now (and they read pending until it is)
+    // (one whose strategies this pass's list of the set lacks was read meanwhile: the next pass)
+    const pendingRead = pendingRequests.filter((r) => {
+      const set = byKey.get(setKey(r.operator, r.operatorSetId));
+      return set !== undefined && r.strategies.every((s) => set.strategies.has(getAddress(s)));
+    });
+    const pendingByKey = new Map<string, PendingHistory>();
+    for (const r of pendingRead) {
+      const key = setKey(r.operator, r.operatorSetId);
+      const e = pendingByKey.get(key) ?? { from: r.queuedAtBlock, strategies: new Set<Address>() };
+      e.from = Math.min(e.from, r.queuedAtBlock);
+      for (const s of r.strategies) e.strategies.add(getAddress(s));
+      pendingByKey.set(key, e);
+    }
     const sets = [...byKey.values()].map((k) => ({
       operator: k.operator,
       operatorSetId: k.operatorSetId,
       from: membershipSearchFrom({ blockNumber: atBlock, deallocationDelay: facts.deallocationDelay, historyFrom: k.historyFrom, previous: previousOf(k) }),
     }));
-    const plan = o.lapses ? planAllocationWalk({ sets: [...byKey.values()], previousOf, atBlock, deallocationDelay: facts.deallocationDelay }) : null;
+    const plan = o.lapses ? planAllocationWalk({ sets: [...byKey.values()], previousOf, pendingOf: (k) => pendingByKey.get(setKey(k.operator, k.operatorSetId)), atBlock, deallocationDelay: facts.deallocationDelay }) : null;
     // both histories from one walk of the blocks the desk did not read itself
     const swept = plan && sets.length > 0 ? await sweepSetHistory({ client, allocationManager: facts.allocationManager, avs: facts.avs, from: Math.min(...sets.map((k) => k.from), ...[...plan.values()].map((p) => p.from)), toBlock: atBlock, maxLogRange: o.maxLogRange, seen: o.seen }) : undefined;
     const membership = await membershipChanges({ client, allocationManager: facts.allocationManager, avs: facts.avs, sets, toBlock: atBlock, maxLogRange: o.maxLogRange, seen: o.seen, swept });
@@ -150,6 +165,8 @@ export function createSlashabilityRefresh(o: { client: PublicClient; store: Inge
       await recordPastLapses(membership, allocations, atBlock);
     }
     await store.saveOperatorStates(carryForwardDeallocations(rows, previous));
+    // after the state: a request never reads its slashability without its lapses derived
+    if (pendingRead.length > 0) await store.historyRead(pendingRead);
     for (const k of taken) dirty.delete(k);
     if (everySet) all = false;
   }

@@ -135,9 +135,11 @@ export function createRequestReadModel(o: ReadModelOptions) {
         if (a) allocations.push(a);
       }
     }
-    // L is known once the set was read with every strategy of this request
+    // L is known once the set was read with every strategy of this request, and its history read
+    // for it (a backfilled request's strategies are read after its set may have been: a lapse by
+    // allocation then waits for the next read)
     // (only open requests' sets are read: a vetoed or fulfilled request's L no longer matters)
-    const complete = st && strategies && allocations.length === strategies.length;
+    const complete = st && strategies && allocations.length === strategies.length && !r.historyPending;
     // a decided request's L no longer matters: untracked, even when its set was read for another request
     const slashability: RequestView['deadlines']['slashability'] = !c.avs || r.onchainStatus !== 'requested' ? 'untracked' : complete ? 'read' : 'pending';
     const registration: RegistrationFact = st && !st.registered ? { registered: false, deregisterBlock: st.deregisterBlock ?? 0 } : { registered: true };

@@ -49,7 +49,8 @@ const INSERT_COLUMNS = [...REQUEST_COLUMNS, 'slasher', 'requestId', 'updatedAt']
 /** A stored projection row, as the model API reads it. */
 export type SlashingRequestRow = Awaited<ReturnType<Db['slashingRequest']['findFirstOrThrow']>>;
 
-const ROW_COLUMNS = ['slasher', 'requestId', ...REQUEST_COLUMNS, 'updatedAt'] as const;
+/** `historyPending` is the ingest's, not the facts': a re-projection leaves it as it is */
+const ROW_COLUMNS = ['slasher', 'requestId', ...REQUEST_COLUMNS, 'historyPending', 'updatedAt'] as const;
 
 /** each column's index in ROW_COLUMNS */
 const AT = Object.fromEntries(ROW_COLUMNS.map((c, k) => [c, k])) as Record<(typeof ROW_COLUMNS)[number], number>;
@@ -79,6 +80,8 @@ function requestRowOf(r: unknown[]): SlashingRequestRow {
     fulfilledBlock: intOrNull(r[AT.fulfilledBlock]),
     fulfilledTxHash: (r[AT.fulfilledTxHash] as string | null) ?? null,
     overwrote: Number(r[AT.overwrote]),
+    // SQLite stores a boolean as 0/1
+    historyPending: Boolean(Number(r[AT.historyPending])),
     updatedAt: at instanceof Date ? at : new Date(at as string),
   };
 }
@@ -250,6 +253,44 @@ export function createRequestsTable(db: Db, slasher: string, kind: DbKind, acces
       return rows.map((r) => ({ ...r, strategies: JSON.parse(r.strategies) as string[] | null }));
     },
 
+    /**
+     * Open requests whose strategies were read after their operator set was: the set's history
+     * is still to be read for them (`historyRead` once it is).
+     */
+    async historyPending(): Promise<{ requestId: string; queuedTxHash: string; queuedAtBlock: number; operator: string; operatorSetId: number; strategies: string[] }[]> {
+      const rows = await db.slashingRequest.findMany({
+        where: { slasher, onchainStatus: 'requested', historyPending: true },
+        select: { requestId: true, queuedTxHash: true, queuedAtBlock: true, operator: true, operatorSetId: true, strategies: true },
+      });
+      return rows.map((r) => ({ ...r, strategies: (JSON.parse(r.strategies) as string[] | null) ?? [] }));
+    },
+
+    /** The set's history was read for these requests (each only while it is still the same request). */
+    async historyRead(items: readonly { requestId: string; queuedTxHash: string }[]): Promise<void> {
+      for (let i = 0; i < items.length; i += SEEN_CHUNK) {
+        const json = JSON.stringify(items.slice(i, i + SEEN_CHUNK).map((x) => ({ id: x.requestId, h: x.queuedTxHash })));
+        await inTransaction((sql) =>
+          kind === 'postgresql'
+            ? sql.run(
+                `UPDATE "SlashingRequest" AS r SET "historyPending" = false, "updatedAt" = (now() AT TIME ZONE 'UTC')
+                   FROM json_to_recordset($1::json) AS u(id text, h text)
+                  WHERE r."slasher" = $2 AND r."requestId" = u.id AND r."queuedTxHash" = u.h AND r."historyPending"`,
+                json,
+                slasher,
+              )
+            : // through the primary key per item (see setStrategies on SQLite's own plan)
+              sql.run(
+                `UPDATE "SlashingRequest" SET "historyPending" = 0, "updatedAt" = ?
+                  WHERE rowid IN (SELECT r.rowid FROM json_each(?) AS u CROSS JOIN "SlashingRequest" AS r
+                                   WHERE r."slasher" = ? AND r."requestId" = json_extract(u.value, '$.id') AND r."queuedTxHash" = json_extract(u.value, '$.h') AND r."historyPending")`,
+                columnTime('sqlite', new Date()),
+                json,
+                slasher,
+              ),
+        );
+      }
+    },
+
     /** Requests stored with their strategies still to read (`strategies` = JSON null), newest first. */
     async pendingStrategies(limit: number) {
       const rows = await db.slashingRequest.findMany({
@@ -293,7 +334,7 @@ export function createRequestsTable(db: Db, slasher: string, kind: DbKind, acces
                SELECT r.ctid AS rid, u.s FROM json_to_recordset($1::json) AS u(id text, b int, h text, i int, s text)
                CROSS JOIN LATERAL (SELECT ctid FROM "SlashingRequest"
                  WHERE "slasher" = $2 AND "requestId" = u.id AND "queuedBlockHash" = u.h AND "queuedLogIndex" = u.i AND "strategies" = 'null') AS r)
-             UPDATE "SlashingRequest" SET "strategies" = x.s, "updatedAt" = (now() AT TIME ZONE 'UTC') FROM x WHERE "SlashingRequest".ctid = x.rid`,
+             UPDATE "SlashingRequest" SET "strategies" = x.s, "historyPending" = true, "updatedAt" = (now() AT TIME ZONE 'UTC') FROM x WHERE "SlashingRequest".ctid = x.rid`,
             json,
             slasher,
           );
@@ -313,7 +354,7 @@ export function createRequestsTable(db: Db, slasher: string, kind: DbKind, acces
           `WITH x AS MATERIALIZED (
              SELECT r.rowid AS rid, u.s AS s FROM (${items}) AS u CROSS JOIN "SlashingRequest" AS r
               WHERE r."slasher" = ? AND r."requestId" = u.id AND r."queuedBlockHash" = u.h AND r."queuedLogIndex" = u.i AND r."strategies" = 'null')
-           UPDATE "SlashingRequest" SET "strategies" = x.s, "updatedAt" = ? FROM x WHERE "SlashingRequest".rowid = x.rid`,
+           UPDATE "SlashingRequest" SET "strategies" = x.s, "historyPending" = 1, "updatedAt" = ? FROM x WHERE "SlashingRequest".rowid = x.rid`,
           json,
           slasher,
           columnTime('sqlite', new Date()),

@@ -1,0 +1,4 @@
+-- A request whose strategies were read after its operator set was (a backfill stores them
+-- unread): the set's history (deallocations to zero and back) is still to be read for it from
+-- its own queueing block, and its slashability reads pending until then.
+ALTER TABLE "SlashingRequest" ADD COLUMN "historyPending" BOOLEAN NOT NULL DEFAULT false;
