@@ -203,6 +203,15 @@ export function createSeenSetHistory(avs: Address) {
 
 export type SeenSetHistory = ReturnType<typeof createSeenSetHistory>;
 
+/**
+ * What was seen counts only when it ends at or below the read block: past it, an older change in
+ * range could hide behind a newer one.
+ */
+function usableCoverage(seen: SeenSetHistory | undefined, toBlock: number): { from: number; to: number } | null {
+  const covered = seen?.covered() ?? null;
+  return covered && covered.to <= toBlock ? covered : null;
+}
+
 /** The parts of from..to outside `covered` (which must not reach past `to`). */
 export function uncoveredRanges(from: number, to: number, covered: { from: number; to: number } | null): [number, number][] {
   if (from > to) return [];
@@ -228,26 +237,23 @@ export async function membershipChanges(i: {
   seen?: SeenSetHistory;
   swept?: Swept;
 }): Promise<Map<string, Membership>> {
-  // what was seen counts only when it ends at or below the read block: past it, an older change
-  // in range could hide behind a newer one
-  const covered = i.seen?.covered() ?? null;
-  const usable = covered && covered.to <= i.toBlock ? covered : null;
+  const sweptAll = i.swept !== undefined && i.sets.every((s) => s.from >= i.swept!.from);
+  // a sweep's logs complete the coverage it was made with
+  const usable = sweptAll ? i.swept!.covered : usableCoverage(i.seen, i.toBlock);
   const out = new Map<string, { from: number; changes: MembershipChange[] }>();
   for (const s of i.sets) {
     const key = setKey(s.operator, s.operatorSetId);
-    const seen = usable ? i.seen!.changesOf(key).filter((c) => c.block >= s.from) : [];
+    const seen = usable ? i.seen!.changesOf(key).filter((c) => c.block >= s.from && c.block <= usable.to) : [];
     out.set(key, { from: s.from, changes: [...seen] });
   }
-  const collect = (logs: readonly RawLog[]) => {
-    for (const l of logs) {
-      const m = membershipLog(l, i.avs);
-      const e = m && out.get(m.key);
-      if (!e || m.change.block < e.from) continue;
-      e.changes.push(m.change);
-    }
+  const add = (m: { key: string; change: MembershipChange } | null) => {
+    const e = m && out.get(m.key);
+    if (e && m.change.block >= e.from) e.changes.push(m.change);
   };
-  const sweptAll = i.swept && i.sets.every((s) => s.from >= i.swept!.from);
-  if (sweptAll) collect(i.swept!.logs);
+  const collect = (logs: readonly RawLog[]) => {
+    for (const l of logs) add(membershipLog(l, i.avs));
+  };
+  if (sweptAll) for (const m of i.swept!.membership) add(m);
   const operators = sweptAll ? [] : [...new Set(i.sets.map((s) => getAddress(s.operator)))];
   for (let k = 0; k < operators.length; k += OPERATORS_PER_FILTER) {
     const group = operators.slice(k, k + OPERATORS_PER_FILTER);
@@ -311,28 +317,28 @@ export async function allocationChanges(i: {
   seen?: SeenSetHistory;
   swept?: Swept;
 }): Promise<Map<string, { changes: AllocationChange[]; complete: boolean }>> {
-  const covered = i.seen?.covered() ?? null;
-  const usable = covered && covered.to <= i.toBlock ? covered : null;
   const fromOf = new Map<string, number>();
-  const found = new Map<string, AllocationChange[]>();
   for (const s of i.sets) {
     for (const strategy of s.strategies) {
       const key = allocationKey(s.operator, s.operatorSetId, strategy);
       fromOf.set(key, Math.min(fromOf.get(key) ?? Infinity, s.from));
-      found.set(key, usable ? i.seen!.allocationsOf(key).filter((c) => c.block >= s.from) : []);
     }
   }
   if (fromOf.size === 0) return new Map();
-  const collect = (logs: readonly RawLog[]) => {
-    for (const l of logs) {
-      const a = allocationLog(l, i.avs);
-      const list = a && found.get(a.key);
-      if (!list || a.change.block < fromOf.get(a.key)!) continue;
-      list.push(a.change);
-    }
-  };
   const from = Math.min(...fromOf.values());
-  if (i.swept && from >= i.swept.from) collect(i.swept.logs);
+  const swept = i.swept && from >= i.swept.from ? i.swept : undefined;
+  // a sweep's logs complete the coverage it was made with
+  const usable = swept ? swept.covered : usableCoverage(i.seen, i.toBlock);
+  const found = new Map<string, AllocationChange[]>();
+  for (const [key, keyFrom] of fromOf) found.set(key, usable ? i.seen!.allocationsOf(key).filter((c) => c.block >= keyFrom && c.block <= usable.to) : []);
+  const add = (a: { key: string; change: AllocationChange } | null) => {
+    const list = a && found.get(a.key);
+    if (list && a.change.block >= fromOf.get(a.key)!) list.push(a.change);
+  };
+  const collect = (logs: readonly RawLog[]) => {
+    for (const l of logs) add(allocationLog(l, i.avs));
+  };
+  if (swept) for (const a of swept.allocations) add(a);
   else {
     for (const [walkFrom, walkTo] of uncoveredRanges(from, i.toBlock, usable)) {
       for await (const range of fetchLogRanges({ client: i.client, address: i.allocationManager, topic0: [allocationTopic], fromBlock: walkFrom, toBlock: walkTo, initialRange: i.maxLogRange, maxRange: i.maxLogRange })) collect(range.logs);
@@ -341,10 +347,13 @@ export async function allocationChanges(i: {
   return new Map([...found].map(([key, changes]) => [key, { changes: merged(changes), complete: changes.length < CHANGES_KEPT }]));
 }
 
-/** Every AllocationManager log of the blocks from `from` to the read block that `seen` does not cover. */
+/** This AVS's AllocationManager events of the blocks from `from` to the read block that `seen` did not cover then, decoded. */
 export interface Swept {
   from: number;
-  logs: RawLog[];
+  /** the stretch `seen` covered when the sweep was made: its changes and these are the whole history from `from` */
+  covered: { from: number; to: number } | null;
+  membership: { key: string; change: MembershipChange }[];
+  allocations: { key: string; change: AllocationChange }[];
 }
 
 /**
@@ -354,14 +363,18 @@ export interface Swept {
  * to the sets' last reads, and two walks would cost a provider each range twice.
  */
 export async function sweepSetHistory(i: { client: PublicClient; allocationManager: Address; avs: Address; from: number; toBlock: number; maxLogRange: number; seen?: SeenSetHistory }): Promise<Swept> {
-  const covered = i.seen?.covered() ?? null;
-  const usable = covered && covered.to <= i.toBlock ? covered : null;
+  const covered = usableCoverage(i.seen, i.toBlock);
+  const out: Swept = { from: i.from, covered, membership: [], allocations: [] };
   // only this AVS's are kept: a long stretch holds every AVS's allocations
-  const logs: RawLog[] = [];
-  for (const [walkFrom, walkTo] of uncoveredRanges(i.from, i.toBlock, usable)) {
+  for (const [walkFrom, walkTo] of uncoveredRanges(i.from, i.toBlock, covered)) {
     for await (const range of fetchLogRanges({ client: i.client, address: i.allocationManager, topic0: ALLOCATION_MANAGER_TOPICS, fromBlock: walkFrom, toBlock: walkTo, initialRange: i.maxLogRange, maxRange: i.maxLogRange })) {
-      for (const l of range.logs) if (membershipLog(l, i.avs) || allocationLog(l, i.avs)) logs.push(l);
+      for (const l of range.logs) {
+        const m = membershipLog(l, i.avs);
+        if (m) out.membership.push(m);
+        const a = m ? null : allocationLog(l, i.avs);
+        if (a) out.allocations.push(a);
+      }
     }
   }
-  return { from: i.from, logs };
+  return out;
 }
