@@ -49,6 +49,14 @@ describe('zeroStretches', () => {
   it('ignores changes the stored read already held', () => {
     expect(zeroStretches([change(100, 0n, 131), change(110, 9n, 110)], { block: 120, magnitude: 9n, pending: { magnitude: 0n, effectBlock: 131 } }, 1_000)).toEqual([{ from: 131, to: 1_000 }]);
   });
+  it('takes a stored read inside the changes as a known point: those logged up to it tell what came before', () => {
+    // zero from 131 (logged at 100, before the read), read zero at 150, allocated at 200
+    expect(zeroStretches([change(100, 0n, 131), change(200, 5n, 200)], { block: 150, magnitude: 0n }, 1_000)).toEqual([{ from: 131, to: 199 }]);
+    // allocated again at 140, before the read that shows the stake
+    expect(zeroStretches([change(100, 0n, 131), change(140, 5n, 140)], { block: 150, magnitude: 5n }, 1_000)).toEqual([{ from: 131, to: 139 }]);
+    // the read stands over an earlier change in effect at its own block
+    expect(zeroStretches([change(100, 0n, 150)], { block: 150, magnitude: 5n }, 1_000)).toEqual([]);
+  });
   it('merges stretches that touch', () => {
     expect(zeroStretches([change(100, 0n, 131), change(140, 0n, 140)], null, 1_000)).toEqual([{ from: 131, to: 1_000 }]);
   });

@@ -16,7 +16,10 @@ export interface AllocationChange {
   logIndex: number;
 }
 
-/** What a strategy's magnitude was known to be before its first change (a stored read), if anything. */
+/**
+ * What a strategy's magnitude was known to be at a block (a stored read), if anything: changes
+ * logged up to that block tell what came before it, those logged after it what came next.
+ */
 export interface AllocationStart {
   /** the magnitude in effect at `block` */
   block: number;
@@ -38,13 +41,16 @@ export interface AllocationStart {
 export function zeroStretches(changes: readonly AllocationChange[], start: AllocationStart | null, toBlock: number): Escape[] {
   // effect block → magnitude and the block it was queued in, the later logged winning (chain order)
   const at = new Map<number, { magnitude: bigint; queuedAt: number }>();
+  const ordered = [...changes].sort((a, b) => a.block - b.block || a.logIndex - b.logIndex);
+  const apply = (c: AllocationChange) => at.set(c.effectBlock, { magnitude: c.magnitude, queuedAt: c.block });
+  // what was logged by the start read is in it already (pending included): the read stands over
+  // the changes logged up to it, the later ones over the read
+  for (const c of ordered) if (start && c.block <= start.block) apply(c);
   if (start) {
     at.set(start.block, { magnitude: start.magnitude, queuedAt: start.block });
     if (start.pending && start.pending.effectBlock > start.block) at.set(start.pending.effectBlock, { magnitude: start.pending.magnitude, queuedAt: start.block });
   }
-  // what was logged by the start read is in it already (pending included)
-  const ordered = changes.filter((c) => !start || c.block > start.block).sort((a, b) => a.block - b.block || a.logIndex - b.logIndex);
-  for (const c of ordered) at.set(c.effectBlock, { magnitude: c.magnitude, queuedAt: c.block });
+  for (const c of ordered) if (!start || c.block > start.block) apply(c);
   const points = [...at].sort((a, b) => a[0] - b[0]);
   const out: Escape[] = [];
   let from: number | null = null;

@@ -34,10 +34,10 @@ describe('planAllocationWalk', () => {
     expect(walk(plan(set(500), null), S1)).toEqual({ from: 500 - DELAY - 1, historyFrom: 500, start: null });
   });
 
-  it("walks a pending request's strategy from that request's reach when the stored read came after it, with no start", () => {
+  it("walks a pending request's strategy from that request's reach when the stored read came after it, the read a known point inside", () => {
     // the stored read (900) was made while the request queued at 700 had no strategies known
     const p = plan(set(500), read(900, [S1, S2]), { from: 700, strategies: new Set([S2]) });
-    expect(walk(p, S2)).toEqual({ from: 700 - DELAY - 1, historyFrom: 700, start: null });
+    expect(walk(p, S2)).toEqual({ from: 700 - DELAY - 1, historyFrom: 700, start: 900 });
     // a strategy of no pending request keeps its start
     expect(walk(p, S1)).toEqual({ from: 901, historyFrom: 500, start: 900 });
   });
@@ -49,10 +49,10 @@ describe('planAllocationWalk', () => {
     const edge = plan(set(500), read(700 - DELAY - 1, [S2]), { from: 700, strategies: new Set([S2]) });
     expect(walk(edge, S2)).toEqual({ from: 700 - DELAY, historyFrom: 500, start: 700 - DELAY - 1 });
     const after = plan(set(500), read(700 - DELAY, [S2]), { from: 700, strategies: new Set([S2]) });
-    expect(walk(after, S2)).toEqual({ from: 700 - DELAY - 1, historyFrom: 700, start: null });
+    expect(walk(after, S2)).toEqual({ from: 700 - DELAY - 1, historyFrom: 700, start: 700 - DELAY });
   });
 
   it('a pending strategy the stored read lacks is walked from the oldest request of the set', () => {
-    expect(walk(plan(set(500), read(900, [S1])), S2)).toEqual(walk(plan(set(500), read(900, [S1]), { from: 700, strategies: new Set([S2]) }), S2));
+    expect(walk(plan(set(500), read(900, [S1]), { from: 700, strategies: new Set([S2]) }), S2)).toEqual({ from: 500 - DELAY - 1, historyFrom: 500, start: null });
   });
 });

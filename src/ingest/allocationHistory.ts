@@ -43,7 +43,7 @@ export interface PendingHistory {
  * strategy of a request whose history is still pending is walked from that request's reach
  * unless the stored read is older: a read made before the request's strategies were known (the
  * pass that read the set while they were not) would start the walk after what that request
- * must see, so the walk has no start there.
+ * must see: the walk then begins before it, the read a known point inside it.
  */
 export function planAllocationWalk(o: {
   sets: readonly ReadSet[];
@@ -64,8 +64,8 @@ export function planAllocationWalk(o: {
       const stored = fact && prev ? { fact, readAtBlock: prev.readAtBlock } : null;
       const pendingReach = stored && pending?.strategies.has(strategy) ? reachOf(pending.from) : null;
       if (pendingReach !== null && stored!.readAtBlock > pendingReach) {
-        // the walk justifies "zero throughout" (readAllocationHistory) only from the pending request on
-        plan.set(key, { operator: k.operator, operatorSetId: k.operatorSetId, strategy, from: pendingReach, historyFrom: pending!.from, stored: null });
+        // the stored read stays a known point inside the walk (zero there and allocated later is an escape)
+        plan.set(key, { operator: k.operator, operatorSetId: k.operatorSetId, strategy, from: pendingReach, historyFrom: pending!.from, stored });
         continue;
       }
       plan.set(key, { operator: k.operator, operatorSetId: k.operatorSetId, strategy, from: stored ? stored.readAtBlock + 1 : reach, historyFrom: k.historyFrom, stored });

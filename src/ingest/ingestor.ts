@@ -300,7 +300,7 @@ export function createIngestor(o: IngestOptions) {
     }
     status.indexedBlock = indexed;
     o.metrics?.lagBlocks.set(Math.max(0, head - indexed));
-    if (slashability.pending()) {
+    if (await slashability.pending()) {
       await checkSeenSetHistory();
       await slashability.refresh(indexed);
     }

@@ -78,10 +78,27 @@ export function createSlashabilityRefresh(o: { client: PublicClient; store: Inge
 
   async function refresh(atBlock: number): Promise<void> {
     if (!facts.avs) return; // without the AVS the operator set cannot be named
-    // what this read covers; sets marked meanwhile (strategies read in the background) wait for the next
+    // what this read covers; sets marked meanwhile (strategies read in the background) wait for
+    // the next, and a read that fails leaves them marked
     const taken = new Set(dirty);
     const everySet = all;
+    dirty.clear();
+    all = false;
+    try {
+      await read(atBlock, taken, everySet);
+    } catch (e) {
+      for (const k of taken) dirty.add(k);
+      if (everySet) all = true;
+      throw e;
+    }
+  }
+
+  async function read(atBlock: number, taken: Set<string>, everySet: boolean): Promise<void> {
+    const avs = facts.avs!;
     const [open, previous, pendingRequests] = await Promise.all([store.openOperatorSets(), store.operatorStates(), store.historyPending()]);
+    // a set with a request whose history is still to read is read whoever marked it (another
+    // desk on the database may have read its strategies)
+    for (const r of pendingRequests) taken.add(setKey(r.operator, r.operatorSetId));
     const prevByKey = new Map(previous.map((p) => [setKey(p.operator, p.operatorSetId), p]));
     const byKey = new Map<string, ReadSet>();
     for (const r of open) {
@@ -119,14 +136,14 @@ export function createSlashabilityRefresh(o: { client: PublicClient; store: Inge
     }));
     const plan = o.lapses ? planAllocationWalk({ sets: [...byKey.values()], previousOf, pendingOf: (k) => pendingByKey.get(setKey(k.operator, k.operatorSetId)), atBlock, deallocationDelay: facts.deallocationDelay }) : null;
     // both histories from one walk of the blocks the desk did not read itself
-    const swept = plan && sets.length > 0 ? await sweepSetHistory({ client, allocationManager: facts.allocationManager, avs: facts.avs, from: Math.min(...sets.map((k) => k.from), ...[...plan.values()].map((p) => p.from)), toBlock: atBlock, maxLogRange: o.maxLogRange, seen: o.seen }) : undefined;
-    const membership = await membershipChanges({ client, allocationManager: facts.allocationManager, avs: facts.avs, sets, toBlock: atBlock, maxLogRange: o.maxLogRange, seen: o.seen, swept });
+    const swept = plan && sets.length > 0 ? await sweepSetHistory({ client, allocationManager: facts.allocationManager, avs, from: Math.min(...sets.map((k) => k.from), ...[...plan.values()].map((p) => p.from)), toBlock: atBlock, maxLogRange: o.maxLogRange, seen: o.seen }) : undefined;
+    const membership = await membershipChanges({ client, allocationManager: facts.allocationManager, avs, sets, toBlock: atBlock, maxLogRange: o.maxLogRange, seen: o.seen, swept });
     const rows: OperatorSetStateRow[] = await Promise.all(
       [...byKey.values()].map(async (k) => {
         const s = await readSlashability({
           client,
           allocationManager: facts.allocationManager,
-          avs: facts.avs!,
+          avs,
           operator: k.operator,
           operatorSetId: k.operatorSetId,
           strategies: [...k.strategies],
@@ -167,8 +184,6 @@ export function createSlashabilityRefresh(o: { client: PublicClient; store: Inge
     await store.saveOperatorStates(carryForwardDeallocations(rows, previous));
     // after the state: a request never reads its slashability without its lapses derived
     if (pendingRead.length > 0) await store.historyRead(pendingRead);
-    for (const k of taken) dirty.delete(k);
-    if (everySet) all = false;
   }
 
   return {
@@ -180,8 +195,12 @@ export function createSlashabilityRefresh(o: { client: PublicClient; store: Inge
     markAll(): void {
       all = true;
     },
-    /** something waits to be read (and the AVS is known, so it can be) */
-    pending: () => Boolean(facts.avs) && (all || dirty.size > 0),
+    /**
+     * Something waits to be read (and the AVS is known, so it can be): sets marked, or a request
+     * whose set's history is still to read (its flag is stored: a mark lost with a desk that
+     * stopped, or made by another desk, still brings the read)
+     */
+    pending: async (): Promise<boolean> => Boolean(facts.avs) && (all || dirty.size > 0 || (await store.anyHistoryPending())),
     /** sets marked since the last read (the start's and a reorg's read-everything aside) */
     marked: () => Boolean(facts.avs) && dirty.size > 0,
     refresh,

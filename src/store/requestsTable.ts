@@ -86,12 +86,18 @@ function requestRowOf(r: unknown[]): SlashingRequestRow {
   };
 }
 
-/** Replaces a stored projection: parameters are a row's REQUEST_COLUMNS values, updatedAt, slasher, requestId. */
+/**
+ * Replaces a stored projection: parameters are a row's REQUEST_COLUMNS values, updatedAt, its
+ * queuedTxHash, slasher, requestId. Another request under the same id (V4 reuses ids; a reorg uncovers an older one) has
+ * its set's history still to read: `historyPending` is set then (the right-hand sides read the
+ * row as it was).
+ */
 function updateRequestSql(kind: DbKind): string {
   const p = dialect(kind).p;
   const n = REQUEST_COLUMNS.length;
   const set = [...REQUEST_COLUMNS, 'updatedAt'].map((c, k) => `"${c}" = ${p(k + 1)}`).join(', ');
-  return `UPDATE "SlashingRequest" SET ${set} WHERE "slasher" = ${p(n + 2)} AND "requestId" = ${p(n + 3)}`;
+  // the new queued tx hash again as its own parameter: SQLite's are positional
+  return `UPDATE "SlashingRequest" SET ${set}, "historyPending" = ("historyPending" OR "queuedTxHash" <> ${p(n + 2)}) WHERE "slasher" = ${p(n + 3)} AND "requestId" = ${p(n + 4)}`;
 }
 
 function rowOf(projected: ProjectedRequest, variant: string) {
@@ -183,7 +189,7 @@ export function createRequestsTable(db: Db, slasher: string, kind: DbKind, acces
           continue;
         }
         const row = rowOf(projected, variant);
-        if (exists.has(requestId)) await sql.run(updateRequestSql(kind), ...REQUEST_COLUMNS.map((c) => row[c]), now, slasher, requestId);
+        if (exists.has(requestId)) await sql.run(updateRequestSql(kind), ...REQUEST_COLUMNS.map((c) => row[c]), now, row.queuedTxHash, slasher, requestId);
         else inserts.push(requestValues(row, requestId, now));
       }
       await insertRows(sql, 'SlashingRequest', INSERT_COLUMNS, inserts);
@@ -263,6 +269,11 @@ export function createRequestsTable(db: Db, slasher: string, kind: DbKind, acces
         select: { requestId: true, queuedTxHash: true, queuedAtBlock: true, operator: true, operatorSetId: true, strategies: true },
       });
       return rows.map((r) => ({ ...r, strategies: (JSON.parse(r.strategies) as string[] | null) ?? [] }));
+    },
+
+    /** Whether any open request waits for its set's history (a cheap check per pass: indexed). */
+    async anyHistoryPending(): Promise<boolean> {
+      return (await db.slashingRequest.findFirst({ where: { slasher, historyPending: true, onchainStatus: 'requested' }, select: { requestId: true } })) !== null;
     },
 
     /** The set's history was read for these requests (each only while it is still the same request). */
