@@ -253,4 +253,20 @@ describe.each(DB_KINDS)('a lapse that happened while no desk watched, on %s', (k
 
     await openAndExpectHeld(q.requestId, emptiedAt);
   });
+  it('no stake when queued, allocated after its window, before the desk existed: recorded from its window end, not fulfilled', async () => {
+    // operator 3 had never allocated the third strategy (the test above): a request on it alone
+    // slashes nothing through its window; the allocation that comes after is the desk's first
+    // knowledge of that strategy, and what it was before is the chain's past state
+    await desk?.stop();
+    desk = undefined;
+    const operator = chain.operators[3]!;
+    const never = chain.testbed.strategies[2]!;
+    const q = await queue(operator, 'no stake until after its window', 2);
+    await chain.mine(WINDOW + 3);
+    await allocate(chain.keeper, chain.publicClient, { allocationManager: chain.testbed.allocationManager, operator, operatorSet: { avs: AVS, id: 1 }, strategy: never, magnitude: WAD });
+    await chain.mine(1);
+    await freshDatabase();
+
+    await openAndExpectHeld(q.requestId, Number(q.blockNumber) + WINDOW);
+  });
 });

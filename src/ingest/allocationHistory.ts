@@ -4,7 +4,7 @@
  * it only where that history is whole; unknown is never taken for zero.
  */
 import { getAddress, type Address, type PublicClient } from 'viem';
-import { allocationChanges, allocationKey, membershipSearchFrom, type SeenSetHistory, type Swept } from '../chain/slashability';
+import { allocationAt, allocationChanges, allocationKey, membershipSearchFrom, type SeenSetHistory, type Swept } from '../chain/slashability';
 import type { SlasherFacts } from '../chain/slasherFacts';
 import { startOfRead, zeroStretches, type AllocationChange, type AllocationStart } from '../domain/allocationEscapes';
 import type { OperatorSetStateRow } from '../domain/ingestFacts';
@@ -77,7 +77,10 @@ export function planAllocationWalk(o: {
 /**
  * The walk done (or served by `swept`), each strategy's history. With no stored read, no change
  * in the stretch walked and the allocation read zero now with nothing pending, it was zero from
- * historyFrom on (any change would have been logged in the stretch).
+ * historyFrom on (any change would have been logged in the stretch). With no stored read and a
+ * first change logged while a request waited, what came before it is read at the block before
+ * (the node's past state, when it still has it): zero then, and allocated by that change, is an
+ * escape a desk that was not there could not otherwise know.
  */
 export async function readAllocationHistory(o: {
   client: PublicClient;
@@ -114,6 +117,22 @@ export async function readAllocationHistory(o: {
     if (!start && f.changes.length === 0 && now && now.currentMagnitude === 0n && now.pendingDiff === 0n) start = { block: Math.min(p.historyFrom, o.atBlock), magnitude: 0n };
     histories.set(key, { changes: f.changes, start });
   }
+  // only where the unknown stretch before the first change reaches into a request's life (an
+  // allocation made before the requests is known from its change on)
+  await Promise.all(
+    [...plan].map(async ([key, p]) => {
+      const h = histories.get(key)!;
+      const first = h.changes.reduce<AllocationChange | undefined>((a, c) => (!a || c.block < a.block || (c.block === a.block && c.logIndex < a.logIndex) ? c : a), undefined);
+      if (h.start || !first || first.block <= p.historyFrom || found.get(key)?.complete !== true) return;
+      const before = first.block - 1;
+      const fact = await allocationAt({ client: o.client, allocationManager: o.facts.allocationManager, avs: o.facts.avs!, operator: p.operator, operatorSetId: p.operatorSetId, strategy: p.strategy, blockNumber: before });
+      if (!fact) return;
+      // nothing logged between the walk's start and that change, and whatever was pending before
+      // the walk took effect before the oldest request (its reach): the same magnitude from there on
+      const read = startOfRead(fact, before);
+      histories.set(key, { changes: h.changes, start: read.pending ? read : { block: Math.min(p.historyFrom, before), magnitude: read.magnitude } });
+    }),
+  );
   const refilled = new Set<string>();
   for (const [key, h] of histories) {
     if (zeroStretches(h.changes, h.start, o.atBlock).some((e) => e.to < o.atBlock)) refilled.add(key.slice(0, key.lastIndexOf(':')));
