@@ -269,4 +269,27 @@ describe.each(DB_KINDS)('a lapse that happened while no desk watched, on %s', (k
 
     await openAndExpectHeld(q.requestId, Number(q.blockNumber) + WINDOW);
   });
+  it('the same backfilled beside a newer request on that strategy: recorded once its strategies are read, not fulfilled', async () => {
+    // the newer request (read with its strategies, at the head) has the set read while the old
+    // one's strategies are unknown; the read after them starts from before the old one, with
+    // that first read inside the walk
+    await desk?.stop();
+    desk = undefined;
+    const operator = chain.operators[2]!;
+    const never = chain.testbed.strategies[2]!;
+    const q = await queue(operator, 'no stake until after its window, backfilled', 2);
+    await chain.mine(WINDOW + 20);
+    await allocate(chain.keeper, chain.publicClient, { allocationManager: chain.testbed.allocationManager, operator, operatorSet: { avs: AVS, id: 1 }, strategy: never, magnitude: WAD });
+    await chain.mine(1);
+    const newer = await queue(operator, 'queued once the stake was there', 2);
+    await chain.mine(1);
+    await freshDatabase();
+
+    await openAndExpectHeld(q.requestId, Number(q.blockNumber) + WINDOW);
+    desk = await open();
+    await cycle(desk);
+    const v = await view(desk, newer.requestId);
+    expect(v.status).toBe('in_veto_window');
+    expect(v.lapsed).toBeUndefined();
+  });
 });

@@ -86,19 +86,6 @@ export async function readSlashability(i: ReadSlashabilityInput): Promise<Slasha
   return { operator: getAddress(i.operator), operatorSetId: i.operatorSetId, registration: reg, allocations, readAtBlock: i.blockNumber };
 }
 
-/**
- * One strategy's allocation as it stood at a past block, or null when the node no longer holds
- * that block's state (a node that is not an archive keeps only recent ones): unknown, never zero.
- */
-export async function allocationAt(i: { client: PublicClient; allocationManager: Address; avs: Address; operator: Address; operatorSetId: number; strategy: Address; blockNumber: number }): Promise<AllocationFact | null> {
-  try {
-    const a = await i.client.readContract({ address: i.allocationManager, abi: allocationManagerAbi, functionName: 'getAllocation', args: [i.operator, { avs: i.avs, id: i.operatorSetId }, i.strategy], blockNumber: BigInt(i.blockNumber) });
-    return { strategy: getAddress(i.strategy), currentMagnitude: a.currentMagnitude, pendingDiff: a.pendingDiff, effectBlock: Number(a.effectBlock) };
-  } catch {
-    return null;
-  }
-}
-
 /** From where membership changes must be searched: the delay window, and since the previous read or the oldest request. */
 export function membershipSearchFrom(i: Pick<ReadSlashabilityInput, 'blockNumber' | 'deallocationDelay' | 'historyFrom' | 'previous'>): number {
   const since = i.previous ? i.previous.readAtBlock : (i.historyFrom ?? i.blockNumber);

@@ -56,6 +56,8 @@ describe('zeroStretches', () => {
     expect(zeroStretches([change(100, 0n, 131), change(140, 5n, 140)], { block: 150, magnitude: 5n }, 1_000)).toEqual([{ from: 131, to: 139 }]);
     // the read stands over an earlier change in effect at its own block
     expect(zeroStretches([change(100, 0n, 150)], { block: 150, magnitude: 5n }, 1_000)).toEqual([]);
+    // an increase logged before the read and pending in it: stake again from where it was queued
+    expect(zeroStretches([change(100, 0n, 131), change(145, 5n, 160)], { block: 150, magnitude: 0n, pending: { magnitude: 5n, effectBlock: 160 } }, 1_000)).toEqual([{ from: 131, to: 144 }]);
   });
   it('merges stretches that touch', () => {
     expect(zeroStretches([change(100, 0n, 131), change(140, 0n, 140)], null, 1_000)).toEqual([{ from: 131, to: 1_000 }]);

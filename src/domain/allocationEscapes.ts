@@ -47,8 +47,11 @@ export function zeroStretches(changes: readonly AllocationChange[], start: Alloc
   // the changes logged up to it, the later ones over the read
   for (const c of ordered) if (start && c.block <= start.block) apply(c);
   if (start) {
-    at.set(start.block, { magnitude: start.magnitude, queuedAt: start.block });
-    if (start.pending && start.pending.effectBlock > start.block) at.set(start.pending.effectBlock, { magnitude: start.pending.magnitude, queuedAt: start.block });
+    // a change logged before the read and in effect where the read puts a value is that value,
+    // queued where it was logged (the read says only that it was queued by then)
+    const known = (effect: number, magnitude: bigint) => at.set(effect, { magnitude, queuedAt: Math.min(at.get(effect)?.queuedAt ?? start.block, start.block) });
+    known(start.block, start.magnitude);
+    if (start.pending && start.pending.effectBlock > start.block) known(start.pending.effectBlock, start.pending.magnitude);
   }
   for (const c of ordered) if (!start || c.block > start.block) apply(c);
   const points = [...at].sort((a, b) => a[0] - b[0]);

@@ -4,11 +4,17 @@
  * it only where that history is whole; unknown is never taken for zero.
  */
 import { getAddress, type Address, type PublicClient } from 'viem';
-import { allocationAt, allocationChanges, allocationKey, membershipSearchFrom, type SeenSetHistory, type Swept } from '../chain/slashability';
+import { allocationChanges, allocationKey, membershipSearchFrom, type SeenSetHistory, type Swept } from '../chain/slashability';
+import { allocationAt } from '../chain/pastAllocation';
 import type { SlasherFacts } from '../chain/slasherFacts';
 import { startOfRead, zeroStretches, type AllocationChange, type AllocationStart } from '../domain/allocationEscapes';
 import type { OperatorSetStateRow } from '../domain/ingestFacts';
 import type { AllocationFact } from '../domain/types';
+
+/** past allocation reads in flight at once */
+const PAST_READS_AT_ONCE = 8;
+/** passes a past read may fail (other than the node saying it holds no such state) before it is taken for unknown */
+export const PAST_READ_TRIES = 3;
 
 export interface AllocationHistory {
   /** whether a strategy of the set ("operator:setId") was at zero, then had stake again, at blocks known */
@@ -27,7 +33,19 @@ export interface ReadSet {
 }
 
 /** Per strategy (keyed by `allocationKey`): from where its changes are walked, and the stored read that starts it. */
-export type AllocationWalk = Map<string, { operator: Address; operatorSetId: number; strategy: Address; from: number; historyFrom: number; stored: { fact: AllocationFact; readAtBlock: number } | null }>;
+export type AllocationWalk = Map<
+  string,
+  {
+    operator: Address;
+    operatorSetId: number;
+    strategy: Address;
+    from: number;
+    historyFrom: number;
+    stored: { fact: AllocationFact; readAtBlock: number } | null;
+    /** the walk begins before the stored read (a request whose history is pending): the read is a point inside it */
+    inside?: boolean;
+  }
+>;
 
 /** Requests of a set whose strategies were read after the set was: the set's history is still to be read for them. */
 export interface PendingHistory {
@@ -65,7 +83,7 @@ export function planAllocationWalk(o: {
       const pendingReach = stored && pending?.strategies.has(strategy) ? reachOf(pending.from) : null;
       if (pendingReach !== null && stored!.readAtBlock > pendingReach) {
         // the stored read stays a known point inside the walk (zero there and allocated later is an escape)
-        plan.set(key, { operator: k.operator, operatorSetId: k.operatorSetId, strategy, from: pendingReach, historyFrom: pending!.from, stored });
+        plan.set(key, { operator: k.operator, operatorSetId: k.operatorSetId, strategy, from: pendingReach, historyFrom: pending!.from, stored, inside: true });
         continue;
       }
       plan.set(key, { operator: k.operator, operatorSetId: k.operatorSetId, strategy, from: stored ? stored.readAtBlock + 1 : reach, historyFrom: k.historyFrom, stored });
@@ -92,6 +110,12 @@ export async function readAllocationHistory(o: {
   /** the allocation read now, at `atBlock`, of a strategy of a set read */
   readNow: (operator: Address, operatorSetId: number, strategy: Address) => AllocationFact | undefined;
   atBlock: number;
+  /**
+   * failed past reads by strategy and block, across passes: one that keeps failing is taken for
+   * unknown after PAST_READ_TRIES passes (`onGaveUp`) rather than stopping every pass for good
+   */
+  pastReadFailures?: Map<string, number>;
+  onGaveUp?: (what: { key: string; block: number; error: unknown }) => void;
 }): Promise<AllocationHistory> {
   const { plan } = o;
   const found = await allocationChanges({
@@ -117,22 +141,49 @@ export async function readAllocationHistory(o: {
     if (!start && f.changes.length === 0 && now && now.currentMagnitude === 0n && now.pendingDiff === 0n) start = { block: Math.min(p.historyFrom, o.atBlock), magnitude: 0n };
     histories.set(key, { changes: f.changes, start });
   }
-  // only where the unknown stretch before the first change reaches into a request's life (an
-  // allocation made before the requests is known from its change on)
-  await Promise.all(
-    [...plan].map(async ([key, p]) => {
-      const h = histories.get(key)!;
-      const first = h.changes.reduce<AllocationChange | undefined>((a, c) => (!a || c.block < a.block || (c.block === a.block && c.logIndex < a.logIndex) ? c : a), undefined);
-      if (h.start || !first || first.block <= p.historyFrom || found.get(key)?.complete !== true) return;
-      const before = first.block - 1;
-      const fact = await allocationAt({ client: o.client, allocationManager: o.facts.allocationManager, avs: o.facts.avs!, operator: p.operator, operatorSetId: p.operatorSetId, strategy: p.strategy, blockNumber: before });
-      if (!fact) return;
-      // nothing logged between the walk's start and that change, and whatever was pending before
-      // the walk took effect before the oldest request (its reach): the same magnitude from there on
-      const read = startOfRead(fact, before);
-      histories.set(key, { changes: h.changes, start: read.pending ? read : { block: Math.min(p.historyFrom, before), magnitude: read.magnitude } });
-    }),
-  );
+  // Where the stretch before the first known fact reaches into a request's life: with nothing
+  // logged between the walk's start and the first change (or the stored read inside the walk),
+  // and whatever was pending before the walk in effect before the oldest request (its reach), the
+  // magnitude is the same from the request on as the block before that first fact. An allocation
+  // made before the requests is known from its change on and needs nothing.
+  const past: { key: string; p: AllocationWalk extends Map<string, infer P> ? P : never; before: number }[] = [];
+  for (const [key, p] of plan) {
+    const h = histories.get(key)!;
+    if (found.get(key)?.complete !== true) continue;
+    const first = h.changes.reduce<AllocationChange | undefined>((a, c) => (!a || c.block < a.block || (c.block === a.block && c.logIndex < a.logIndex) ? c : a), undefined);
+    const stored = p.inside && h.start ? h.start : null;
+    if (stored && !stored.pending && (!first || first.block > stored.block)) {
+      // nothing logged from the walk's start to the read inside it: what it read held from the request on
+      histories.set(key, { changes: h.changes, start: { block: Math.min(p.historyFrom, stored.block), magnitude: stored.magnitude } });
+      continue;
+    }
+    if (!first || first.block <= p.historyFrom || (h.start && !stored) || (stored && first.block > stored.block)) continue;
+    past.push({ key, p, before: first.block - 1 });
+  }
+  // a few at a time: each is one call a provider counts
+  for (let i = 0; i < past.length; i += PAST_READS_AT_ONCE) {
+    await Promise.all(
+      past.slice(i, i + PAST_READS_AT_ONCE).map(async ({ key, p, before }) => {
+        const id = `${key}@${before}`;
+        let fact: AllocationFact | null;
+        try {
+          fact = await allocationAt({ client: o.client, allocationManager: o.facts.allocationManager, avs: o.facts.avs!, operator: p.operator, operatorSetId: p.operatorSetId, strategy: p.strategy, blockNumber: before });
+          o.pastReadFailures?.delete(id);
+        } catch (error) {
+          const tries = (o.pastReadFailures?.get(id) ?? 0) + 1;
+          o.pastReadFailures?.set(id, tries);
+          if (!o.pastReadFailures || tries < PAST_READ_TRIES) throw error;
+          o.pastReadFailures.delete(id);
+          o.onGaveUp?.({ key, block: before, error });
+          return;
+        }
+        if (!fact) return;
+        const read = startOfRead(fact, before);
+        // the walk is whole from its start: the read before the first change replaces one inside it
+        histories.set(key, { changes: histories.get(key)!.changes, start: read.pending ? read : { block: Math.min(p.historyFrom, before), magnitude: read.magnitude } });
+      }),
+    );
+  }
   const refilled = new Set<string>();
   for (const [key, h] of histories) {
     if (zeroStretches(h.changes, h.start, o.atBlock).some((e) => e.to < o.atBlock)) refilled.add(key.slice(0, key.lastIndexOf(':')));

@@ -88,7 +88,7 @@ function requestRowOf(r: unknown[]): SlashingRequestRow {
 
 /**
  * Replaces a stored projection: parameters are a row's REQUEST_COLUMNS values, updatedAt, its
- * queuedTxHash, slasher, requestId. Another request under the same id (V4 reuses ids; a reorg uncovers an older one) has
+ * queuedBlockHash and queuedLogIndex, slasher, requestId. Another request under the same id (V4 reuses ids; a reorg uncovers an older one) has
  * its set's history still to read: `historyPending` is set then (the right-hand sides read the
  * row as it was).
  */
@@ -96,8 +96,9 @@ function updateRequestSql(kind: DbKind): string {
   const p = dialect(kind).p;
   const n = REQUEST_COLUMNS.length;
   const set = [...REQUEST_COLUMNS, 'updatedAt'].map((c, k) => `"${c}" = ${p(k + 1)}`).join(', ');
-  // the new queued tx hash again as its own parameter: SQLite's are positional
-  return `UPDATE "SlashingRequest" SET ${set}, "historyPending" = ("historyPending" OR "queuedTxHash" <> ${p(n + 2)}) WHERE "slasher" = ${p(n + 3)} AND "requestId" = ${p(n + 4)}`;
+  // the new queueing event again as its own parameters (SQLite's are positional); one
+  // transaction may queue two requests under one id, so the event, not the transaction
+  return `UPDATE "SlashingRequest" SET ${set}, "historyPending" = ("historyPending" OR "queuedBlockHash" <> ${p(n + 2)} OR "queuedLogIndex" <> ${p(n + 3)}) WHERE "slasher" = ${p(n + 4)} AND "requestId" = ${p(n + 5)}`;
 }
 
 function rowOf(projected: ProjectedRequest, variant: string) {
@@ -189,7 +190,7 @@ export function createRequestsTable(db: Db, slasher: string, kind: DbKind, acces
           continue;
         }
         const row = rowOf(projected, variant);
-        if (exists.has(requestId)) await sql.run(updateRequestSql(kind), ...REQUEST_COLUMNS.map((c) => row[c]), now, row.queuedTxHash, slasher, requestId);
+        if (exists.has(requestId)) await sql.run(updateRequestSql(kind), ...REQUEST_COLUMNS.map((c) => row[c]), now, row.queuedBlockHash, row.queuedLogIndex, slasher, requestId);
         else inserts.push(requestValues(row, requestId, now));
       }
       await insertRows(sql, 'SlashingRequest', INSERT_COLUMNS, inserts);
@@ -263,29 +264,30 @@ export function createRequestsTable(db: Db, slasher: string, kind: DbKind, acces
      * Open requests whose strategies were read after their operator set was: the set's history
      * is still to be read for them (`historyRead` once it is).
      */
-    async historyPending(): Promise<{ requestId: string; queuedTxHash: string; queuedAtBlock: number; operator: string; operatorSetId: number; strategies: string[] }[]> {
+    async historyPending(): Promise<{ requestId: string; queuedBlockHash: string; queuedLogIndex: number; queuedAtBlock: number; operator: string; operatorSetId: number; strategies: string[] }[]> {
+      // one whose strategies are still to read waits for them (they flag it again)
       const rows = await db.slashingRequest.findMany({
-        where: { slasher, onchainStatus: 'requested', historyPending: true },
-        select: { requestId: true, queuedTxHash: true, queuedAtBlock: true, operator: true, operatorSetId: true, strategies: true },
+        where: { slasher, onchainStatus: 'requested', historyPending: true, NOT: { strategies: 'null' } },
+        select: { requestId: true, queuedBlockHash: true, queuedLogIndex: true, queuedAtBlock: true, operator: true, operatorSetId: true, strategies: true },
       });
       return rows.map((r) => ({ ...r, strategies: (JSON.parse(r.strategies) as string[] | null) ?? [] }));
     },
 
     /** Whether any open request waits for its set's history (a cheap check per pass: indexed). */
     async anyHistoryPending(): Promise<boolean> {
-      return (await db.slashingRequest.findFirst({ where: { slasher, historyPending: true, onchainStatus: 'requested' }, select: { requestId: true } })) !== null;
+      return (await db.slashingRequest.findFirst({ where: { slasher, onchainStatus: 'requested', historyPending: true, NOT: { strategies: 'null' } }, select: { requestId: true } })) !== null;
     },
 
     /** The set's history was read for these requests (each only while it is still the same request). */
-    async historyRead(items: readonly { requestId: string; queuedTxHash: string }[]): Promise<void> {
+    async historyRead(items: readonly { requestId: string; queuedBlockHash: string; queuedLogIndex: number }[]): Promise<void> {
       for (let i = 0; i < items.length; i += SEEN_CHUNK) {
-        const json = JSON.stringify(items.slice(i, i + SEEN_CHUNK).map((x) => ({ id: x.requestId, h: x.queuedTxHash })));
+        const json = JSON.stringify(items.slice(i, i + SEEN_CHUNK).map((x) => ({ id: x.requestId, h: x.queuedBlockHash, i: x.queuedLogIndex })));
         await inTransaction((sql) =>
           kind === 'postgresql'
             ? sql.run(
                 `UPDATE "SlashingRequest" AS r SET "historyPending" = false, "updatedAt" = (now() AT TIME ZONE 'UTC')
-                   FROM json_to_recordset($1::json) AS u(id text, h text)
-                  WHERE r."slasher" = $2 AND r."requestId" = u.id AND r."queuedTxHash" = u.h AND r."historyPending"`,
+                   FROM json_to_recordset($1::json) AS u(id text, h text, i int)
+                  WHERE r."slasher" = $2 AND r."requestId" = u.id AND r."queuedBlockHash" = u.h AND r."queuedLogIndex" = u.i AND r."historyPending"`,
                 json,
                 slasher,
               )
@@ -293,7 +295,7 @@ export function createRequestsTable(db: Db, slasher: string, kind: DbKind, acces
               sql.run(
                 `UPDATE "SlashingRequest" SET "historyPending" = 0, "updatedAt" = ?
                   WHERE rowid IN (SELECT r.rowid FROM json_each(?) AS u CROSS JOIN "SlashingRequest" AS r
-                                   WHERE r."slasher" = ? AND r."requestId" = json_extract(u.value, '$.id') AND r."queuedTxHash" = json_extract(u.value, '$.h') AND r."historyPending")`,
+                                   WHERE r."slasher" = ? AND r."requestId" = json_extract(u.value, '$.id') AND r."queuedBlockHash" = json_extract(u.value, '$.h') AND r."queuedLogIndex" = json_extract(u.value, '$.i') AND r."historyPending")`,
                 columnTime('sqlite', new Date()),
                 json,
                 slasher,
@@ -345,7 +347,7 @@ export function createRequestsTable(db: Db, slasher: string, kind: DbKind, acces
                SELECT r.ctid AS rid, u.s FROM json_to_recordset($1::json) AS u(id text, b int, h text, i int, s text)
                CROSS JOIN LATERAL (SELECT ctid FROM "SlashingRequest"
                  WHERE "slasher" = $2 AND "requestId" = u.id AND "queuedBlockHash" = u.h AND "queuedLogIndex" = u.i AND "strategies" = 'null') AS r)
-             UPDATE "SlashingRequest" SET "strategies" = x.s, "historyPending" = true, "updatedAt" = (now() AT TIME ZONE 'UTC') FROM x WHERE "SlashingRequest".ctid = x.rid`,
+             UPDATE "SlashingRequest" SET "strategies" = x.s, "historyPending" = ("onchainStatus" = 'requested'), "updatedAt" = (now() AT TIME ZONE 'UTC') FROM x WHERE "SlashingRequest".ctid = x.rid`,
             json,
             slasher,
           );
@@ -365,7 +367,7 @@ export function createRequestsTable(db: Db, slasher: string, kind: DbKind, acces
           `WITH x AS MATERIALIZED (
              SELECT r.rowid AS rid, u.s AS s FROM (${items}) AS u CROSS JOIN "SlashingRequest" AS r
               WHERE r."slasher" = ? AND r."requestId" = u.id AND r."queuedBlockHash" = u.h AND r."queuedLogIndex" = u.i AND r."strategies" = 'null')
-           UPDATE "SlashingRequest" SET "strategies" = x.s, "historyPending" = 1, "updatedAt" = ? FROM x WHERE "SlashingRequest".rowid = x.rid`,
+           UPDATE "SlashingRequest" SET "strategies" = x.s, "historyPending" = ("onchainStatus" = 'requested'), "updatedAt" = ? FROM x WHERE "SlashingRequest".rowid = x.rid`,
           json,
           slasher,
           columnTime('sqlite', new Date()),
