@@ -2,7 +2,7 @@
  * A JSON-RPC proxy on loopback that counts what a desk asks its node, by method (each element of
  * a batch is one call, as a paid provider bills it), and can behave like a hosted provider:
  * round-trip latency, an eth_getLogs block-range cap and result cap answered with the providers'
- * usual error texts, and HTTP 429 above a request rate. Test-side only: the desk never sees it as
+ * usual error texts, HTTP 429 above a request rate, and errors for calls at past blocks. Test-side only: the desk never sees it as
  * anything but its RPC_URL.
  */
 import http from 'node:http';
@@ -17,6 +17,8 @@ export interface ProviderLimits {
   maxLogResults?: number;
   /** calls per second (a batch element counts as one) above which HTTP 429 is answered */
   maxCallsPerSecond?: number;
+  /** an `eth_call` at an explicit block number: the JSON-RPC error answered for it instead, or null to forward it (a node's trouble with past state) */
+  pastCallError?: (blockNumber: number) => { code: number; message: string } | null;
 }
 
 export interface RpcProxy {
@@ -54,6 +56,11 @@ export async function startRpcProxy(upstream: string, limits: ProviderLimits = {
 
   /** eth_getLogs refused the way Alchemy / Infura word it, so the desk's range splitting is exercised */
   async function answer(call: RpcCall): Promise<unknown> {
+    if (call.method === 'eth_call' && limits.pastCallError) {
+      const block = hexNumber(call.params?.[1]);
+      const error = block === null ? null : limits.pastCallError(block);
+      if (error) return { jsonrpc: '2.0', id: call.id, error };
+    }
     if (call.method === 'eth_getLogs' && (limits.maxLogRange || limits.maxLogResults)) {
       const filter = (call.params?.[0] ?? {}) as { fromBlock?: string; toBlock?: string };
       const from = hexNumber(filter.fromBlock);

@@ -292,4 +292,45 @@ describe.each(DB_KINDS)('a lapse that happened while no desk watched, on %s', (k
     expect(v.status).toBe('in_veto_window');
     expect(v.lapsed).toBeUndefined();
   });
+  it('a past read that fails for now (not "no such state") fails the pass and holds the request until it is read', async () => {
+    await desk?.stop();
+    desk = undefined;
+    const operator = chain.operators[1]!;
+    const never = chain.testbed.strategies[2]!;
+    const q = await queue(operator, 'no stake until after its window, read through a failing node', 2);
+    await chain.mine(WINDOW + 3);
+    const allocated = await allocate(chain.keeper, chain.publicClient, { allocationManager: chain.testbed.allocationManager, operator, operatorSet: { avs: AVS, id: 1 }, strategy: never, magnitude: WAD });
+    await chain.mine(1);
+    await freshDatabase();
+
+    // the node times out on the state before the allocation: every pass fails, no fulfil is sent
+    let failing = true;
+    const proxy = await startRpcProxy(chain.anvil.rpcUrl, { pastCallError: (block) => (failing && block < Number(allocated.blockNumber) ? { code: -32000, message: 'request timed out' } : null) });
+    try {
+      desk = await startTestDesk(chain, db, { rpcUrls: [proxy.url], scheduler: { slasherPrivateKey: keeperKey } });
+      for (let i = 0; i < 3; i++) {
+        await desk.ingestor.sync().catch(() => undefined);
+        await desk.ingestor.enriched();
+        await desk.scheduler.evaluate();
+        await desk.scheduler.idle();
+        await chain.mine(1);
+      }
+      expect(desk.ingestor.status().lastError).toEqual(expect.any(String));
+      expect(await status(q.requestId)).toBe(REQUESTED);
+      expect(await desk.database.db.sentTx.count({ where: { requestId: q.requestId.toString(), purpose: 'fulfil' } })).toBe(0);
+      // the node answers again: the lapse is read, the request held
+      failing = false;
+      for (let i = 0; i < 3; i++) {
+        await cycle(desk);
+        await desk.ingestor.enriched();
+        await chain.mine(1);
+      }
+      expect(desk.ingestor.status().lastError).toBeNull();
+      await expectHeld(desk, q.requestId, Number(q.blockNumber) + WINDOW);
+    } finally {
+      await desk?.stop();
+      desk = undefined;
+      await proxy.close();
+    }
+  });
 });

@@ -13,8 +13,12 @@ import type { AllocationFact } from '../domain/types';
 
 /** past allocation reads in flight at once */
 const PAST_READS_AT_ONCE = 8;
-/** passes a past read may fail (other than the node saying it holds no such state) before it is taken for unknown */
-export const PAST_READ_TRIES = 3;
+/**
+ * How long a past read may keep failing (other than the node saying it holds no such state),
+ * every pass failing with it, before it is taken for unknown: a provider's bad minutes are
+ * waited out, a provider that never answers it does not stop the desk's reads for good.
+ */
+export const PAST_READ_GIVE_UP_MS = 10 * 60_000;
 
 export interface AllocationHistory {
   /** whether a strategy of the set ("operator:setId") was at zero, then had stake again, at blocks known */
@@ -111,11 +115,12 @@ export async function readAllocationHistory(o: {
   readNow: (operator: Address, operatorSetId: number, strategy: Address) => AllocationFact | undefined;
   atBlock: number;
   /**
-   * failed past reads by strategy and block, across passes: one that keeps failing is taken for
-   * unknown after PAST_READ_TRIES passes (`onGaveUp`) rather than stopping every pass for good
+   * when each failing past read (by strategy and block) first failed, across passes: one that
+   * keeps failing is taken for unknown after PAST_READ_GIVE_UP_MS (`onGaveUp`)
    */
   pastReadFailures?: Map<string, number>;
   onGaveUp?: (what: { key: string; block: number; error: unknown }) => void;
+  nowMs?: () => number;
 }): Promise<AllocationHistory> {
   const { plan } = o;
   const found = await allocationChanges({
@@ -160,6 +165,11 @@ export async function readAllocationHistory(o: {
     if (!first || first.block <= p.historyFrom || (h.start && !stored) || (stored && first.block > stored.block)) continue;
     past.push({ key, p, before: first.block - 1 });
   }
+  // a failure no longer retried (the request decided, the set read by another desk) is forgotten
+  if (o.pastReadFailures) {
+    const wanted = new Set(past.map((x) => `${x.key}@${x.before}`));
+    for (const id of o.pastReadFailures.keys()) if (!wanted.has(id)) o.pastReadFailures.delete(id);
+  }
   // a few at a time: each is one call a provider counts
   for (let i = 0; i < past.length; i += PAST_READS_AT_ONCE) {
     await Promise.all(
@@ -170,9 +180,10 @@ export async function readAllocationHistory(o: {
           fact = await allocationAt({ client: o.client, allocationManager: o.facts.allocationManager, avs: o.facts.avs!, operator: p.operator, operatorSetId: p.operatorSetId, strategy: p.strategy, blockNumber: before });
           o.pastReadFailures?.delete(id);
         } catch (error) {
-          const tries = (o.pastReadFailures?.get(id) ?? 0) + 1;
-          o.pastReadFailures?.set(id, tries);
-          if (!o.pastReadFailures || tries < PAST_READ_TRIES) throw error;
+          const now = (o.nowMs ?? Date.now)();
+          const first = o.pastReadFailures?.get(id) ?? now;
+          o.pastReadFailures?.set(id, first);
+          if (!o.pastReadFailures || now - first < PAST_READ_GIVE_UP_MS) throw error;
           o.pastReadFailures.delete(id);
           o.onGaveUp?.({ key, block: before, error });
           return;

@@ -15,7 +15,7 @@ import { computeVetoWindowEnd } from '../domain/windows';
 import { describeError } from '../errors';
 import type { Logger } from '../lib/logger';
 import type { IngestStore } from '../store/ingestStore';
-import { PAST_READ_TRIES, planAllocationWalk, readAllocationHistory, type AllocationHistory, type PendingHistory, type ReadSet } from './allocationHistory';
+import { PAST_READ_GIVE_UP_MS, planAllocationWalk, readAllocationHistory, type AllocationHistory, type PendingHistory, type ReadSet } from './allocationHistory';
 
 export const setKey = (operator: string, setId: number) => `${getAddress(operator)}:${setId}`;
 
@@ -179,7 +179,7 @@ export function createSlashabilityRefresh(o: { client: PublicClient; store: Inge
         readNow: (operator, operatorSetId, strategy) => rowByKey.get(setKey(operator, operatorSetId))?.allocations.find((a) => a.strategy === strategy),
         atBlock,
         pastReadFailures,
-        onGaveUp: ({ key, block, error }) => o.logger?.warn({ strategy: key, block, err: describeError(error) }, `reading an allocation at a past block failed ${PAST_READ_TRIES} passes running: taken for unknown (a lapse before it is not derived)`),
+        onGaveUp: ({ key, block, error }) => o.logger?.warn({ strategy: key, block, err: describeError(error) }, `reading an allocation at a past block kept failing for ${PAST_READ_GIVE_UP_MS / 60_000} minutes: taken for unknown (a lapse before it is not derived)`),
       });
       const dropped = [...[...membership].filter(([, m]) => m.complete === false).map(([key]) => key), ...allocations.truncated];
       if (dropped.length > 0) o.logger?.warn({ sets: dropped, kept: CHANGES_KEPT }, 'more membership or allocation changes since the last read than are kept: a lapse among the oldest is not derived');

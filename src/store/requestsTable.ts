@@ -347,7 +347,7 @@ export function createRequestsTable(db: Db, slasher: string, kind: DbKind, acces
                SELECT r.ctid AS rid, u.s FROM json_to_recordset($1::json) AS u(id text, b int, h text, i int, s text)
                CROSS JOIN LATERAL (SELECT ctid FROM "SlashingRequest"
                  WHERE "slasher" = $2 AND "requestId" = u.id AND "queuedBlockHash" = u.h AND "queuedLogIndex" = u.i AND "strategies" = 'null') AS r)
-             UPDATE "SlashingRequest" SET "strategies" = x.s, "historyPending" = ("onchainStatus" = 'requested'), "updatedAt" = (now() AT TIME ZONE 'UTC') FROM x WHERE "SlashingRequest".ctid = x.rid`,
+             UPDATE "SlashingRequest" SET "strategies" = x.s, "historyPending" = true, "updatedAt" = (now() AT TIME ZONE 'UTC') FROM x WHERE "SlashingRequest".ctid = x.rid`,
             json,
             slasher,
           );
@@ -367,7 +367,7 @@ export function createRequestsTable(db: Db, slasher: string, kind: DbKind, acces
           `WITH x AS MATERIALIZED (
              SELECT r.rowid AS rid, u.s AS s FROM (${items}) AS u CROSS JOIN "SlashingRequest" AS r
               WHERE r."slasher" = ? AND r."requestId" = u.id AND r."queuedBlockHash" = u.h AND r."queuedLogIndex" = u.i AND r."strategies" = 'null')
-           UPDATE "SlashingRequest" SET "strategies" = x.s, "historyPending" = ("onchainStatus" = 'requested'), "updatedAt" = ? FROM x WHERE "SlashingRequest".rowid = x.rid`,
+           UPDATE "SlashingRequest" SET "strategies" = x.s, "historyPending" = 1, "updatedAt" = ? FROM x WHERE "SlashingRequest".rowid = x.rid`,
           json,
           slasher,
           columnTime('sqlite', new Date()),
