@@ -36,20 +36,20 @@ export interface ReadSet {
   historyFrom: number;
 }
 
-/** Per strategy (keyed by `allocationKey`): from where its changes are walked, and the stored read that starts it. */
-export type AllocationWalk = Map<
-  string,
-  {
-    operator: Address;
-    operatorSetId: number;
-    strategy: Address;
-    from: number;
-    historyFrom: number;
-    stored: { fact: AllocationFact; readAtBlock: number } | null;
-    /** the walk begins before the stored read (a request whose history is pending): the read is a point inside it */
-    inside?: boolean;
-  }
->;
+/** One strategy's walk: from where its changes are read, and the stored read that starts it (or lies inside it). */
+export interface StrategyWalk {
+  operator: Address;
+  operatorSetId: number;
+  strategy: Address;
+  from: number;
+  historyFrom: number;
+  stored: { fact: AllocationFact; readAtBlock: number } | null;
+  /** the walk begins before the stored read (a request whose history is pending): the read is a point inside it */
+  inside?: boolean;
+}
+
+/** Per strategy, keyed by `allocationKey`. */
+export type AllocationWalk = Map<string, StrategyWalk>;
 
 /** Requests of a set whose strategies were read after the set was: the set's history is still to be read for them. */
 export interface PendingHistory {
@@ -151,7 +151,7 @@ export async function readAllocationHistory(o: {
   // and whatever was pending before the walk in effect before the oldest request (its reach), the
   // magnitude is the same from the request on as the block before that first fact. An allocation
   // made before the requests is known from its change on and needs nothing.
-  const past: { key: string; p: AllocationWalk extends Map<string, infer P> ? P : never; before: number }[] = [];
+  const past: { key: string; p: StrategyWalk; before: number }[] = [];
   for (const [key, p] of plan) {
     const h = histories.get(key)!;
     if (found.get(key)?.complete !== true) continue;
