@@ -69,6 +69,19 @@ describe.each(DB_KINDS)('a lapse that happened while no desk watched, on %s', (k
     await chain.mine(1);
     return Number(emptied.blockNumber) + DELAY + 1;
   };
+  /**
+   * A request on the operator's third strategy, never allocated: nothing to slash through its
+   * window; `blocks` later (past the window) the strategy is allocated. The allocation's block.
+   */
+  const queueThenAllocate = async (operator: Address, description: string, blocks: number) => {
+    await desk?.stop();
+    desk = undefined;
+    const q = await queue(operator, description, 2);
+    await chain.mine(blocks);
+    const allocated = await allocate(chain.keeper, chain.publicClient, { allocationManager: chain.testbed.allocationManager, operator, operatorSet: { avs: AVS, id: 1 }, strategy: chain.testbed.strategies[2]!, magnitude: WAD });
+    await chain.mine(1);
+    return { q, allocatedAt: Number(allocated.blockNumber) };
+  };
   const expectHeld = async (d: Desk, id: bigint, escapedAt: number) => {
     const v = await view(d, id);
     expect(v.status).toBe('fulfillable');
@@ -97,6 +110,17 @@ describe.each(DB_KINDS)('a lapse that happened while no desk watched, on %s', (k
   const storedStrategies = async (d: Desk, operator: Address) => {
     const row = await d.database.db.operatorSetState.findFirst({ where: { operator: getAddress(operator), operatorSetId: 1 } });
     return row ? (JSON.parse(row.allocations) as { strategy: string }[]).map((a) => getAddress(a.strategy)) : [];
+  };
+  /** a desk brought up to date and stopped: what its stored read of the operator's set holds */
+  const readAndStop = async (operator: Address) => {
+    await desk?.stop();
+    desk = await open();
+    await cycle(desk);
+    await desk.ingestor.enriched();
+    const stored = await storedStrategies(desk, operator);
+    await desk.stop();
+    desk = undefined;
+    return stored;
   };
   /** a database no desk has used: the next desk is new */
   const freshDatabase = async () => {
@@ -204,13 +228,7 @@ describe.each(DB_KINDS)('a lapse that happened while no desk watched, on %s', (k
     // operator 2's set holds a request on the first strategy; one on the second strategy comes
     // while the desk is down, deep enough to be backfilled (its strategies read after the set)
     const operator = chain.operators[2]!;
-    await desk?.stop();
-    desk = await open();
-    await cycle(desk);
-    await desk.ingestor.enriched();
-    expect(await storedStrategies(desk, operator)).toEqual([chain.testbed.strategies[0]]);
-    await desk.stop();
-    desk = undefined;
+    expect(await readAndStop(operator)).toEqual([chain.testbed.strategies[0]]);
     const q = await queue(operator, 'a new strategy, emptied while the desk is down', 1);
     await chain.mine(WINDOW + 20);
     const emptiedAt = await emptyAndRefill(operator, chain.testbed.strategies[1]!);
@@ -223,13 +241,7 @@ describe.each(DB_KINDS)('a lapse that happened while no desk watched, on %s', (k
     // (its other requests are known) before this request's strategies are, and the next would
     // walk the set's history from that read, after the escape
     const operator = chain.operators[2]!;
-    await desk?.stop();
-    desk = await open();
-    await cycle(desk);
-    await desk.ingestor.enriched();
-    expect(await storedStrategies(desk, operator)).toContain(chain.testbed.strategies[1]);
-    await desk.stop();
-    desk = undefined;
+    expect(await readAndStop(operator)).toContain(chain.testbed.strategies[1]);
     const q = await queue(operator, 'a strategy read before, emptied while the desk is down', 1);
     await chain.mine(WINDOW + 20);
     const emptiedAt = await emptyAndRefill(operator, chain.testbed.strategies[1]!);
@@ -257,14 +269,7 @@ describe.each(DB_KINDS)('a lapse that happened while no desk watched, on %s', (k
     // operator 3 had never allocated the third strategy (the test above): a request on it alone
     // slashes nothing through its window; the allocation that comes after is the desk's first
     // knowledge of that strategy, and what it was before is the chain's past state
-    await desk?.stop();
-    desk = undefined;
-    const operator = chain.operators[3]!;
-    const never = chain.testbed.strategies[2]!;
-    const q = await queue(operator, 'no stake until after its window', 2);
-    await chain.mine(WINDOW + 3);
-    await allocate(chain.keeper, chain.publicClient, { allocationManager: chain.testbed.allocationManager, operator, operatorSet: { avs: AVS, id: 1 }, strategy: never, magnitude: WAD });
-    await chain.mine(1);
+    const { q } = await queueThenAllocate(chain.operators[3]!, 'no stake until after its window', WINDOW + 3);
     await freshDatabase();
 
     await openAndExpectHeld(q.requestId, Number(q.blockNumber) + WINDOW);
@@ -273,14 +278,8 @@ describe.each(DB_KINDS)('a lapse that happened while no desk watched, on %s', (k
     // the newer request (read with its strategies, at the head) has the set read while the old
     // one's strategies are unknown; the read after them starts from before the old one, with
     // that first read inside the walk
-    await desk?.stop();
-    desk = undefined;
     const operator = chain.operators[2]!;
-    const never = chain.testbed.strategies[2]!;
-    const q = await queue(operator, 'no stake until after its window, backfilled', 2);
-    await chain.mine(WINDOW + 20);
-    await allocate(chain.keeper, chain.publicClient, { allocationManager: chain.testbed.allocationManager, operator, operatorSet: { avs: AVS, id: 1 }, strategy: never, magnitude: WAD });
-    await chain.mine(1);
+    const { q } = await queueThenAllocate(operator, 'no stake until after its window, backfilled', WINDOW + 20);
     const newer = await queue(operator, 'queued once the stake was there', 2);
     await chain.mine(1);
     await freshDatabase();
@@ -293,19 +292,12 @@ describe.each(DB_KINDS)('a lapse that happened while no desk watched, on %s', (k
     expect(v.lapsed).toBeUndefined();
   });
   it('a past read that fails for now (not "no such state") fails the pass and holds the request until it is read', async () => {
-    await desk?.stop();
-    desk = undefined;
-    const operator = chain.operators[1]!;
-    const never = chain.testbed.strategies[2]!;
-    const q = await queue(operator, 'no stake until after its window, read through a failing node', 2);
-    await chain.mine(WINDOW + 3);
-    const allocated = await allocate(chain.keeper, chain.publicClient, { allocationManager: chain.testbed.allocationManager, operator, operatorSet: { avs: AVS, id: 1 }, strategy: never, magnitude: WAD });
-    await chain.mine(1);
+    const { q, allocatedAt } = await queueThenAllocate(chain.operators[1]!, 'no stake until after its window, read through a failing node', WINDOW + 3);
     await freshDatabase();
 
     // the node times out on the state before the allocation: every pass fails, no fulfil is sent
     let failing = true;
-    const proxy = await startRpcProxy(chain.anvil.rpcUrl, { pastCallError: (block) => (failing && block < Number(allocated.blockNumber) ? { code: -32000, message: 'request timed out' } : null) });
+    const proxy = await startRpcProxy(chain.anvil.rpcUrl, { pastCallError: (block) => (failing && block < allocatedAt ? { code: -32000, message: 'request timed out' } : null) });
     try {
       desk = await startTestDesk(chain, db, { rpcUrls: [proxy.url], scheduler: { slasherPrivateKey: keeperKey } });
       for (let i = 0; i < 3; i++) {
