@@ -88,9 +88,9 @@ function requestRowOf(r: unknown[]): SlashingRequestRow {
 
 /**
  * Replaces a stored projection: parameters are a row's REQUEST_COLUMNS values, updatedAt, its
- * queuedBlockHash and queuedLogIndex, slasher, requestId. Another request under the same id (V4 reuses ids; a reorg uncovers an older one) has
- * its set's history still to read: `historyPending` is set then (the right-hand sides read the
- * row as it was).
+ * queuedBlockHash and queuedLogIndex, slasher, requestId. Another request under the same id (V4
+ * reuses ids; a reorg uncovers an older one) has its set's history still to read:
+ * `historyPending` is set then (the right-hand sides read the row as it was).
  */
 function updateRequestSql(kind: DbKind): string {
   const p = dialect(kind).p;
@@ -273,9 +273,17 @@ export function createRequestsTable(db: Db, slasher: string, kind: DbKind, acces
       return rows.map((r) => ({ ...r, strategies: (JSON.parse(r.strategies) as string[] | null) ?? [] }));
     },
 
-    /** Whether any open request waits for its set's history (a cheap check per pass: indexed). */
+    /**
+     * Whether any open request waits for its set's history: asked every pass, so an indexed raw
+     * read (Prisma 6 compiles each model query on the main thread, milliseconds per block)
+     */
     async anyHistoryPending(): Promise<boolean> {
-      return (await db.slashingRequest.findFirst({ where: { slasher, onchainStatus: 'requested', historyPending: true, NOT: { strategies: 'null' } }, select: { requestId: true } })) !== null;
+      const rows = await queryRows(
+        `SELECT 1 FROM "SlashingRequest" WHERE "slasher" = ${p(1)} AND "onchainStatus" = 'requested' AND "historyPending" = ${p(2)} AND "strategies" <> 'null' LIMIT 1`,
+        slasher,
+        d.bool(true),
+      );
+      return rows.length > 0;
     },
 
     /** The set's history was read for these requests (each only while it is still the same request). */
