@@ -9,6 +9,7 @@ import { columnTime, insertRows, type TxSql } from './bulk';
 import { dialect } from './dialect';
 import { projectRequest, type ProjectedRequest, type QueuedData, type RequestFact } from '../domain/projection';
 import type { NewFact } from '../domain/ingestFacts';
+import { createHistoryFlags } from './historyFlags';
 
 /** ids per query: well under SQLite's and PostgreSQL's bound-parameter limits */
 const PROJECTION_CHUNK = 500;
@@ -260,57 +261,7 @@ export function createRequestsTable(db: Db, slasher: string, kind: DbKind, acces
       return rows.map((r) => ({ ...r, strategies: JSON.parse(r.strategies) as string[] | null }));
     },
 
-    /**
-     * Open requests whose strategies were read after their operator set was: the set's history
-     * is still to be read for them (`historyRead` once it is).
-     */
-    async historyPending(): Promise<{ requestId: string; queuedBlockHash: string; queuedLogIndex: number; queuedAtBlock: number; operator: string; operatorSetId: number; strategies: string[] }[]> {
-      // one whose strategies are still to read waits for them (they flag it again)
-      const rows = await db.slashingRequest.findMany({
-        where: { slasher, onchainStatus: 'requested', historyPending: true, NOT: { strategies: 'null' } },
-        select: { requestId: true, queuedBlockHash: true, queuedLogIndex: true, queuedAtBlock: true, operator: true, operatorSetId: true, strategies: true },
-      });
-      return rows.map((r) => ({ ...r, strategies: (JSON.parse(r.strategies) as string[] | null) ?? [] }));
-    },
-
-    /**
-     * Whether any open request waits for its set's history: asked every pass, so an indexed raw
-     * read (Prisma 6 compiles each model query on the main thread, milliseconds per block)
-     */
-    async anyHistoryPending(): Promise<boolean> {
-      const rows = await queryRows(
-        `SELECT 1 FROM "SlashingRequest" WHERE "slasher" = ${p(1)} AND "onchainStatus" = 'requested' AND "historyPending" = ${p(2)} AND "strategies" <> 'null' LIMIT 1`,
-        slasher,
-        d.bool(true),
-      );
-      return rows.length > 0;
-    },
-
-    /** The set's history was read for these requests (each only while it is still the same request). */
-    async historyRead(items: readonly { requestId: string; queuedBlockHash: string; queuedLogIndex: number }[]): Promise<void> {
-      for (let i = 0; i < items.length; i += SEEN_CHUNK) {
-        const json = JSON.stringify(items.slice(i, i + SEEN_CHUNK).map((x) => ({ id: x.requestId, h: x.queuedBlockHash, i: x.queuedLogIndex })));
-        await inTransaction((sql) =>
-          kind === 'postgresql'
-            ? sql.run(
-                `UPDATE "SlashingRequest" AS r SET "historyPending" = false, "updatedAt" = (now() AT TIME ZONE 'UTC')
-                   FROM json_to_recordset($1::json) AS u(id text, h text, i int)
-                  WHERE r."slasher" = $2 AND r."requestId" = u.id AND r."queuedBlockHash" = u.h AND r."queuedLogIndex" = u.i AND r."historyPending"`,
-                json,
-                slasher,
-              )
-            : // through the primary key per item (see setStrategies on SQLite's own plan)
-              sql.run(
-                `UPDATE "SlashingRequest" SET "historyPending" = 0, "updatedAt" = ?
-                  WHERE rowid IN (SELECT r.rowid FROM json_each(?) AS u CROSS JOIN "SlashingRequest" AS r
-                                   WHERE r."slasher" = ? AND r."requestId" = json_extract(u.value, '$.id') AND r."queuedBlockHash" = json_extract(u.value, '$.h') AND r."queuedLogIndex" = json_extract(u.value, '$.i') AND r."historyPending")`,
-                columnTime('sqlite', new Date()),
-                json,
-                slasher,
-              ),
-        );
-      }
-    },
+    ...createHistoryFlags(db, slasher, kind, access),
 
     /** Requests stored with their strategies still to read (`strategies` = JSON null), newest first. */
     async pendingStrategies(limit: number) {
