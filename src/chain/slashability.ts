@@ -302,7 +302,7 @@ export function allocationManagerLogSubject(topics: Hex[], data: Hex): { operato
 
 /**
  * The allocation changes of each set's strategies logged at or after the set's `from`, up to
- * `toBlock`, keyed by `allocationKey`. `AllocationUpdated` indexes nothing, so the walk reads
+ * `toBlock`, keyed by `allocationKey`, oldest first. `AllocationUpdated` indexes nothing, so the walk reads
  * every AVS's allocations: one walk for all sets, over only the blocks `seen` does not cover (on
  * a desk that follows, the few between its last read of the sets and its stop). `complete` is
  * false when more than CHANGES_KEPT were logged: the oldest were dropped.

@@ -155,7 +155,8 @@ export async function readAllocationHistory(o: {
   for (const [key, p] of plan) {
     const h = histories.get(key)!;
     if (found.get(key)?.complete !== true) continue;
-    const first = h.changes.reduce<AllocationChange | undefined>((a, c) => (!a || c.block < a.block || (c.block === a.block && c.logIndex < a.logIndex) ? c : a), undefined);
+    // the walk's changes come in chain order (allocationChanges)
+    const first = h.changes[0];
     const stored = p.inside && h.start ? h.start : null;
     if (stored && !stored.pending && (!first || first.block > stored.block)) {
       // nothing logged from the walk's start to the read inside it: what it read held from the request on
