@@ -25,6 +25,7 @@ import { isWriteConflict } from '../store/conflicts';
 import type { IngestStore } from '../store/ingestStore';
 import { createEnrichment } from './enrichment';
 import { createSlashabilityRefresh, type PastLapses } from './slashability';
+import { nextPass } from '../lib/nextPass';
 
 export interface IngestOptions {
   client: PublicClient;
@@ -91,11 +92,9 @@ export function createIngestor(o: IngestOptions) {
     // their operator sets are marked: read their slashability and re-plan now (after the pass in
     // flight, which may have started its read before they were marked)
     rerun: () => {
-      const rerun = () => {
+      void passes.idle().then(() => {
         if (!stopped && slashability.marked()) void sync().catch(() => undefined);
-      };
-      if (running) void running.then(rerun, rerun);
-      else rerun();
+      });
     },
   });
   const snapshot = (): IngestStatus => ({ ...status, enrichError: enrichment.error() });
@@ -318,11 +317,10 @@ export function createIngestor(o: IngestOptions) {
     for (const l of listeners) l(s);
   }
 
-  let running: Promise<IngestStatus> | null = null;
-  /** Single-flight: concurrent triggers share one pass. */
-  function sync(): Promise<IngestStatus> {
-    if (!running) {
-      running = syncOnce()
+  /** One pass; a caller always gets a pass that started after its call (see nextPass). */
+  const passes = nextPass(
+    () =>
+      syncOnce()
         .then((s) => {
           // observers (planner, scheduler, live page, metrics) start on the next turn: whoever
           // awaits this pass resumes first instead of behind their synchronous work
@@ -342,13 +340,10 @@ export function createIngestor(o: IngestOptions) {
           status.lastError = describeError(e);
           if (e instanceof DeskError && (e.code === 'REORG_TOO_DEEP' || e.code === 'CHAIN_ID_MISMATCH')) status.fatal = e.message;
           throw e;
-        })
-        .finally(() => {
-          running = null;
-        });
-    }
-    return running;
-  }
+        }),
+    { stopped: () => stopped, whenStopped: () => snapshot() },
+  );
+  const sync = (): Promise<IngestStatus> => passes.run();
 
   return {
     sync,
@@ -357,14 +352,14 @@ export function createIngestor(o: IngestOptions) {
       listeners.push(listener);
     },
     status: snapshot,
-    /** resolves once no pass is running */
-    idle: (): Promise<void> => (running ? running.then(() => undefined, () => undefined) : Promise.resolve()),
+    /** resolves once no pass is running or queued */
+    idle: (): Promise<void> => passes.idle(),
     /** resolves once every stored request has its strategies and the pass that follows has run */
     async enriched(): Promise<void> {
       for (;;) {
         const reading = enrichment.running();
         if (reading) await reading;
-        else if (running) await running.then(() => undefined, () => undefined);
+        else if (passes.busy()) await passes.idle();
         else if (slashability.marked() && !stopped) {
           if (!(await sync().then(() => true, () => false))) return; // the failure is in status()
         } else return;
@@ -386,7 +381,7 @@ export function createIngestor(o: IngestOptions) {
     async stop(): Promise<void> {
       stopped = true;
       await enrichment.stop();
-      await (running ? running.then(() => undefined, () => undefined) : undefined);
+      await passes.idle();
     },
   };
 }
