@@ -284,6 +284,28 @@ describe.each(DB_KINDS)('bulk writes on %s', (kind) => {
     }
   });
 
+  it('flags a request’s history for reading when another queueing event takes its id (V4 reuse), not when the same one is re-projected', async () => {
+    // continues the checkpoint of the tests above (block 14, request 99 queued there, not flagged)
+    const store = createIngestStore(database.db, SLASHER, kind, database);
+    const flag = async () => (await database.db.slashingRequest.findUniqueOrThrow({ where: { slasher_requestId: { slasher: SLASHER, requestId: '99' } } })).historyPending;
+    expect(await flag()).toBe(false);
+    const event = (blockNumber: number, kind: 'queued' | 'cancelled') => {
+      const at = { blockNumber, logIndex: 2, blockHash: `0x${blockNumber.toString(16).padStart(64, '0')}`, txHash: `0x${(blockNumber + 1000).toString(16).padStart(64, '0')}` };
+      return kind === 'queued'
+        ? { requestId: 99n, fact: { ...at, kind, data: { operator: `0x${'2'.repeat(40)}` as const, operatorSetId: 2, strategies: null, wadsToSlash: ['5'], description: 'reused', requestBlockOrTimestamp: blockNumber } } }
+        : { requestId: 99n, fact: { ...at, kind } };
+    };
+    await store.applyBatch({ facts: [event(15, 'queued')], blocks: [], indexedBlock: 15, indexedHash: null, variant: 'V4', expectIndexedBlock: 14 });
+    expect(await flag()).toBe(true);
+    const row = await database.db.slashingRequest.findUniqueOrThrow({ where: { slasher_requestId: { slasher: SLASHER, requestId: '99' } } });
+    expect([row.operatorSetId, row.queuedAtBlock, row.overwrote]).toEqual([2, 15, 1]);
+    // read since: a cancel re-projects the same queueing event and leaves the flag as it is
+    await database.db.slashingRequest.updateMany({ where: { slasher: SLASHER, requestId: '99' }, data: { historyPending: false } });
+    await store.applyBatch({ facts: [event(16, 'cancelled')], blocks: [], indexedBlock: 16, indexedHash: null, variant: 'V4', expectIndexedBlock: 15 });
+    expect(await flag()).toBe(false);
+    expect((await database.db.slashingRequest.findUniqueOrThrow({ where: { slasher_requestId: { slasher: SLASHER, requestId: '99' } } })).onchainStatus).toBe('cancelled');
+  });
+
   it('lists every request exactly as the model API reads it (allRequests reads raw and maps the rows itself)', async () => {
     const store = createIngestStore(database.db, SLASHER, kind, database);
     const byId = <T extends { requestId: string }>(rows: T[]) => [...rows].sort((a, b) => (a.requestId < b.requestId ? -1 : a.requestId > b.requestId ? 1 : 0));
