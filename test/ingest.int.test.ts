@@ -12,6 +12,8 @@ import type { RequestView } from '../src/api/views';
 import { AVS, WAD, startChainFixture, type ChainFixture } from './helpers/chain';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';
 import { startTestDesk } from './helpers/desk';
+import { waitFor } from './helpers/deskProcess';
+import { startRpcProxy } from '../bench/rpcProxy';
 
 const logger = createLogger('silent');
 const WINDOW = 20;
@@ -187,6 +189,35 @@ describe.each(DB_KINDS)('V4 slasher on %s', (kind) => {
       ['0', 'fulfilled'],
       ['1', 'vetoed'],
     ]);
+  });
+});
+
+describe('a sync asked for while a pass runs', () => {
+  it('is a pass that starts after the ask: blocks mined meanwhile are indexed, not the head the running pass read', async () => {
+    const chain = await startChainFixture('V3', { vetoWindowBlocks: WINDOW, deallocationDelay: DELAY });
+    const db = await createTestDatabase('sqlite');
+    // a provider 150 ms away: the running pass is still under way when the second ask comes
+    const proxy = await startRpcProxy(chain.anvil.rpcUrl, { latencyMs: 150 });
+    const desk = await startTestDesk(chain, db, { rpcUrls: [proxy.url], logger });
+    try {
+      await desk.ingestor.sync();
+      await chain.mine(1);
+      proxy.reset();
+      const first = desk.ingestor.sync();
+      // the running pass has read its head once its header call has reached the node
+      await waitFor('the pass asked for the head', async () => (proxy.counts()['eth_getBlockByNumber'] ?? 0) > 0, 10_000, 5);
+      await new Promise((r) => setTimeout(r, 200));
+      await chain.mine(3);
+      const head = Number(await chain.publicClient.getBlockNumber({ cacheTime: 0 }));
+      const second = await desk.ingestor.sync();
+      expect(second.indexedBlock).toBe(head);
+      expect((await first).indexedBlock).toBeLessThanOrEqual(head);
+    } finally {
+      await desk.stop();
+      await proxy.close();
+      await db.drop();
+      await chain.stop();
+    }
   });
 });
 

@@ -89,12 +89,10 @@ export function createIngestor(o: IngestOptions) {
     metrics: o.metrics,
     variant: () => (variant === 'V1|V2' ? null : variant),
     mark: slashability.mark,
-    // their operator sets are marked: read their slashability and re-plan now (after the pass in
-    // flight, which may have started its read before they were marked)
+    // their operator sets are marked: read their slashability and re-plan now (a pass that starts
+    // after this call: the one in flight may have started its read before they were marked)
     rerun: () => {
-      void passes.idle().then(() => {
-        if (!stopped && slashability.marked()) void sync().catch(() => undefined);
-      });
+      if (!stopped && slashability.marked()) void sync().catch(() => undefined);
     },
   });
   const snapshot = (): IngestStatus => ({ ...status, enrichError: enrichment.error() });

@@ -3,12 +3,21 @@ import { nextPass } from './nextPass';
 /** a pass the test finishes by hand, numbered in the order passes start */
 function controlledPasses() {
   const started: { n: number; finish: (fail?: Error) => void }[] = [];
+  const state = { now: 0, most: 0 };
   const pass = () =>
     new Promise<number>((resolve, reject) => {
       const n = started.length + 1;
-      started.push({ n, finish: (fail) => (fail ? reject(fail) : resolve(n)) });
+      state.most = Math.max(state.most, ++state.now);
+      started.push({
+        n,
+        finish: (fail) => {
+          state.now--;
+          if (fail) reject(fail);
+          else resolve(n);
+        },
+      });
     });
-  return { started, pass };
+  return { started, pass, state };
 }
 const turn = () => new Promise((r) => setImmediate(r));
 
@@ -95,5 +104,54 @@ describe('nextPass', () => {
     await turn();
     started[2]!.finish();
     await expect(third).resolves.toBe(3);
+  });
+
+  it('a caller that starts a pass as the running one ends shares it with the queued callers: one pass, never two at once', async () => {
+    const { started, pass, state } = controlledPasses();
+    const p = nextPass(pass, { stopped: () => false, whenStopped: () => -1 });
+    const first = p.run();
+    const queued = p.run();
+    // runs as soon as the first pass settles, before the queued callback
+    const eager = first.then(() => p.run());
+    started[0]!.finish();
+    await turn();
+    expect(started).toHaveLength(2);
+    started[1]!.finish();
+    await expect(queued).resolves.toBe(2);
+    await expect(eager).resolves.toBe(2);
+    expect(started).toHaveLength(2);
+    expect(state.most).toBe(1);
+  });
+
+  it('a failing queued pass rejects every caller that shares it', async () => {
+    const { started, pass } = controlledPasses();
+    const p = nextPass(pass, { stopped: () => false, whenStopped: () => -1 });
+    void p.run();
+    const a = p.run();
+    const b = p.run();
+    started[0]!.finish();
+    await turn();
+    started[1]!.finish(new Error('header not found'));
+    await expect(a).rejects.toThrow('header not found');
+    await expect(b).rejects.toThrow('header not found');
+    await p.idle();
+    expect(p.busy()).toBe(false);
+  });
+
+  it('once stopped, no pass starts: a call gets the running pass settled, then the stopped answer', async () => {
+    const { started, pass } = controlledPasses();
+    let stopped = false;
+    const p = nextPass(pass, { stopped: () => stopped, whenStopped: () => -1 });
+    await p.idle(); // nothing running: at once
+    const first = p.run();
+    stopped = true;
+    const late = p.run();
+    expect(started).toHaveLength(1);
+    started[0]!.finish();
+    await expect(first).resolves.toBe(1);
+    await expect(late).resolves.toBe(-1);
+    await expect(p.run()).resolves.toBe(-1);
+    expect(started).toHaveLength(1);
+    expect(p.busy()).toBe(false);
   });
 });

@@ -7,7 +7,7 @@
  * error.
  *
  * @example
- * const sync = nextPass(() => syncOnce(), { stopped: () => stopped, idle: () => snapshot() });
+ * const sync = nextPass(() => syncOnce(), { stopped: () => stopped, whenStopped: () => snapshot() });
  * await sync.run(); // covers everything that happened before this line
  */
 export interface NextPass<T> {
@@ -34,6 +34,9 @@ export function nextPass<T>(pass: () => Promise<T>, o: { stopped: () => boolean;
   );
   return {
     run() {
+      // once stopped no pass starts (the clients it would use are closing): the caller gets the
+      // pass under way, if any, then what `whenStopped` says
+      if (o.stopped()) return queued ?? (running ? settle(running).then(o.whenStopped) : Promise.resolve(o.whenStopped()));
       if (!running) return start();
       if (!queued) {
         queued = settle(running).then(() => {
