@@ -233,6 +233,6 @@ describe.each(DB_KINDS)('bulk alert enqueue on %s', (kind) => {
     const { result, ms, maxGapMs } = await withLoopProbe(() => o.insertMany(batch, now));
     measured.push(`5,000 drafts again (event-loop probe) in ${ms.toFixed(0)} ms, max event-loop gap ${maxGapMs.toFixed(1)} ms`);
     expect(result).toHaveLength(5_000);
-    expect(maxGapMs).toBeLessThan(250);
+    expect(maxGapMs).toBeLessThan(500); // one transaction for all would hold it for seconds; room for a loaded machine
   });
 });

@@ -86,7 +86,9 @@ describe.each(DB_KINDS)('a veto or fulfil removed by a reorg lands again, on %s'
     expect(actions).toEqual(expect.arrayContaining([['veto_executed', firstBlock], ['tx_reorged_out', firstBlock], ['veto_reorged_out', firstBlock], ['veto_executed', again.cancelled!.block]]));
     const timeline = (await request(desk.url).get(`/api/requests/${id}/timeline`).expect(200)).body as TimelineView;
     expect(timeline.entries.filter((e) => e.kind === 'action').map((e) => e.title)).toEqual(expect.arrayContaining(['Desk: veto executed', 'Desk: veto reorged out']));
-    // request_vetoed once; veto_executed once per inclusion; the reorg itself alerted
+    // request_vetoed once; veto_executed once per inclusion; the reorg itself alerted (the planner
+    // runs after a pass on its own turn: run it, as the desk does)
+    await desk.alerting.evaluate(Date.now());
     const alerts = (await request(desk.url).get(`/api/alerts?requestId=${id}&limit=100`).expect(200)).body.alerts as { kind: string; data?: unknown }[];
     expect(alerts.filter((a) => a.kind === 'request_vetoed')).toHaveLength(1);
     expect(alerts.filter((a) => a.kind === 'veto_executed')).toHaveLength(2);
@@ -164,6 +166,7 @@ describe.each(DB_KINDS)('a veto or fulfil removed by a reorg lands again, on %s'
     const rows = await desk.database.db.sentTx.findMany({ where: { purpose: 'fulfil', requestId: id.toString() } });
     expect(rows.map((r) => [r.txHash, r.status, r.reorgs])).toEqual([[fulfilTx, 'mined', 1]]);
     expect(again.actions!.filter((a) => a.kind === 'fulfil_landed').map((a) => a.blockNumber)).toEqual([Number(end), again.fulfilled!.block]);
+    await desk.alerting.evaluate(Date.now());
     const alerts = (await request(desk.url).get(`/api/alerts?requestId=${id}&limit=100`).expect(200)).body.alerts as { kind: string }[];
     expect(alerts.filter((a) => a.kind === 'request_fulfilled')).toHaveLength(1);
     expect(alerts.filter((a) => a.kind === 'fulfil_landed')).toHaveLength(2);

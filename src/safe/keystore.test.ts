@@ -91,7 +91,7 @@ describe('decryptKeystore: hostile files', () => {
   it('refuses dklen 16, with which any password would "decrypt"', () => {
     const r = timed(() => decryptKeystore(withParams(PBKDF2_VECTOR, { dklen: 16 }), 'anything'));
     expect(r.result).toBe('KEYSTORE_INVALID: not a usable v3 keystore: kdfparams.dklen must be 32 (got 16)');
-    expect(r.ms).toBeLessThan(50);
+    expect(r.ms).toBeLessThan(500); // the refused work takes seconds; the bound leaves room for a loaded machine
   });
 
   it.each([
@@ -104,7 +104,7 @@ describe('decryptKeystore: hostile files', () => {
     const r = timed(() => decryptKeystore(withParams(PBKDF2_VECTOR, params), PASSWORD));
     expect(r.result).toMatch(/^KEYSTORE_INVALID: /);
     expect(r.result).toMatch(message);
-    expect(r.ms).toBeLessThan(50);
+    expect(r.ms).toBeLessThan(500); // the refused work takes seconds; the bound leaves room for a loaded machine
   });
 
   it.each([
@@ -118,7 +118,7 @@ describe('decryptKeystore: hostile files', () => {
     const r = timed(() => decryptKeystore(withParams(SCRYPT_VECTOR, params), PASSWORD));
     expect(r.result).toMatch(/^KEYSTORE_INVALID: /);
     expect(r.result).toMatch(message);
-    expect(r.ms).toBeLessThan(50);
+    expect(r.ms).toBeLessThan(500); // the refused work takes seconds; the bound leaves room for a loaded machine
   });
 
   it.each([
