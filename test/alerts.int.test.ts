@@ -107,10 +107,11 @@ describe.each(DB_KINDS)('alerts on %s', (kind) => {
     const queued = await expectEverywhere('request_queued', '0');
     const hookAt = hooks('request_queued', '0')[0]!.at;
     // new request → webhook soon after the desk sees the block (polling every 100 ms; the figure
-    // is the bench's, the bounds here are loose for a loaded machine)
+    // is the bench's, the bounds here leave room for a loaded machine but stay below the 3 s an
+    // alert waits for its impact figures when their reads are slow)
     const item = (await getJson<{ alerts: AlertItem[] }>(`${desk.url}/api/alerts?kind=request_queued&requestId=0`)).body.alerts[0]!;
-    expect(item.deliveries.find((d) => d.channel === 'webhook')!.latencyMs).toBeLessThan(3000);
-    expect(hookAt - before).toBeLessThan(4000);
+    expect(item.deliveries.find((d) => d.channel === 'webhook')!.latencyMs).toBeLessThan(2500);
+    expect(hookAt - before).toBeLessThan(2500);
     expect(queued.text).toContain('50%');
     expect(queued.text).toContain('25%');
     expect(queued.text).toContain('Missed attestations');

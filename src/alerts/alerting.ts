@@ -122,34 +122,41 @@ export function createAlerting(o: AlertingOptions): Alerting {
       again = true;
       return evaluating;
     }
-    evaluating = (async () => {
+    let settle!: { resolve: (n: number) => void; reject: (e: unknown) => void };
+    const current = new Promise<number>((resolve, reject) => (settle = { resolve, reject }));
+    evaluating = current;
+    void (async () => {
       let n = 0;
-      do {
-        again = false;
-        // the outbox takes alerts from the start; planning waits for what it looks at
-        if (!planSnapshot) return n;
-        const { views, health, committeeOwners } = await planSnapshot();
-        known ??= await outbox.knownKeys();
-        const k = known;
-        const drafts = planAlerts({
-          chainId: o.chainId,
-          slasher: o.slasher,
-          views,
-          health,
-          committeeOwners,
-          leadTimesSec: o.leadTimesSec,
-          nowSec: nowMs() / 1000,
-          known: (key) => k.has(key),
-          keys,
-          incidents: await outbox.incidents(HEALTH_ALERT_KINDS),
-        });
-        n += await enqueueMany(k, drafts, seen);
-      } while (again && !stopped);
+      try {
+        do {
+          again = false;
+          // the outbox takes alerts from the start; planning waits for what it looks at
+          if (!planSnapshot) return n;
+          const { views, health, committeeOwners } = await planSnapshot();
+          known ??= await outbox.knownKeys();
+          const k = known;
+          const drafts = planAlerts({
+            chainId: o.chainId,
+            slasher: o.slasher,
+            views,
+            health,
+            committeeOwners,
+            leadTimesSec: o.leadTimesSec,
+            nowSec: nowMs() / 1000,
+            known: (key) => k.has(key),
+            keys,
+            incidents: await outbox.incidents(HEALTH_ALERT_KINDS),
+          });
+          n += await enqueueMany(k, drafts, seen);
+        } while (again && !stopped);
+      } finally {
+        // cleared in the same turn as the loop's last check: a call after it plans again instead
+        // of being handed this pass as it settles (see lib/serialPasses)
+        evaluating = null;
+      }
       return n;
-    })().finally(() => {
-      evaluating = null;
-    });
-    return evaluating;
+    })().then(settle.resolve, settle.reject);
+    return current;
   }
 
   async function deliver(d: DueDelivery): Promise<void> {

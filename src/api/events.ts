@@ -90,14 +90,20 @@ export function createDeskEvents(o: DeskEventsOptions): DeskEvents {
         again = true;
         return;
       }
-      running = (async () => {
-        do {
-          again = false;
-          await publishSync().catch((e: unknown) => o.logger.warn({ err: e }, 'live update failed'));
-        } while (again);
-      })().finally(() => {
-        running = null;
-      });
+      let done!: () => void;
+      running = new Promise<void>((resolve) => (done = resolve));
+      void (async () => {
+        try {
+          do {
+            again = false;
+            await publishSync().catch((e: unknown) => o.logger.warn({ err: e }, 'live update failed'));
+          } while (again);
+        } finally {
+          // cleared in the same turn as the loop's last check (see lib/serialPasses)
+          running = null;
+          done();
+        }
+      })().catch(() => undefined); // only a throwing logger gets here
     },
     close() {
       for (const s of [...streams]) s.end();

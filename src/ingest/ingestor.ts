@@ -357,7 +357,8 @@ export function createIngestor(o: IngestOptions) {
       for (;;) {
         const reading = enrichment.running();
         if (reading) await reading;
-        else if (passes.busy()) await passes.idle();
+        // the pass after the one under way (idle() could wait for ever behind a followed chain)
+        else if (passes.busy()) await passes.run().catch(() => undefined);
         else if (slashability.marked() && !stopped) {
           if (!(await sync().then(() => true, () => false))) return; // the failure is in status()
         } else return;

@@ -123,6 +123,32 @@ describe('nextPass', () => {
     expect(state.most).toBe(1);
   });
 
+  it('a call after another caller started the next pass early queues behind that pass, not with it', async () => {
+    const { started, pass, state } = controlledPasses();
+    const p = nextPass(pass, { stopped: () => false, whenStopped: () => -1 });
+    const first = p.run();
+    const queued = p.run();
+    let early!: Promise<number>;
+    let late!: Promise<number>;
+    // before the queued callback: one caller starts pass 2 (the queued callers share it), then
+    // another asks — pass 2 started before its call, so it gets pass 3
+    void first.then(() => {
+      early = p.run();
+      late = p.run();
+    });
+    started[0]!.finish();
+    await turn();
+    expect(started).toHaveLength(2);
+    started[1]!.finish();
+    await expect(queued).resolves.toBe(2);
+    await expect(early).resolves.toBe(2);
+    await turn();
+    expect(started).toHaveLength(3);
+    started[2]!.finish();
+    await expect(late).resolves.toBe(3);
+    expect(state.most).toBe(1);
+  });
+
   it('a failing queued pass rejects every caller that shares it', async () => {
     const { started, pass } = controlledPasses();
     const p = nextPass(pass, { stopped: () => false, whenStopped: () => -1 });

@@ -18,38 +18,53 @@ export interface NextPass<T> {
   busy(): boolean;
 }
 
+interface Queued<T> {
+  promise: Promise<T>;
+  resolve: (value: T | Promise<T>) => void;
+}
+
 export function nextPass<T>(pass: () => Promise<T>, o: { stopped: () => boolean; /** what a queued pass resolves to once stopped */ whenStopped: () => T }): NextPass<T> {
   let running: Promise<T> | null = null;
-  let queued: Promise<T> | null = null;
+  let queued: Queued<T> | null = null;
+  const settle = (p: Promise<unknown>): Promise<void> => p.then(
+    () => undefined,
+    () => undefined,
+  );
   const start = (): Promise<T> => {
     const p: Promise<T> = pass().finally(() => {
       if (running === p) running = null;
     });
     running = p;
+    // the callers queued behind the last pass asked before this one started: it is theirs too,
+    // and a call from now on queues behind it
+    if (queued) {
+      queued.resolve(p);
+      queued = null;
+    }
     return p;
   };
-  const settle = (p: Promise<unknown>): Promise<void> => p.then(
-    () => undefined,
-    () => undefined,
-  );
   return {
     run() {
       // once stopped no pass starts (the clients it would use are closing): the caller gets the
       // pass under way, if any, then what `whenStopped` says
-      if (o.stopped()) return queued ?? (running ? settle(running).then(o.whenStopped) : Promise.resolve(o.whenStopped()));
+      if (o.stopped()) return queued?.promise ?? (running ? settle(running).then(o.whenStopped) : Promise.resolve(o.whenStopped()));
       if (!running) return start();
       if (!queued) {
-        queued = settle(running).then(() => {
-          queued = null;
-          if (o.stopped()) return o.whenStopped();
-          // a pass another caller started meanwhile also began after every queued call
-          return running ?? start();
+        let resolve!: Queued<T>['resolve'];
+        const q: Queued<T> = { promise: new Promise<T>((r) => (resolve = r)), resolve: (v) => resolve(v) };
+        queued = q;
+        void settle(running).then(() => {
+          if (queued !== q) return; // a pass another caller started meanwhile took them
+          if (o.stopped()) {
+            queued = null;
+            q.resolve(o.whenStopped());
+          } else start();
         });
       }
-      return queued;
+      return queued.promise;
     },
     async idle() {
-      while (running || queued) await settle((queued ?? running)!);
+      while (running || queued) await settle(queued?.promise ?? running!);
     },
     busy: () => running !== null || queued !== null,
   };

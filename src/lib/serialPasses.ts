@@ -35,25 +35,34 @@ export function serialPasses(
         again = true;
         return running;
       }
-      running = (async () => {
-        do {
-          again = false;
-          const started = performance.now();
-          try {
-            await pass();
-            lastError = null;
-            o.onPass?.('ok', performance.now() - started);
-          } catch (e) {
-            const message = describeError(e);
-            if (message !== lastError) onError(message);
-            lastError = message;
-            o.onPass?.('error', performance.now() - started);
-          }
-        } while (again && !stopped());
-      })().finally(() => {
-        running = null;
-      });
-      return running;
+      let done!: () => void;
+      const current = new Promise<void>((resolve) => (done = resolve));
+      running = current;
+      void (async () => {
+        try {
+          do {
+            again = false;
+            const started = performance.now();
+            try {
+              await pass();
+              lastError = null;
+              o.onPass?.('ok', performance.now() - started);
+            } catch (e) {
+              const message = describeError(e);
+              if (message !== lastError) onError(message);
+              lastError = message;
+              o.onPass?.('error', performance.now() - started);
+            }
+          } while (again && !stopped());
+        } finally {
+          // cleared in the same turn as the loop's last check: a call after it starts a pass of
+          // its own instead of being handed this one as it settles (its `again` would be lost)
+          running = null;
+          done();
+        }
+        // a throwing onError or onPass (a logger, a metric) must not become an unhandled rejection
+      })().catch(() => undefined);
+      return current;
     },
     async idle() {
       while (running) await running;

@@ -16,6 +16,7 @@ import type { ImpactJson, ImpactRow, ImpactStore } from '../store/impactStore';
 import { toldWrite, type WriteHooks } from '../store/ingestStore';
 import type { Logger } from '../lib/logger';
 import { describeError } from '../errors';
+import { nextPass } from '../lib/nextPass';
 import type { RequestView } from './views';
 
 export interface ImpactRunnerOptions {
@@ -141,9 +142,6 @@ export function toImpactJson(r: Extract<ImpactRead, { ok: true }>): ImpactJson {
 export function createImpactRunner(o: ImpactRunnerOptions) {
   /** the allocation facts each request's stored figures follow; loaded once, then kept here */
   let followed: Followed | null = null;
-  let running: Promise<ImpactPass> | null = null;
-  /** the pass asked for while one runs: every caller during a pass shares the one after it */
-  let next: Promise<ImpactPass> | null = null;
 
   /** the views of the last pass that found every figure current: the same views again need no look */
   let clean: { views: WeakRef<readonly RequestView[]>; current: number } | null = null;
@@ -195,32 +193,26 @@ export function createImpactRunner(o: ImpactRunnerOptions) {
     return { read, current: open.length - stale.length };
   }
 
+  // every caller during a pass shares the one after it; a pass never rejects (failures are logged)
+  const passes = nextPass(
+    () =>
+      pass().catch((e) => {
+        o.logger.warn({ err: describeError(e) }, 'reading what the open requests would slash failed; retried on the next pass');
+        return { read: 0, current: 0 };
+      }),
+    { stopped: () => false, whenStopped: () => ({ read: 0, current: 0 }) },
+  );
+
   return {
     /**
      * Reads what changed since the last pass; a failure is logged and retried on the next pass.
      * Passes never overlap: a call during a pass gets the pass that starts after it (shared).
      */
     refresh(): Promise<ImpactPass> {
-      const start = (): Promise<ImpactPass> =>
-        (running = pass()
-          .catch((e) => {
-            o.logger.warn({ err: describeError(e) }, 'reading what the open requests would slash failed; retried on the next pass');
-            return { read: 0, current: 0 };
-          })
-          .finally(() => {
-            running = null;
-          }));
-      if (!running) return start();
-      next ??= running.then(() => {
-        next = null;
-        return start();
-      });
-      return next;
+      return passes.run();
     },
     /** resolves once no pass runs or waits (for a clean stop) */
-    async idle(): Promise<void> {
-      while (running || next) await (next ?? running);
-    },
+    idle: (): Promise<void> => passes.idle(),
   };
 }
 
