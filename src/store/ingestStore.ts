@@ -6,7 +6,7 @@
  */
 import { DeskError } from '../errors';
 import type { Database, Db, DbKind } from './database';
-import { columnTime, insertRows, type TxSql } from './bulk';
+import { columnTime, insertRows } from './bulk';
 import { dialect } from './dialect';
 import { modelRows } from './modelRows';
 import { createBlocksTable } from './blocksTable';
@@ -137,26 +137,6 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind, access:
   const blocks = createBlocksTable(db, slasher, kind, access.queryRows);
   const cursorRows = modelRows<CursorRow>({ kind, queryRows: access.queryRows }, 'IngestCursor');
   const operatorStates = createOperatorStatesTable(db, slasher, kind, inTransactionOf(['operatorStates']));
-
-  /**
-   * Lapses recorded while blocks a reorg removed were the chain: the stake's escape may have been
-   * on the abandoned branch only. They are dropped and their requests read `pending` until a pass
-   * has walked their sets' history again from the start (their stored reads are dropped too), which
-   * records again any lapse the kept chain holds — an escape below the ancestor with the operator
-   * back on the new branch included. "Slashable again" seen above the ancestor is seen again.
-   */
-  async function revertLapses(sql: TxSql, ancestor: number): Promise<void> {
-    const lapsed = await sql.all<{ requestId: string; operator: string; operatorSetId: number }>(
-      `SELECT DISTINCT r."requestId", r."operator", r."operatorSetId" FROM "RequestLapse" l JOIN "SlashingRequest" r ON r."slasher" = l."slasher" AND r."requestId" = l."requestId" WHERE l."slasher" = ${p(1)} AND l."lapsedAtBlock" > ${p(2)}`,
-      slasher,
-      ancestor,
-    );
-    const sets = new Map(lapsed.map((r) => [`${r.operator.toLowerCase()}:${r.operatorSetId}`, r]));
-    for (const r of sets.values()) await sql.run(`DELETE FROM "OperatorSetState" WHERE "slasher" = ${p(1)} AND LOWER("operator") = ${p(2)} AND "operatorSetId" = ${p(3)}`, slasher, r.operator.toLowerCase(), r.operatorSetId);
-    if (lapsed.length > 0) await sql.run(`UPDATE "SlashingRequest" SET "historyPending" = ${p(1)} WHERE "slasher" = ${p(2)} AND "requestId" IN (${d.jsonTexts(3)})`, d.bool(true), slasher, JSON.stringify(lapsed.map((r) => r.requestId)));
-    await sql.run(`DELETE FROM "RequestLapse" WHERE "slasher" = ${p(1)} AND "lapsedAtBlock" > ${p(2)}`, slasher, ancestor);
-    await sql.run(`UPDATE "RequestLapse" SET "slashableAgainAtBlock" = NULL WHERE "slasher" = ${p(1)} AND "slashableAgainAtBlock" > ${p(2)}`, slasher, ancestor);
-  }
   const { reproject: _reproject, ...requestReads } = requests;
   const { write: _writeBlocks, writeTimes: _writeTimes, prune: _prune, ...blockReads } = blocks;
 
@@ -259,7 +239,6 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind, access:
         await sql.run(`DELETE FROM "OperatorSetState" WHERE "slasher" = ${p(1)} AND "readAtBlock" > ${p(2)}`, slasher, ancestor.number);
         const ids = gone.map((g) => g.requestId);
         await requests.reproject(sql, ids, cursor.variant ?? 'unknown');
-        await revertLapses(sql, ancestor.number);
         await sql.run(
           `UPDATE "IngestCursor" SET "indexedBlock" = ${p(1)}, "indexedHash" = ${p(2)}, "updatedAt" = ${p(3)} WHERE "slasher" = ${p(4)}`,
           ancestor.number,
