@@ -20,6 +20,7 @@ export function requestSnapshotOf(v: RequestView, nowSec: number): RequestSnapsh
     confirmed: v.confirmed,
     blockTimeSeconds: v.deadlines.blockTimeSeconds,
     everLapsed: v.lapsed !== undefined,
+    slashabilityPending: v.deadlines.slashability === 'pending',
     ...(v.cancelled ? { cancelledTxHash: v.cancelled.txHash, cancelledBlock: v.cancelled.block } : {}),
     ...(v.fulfilled ? { fulfilledTxHash: v.fulfilled.txHash, fulfilledBlock: v.fulfilled.block } : {}),
   };

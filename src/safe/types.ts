@@ -24,6 +24,8 @@ export interface RequestSnapshot {
   blockTimeSeconds: number;
   /** its stake escaped once (it lapsed): it may be slashable again, but the desk does not fulfil it unless told */
   everLapsed: boolean;
+  /** what its stake did since it was queued is still being read (a lapse may be found): nothing acts on it yet */
+  slashabilityPending?: boolean;
   cancelledTxHash?: string;
   fulfilledTxHash?: string;
   /** the blocks of those transactions */
