@@ -36,8 +36,9 @@ describe('the fulfil purpose’s holds', () => {
     expect(fulfilPurpose(SLASHER, 'fulfillSlashingRequest', true).hold(req({ slashabilityPending: true }))).toMatchObject({ hard: true });
   });
 
-  it('holds a request that lapsed once for good unless FULFIL_AFTER_LAPSE', () => {
+  it('holds a request that lapsed once for good unless FULFIL_AFTER_LAPSE (said before a pending read)', () => {
     expect(fulfil.hold(req({ everLapsed: true }))).toEqual({ reason: expect.stringContaining('FULFIL_AFTER_LAPSE=true'), hard: true });
+    expect(fulfil.hold(req({ everLapsed: true, slashabilityPending: true }))).toEqual({ reason: expect.stringContaining('FULFIL_AFTER_LAPSE=true'), hard: true });
     expect(fulfilPurpose(SLASHER, 'fulfillSlashingRequest', true).hold(req({ everLapsed: true }))).toBeNull();
   });
 

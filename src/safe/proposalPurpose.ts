@@ -111,11 +111,11 @@ export function fulfilPurpose(slasher: Address, fn: FulfilFunction, fulfilAfterL
     hold: (r) =>
       r.status !== 'fulfillable'
         ? { reason: `the veto window has not passed yet (request is ${r.status}): the fulfil executes at its end`, hard: true }
-        : r.slashabilityPending
-          ? // as the desk's own key waits: a lapse found by that read would hold it for good
-            { reason: 'what its stake did since the request was queued is still being read (a lapse may be found): the fulfil waits for that read', hard: true }
-          : r.everLapsed && !fulfilAfterLapse
-            ? { reason: 'its stake escaped once (the request lapsed) and the operator is slashable again: the desk does not fulfil it unless FULFIL_AFTER_LAPSE=true', hard: true }
+        : r.everLapsed && !fulfilAfterLapse
+          ? { reason: 'its stake escaped once (the request lapsed) and the operator is slashable again: the desk does not fulfil it unless FULFIL_AFTER_LAPSE=true', hard: true }
+          : r.slashabilityPending
+            ? // as the desk's own key waits: a lapse found by that read would hold it for good
+              { reason: 'what its stake did since the request was queued is still being read (a lapse may be found): the fulfil waits for that read', hard: true }
             : null,
     deadlineBlock: (r) => r.lastUsefulBlock ?? null,
     sendPurpose: 'safe_fulfil',

@@ -284,7 +284,7 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
       const flying = (sentBy.get(p.id) ?? []).filter((t) => t.status === 'recorded').pop();
       if (flying) reason = p.statusReason?.includes('reorg') ? p.statusReason : `its execution ${flying.txHash} is on its way to the chain`;
       else if (b) reason = blockedWords(ctx, b);
-      else if (!o.executor) reason = `EXECUTOR_PRIVATE_KEY is not set: an owner must execute this ${noun} from their wallet (GET /api/requests/${p.requestId}/${noun}/execution)`;
+      else if (!o.executor) reason = `${hold?.hard ? `held: ${hold.reason}; then ` : ''}EXECUTOR_PRIVATE_KEY is not set: an owner must execute this ${noun} from their wallet (GET /api/requests/${p.requestId}/${noun}/execution)`;
       else if (gate) reason = `held: ${gate}`;
       else if (!executing.has(p.id) && hold) reason = `held: ${hold.reason}`;
       else if (p.nonce > state.nonce && !executing.has(p.id)) reason = `waiting for the Safe transaction at nonce ${state.nonce} to execute first`;

@@ -1,3 +1,4 @@
+import { fulfilPurpose } from './proposalPurpose';
 import { missedReason, revivedBecause } from './revive';
 import type { RequestSnapshot } from './types';
 
@@ -61,5 +62,17 @@ describe('revivedBecause', () => {
     // the window's own hold ends at the window end: a lapsed request back in its window is revived
     expect(revivedBecause(row(), req({ everLapsed: true, status: 'in_veto_window' }), holdsLapsed, 4)).not.toBeNull();
     expect(revivedBecause(row(), req({ everLapsed: true }), { ...purpose, hold: () => ({ reason: 'window', hard: false }) }, 4)).not.toBeNull();
+  });
+});
+
+describe('revivedBecause with the fulfil purpose itself', () => {
+  const SLASHER = '0x00000000000000000000000000000000000000b1';
+  it('a lapsed request’s fulfil is revived with FULFIL_AFTER_LAPSE=true even while its slashability is read (the plan holds it meanwhile), never without', () => {
+    const after = fulfilPurpose(SLASHER, 'fulfillSlashingRequest', true);
+    expect(revivedBecause(row(), req({ slashabilityPending: true }), after, 4)).toContain('fulfillable again');
+    expect(after.hold(req({ slashabilityPending: true }))).toMatchObject({ hard: true });
+    const never = fulfilPurpose(SLASHER, 'fulfillSlashingRequest', false);
+    expect(revivedBecause(row(), req({ slashabilityPending: true }), never, 4)).toBeNull();
+    expect(revivedBecause(row(), req({ slashabilityPending: false }), never, 4)).toBeNull();
   });
 });

@@ -32,6 +32,7 @@ export function revivedBecause(p: Pick<VetoProposalRow, 'requestId' | 'requestTx
   // one the desk would hold for good (a lapse, FULFIL_AFTER_LAPSE=false) stays aside: live, it
   // would hold its nonce ahead of every later fulfil of that Safe (an owner signing it again
   // makes it live, as signing a new one would)
-  if (req.everLapsed && req.status === 'fulfillable' && purpose.hold(req)?.hard) return null;
+  // (a hold while its slashability is read is not for good: the plan keeps it from executing meanwhile)
+  if (req.everLapsed && req.status === 'fulfillable' && purpose.hold({ ...req, slashabilityPending: false })?.hard) return null;
   return `its request is ${req.status} again and Safe nonce ${p.nonce} is unused: its signatures count again (${p.statusReason ?? p.status})`;
 }
