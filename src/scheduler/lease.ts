@@ -2,7 +2,8 @@
  * One actor at a time: only the desk holding the lease sends transactions.
  *
  * - SQLite: a row in `DeskLease` (store/leaseStore.ts), renewed every third of the TTL and taken
- *   over by a standby once it has lapsed.
+ *   over by a standby once it has lapsed. A standby looks every ninth of the TTL: how soon it acts
+ *   after a holder stops is the lease's TTL plus that look, and looking costs one small query.
  * - PostgreSQL: a session advisory lock as well. The server drops it the moment the holder's
  *   connection dies (kill -9 included), and a standby cannot take the row while another session
  *   holds the lock, even with clocks that disagree.
@@ -44,12 +45,16 @@ export interface Lease {
   subscribe(listener: (holder: boolean) => void): void;
 }
 
+/** the shortest wait between two looks at the lease */
+export const LEASE_MIN_LOOK_MS = 200;
+
 export function createLease(o: LeaseOptions): Lease {
   const id = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const now = o.nowMs ?? Date.now;
   const store = o.store;
   let validUntil = 0;
   let timer: NodeJS.Timeout | null = null;
+  let started = false;
   const listeners: ((holder: boolean) => void)[] = [];
   let lastError: string | null = null;
   let wasHolder = false;
@@ -108,13 +113,24 @@ export function createLease(o: LeaseOptions): Lease {
       listeners.push(listener);
     },
     start() {
-      if (timer) return;
-      void tick();
-      timer = setInterval(() => void tick(), Math.max(200, Math.floor(o.ttlMs / 3)));
+      if (started) return;
+      started = true;
+      // counted from each look's start, so a slow database does not stretch the holder's renewals
+      const look = () => {
+        const began = Date.now();
+        void tick().finally(() => {
+          if (stopped) return;
+          // safety never rests on how often a standby looks (the holder's margin does): looking
+          // more often than the holder renews only shortens the wait once the lease lapses
+          const every = Math.floor(o.ttlMs / (held() ? 3 : 9));
+          timer = setTimeout(look, Math.max(LEASE_MIN_LOOK_MS, every - (Date.now() - began)));
+        });
+      };
+      look();
     },
     async stop() {
       stopped = true;
-      if (timer) clearInterval(timer);
+      if (timer) clearTimeout(timer);
       timer = null;
       await inflight?.catch(() => undefined);
       validUntil = 0;
