@@ -159,30 +159,47 @@ describe.each(DB_KINDS)('governance fulfil through the slasher role Safe on %s',
     expect(health.fulfilExecution).toMatchObject({ safe: getAddress(gov.safe), sends: true, threshold: 2 });
   });
 
-  it('a fulfil that reaches quorum while its request’s stake history is still being read (pending) waits for that read, then lands', async () => {
+  it('a fulfil that reaches quorum while its request’s stake history is still being read (pending) waits for that read, then lands; the fulfil behind it waits too, with no alert', async () => {
     const { f, desk } = ctx;
     const gov = f.governance!;
     const id = await f.queue('fulfilled once its history is read');
+    const next = await f.queue('fulfilled right after');
     await settle(desk);
-    await mineTo(f, f.queuedAt.get(id)! + BigInt(WINDOW));
+    await mineTo(f, f.queuedAt.get(next)! + BigInt(WINDOW));
     await settle(desk); // fulfillable, nobody has signed: nothing executes
     expect((await requestView(desk, id)).status).toBe('fulfillable');
+    expect((await requestView(desk, next)).status).toBe('fulfillable');
     // what the ingest sets when the request's strategies are read after its set was, or another
     // queueing event takes its id (here as another desk on the database would: counted as a change)
     const db = desk.database.db;
     await db.$transaction([db.ingestCursor.updateMany({ data: { changes: { increment: 1 } } }), db.slashingRequest.updateMany({ where: { requestId: id.toString() }, data: { historyPending: true } })]);
     expect((await requestView(desk, id)).deadlines.slashability).toBe('pending');
+    expect((await requestView(desk, next)).deadlines.slashability).toBe('read');
     // quorum now: each signature's answer waits for the governance Safe's pass, which holds it
     const v = await fulfil(desk, id);
     for (const owner of gov.owners.slice(0, 2)) await postFulfil(desk, id, { signature: await signTypedVeto(owner.privateKey, v.typedData) }).expect(201);
     await desk.fulfils.idle();
     expect(await fulfil(desk, id)).toMatchObject({ status: 'ready', executionTxHash: null, statusReason: expect.stringContaining('still being read') });
     expect(await f.slasherStatus(id)).toBe(REQUESTED);
-    // the next ingest pass walks its history (no lapse) and clears the flag: the fulfil goes
+    // the next request's fulfil, signed at the nonce after: ready, and behind a hold that ends by
+    // itself once the read is done — told in its status, but nobody is paged to act
+    const w = await fulfil(desk, next);
+    expect(w.nonce).toBe(v.nonce + 1);
+    for (const owner of gov.owners.slice(0, 2)) await postFulfil(desk, next, { signature: await signTypedVeto(owner.privateKey, w.typedData) }).expect(201);
+    await desk.fulfils.idle();
+    await Promise.all([desk.fulfils.reconcile(), desk.alerting.evaluate()]);
+    expect(await fulfil(desk, next)).toMatchObject({ status: 'ready', executionTxHash: null, statusReason: expect.stringContaining('still being read') });
+    expect(await f.slasherStatus(next)).toBe(REQUESTED);
+    const blockedAlerts = async () => (await request(desk.url).get('/api/alerts?kind=fulfil_blocked&limit=100').expect(200)).body.alerts as { requestId: string }[];
+    expect(await blockedAlerts()).toEqual([]);
+    // the next ingest pass walks its history (no lapse) and clears the flag: both fulfils go, in nonce order
     await settle(desk);
     expect((await requestView(desk, id)).deadlines.slashability).toBe('read');
-    await waitFor('the fulfil executed', async () => (await f.slasherStatus(id)) === COMPLETED || (await settle(desk), false), 30_000, 200);
+    await waitFor('both fulfils executed', async () => ((await f.slasherStatus(id)) === COMPLETED && (await f.slasherStatus(next)) === COMPLETED) || (await settle(desk), false), 30_000, 200);
     expect((await fulfil(desk, id)).status).toBe('executed');
+    expect((await fulfil(desk, next)).status).toBe('executed');
+    await desk.alerting.evaluate();
+    expect(await blockedAlerts()).toEqual([]);
   });
 
   it('a vetoed request’s fulfil is abandoned and never executes; the next fulfil moves into the gap and syncs with Safe{Wallet}', async () => {

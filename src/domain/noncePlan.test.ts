@@ -6,6 +6,7 @@ const C = '0xc';
 
 const req = (requestId: string, deadline: number, over: Partial<PlanRequest> = {}): PlanRequest => ({ requestId, open: true, deadline, ...over });
 const call = (id: number, requestId: string, nonce: number, signers: string[], over: Partial<PlanProposal> = {}): PlanProposal => ({ id, kind: 'call', requestIds: [requestId], nonce, signers, ...over });
+const batch = (id: number, requestIds: string[], nonce: number, signers: string[]): PlanProposal => ({ id, kind: 'batch', requestIds, nonce, signers });
 const plan = (over: Partial<NoncePlanInput>) => planNonces({ safeNonce: 0, threshold: 2, proposals: [], requests: [], ...over });
 
 describe('planNonces: nonces follow signatures', () => {
@@ -120,6 +121,33 @@ describe('planNonces: execution', () => {
     expect(p.blocked).toEqual([expect.objectContaining({ proposalId: 2, blockingNonce: 0, holders: [expect.objectContaining({ proposalId: 1, missing: 0, held: 'window runs until 50' })] })]);
   });
 
+  it('a ready proposal behind one held only while the desk reads is blocked, its holder marked as going by itself', () => {
+    const reading = { reason: 'still being read', hard: true, transient: true };
+    const p = plan({ requests: [req('1', 50, { hold: reading }), req('2', 40)], proposals: [call(1, '1', 0, [A, B]), call(2, '2', 1, [A, B])] });
+    expect(p.execute).toEqual([]);
+    expect(p.blocked).toEqual([expect.objectContaining({ proposalId: 2, blockingNonce: 0, holders: [expect.objectContaining({ proposalId: 1, missing: 0, held: 'still being read', transient: true })] })]);
+    // the same hold on a proposal still short of its threshold: it does not go by itself
+    const short = plan({ requests: [req('1', 50, { hold: reading }), req('2', 40)], proposals: [call(1, '1', 0, [A]), call(2, '2', 1, [A, B])] });
+    expect(short.blocked).toEqual([expect.objectContaining({ proposalId: 2, holders: [expect.objectContaining({ proposalId: 1, missing: 1, held: null, transient: false })] })]);
+    // a lasting hold is not marked
+    const lasting = plan({ requests: [req('1', 50, { hold: { reason: 'window runs', hard: true } }), req('2', 40)], proposals: [call(1, '1', 0, [A, B]), call(2, '2', 1, [A, B])] });
+    expect(lasting.blocked[0]!.holders[0]!.transient).toBe(false);
+  });
+
+  it('a batch waits for the lasting hold of its requests, not a passing one', () => {
+    const reading = { reason: 'still being read', hard: true, transient: true };
+    const windowRuns = { reason: 'window runs', hard: true };
+    for (const [first, second] of [
+      [reading, windowRuns],
+      [windowRuns, reading],
+    ]) {
+      const p = plan({ requests: [req('1', 50, { hold: first }), req('2', 50, { hold: second }), req('3', 40)], proposals: [batch(1, ['1', '2'], 0, [A, B]), call(2, '3', 1, [A, B])] });
+      expect(p.blocked[0]!.holders[0]).toMatchObject({ proposalId: 1, held: 'window runs', transient: false });
+    }
+    const both = plan({ requests: [req('1', 50, { hold: reading }), req('2', 50, { hold: reading }), req('3', 40)], proposals: [batch(1, ['1', '2'], 0, [A, B]), call(2, '3', 1, [A, B])] });
+    expect(both.blocked[0]!.holders[0]).toMatchObject({ proposalId: 1, transient: true });
+  });
+
   it('a soft hold (policy) waits alone but gives way when a ready proposal behind it must go', () => {
     const soft = { reason: 'before_deadline', hard: false };
     expect(plan({ requests: [req('1', 50, { hold: soft })], proposals: [call(1, '1', 0, [A, B])] }).execute).toEqual([]);
@@ -135,7 +163,7 @@ describe('planNonces: blocked vetoes', () => {
   it('a ready veto behind a partly signed one is blocked, with the holder and what it misses', () => {
     const p = plan({ safeNonce: 7, threshold: 3, requests: [req('1', 50), req('2', 60)], proposals: [call(1, '1', 7, [A]), call(2, '2', 8, [A, B, C])] });
     expect(p.execute).toEqual([]);
-    expect(p.blocked).toEqual([{ proposalId: 2, kind: 'call', requestIds: ['2'], nonce: 8, blockingNonce: 7, holders: [{ proposalId: 1, kind: 'call', requestIds: ['1'], signers: [A], missing: 2, held: null }] }]);
+    expect(p.blocked).toEqual([{ proposalId: 2, kind: 'call', requestIds: ['2'], nonce: 8, blockingNonce: 7, holders: [{ proposalId: 1, kind: 'call', requestIds: ['1'], signers: [A], missing: 2, held: null, transient: false }] }]);
   });
 
   it('a ready veto behind a gap (nobody holds the nonce) is blocked with no holder', () => {

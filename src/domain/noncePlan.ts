@@ -40,6 +40,11 @@ export interface PlanHold {
    * soon as a proposal behind it must go
    */
   hard: boolean;
+  /**
+   * ends without anyone acting: the desk is still reading what it waits for (e.g. a request's
+   * stake history). A proposal waiting behind it is told so, but nobody needs to act
+   */
+  transient?: boolean;
 }
 
 export interface PlanRequest {
@@ -80,6 +85,8 @@ export interface BlockingHolder {
   missing: number;
   /** set when it is ready but held back (e.g. a fulfil before its window's end) */
   held: string | null;
+  /** ready, and held only until the desk has read what its hold waits for: it goes by itself */
+  transient: boolean;
 }
 
 export interface BlockedProposal {
@@ -175,11 +182,14 @@ export function planNonces(input: NoncePlanInput): NoncePlan {
 
 function holdOf(p: PlanProposal, requests: Map<string, PlanRequest>): PlanHold | null {
   if (p.kind === 'rejection') return null;
+  // a hold that lasts is the one to tell: a batch waits for the longest of its requests' holds
+  let passing: PlanHold | null = null;
   for (const id of p.requestIds) {
     const h = requests.get(id)?.hold;
-    if (h) return h;
+    if (h && !h.transient) return h;
+    passing ??= h ?? null;
   }
-  return null;
+  return passing;
 }
 
 function deadlineOf(p: PlanProposal, requests: Map<string, PlanRequest>): number {
@@ -250,7 +260,8 @@ function blockedProposals(
       .filter((q) => q.nonce === stop && q.signers.length > 0)
       .map((q) => {
         const h = holdOf(q, requests);
-        return { proposalId: q.id, kind: q.kind, requestIds: q.requestIds, signers: q.signers, missing: Math.max(0, threshold - q.signers.length), held: ready(q) && h ? h.reason : null };
+        const held = ready(q) && h ? h : null;
+        return { proposalId: q.id, kind: q.kind, requestIds: q.requestIds, signers: q.signers, missing: Math.max(0, threshold - q.signers.length), held: held ? held.reason : null, transient: held?.transient === true };
       });
     out.push({ proposalId: p.id, kind: p.kind, requestIds: p.requestIds, nonce: p.nonce, blockingNonce: stop, holders });
   }

@@ -31,7 +31,7 @@ describe('the fulfil purpose’s holds', () => {
   });
 
   it('holds it while what its stake did since it was queued is still being read: a lapse may be found (as the desk’s own key waits)', () => {
-    expect(fulfil.hold(req({ slashabilityPending: true }))).toEqual({ reason: expect.stringContaining('still being read'), hard: true });
+    expect(fulfil.hold(req({ slashabilityPending: true }))).toEqual({ reason: expect.stringContaining('still being read'), hard: true, transient: true });
     // FULFIL_AFTER_LAPSE=true too: the read may also find the stake gone, with nothing to slash
     expect(fulfilPurpose(SLASHER, 'fulfillSlashingRequest', true).hold(req({ slashabilityPending: true }))).toMatchObject({ hard: true });
   });

@@ -115,7 +115,7 @@ export function fulfilPurpose(slasher: Address, fn: FulfilFunction, fulfilAfterL
           ? { reason: 'its stake escaped once (the request lapsed) and the operator is slashable again: the desk does not fulfil it unless FULFIL_AFTER_LAPSE=true', hard: true }
           : r.slashabilityPending
             ? // as the desk's own key waits: a lapse found by that read would hold it for good
-              { reason: 'what its stake did since the request was queued is still being read (a lapse may be found): the fulfil waits for that read', hard: true }
+              { reason: 'what its stake did since the request was queued is still being read (a lapse may be found): the fulfil waits for that read', hard: true, transient: true }
             : null,
     deadlineBlock: (r) => r.lastUsefulBlock ?? null,
     sendPurpose: 'safe_fulfil',

@@ -271,6 +271,7 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
   // ── 4. states and reasons ──
   const gate = o.executor ? await o.gate?.() : null;
   const blockedById = new Map(plan.blocked.map((b) => [b.proposalId, blockedView(ctx, b, state.threshold, head)]));
+  const passing = new Set(plan.blocked.filter((b) => b.holders.some((h) => h.missing === 0 && h.transient)).map((b) => b.proposalId));
   const executing = new Set(plan.execute.map((s) => s.proposalId));
   for (const p of live) {
     const l = plan.live.get(p.id);
@@ -305,7 +306,8 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
     if (p.status === 'ready') {
       events.push({ ...eventBase(ctx, p, state, req, signers), kind: purpose.events.quorum, reason: null });
       const b = blockedById.get(p.id);
-      if (b) events.push({ ...eventBase(ctx, p, state, req, signers), kind: purpose.events.blocked, reason: blockedWords(ctx, b), blocked: b, blocksLeft: b.blocksLeft });
+      // behind a ready proposal held only while the desk reads, nobody needs to act: no alert
+      if (b && !passing.has(p.id)) events.push({ ...eventBase(ctx, p, state, req, signers), kind: purpose.events.blocked, reason: blockedWords(ctx, b), blocked: b, blocksLeft: b.blocksLeft });
     } else if (p.status === 'failed' && p.updatedAt.getTime() >= horizon) {
       events.push({ ...eventBase(ctx, p, state, req, signers), kind: 'action_failed', reason: p.statusReason ?? 'execution failed' });
     }
