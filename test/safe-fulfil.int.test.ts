@@ -127,6 +127,9 @@ describe.each(DB_KINDS)('governance fulfil through the slasher role Safe on %s',
     let held = await fulfil(desk, id);
     expect(held).toMatchObject({ status: 'ready', executionTxHash: null, statusReason: expect.stringContaining('veto window has not passed') });
     expect(held.signatures.map((s) => [s.signer, s.source])).toEqual([[gov.owners[0]!.address, 'http'], [gov.owners[1]!.address, 'cli']]);
+    // a member's wallet is refused the call for the same reason (it would revert on chain)
+    const early = await request(desk.url).get(`/api/requests/${id}/fulfil/execution`).expect(409);
+    expect(early.body.error).toMatchObject({ code: 'SAFE_TX_NOT_READY', message: expect.stringContaining('veto window has not passed') });
     await mineTo(f, windowEnd - 2n); // a transaction sent now lands at windowEnd − 1: still inside the window
     await settle(desk);
     held = await fulfil(desk, id);
@@ -181,6 +184,9 @@ describe.each(DB_KINDS)('governance fulfil through the slasher role Safe on %s',
     await desk.fulfils.idle();
     expect(await fulfil(desk, id)).toMatchObject({ status: 'ready', executionTxHash: null, statusReason: expect.stringContaining('still being read') });
     expect(await f.slasherStatus(id)).toBe(REQUESTED);
+    // nor is a member's wallet handed the call meanwhile
+    const refused = await request(desk.url).get(`/api/requests/${id}/fulfil/execution`).expect(409);
+    expect(refused.body.error).toMatchObject({ code: 'SAFE_TX_NOT_READY', message: expect.stringContaining('still being read') });
     // the next request's fulfil, signed at the nonce after: ready, and behind a hold that ends by
     // itself once the read is done — told in its status, but nobody is paged to act
     const w = await fulfil(desk, next);

@@ -188,7 +188,7 @@ export const routes: readonly RouteSpec[] = [
     method: 'get', path: '/api/requests/{id}/fulfil/execution', operationId: 'getFulfilExecution', pathParams: id,
     summary: "The execTransaction call that executes governance's fulfil Safe transaction (threshold met), when the slasher role is a Safe",
     ok: { status: 200, description: 'the call', schema: web.safeExecutionCallSchema },
-    errors: { 400: 'BAD_REQUEST', 404: 'FULFIL_NOT_AVAILABLE', 409: 'SAFE_TX_NOT_READY', 503: 'SAFE_READ_FAILED' },
+    errors: { 400: 'BAD_REQUEST', 404: 'FULFIL_NOT_AVAILABLE', 409: 'SAFE_TX_NOT_READY (below threshold, a lower nonce first, or held as the desk\'s own key is: the window runs, the request lapsed without FULFIL_AFTER_LAPSE, its history is still being read)', 503: 'SAFE_READ_FAILED' },
   },
   {
     method: 'get', path: '/api/strategies', operationId: 'getStrategyTokens', query: input.strategiesQuerySchema,

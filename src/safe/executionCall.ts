@@ -30,10 +30,18 @@ export interface SafeExecutionCall {
  * for a fulfil).
  *
  * @throws DeskError `VETO_NOT_AVAILABLE` / `FULFIL_NOT_AVAILABLE` (none planned, or already
- * settled) or `SAFE_TX_NOT_READY` (fewer valid owner signatures than the threshold, or another
- * nonce must execute first)
+ * settled) or `SAFE_TX_NOT_READY` (fewer valid owner signatures than the threshold, another
+ * nonce must execute first, or it is held as the desk's own key would be)
  */
-export async function buildSafeExecutionCall(p: { client: PublicClient; store: VetoStore; safe: Address; requestId: string; kind: 'veto' | 'fulfil' }): Promise<SafeExecutionCall> {
+export async function buildSafeExecutionCall(p: {
+  client: PublicClient;
+  store: VetoStore;
+  safe: Address;
+  requestId: string;
+  kind: 'veto' | 'fulfil';
+  /** why it must not execute now (the desk's Safe desk decides: `executionHold`), null: it may */
+  hold?: (requestId: string) => Promise<string | null>;
+}): Promise<SafeExecutionCall> {
   const proposals = (await p.store.currentProposals([p.requestId])).filter((x) => x.status !== 'abandoned');
   const code = p.kind === 'veto' ? 'VETO_NOT_AVAILABLE' : 'FULFIL_NOT_AVAILABLE';
   const state = await readSafeState(p.client, getAddress(p.safe)).catch(() => null);
@@ -46,6 +54,8 @@ export async function buildSafeExecutionCall(p: { client: PublicClient; store: V
   if (state.nonce !== proposal.nonce) {
     throw new DeskError('SAFE_TX_NOT_READY', `the ${p.kind} is planned at Safe nonce ${proposal.nonce} but the Safe is at nonce ${state.nonce}: ${proposal.nonce > state.nonce ? 'lower nonces must execute first (see /api/safe/plan)' : 'that nonce is used: its signers must sign again'}`);
   }
+  const held = await p.hold?.(p.requestId);
+  if (held) throw new DeskError('SAFE_TX_NOT_READY', `the ${p.kind} of request ${p.requestId} is held: ${held}`);
   const owners = new Set(state.owners);
   const valid = (await p.store.signatures([proposal.id])).filter((s) => !s.staleReason && owners.has(getAddress(s.signer)));
   if (valid.length < state.threshold) {

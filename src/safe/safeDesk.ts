@@ -175,6 +175,18 @@ export function createSafeDesk(o: SafeDeskOptions) {
       return { status: v && (v.signatures.length > 0 || v.status !== 'collecting') ? v.status : 'none', signatures, threshold: ctx.last.state.threshold, safe: ctx.safe, executor: o.executor !== null };
     },
 
+    /**
+     * Why the request's transaction must not execute now, as the desk's own key waits (a fulfil
+     * before the window's end, after a lapse without FULFIL_AFTER_LAPSE, while its history is
+     * read): the call a member's wallet would send is refused for the same reasons. Holds that
+     * are the desk's own choices (its veto policy, DRY_RUN, standby) are not a member's.
+     */
+    async executionHold(requestId: string): Promise<string | null> {
+      const r = o.request ? await o.request(requestId) : ((await o.requests()).find((x) => x.requestId === requestId) ?? null);
+      const h = r ? purpose.hold(r) : null;
+      return h?.hard ? h.reason : null;
+    },
+
     /** one Transaction Service sync pass now (no-op when not configured) */
     async syncTxService(): Promise<void> {
       await o.txService?.()?.sync();

@@ -2270,7 +2270,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description SAFE_TX_NOT_READY */
+            /** @description SAFE_TX_NOT_READY (below threshold, a lower nonce first, or held as the desk's own key is: the window runs, the request lapsed without FULFIL_AFTER_LAPSE, its history is still being read) */
             409: {
                 headers: {
                     [name: string]: unknown;
