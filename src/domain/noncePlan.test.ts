@@ -148,6 +148,22 @@ describe('planNonces: execution', () => {
     expect(both.blocked[0]!.holders[0]).toMatchObject({ proposalId: 1, transient: true });
   });
 
+  it('a batch with one request hard-held and another held by policy never executes, whatever their order', () => {
+    const soft = { reason: 'policy', hard: false };
+    const reading = { reason: 'still being read', hard: true, transient: true };
+    for (const hard of [reading, { reason: 'window runs', hard: true }]) {
+      for (const holds of [
+        [soft, hard],
+        [hard, soft],
+      ]) {
+        // a ready call behind it would make a soft hold give way: the hard one must not
+        const p = plan({ requests: [req('1', 50, { hold: holds[0] }), req('2', 50, { hold: holds[1] }), req('3', 40)], proposals: [batch(1, ['1', '2'], 0, [A, B]), call(2, '3', 1, [A, B])] });
+        expect(p.execute).toEqual([]);
+        expect(p.blocked[0]!.holders[0]).toMatchObject({ proposalId: 1, held: hard.reason });
+      }
+    }
+  });
+
   it('a soft hold (policy) waits alone but gives way when a ready proposal behind it must go', () => {
     const soft = { reason: 'before_deadline', hard: false };
     expect(plan({ requests: [req('1', 50, { hold: soft })], proposals: [call(1, '1', 0, [A, B])] }).execute).toEqual([]);

@@ -182,14 +182,15 @@ export function planNonces(input: NoncePlanInput): NoncePlan {
 
 function holdOf(p: PlanProposal, requests: Map<string, PlanRequest>): PlanHold | null {
   if (p.kind === 'rejection') return null;
-  // a hold that lasts is the one to tell: a batch waits for the longest of its requests' holds
-  let passing: PlanHold | null = null;
+  // a batch is held by the strongest of its requests' holds: hard before soft (a soft one gives
+  // way, a hard one must not), then one that lasts before one that passes
+  const rank = (h: PlanHold) => (h.hard ? 0 : 2) + (h.transient ? 1 : 0);
+  let best: PlanHold | null = null;
   for (const id of p.requestIds) {
     const h = requests.get(id)?.hold;
-    if (h && !h.transient) return h;
-    passing ??= h ?? null;
+    if (h && (!best || rank(h) < rank(best))) best = h;
   }
-  return passing;
+  return best;
 }
 
 function deadlineOf(p: PlanProposal, requests: Map<string, PlanRequest>): number {

@@ -92,6 +92,8 @@ export function createDeskContext(o: SafeDeskOptions, purpose: ProposalPurpose) 
     purpose,
     noun: purpose.name,
     last,
+    /** blocked proposals behind a passing hold, by id: the head they were first seen so at */
+    passingSince: new Map<number, number>(),
     /** the Safe's owners, threshold and nonce, read again only when something says they changed */
     stateCache: createSafeStateCache(o.client, safe),
     /** safeTxHash of `requestId`'s call at `nonce` */

@@ -4,7 +4,7 @@
  * VETO_EXECUTION_POLICY=before_deadline (soft: it gives way as soon as a veto behind it must go).
  */
 import { vetoExecutionHeld, type VetoExecutionPolicy } from '../domain/schedule';
-import type { PlanHold } from '../domain/noncePlan';
+import type { BlockedProposal, PlanHold } from '../domain/noncePlan';
 import type { BlockRef } from '../domain/types';
 import type { RequestSnapshot } from './types';
 
@@ -19,4 +19,28 @@ export function vetoHold(req: RequestSnapshot, head: BlockRef | null, nowSec: nu
   if (!head) return null;
   const held = vetoExecutionHeld({ policy: p.policy, windowEnd: req.windowEnd, head, nowSec, blockTime: req.blockTimeSeconds, leadSec: p.leadSec });
   return held ? { reason: held, hard: false } : null;
+}
+
+/**
+ * How long a block behind a passing hold (a ready proposal held while the desk still reads what
+ * it waits for) goes without an alert, in blocks; and its deadline must leave three times that.
+ */
+export const PASSING_HOLD_GRACE_BLOCKS = 10;
+
+/**
+ * The blocked proposals whose alert waits: blocked only behind a ready proposal whose hold is
+ * passing — it goes by itself, nobody needs to act — for at most PASSING_HOLD_GRACE_BLOCKS since
+ * first seen so (a read that does not end is no longer passing), and while their deadline leaves
+ * time to act if it does not. `since` (proposal id → head first seen so) is kept across passes.
+ */
+export function withheldBlockAlerts(blocked: readonly BlockedProposal[], blocksLeft: (proposalId: number) => number | null, head: number, since: Map<number, number>): Set<number> {
+  const passing = blocked.filter((b) => b.holders.some((h) => h.missing === 0 && h.transient)).map((b) => b.proposalId);
+  for (const id of [...since.keys()]) if (!passing.includes(id)) since.delete(id);
+  const out = new Set<number>();
+  for (const id of passing) {
+    if (!since.has(id)) since.set(id, head);
+    const left = blocksLeft(id);
+    if (head - since.get(id)! < PASSING_HOLD_GRACE_BLOCKS && (left === null || left > 3 * PASSING_HOLD_GRACE_BLOCKS)) out.add(id);
+  }
+  return out;
 }

@@ -24,7 +24,7 @@ export { requestIdsOf };
 import type { SafeState } from './safeState';
 import { executionSucceeded, findExecutions, isIncluded } from './executions';
 import type { RequestSnapshot, VetoEvent } from './types';
-import { vetoHold } from './holds';
+import { vetoHold, withheldBlockAlerts } from './holds';
 import { missedReason, revivedBecause } from './revive';
 import { emit, eventBase, history } from './milestones';
 import type { BlockedView, WayOutView } from '../requests/views';
@@ -67,7 +67,8 @@ export function blockedView(ctx: DeskContext, b: BlockedProposal, threshold: num
 }
 
 export function blockedWords(ctx: DeskContext, v: BlockedView): string {
-  const holder = v.holders[0];
+  // a ready holder that waits is what the block waits for: said first
+  const holder = v.holders.find((h) => h.held) ?? v.holders[0];
   const what = holder
     ? holder.held
       ? `nonce ${v.nonce} holds a ${holder.kind} of request ${holder.requestIds.join(', ')} that waits: ${holder.held}`
@@ -271,7 +272,7 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
   // ── 4. states and reasons ──
   const gate = o.executor ? await o.gate?.() : null;
   const blockedById = new Map(plan.blocked.map((b) => [b.proposalId, blockedView(ctx, b, state.threshold, head)]));
-  const passing = new Set(plan.blocked.filter((b) => b.holders.some((h) => h.missing === 0 && h.transient)).map((b) => b.proposalId));
+  const withheld = withheldBlockAlerts(plan.blocked, (id) => blockedById.get(id)?.blocksLeft ?? null, head, ctx.passingSince);
   const executing = new Set(plan.execute.map((s) => s.proposalId));
   for (const p of live) {
     const l = plan.live.get(p.id);
@@ -306,8 +307,8 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
     if (p.status === 'ready') {
       events.push({ ...eventBase(ctx, p, state, req, signers), kind: purpose.events.quorum, reason: null });
       const b = blockedById.get(p.id);
-      // behind a ready proposal held only while the desk reads, nobody needs to act: no alert
-      if (b && !passing.has(p.id)) events.push({ ...eventBase(ctx, p, state, req, signers), kind: purpose.events.blocked, reason: blockedWords(ctx, b), blocked: b, blocksLeft: b.blocksLeft });
+      // behind a ready proposal held only while the desk reads, nobody needs to act: no alert yet
+      if (b && !withheld.has(p.id)) events.push({ ...eventBase(ctx, p, state, req, signers), kind: purpose.events.blocked, reason: blockedWords(ctx, b), blocked: b, blocksLeft: b.blocksLeft });
     } else if (p.status === 'failed' && p.updatedAt.getTime() >= horizon) {
       events.push({ ...eventBase(ctx, p, state, req, signers), kind: 'action_failed', reason: p.statusReason ?? 'execution failed' });
     }

@@ -96,22 +96,38 @@ describe('lease timing', () => {
     await b.stop();
   });
 
-  it('a stopped desk looks no more, and a standby takes over at its next look', async () => {
-    const { looks, storeFor } = memoryRow();
+  it('a stopped desk leaves no timer behind, and a standby takes over at its next look', async () => {
+    const { storeFor } = memoryRow();
     const a = lease(storeFor().store);
     a.start();
+    a.start(); // a second start changes nothing
+    expect(jest.getTimerCount()).toBe(0); // the first look runs before any timer is set
     await jest.advanceTimersByTimeAsync(10);
+    expect(jest.getTimerCount()).toBe(1);
     const b = lease(storeFor().store);
     b.start();
     await advance(5_000, [a, b]);
+    expect(jest.getTimerCount()).toBe(2);
     await a.stop();
-    const stoppedAt = Date.now();
-    const aLooks = looks[a.id]!.length;
+    expect(jest.getTimerCount()).toBe(1);
     await advance(TTL / 9 + 100, [a, b]);
     expect(b.held()).toBe(true);
-    await advance(10_000, [a, b]);
-    expect(looks[a.id]!.length).toBe(aLooks);
-    expect(looks[b.id]!.filter((t) => t > stoppedAt).length).toBeGreaterThan(0);
     await b.stop();
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('stopped during a look, a desk sets no timer once that look ends', async () => {
+    const { storeFor } = memoryRow();
+    let release: () => void = () => undefined;
+    const { store } = storeFor();
+    const slow = { ...store, lock: () => new Promise<boolean>((r) => (release = () => r(true))) } as LeaseStore;
+    const a = lease(slow);
+    a.start();
+    const stopping = a.stop();
+    release();
+    await stopping;
+    await jest.advanceTimersByTimeAsync(TTL);
+    expect(jest.getTimerCount()).toBe(0);
+    expect(a.held()).toBe(false);
   });
 });
