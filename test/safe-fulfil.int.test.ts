@@ -19,6 +19,7 @@ import { DB_KINDS, createTestDatabase, type DbKind, type TestDatabase } from './
 import { WINDOW, openVetoDesk, signEthSignVeto, signTypedVeto, startSafeFixture, type SafeFixture } from './helpers/safeFixture';
 import { startTxServiceStandIn, type TxServiceStandIn } from './helpers/txService';
 import { waitFor } from './helpers/deskProcess';
+import { createDevClients } from '../src/devnet/devnet';
 
 const REQUESTED = 0;
 const CANCELLED = 1;
@@ -33,14 +34,14 @@ interface Ctx {
 }
 
 /** A fixture, a database and a desk for the describe block around it (filled in beforeAll). */
-function useDesk(kind: DbKind, fixture: Parameters<typeof startSafeFixture>[0], o: { txService?: boolean; fulfilFunction?: FulfilFunction } = {}): Ctx {
+function useDesk(kind: DbKind, fixture: Parameters<typeof startSafeFixture>[0], o: { txService?: boolean; fulfilFunction?: FulfilFunction; noExecutor?: boolean } = {}): Ctx {
   const ctx = {} as Ctx;
   beforeAll(async () => {
     ctx.f = await startSafeFixture(fixture);
     ctx.service = o.txService ? await startTxServiceStandIn({ publicClient: ctx.f.publicClient, chainId: 31337 }) : undefined;
     ctx.db = await createTestDatabase(kind);
     const txService = ctx.service ? { txService: { url: ctx.service.url, intervalMs: 3_600_000, attempts: 3, baseDelayMs: 20 } } : {};
-    ctx.desk = await openVetoDesk(ctx.f, ctx.db, { executorPrivateKey: ctx.f.executor.privateKey, ...txService }, o.fulfilFunction ? { scheduler: { fulfilFunction: o.fulfilFunction } } : {});
+    ctx.desk = await openVetoDesk(ctx.f, ctx.db, { ...(o.noExecutor ? {} : { executorPrivateKey: ctx.f.executor.privateKey }), ...txService }, o.fulfilFunction ? { scheduler: { fulfilFunction: o.fulfilFunction } } : {});
   });
   afterAll(async () => {
     await ctx.desk?.stop();
@@ -210,30 +211,38 @@ describe.each(DB_KINDS)('governance fulfil through the slasher role Safe on %s',
   it('a fulfil blocked behind a read that does not end is alerted once the grace has passed', async () => {
     const { f, desk } = ctx;
     const gov = f.governance!;
-    const id = await f.queue('its history read stays pending');
+    const id = await f.queue('its history read does not end');
     const next = await f.queue('blocked behind it');
     await settle(desk);
     await mineTo(f, f.queuedAt.get(next)! + BigInt(WINDOW));
     await settle(desk);
     const db = desk.database.db;
-    // as an ingest whose read keeps failing to finish would leave it (set again after every pass)
-    const flagPending = () => db.$transaction([db.ingestCursor.updateMany({ data: { changes: { increment: 1 } } }), db.slashingRequest.updateMany({ where: { requestId: id.toString() }, data: { historyPending: true } })]);
-    await flagPending();
-    for (const [rid, owners] of [[id, gov.owners.slice(0, 2)], [next, gov.owners.slice(0, 2)]] as const) {
+    // a history read that never ends, in the database itself: every clearing of the request's
+    // flag is undone in the same statement, so no pass of the desk ever sees it read
+    const keepPending =
+      kind === 'sqlite'
+        ? [`CREATE TRIGGER "keep_pending" AFTER UPDATE OF "historyPending" ON "SlashingRequest" WHEN NEW."requestId" = '${id}' AND NEW."historyPending" = 0 BEGIN UPDATE "SlashingRequest" SET "historyPending" = 1 WHERE rowid = NEW.rowid; END`]
+        : [
+            `CREATE FUNCTION "keep_pending"() RETURNS trigger AS $$ BEGIN IF NEW."requestId" = '${id}' THEN NEW."historyPending" := true; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`,
+            `CREATE TRIGGER "keep_pending" BEFORE UPDATE ON "SlashingRequest" FOR EACH ROW EXECUTE FUNCTION "keep_pending"()`,
+          ];
+    for (const sql of keepPending) await db.$executeRawUnsafe(sql);
+    await db.$transaction([db.ingestCursor.updateMany({ data: { changes: { increment: 1 } } }), db.slashingRequest.updateMany({ where: { requestId: id.toString() }, data: { historyPending: true } })]);
+    await settle(desk);
+    expect((await requestView(desk, id)).deadlines.slashability).toBe('pending');
+    for (const rid of [id, next]) {
       const v = await fulfil(desk, rid);
-      for (const owner of owners) await postFulfil(desk, rid, { signature: await signTypedVeto(owner.privateKey, v.typedData) }).expect(201);
+      for (const owner of gov.owners.slice(0, 2)) await postFulfil(desk, rid, { signature: await signTypedVeto(owner.privateKey, v.typedData) }).expect(201);
     }
     await desk.fulfils.idle();
     const blockedAlerts = async () => (await request(desk.url).get(`/api/alerts?kind=fulfil_blocked&requestId=${next}&limit=100`).expect(200)).body.alerts as { severity: string; title: string }[];
     const started = Number(await f.publicClient.getBlockNumber());
     let alertedAt: number | null = null;
     while (alertedAt === null && Number(await f.publicClient.getBlockNumber()) < started + 20) {
+      expect(await f.slasherStatus(id)).toBe(REQUESTED);
       expect(await f.slasherStatus(next)).toBe(REQUESTED);
       await f.mine(1);
-      await desk.ingestor.sync();
-      await flagPending();
-      await desk.fulfils.reconcile();
-      await desk.fulfils.idle();
+      await settle(desk);
       if ((await blockedAlerts()).length > 0) alertedAt = Number(await f.publicClient.getBlockNumber());
     }
     // withheld for the grace's 10 blocks from the first pass that saw it, then said
@@ -241,7 +250,9 @@ describe.each(DB_KINDS)('governance fulfil through the slasher role Safe on %s',
     expect(alertedAt! - started).toBeGreaterThanOrEqual(10);
     expect(alertedAt! - started).toBeLessThanOrEqual(11);
     expect((await blockedAlerts())[0]).toMatchObject({ severity: 'critical', title: expect.stringContaining('BLOCKED') });
+    expect((await fulfil(desk, next)).statusReason).toContain('still being read');
     // the read ends: both go
+    await db.$executeRawUnsafe(`DROP TRIGGER "keep_pending"${kind === 'sqlite' ? '' : ' ON "SlashingRequest"'}`);
     await settle(desk);
     await waitFor('both fulfils executed', async () => ((await f.slasherStatus(id)) === COMPLETED && (await f.slasherStatus(next)) === COMPLETED) || (await settle(desk), false), 30_000, 200);
   });
@@ -320,6 +331,39 @@ describe('governance fulfil with V4 burn-or-redistribute (FULFIL_FUNCTION) on sq
     expect(cleared).toHaveLength(1);
     expect(await f.publicClient.readContract({ address: f.testbed.strategyManager!, abi: strategyManagerStandInAbi, functionName: 'clearedCount' })).toBe(1n);
     expect(await f.slasherStatus(id)).toBe(COMPLETED);
+  });
+});
+
+describe('governance fulfil executed from a member’s wallet (no EXECUTOR_PRIVATE_KEY), on sqlite', () => {
+  const ctx = useDesk('sqlite', { governance: true }, { noExecutor: true });
+
+  it('the execution call is refused while the window runs, handed out once the fulfil may execute, and lands from any wallet', async () => {
+    const { f, desk } = ctx;
+    const gov = f.governance!;
+    const id = await f.queue('fulfilled by a member');
+    const windowEnd = f.queuedAt.get(id)! + BigInt(WINDOW);
+    await settle(desk);
+    const v = await fulfil(desk, id);
+    for (const owner of gov.owners.slice(0, 2)) await postFulfil(desk, id, { signature: await signTypedVeto(owner.privateKey, v.typedData) }).expect(201);
+    await settle(desk);
+    expect(await fulfil(desk, id)).toMatchObject({ status: 'ready', statusReason: expect.stringContaining('EXECUTOR_PRIVATE_KEY is not set') });
+    const early = await request(desk.url).get(`/api/requests/${id}/fulfil/execution`).expect(409);
+    expect(early.body.error).toMatchObject({ code: 'SAFE_TX_NOT_READY', message: expect.stringContaining('veto window has not passed') });
+    // head = windowEnd − 1: the desk reads the request fulfillable (a transaction now lands at windowEnd)
+    await mineTo(f, windowEnd - 1n);
+    await settle(desk);
+    expect((await requestView(desk, id)).status).toBe('fulfillable');
+    const call = (await request(desk.url).get(`/api/requests/${id}/fulfil/execution`).expect(200)).body as { to: Hex; data: Hex; safe: string; signers: string[] };
+    expect(call).toMatchObject({ safe: getAddress(gov.safe), to: getAddress(gov.safe) });
+    expect(await f.slasherStatus(id)).toBe(REQUESTED); // the desk sent nothing
+    const { wallet } = createDevClients(f.anvil.rpcUrl, f.stranger.privateKey);
+    const receipt = await f.publicClient.waitForTransactionReceipt({ hash: await wallet.sendTransaction({ to: call.to, data: call.data }) });
+    expect(receipt.status).toBe('success');
+    expect(await f.slasherStatus(id)).toBe(COMPLETED);
+    await settle(desk);
+    expect((await fulfil(desk, id)).status).toBe('executed');
+    const after = await request(desk.url).get(`/api/requests/${id}/fulfil/execution`).expect(404);
+    expect(after.body.error).toMatchObject({ code: 'FULFIL_NOT_AVAILABLE', message: expect.stringContaining('already executed') });
   });
 });
 

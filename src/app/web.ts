@@ -35,7 +35,7 @@ export function createWebServices(p: {
   port: () => number;
   devRequests?: DevRequestsApi;
   /** why a request's veto or fulfil must not execute now (the Safe desks' `executionHold`) */
-  executionHold?: Record<'veto' | 'fulfil', (requestId: string) => Promise<string | null>>;
+  executionHold?: Record<'veto' | 'fulfil', (requestId: string, requestTxHash: string) => Promise<string | null>>;
 }): WebServices {
   const vetoStore = createVetoStore(p.database, p.slasher, getAddress(p.committee));
   const fulfilStore = createVetoStore(p.database, p.slasher, getAddress(p.slasherRole));

@@ -40,7 +40,7 @@ export async function buildSafeExecutionCall(p: {
   requestId: string;
   kind: 'veto' | 'fulfil';
   /** why it must not execute now (the desk's Safe desk decides: `executionHold`), null: it may */
-  hold?: (requestId: string) => Promise<string | null>;
+  hold?: (requestId: string, requestTxHash: string) => Promise<string | null>;
 }): Promise<SafeExecutionCall> {
   const proposals = (await p.store.currentProposals([p.requestId])).filter((x) => x.status !== 'abandoned');
   const code = p.kind === 'veto' ? 'VETO_NOT_AVAILABLE' : 'FULFIL_NOT_AVAILABLE';
@@ -54,13 +54,13 @@ export async function buildSafeExecutionCall(p: {
   if (state.nonce !== proposal.nonce) {
     throw new DeskError('SAFE_TX_NOT_READY', `the ${p.kind} is planned at Safe nonce ${proposal.nonce} but the Safe is at nonce ${state.nonce}: ${proposal.nonce > state.nonce ? 'lower nonces must execute first (see /api/safe/plan)' : 'that nonce is used: its signers must sign again'}`);
   }
-  const held = await p.hold?.(p.requestId);
-  if (held) throw new DeskError('SAFE_TX_NOT_READY', `the ${p.kind} of request ${p.requestId} is held: ${held}`);
   const owners = new Set(state.owners);
   const valid = (await p.store.signatures([proposal.id])).filter((s) => !s.staleReason && owners.has(getAddress(s.signer)));
   if (valid.length < state.threshold) {
     throw new DeskError('SAFE_TX_NOT_READY', `the ${p.kind} of request ${p.requestId} has ${valid.length} of the ${state.threshold} owner signatures it needs`);
   }
+  const held = await p.hold?.(p.requestId, proposal.requestTxHash);
+  if (held) throw new DeskError('SAFE_TX_NOT_READY', `the ${p.kind} of request ${p.requestId} is held: ${held}`);
   const chosen = valid
     .map((s) => ({ signer: getAddress(s.signer), signature: s.signature as Hex }))
     .sort((a, b) => (BigInt(a.signer) < BigInt(b.signer) ? -1 : 1))

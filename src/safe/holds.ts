@@ -39,6 +39,7 @@ export function withheldBlockAlerts(blocked: readonly BlockedProposal[], blocksL
   const out = new Set<number>();
   for (const id of passing) {
     if (!since.has(id)) since.set(id, head);
+    // an unknown deadline (a batch's, or one still being read) leaves the grace alone to bound it
     const left = blocksLeft(id);
     if (head - since.get(id)! < PASSING_HOLD_GRACE_BLOCKS && (left === null || left > 3 * PASSING_HOLD_GRACE_BLOCKS)) out.add(id);
   }

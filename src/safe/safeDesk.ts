@@ -176,14 +176,21 @@ export function createSafeDesk(o: SafeDeskOptions) {
     },
 
     /**
-     * Why the request's transaction must not execute now, as the desk's own key waits (a fulfil
-     * before the window's end, after a lapse without FULFIL_AFTER_LAPSE, while its history is
-     * read): the call a member's wallet would send is refused for the same reasons. Holds that
-     * are the desk's own choices (its veto policy, DRY_RUN, standby) are not a member's.
+     * Why the transaction signed for the request queued in `requestTxHash` must not execute now:
+     * the request is gone from the index, its id now names a later request (V4), it is closed, or
+     * it is held as the desk's own key waits (a fulfil before the window's end, after a lapse
+     * without FULFIL_AFTER_LAPSE, while its history is read). The call a member's wallet would
+     * send is refused for the same reasons. Holds that are the desk's own choices (its veto
+     * policy, DRY_RUN, standby) are not a member's.
      */
-    async executionHold(requestId: string): Promise<string | null> {
+    async executionHold(requestId: string, requestTxHash: string): Promise<string | null> {
       const r = o.request ? await o.request(requestId) : ((await o.requests()).find((x) => x.requestId === requestId) ?? null);
-      const h = r ? purpose.hold(r) : null;
+      if (!r) return `request ${requestId} is not in the desk's index (a reorg may have removed it)`;
+      // an id V4 reused: the call would act on the request queued later under it
+      if (r.queuedTxHash.toLowerCase() !== requestTxHash.toLowerCase()) return `request ${requestId} is now the one queued in ${r.queuedTxHash}, not the one this ${noun} was signed for`;
+      const closed = purpose.closed(r);
+      if (closed) return closed;
+      const h = purpose.hold(r);
       return h?.hard ? h.reason : null;
     },
 
