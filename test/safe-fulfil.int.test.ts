@@ -227,34 +227,46 @@ describe.each(DB_KINDS)('governance fulfil through the slasher role Safe on %s',
             `CREATE TRIGGER "keep_pending" BEFORE UPDATE ON "SlashingRequest" FOR EACH ROW EXECUTE FUNCTION "keep_pending"()`,
           ];
     for (const sql of keepPending) await db.$executeRawUnsafe(sql);
-    await db.$transaction([db.ingestCursor.updateMany({ data: { changes: { increment: 1 } } }), db.slashingRequest.updateMany({ where: { requestId: id.toString() }, data: { historyPending: true } })]);
-    await settle(desk);
-    expect((await requestView(desk, id)).deadlines.slashability).toBe('pending');
-    for (const rid of [id, next]) {
-      const v = await fulfil(desk, rid);
-      for (const owner of gov.owners.slice(0, 2)) await postFulfil(desk, rid, { signature: await signTypedVeto(owner.privateKey, v.typedData) }).expect(201);
-    }
-    await desk.fulfils.idle();
-    const blockedAlerts = async () => (await request(desk.url).get(`/api/alerts?kind=fulfil_blocked&requestId=${next}&limit=100`).expect(200)).body.alerts as { severity: string; title: string }[];
-    const started = Number(await f.publicClient.getBlockNumber());
-    let alertedAt: number | null = null;
-    while (alertedAt === null && Number(await f.publicClient.getBlockNumber()) < started + 20) {
-      expect(await f.slasherStatus(id)).toBe(REQUESTED);
-      expect(await f.slasherStatus(next)).toBe(REQUESTED);
-      await f.mine(1);
+    const dropped = { done: false };
+    const dropTrigger = async () => {
+      if (dropped.done) return;
+      dropped.done = true;
+      await db.$executeRawUnsafe(`DROP TRIGGER "keep_pending"${kind === 'sqlite' ? '' : ' ON "SlashingRequest"'}`);
+      if (kind !== 'sqlite') await db.$executeRawUnsafe(`DROP FUNCTION "keep_pending"()`);
+    };
+    try {
+      await db.$transaction([db.ingestCursor.updateMany({ data: { changes: { increment: 1 } } }), db.slashingRequest.updateMany({ where: { requestId: id.toString() }, data: { historyPending: true } })]);
       await settle(desk);
-      if ((await blockedAlerts()).length > 0) alertedAt = Number(await f.publicClient.getBlockNumber());
+      expect((await requestView(desk, id)).deadlines.slashability).toBe('pending');
+      for (const rid of [id, next]) {
+        const v = await fulfil(desk, rid);
+        for (const owner of gov.owners.slice(0, 2)) await postFulfil(desk, rid, { signature: await signTypedVeto(owner.privateKey, v.typedData) }).expect(201);
+      }
+      await desk.fulfils.idle();
+      const blockedAlerts = async () => (await request(desk.url).get(`/api/alerts?kind=fulfil_blocked&requestId=${next}&limit=100`).expect(200)).body.alerts as { severity: string; title: string }[];
+      const started = Number(await f.publicClient.getBlockNumber());
+      let alertedAt: number | null = null;
+      while (alertedAt === null && Number(await f.publicClient.getBlockNumber()) < started + 20) {
+        expect(await f.slasherStatus(id)).toBe(REQUESTED);
+        expect(await f.slasherStatus(next)).toBe(REQUESTED);
+        await f.mine(1);
+        await settle(desk);
+        if ((await blockedAlerts()).length > 0) alertedAt = Number(await f.publicClient.getBlockNumber());
+      }
+      // withheld for the grace's 10 blocks from the first pass that saw it, then said
+      expect(alertedAt).not.toBeNull();
+      expect(alertedAt! - started).toBeGreaterThanOrEqual(10);
+      expect(alertedAt! - started).toBeLessThanOrEqual(11);
+      expect((await blockedAlerts())[0]).toMatchObject({ severity: 'critical', title: expect.stringContaining('BLOCKED') });
+      expect((await fulfil(desk, next)).statusReason).toContain('still being read');
+      // the read ends: both go
+      await dropTrigger();
+      await settle(desk);
+      await waitFor('both fulfils executed', async () => ((await f.slasherStatus(id)) === COMPLETED && (await f.slasherStatus(next)) === COMPLETED) || (await settle(desk), false), 30_000, 200);
+    } finally {
+      // never left behind for the tests after this one
+      await dropTrigger();
     }
-    // withheld for the grace's 10 blocks from the first pass that saw it, then said
-    expect(alertedAt).not.toBeNull();
-    expect(alertedAt! - started).toBeGreaterThanOrEqual(10);
-    expect(alertedAt! - started).toBeLessThanOrEqual(11);
-    expect((await blockedAlerts())[0]).toMatchObject({ severity: 'critical', title: expect.stringContaining('BLOCKED') });
-    expect((await fulfil(desk, next)).statusReason).toContain('still being read');
-    // the read ends: both go
-    await db.$executeRawUnsafe(`DROP TRIGGER "keep_pending"${kind === 'sqlite' ? '' : ' ON "SlashingRequest"'}`);
-    await settle(desk);
-    await waitFor('both fulfils executed', async () => ((await f.slasherStatus(id)) === COMPLETED && (await f.slasherStatus(next)) === COMPLETED) || (await settle(desk), false), 30_000, 200);
   });
 
   it('a vetoed request’s fulfil is abandoned and never executes; the next fulfil moves into the gap and syncs with Safe{Wallet}', async () => {
@@ -355,7 +367,7 @@ describe('governance fulfil executed from a member’s wallet (no EXECUTOR_PRIVA
     expect((await requestView(desk, id)).status).toBe('fulfillable');
     const call = (await request(desk.url).get(`/api/requests/${id}/fulfil/execution`).expect(200)).body as { to: Hex; data: Hex; safe: string; signers: string[] };
     expect(call).toMatchObject({ safe: getAddress(gov.safe), to: getAddress(gov.safe) });
-    expect(await f.slasherStatus(id)).toBe(REQUESTED); // the desk sent nothing
+    expect(await f.slasherStatus(id)).toBe(REQUESTED); // still to be fulfilled: what lands next is the member's
     const { wallet } = createDevClients(f.anvil.rpcUrl, f.stranger.privateKey);
     const receipt = await f.publicClient.waitForTransactionReceipt({ hash: await wallet.sendTransaction({ to: call.to, data: call.data }) });
     expect(receipt.status).toBe('success');

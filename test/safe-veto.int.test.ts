@@ -10,6 +10,7 @@ import request from 'supertest';
 import { encodeFunctionData, getAddress, keccak256, parseAbi, type Hex } from 'viem';
 import type { Desk } from '../src/app/desk';
 import { createLogger } from '../src/lib/logger';
+import { createDevClients } from '../src/devnet/devnet';
 import { execSafeTransaction } from '../src/devnet/safe';
 import { safeAbi, vetoCallData } from '../src/safe/safeTx';
 import type { RequestView, VetoView } from '../src/api/views';
@@ -345,6 +346,33 @@ describe.each(DB_KINDS)('committee veto through the Safe on %s', (kind) => {
       expect(missed.status).toBe('failed');
       expect(missed.statusReason).toContain('EXECUTOR_PRIVATE_KEY');
       expect(missed.statusReason).not.toMatch(/before the threshold was met/);
+    } finally {
+      await quiet.stop();
+      await db2.drop();
+    }
+    await settle(desk);
+  });
+
+  it('without a key, under CONFIRMATIONS: a member’s wallet is refused the veto call until the request is buried, then vetoes with it', async () => {
+    const db2 = await createTestDatabase(kind);
+    const quiet = await openVetoDesk(f, db2, {}, { confirmations: 3 });
+    try {
+      const id = await f.queue();
+      await settle(quiet);
+      const v = await veto(quiet, id);
+      await post(quiet, id, { signature: await signTypedVeto(f.owners[0]!.privateKey, v.typedData) }).expect(201);
+      await post(quiet, id, { signature: await signTypedVeto(f.owners[1]!.privateKey, v.typedData) }).expect(201);
+      await quiet.vetoes.idle();
+      // a reorg could still put another request under this id: the desk's own key would wait too
+      const early = await request(quiet.url).get(`/api/requests/${id}/veto/execution`).expect(409);
+      expect(early.body.error).toMatchObject({ code: 'SAFE_TX_NOT_READY', message: expect.stringContaining('CONFIRMATIONS') });
+      await f.mine(3);
+      await settle(quiet);
+      const call = (await request(quiet.url).get(`/api/requests/${id}/veto/execution`).expect(200)).body as { to: Hex; data: Hex };
+      const { wallet } = createDevClients(f.anvil.rpcUrl, f.stranger.privateKey);
+      const receipt = await f.publicClient.waitForTransactionReceipt({ hash: await wallet.sendTransaction({ to: call.to, data: call.data }) });
+      expect(receipt.status).toBe('success');
+      expect(await f.slasherStatus(id)).toBe(CANCELLED);
     } finally {
       await quiet.stop();
       await db2.drop();
