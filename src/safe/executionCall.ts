@@ -39,7 +39,7 @@ export async function buildSafeExecutionCall(p: {
   safe: Address;
   requestId: string;
   kind: 'veto' | 'fulfil';
-  /** why it must not execute now (the desk's Safe desk decides: `executionHold`), null: it may */
+  /** why it must not execute now (the desk's Safe desk decides: `executionHold`, which throws when it never will), null: it may */
   hold?: (requestId: string, requestTxHash: string) => Promise<string | null>;
 }): Promise<SafeExecutionCall> {
   const proposals = (await p.store.currentProposals([p.requestId])).filter((x) => x.status !== 'abandoned');

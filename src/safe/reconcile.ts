@@ -41,7 +41,7 @@ const sendPurposeOf = (ctx: DeskContext, p: { requestId: string }) =>
 
 /** Blocked proposal → what people read and the ways past it. */
 export function blockedView(ctx: DeskContext, b: BlockedProposal, threshold: number, head: number | null): BlockedView {
-  const first = b.holders.find((h) => h.kind === 'call') ?? null;
+  const first = b.holders.find((h) => h.kind === 'call' && h.held) ?? b.holders.find((h) => h.kind === 'call') ?? null;
   const waitingId = b.requestIds.length === 1 ? b.requestIds[0]! : null;
   const waitingReq = waitingId ? ctx.last.requests.get(waitingId) : undefined;
   const deadline = waitingReq ? ctx.purpose.deadlineBlock(waitingReq) : null;

@@ -177,22 +177,26 @@ export function createSafeDesk(o: SafeDeskOptions) {
     },
 
     /**
-     * Why the transaction signed for the request queued in `requestTxHash` must not execute now:
-     * the request is gone from the index, its id now names a later request (V4), it is closed, or
-     * it is held as the desk's own key waits (a request under too few CONFIRMATIONS; a fulfil
+     * Why the transaction signed for the request queued in `requestTxHash` must not execute now
+     * (null: it may). Throws the route's error when it never will: the request is gone from the
+     * index, its id now names a later request (V4), it is decided or closed. Otherwise, why it is
+     * held as the desk's own key waits (a request under too few CONFIRMATIONS; a fulfil
      * before the window's end, after a lapse without FULFIL_AFTER_LAPSE, while its history is
      * read). The call a member's wallet would send is refused for the same reasons. Holds that
      * are the desk's own choices (VETO_EXECUTION_POLICY, DRY_RUN, standby) are not a member's.
      */
     async executionHold(requestId: string, requestTxHash: string): Promise<string | null> {
       const r = o.request ? await o.request(requestId) : ((await o.requests()).find((x) => x.requestId === requestId) ?? null);
-      if (!r) return `request ${requestId} is not in the desk's index (a reorg may have removed it)`;
+      // what no later block changes is an error of its own code, not "not ready yet"
+      if (!r) throw new DeskError(purpose.unavailableCode, `request ${requestId} is not in the desk's index (a reorg may have removed it): its ${noun} cannot execute`);
       // an id V4 reused: the call would act on the request queued later under it
-      if (r.queuedTxHash.toLowerCase() !== requestTxHash.toLowerCase()) return `request ${requestId} is now the one queued in ${r.queuedTxHash}, not the one this ${noun} was signed for`;
+      if (r.queuedTxHash.toLowerCase() !== requestTxHash.toLowerCase()) throw new DeskError(purpose.unavailableCode, `request ${requestId} is now the one queued in ${r.queuedTxHash}, not the one this ${noun} was signed for`);
       const done = purpose.done(r);
-      if (done) return `request ${requestId} is already ${r.status}${done.txHash ? ` (${done.txHash})` : ''}`;
-      const closed = purpose.refuse(r)?.message ?? purpose.closed(r);
-      if (closed) return closed;
+      if (done) throw new DeskError(purpose.unavailableCode, `request ${requestId} is already ${r.status}${done.txHash ? ` (${done.txHash})` : ''}`);
+      const refused = purpose.refuse(r);
+      if (refused) throw refused;
+      const closed = purpose.closed(r);
+      if (closed) throw new DeskError(purpose.settledCode, closed);
       // a veto's policy is the desk's choice, but not one buried under too few blocks: hard
       const h = purpose.hold(r) ?? (o.vetoPolicy ? vetoHold(r, null, 0, o.vetoPolicy) : null);
       return h?.hard ? h.reason : null;

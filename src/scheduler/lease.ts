@@ -2,8 +2,8 @@
  * One actor at a time: only the desk holding the lease sends transactions.
  *
  * - SQLite: a row in `DeskLease` (store/leaseStore.ts), renewed every third of the TTL and taken
- *   over by a standby once it has lapsed. A standby looks every ninth of the TTL (at least every
- *   200 ms): how soon it acts after a holder stops is the lease's TTL plus that look, and a look
+ *   over by a standby once it has lapsed. A standby looks every ninth of the TTL (never more often
+ *   than every 200 ms): how soon it acts after a holder stops is the lease's TTL plus that look, and a look
  *   costs a read and two conditional UPDATEs of one row (PostgreSQL: a lock attempt and a read).
  * - PostgreSQL: a session advisory lock as well. The server drops it the moment the holder's
  *   connection dies (kill -9 included), and a standby cannot take the row while another session
