@@ -87,7 +87,7 @@ const holderKindSchema = z.enum(['veto', 'rejection', 'batch']);
 export const blockedSchema = z
   .object({
     nonce: countSchema.describe('the lowest nonce nothing can execute at'),
-    blockingRequestId: z.string().nullable().describe('the request whose proposal holds that nonce without quorum (null: nobody holds it)'),
+    blockingRequestId: z.string().nullable().describe('the request whose proposal holds that nonce: one with quorum held back first, else one without quorum (null: nobody holds it)'),
     holders: z.array(z.object({ kind: holderKindSchema, requestIds: z.array(decimalSchema), signers: z.array(addressSchema), missing: countSchema, held: z.string().nullable() })),
     blocksLeft: nullableInt.describe('blocks left before this proposal can no longer land (window end for a veto)'),
     waysOut: z.array(wayOutSchema),

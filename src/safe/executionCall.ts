@@ -29,8 +29,9 @@ export interface SafeExecutionCall {
  * `store` is the proposal store of the Safe concerned (the committee's for a veto, governance's
  * for a fulfil).
  *
- * @throws DeskError `VETO_NOT_AVAILABLE` / `FULFIL_NOT_AVAILABLE` (none planned, or already
- * settled) or `SAFE_TX_NOT_READY` (fewer valid owner signatures than the threshold, another
+ * @throws DeskError `VETO_NOT_AVAILABLE` / `FULFIL_NOT_AVAILABLE` (none planned, already
+ * settled, the request gone or its id reused), `VETO_WINDOW_CLOSED` / `FULFIL_CLOSED` (the request
+ * is closed) or `SAFE_TX_NOT_READY` (fewer valid owner signatures than the threshold, another
  * nonce must execute first, or it is held as the desk's own key would be)
  */
 export async function buildSafeExecutionCall(p: {

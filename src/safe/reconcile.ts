@@ -37,11 +37,10 @@ const MAX_REVERTED_EXECUTIONS = 3;
 const sendPurposeOf = (ctx: DeskContext, p: { requestId: string }) =>
   proposalKind(p) === 'rejection' ? 'safe_rejection' : proposalKind(p) === 'batch' ? 'safe_batch' : ctx.purpose.sendPurpose;
 
-/** The requests a proposal acts on ([] for a rejection). */
-
 /** Blocked proposal → what people read and the ways past it. */
 export function blockedView(ctx: DeskContext, b: BlockedProposal, threshold: number, head: number | null): BlockedView {
-  const first = b.holders.find((h) => h.kind === 'call' && h.held) ?? b.holders.find((h) => h.kind === 'call') ?? null;
+  const lead = b.holders.find((h) => h.held) ?? b.holders[0]; // the holder blockedWords leads with
+  const first = lead?.kind === 'call' ? lead : (b.holders.find((h) => h.kind === 'call') ?? null);
   const waitingId = b.requestIds.length === 1 ? b.requestIds[0]! : null;
   const waitingReq = waitingId ? ctx.last.requests.get(waitingId) : undefined;
   const deadline = waitingReq ? ctx.purpose.deadlineBlock(waitingReq) : null;

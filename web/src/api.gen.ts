@@ -573,7 +573,7 @@ export type components = {
         Blocked: {
             /** @description the lowest nonce nothing can execute at */
             nonce: number;
-            /** @description the request whose proposal holds that nonce without quorum (null: nobody holds it) */
+            /** @description the request whose proposal holds that nonce: one with quorum held back first, else one without quorum (null: nobody holds it) */
             blockingRequestId: string | null;
             holders: {
                 /** @enum {string} */
