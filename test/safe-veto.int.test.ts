@@ -325,9 +325,10 @@ describe.each(DB_KINDS)('committee veto through the Safe on %s', (kind) => {
     await settle(desk);
   });
 
-  it('without EXECUTOR_PRIVATE_KEY never sends and says so in /api/health', async () => {
+  /** A desk without EXECUTOR_PRIVATE_KEY on a database of its own, a request queued and its veto signed by two owners: `body` runs, then the desk stops. */
+  async function withUnsentQuorum(extra: Parameters<typeof openVetoDesk>[3], body: (quiet: Desk, id: bigint) => Promise<void>): Promise<void> {
     const db2 = await createTestDatabase(kind);
-    const quiet = await openVetoDesk(f, db2, {});
+    const quiet = await openVetoDesk(f, db2, {}, extra);
     try {
       const id = await f.queue();
       await settle(quiet);
@@ -335,6 +336,16 @@ describe.each(DB_KINDS)('committee veto through the Safe on %s', (kind) => {
       await post(quiet, id, { signature: await signTypedVeto(f.owners[0]!.privateKey, v.typedData) }).expect(201);
       await post(quiet, id, { signature: await signTypedVeto(f.owners[1]!.privateKey, v.typedData) }).expect(201);
       await quiet.vetoes.idle();
+      await body(quiet, id);
+    } finally {
+      await quiet.stop();
+      await db2.drop();
+    }
+    await settle(desk);
+  }
+
+  it('without EXECUTOR_PRIVATE_KEY never sends and says so in /api/health', async () => {
+    await withUnsentQuorum({}, async (quiet, id) => {
       expect((await veto(quiet, id)).status).toBe('ready');
       expect(await f.slasherStatus(id)).toBe(0);
       const health = (await request(quiet.url).get('/api/health').expect(200)).body;
@@ -346,23 +357,11 @@ describe.each(DB_KINDS)('committee veto through the Safe on %s', (kind) => {
       expect(missed.status).toBe('failed');
       expect(missed.statusReason).toContain('EXECUTOR_PRIVATE_KEY');
       expect(missed.statusReason).not.toMatch(/before the threshold was met/);
-    } finally {
-      await quiet.stop();
-      await db2.drop();
-    }
-    await settle(desk);
+    });
   });
 
   it('without a key, under CONFIRMATIONS: a member’s wallet is refused the veto call until the request is buried, then vetoes with it', async () => {
-    const db2 = await createTestDatabase(kind);
-    const quiet = await openVetoDesk(f, db2, {}, { confirmations: 3 });
-    try {
-      const id = await f.queue();
-      await settle(quiet);
-      const v = await veto(quiet, id);
-      await post(quiet, id, { signature: await signTypedVeto(f.owners[0]!.privateKey, v.typedData) }).expect(201);
-      await post(quiet, id, { signature: await signTypedVeto(f.owners[1]!.privateKey, v.typedData) }).expect(201);
-      await quiet.vetoes.idle();
+    await withUnsentQuorum({ confirmations: 3 }, async (quiet, id) => {
       // a reorg could still put another request under this id: the desk's own key would wait too
       const early = await request(quiet.url).get(`/api/requests/${id}/veto/execution`).expect(409);
       expect(early.body.error).toMatchObject({ code: 'SAFE_TX_NOT_READY', message: expect.stringContaining('CONFIRMATIONS') });
@@ -373,11 +372,7 @@ describe.each(DB_KINDS)('committee veto through the Safe on %s', (kind) => {
       const receipt = await f.publicClient.waitForTransactionReceipt({ hash: await wallet.sendTransaction({ to: call.to, data: call.data }) });
       expect(receipt.status).toBe('success');
       expect(await f.slasherStatus(id)).toBe(CANCELLED);
-    } finally {
-      await quiet.stop();
-      await db2.drop();
-    }
-    await settle(desk);
+    });
   });
 });
 

@@ -92,6 +92,10 @@ export function createDeskContext(o: SafeDeskOptions, purpose: ProposalPurpose) 
     purpose,
     noun: purpose.name,
     last,
+    /** one request as the read model has it now (the cheap read first), null: not indexed */
+    async findRequest(requestId: string): Promise<RequestSnapshot | null> {
+      return (await o.request?.(requestId)) ?? (await o.requests()).find((r) => r.requestId === requestId) ?? null;
+    },
     /** blocked proposals behind a passing hold, by id: the head they were first seen so at */
     passingSince: new Map<number, number>(),
     /** the Safe's owners, threshold and nonce, read again only when something says they changed */

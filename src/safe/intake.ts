@@ -91,7 +91,7 @@ export function createIntake(ctx: DeskContext, deps: { ready(): Promise<{ state:
    */
   async function submitSignature(requestId: string, input: SignatureInput): Promise<VetoProposalRow> {
     const sig = parseSignature(input.signature);
-    const req = (await o.request?.(requestId)) ?? (await o.requests()).find((r) => r.requestId === requestId) ?? null;
+    const req = await ctx.findRequest(requestId);
     if (!req) throw new DeskError('REQUEST_NOT_FOUND', `no slashing request with id ${requestId}`);
     const refused = purpose.refuse(req);
     if (refused) throw refused;

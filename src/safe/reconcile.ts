@@ -321,7 +321,8 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
   await executePlan(ctx, plan, rowById, valid, byId, state, head);
 }
 
-function holdOf(ctx: DeskContext, r: RequestSnapshot): PlanHold | null {
+/** Why a request's ready proposal may not execute now: its purpose's hold, else a veto's (confirmations, policy). */
+export function holdOf(ctx: DeskContext, r: RequestSnapshot): PlanHold | null {
   return ctx.purpose.hold(r) ?? (ctx.o.vetoPolicy ? vetoHold(r, ctx.last.headRef, (ctx.o.now ?? (() => Date.now() / 1000))(), ctx.o.vetoPolicy) : null);
 }
 

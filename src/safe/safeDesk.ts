@@ -10,9 +10,8 @@ import { serialPasses } from '../lib/serialPasses';
 import type { NoncePlan } from '../domain/noncePlan';
 import { createDeskContext, type SafeDeskOptions } from './deskContext';
 import { createIntake, type SignatureInput } from './intake';
-import { vetoHold } from './holds';
 import { vetoPurpose } from './proposalPurpose';
-import { reconcilePass } from './reconcile';
+import { holdOf, reconcilePass } from './reconcile';
 import { SAFE_STATE_REFRESH_BLOCKS, type SafeState } from './safeState';
 import { safeAbi, safeTxHash } from './safeTx';
 import type { BatchView, RejectionView, SafePlanView } from '../requests/views';
@@ -111,7 +110,7 @@ export function createSafeDesk(o: SafeDeskOptions) {
   async function view(requestId: string): Promise<VetoView> {
     const v = (await views.vetoViews([requestId])).get(requestId);
     if (v) return v;
-    const known = (await o.request?.(requestId)) ?? (await o.requests()).find((r) => r.requestId === requestId);
+    const known = await ctx.findRequest(requestId);
     if (!known) throw new DeskError('REQUEST_NOT_FOUND', `no slashing request with id ${requestId}`);
     throw unavailableError(requestId);
   }
@@ -186,19 +185,18 @@ export function createSafeDesk(o: SafeDeskOptions) {
      * are the desk's own choices (VETO_EXECUTION_POLICY, DRY_RUN, standby) are not a member's.
      */
     async executionHold(requestId: string, requestTxHash: string): Promise<string | null> {
-      const r = o.request ? await o.request(requestId) : ((await o.requests()).find((x) => x.requestId === requestId) ?? null);
+      const r = await ctx.findRequest(requestId);
       // what no later block changes is an error of its own code, not "not ready yet"
       if (!r) throw new DeskError(purpose.unavailableCode, `request ${requestId} is not in the desk's index (a reorg may have removed it): its ${noun} cannot execute`);
       // an id V4 reused: the call would act on the request queued later under it
       if (r.queuedTxHash.toLowerCase() !== requestTxHash.toLowerCase()) throw new DeskError(purpose.unavailableCode, `request ${requestId} is now the one queued in ${r.queuedTxHash}, not the one this ${noun} was signed for`);
       const done = purpose.done(r);
       if (done) throw new DeskError(purpose.unavailableCode, `request ${requestId} is already ${r.status}${done.txHash ? ` (${done.txHash})` : ''}`);
+      // every status a purpose calls closed, its refusal refuses too
       const refused = purpose.refuse(r);
       if (refused) throw refused;
-      const closed = purpose.closed(r);
-      if (closed) throw new DeskError(purpose.settledCode, closed);
-      // a veto's policy is the desk's choice, but not one buried under too few blocks: hard
-      const h = purpose.hold(r) ?? (o.vetoPolicy ? vetoHold(r, null, 0, o.vetoPolicy) : null);
+      // the plan's own hold; only a hard one is a member's too (a veto's policy is the desk's choice)
+      const h = holdOf(ctx, r);
       return h?.hard ? h.reason : null;
     },
 
