@@ -258,7 +258,10 @@ describe.each(DB_KINDS)('governance fulfil through the slasher role Safe on %s',
       expect(alertedAt! - started).toBeGreaterThanOrEqual(10);
       expect(alertedAt! - started).toBeLessThanOrEqual(11);
       expect((await blockedAlerts())[0]).toMatchObject({ severity: 'critical', title: expect.stringContaining('BLOCKED') });
-      expect((await fulfil(desk, next)).statusReason).toContain('still being read');
+      const waiting = await fulfil(desk, next);
+      expect(waiting.statusReason).toContain('still being read');
+      // the holder is governance's fulfil (the words of the alert are made from this kind)
+      expect(waiting.blocked).toMatchObject({ blockingRequestId: id.toString(), holders: [{ kind: 'fulfil', requestIds: [id.toString()] }] });
       // the read ends: both go
       await dropTrigger();
       await settle(desk);

@@ -73,7 +73,7 @@ export const wayOutSchema = z
   .object({
     kind: z
       .enum(['sign_blocking', 'sign_rejection', 'sign_here'])
-      .describe('sign_blocking: sign the proposal holding the blocking nonce (it then executes first); sign_rejection: sign the rejection at that nonce (it only fills the nonce); sign_here: sign this same veto again at that nonce'),
+      .describe('sign_blocking: sign the proposal holding the blocking nonce (it then executes first); sign_rejection: sign the rejection at that nonce (it only fills the nonce); sign_here: sign this same veto (or fulfil) again at that nonce'),
     nonce: countSchema,
     requestId: z.string().nullable().describe('the request whose proposal to sign (sign_blocking, sign_here)'),
     missing: countSchema.describe('signatures still needed that way'),
@@ -82,7 +82,9 @@ export const wayOutSchema = z
   })
   .meta({ id: 'WayOut', description: 'one way past a blocking nonce' });
 
-const holderKindSchema = z.enum(['veto', 'rejection', 'batch']);
+const holderKindSchema = z
+  .enum(['veto', 'fulfil', 'rejection', 'batch'])
+  .describe("the desk's own call (veto on the committee's Safe, fulfil on governance's), a rejection filling the nonce, or a batch of calls");
 
 export const blockedSchema = z
   .object({

@@ -59,7 +59,7 @@ export function blockedView(ctx: DeskContext, b: BlockedProposal, threshold: num
   return {
     nonce: b.blockingNonce,
     blockingRequestId: first?.requestIds[0] ?? null,
-    holders: b.holders.map((h) => ({ kind: h.kind === 'call' ? 'veto' : h.kind, requestIds: [...h.requestIds], signers: h.signers.map((s) => getAddress(s)), missing: h.missing, held: h.held })),
+    holders: b.holders.map((h) => ({ kind: h.kind === 'call' ? ctx.noun : h.kind, requestIds: [...h.requestIds], signers: h.signers.map((s) => getAddress(s)), missing: h.missing, held: h.held })),
     blocksLeft: deadline !== null && head !== null ? Math.max(0, deadline - head) : null,
     waysOut: waysOut.sort((a, c) => a.missing - c.missing),
   };

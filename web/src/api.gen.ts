@@ -576,8 +576,11 @@ export type components = {
             /** @description the request whose proposal holds that nonce: one with quorum held back first, else one without quorum (null: nobody holds it) */
             blockingRequestId: string | null;
             holders: {
-                /** @enum {string} */
-                kind: "veto" | "rejection" | "batch";
+                /**
+                 * @description the desk's own call (veto on the committee's Safe, fulfil on governance's), a rejection filling the nonce, or a batch of calls
+                 * @enum {string}
+                 */
+                kind: "veto" | "fulfil" | "rejection" | "batch";
                 requestIds: string[];
                 signers: `0x${string}`[];
                 missing: number;
@@ -902,8 +905,11 @@ export type components = {
             servedNonce: number;
             entries: {
                 nonce: number;
-                /** @enum {string} */
-                kind: "veto" | "rejection" | "batch";
+                /**
+                 * @description the desk's own call (veto on the committee's Safe, fulfil on governance's), a rejection filling the nonce, or a batch of calls
+                 * @enum {string}
+                 */
+                kind: "veto" | "fulfil" | "rejection" | "batch";
                 requestId: string | null;
                 /** @description batch: the requests it vetoes */
                 requestIds?: string[];
@@ -1114,7 +1120,7 @@ export type components = {
         /** @description one way past a blocking nonce */
         WayOut: {
             /**
-             * @description sign_blocking: sign the proposal holding the blocking nonce (it then executes first); sign_rejection: sign the rejection at that nonce (it only fills the nonce); sign_here: sign this same veto again at that nonce
+             * @description sign_blocking: sign the proposal holding the blocking nonce (it then executes first); sign_rejection: sign the rejection at that nonce (it only fills the nonce); sign_here: sign this same veto (or fulfil) again at that nonce
              * @enum {string}
              */
             kind: "sign_blocking" | "sign_rejection" | "sign_here";
