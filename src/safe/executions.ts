@@ -64,3 +64,12 @@ export async function isIncluded(ctx: DeskContext, txHash: Hex): Promise<boolean
     () => false,
   );
 }
+
+/**
+ * An execution failed on chain: stored, and set on the row this pass raises its alert from (the
+ * alert would otherwise say the reason the row had before, such as "on its way to the chain").
+ */
+export async function executionFailed(ctx: DeskContext, p: VetoProposalRow, reason: string, executionTxHash: string): Promise<void> {
+  await ctx.o.store.setStatus(p.id, 'failed', { statusReason: reason, executionTxHash });
+  Object.assign(p, { status: 'failed', statusReason: reason, executionTxHash, updatedAt: new Date() });
+}

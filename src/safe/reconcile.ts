@@ -22,7 +22,7 @@ import { batchRequestIds, proposalKind, requestIdsOf } from './proposalKinds';
 
 export { requestIdsOf };
 import type { SafeState } from './safeState';
-import { executionSucceeded, findExecutions, isIncluded } from './executions';
+import { executionFailed, executionSucceeded, findExecutions, isIncluded } from './executions';
 import type { RequestSnapshot, VetoEvent } from './types';
 import { vetoHold, withheldBlockAlerts } from './holds';
 import { missedReason, revivedBecause } from './revive';
@@ -156,7 +156,7 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
     if (mined && state.nonce > p.nonce) {
       const ok = await executionSucceeded(ctx, mined, p);
       if (ok) await markExecuted(ctx, p, mined.txHash as Hex, mined.blockNumber, events, state);
-      else await store.setStatus(p.id, 'failed', { statusReason: 'ExecutionFailure: the Safe ran the transaction but the call inside failed', executionTxHash: mined.txHash });
+      else await executionFailed(ctx, p, 'ExecutionFailure: the Safe ran the transaction but the call inside failed', mined.txHash);
       p.status = ok ? 'executed' : 'failed';
       continue;
     }
@@ -170,8 +170,7 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
     if (lastTx && !inFlight(p) && lastTx.status === 'reverted' && state.nonce <= p.nonce) {
       const reverts = mine.filter((t) => t.status === 'reverted' && !/GS026/.test(t.error ?? '')).length;
       if (reverts >= MAX_REVERTED_EXECUTIONS) {
-        await store.setStatus(p.id, 'failed', { statusReason: lastTx.error ?? 'the execTransaction transaction reverted', executionTxHash: lastTx.txHash });
-        p.status = 'failed';
+        await executionFailed(ctx, p, `its execution reverted ${reverts} times, each after a simulation that passed (the last ${lastTx.txHash}: ${lastTx.error ?? 'no reason'}): not sent again; owners who sign it again make a fresh proposal`, lastTx.txHash);
         continue;
       }
       const why = `its execution ${lastTx.txHash} reverted (${lastTx.error ?? 'no reason'})`;

@@ -1,0 +1,98 @@
+/**
+ * A veto with quorum whose execution reverts on chain although its simulation passed (the slasher
+ * refused the call when it ran: here its code is swapped for a bare `revert` for the block that
+ * holds the execution, as a pause or an upgrade between simulation and inclusion would). The desk
+ * sends it again while a new simulation passes, and gives up after three reverts of its own:
+ * `failed` with the revert as its reason and a critical alert, with no fourth transaction sent.
+ * Real anvil and Safe; the execution is held out of the pool until the swap.
+ */
+import request from 'supertest';
+import type { Hex } from 'viem';
+import type { Desk } from '../src/app/desk';
+import type { RequestView, VetoView } from '../src/api/views';
+import { createTestDatabase, type TestDatabase } from './helpers/databases';
+import { openVetoDesk, settle, signTypedVeto, startSafeFixture, type SafeFixture } from './helpers/safeFixture';
+
+const REQUESTED = 0;
+/** PUSH1 0 PUSH1 0 REVERT */
+const REVERTING_CODE = '0x60006000fd';
+
+describe('a veto whose execution reverts on chain', () => {
+  let f: SafeFixture;
+  let db: TestDatabase;
+  let desk: Desk | undefined;
+
+  beforeAll(async () => {
+    f = await startSafeFixture({ window: 200 });
+    db = await createTestDatabase('sqlite');
+  });
+  afterAll(async () => {
+    await f?.rpc('evm_setAutomine', [true]).catch(() => undefined);
+    await desk?.stop();
+    await db?.drop();
+    await f?.stop();
+  });
+
+  const view = async (id: bigint) => (await request(desk!.url).get(`/api/requests/${id}`).expect(200)).body as RequestView;
+  const pending = async () => ((await f.rpc('eth_getBlockByNumber', ['pending', false])) as { transactions: Hex[] }).transactions;
+  const fromExecutor = async (hashes: Hex[]) => (await Promise.all(hashes.map((hash) => f.publicClient.getTransaction({ hash })))).filter((t) => t.from.toLowerCase() === f.executor.address.toLowerCase());
+
+  /** the desk's pending execution goes into a block where the slasher refuses every call; the slasher's code comes back after */
+  async function revertInBlock(): Promise<Hex> {
+    const [tx] = await fromExecutor(await pending());
+    expect(tx).toBeDefined();
+    const raw = (await f.rpc('eth_getRawTransactionByHash', [tx!.hash])) as Hex;
+    await f.rpc('anvil_dropTransaction', [tx!.hash]);
+    const code = (await f.rpc('eth_getCode', [f.testbed.slasher, 'latest'])) as Hex;
+    await f.rpc('anvil_setCode', [f.testbed.slasher, REVERTING_CODE]);
+    try {
+      await f.rpc('eth_sendRawTransaction', [raw]);
+      await f.rpc('evm_mine');
+    } finally {
+      await f.rpc('anvil_setCode', [f.testbed.slasher, code]);
+    }
+    expect((await f.publicClient.getTransactionReceipt({ hash: tx!.hash })).status).toBe('reverted');
+    return tx!.hash;
+  }
+
+  it('is sent again while a new simulation passes, and fails after its third revert with a critical alert', async () => {
+    desk = await openVetoDesk(f, db);
+    const id = await f.queue('its execution reverts on chain');
+    await settle(desk);
+    await f.rpc('evm_setAutomine', [false]);
+    const v = (await view(id)).veto as VetoView;
+    for (const o of f.owners.slice(0, 2)) await request(desk.url).post(`/api/requests/${id}/veto/signatures`).send({ signature: await signTypedVeto(o.privateKey, v.typedData) }).expect(201);
+    await settle(desk);
+
+    const reverted: Hex[] = [];
+    for (let n = 1; n <= 3; n++) {
+      reverted.push(await revertInBlock());
+      await settle(desk);
+      await settle(desk);
+      const after = (await view(id)).veto!;
+      if (n < 3) {
+        // still planned at its nonce, and on its way again in a new transaction
+        expect(after.status).not.toBe('failed');
+        expect(after.nonce).toBe(v.nonce);
+        const next = await fromExecutor(await pending());
+        expect(next).toHaveLength(1);
+        expect(reverted).not.toContain(next[0]!.hash);
+      } else {
+        expect(after).toMatchObject({ status: 'failed', executionTxHash: reverted[2] });
+        expect(after.statusReason).toContain(`reverted 3 times`);
+        expect(after.statusReason).toContain(reverted[2]);
+        // nothing more is sent for it
+        expect(await fromExecutor(await pending())).toHaveLength(0);
+      }
+    }
+    await f.mine(3);
+    await settle(desk);
+    expect(await fromExecutor(await pending())).toHaveLength(0);
+    expect(await f.slasherStatus(id)).toBe(REQUESTED);
+    const alerts = (await request(desk.url).get(`/api/alerts?kind=action_failed&requestId=${id}`).expect(200)).body.alerts as { severity: string; title: string }[];
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ severity: 'critical' });
+    expect(alerts[0]!.title).toContain(`request ${id}`);
+    expect(alerts[0]!.title).toContain('reverted 3 times');
+  });
+});
