@@ -95,4 +95,29 @@ describe.each(DB_KINDS)('MultiSend batch veto on %s', (kind) => {
     // one signed by an owner: that one is served without naming it
     expect(((await request(desk.url).get(`/api/safe/batches/${mine.nonce}`).expect(200)).body as BatchView).safeTxHash).toBe(mine.safeTxHash);
   });
+
+  it("an owner's batch pushed out by anonymous proposals comes back with the owner's signature", async () => {
+    const ids: bigint[] = [];
+    for (const name of ['D', 'E', 'F', 'G', 'H']) ids.push(await f.queue(name));
+    await settle(desk);
+    const body = (set: bigint[]) => ({ requestIds: set.map(String) });
+    const mine = (await request(desk.url).post('/api/safe/batches').send(body(ids.slice(0, 2))).expect(201)).body as BatchView;
+    // anyone may propose: twenty other sets of the same requests push the unsigned one out
+    const others: bigint[][] = [];
+    for (let m = 1; m < 1 << ids.length && others.length < 20; m++) {
+      const set = ids.filter((_, i) => m & (1 << i));
+      if (set.length >= 2 && m !== 0b11) others.push(set);
+    }
+    for (const set of others) await request(desk.url).post('/api/safe/batches').send(body(set)).expect(201);
+    const gone = await request(desk.url).get(`/api/safe/batches/${mine.nonce}?requestIds=${ids[0]},${ids[1]}`).expect(409);
+    expect(gone.body.error.code).toBe('BATCH_NOT_AVAILABLE');
+    // the owner signed what was served: the signature brings the same transaction back
+    const signed = (await request(desk.url).post(`/api/safe/batches/${mine.nonce}/signatures`).send({ signature: await sign(f.owners[0]!.privateKey, mine), ...body(ids.slice(0, 2)) }).expect(201)).body as BatchView;
+    expect(signed).toMatchObject({ nonce: mine.nonce, safeTxHash: mine.safeTxHash });
+    expect(signed.signatures.map((x) => x.signer)).toEqual([f.owners[0]!.address]);
+    // one signed by an owner is never pushed out
+    for (const set of others.slice(0, 5)) await request(desk.url).post('/api/safe/batches').send(body([...set].reverse())).expect(201);
+    await request(desk.url).post('/api/safe/batches').send(body(ids.slice(1, 3))).expect(201);
+    expect(((await request(desk.url).get(`/api/safe/batches/${mine.nonce}`).expect(200)).body as BatchView).safeTxHash).toBe(mine.safeTxHash);
+  });
 });

@@ -159,7 +159,14 @@ export function createSafeDesk(o: SafeDeskOptions) {
       return views.batchView(await views.batchRow(nonce, requestIds));
     },
     async submitBatchSignature(nonce: number, input: SignatureInput & { requestIds?: string[] }): Promise<BatchView> {
-      const row = await views.batchRow(nonce, input.requestIds);
+      const row = await views.batchRow(nonce, input.requestIds).catch(async (e: unknown) => {
+        // anyone may propose a batch, so the unsigned ones are bounded and the oldest set aside:
+        // an owner's signature over one set aside brings it back from its requests and nonce
+        if (!(e instanceof DeskError && e.code === 'BATCH_NOT_AVAILABLE') || !input.requestIds) throw e;
+        const again = await intake.proposeBatch(input.requestIds);
+        if (again.nonce !== nonce) throw e;
+        return again;
+      });
       await intake.submitBatchSignature(row, input);
       return views.batchView((await o.store.proposal(row.id)) ?? row);
     },

@@ -114,8 +114,12 @@ export function createVetoStore(database: Pick<Database, 'db' | 'kind' | 'queryR
       return rows.filter((r) => !signed.has(r.id));
     },
 
+    /** Deletes the proposal only while it has no signature (one may have arrived since `unsigned` listed it). */
     async deleteUnsigned(id: number) {
-      await db.vetoProposal.deleteMany({ where: { id, slasher, safe, status: 'collecting' } });
+      await db.$transaction(async (tx) => {
+        if ((await tx.vetoSignature.count({ where: { proposalId: id } })) > 0) return;
+        await tx.vetoProposal.deleteMany({ where: { id, slasher, safe, status: 'collecting' } });
+      });
     },
   };
 }

@@ -232,7 +232,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** An owner's signature over the batch veto; the desk executes it at quorum */
+        /** An owner's signature over the batch veto; the desk executes it at quorum. With `requestIds`, a batch nobody had signed that was dropped (at most 20 unsigned are kept) is proposed again at the same nonce first */
         post: operations["submitBatchSignature"];
         delete?: never;
         options?: never;
