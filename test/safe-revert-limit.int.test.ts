@@ -14,6 +14,7 @@ import { createTestDatabase, type TestDatabase } from './helpers/databases';
 import { openVetoDesk, settle, signTypedVeto, startSafeFixture, type SafeFixture } from './helpers/safeFixture';
 
 const REQUESTED = 0;
+const CANCELLED = 1;
 /** PUSH1 0 PUSH1 0 REVERT */
 const REVERTING_CODE = '0x60006000fd';
 
@@ -55,6 +56,21 @@ describe('a veto whose execution reverts on chain', () => {
     return tx!.hash;
   }
 
+  /** the slasher refuses every call while `during` runs */
+  async function slasherRefusing<T>(during: () => Promise<T>): Promise<T> {
+    const code = (await f.rpc('eth_getCode', [f.testbed.slasher, 'latest'])) as Hex;
+    await f.rpc('anvil_setCode', [f.testbed.slasher, REVERTING_CODE]);
+    try {
+      return await during();
+    } finally {
+      await f.rpc('anvil_setCode', [f.testbed.slasher, code]);
+    }
+  }
+  const signQuorum = async (id: bigint) => {
+    const v = (await view(id)).veto as VetoView;
+    for (const o of f.owners.slice(0, 2)) await request(desk!.url).post(`/api/requests/${id}/veto/signatures`).send({ signature: await signTypedVeto(o.privateKey, v.typedData) }).expect(201);
+  };
+
   it('is sent again while a new simulation passes, and fails after its third revert with a critical alert', async () => {
     desk = await openVetoDesk(f, db);
     const id = await f.queue('its execution reverts on chain');
@@ -94,5 +110,44 @@ describe('a veto whose execution reverts on chain', () => {
     expect(alerts[0]).toMatchObject({ severity: 'critical' });
     expect(alerts[0]!.title).toContain(`request ${id}`);
     expect(alerts[0]!.title).toContain('reverted 3 times');
+  });
+
+  it('a simulation that reverts at one block is tried again at the next, and the veto lands', async () => {
+    await f.rpc('evm_setAutomine', [true]);
+    const id = await f.queue('its first simulation reverts');
+    await settle(desk!);
+    await slasherRefusing(async () => {
+      await signQuorum(id);
+      await settle(desk!);
+      const held = (await view(id)).veto!;
+      expect(held.status).toBe('ready');
+      expect(held.statusReason).toContain('would revert (simulated at block');
+      expect(held.statusReason).toContain('1 of 3');
+    });
+    await f.mine(1);
+    await settle(desk!);
+    expect(await f.slasherStatus(id)).toBe(CANCELLED);
+    expect((await view(id)).veto).toMatchObject({ status: 'executed' });
+    expect((await request(desk!.url).get(`/api/alerts?kind=action_failed&requestId=${id}`).expect(200)).body.alerts).toEqual([]);
+  });
+
+  it('one that reverts at three blocks fails, with a critical alert while its window still runs', async () => {
+    const id = await f.queue('every simulation reverts');
+    await settle(desk!);
+    await slasherRefusing(async () => {
+      await signQuorum(id);
+      for (let i = 0; i < 3; i++) {
+        await f.mine(1);
+        await settle(desk!);
+      }
+    });
+    await settle(desk!);
+    const v = (await view(id)).veto!;
+    expect(v.status).toBe('failed');
+    expect(v.statusReason).toMatch(/^would revert: .*\(simulated at 3 blocks up to \d+\)$/);
+    expect((await view(id)).status).toBe('in_veto_window');
+    const alerts = (await request(desk!.url).get(`/api/alerts?kind=action_failed&requestId=${id}`).expect(200)).body.alerts as { severity: string }[];
+    expect(alerts).toMatchObject([{ severity: 'critical' }]);
+    expect(await f.slasherStatus(id)).toBe(REQUESTED);
   });
 });

@@ -98,6 +98,8 @@ export function createDeskContext(o: SafeDeskOptions, purpose: ProposalPurpose) 
     },
     /** blocked proposals behind a passing hold, by id: the head they were first seen so at */
     passingSince: new Map<number, number>(),
+    /** ready proposals whose execution reverted in simulation, by id: the heads it did at */
+    simulationReverts: new Map<number, Set<number>>(),
     /** the Safe's owners, threshold and nonce, read again only when something says they changed */
     stateCache: createSafeStateCache(o.client, safe),
     /** safeTxHash of `requestId`'s call at `nonce` */

@@ -22,7 +22,7 @@ import { batchRequestIds, proposalKind, requestIdsOf } from './proposalKinds';
 
 export { requestIdsOf };
 import type { SafeState } from './safeState';
-import { executionFailed, executionSucceeded, findExecutions, isIncluded } from './executions';
+import { executionFailed, executionSucceeded, findExecutions, isIncluded, simulationReverted } from './executions';
 import type { RequestSnapshot, VetoEvent } from './types';
 import { vetoHold, withheldBlockAlerts } from './holds';
 import { missedReason, revivedBecause } from './revive';
@@ -366,6 +366,7 @@ async function executePlan(
     const deadlines = ids.map((id) => byId.get(id)).filter((r): r is RequestSnapshot => r !== undefined).map((r) => purpose.deadlineBlock(r)).filter((b): b is number => b !== null);
     const outcome = await executor.execute(p, chosen, { behindPending: behind, purpose: sendPurposeOf(ctx, p), slasher: ctx.slasher, deadlineBlock: deadlines.length ? Math.min(...deadlines) : null });
     if (outcome.kind === 'sent') {
+      ctx.simulationReverts.delete(p.id);
       sentNow.push(outcome.row);
       behind = true;
       await history(ctx, p, `sent:${outcome.row.txHash}`, `${ctx.noun}_sent`, `execTransaction sent at nonce ${p.nonce} (account nonce ${outcome.row.txNonce}, head ${head})`, outcome.row.txHash, null);
@@ -373,8 +374,8 @@ async function executePlan(
     }
     if (outcome.kind === 'deferred') break; // the next pass, once the one before it is mined
     if (purpose.notYet?.test(outcome.reason)) break; // an RPC whose pending block is its latest: next pass
-    await o.store.setStatus(p.id, 'failed', { statusReason: `would revert: ${outcome.reason}` });
-    o.logger.warn({ requestId: p.requestId, reason: outcome.reason }, `${ctx.noun} execution would revert; not sent`);
+    const failed = await simulationReverted(ctx, p, head, outcome.reason);
+    o.logger.warn({ requestId: p.requestId, reason: outcome.reason, failed }, `${ctx.noun} execution would revert; not sent`);
     break;
   }
   // what is already mined (automine, fast chains) is settled now; the rest by the next pass (a
