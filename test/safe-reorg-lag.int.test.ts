@@ -9,6 +9,7 @@ import request from 'supertest';
 import type { Desk } from '../src/app/desk';
 import type { RequestView, VetoView } from '../src/api/views';
 import { createDevClients } from '../src/devnet/devnet';
+import { execSafeTransaction } from '../src/devnet/safe';
 import { createTestDatabase, type TestDatabase } from './helpers/databases';
 import { openVetoDesk, settle, signTypedVeto, startSafeFixture, type SafeFixture } from './helpers/safeFixture';
 
@@ -66,5 +67,35 @@ describe('a reorg the node shows before the ingest has read it', () => {
     await settle(desk);
     expect(await f.slasherStatus(id)).toBe(CANCELLED);
     expect((await view(id)).veto).toMatchObject({ status: 'executed' });
+  });
+
+  it('an execution a reorg replaced with another transaction at the same Safe nonce is not kept as executed: its signers are asked again', async () => {
+    const id = await f.queue('another transaction takes its nonce in a reorg');
+    await settle(desk!);
+    const v = (await view(id)).veto!;
+    for (const o of f.owners.slice(0, 2)) await request(desk!.url).post(`/api/requests/${id}/veto/signatures`).send({ signature: await signTypedVeto(o.privateKey, v.typedData) }).expect(201);
+    await settle(desk!);
+    const call = (await request(desk!.url).get(`/api/requests/${id}/veto/execution`).expect(200)).body as { to: `0x${string}`; data: `0x${string}` };
+    const { wallet } = createDevClients(f.anvil.rpcUrl, f.stranger.privateKey);
+    const before = (await f.rpc('evm_snapshot')) as string;
+    await f.publicClient.waitForTransactionReceipt({ hash: await wallet.sendTransaction({ to: call.to, data: call.data }) });
+    await settle(desk!);
+    expect((await view(id)).veto).toMatchObject({ status: 'executed' });
+
+    // the longer chain has the owners' rejection at that nonce instead (a member's wallet sent it)
+    await f.rpc('evm_revert', [before]);
+    await execSafeTransaction(f.keeper, f.publicClient, { safe: f.safe, to: f.safe, value: 0n, data: '0x', operation: 0, nonce: BigInt(v.nonce), ownerPrivateKeys: [f.owners[0]!.privateKey, f.owners[1]!.privateKey] });
+    await f.mine(4);
+    expect(await f.slasherStatus(id)).toBe(REQUESTED);
+    desk!.vetoes.stateMayHaveChanged();
+    await settle(desk!);
+    await settle(desk!);
+
+    const after = (await view(id)) as RequestView;
+    expect(after.status).toBe('in_veto_window');
+    expect(after.veto!.status).not.toBe('executed');
+    expect(after.veto!.nonce).toBe(v.nonce + 1);
+    const asked = (await request(desk!.url).get(`/api/alerts?kind=veto_sign_again&requestId=${id}`).expect(200)).body.alerts as { severity: string }[];
+    expect(asked).toMatchObject([{ severity: 'critical' }]);
   });
 });

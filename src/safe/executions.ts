@@ -2,7 +2,7 @@
  * What the chain says about a proposal's execution: whether a mined execTransaction of ours ran
  * the Safe transaction, and who else executed proposals whose nonce the Safe has used.
  */
-import { getAddress, parseAbiItem, parseEventLogs, toEventSelector, type Hex } from 'viem';
+import { getAddress, parseAbiItem, parseEventLogs, toEventSelector, TransactionReceiptNotFoundError, type Hex } from 'viem';
 import { fetchLogRanges } from '../chain/logs';
 import { DEFAULT_MAX_LOG_RANGE, DEFAULT_REORG_DEPTH } from '../config';
 import type { SentTxRow } from '../store/sentTxStore';
@@ -63,6 +63,22 @@ export async function isIncluded(ctx: DeskContext, txHash: Hex): Promise<boolean
     () => true,
     () => false,
   );
+}
+
+/**
+ * An execution within the reorg window that the chain no longer has: its transaction is gone, or
+ * ran without executing this proposal (a reorg put another transaction at the Safe's nonce first,
+ * and the same call then reverted). A node that cannot say changes nothing.
+ */
+export async function executionRemoved(ctx: DeskContext, p: VetoProposalRow, head: number): Promise<boolean> {
+  if (!p.executionTxHash || p.executionBlock === null || head - p.executionBlock > (ctx.o.reorgDepth ?? DEFAULT_REORG_DEPTH)) return false;
+  try {
+    const receipt = await ctx.o.client.getTransactionReceipt({ hash: p.executionTxHash as Hex });
+    const logs = parseEventLogs({ abi: safeAbi, logs: receipt.logs }).filter((l) => getAddress(l.address) === ctx.safe);
+    return !logs.some((l) => l.eventName === 'ExecutionSuccess' && l.args.txHash.toLowerCase() === p.safeTxHash.toLowerCase());
+  } catch (e) {
+    return e instanceof TransactionReceiptNotFoundError;
+  }
 }
 
 /**

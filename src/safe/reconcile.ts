@@ -22,7 +22,7 @@ import { batchRequestIds, proposalKind, requestIdsOf } from './proposalKinds';
 
 export { requestIdsOf };
 import type { SafeState } from './safeState';
-import { executionFailed, executionSucceeded, findExecutions, isIncluded, simulationReverted } from './executions';
+import { executionFailed, executionRemoved, executionSucceeded, findExecutions, isIncluded, simulationReverted } from './executions';
 import type { RequestSnapshot, VetoEvent } from './types';
 import { vetoHold, withheldBlockAlerts } from './holds';
 import { missedReason, revivedBecause } from './revive';
@@ -119,10 +119,11 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
     const mine = sentBy.get(p.id) ?? [];
     if (p.status === 'executed') {
       const back = mine.some((t) => t.status === 'recorded');
-      // executed means the Safe used this nonce and our transaction is included: if the Safe has
-      // not, or our transaction is back in flight, a reorg removed the execution
-      if (back || state.nonce <= p.nonce) {
-        const reason = back || inFlight(p) ? `its execution ${p.executionTxHash ?? ''} was removed by a reorg: the same transaction is being sent again` : `its execution ${p.executionTxHash ?? ''} was removed by a reorg: executing it again with the same signatures`;
+      // executed means the Safe used this nonce and the execution is included: if the Safe has not,
+      // ours is back in flight, or a recent execution is gone (another transaction took the nonce
+      // first in a reorg), a reorg removed the execution
+      if (back || state.nonce <= p.nonce || (await executionRemoved(ctx, p, head))) {
+        const reason = `its execution ${p.executionTxHash ?? ''} was removed by a reorg: ${back || inFlight(p) ? 'the same transaction is being sent again' : state.nonce > p.nonce ? `Safe nonce ${p.nonce} went to another transaction` : 'executing it again with the same signatures'}`;
         await store.reopen(p.id, reason);
         logger.warn({ requestId: p.requestId, nonce: p.nonce, txHash: p.executionTxHash }, `${noun} execution reorged out`);
         await history(ctx, p, `reorged:${p.executionTxHash}:${p.executionBlock ?? head}`, `${noun}_reorged_out`, `the ${noun} execution ${p.executionTxHash ?? ''}${p.executionBlock !== null ? ` in block ${p.executionBlock}` : ''} at nonce ${p.nonce} was removed by a reorg`, p.executionTxHash, p.executionBlock);
