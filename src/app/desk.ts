@@ -134,7 +134,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       sendsSeen++;
       metrics.sends.inc({ purpose, outcome });
     };
-    const senders = createSenders({ client: chain.client, store: sentTxs, chainId, logger, maxFeePerGasWei: sc.maxFeePerGasWei ?? 500_000_000_000n, feeBumpBlocks: sc.feeBumpBlocks ?? 2, afterRecord: sc.afterRecord, observe });
+    const senders = createSenders({ client: chain.client, store: sentTxs, chainId, logger, maxFeePerGasWei: sc.maxFeePerGasWei ?? 500_000_000_000n, feeBumpBlocks: sc.feeBumpBlocks ?? 2, afterRecord: sc.afterRecord, observe, reorgDepth: o.reorgDepth });
     const executorSender = o.vetoes?.executorPrivateKey ? senders.for(o.vetoes.executorPrivateKey) : null;
     const sender = sc.slasherPrivateKey ? senders.for(sc.slasherPrivateKey) : null;
     if (sender && sender.address.toLowerCase() !== facts.slasherRole.toLowerCase()) {

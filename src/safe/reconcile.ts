@@ -19,7 +19,6 @@ import type { SentTxRow } from '../store/sentTxStore';
 import type { VetoProposalRow, VetoSignatureRow } from '../store/vetoStore';
 import { ACTIVE, bySignatureProposal, isAlt, type DeskContext } from './deskContext';
 import { batchRequestIds, proposalKind, requestIdsOf } from './proposalKinds';
-
 export { requestIdsOf };
 import type { SafeState } from './safeState';
 import { executionFailed, executionRemoved, executionSucceeded, findExecutions, isIncluded, simulationReverted } from './executions';
@@ -119,10 +118,11 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
     const mine = sentBy.get(p.id) ?? [];
     if (p.status === 'executed') {
       const back = mine.some((t) => t.status === 'recorded');
-      // executed means the Safe used this nonce and the execution is included: if the Safe has not,
-      // ours is back in flight, or a recent execution is gone (another transaction took the nonce
-      // first in a reorg), a reorg removed the execution
-      if (back || state.nonce <= p.nonce || (await executionRemoved(ctx, p, head))) {
+      // executed: the Safe used this nonce and the execution is included. If the Safe has not, ours
+      // is back in flight, or a recent one is gone (its nonce went elsewhere), a reorg removed it
+      const removed = !back && state.nonce > p.nonce && (await executionRemoved(ctx, p, head));
+      if (removed && !fresh) return reconcilePass(ctx, await ctx.stateCache.fresh(), true); // which: read now
+      if (back || state.nonce <= p.nonce || removed) {
         const reason = `its execution ${p.executionTxHash ?? ''} was removed by a reorg: ${back || inFlight(p) ? 'the same transaction is being sent again' : state.nonce > p.nonce ? `Safe nonce ${p.nonce} went to another transaction` : 'executing it again with the same signatures'}`;
         await store.reopen(p.id, reason);
         logger.warn({ requestId: p.requestId, nonce: p.nonce, txHash: p.executionTxHash }, `${noun} execution reorged out`);

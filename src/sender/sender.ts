@@ -16,6 +16,7 @@
  */
 import { keccak256, parseTransaction, type Address, type Hex, type PublicClient, type TransactionReceipt } from 'viem';
 import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
+import { DEFAULT_REORG_DEPTH } from '../config';
 import { describeError } from '../errors';
 import type { Logger } from '../lib/logger';
 import { describeRevert, isRevert } from '../chain/revert';
@@ -76,6 +77,8 @@ export interface SenderOptions {
   afterRecord?: (row: SentTxRow) => Promise<void> | void;
   /** told of every send (sent, refused), settlement (mined, reverted, dropped), re-pricing (bumped) and cancellation (metrics) */
   observe?: (purpose: string, outcome: string) => void;
+  /** REORG_DEPTH: how far back an included transaction of ours may still be removed by a reorg */
+  reorgDepth?: number;
 }
 
 /** Gas headroom over the estimate: the state can change between estimate and inclusion. */
@@ -101,9 +104,15 @@ export function createSender(o: SenderOptions) {
     return value;
   }
 
-  async function nextNonce(): Promise<number> {
-    const [pending, inflight] = await Promise.all([client.getTransactionCount({ address: account.address, blockTag: 'pending' }), store.highestInFlightNonce(account.address)]);
-    return Math.max(pending, (inflight ?? -1) + 1);
+  /**
+   * Above the node's pending count and every nonce of ours in flight or included within the reorg
+   * window: a reorg the desk has not read yet may have removed one of ours (and the node dropped
+   * it), and that nonce is its to land with again, never another transaction's.
+   */
+  async function nextNonce(head: number): Promise<number> {
+    const since = head - (o.reorgDepth ?? DEFAULT_REORG_DEPTH);
+    const [pending, ours] = await Promise.all([client.getTransactionCount({ address: account.address, blockTag: 'pending' }), store.highestUsedNonce(account.address, since)]);
+    return Math.max(pending, (ours ?? -1) + 1);
   }
 
   async function signAndRecord(base: Omit<NewSentTx, 'account' | 'rawTx' | 'txHash' | 'gas' | 'maxFeePerGas' | 'maxPriorityFeePerGas'>, gas: bigint, fees: Fees): Promise<SentTxRow> {
@@ -217,7 +226,7 @@ export function createSender(o: SenderOptions) {
       }
     });
     return withAccountLock(account.address, async () => {
-      const [first, m] = await Promise.all([nextNonce(), market(head)]);
+      const [first, m] = await Promise.all([nextNonce(head), market(head)]);
       let nonce = first;
       const out: SendOutcome[] = [];
       const toBroadcast: SentTxRow[] = [];
