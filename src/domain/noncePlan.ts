@@ -42,7 +42,8 @@ export interface PlanHold {
   hard: boolean;
   /**
    * ends without anyone acting: the desk is still reading what it waits for (e.g. a request's
-   * stake history). A proposal waiting behind it is told so, but nobody needs to act
+   * stake history), or blocks still have to come (CONFIRMATIONS). A proposal waiting behind it
+   * is told so, but nobody needs to act
    */
   transient?: boolean;
 }

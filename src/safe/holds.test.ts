@@ -1,5 +1,6 @@
 import type { BlockedProposal } from '../domain/noncePlan';
-import { PASSING_HOLD_GRACE_BLOCKS as G, withheldBlockAlerts } from './holds';
+import { PASSING_HOLD_GRACE_BLOCKS as G, vetoHold, withheldBlockAlerts } from './holds';
+import type { RequestSnapshot } from './types';
 
 const holder = (over: Partial<BlockedProposal['holders'][number]>): BlockedProposal['holders'][number] => ({ proposalId: 1, kind: 'call', requestIds: ['1'], signers: ['0xa', '0xb'], missing: 0, held: 'still being read', transient: true, ...over });
 const blocked = (proposalId: number, holders: BlockedProposal['holders']): BlockedProposal => ({ proposalId, kind: 'call', requestIds: [String(proposalId)], nonce: 1, blockingNonce: 0, holders });
@@ -39,5 +40,14 @@ describe('withheldBlockAlerts', () => {
     withheldBlockAlerts([], far, 105, since);
     expect(since.size).toBe(0);
     expect(withheldBlockAlerts(b, far, 100 + G + 5, since)).toEqual(new Set([2]));
+  });
+});
+
+describe('vetoHold', () => {
+  const policy = { policy: 'at_threshold' as const, leadSec: 0 };
+  it('holds a request under too few CONFIRMATIONS hard, and as one that passes by itself', () => {
+    const req = { requestId: '7', confirmed: false } as RequestSnapshot;
+    expect(vetoHold(req, null, 0, policy)).toEqual({ reason: 'request 7 is not yet buried under CONFIRMATIONS blocks', hard: true, transient: true });
+    expect(vetoHold({ ...req, confirmed: true }, null, 0, policy)).toBeNull();
   });
 });

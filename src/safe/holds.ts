@@ -15,7 +15,9 @@ export interface VetoPolicy {
 }
 
 export function vetoHold(req: RequestSnapshot, head: BlockRef | null, nowSec: number, p: VetoPolicy): PlanHold | null {
-  if (!req.confirmed) return { reason: `request ${req.requestId} is not yet buried under CONFIRMATIONS blocks`, hard: true };
+  // it ends by itself as blocks come: a block behind it is not alerted during the grace (the ways
+  // out a blocked alert offers, a rejection or signing again at its nonce, would void it)
+  if (!req.confirmed) return { reason: `request ${req.requestId} is not yet buried under CONFIRMATIONS blocks`, hard: true, transient: true };
   if (!head) return null;
   const held = vetoExecutionHeld({ policy: p.policy, windowEnd: req.windowEnd, head, nowSec, blockTime: req.blockTimeSeconds, leadSec: p.leadSec });
   return held ? { reason: held, hard: false } : null;
