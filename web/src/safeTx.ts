@@ -2,7 +2,8 @@
  * What a member signs, checked in the browser before anything reaches the wallet: the typed
  * data hashes (here, with viem) to the safeTxHash the desk shows, and its call is the expected
  * `cancelSlashingRequest(id)` (or fulfil) on this request's slasher, with no value and no
- * delegatecall.
+ * delegatecall, for this Safe, and pays no gas refund (a refund to a receiver of the desk's
+ * choosing would be paid from the Safe when it executes).
  */
 import { decodeFunctionData, getAddress, hashTypedData, type Hex } from 'viem';
 import type { TypedDataJson } from './types';
@@ -40,8 +41,23 @@ export interface CallCheck {
   text: string;
 }
 
+const ZERO = '0x0000000000000000000000000000000000000000';
+
+/** No refund: safeTxGas, baseGas and gasPrice 0, no gas token, no refund receiver. */
+function noRefund(td: TypedDataJson): CallCheck {
+  const m = td.message;
+  const ok = m.safeTxGas === '0' && m.baseGas === '0' && m.gasPrice === '0' && m.gasToken.toLowerCase() === ZERO && m.refundReceiver.toLowerCase() === ZERO;
+  return { ok, text: ok ? 'pays no gas refund from the Safe' : `pays a gas refund from the Safe (safeTxGas ${m.safeTxGas}, baseGas ${m.baseGas}, gasPrice ${m.gasPrice}, gasToken ${m.gasToken}, refundReceiver ${m.refundReceiver}): NOT what the desk builds` };
+}
+
+/** The typed data is for this Safe (its EIP-712 domain). */
+function forSafe(td: TypedDataJson, safe: Hex): CallCheck {
+  const ok = td.domain.verifyingContract.toLowerCase() === safe.toLowerCase();
+  return { ok, text: ok ? `for Safe ${getAddress(safe)}` : `for Safe ${td.domain.verifyingContract}, which is NOT ${getAddress(safe)}` };
+}
+
 /** Plain-words checks of a Safe transaction against what the page expects it to be. */
-export function checkSafeTx(td: TypedDataJson, expected: { safeTxHash: Hex; slasher: Hex; requestId: string; kind: 'veto' | 'fulfil'; chainId: number | null }): CallCheck[] {
+export function checkSafeTx(td: TypedDataJson, expected: { safeTxHash: Hex; safe: Hex; slasher: Hex; requestId: string; kind: 'veto' | 'fulfil'; chainId: number | null }): CallCheck[] {
   const checks: CallCheck[] = [];
   let hash: Hex | null = null;
   try {
@@ -62,6 +78,7 @@ export function checkSafeTx(td: TypedDataJson, expected: { safeTxHash: Hex; slas
   }
   checks.push({ ok: getAddress(td.message.to) === getAddress(expected.slasher), text: `on ${getAddress(td.message.to)}${getAddress(td.message.to) === getAddress(expected.slasher) ? ' (this request’s slasher)' : ', which is NOT this request’s slasher'}` });
   checks.push({ ok: td.message.value === '0' && td.message.operation === 0, text: `value ${td.message.value}, operation ${td.message.operation === 0 ? 'CALL' : 'DELEGATECALL'}` });
+  checks.push(noRefund(td), forSafe(td, expected.safe));
   if (expected.chainId !== null) checks.push({ ok: Number(td.domain.chainId) === expected.chainId, text: `for chain ${td.domain.chainId}, Safe ${td.domain.verifyingContract}, nonce ${td.message.nonce}` });
   return checks;
 }
@@ -81,6 +98,7 @@ export function checkRejection(td: TypedDataJson, expected: { safeTxHash: Hex; s
     { ok: toSafe && td.message.data === '0x', text: toSafe && td.message.data === '0x' ? 'the Safe calls itself with no data (it does nothing but use the nonce)' : `calls ${td.message.to} with data ${td.message.data.slice(0, 10)}…: NOT a rejection` },
     { ok: td.message.value === '0' && td.message.operation === 0, text: `value ${td.message.value}, operation ${td.message.operation === 0 ? 'CALL' : 'DELEGATECALL'}` },
     { ok: td.message.nonce === String(expected.nonce), text: `at Safe nonce ${td.message.nonce}` },
+    noRefund(td),
   ];
   if (expected.chainId !== null) checks.push({ ok: Number(td.domain.chainId) === expected.chainId, text: `for chain ${td.domain.chainId}` });
   return checks;

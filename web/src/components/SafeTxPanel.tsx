@@ -26,7 +26,7 @@ export function SafeTxPanel({ request, x, kind }: { request: RequestView; x: Saf
   // another signer, another story: drop the last outcome
   useEffect(() => setOutcome(null), [signer?.address]);
   const chainId = health?.chainId ?? null;
-  const checks = checkSafeTx(x.typedData, { safeTxHash: x.safeTxHash, slasher: request.slasher, requestId: request.requestId, kind, chainId });
+  const checks = checkSafeTx(x.typedData, { safeTxHash: x.safeTxHash, safe: x.safe, slasher: request.slasher, requestId: request.requestId, kind, chainId });
   const checksOk = checks.every((c) => c.ok);
   const name = kind === 'veto' ? 'veto' : 'fulfil';
   const open = x.status === 'collecting' || x.status === 'ready';
@@ -88,7 +88,7 @@ export function SafeTxPanel({ request, x, kind }: { request: RequestView; x: Saf
       } else {
         const id = w.requestId ?? request.requestId;
         const v = await api.get<SafeTxView>(w.href);
-        const bad = checkSafeTx(v.typedData, { safeTxHash: v.safeTxHash, slasher: request.slasher, requestId: id, kind, chainId }).filter((c) => !c.ok);
+        const bad = checkSafeTx(v.typedData, { safeTxHash: v.safeTxHash, safe: x.safe, slasher: request.slasher, requestId: id, kind, chainId }).filter((c) => !c.ok);
         if (bad.length || Number(v.typedData.message.nonce) !== w.nonce) throw new Error(`the ${name} of request ${id} at nonce ${w.nonce} does not check out: ${bad.map((c) => c.text).join('; ') || `nonce ${v.typedData.message.nonce}`}`);
         const signature = await signer.signTypedData(v.typedData);
         const after = await api.post<SafeTxView>(`/api/requests/${id}/${name}/signatures`, { signature, source: 'http', safeTxHash: v.safeTxHash });
