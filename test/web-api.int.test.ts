@@ -184,6 +184,10 @@ describe.each(DB_KINDS)('web API on %s', (kind) => {
     expect(rows).not.toContain(b.jar.get('vd_session'));
     expect((await b.post('/api/siwe/logout')).status).toBe(204);
     expect((await b.get('/api/siwe/me')).body).toEqual({ address: null, owner: null, expiresAt: null });
+    // a cookie the desk never set, not even URI-encoded: no session, not a 500
+    const garbled = await fetch(`${desk.url}/api/siwe/me`, { headers: { cookie: 'vd_session=%zz' } });
+    expect(garbled.status).toBe(200);
+    expect(await garbled.json()).toEqual({ address: null, owner: null, expiresAt: null });
   });
 
   it('stores notes of current owners only, validated, and streams a `notes` event', async () => {

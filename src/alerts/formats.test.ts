@@ -195,6 +195,10 @@ describe('a text longer than the platform allows', () => {
     expect(clipEscaped('short', 10, esc)).toBe('short');
   });
 
+  it('untrustedLine: no invisible or direction-changing character survives', () => {
+    expect(untrustedLine('vet\u00ado\u061c \u202eevil\u2066 ok\u200b', 40)).toBe('veto evil ok');
+  });
+
   it('defang: links and mentions lose their power, the desk\'s own lines are untouched', () => {
     expect(defang('see https://evil.example/x and www.evil.com, @everyone')).toBe('see hxxps[:]//evil[.]example/x and www[.]evil[.]com, @\u2060everyone');
     expect(defang(DEADLINE)).toBe(DEADLINE);

@@ -100,7 +100,8 @@ export function createApp(deps: AppDependencies): express.Express {
   const responses = deps.responses;
   app.use('/api', (req, res, next) => {
     res.set('Cache-Control', 'no-store');
-    if (responses && req.method !== 'GET' && req.method !== 'HEAD') {
+    // sign-in writes nothing a kept answer shows: an anonymous caller must not empty the cache at will
+    if (responses && req.method !== 'GET' && req.method !== 'HEAD' && !req.path.startsWith('/siwe/')) {
       // whatever this call wrote is done before its answer ends: a read sent after it is computed afresh
       const end = res.end.bind(res) as (...a: unknown[]) => express.Response;
       res.end = ((...a: unknown[]) => {

@@ -16,7 +16,8 @@ export function httpLog(logger: Logger, metrics: Metrics): RequestHandler {
       metrics.httpRequests.inc({ method: req.method, route, status: String(status) });
       metrics.httpLatency.observe({ route }, seconds);
       const ms = Math.round(seconds * 1e4) / 10;
-      const entry = { method: req.method, path: req.path, route, status, ms };
+      // the path is the caller's: a refused one is logged too, so a long one is cut
+      const entry = { method: req.method, path: req.path.length > 200 ? `${req.path.slice(0, 200)}…` : req.path, route, status, ms };
       if (status >= 400) logger.info(entry, 'http request');
       else logger.debug(entry, 'http request');
     });

@@ -10,6 +10,8 @@ describe('untrusted', () => {
     expect(untrusted('line1\nline2\ttab')).toBe('line1\\nline2\\ttab');
     expect(untrusted('abc\u202egnp.exe')).toBe('abc\\u202egnp.exe');
     expect(untrusted('zero\u200bwidth\u0007bell\u0085')).toBe('zero\\u200bwidth\\u0007bell\\u0085');
+    // the soft hyphen and the Arabic letter mark are as invisible, the mark changes direction
+    expect(untrusted('a\u00adb\u061cc')).toBe('a\\u00adb\\u061cc');
     // an 8-bit CSI is a whole escape sequence, removed with its final byte
     expect(untrusted('a\u009b2Jb')).toBe('ab');
     expect(untrusted(undefined)).toBe('');

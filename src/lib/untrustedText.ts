@@ -1,5 +1,5 @@
 /** Characters that change how text is shown without being seen: controls, bidi overrides, zero-width. */
-const INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200B-\u200F\u2028-\u202E\u2060-\u2069\uFEFF]/g;
+const INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u061C\u200B-\u200F\u2028-\u202E\u2060-\u2069\uFEFF]/g;
 
 /**
  * Text written by someone else (a request's description, a token's symbol, an RPC's error) made
