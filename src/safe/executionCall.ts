@@ -45,6 +45,8 @@ export async function buildSafeExecutionCall(p: {
 }): Promise<SafeExecutionCall> {
   const proposals = (await p.store.currentProposals([p.requestId])).filter((x) => x.status !== 'abandoned');
   const code = p.kind === 'veto' ? 'VETO_NOT_AVAILABLE' : 'FULFIL_NOT_AVAILABLE';
+  // anyone may ask, for any id: nothing signed, nothing read from the chain
+  if (proposals.length === 0) throw new DeskError('SAFE_TX_NOT_READY', `the ${p.kind} of request ${p.requestId} has no owner signature yet (nobody has signed it)`);
   const state = await readSafeState(p.client, getAddress(p.safe)).catch(() => null);
   if (!state) throw new DeskError(code, `${getAddress(p.safe)} is not a Safe the desk can read: no ${p.kind} Safe transaction for request ${p.requestId}`);
   // the one that can execute now: at the Safe's nonce; else the executed one, else the newest
