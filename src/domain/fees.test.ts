@@ -1,4 +1,4 @@
-import { initialFees, nextBaseFeeBound, replacementFees, underpricedReason, URGENT_BLOCKS } from './fees';
+import { deadlinesPassedDown, initialFees, nextBaseFeeBound, replacementFees, underpricedReason, URGENT_BLOCKS } from './fees';
 
 const gwei = (n: number) => BigInt(Math.round(n * 1e9));
 const market = { baseFeePerGas: gwei(10), priorityFeePerGas: gwei(1) };
@@ -58,5 +58,29 @@ describe('replacementFees', () => {
   });
   it('nextBaseFeeBound is 12.5 % above the latest', () => {
     expect(nextBaseFeeBound(gwei(8))).toBe(gwei(9) + 1n);
+  });
+});
+
+describe('deadlinesPassedDown', () => {
+  const row = (txNonce: number, deadlineBlock: number | null) => ({ txNonce, deadlineBlock });
+  it('a lower nonce serves the soonest deadline at or above it', () => {
+    const rejection = row(10, null);
+    const laterFulfil = row(11, 500);
+    const urgentVeto = row(12, 103);
+    const last = row(13, null);
+    const by = deadlinesPassedDown([laterFulfil, last, rejection, urgentVeto]);
+    expect(by.get(10)).toBe(urgentVeto);
+    expect(by.get(11)).toBe(urgentVeto);
+    expect(by.get(12)).toBe(urgentVeto);
+    // nothing above it: its own (none)
+    expect(by.get(13)).toBe(last);
+  });
+  it('keeps its own deadline when it is the soonest, and an empty list gives nothing', () => {
+    const a = row(1, 50);
+    const b = row(2, 80);
+    const by = deadlinesPassedDown([a, b]);
+    expect(by.get(1)).toBe(a);
+    expect(by.get(2)).toBe(b);
+    expect(deadlinesPassedDown([]).size).toBe(0);
   });
 });

@@ -87,3 +87,19 @@ export function replacementFees(sent: Fees, market: FeeMarket, blocksLeft: numbe
   }
   return { maxFeePerGas: max, maxPriorityFeePerGas: tip, capped: false };
 }
+
+/**
+ * For each account nonce in flight, the attempt whose deadline its price must serve: its own or
+ * that of any attempt at a higher nonce, whichever comes first — a transaction lands only after
+ * every lower nonce of its account, so a rejection (no deadline of its own) or a fulfil due later,
+ * ahead of an urgent veto, is as urgent as that veto.
+ */
+export function deadlinesPassedDown<T extends { txNonce: number; deadlineBlock: number | null }>(inFlight: readonly T[]): Map<number, T> {
+  const out = new Map<number, T>();
+  let soonest: T | null = null;
+  for (const row of [...inFlight].sort((a, b) => b.txNonce - a.txNonce)) {
+    if (row.deadlineBlock !== null && (soonest === null || row.deadlineBlock < soonest.deadlineBlock!)) soonest = row;
+    out.set(row.txNonce, soonest !== null && (row.deadlineBlock === null || soonest.deadlineBlock! < row.deadlineBlock) ? soonest : row);
+  }
+  return out;
+}

@@ -170,7 +170,8 @@ export function createScheduler(o: SchedulerOptions) {
       for (const id of requestIdsOfSend(b.to)) await log(id, `bumped:${b.to.txHash}`, `${FULFILS.has(b.to.purpose) ? 'fulfil' : b.to.purpose}_bumped`, `replaced ${b.from.txHash} at account nonce ${b.to.txNonce} (${b.reason}): maxFeePerGas ${b.from.maxFeePerGas} → ${b.to.maxFeePerGas}`, { txHash: b.to.txHash });
     }
     for (const c of r.capReached) {
-      for (const id of requestIdsOfSend(c.row)) {
+      // a transaction with no request (a rejection) holding up one with a deadline: that one's request
+      for (const id of new Set([...requestIdsOfSend(c.row), ...(c.blocking ? requestIdsOfSend(c.blocking) : [])])) {
         const v = byId.get(id);
         if (v) await alert(v, 'fee_cap_reached', 'critical', `${c.row.account}:${c.row.txNonce}`, `The ${what(c.row)} of request ${id} needs more than MAX_FEE_PER_GAS_GWEI allows`, `Transaction ${c.row.txHash} is underpriced (${c.reason}) and MAX_FEE_PER_GAS_GWEI (${c.capWei} wei) leaves no room to re-price it. Raise the cap, or it may miss its deadline.`, { txHash: c.row.txHash, capWei: String(c.capWei), reason: c.reason });
       }

@@ -21,7 +21,7 @@ import { describeError } from '../errors';
 import type { Logger } from '../lib/logger';
 import { describeRevert, isRevert } from '../chain/revert';
 import { withAccountLock } from '../chain/accountLock';
-import { initialFees, replacementFees, underpricedReason, type FeeMarket, type Fees } from '../domain/fees';
+import { deadlinesPassedDown, initialFees, replacementFees, underpricedReason, type FeeMarket, type Fees } from '../domain/fees';
 import type { NewSentTx, SendPurpose, SentTxRow, SentTxStore } from '../store/sentTxStore';
 import { mapLimit } from '../lib/mapLimit';
 
@@ -57,8 +57,8 @@ export type Settlement =
 export interface TendReport {
   settled: Settlement[];
   bumped: { from: SentTxRow; to: SentTxRow; reason: string }[];
-  /** attempts that needed more than MAX_FEE_PER_GAS_GWEI allows */
-  capReached: { row: SentTxRow; reason: string; capWei: bigint }[];
+  /** attempts that needed more than MAX_FEE_PER_GAS_GWEI allows (`blocking`: the later attempt whose deadline set the price) */
+  capReached: { row: SentTxRow; reason: string; capWei: bigint; blocking?: SentTxRow }[];
   /** included attempts a reorg put back in flight */
   reorged: { row: SentTxRow; fromBlock: number }[];
 }
@@ -325,6 +325,7 @@ export function createSender(o: SenderOptions) {
       const open = await store.inFlight(account.address);
       const byNonce = new Map<number, SentTxRow>();
       for (const r of open) byNonce.set(r.txNonce, r); // the newest attempt per nonce
+      const deadlineOf = deadlinesPassedDown([...byNonce.values()]);
       const settled = await mapLimit([...byNonce.values()], CONCURRENCY, (row) => settle(row, { send }));
       for (const s of settled) {
         report.settled.push(s);
@@ -334,15 +335,19 @@ export function createSender(o: SenderOptions) {
         if (waited < 1) continue;
         const m = await market(head);
         const f = signedFields(s.row);
-        const blocksLeft = s.row.deadlineBlock === null ? null : s.row.deadlineBlock - head;
-        const why = underpricedReason(f.fees, m, waited, blocksLeft, patience);
-        if (!why) continue;
+        // priced for the soonest deadline it stands in front of (its own, or a later nonce's)
+        const driver = deadlineOf.get(s.row.txNonce) ?? s.row;
+        const blocksLeft = driver.deadlineBlock === null ? null : driver.deadlineBlock - head;
+        const own = underpricedReason(f.fees, m, waited, blocksLeft, patience);
+        if (!own) continue;
+        const why = driver === s.row ? own : `${own}, and ${driver.txHash} at account nonce ${driver.txNonce} waits behind it`;
         const fees = replacementFees(f.fees, m, blocksLeft, cap);
+        const capReached = { row: s.row, reason: why, capWei: cap ?? 0n, ...(driver !== s.row ? { blocking: driver } : {}) };
         if (!fees || (fees.capped && fees.maxFeePerGas <= f.fees.maxFeePerGas)) {
-          report.capReached.push({ row: s.row, reason: why, capWei: cap ?? 0n });
+          report.capReached.push(capReached);
           continue;
         }
-        if (fees.capped) report.capReached.push({ row: s.row, reason: why, capWei: cap ?? 0n });
+        if (fees.capped) report.capReached.push(capReached);
         const next = await withAccountLock(account.address, async () => {
           const attempts = await store.attemptsAt(account.address, s.row.txNonce);
           const last = attempts[attempts.length - 1]!;
