@@ -40,6 +40,7 @@ function app() {
       remove: async () => {},
       purgeExpired: async () => 0,
       countPending: async () => 0,
+      dropOldestPending: async () => {},
     },
   };
   return createApp({

@@ -142,7 +142,7 @@ export const routes: readonly RouteSpec[] = [
     method: 'post', path: '/api/siwe/nonce', operationId: 'siweNonce',
     summary: 'Start a Sign-In with Ethereum (EIP-4361): a single-use nonce, bound to this browser by an HttpOnly cookie for 10 minutes',
     ok: { status: 201, description: 'the nonce to put in the message', schema: web.siweNonceSchema },
-    errors: { 404: 'NOT_FOUND: sign-in is not available on this desk', 503: 'SERVICE_BUSY (too many sign-ins in progress; Retry-After)' },
+    errors: { 404: 'NOT_FOUND: sign-in is not available on this desk' },
   },
   {
     method: 'post', path: '/api/siwe/verify', operationId: 'siweVerify',

@@ -126,6 +126,10 @@ function memorySessions() {
     async countPending(now) {
       return [...rows.values()].filter((r) => r.address === null && r.expiresAt > now).length;
     },
+    async dropOldestPending(now, n) {
+      const oldest = [...rows].filter(([, r]) => r.address === null && r.expiresAt > now).sort(([, a], [, b]) => a.expiresAt.getTime() - b.expiresAt.getTime());
+      for (const [k] of oldest.slice(0, n)) rows.delete(k);
+    },
   };
   return { sessions, rows, purges: () => purges };
 }
@@ -180,16 +184,29 @@ describe('Sign-In with Ethereum against the configured origin', () => {
     expect((await attempt(app, 'localhost:9999', 'localhost:9999', 'http')).status).toBe(400);
   });
 
-  it('caps pending sign-ins (503 SERVICE_BUSY) and purges expired rows at most once a minute', async () => {
-    let now = Date.parse('2026-01-01T00:00:00Z');
+  it('caps pending sign-ins by dropping the oldest (never refusing a new one) and purges expired rows at most once a minute', async () => {
+    // the real clock to start from: the sign-in below signs a message issued now
+    let now = Date.now();
     const { app, mem } = siweApp({ origins: () => ['https://desk.example.org'], maxPendingSignIns: 5, nowMs: () => now });
-    for (let i = 0; i < 5; i++) expect((await request(app).post('/api/siwe/nonce')).status).toBe(201);
-    const full = await request(app).post('/api/siwe/nonce');
-    expect(full.status).toBe(503);
-    expect(full.body.error.code).toBe('SERVICE_BUSY');
-    expect(full.headers['retry-after']).toBe('60');
+    const first = await request(app).post('/api/siwe/nonce');
+    expect(first.status).toBe(201);
+    now += 1;
+    for (let i = 0; i < 4; i++) expect((await request(app).post('/api/siwe/nonce')).status).toBe(201);
+    now += 1;
+    // the cap is full: the next starts anyway, and the oldest goes
+    const sixth = await request(app).post('/api/siwe/nonce');
+    expect(sixth.status).toBe(201);
     expect(mem.purges()).toBe(1);
     expect(mem.rows.size).toBe(5);
+    expect([...mem.rows.values()].map((r) => r.nonce)).not.toContain(first.body.nonce);
+    expect([...mem.rows.values()].map((r) => r.nonce)).toContain(sixth.body.nonce);
+    // and a verified session is never dropped for it
+    const signedIn = await attempt(app, 'desk.example.org', 'desk.example.org');
+    expect(signedIn.status).toBe(200);
+    for (let i = 0; i < 6; i++) expect((await request(app).post('/api/siwe/nonce')).status).toBe(201);
+    expect([...mem.rows.values()].filter((r) => r.address !== null)).toHaveLength(1);
+    expect([...mem.rows.values()].filter((r) => r.address === null)).toHaveLength(5);
+    for (const [k, r] of mem.rows) if (r.address !== null) mem.rows.delete(k);
     // ten minutes on the pending rows expire: they stop counting at once, and go at the next purge
     now += 10 * 60_000 + 1;
     expect((await request(app).post('/api/siwe/nonce')).status).toBe(201);

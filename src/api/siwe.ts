@@ -28,6 +28,8 @@ export interface SiweSessions {
   purgeExpired(now: Date): Promise<number>;
   /** pending (not yet verified) sign-ins that have not expired */
   countPending(now: Date): Promise<number>;
+  /** drops the `n` oldest pending sign-ins that have not expired */
+  dropOldestPending(now: Date, n: number): Promise<void>;
 }
 
 export interface SiweApi {
@@ -49,7 +51,11 @@ export interface SiweApi {
   maxPendingSignIns?: number;
 }
 
-/** Sign-ins started and not finished within PENDING_TTL_MS, across all clients. */
+/**
+ * Sign-ins started and not finished within PENDING_TTL_MS, across all clients. Anyone may start
+ * one: at the cap the oldest goes (its browser starts again), so starting sign-ins never shuts
+ * out an owner — flooding it would take this many new ones within the owner's few seconds.
+ */
 export const MAX_PENDING_SIGN_INS = 1_000;
 const PURGE_EVERY_MS = 60_000;
 
@@ -154,10 +160,8 @@ export function registerSiweRoutes(app: Express, api: SiweApi | undefined): void
       await a.sessions.purgeExpired(new Date(now));
     }
     const cap = a.maxPendingSignIns ?? MAX_PENDING_SIGN_INS;
-    if ((await a.sessions.countPending(new Date(now))) >= cap) {
-      res.set('Retry-After', String(Math.ceil(PENDING_TTL_MS / 10_000)));
-      throw new DeskError('SERVICE_BUSY', `${cap} sign-ins are already in progress: retry in a minute`, { retryable: true });
-    }
+    const pending = await a.sessions.countPending(new Date(now));
+    if (pending >= cap) await a.sessions.dropOldestPending(new Date(now), pending - cap + 1);
     const token = crypto.randomBytes(32).toString('base64url');
     const nonce = generateSiweNonce();
     await a.sessions.createPending({ token: hashToken(token), nonce, expiresAt: new Date(now + PENDING_TTL_MS) });

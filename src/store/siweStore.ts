@@ -48,6 +48,12 @@ export function createSiweSessionStore(db: Db) {
       return db.siweSession.count({ where: { address: null, expiresAt: { gt: now } } });
     },
 
+    /** Drops the `n` oldest pending sign-ins not yet expired (verified sessions are never touched). */
+    async dropOldestPending(now: Date, n: number): Promise<void> {
+      const oldest = await db.siweSession.findMany({ where: { address: null, expiresAt: { gt: now } }, orderBy: { expiresAt: 'asc' }, take: n, select: { token: true } });
+      await db.siweSession.deleteMany({ where: { token: { in: oldest.map((r) => r.token) }, address: null } });
+    },
+
     /** Drops expired rows (pending and verified alike). */
     async purgeExpired(now: Date): Promise<number> {
       return (await db.siweSession.deleteMany({ where: { expiresAt: { lt: now } } })).count;
