@@ -17,13 +17,19 @@ export interface RateLimitOptions {
   readsPerMinute: number;
   /** other methods per client address and minute; 0 = unlimited */
   writesPerMinute: number;
-  /** addresses remembered at once; the least recently seen is forgotten first */
+  /**
+   * addresses remembered at once. The least recently seen is forgotten for a new one only once
+   * its bucket has refilled (forgetting it then loses nothing); until then new addresses share
+   * one bucket, so rotating through more addresses than this never buys fresh buckets
+   */
   maxClients?: number;
   /** injectable for tests */
   nowMs?: () => number;
 }
 
 export const DEFAULT_MAX_CLIENTS = 10_000;
+/** the bucket new addresses share while every remembered one still counts */
+const NEWCOMERS = '(new addresses)';
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 interface Bucket {
@@ -55,9 +61,17 @@ export function createTokenBuckets(perMinute: number, o: { maxClients?: number; 
   const maxClients = o.maxClients ?? DEFAULT_MAX_CLIENTS;
   const nowMs = o.nowMs ?? Date.now;
   const buckets = new Map<string, Bucket>();
+  const refilled = (b: Bucket, now: number) => b.tokens + (now - b.atMs) * perMs >= capacity;
   return {
-    take(key: string): { ok: true } | { ok: false; retryAfterSec: number } {
+    take(client: string): { ok: true } | { ok: false; retryAfterSec: number } {
       const now = nowMs();
+      let key = client;
+      if (!buckets.has(key) && buckets.size >= maxClients) {
+        // Map order is least recently seen first
+        const [oldestKey, oldest] = buckets.entries().next().value as [string, Bucket];
+        if (refilled(oldest, now)) buckets.delete(oldestKey);
+        else key = NEWCOMERS;
+      }
       const b = buckets.get(key);
       const tokens = b ? Math.min(capacity, b.tokens + (now - b.atMs) * perMs) : capacity;
       // re-inserted on every touch: Map order is then least recently seen first
@@ -67,7 +81,6 @@ export function createTokenBuckets(perMinute: number, o: { maxClients?: number; 
         return { ok: false, retryAfterSec: Math.max(1, Math.ceil((1 - tokens) / perMs / 1000)) };
       }
       buckets.set(key, { tokens: tokens - 1, atMs: now });
-      if (buckets.size > maxClients) buckets.delete(buckets.keys().next().value!);
       return { ok: true };
     },
     size: () => buckets.size,

@@ -55,12 +55,20 @@ describe('rate limits', () => {
     for (let i = 0; i < 20; i++) expect((await request(app).get('/api/health')).status).toBe(200);
   });
 
-  it('remembers a bounded number of clients, forgetting the least recently seen', () => {
-    const buckets = createTokenBuckets(1, { maxClients: 100, nowMs: () => 0 });
-    for (let i = 0; i < 10_000; i++) buckets.take(`10.0.${i >> 8}.${i & 255}`);
-    expect(buckets.size()).toBe(100);
-    expect(buckets.take('10.0.39.15').ok).toBe(false); // among the last 100 seen: still limited
-    expect(buckets.take('10.0.0.0').ok).toBe(true); // forgotten long ago: a fresh bucket
+  it('remembers a bounded number of clients; rotating through more addresses buys no fresh bucket', () => {
+    let now = 0;
+    const buckets = createTokenBuckets(1, { maxClients: 100, nowMs: () => now });
+    const ip = (i: number) => `10.0.${i >> 8}.${i & 255}`;
+    const taken = Array.from({ length: 10_000 }, (_, i) => buckets.take(ip(i)).ok);
+    // the first 100 each have their own; every later one shares the newcomers' single bucket
+    expect(taken.filter(Boolean)).toHaveLength(101);
+    expect(buckets.size()).toBeLessThanOrEqual(101);
+    expect(buckets.take(ip(5)).ok).toBe(false); // remembered: still limited
+    expect(buckets.take(ip(9_999)).ok).toBe(false);
+    // a minute on, the remembered buckets have refilled: the least recently seen is forgotten for a new address
+    now += 60_000;
+    expect(buckets.take('10.9.9.9').ok).toBe(true);
+    expect(buckets.size()).toBeLessThanOrEqual(101);
   });
 
   it.each([

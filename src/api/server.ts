@@ -11,6 +11,7 @@ import http from 'node:http';
 import { DeskError } from '../errors';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Express } from 'express';
+import { clientKey } from './rateLimit';
 
 export const SERVER_LIMITS = {
   headersTimeoutMs: 10_000,
@@ -50,7 +51,8 @@ export function listen(app: Express, o: { port: number; host: string; limits?: P
   const perAddress = new Map<string, number>();
   const silentTimers = new WeakMap<Socket, () => void>();
   server.on('connection', (socket: Socket) => {
-    const address = socket.remoteAddress ?? 'unknown';
+    // counted per client as the rate limits count: an IPv4 address, or an IPv6 /64 (one host has a whole /64)
+    const address = clientKey(socket.remoteAddress);
     const open = (perAddress.get(address) ?? 0) + 1;
     if (limits.maxConnectionsPerAddress > 0 && open > limits.maxConnectionsPerAddress) {
       socket.destroy();
