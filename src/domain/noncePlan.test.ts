@@ -109,6 +109,13 @@ describe('planNonces: execution', () => {
     expect(p.blocked).toEqual([expect.objectContaining({ proposalId: 2, blockingNonce: 0, holders: [expect.objectContaining({ proposalId: 1, missing: 1 })] })]);
   });
 
+  it('a signed copy at the blocking nonce whose request executes below it is no holder (signing it could never help)', () => {
+    // A signed at 0 and again at 1 (a signer covering the next nonces), B ready at 2
+    const p = plan({ safeNonce: 0, requests: [req('1', 50), req('2', 60)], proposals: [call(1, '1', 0, [A, B]), call(2, '1', 1, [A, B]), call(3, '2', 2, [A, B])] });
+    expect(p.execute).toEqual([{ proposalId: 1, nonce: 0, inFlight: false }]);
+    expect(p.blocked).toEqual([expect.objectContaining({ proposalId: 3, blockingNonce: 1, holders: [] })]);
+  });
+
   it('a hard hold (fulfil before its window end) stops the sequence and is not called blocked', () => {
     const p = plan({ requests: [req('1', 50, { hold: { reason: 'window runs', hard: true } })], proposals: [call(1, '1', 0, [A, B])] });
     expect(p.execute).toEqual([]);

@@ -258,8 +258,10 @@ function blockedProposals(
     // waits for its own hold, not for anyone else
     if (p.kind === 'rejection' || !ready(p) || inChain.has(p.id) || p.nonce <= stop) continue;
     if (p.requestIds.some((id) => covered.has(id))) continue; // acted on by a step before it
+    // a copy whose request a step before it acts on can never execute (a batch reverts whole):
+    // no way past the nonce, so not named as its holder
     const holders = alive
-      .filter((q) => q.nonce === stop && q.signers.length > 0)
+      .filter((q) => q.nonce === stop && q.signers.length > 0 && !q.requestIds.some((id) => covered.has(id)))
       .map((q) => {
         const h = holdOf(q, requests);
         const held = ready(q) && h ? h : null;
