@@ -10,6 +10,8 @@ import request from 'supertest';
 import type { Hex } from 'viem';
 import type { Desk } from '../src/app/desk';
 import type { RequestView, VetoView } from '../src/api/views';
+import { createDevClients } from '../src/devnet/devnet';
+import { execSafeTransaction } from '../src/devnet/safe';
 import { createTestDatabase, type TestDatabase } from './helpers/databases';
 import { openVetoDesk, settle, signTypedVeto, startSafeFixture, type SafeFixture } from './helpers/safeFixture';
 
@@ -78,5 +80,37 @@ describe('a send between a reorg the node shows and the desk reading it', () => 
     expect(await f.slasherStatus(due)).toBe(COMPLETED);
     await settle(desk);
     expect((await view(vetoed)).veto).toMatchObject({ status: 'executed' });
+  });
+
+  it("the desk's own execution, replaced in a reorg by a member's rejection at the same Safe nonce, is not kept as executed: its signers are asked again", async () => {
+    const id = await f.queue('D: its execution loses its nonce to a rejection');
+    await settle(desk!);
+    const before = (await f.rpc('evm_snapshot')) as string;
+    const v = (await view(id)).veto as VetoView;
+    for (const o of f.owners.slice(0, 2)) await request(desk!.url).post(`/api/requests/${id}/veto/signatures`).send({ signature: await signTypedVeto(o.privateKey, v.typedData) }).expect(201);
+    await settle(desk!);
+    expect((await view(id)).veto).toMatchObject({ status: 'executed' });
+
+    const ours = (await view(id)).veto!.executionTxHash as Hex;
+    await f.rpc('evm_revert', [before]);
+    expect(await f.rpc('eth_getTransactionByHash', [ours])).toBeNull();
+    const { wallet } = createDevClients(f.anvil.rpcUrl, f.stranger.privateKey);
+    await execSafeTransaction(wallet, f.publicClient, { safe: f.safe, to: f.safe, value: 0n, data: '0x', operation: 0, nonce: BigInt(v.nonce), ownerPrivateKeys: [f.owners[0]!.privateKey, f.owners[2]!.privateKey] });
+    await f.mine(3);
+    // the Safe desk looks before the ingest has read the reorg (its own execution's row still says
+    // mined): the pass does not fail, and no execution is kept
+    desk!.vetoes.stateMayHaveChanged();
+    await desk!.vetoes.reconcile();
+    expect(desk!.vetoes.health().lastError).toBeUndefined();
+    const row = await desk!.database.db.vetoProposal.findFirstOrThrow({ where: { requestId: id.toString(), nonce: v.nonce } });
+    expect(row.status).not.toBe('executed');
+    await settle(desk!);
+    await settle(desk!);
+    const after = await view(id);
+    expect(after.status).toBe('in_veto_window');
+    expect(after.veto).toMatchObject({ nonce: v.nonce + 1 });
+    expect(after.veto!.status).not.toBe('failed');
+    expect((await request(desk!.url).get(`/api/alerts?kind=veto_sign_again&requestId=${id}`).expect(200)).body.alerts).toMatchObject([{ severity: 'critical' }]);
+    expect((await request(desk!.url).get(`/api/alerts?kind=action_failed&requestId=${id}`).expect(200)).body.alerts).toEqual([]);
   });
 });

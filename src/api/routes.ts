@@ -130,7 +130,7 @@ export const routes: readonly RouteSpec[] = [
     summary: "An owner's signature over the batch veto; the desk executes it at quorum. With `requestIds`, a batch nobody had signed that was dropped (at most 20 unsigned are kept) is proposed again at the same nonce first",
     body: { schema: input.safeSignatureInputSchema, required: true },
     ok: { status: 201, description: 'stored; the updated batch', schema: batchViewSchema },
-    errors: { 400: 'SIGNATURE_MALFORMED, BAD_REQUEST', 403: 'SIGNER_NOT_OWNER', 409: 'SIGNATURE_DUPLICATE, BATCH_NOT_AVAILABLE, BATCH_AMBIGUOUS, VETO_NOT_AVAILABLE', 422: 'SIGNATURE_WRONG_CHAIN, SIGNATURE_WRONG_NONCE, SIGNER_IS_CONTRACT' },
+    errors: { 400: 'SIGNATURE_MALFORMED, BAD_REQUEST', 403: 'SIGNER_NOT_OWNER', 404: 'REQUEST_NOT_FOUND (proposing it again)', 409: 'SIGNATURE_DUPLICATE, BATCH_NOT_AVAILABLE, BATCH_AMBIGUOUS, VETO_NOT_AVAILABLE, VETO_WINDOW_CLOSED (proposing it again)', 422: 'SIGNATURE_WRONG_CHAIN, SIGNATURE_WRONG_NONCE, SIGNER_IS_CONTRACT' },
   },
   {
     method: 'get', path: '/api/events', operationId: 'streamEvents',

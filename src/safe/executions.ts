@@ -57,27 +57,38 @@ export async function findExecutions(ctx: DeskContext, ps: VetoProposalRow[], by
   return out;
 }
 
-/** Whether a transaction is in the chain the node serves now (not when it cannot say: nothing is set aside on a guess). */
-export async function isIncluded(ctx: DeskContext, txHash: Hex): Promise<boolean> {
-  return ctx.o.client.getTransactionReceipt({ hash: txHash }).then(
-    () => true,
-    () => false,
-  );
+/**
+ * The node may show a reorg the ingest has not read yet: whether a request's recent decision (its
+ * cancel or fulfil) is missing from the chain the node serves, or ran there without success (the
+ * same call after another transaction took its Safe nonce). One below the reorg window is final
+ * (a node may no longer index its transaction); a node that cannot answer counts as missing, so
+ * nothing is set aside on a guess.
+ */
+export async function decisionGone(ctx: DeskContext, done: { txHash: string | null; block: number | null }, head: number): Promise<boolean> {
+  const recent = done.block === null || head - done.block <= (ctx.o.reorgDepth ?? DEFAULT_REORG_DEPTH);
+  if (!recent || !done.txHash) return false;
+  const receipt = await ctx.o.client.getTransactionReceipt({ hash: done.txHash as Hex }).catch(() => null);
+  return receipt === null || receipt.status !== 'success';
 }
 
 /**
- * An execution within the reorg window that the chain no longer has: its transaction is gone, or
- * ran without executing this proposal (a reorg put another transaction at the Safe's nonce first,
- * and the same call then reverted). A node that cannot say changes nothing.
+ * An execution within the reorg window that the chain no longer has: it ran without executing
+ * this proposal (a reorg put another transaction at the Safe's nonce first, and the same call
+ * then reverted), or it is gone — its receipt unknown and the block the desk saw it in now holds
+ * other transactions (a node behind, or one that has not indexed the receipt yet, cannot say
+ * that: a node that cannot say changes nothing).
  */
 export async function executionRemoved(ctx: DeskContext, p: VetoProposalRow, head: number): Promise<boolean> {
   if (!p.executionTxHash || p.executionBlock === null || head - p.executionBlock > (ctx.o.reorgDepth ?? DEFAULT_REORG_DEPTH)) return false;
+  const hash = p.executionTxHash.toLowerCase() as Hex;
   try {
-    const receipt = await ctx.o.client.getTransactionReceipt({ hash: p.executionTxHash as Hex });
+    const receipt = await ctx.o.client.getTransactionReceipt({ hash });
     const logs = parseEventLogs({ abi: safeAbi, logs: receipt.logs }).filter((l) => getAddress(l.address) === ctx.safe);
     return !logs.some((l) => l.eventName === 'ExecutionSuccess' && l.args.txHash.toLowerCase() === p.safeTxHash.toLowerCase());
   } catch (e) {
-    return e instanceof TransactionReceiptNotFoundError;
+    if (!(e instanceof TransactionReceiptNotFoundError)) return false;
+    const block = await ctx.o.client.getBlock({ blockNumber: BigInt(p.executionBlock) }).catch(() => null);
+    return block !== null && !block.transactions.some((t) => t.toLowerCase() === hash);
   }
 }
 

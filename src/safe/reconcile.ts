@@ -14,19 +14,20 @@
 import { getAddress, type Address, type Hex } from 'viem';
 import { DEFAULT_REORG_DEPTH } from '../config';
 import { describeError } from '../errors';
-import { planNonces, type BlockedProposal, type NoncePlan, type PlanHold, type PlanProposal } from '../domain/noncePlan';
+import { planNonces, type NoncePlan, type PlanHold, type PlanProposal } from '../domain/noncePlan';
 import type { SentTxRow } from '../store/sentTxStore';
 import type { VetoProposalRow, VetoSignatureRow } from '../store/vetoStore';
 import { ACTIVE, bySignatureProposal, isAlt, type DeskContext } from './deskContext';
 import { batchRequestIds, proposalKind, requestIdsOf } from './proposalKinds';
 export { requestIdsOf };
 import type { SafeState } from './safeState';
-import { executionFailed, executionRemoved, executionSucceeded, findExecutions, isIncluded, simulationReverted } from './executions';
+import { decisionGone, executionFailed, executionRemoved, executionSucceeded, findExecutions, simulationReverted } from './executions';
 import type { RequestSnapshot, VetoEvent } from './types';
 import { vetoHold, withheldBlockAlerts } from './holds';
 import { missedReason, revivedBecause } from './revive';
 import { emit, eventBase, history } from './milestones';
-import type { BlockedView, WayOutView } from '../requests/views';
+import { blockedView, blockedWords } from './blockedView';
+import type { BlockedView } from '../requests/views';
 
 /** Executed/failed proposals older than this are history: no milestone events (a first start on an old database pages no one). */
 const EVENT_HORIZON_MS = 24 * 3600_000;
@@ -35,46 +36,6 @@ const MAX_REVERTED_EXECUTIONS = 3;
 
 const sendPurposeOf = (ctx: DeskContext, p: { requestId: string }) =>
   proposalKind(p) === 'rejection' ? 'safe_rejection' : proposalKind(p) === 'batch' ? 'safe_batch' : ctx.purpose.sendPurpose;
-
-/** Blocked proposal → what people read and the ways past it. */
-export function blockedView(ctx: DeskContext, b: BlockedProposal, threshold: number, head: number | null): BlockedView {
-  const lead = b.holders.find((h) => h.held) ?? b.holders[0]; // the holder blockedWords leads with
-  const first = lead?.kind === 'call' ? lead : (b.holders.find((h) => h.kind === 'call') ?? null);
-  const waitingId = b.requestIds.length === 1 ? b.requestIds[0]! : null;
-  const waitingReq = waitingId ? ctx.last.requests.get(waitingId) : undefined;
-  const deadline = waitingReq ? ctx.purpose.deadlineBlock(waitingReq) : null;
-  const waysOut: WayOutView[] = [];
-  for (const h of b.holders) {
-    if (h.kind !== 'call' || h.held) continue;
-    const id = h.requestIds[0]!;
-    waysOut.push({ kind: 'sign_blocking', nonce: b.blockingNonce, requestId: id, missing: h.missing, href: `/api/requests/${id}/${ctx.noun}?nonce=${b.blockingNonce}`, words: `sign the ${ctx.noun} of request ${id} at nonce ${b.blockingNonce} (${h.missing} more signature${h.missing === 1 ? '' : 's'}): it executes first, then this one` });
-  }
-  if (ctx.noun === 'veto') {
-    waysOut.push({ kind: 'sign_rejection', nonce: b.blockingNonce, requestId: null, missing: threshold, href: `/api/safe/rejections/${b.blockingNonce}`, words: `sign the rejection at nonce ${b.blockingNonce} (${threshold} signatures): it only fills that nonce, then this one executes` });
-  }
-  if (waitingId) {
-    waysOut.push({ kind: 'sign_here', nonce: b.blockingNonce, requestId: waitingId, missing: threshold, href: `/api/requests/${waitingId}/${ctx.noun}?nonce=${b.blockingNonce}`, words: `sign this ${ctx.noun} again at nonce ${b.blockingNonce} (${threshold} signatures): it executes there at once` });
-  }
-  return {
-    nonce: b.blockingNonce,
-    blockingRequestId: first?.requestIds[0] ?? null,
-    holders: b.holders.map((h) => ({ kind: h.kind === 'call' ? ctx.noun : h.kind, requestIds: [...h.requestIds], signers: h.signers.map((s) => getAddress(s)), missing: h.missing, held: h.held })),
-    blocksLeft: deadline !== null && head !== null ? Math.max(0, deadline - head) : null,
-    waysOut: waysOut.sort((a, c) => a.missing - c.missing),
-  };
-}
-
-export function blockedWords(ctx: DeskContext, v: BlockedView): string {
-  // a ready holder that waits is what the block waits for: said first
-  const holder = v.holders.find((h) => h.held) ?? v.holders[0];
-  const what = holder
-    ? holder.held
-      ? `nonce ${v.nonce} holds a ${holder.kind} of request ${holder.requestIds.join(', ')} that waits: ${holder.held}`
-      : `nonce ${v.nonce} is held by the ${holder.kind} of request${holder.requestIds.length === 1 ? '' : 's'} ${holder.requestIds.join(', ')} with ${holder.signers.length} signature(s), ${holder.missing} short of the threshold`
-    : `nonce ${v.nonce} holds no signed transaction (its proposal can no longer execute)`;
-  const left = v.blocksLeft !== null ? ` ${v.blocksLeft} block(s) left.` : '';
-  return `blocked: the Safe executes by nonce and ${what}.${left} Ways out: ${v.waysOut.map((w) => `${w.words} (${w.href})`).join("; or ")}`;
-}
 
 /**
  * @param fresh `state` was read for this pass (not kept from an earlier one): before calling an
@@ -111,18 +72,22 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
   // ours on its way: an attempt in flight, or one still recorded as mined although the Safe has not
   // used its nonce (a reorg the sender has not settled yet): never a second transaction for it
   const inFlight = (p: VetoProposalRow) => (sentBy.get(p.id) ?? []).some((t) => t.status === 'recorded' || (t.status === 'mined' && state.nonce <= p.nonce));
+  // recent executions the chain no longer has although the Safe's nonce moved on: a reorg gave
+  // their nonce to another transaction. Which one, and the Safe as it is now: read before anything
+  const removed = new Set<number>();
+  for (const p of rows) if (p.status === 'executed' && state.nonce > p.nonce && !inFlight(p) && (await executionRemoved(ctx, p, head))) removed.add(p.id);
+  if (removed.size > 0 && !fresh) return reconcilePass(ctx, await ctx.stateCache.fresh(), true);
 
   // ── 1. what the chain did ──
   const lookFor: VetoProposalRow[] = [];
   for (const p of rows) {
-    const mine = sentBy.get(p.id) ?? [];
+    // a removed execution of ours is no execution, whatever its row still says
+    const mine = (sentBy.get(p.id) ?? []).filter((t) => !removed.has(p.id) || t.txHash.toLowerCase() !== p.executionTxHash?.toLowerCase());
     if (p.status === 'executed') {
       const back = mine.some((t) => t.status === 'recorded');
       // executed: the Safe used this nonce and the execution is included. If the Safe has not, ours
       // is back in flight, or a recent one is gone (its nonce went elsewhere), a reorg removed it
-      const removed = !back && state.nonce > p.nonce && (await executionRemoved(ctx, p, head));
-      if (removed && !fresh) return reconcilePass(ctx, await ctx.stateCache.fresh(), true); // which: read now
-      if (back || state.nonce <= p.nonce || removed) {
+      if (back || state.nonce <= p.nonce || removed.has(p.id)) {
         const reason = `its execution ${p.executionTxHash ?? ''} was removed by a reorg: ${back || inFlight(p) ? 'the same transaction is being sent again' : state.nonce > p.nonce ? `Safe nonce ${p.nonce} went to another transaction` : 'executing it again with the same signatures'}`;
         await store.reopen(p.id, reason);
         logger.warn({ requestId: p.requestId, nonce: p.nonce, txHash: p.executionTxHash }, `${noun} execution reorged out`);
@@ -218,6 +183,10 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
     const signers = valid(p.id).map((s) => getAddress(s.signer));
     if (d.reason === 'nonce_used') {
       const to = requestIdsOf(p).length === 1 ? plan.current.get(requestIdsOf(p)[0]!) : undefined;
+      // its request reads decided by a transaction the chain no longer has: set aside once the
+      // ingest reads that reorg and the request is open again, so that its signers are asked
+      const decided = !to && !isAlt(p) && byId.get(p.requestId) ? purpose.done(byId.get(p.requestId)!) : null;
+      if (decided && (await decisionGone(ctx, decided, head))) continue;
       await store.supersede(p.id, `Safe nonce ${p.nonce} was used by another transaction${to ? `: sign again at nonce ${to.nonce}` : ''}`);
       p.status = 'abandoned';
       if (to && signers.length > 0 && !isAlt(p)) {
@@ -246,11 +215,9 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
       }
     }
     if (done && !isAlt(p)) {
-      // the node may show a reorg the ingest has not read yet: a recent decision whose transaction
-      // is gone sets nothing aside (the next ingest pass reopens the request, and these signatures
-      // stand); one below the reorg window is final (and a node may no longer index its transaction)
-      const recent = done.block === null || head - done.block <= (ctx.o.reorgDepth ?? DEFAULT_REORG_DEPTH);
-      if (recent && done.txHash && !(await isIncluded(ctx, done.txHash as Hex))) {
+      // a recent decision whose transaction is gone sets nothing aside (the next ingest pass
+      // reopens the request, and these signatures stand)
+      if (await decisionGone(ctx, done, head)) {
         logger.warn({ requestId: p.requestId, nonce: p.nonce, txHash: done.txHash }, `${noun} kept: the transaction that decided its request is not on the chain the node serves`);
         continue;
       }
@@ -354,6 +321,8 @@ async function executePlan(
   const executor = o.executor!;
   const sentNow: SentTxRow[] = [];
   let behind = false;
+  // simulated reverts count for a proposal while the plan keeps executing it: one set aside starts again
+  for (const id of [...ctx.simulationReverts.keys()]) if (!plan.execute.some((s) => s.proposalId === id)) ctx.simulationReverts.delete(id);
   for (const step of plan.execute) {
     const p = rowById.get(step.proposalId)!;
     if (step.inFlight) {

@@ -79,6 +79,11 @@ export function createVetoStore(database: Pick<Database, 'db' | 'kind' | 'queryR
       }
     },
 
+    /** Takes back a signature just stored for a proposal that is gone (no data: it never counted). */
+    async removeSignature(proposalId: number, signer: string) {
+      await db.vetoSignature.deleteMany({ where: { proposalId, signer } });
+    },
+
     async markSignatureStale(id: number, reason: string | null) {
       return db.vetoSignature.update({ where: { id }, data: { staleReason: reason } });
     },

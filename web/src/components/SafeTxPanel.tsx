@@ -151,7 +151,7 @@ export function SafeTxPanel({ request, x, kind }: { request: RequestView; x: Saf
             {x.blocked.waysOut.map((w) => (
               <li key={`${w.kind}:${w.requestId ?? ''}`}>
                 <button type="button" onClick={() => void takeWayOut(w)} disabled={busy !== null || !signer}>
-                  {w.kind === 'sign_blocking' ? `Sign the veto of request ${w.requestId} at nonce ${w.nonce}` : w.kind === 'sign_rejection' ? `Sign the rejection at nonce ${w.nonce}` : `Sign this ${name} again at nonce ${w.nonce}`}
+                  {w.kind === 'sign_blocking' ? `Sign the ${name} of request ${w.requestId} at nonce ${w.nonce}` : w.kind === 'sign_rejection' ? `Sign the rejection at nonce ${w.nonce}` : `Sign this ${name} again at nonce ${w.nonce}`}
                 </button>{' '}
                 <span className="muted small">{w.words}</span>
               </li>
