@@ -111,7 +111,7 @@ export function createSender(o: SenderOptions) {
    */
   async function nextNonce(head: number): Promise<number> {
     const since = head - (o.reorgDepth ?? DEFAULT_REORG_DEPTH);
-    const [pending, ours] = await Promise.all([client.getTransactionCount({ address: account.address, blockTag: 'pending' }), store.highestUsedNonce(account.address, since)]);
+    const [pending, ours] = await Promise.all([client.getTransactionCount({ address: account.address, blockTag: 'pending' }), store.highestUsedNonce(account.address, since, head)]);
     return Math.max(pending, (ours ?? -1) + 1);
   }
 

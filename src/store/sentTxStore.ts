@@ -49,9 +49,13 @@ export function createSentTxStore(database: Pick<Database, 'db' | 'kind' | 'quer
       return db.sentTx.findMany({ where: { account, txNonce }, orderBy: { id: 'asc' } });
     },
 
-    /** The highest account nonce with an attempt still in flight, or included at or after `sinceBlock` (a reorg may still remove it), or null. */
-    async highestUsedNonce(account: string, sinceBlock: number): Promise<number | null> {
-      const r = await db.sentTx.aggregate({ where: { account, OR: [{ status: 'recorded' }, { status: { in: ['mined', 'reverted'] }, blockNumber: { gte: sinceBlock } }] }, _max: { txNonce: true } });
+    /**
+     * The highest account nonce with an attempt still in flight, or included from `sinceBlock` to
+     * `head` (a reorg may still remove it; one above the head is of a chain the node no longer
+     * serves, e.g. a devnet started again), or null.
+     */
+    async highestUsedNonce(account: string, sinceBlock: number, head: number): Promise<number | null> {
+      const r = await db.sentTx.aggregate({ where: { account, OR: [{ status: 'recorded' }, { status: { in: ['mined', 'reverted'] }, blockNumber: { gte: sinceBlock, lte: head } }] }, _max: { txNonce: true } });
       return r._max.txNonce ?? null;
     },
 
