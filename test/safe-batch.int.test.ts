@@ -115,5 +115,16 @@ describe.each(DB_KINDS)('MultiSend batch veto on %s', (kind) => {
     const signed = (await request(desk.url).post(`/api/safe/batches/${mine.nonce}/signatures`).send({ signature: await sign(f.owners[0]!.privateKey, mine), ...body(ids.slice(0, 2)) }).expect(201)).body as BatchView;
     expect(signed).toMatchObject({ nonce: mine.nonce, safeTxHash: mine.safeTxHash });
     expect(signed.signatures.map((x) => x.signer)).toEqual([f.owners[0]!.address]);
+    // the unsigned ones are at their bound: each new set pushes the oldest unsigned one out, never the signed one (the oldest of all)
+    const rest: bigint[][] = [];
+    for (let m = 1; m < 1 << ids.length; m++) {
+      const set = ids.filter((_, i) => m & (1 << i));
+      if (set.length >= 2 && m !== 0b11 && !others.some((o) => o.join() === set.join())) rest.push(set);
+    }
+    expect(rest.length).toBeGreaterThan(0);
+    for (const set of rest) await request(desk.url).post('/api/safe/batches').send(body(set)).expect(201);
+    const kept = (await request(desk.url).get(`/api/safe/batches/${mine.nonce}?requestIds=${ids[0]},${ids[1]}`).expect(200)).body as BatchView;
+    expect(kept).toMatchObject({ safeTxHash: mine.safeTxHash, signatures: [expect.objectContaining({ signer: f.owners[0]!.address })] });
+    await request(desk.url).get(`/api/safe/batches/${mine.nonce}?requestIds=${others[0]!.join(',')}`).expect(409);
   });
 });

@@ -113,4 +113,27 @@ describe('a send between a reorg the node shows and the desk reading it', () => 
     expect((await request(desk!.url).get(`/api/alerts?kind=veto_sign_again&requestId=${id}`).expect(200)).body.alerts).toMatchObject([{ severity: 'critical' }]);
     expect((await request(desk!.url).get(`/api/alerts?kind=action_failed&requestId=${id}`).expect(200)).body.alerts).toEqual([]);
   });
+
+  it('a veto with its threshold whose nonce a reorg gave to another transaction, read only after its window closed, is alerted as failed', async () => {
+    const id = await f.queue('E: its nonce is lost and its window closes before the desk reads it');
+    await settle(desk!);
+    const before = (await f.rpc('evm_snapshot')) as string;
+    const v = (await view(id)).veto as VetoView;
+    for (const o of f.owners.slice(0, 2)) await request(desk!.url).post(`/api/requests/${id}/veto/signatures`).send({ signature: await signTypedVeto(o.privateKey, v.typedData) }).expect(201);
+    await settle(desk!);
+    expect((await view(id)).veto).toMatchObject({ status: 'executed' });
+
+    await f.rpc('evm_revert', [before]);
+    const { wallet } = createDevClients(f.anvil.rpcUrl, f.stranger.privateKey);
+    await execSafeTransaction(wallet, f.publicClient, { safe: f.safe, to: f.safe, value: 0n, data: '0x', operation: 0, nonce: BigInt(v.nonce), ownerPrivateKeys: [f.owners[0]!.privateKey, f.owners[2]!.privateKey] });
+    await f.mine(Number(f.queuedAt.get(id)!) + WINDOW + 1 - (await head()));
+    await settle(desk!);
+    await settle(desk!);
+    expect(await f.slasherStatus(id)).not.toBe(CANCELLED);
+    const failed = (await request(desk!.url).get(`/api/alerts?kind=action_failed&requestId=${id}`).expect(200)).body.alerts as { severity: string; title: string }[];
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ severity: 'critical' });
+    expect(failed[0]!.title).toContain('had its threshold but did not land before the window closed');
+    expect(failed[0]!.title).toContain('removed by a reorg');
+  });
 });

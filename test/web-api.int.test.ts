@@ -242,7 +242,7 @@ describe.each(DB_KINDS)('web API on %s', (kind) => {
     const id = first.requestId;
     let r = await b.get<{ error: { code: string; message: string } }>(`/api/requests/${id}/veto/execution`);
     expect([r.status, r.body.error.code]).toEqual([409, 'SAFE_TX_NOT_READY']);
-    expect(r.body.error.message).toMatch(/has 0 of the 2 owner signatures/);
+    expect(r.body.error.message).toMatch(/has no owner signature yet/);
 
     const stream = eventReader(await fetch(`${desk.url}/api/events`));
     for (const o of f.owners.slice(0, 2)) {

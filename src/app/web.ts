@@ -36,6 +36,8 @@ export function createWebServices(p: {
   devRequests?: DevRequestsApi;
   /** why a request's veto or fulfil must not execute now (the Safe desks' `executionHold`) */
   executionHold?: Record<'veto' | 'fulfil', (requestId: string, requestTxHash: string) => Promise<string | null>>;
+  /** why the veto's or fulfil's Safe path is off (the Safe desks' `unavailable`) */
+  safeOff?: Record<'veto' | 'fulfil', () => string | null>;
 }): WebServices {
   const vetoStore = createVetoStore(p.database, p.slasher, getAddress(p.committee));
   const fulfilStore = createVetoStore(p.database, p.slasher, getAddress(p.slasherRole));
@@ -50,7 +52,7 @@ export function createWebServices(p: {
     notes: createNoteStore(p.database.db, p.slasher),
     strategies: createTokenSymbolReader(p.client),
     safeExecution: {
-      executionCall: (requestId, kind) => buildSafeExecutionCall({ client: p.client, store: kind === 'veto' ? vetoStore : fulfilStore, safe: getAddress(kind === 'veto' ? p.committee : p.slasherRole), requestId, kind, hold: p.executionHold?.[kind] }),
+      executionCall: (requestId, kind) => buildSafeExecutionCall({ client: p.client, store: kind === 'veto' ? vetoStore : fulfilStore, safe: getAddress(kind === 'veto' ? p.committee : p.slasherRole), requestId, kind, hold: p.executionHold?.[kind], off: p.safeOff?.[kind] }),
     },
     async proposedAt(requestId) {
       const rows = (await Promise.all([vetoStore, fulfilStore].flatMap((s) => [s.currentProposals([requestId]), s.supersededProposals([requestId])]))).flat();

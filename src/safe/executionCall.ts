@@ -42,9 +42,13 @@ export async function buildSafeExecutionCall(p: {
   kind: 'veto' | 'fulfil';
   /** why it must not execute now (the desk's Safe desk decides: `executionHold`, which throws when it never will), null: it may */
   hold?: (requestId: string, requestTxHash: string) => Promise<string | null>;
+  /** why the Safe path is off, as the Safe desk last read it (no Safe at that address) */
+  off?: () => string | null;
 }): Promise<SafeExecutionCall> {
   const proposals = (await p.store.currentProposals([p.requestId])).filter((x) => x.status !== 'abandoned');
   const code = p.kind === 'veto' ? 'VETO_NOT_AVAILABLE' : 'FULFIL_NOT_AVAILABLE';
+  const off = p.off?.();
+  if (off) throw new DeskError(code, off);
   // anyone may ask, for any id: nothing signed, nothing read from the chain
   if (proposals.length === 0) throw new DeskError('SAFE_TX_NOT_READY', `the ${p.kind} of request ${p.requestId} has no owner signature yet (nobody has signed it)`);
   const state = await readSafeState(p.client, getAddress(p.safe)).catch(() => null);

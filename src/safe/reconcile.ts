@@ -189,9 +189,12 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
       if (decided && (await decisionGone(ctx, decided, head))) continue;
       await store.supersede(p.id, `Safe nonce ${p.nonce} was used by another transaction${to ? `: sign again at nonce ${to.nonce}` : ''}`);
       p.status = 'abandoned';
-      if (to && signers.length > 0 && !isAlt(p)) {
-        const req = byId.get(p.requestId)!;
+      const req = isAlt(p) ? undefined : byId.get(p.requestId);
+      if (to && signers.length > 0 && req) {
         events.push({ ...eventBase(ctx, p, state, req, signers), kind: purpose.events.signAgain, reason: `another transaction took Safe nonce ${p.nonce}, where ${signers.join(', ')} had signed the ${noun} of request ${p.requestId}: their signatures are void. Sign again at nonce ${to.nonce}.`, signAgain: { signers, lostNonce: p.nonce } });
+      } else if (req && signers.length >= state.threshold && state.threshold > 0 && !purpose.done(req) && purpose.missed(req)) {
+        // it had its threshold, lost its nonce (a reorg) and its deadline has passed: said, never silent
+        events.push({ ...eventBase(ctx, p, state, req, signers), kind: 'action_failed', reason: missedReason(noun, `another transaction took Safe nonce ${p.nonce}`) });
       }
       continue;
     }
@@ -321,8 +324,8 @@ async function executePlan(
   const executor = o.executor!;
   const sentNow: SentTxRow[] = [];
   let behind = false;
-  // simulated reverts count for a proposal while the plan keeps executing it: one set aside starts again
-  for (const id of [...ctx.simulationReverts.keys()]) if (!plan.execute.some((s) => s.proposalId === id)) ctx.simulationReverts.delete(id);
+  // simulated reverts count while a proposal is ready (a hold meanwhile keeps them): one set aside starts again
+  for (const id of [...ctx.simulationReverts.keys()]) if (rowById.get(id)?.status !== 'ready') ctx.simulationReverts.delete(id);
   for (const step of plan.execute) {
     const p = rowById.get(step.proposalId)!;
     if (step.inFlight) {

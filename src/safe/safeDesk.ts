@@ -119,6 +119,8 @@ export function createSafeDesk(o: SafeDeskOptions) {
     safe: ctx.safe,
     purpose: noun,
     reconcile,
+    /** why this desk's Safe path is off (its address is no Safe the desk can read), null: on or not known yet */
+    unavailable: (): string | null => noSafe,
 
     /**
      * Checks and stores one owner signature over the request's proposal (at the nonce the owner

@@ -107,11 +107,13 @@ export function createSender(o: SenderOptions) {
   /**
    * Above the node's pending count and every nonce of ours in flight or included within the reorg
    * window: a reorg the desk has not read yet may have removed one of ours (and the node dropped
-   * it), and that nonce is its to land with again, never another transaction's.
+   * it), and that nonce is its to land with again, never another transaction's. The window reaches
+   * as far above the node's head as below it (a node behind, or a reorg to a lower height); beyond
+   * that an inclusion is of a chain the node no longer serves.
    */
   async function nextNonce(head: number): Promise<number> {
-    const since = head - (o.reorgDepth ?? DEFAULT_REORG_DEPTH);
-    const [pending, ours] = await Promise.all([client.getTransactionCount({ address: account.address, blockTag: 'pending' }), store.highestUsedNonce(account.address, since, head)]);
+    const depth = o.reorgDepth ?? DEFAULT_REORG_DEPTH;
+    const [pending, ours] = await Promise.all([client.getTransactionCount({ address: account.address, blockTag: 'pending' }), store.highestUsedNonce(account.address, head - depth, head + depth)]);
     return Math.max(pending, (ours ?? -1) + 1);
   }
 

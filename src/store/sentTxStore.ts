@@ -50,12 +50,12 @@ export function createSentTxStore(database: Pick<Database, 'db' | 'kind' | 'quer
     },
 
     /**
-     * The highest account nonce with an attempt still in flight, or included from `sinceBlock` to
-     * `head` (a reorg may still remove it; one above the head is of a chain the node no longer
-     * serves, e.g. a devnet started again), or null.
+     * The highest account nonce with an attempt still in flight, or included from `sinceBlock` on
+     * (a reorg may still remove it) up to `untilBlock` (beyond it, of a chain the node no longer
+     * serves, e.g. a devnet started again on the same database), or null.
      */
-    async highestUsedNonce(account: string, sinceBlock: number, head: number): Promise<number | null> {
-      const r = await db.sentTx.aggregate({ where: { account, OR: [{ status: 'recorded' }, { status: { in: ['mined', 'reverted'] }, blockNumber: { gte: sinceBlock, lte: head } }] }, _max: { txNonce: true } });
+    async highestUsedNonce(account: string, sinceBlock: number, untilBlock: number): Promise<number | null> {
+      const r = await db.sentTx.aggregate({ where: { account, OR: [{ status: 'recorded' }, { status: { in: ['mined', 'reverted'] }, blockNumber: { gte: sinceBlock, lte: untilBlock } }] }, _max: { txNonce: true } });
       return r._max.txNonce ?? null;
     },
 
