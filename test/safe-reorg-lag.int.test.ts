@@ -98,4 +98,31 @@ describe('a reorg the node shows before the ingest has read it', () => {
     const asked = (await request(desk!.url).get(`/api/alerts?kind=veto_sign_again&requestId=${id}`).expect(200)).body.alerts as { severity: string }[];
     expect(asked).toMatchObject([{ severity: 'critical' }]);
   });
+
+  it('a member\'s execution whose nonce a reorg gave to another transaction, first read after the window closed, is a failure with its cause and a critical alert', async () => {
+    const id = await f.queue('its execution is lost and its window closes before the desk looks');
+    await settle(desk!);
+    const v = (await view(id)).veto!;
+    for (const o of f.owners.slice(0, 2)) await request(desk!.url).post(`/api/requests/${id}/veto/signatures`).send({ signature: await signTypedVeto(o.privateKey, v.typedData) }).expect(201);
+    await settle(desk!);
+    const call = (await request(desk!.url).get(`/api/requests/${id}/veto/execution`).expect(200)).body as { to: `0x${string}`; data: `0x${string}` };
+    const { wallet } = createDevClients(f.anvil.rpcUrl, f.stranger.privateKey);
+    const before = (await f.rpc('evm_snapshot')) as string;
+    await f.publicClient.waitForTransactionReceipt({ hash: await wallet.sendTransaction({ to: call.to, data: call.data }) });
+    await settle(desk!);
+    expect((await view(id)).veto).toMatchObject({ status: 'executed' });
+
+    await f.rpc('evm_revert', [before]);
+    await execSafeTransaction(f.keeper, f.publicClient, { safe: f.safe, to: f.safe, value: 0n, data: '0x', operation: 0, nonce: BigInt(v.nonce), ownerPrivateKeys: [f.owners[0]!.privateKey, f.owners[1]!.privateKey] });
+    const head = Number(await f.publicClient.getBlockNumber({ cacheTime: 0 }));
+    await f.mine(Number(f.queuedAt.get(id)!) + 60 + 1 - head);
+    await settle(desk!);
+    await settle(desk!);
+
+    expect(await f.slasherStatus(id)).toBe(REQUESTED);
+    const row = await desk!.database.db.vetoProposal.findFirstOrThrow({ where: { requestId: id.toString(), nonce: v.nonce } });
+    expect(row).toMatchObject({ status: 'failed', statusReason: `the veto had its threshold but did not land before the window closed: another transaction took Safe nonce ${v.nonce}` });
+    const failed = (await request(desk!.url).get(`/api/alerts?kind=action_failed&requestId=${id}`).expect(200)).body.alerts as { severity: string; title: string }[];
+    expect(failed).toMatchObject([{ severity: 'critical', title: expect.stringContaining(`another transaction took Safe nonce ${v.nonce}`) }]);
+  });
 });

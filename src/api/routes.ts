@@ -182,13 +182,13 @@ export const routes: readonly RouteSpec[] = [
     method: 'get', path: '/api/requests/{id}/veto/execution', operationId: 'getVetoExecution', pathParams: id,
     summary: "The execTransaction call that executes the request's veto (threshold met), for a member to send from their wallet",
     ok: { status: 200, description: 'the call', schema: web.safeExecutionCallSchema },
-    errors: { 400: 'BAD_REQUEST', 409: 'VETO_NOT_AVAILABLE (none, executed, failed, the request gone from the index or its id reused by a later request), VETO_WINDOW_CLOSED, SAFE_TX_NOT_READY (below threshold, a lower nonce first, or the request under too few CONFIRMATIONS)', 503: 'SAFE_READ_FAILED' },
+    errors: { 400: 'BAD_REQUEST', 409: 'VETO_NOT_AVAILABLE (no Safe at the committee address, executed, failed, the request gone from the index or its id reused by a later request), VETO_WINDOW_CLOSED, SAFE_TX_NOT_READY (nobody signed yet, below threshold, a lower nonce first, or the request under too few CONFIRMATIONS)', 503: 'SAFE_READ_FAILED' },
   },
   {
     method: 'get', path: '/api/requests/{id}/fulfil/execution', operationId: 'getFulfilExecution', pathParams: id,
     summary: "The execTransaction call that executes governance's fulfil Safe transaction (threshold met), when the slasher role is a Safe",
     ok: { status: 200, description: 'the call', schema: web.safeExecutionCallSchema },
-    errors: { 400: 'BAD_REQUEST', 404: 'FULFIL_NOT_AVAILABLE (none, executed, the request gone from the index or its id reused by a later request)', 409: 'FULFIL_CLOSED, SAFE_TX_NOT_READY (below threshold, a lower nonce first, or held as the desk\'s own key is: the window runs, the request lapsed without FULFIL_AFTER_LAPSE, its history is still being read, a gap longer than DEALLOCATION_DELAY is unread)', 503: 'SAFE_READ_FAILED' },
+    errors: { 400: 'BAD_REQUEST', 404: 'FULFIL_NOT_AVAILABLE (the slasher role is no Safe, executed, the request gone from the index or its id reused by a later request)', 409: 'FULFIL_CLOSED, SAFE_TX_NOT_READY (nobody signed yet, below threshold, a lower nonce first, or held as the desk\'s own key is: the window runs, the request lapsed without FULFIL_AFTER_LAPSE, its history is still being read, a gap longer than DEALLOCATION_DELAY is unread)', 503: 'SAFE_READ_FAILED' },
   },
   {
     method: 'get', path: '/api/strategies', operationId: 'getStrategyTokens', query: input.strategiesQuerySchema,

@@ -42,7 +42,7 @@ export function blockedWords(ctx: DeskContext, v: BlockedView): string {
     ? holder.held
       ? `nonce ${v.nonce} holds a ${holder.kind} of request ${holder.requestIds.join(', ')} that waits: ${holder.held}`
       : `nonce ${v.nonce} is held by the ${holder.kind} of request${holder.requestIds.length === 1 ? '' : 's'} ${holder.requestIds.join(', ')} with ${holder.signers.length} signature(s), ${holder.missing} short of the threshold`
-    : `nonce ${v.nonce} holds no signed transaction that can execute (its proposal can no longer)`;
+    : `nonce ${v.nonce} holds no signed transaction that can still execute`;
   const left = v.blocksLeft !== null ? ` ${v.blocksLeft} block(s) left.` : '';
   return `blocked: the Safe executes by nonce and ${what}.${left} Ways out: ${v.waysOut.map((w) => `${w.words} (${w.href})`).join("; or ")}`;
 }

@@ -29,10 +29,10 @@ export interface SafeExecutionCall {
  * `store` is the proposal store of the Safe concerned (the committee's for a veto, governance's
  * for a fulfil).
  *
- * @throws DeskError `VETO_NOT_AVAILABLE` / `FULFIL_NOT_AVAILABLE` (none planned, already
- * settled, the request gone or its id reused), `VETO_WINDOW_CLOSED` / `FULFIL_CLOSED` (the request
- * is closed) or `SAFE_TX_NOT_READY` (fewer valid owner signatures than the threshold, another
- * nonce must execute first, or it is held as the desk's own key would be)
+ * @throws DeskError `VETO_NOT_AVAILABLE` / `FULFIL_NOT_AVAILABLE` (no Safe at that address,
+ * already settled, the request gone or its id reused), `VETO_WINDOW_CLOSED` / `FULFIL_CLOSED` (the
+ * request is closed) or `SAFE_TX_NOT_READY` (nobody signed yet, fewer valid owner signatures than
+ * the threshold, another nonce must execute first, or it is held as the desk's own key would be)
  */
 export async function buildSafeExecutionCall(p: {
   client: PublicClient;
@@ -54,8 +54,7 @@ export async function buildSafeExecutionCall(p: {
   const state = await readSafeState(p.client, getAddress(p.safe)).catch(() => null);
   if (!state) throw new DeskError(code, `${getAddress(p.safe)} is not a Safe the desk can read: no ${p.kind} Safe transaction for request ${p.requestId}`);
   // the one that can execute now: at the Safe's nonce; else the executed one, else the newest
-  const proposal = proposals.find((x) => x.nonce === state.nonce && (x.status === 'ready' || x.status === 'collecting')) ?? proposals.find((x) => x.status === 'executed') ?? proposals[proposals.length - 1];
-  if (!proposal) throw new DeskError('SAFE_TX_NOT_READY', `the ${p.kind} of request ${p.requestId} has 0 of the ${state.threshold} owner signatures it needs (nobody has signed it yet)`);
+  const proposal = proposals.find((x) => x.nonce === state.nonce && (x.status === 'ready' || x.status === 'collecting')) ?? proposals.find((x) => x.status === 'executed') ?? proposals[proposals.length - 1]!;
   if (proposal.status === 'executed') throw new DeskError(code, `the ${p.kind} of request ${p.requestId} is already executed`);
   if (proposal.status === 'failed') throw new DeskError(code, `the ${p.kind} of request ${p.requestId} failed: ${proposal.statusReason ?? 'unknown reason'}`);
   if (state.nonce !== proposal.nonce) {

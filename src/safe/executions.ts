@@ -101,17 +101,20 @@ export async function executionFailed(ctx: DeskContext, p: VetoProposalRow, reas
   Object.assign(p, { status: 'failed', statusReason: reason, executionTxHash, updatedAt: new Date() });
 }
 
-/** distinct heads at which a ready proposal's execution reverted in simulation before it fails */
+/** distinct heads at which a ready proposal's execution reverted in simulation before it fails… */
 export const MAX_SIMULATED_REVERTS = 3;
+/** …within this many blocks (older reverts, before a hold say, no longer count) */
+const SIMULATED_REVERTS_WITHIN_BLOCKS = 10;
 
 /**
  * A ready proposal whose execution would revert: one simulation may be the node's (a node behind
  * the chain, a member's execution of the same nonce still pending), so it stays ready and is
  * simulated again at later heads; it fails (an alert, while its window may still run) once it
- * reverted at MAX_SIMULATED_REVERTS heads. True when it failed.
+ * reverted at MAX_SIMULATED_REVERTS heads within SIMULATED_REVERTS_WITHIN_BLOCKS. True when it failed.
  */
 export async function simulationReverted(ctx: DeskContext, p: VetoProposalRow, head: number, reason: string): Promise<boolean> {
   const heads = ctx.simulationReverts.get(p.id) ?? new Set<number>();
+  for (const h of heads) if (h <= head - SIMULATED_REVERTS_WITHIN_BLOCKS) heads.delete(h);
   ctx.simulationReverts.set(p.id, heads.add(head));
   if (heads.size < MAX_SIMULATED_REVERTS) {
     await ctx.o.store.setStatus(p.id, 'ready', { statusReason: `would revert (simulated at block ${head}, ${heads.size} of ${MAX_SIMULATED_REVERTS}): ${reason}; simulated again at the next block` });

@@ -187,14 +187,18 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
       // ingest reads that reorg and the request is open again, so that its signers are asked
       const decided = !to && !isAlt(p) && byId.get(p.requestId) ? purpose.done(byId.get(p.requestId)!) : null;
       if (decided && (await decisionGone(ctx, decided, head))) continue;
+      const req = isAlt(p) ? undefined : byId.get(p.requestId);
+      if (!to && req && signers.length >= state.threshold && state.threshold > 0 && !purpose.done(req) && purpose.missed(req)) {
+        // it had its threshold, lost its nonce (a reorg) and its deadline has passed: a failure with its cause, never silent
+        const reason = missedReason(noun, `another transaction took Safe nonce ${p.nonce}`);
+        await store.setStatus(p.id, 'failed', { statusReason: reason });
+        events.push({ ...eventBase(ctx, p, state, req, signers), kind: 'action_failed', reason });
+        continue;
+      }
       await store.supersede(p.id, `Safe nonce ${p.nonce} was used by another transaction${to ? `: sign again at nonce ${to.nonce}` : ''}`);
       p.status = 'abandoned';
-      const req = isAlt(p) ? undefined : byId.get(p.requestId);
       if (to && signers.length > 0 && req) {
         events.push({ ...eventBase(ctx, p, state, req, signers), kind: purpose.events.signAgain, reason: `another transaction took Safe nonce ${p.nonce}, where ${signers.join(', ')} had signed the ${noun} of request ${p.requestId}: their signatures are void. Sign again at nonce ${to.nonce}.`, signAgain: { signers, lostNonce: p.nonce } });
-      } else if (req && signers.length >= state.threshold && state.threshold > 0 && !purpose.done(req) && purpose.missed(req)) {
-        // it had its threshold, lost its nonce (a reorg) and its deadline has passed: said, never silent
-        events.push({ ...eventBase(ctx, p, state, req, signers), kind: 'action_failed', reason: missedReason(noun, `another transaction took Safe nonce ${p.nonce}`) });
       }
       continue;
     }

@@ -7,8 +7,8 @@
  *   crash the recorded bytes are rebroadcast or their outcome read back, never re-signed at a new
  *   nonce while an earlier attempt can still land.
  * - One nonce allocator per account: the larger of the chain's pending count and one past every
- *   attempt in flight, under one lock per account in this process (across processes the
- *   single-actor lease makes sure only one desk sends).
+ *   attempt in flight or included within the reorg window, under one lock per account in this
+ *   process (across processes the single-actor lease makes sure only one desk sends).
  * - Fees: re-priced only when actually underpriced or when the deadline is a few blocks away
  *   (domain/fees.ts), never above MAX_FEE_PER_GAS_GWEI; reaching the cap is reported.
  * - Reorgs: an included attempt whose block is no longer canonical goes back in flight; its same

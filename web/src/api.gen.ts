@@ -2217,7 +2217,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description VETO_NOT_AVAILABLE (none, executed, failed, the request gone from the index or its id reused by a later request), VETO_WINDOW_CLOSED, SAFE_TX_NOT_READY (below threshold, a lower nonce first, or the request under too few CONFIRMATIONS) */
+            /** @description VETO_NOT_AVAILABLE (no Safe at the committee address, executed, failed, the request gone from the index or its id reused by a later request), VETO_WINDOW_CLOSED, SAFE_TX_NOT_READY (nobody signed yet, below threshold, a lower nonce first, or the request under too few CONFIRMATIONS) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2267,7 +2267,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FULFIL_NOT_AVAILABLE (none, executed, the request gone from the index or its id reused by a later request) */
+            /** @description FULFIL_NOT_AVAILABLE (the slasher role is no Safe, executed, the request gone from the index or its id reused by a later request) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2276,7 +2276,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description FULFIL_CLOSED, SAFE_TX_NOT_READY (below threshold, a lower nonce first, or held as the desk's own key is: the window runs, the request lapsed without FULFIL_AFTER_LAPSE, its history is still being read, a gap longer than DEALLOCATION_DELAY is unread) */
+            /** @description FULFIL_CLOSED, SAFE_TX_NOT_READY (nobody signed yet, below threshold, a lower nonce first, or held as the desk's own key is: the window runs, the request lapsed without FULFIL_AFTER_LAPSE, its history is still being read, a gap longer than DEALLOCATION_DELAY is unread) */
             409: {
                 headers: {
                     [name: string]: unknown;
