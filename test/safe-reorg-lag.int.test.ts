@@ -9,9 +9,8 @@ import request from 'supertest';
 import type { Desk } from '../src/app/desk';
 import type { RequestView, VetoView } from '../src/api/views';
 import { createDevClients } from '../src/devnet/devnet';
-import { execSafeTransaction } from '../src/devnet/safe';
 import { createTestDatabase, type TestDatabase } from './helpers/databases';
-import { openVetoDesk, settle, signTypedVeto, startSafeFixture, type SafeFixture } from './helpers/safeFixture';
+import { executeRejection, openVetoDesk, settle, signTypedVeto, signVetoQuorum, startSafeFixture, type SafeFixture } from './helpers/safeFixture';
 
 const REQUESTED = 0;
 const CANCELLED = 1;
@@ -69,11 +68,10 @@ describe('a reorg the node shows before the ingest has read it', () => {
     expect((await view(id)).veto).toMatchObject({ status: 'executed' });
   });
 
-  it('an execution a reorg replaced with another transaction at the same Safe nonce is not kept as executed: its signers are asked again', async () => {
-    const id = await f.queue('another transaction takes its nonce in a reorg');
+  /** Its veto signed to threshold and executed from a member's wallet; `before`: a snapshot of the chain without that execution. */
+  async function executedByMember(id: bigint): Promise<{ v: VetoView; before: string }> {
     await settle(desk!);
-    const v = (await view(id)).veto!;
-    for (const o of f.owners.slice(0, 2)) await request(desk!.url).post(`/api/requests/${id}/veto/signatures`).send({ signature: await signTypedVeto(o.privateKey, v.typedData) }).expect(201);
+    const v = await signVetoQuorum(desk!, f, id);
     await settle(desk!);
     const call = (await request(desk!.url).get(`/api/requests/${id}/veto/execution`).expect(200)).body as { to: `0x${string}`; data: `0x${string}` };
     const { wallet } = createDevClients(f.anvil.rpcUrl, f.stranger.privateKey);
@@ -81,10 +79,16 @@ describe('a reorg the node shows before the ingest has read it', () => {
     await f.publicClient.waitForTransactionReceipt({ hash: await wallet.sendTransaction({ to: call.to, data: call.data }) });
     await settle(desk!);
     expect((await view(id)).veto).toMatchObject({ status: 'executed' });
+    return { v, before };
+  }
+
+  it('an execution a reorg replaced with another transaction at the same Safe nonce is not kept as executed: its signers are asked again', async () => {
+    const id = await f.queue('another transaction takes its nonce in a reorg');
+    const { v, before } = await executedByMember(id);
 
     // the longer chain has the owners' rejection at that nonce instead (a member's wallet sent it)
     await f.rpc('evm_revert', [before]);
-    await execSafeTransaction(f.keeper, f.publicClient, { safe: f.safe, to: f.safe, value: 0n, data: '0x', operation: 0, nonce: BigInt(v.nonce), ownerPrivateKeys: [f.owners[0]!.privateKey, f.owners[1]!.privateKey] });
+    await executeRejection(f, v.nonce);
     await f.mine(4);
     expect(await f.slasherStatus(id)).toBe(REQUESTED);
     desk!.vetoes.stateMayHaveChanged();
@@ -101,19 +105,10 @@ describe('a reorg the node shows before the ingest has read it', () => {
 
   it('a member\'s execution whose nonce a reorg gave to another transaction, first read after the window closed, is a failure with its cause and a critical alert', async () => {
     const id = await f.queue('its execution is lost and its window closes before the desk looks');
-    await settle(desk!);
-    const v = (await view(id)).veto!;
-    for (const o of f.owners.slice(0, 2)) await request(desk!.url).post(`/api/requests/${id}/veto/signatures`).send({ signature: await signTypedVeto(o.privateKey, v.typedData) }).expect(201);
-    await settle(desk!);
-    const call = (await request(desk!.url).get(`/api/requests/${id}/veto/execution`).expect(200)).body as { to: `0x${string}`; data: `0x${string}` };
-    const { wallet } = createDevClients(f.anvil.rpcUrl, f.stranger.privateKey);
-    const before = (await f.rpc('evm_snapshot')) as string;
-    await f.publicClient.waitForTransactionReceipt({ hash: await wallet.sendTransaction({ to: call.to, data: call.data }) });
-    await settle(desk!);
-    expect((await view(id)).veto).toMatchObject({ status: 'executed' });
+    const { v, before } = await executedByMember(id);
 
     await f.rpc('evm_revert', [before]);
-    await execSafeTransaction(f.keeper, f.publicClient, { safe: f.safe, to: f.safe, value: 0n, data: '0x', operation: 0, nonce: BigInt(v.nonce), ownerPrivateKeys: [f.owners[0]!.privateKey, f.owners[1]!.privateKey] });
+    await executeRejection(f, v.nonce);
     const head = Number(await f.publicClient.getBlockNumber({ cacheTime: 0 }));
     await f.mine(Number(f.queuedAt.get(id)!) + 60 + 1 - head);
     await settle(desk!);

@@ -9,9 +9,9 @@
 import request from 'supertest';
 import type { Hex } from 'viem';
 import type { Desk } from '../src/app/desk';
-import type { RequestView, VetoView } from '../src/api/views';
+import type { RequestView } from '../src/api/views';
 import { createTestDatabase, type TestDatabase } from './helpers/databases';
-import { openVetoDesk, settle, signTypedVeto, startSafeFixture, type SafeFixture } from './helpers/safeFixture';
+import { openVetoDesk, settle, signVetoQuorum, startSafeFixture, type SafeFixture } from './helpers/safeFixture';
 
 const REQUESTED = 0;
 const CANCELLED = 1;
@@ -38,24 +38,6 @@ describe('a veto whose execution reverts on chain', () => {
   const pending = async () => ((await f.rpc('eth_getBlockByNumber', ['pending', false])) as { transactions: Hex[] }).transactions;
   const fromExecutor = async (hashes: Hex[]) => (await Promise.all(hashes.map((hash) => f.publicClient.getTransaction({ hash })))).filter((t) => t.from.toLowerCase() === f.executor.address.toLowerCase());
 
-  /** the desk's pending execution goes into a block where the slasher refuses every call; the slasher's code comes back after */
-  async function revertInBlock(): Promise<Hex> {
-    const [tx] = await fromExecutor(await pending());
-    expect(tx).toBeDefined();
-    const raw = (await f.rpc('eth_getRawTransactionByHash', [tx!.hash])) as Hex;
-    await f.rpc('anvil_dropTransaction', [tx!.hash]);
-    const code = (await f.rpc('eth_getCode', [f.testbed.slasher, 'latest'])) as Hex;
-    await f.rpc('anvil_setCode', [f.testbed.slasher, REVERTING_CODE]);
-    try {
-      await f.rpc('eth_sendRawTransaction', [raw]);
-      await f.rpc('evm_mine');
-    } finally {
-      await f.rpc('anvil_setCode', [f.testbed.slasher, code]);
-    }
-    expect((await f.publicClient.getTransactionReceipt({ hash: tx!.hash })).status).toBe('reverted');
-    return tx!.hash;
-  }
-
   /** the slasher refuses every call while `during` runs */
   async function slasherRefusing<T>(during: () => Promise<T>): Promise<T> {
     const code = (await f.rpc('eth_getCode', [f.testbed.slasher, 'latest'])) as Hex;
@@ -66,18 +48,28 @@ describe('a veto whose execution reverts on chain', () => {
       await f.rpc('anvil_setCode', [f.testbed.slasher, code]);
     }
   }
-  const signQuorum = async (id: bigint) => {
-    const v = (await view(id)).veto as VetoView;
-    for (const o of f.owners.slice(0, 2)) await request(desk!.url).post(`/api/requests/${id}/veto/signatures`).send({ signature: await signTypedVeto(o.privateKey, v.typedData) }).expect(201);
-  };
+
+  /** the desk's pending execution goes into a block where the slasher refuses every call */
+  async function revertInBlock(): Promise<Hex> {
+    const [tx] = await fromExecutor(await pending());
+    expect(tx).toBeDefined();
+    const raw = (await f.rpc('eth_getRawTransactionByHash', [tx!.hash])) as Hex;
+    await f.rpc('anvil_dropTransaction', [tx!.hash]);
+    await slasherRefusing(async () => {
+      await f.rpc('eth_sendRawTransaction', [raw]);
+      await f.rpc('evm_mine');
+    });
+    expect((await f.publicClient.getTransactionReceipt({ hash: tx!.hash })).status).toBe('reverted');
+    return tx!.hash;
+  }
+  const signQuorum = (id: bigint) => signVetoQuorum(desk!, f, id);
 
   it('is sent again while a new simulation passes, and fails after its third revert with a critical alert', async () => {
     desk = await openVetoDesk(f, db);
     const id = await f.queue('its execution reverts on chain');
     await settle(desk);
     await f.rpc('evm_setAutomine', [false]);
-    const v = (await view(id)).veto as VetoView;
-    for (const o of f.owners.slice(0, 2)) await request(desk.url).post(`/api/requests/${id}/veto/signatures`).send({ signature: await signTypedVeto(o.privateKey, v.typedData) }).expect(201);
+    const v = await signQuorum(id);
     await settle(desk);
 
     const reverted: Hex[] = [];

@@ -11,9 +11,8 @@ import type { Hex } from 'viem';
 import type { Desk } from '../src/app/desk';
 import type { RequestView, VetoView } from '../src/api/views';
 import { createDevClients } from '../src/devnet/devnet';
-import { execSafeTransaction } from '../src/devnet/safe';
 import { createTestDatabase, type TestDatabase } from './helpers/databases';
-import { openVetoDesk, settle, signTypedVeto, startSafeFixture, type SafeFixture } from './helpers/safeFixture';
+import { executeRejection, openVetoDesk, settle, signVetoQuorum, startSafeFixture, type SafeFixture } from './helpers/safeFixture';
 
 const CANCELLED = 1;
 const COMPLETED = 2;
@@ -47,8 +46,7 @@ describe('a send between a reorg the node shows and the desk reading it', () => 
 
     const accountNonce = await f.publicClient.getTransactionCount({ address: key.address });
     const before = (await f.rpc('evm_snapshot')) as string;
-    const v = (await view(vetoed)).veto as VetoView;
-    for (const o of f.owners.slice(0, 2)) await request(desk.url).post(`/api/requests/${vetoed}/veto/signatures`).send({ signature: await signTypedVeto(o.privateKey, v.typedData) }).expect(201);
+    await signVetoQuorum(desk, f, vetoed);
     await settle(desk);
     const execution = (await view(vetoed)).veto!.executionTxHash as Hex;
     expect((await f.publicClient.getTransaction({ hash: execution })).nonce).toBe(accountNonce);
@@ -82,20 +80,24 @@ describe('a send between a reorg the node shows and the desk reading it', () => 
     expect((await view(vetoed)).veto).toMatchObject({ status: 'executed' });
   });
 
-  it("the desk's own execution, replaced in a reorg by a member's rejection at the same Safe nonce, is not kept as executed: its signers are asked again", async () => {
-    const id = await f.queue('D: its execution loses its nonce to a rejection');
+  /** Its veto signed to threshold and executed by the desk; `before`: a snapshot of the chain without that execution. */
+  async function executedByDesk(id: bigint): Promise<{ v: VetoView; before: string }> {
     await settle(desk!);
     const before = (await f.rpc('evm_snapshot')) as string;
-    const v = (await view(id)).veto as VetoView;
-    for (const o of f.owners.slice(0, 2)) await request(desk!.url).post(`/api/requests/${id}/veto/signatures`).send({ signature: await signTypedVeto(o.privateKey, v.typedData) }).expect(201);
+    const v = await signVetoQuorum(desk!, f, id);
     await settle(desk!);
     expect((await view(id)).veto).toMatchObject({ status: 'executed' });
+    return { v, before };
+  }
+
+  it("the desk's own execution, replaced in a reorg by a member's rejection at the same Safe nonce, is not kept as executed: its signers are asked again", async () => {
+    const id = await f.queue('D: its execution loses its nonce to a rejection');
+    const { v, before } = await executedByDesk(id);
 
     const ours = (await view(id)).veto!.executionTxHash as Hex;
     await f.rpc('evm_revert', [before]);
     expect(await f.rpc('eth_getTransactionByHash', [ours])).toBeNull();
-    const { wallet } = createDevClients(f.anvil.rpcUrl, f.stranger.privateKey);
-    await execSafeTransaction(wallet, f.publicClient, { safe: f.safe, to: f.safe, value: 0n, data: '0x', operation: 0, nonce: BigInt(v.nonce), ownerPrivateKeys: [f.owners[0]!.privateKey, f.owners[2]!.privateKey] });
+    await executeRejection(f, v.nonce, createDevClients(f.anvil.rpcUrl, f.stranger.privateKey).wallet);
     await f.mine(3);
     // the Safe desk looks before the ingest has read the reorg (its own execution's row still says
     // mined): the pass does not fail, and no execution is kept
@@ -116,16 +118,10 @@ describe('a send between a reorg the node shows and the desk reading it', () => 
 
   it('a veto with its threshold whose nonce a reorg gave to another transaction, read only after its window closed, is alerted as failed', async () => {
     const id = await f.queue('E: its nonce is lost and its window closes before the desk reads it');
-    await settle(desk!);
-    const before = (await f.rpc('evm_snapshot')) as string;
-    const v = (await view(id)).veto as VetoView;
-    for (const o of f.owners.slice(0, 2)) await request(desk!.url).post(`/api/requests/${id}/veto/signatures`).send({ signature: await signTypedVeto(o.privateKey, v.typedData) }).expect(201);
-    await settle(desk!);
-    expect((await view(id)).veto).toMatchObject({ status: 'executed' });
+    const { v, before } = await executedByDesk(id);
 
     await f.rpc('evm_revert', [before]);
-    const { wallet } = createDevClients(f.anvil.rpcUrl, f.stranger.privateKey);
-    await execSafeTransaction(wallet, f.publicClient, { safe: f.safe, to: f.safe, value: 0n, data: '0x', operation: 0, nonce: BigInt(v.nonce), ownerPrivateKeys: [f.owners[0]!.privateKey, f.owners[2]!.privateKey] });
+    await executeRejection(f, v.nonce, createDevClients(f.anvil.rpcUrl, f.stranger.privateKey).wallet);
     await f.mine(Number(f.queuedAt.get(id)!) + WINDOW + 1 - (await head()));
     await settle(desk!);
     await settle(desk!);

@@ -16,11 +16,16 @@ const EXECUTION_SUCCESS = toEventSelector(parseAbiItem('event ExecutionSuccess(b
 /** How far back an execution by someone else is looked for when a proposal's request carries no queue block. */
 const LOOKBACK_BLOCKS = 50_000;
 
-/** A mined execTransaction did what it should: the Safe logged ExecutionSuccess for this safeTxHash. */
-export async function executionSucceeded(ctx: DeskContext, tx: SentTxRow, p: VetoProposalRow): Promise<boolean> {
-  const receipt = await ctx.o.client.getTransactionReceipt({ hash: tx.txHash as Hex });
+/** The Safe logged ExecutionSuccess for this proposal's safeTxHash in the receipt of the transaction `hash`. */
+async function executedIn(ctx: DeskContext, hash: Hex, p: VetoProposalRow): Promise<boolean> {
+  const receipt = await ctx.o.client.getTransactionReceipt({ hash });
   const logs = parseEventLogs({ abi: safeAbi, logs: receipt.logs }).filter((l) => getAddress(l.address) === ctx.safe);
   return logs.some((l) => l.eventName === 'ExecutionSuccess' && l.args.txHash.toLowerCase() === p.safeTxHash.toLowerCase());
+}
+
+/** A mined execTransaction did what it should: the Safe logged ExecutionSuccess for this safeTxHash. */
+export function executionSucceeded(ctx: DeskContext, tx: SentTxRow, p: VetoProposalRow): Promise<boolean> {
+  return executedIn(ctx, tx.txHash as Hex, p);
 }
 
 /** Executions of these proposals by anyone (a member's wallet, Safe{Wallet}, another desk), by safeTxHash. */
@@ -82,9 +87,7 @@ export async function executionRemoved(ctx: DeskContext, p: VetoProposalRow, hea
   if (!p.executionTxHash || p.executionBlock === null || head - p.executionBlock > (ctx.o.reorgDepth ?? DEFAULT_REORG_DEPTH)) return false;
   const hash = p.executionTxHash.toLowerCase() as Hex;
   try {
-    const receipt = await ctx.o.client.getTransactionReceipt({ hash });
-    const logs = parseEventLogs({ abi: safeAbi, logs: receipt.logs }).filter((l) => getAddress(l.address) === ctx.safe);
-    return !logs.some((l) => l.eventName === 'ExecutionSuccess' && l.args.txHash.toLowerCase() === p.safeTxHash.toLowerCase());
+    return !(await executedIn(ctx, hash, p));
   } catch (e) {
     if (!(e instanceof TransactionReceiptNotFoundError)) return false;
     const block = await ctx.o.client.getBlock({ blockNumber: BigInt(p.executionBlock) }).catch(() => null);

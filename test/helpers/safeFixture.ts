@@ -14,6 +14,8 @@ import type { Desk, DeskOptions } from '../../src/app/desk';
 import type { DeskVetoOptions } from '../../src/safe';
 import type { TestDatabase } from './databases';
 import { startTestDesk } from './desk';
+import request from 'supertest';
+import type { RequestView, VetoView } from '../../src/api/views';
 
 export const WINDOW = 20;
 
@@ -128,4 +130,16 @@ export async function settle(desk: Desk): Promise<void> {
   await desk.scheduler.evaluate();
   await desk.scheduler.idle();
   await desk.vetoes.idle();
+}
+
+/** The first two owners sign the request's veto as the desk serves it (its threshold), over HTTP. */
+export async function signVetoQuorum(desk: Desk, f: SafeFixture, id: bigint): Promise<VetoView> {
+  const v = ((await request(desk.url).get(`/api/requests/${id}`).expect(200)).body as RequestView).veto as VetoView;
+  for (const o of f.owners.slice(0, 2)) await request(desk.url).post(`/api/requests/${id}/veto/signatures`).send({ signature: await signTypedVeto(o.privateKey, v.typedData) }).expect(201);
+  return v;
+}
+
+/** A rejection at Safe `nonce` (the Safe calling itself with nothing), signed by two owners and sent from `wallet`. */
+export async function executeRejection(f: SafeFixture, nonce: number, wallet: DevWalletClient = f.keeper): Promise<void> {
+  await execSafeTransaction(wallet, f.publicClient, { safe: f.safe, to: f.safe, value: 0n, data: '0x', operation: 0, nonce: BigInt(nonce), ownerPrivateKeys: [f.owners[0]!.privateKey, f.owners[1]!.privateKey] });
 }
