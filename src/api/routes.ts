@@ -192,7 +192,7 @@ export const routes: readonly RouteSpec[] = [
   },
   {
     method: 'get', path: '/api/strategies', operationId: 'getStrategyTokens', query: input.strategiesQuerySchema,
-    summary: "Each strategy's underlying token and ERC-20 symbol, when readable (cached)",
+    summary: "Each strategy's underlying token and ERC-20 symbol, when readable (cached); a strategy no stored request names is answered unknown (token and symbol null) without reading the chain",
     ok: { status: 200, description: 'tokens', schema: web.strategyTokensSchema },
     errors: { 400: 'BAD_REQUEST' },
   },

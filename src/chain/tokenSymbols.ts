@@ -25,8 +25,8 @@ const erc20Bytes32Abi = parseAbi(['function symbol() view returns (bytes32)']);
 export const BEACON_CHAIN_ETH = getAddress('0xbeaC0eeEeeeeEEeEeEEEEeeEEeEeeeEeeEEBEaC0');
 const RETRY_AFTER_MS = 60_000;
 /**
- * Strategies remembered at once. Anyone may ask about any address (GET /api/strategies), so the
- * cache is bounded; a real AVS has tens of strategies, which stay in it.
+ * Strategies remembered at once: bounded, as the strategies come from the chain (whoever queues a
+ * slash names them); a real AVS has tens, which stay in it.
  */
 export const MAX_CACHED_STRATEGIES = 1_024;
 /** a symbol is chosen by the token's deployer: shown as plain text, one short line */

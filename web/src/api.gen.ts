@@ -401,7 +401,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Each strategy's underlying token and ERC-20 symbol, when readable (cached) */
+        /** Each strategy's underlying token and ERC-20 symbol, when readable (cached); a strategy no stored request names is answered unknown (token and symbol null) without reading the chain */
         get: operations["getStrategyTokens"];
         put?: never;
         post?: never;
