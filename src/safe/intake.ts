@@ -261,12 +261,10 @@ export function createIntake(ctx: DeskContext, deps: { ready(): Promise<{ state:
       const tx = buildBatchVetoSafeTx(getAddress(row.to), ctx.slasher, batchRequestIds(row).map(BigInt), BigInt(row.nonce));
       throw await refusal(sig, signer, state, otherChainCandidates(tx, (c) => `chain ${c}; this desk is on chain ${o.chainId}`));
     }
-    if (!(await store.addSignature({ proposalId: row.id, signer, signature: sig.hex, source: input.source }))) {
-      throw new DeskError('SIGNATURE_DUPLICATE', `${signer} has already signed the batch at nonce ${row.nonce}`);
-    }
     // unsigned, it may have been set aside while the signature was checked (anyone may propose batches)
-    if (!(await store.proposal(row.id))) {
-      await store.removeSignature(row.id, signer);
+    const stored = await store.addSignatureWhileProposed({ proposalId: row.id, signer, signature: sig.hex, source: input.source });
+    if (stored === 'duplicate') throw new DeskError('SIGNATURE_DUPLICATE', `${signer} has already signed the batch at nonce ${row.nonce}`);
+    if (stored === 'gone') {
       throw new DeskError('BATCH_NOT_AVAILABLE', `the batch at nonce ${row.nonce} was set aside while your signature was checked: post it again with its requestIds, which proposes it again`);
     }
     logger.info({ nonce: row.nonce, signer }, 'batch signature accepted');

@@ -56,7 +56,7 @@ export interface Database {
 /** the longest an ingest transaction may run (a backfill batch of thousands of requests takes well under a second) */
 const TRANSACTION_TIMEOUT_MS = 60_000;
 /** how long a transaction may wait for its turn on SQLite's single connection */
-const TRANSACTION_MAX_WAIT_MS = 30_000;
+export const TRANSACTION_MAX_WAIT_MS = 30_000;
 
 /** `file:./data/x.db` → absolute path (relative to the working directory). */
 export function sqlitePathFromUrl(url: string): string {

@@ -3,7 +3,8 @@
  * owner signatures. Their executions are SentTx rows (sentTxStore). Plain rows out; no chain or
  * HTTP knowledge.
  */
-import type { Database, Db } from './database';
+import { TRANSACTION_MAX_WAIT_MS, type Database, type Db } from './database';
+import { dialect } from './dialect';
 import { modelRows } from './modelRows';
 
 export type ProposalStatus = 'collecting' | 'ready' | 'executed' | 'failed' | 'abandoned';
@@ -34,6 +35,15 @@ export function createVetoStore(database: Pick<Database, 'db' | 'kind' | 'queryR
   const proposalRows = modelRows<ProposalRow>(database, 'VetoProposal');
   const signatureRows = modelRows<SignatureRow>(database, 'VetoSignature');
   const proposals = (superseded: boolean, requestIds?: string[]) => proposalRows.find({ slasher, safe, superseded }, requestIds && { column: 'requestId', values: requestIds });
+  const d = dialect(database.kind);
+  type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+  /**
+   * Locks a proposal's row until the transaction ends (whether it exists): a signature and the
+   * deletion of an unsigned proposal both take it first, so on PostgreSQL (read committed) the
+   * later one sees what the earlier one did; SQLite's single writer serialises them by itself.
+   */
+  const lockProposal = async (tx: Tx, id: number) =>
+    (await tx.$queryRawUnsafe<unknown[]>(`SELECT "id" FROM "VetoProposal" WHERE "id" = ${d.p(1)} AND "slasher" = ${d.p(2)} AND "safe" = ${d.p(3)}${d.forUpdate}`, id, slasher, safe)).length > 0;
   return {
     /** The current (not superseded) proposals of the request ids given (all when absent), oldest first. */
     async currentProposals(requestIds?: string[]): Promise<ProposalRow[]> {
@@ -79,9 +89,22 @@ export function createVetoStore(database: Pick<Database, 'db' | 'kind' | 'queryR
       }
     },
 
-    /** Takes back a signature just stored for a proposal that is gone (no data: it never counted). */
-    async removeSignature(proposalId: number, signer: string) {
-      await db.vetoSignature.deleteMany({ where: { proposalId, signer } });
+    /**
+     * A signature stored only while its proposal exists: for proposals anyone may make and that
+     * are deleted while unsigned (batches), so a signature is never kept on a deleted one.
+     */
+    async addSignatureWhileProposed(s: { proposalId: number; signer: string; signature: string; source: SignatureSource }): Promise<'added' | 'duplicate' | 'gone'> {
+      try {
+        return await db.$transaction(async (tx) => {
+          if (!(await lockProposal(tx, s.proposalId))) return 'gone';
+          if (await tx.vetoSignature.findUnique({ where: { proposalId_signer: { proposalId: s.proposalId, signer: s.signer } } })) return 'duplicate';
+          await tx.vetoSignature.create({ data: s });
+          return 'added';
+        }, { maxWait: TRANSACTION_MAX_WAIT_MS });
+      } catch (e) {
+        if ((e as { code?: string }).code === 'P2002') return 'duplicate';
+        throw e;
+      }
     },
 
     async markSignatureStale(id: number, reason: string | null) {
@@ -122,9 +145,11 @@ export function createVetoStore(database: Pick<Database, 'db' | 'kind' | 'queryR
     /** Deletes the proposal only while it has no signature (one may have arrived since `unsigned` listed it). */
     async deleteUnsigned(id: number) {
       await db.$transaction(async (tx) => {
+        // the lock first: a signature under way is committed (and counted below) or waits, then finds no row
+        if (!(await lockProposal(tx, id))) return;
         if ((await tx.vetoSignature.count({ where: { proposalId: id } })) > 0) return;
         await tx.vetoProposal.deleteMany({ where: { id, slasher, safe, status: 'collecting' } });
-      });
+      }, { maxWait: TRANSACTION_MAX_WAIT_MS });
     },
   };
 }
