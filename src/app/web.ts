@@ -9,7 +9,8 @@ import type { DevAccountView } from '../api/devSigner';
 import { loopbackOrigins } from '../api/siwe';
 import type { DevRequestsApi } from '../api/devRequests';
 import { createTokenSymbolReader } from '../chain/tokenSymbols';
-import type { RequestView } from '../api/views';
+import { createKnownStrategiesReader } from '../requests/knownStrategies';
+import type { RequestView } from '../requests/views';
 import { buildSafeExecutionCall } from '../safe/executionCall';
 import { readSafeState } from '../safe/safeState';
 import type { Database } from '../store/database';
@@ -53,7 +54,7 @@ export function createWebServices(p: {
       committeeOwners: async () => (await readSafeState(p.client, p.committee)).owners,
     },
     notes: createNoteStore(p.database.db, p.slasher),
-    strategies: knownStrategiesReader(p.client, p.requests),
+    strategies: createKnownStrategiesReader(createTokenSymbolReader(p.client), p.requests),
     safeExecution: {
       executionCall: (requestId, kind) => buildSafeExecutionCall({ client: p.client, store: kind === 'veto' ? vetoStore : fulfilStore, safe: getAddress(kind === 'veto' ? p.committee : p.slasherRole), requestId, kind, hold: p.executionHold?.[kind], off: p.safeOff?.[kind] }),
     },
@@ -66,23 +67,3 @@ export function createWebServices(p: {
   };
 }
 
-/**
- * Token symbols of the strategies the stored requests name; any other address is answered
- * "unknown" without reading the chain: the route is anonymous, and 50 new addresses per call
- * would each cost up to three `eth_call`s and push the real strategies out of the cache.
- */
-function knownStrategiesReader(client: PublicClient, requests: () => Promise<readonly RequestView[]>): NonNullable<WebServices['strategies']> {
-  const tokens = createTokenSymbolReader(client);
-  // made once per set of views (they are kept between reads while nothing changes)
-  const named = new WeakMap<readonly RequestView[], ReadonlySet<string>>();
-  return {
-    async read(strategies) {
-      const views = await requests();
-      let known = named.get(views);
-      if (!known) named.set(views, (known = new Set(views.flatMap((v) => v.strategies ?? []).map((s) => s.toLowerCase()))));
-      const asked = strategies.filter((s) => known.has(s.toLowerCase()));
-      const answers = new Map((await tokens.read(asked)).map((t) => [t.strategy.toLowerCase(), t]));
-      return strategies.map((s) => answers.get(s.toLowerCase()) ?? { strategy: getAddress(s), token: null, symbol: null });
-    },
-  };
-}

@@ -162,7 +162,12 @@ export function createIntake(ctx: DeskContext, deps: { ready(): Promise<{ state:
     // makes it live again, with every signature it had (the desk serves it at that nonce)
     const again = !ACTIVE.has(p.status);
     if (again && nonce < state.nonce) throw new DeskError(purpose.settledCode, `the ${noun} of request ${requestId} at nonce ${nonce} is ${p.status}: ${p.statusReason ?? ''}`);
-    const added = await store.addSignature({ proposalId: p.id, signer, signature: sig.hex, source: input.source });
+    const stored = await store.addSignature({ proposalId: p.id, signer, signature: sig.hex, source: input.source });
+    // set aside while the signature was checked (its nonce used, its request closed): nothing is kept
+    if (stored.outcome === 'gone') throw new DeskError(purpose.unavailableCode, `the ${noun} of request ${requestId} at nonce ${nonce} was set aside while your signature was checked: read the request again and sign what it serves now`);
+    // merged meanwhile into the same transaction stored by another desk: the signature went there
+    if (stored.proposalId !== p.id) p = (await store.proposal(stored.proposalId)) ?? p;
+    const added = stored.outcome === 'added';
     if (again) {
       const reason = `signed again by ${signer} while its request is ${req.status}: live again at Safe nonce ${nonce} with its signatures (it was ${p.status}: ${p.statusReason ?? 'set aside'})`;
       await store.reopen(p.id, reason);
@@ -211,9 +216,9 @@ export function createIntake(ctx: DeskContext, deps: { ready(): Promise<{ state:
       throw await refusal(sig, signer, state, [...near, ...otherChainCandidates(tx, (c) => `chain ${c}; this desk is on chain ${o.chainId}`)]);
     }
     row ??= await store.findOrCreateProposal({ requestId: `${REJECTION}${nonce}`, requestTxHash: '', chainId: o.chainId, nonce, to: ctx.safe, data: '0x', safeTxHash: hash });
-    if (!(await store.addSignature({ proposalId: row.id, signer, signature: sig.hex, source: input.source }))) {
-      throw new DeskError('SIGNATURE_DUPLICATE', `${signer} has already signed the rejection at nonce ${nonce}`);
-    }
+    const stored = await store.addSignature({ proposalId: row.id, signer, signature: sig.hex, source: input.source });
+    if (stored.outcome === 'duplicate') throw new DeskError('SIGNATURE_DUPLICATE', `${signer} has already signed the rejection at nonce ${nonce}`);
+    if (stored.outcome === 'gone') throw new DeskError('REJECTION_NOT_NEEDED', `the rejection at nonce ${nonce} was set aside while your signature was checked`);
     logger.info({ nonce, signer }, 'rejection signature accepted');
     await deps.reconcile();
   }
@@ -262,7 +267,7 @@ export function createIntake(ctx: DeskContext, deps: { ready(): Promise<{ state:
       throw await refusal(sig, signer, state, otherChainCandidates(tx, (c) => `chain ${c}; this desk is on chain ${o.chainId}`));
     }
     // unsigned, it may have been set aside while the signature was checked (anyone may propose batches)
-    const stored = await store.addSignatureWhileProposed({ proposalId: row.id, signer, signature: sig.hex, source: input.source });
+    const stored = (await store.addSignature({ proposalId: row.id, signer, signature: sig.hex, source: input.source })).outcome;
     if (stored === 'duplicate') throw new DeskError('SIGNATURE_DUPLICATE', `${signer} has already signed the batch at nonce ${row.nonce}`);
     if (stored === 'gone') {
       throw new DeskError('BATCH_NOT_AVAILABLE', `the batch at nonce ${row.nonce} was set aside while your signature was checked: post it again with its requestIds, which proposes it again`);

@@ -79,8 +79,13 @@ export function createSentTxStore(database: Pick<Database, 'db' | 'kind' | 'quer
     },
 
     /** None of the attempts at this nonce can land any more (the account nonce went elsewhere). */
-    async dropAt(account: string, txNonce: number, reason: string): Promise<void> {
-      await db.sentTx.updateMany({ where: { account, txNonce, status: 'recorded' }, data: { status: 'dropped', error: reason } });
+    /**
+     * These attempts (still recorded) are dropped: their nonce went to another transaction. Only
+     * the rows the caller read: another desk may have recorded (and mined) one since. How many
+     * were dropped.
+     */
+    async dropAttempts(ids: number[], reason: string): Promise<number> {
+      return (await db.sentTx.updateMany({ where: { id: { in: ids }, status: 'recorded' }, data: { status: 'dropped', error: reason } })).count;
     },
 
     /**

@@ -3,14 +3,20 @@
  * owner signatures. Their executions are SentTx rows (sentTxStore). Plain rows out; no chain or
  * HTTP knowledge.
  */
+import { txSql, type TxSql } from './bulk';
 import { TRANSACTION_MAX_WAIT_MS, type Database, type Db } from './database';
 import { dialect } from './dialect';
 import { modelRows } from './modelRows';
+
+/** a locked write waits for the rows it locks: a signature behind a merge or an ingest batch on SQLite */
+const LOCKED_WRITE_TIMEOUT_MS = 30_000;
 
 export type ProposalStatus = 'collecting' | 'ready' | 'executed' | 'failed' | 'abandoned';
 export type SignatureSource = 'http' | 'cli' | 'tx-service';
 
 type ProposalRow = Awaited<ReturnType<Db['vetoProposal']['findFirstOrThrow']>>;
+/** what a locked write uses of Prisma's transaction client */
+type LockingTx = Pick<Db, 'vetoProposal' | 'vetoSignature' | '$queryRawUnsafe' | '$executeRawUnsafe'>;
 type SignatureRow = Awaited<ReturnType<Db['vetoSignature']['findFirstOrThrow']>>;
 
 /** A proposal to store; the store adds its slasher and Safe. */
@@ -36,14 +42,23 @@ export function createVetoStore(database: Pick<Database, 'db' | 'kind' | 'queryR
   const signatureRows = modelRows<SignatureRow>(database, 'VetoSignature');
   const proposals = (superseded: boolean, requestIds?: string[]) => proposalRows.find({ slasher, safe, superseded }, requestIds && { column: 'requestId', values: requestIds });
   const d = dialect(database.kind);
-  type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
   /**
-   * Locks a proposal's row until the transaction ends (whether it exists): a signature and the
-   * deletion of an unsigned proposal both take it first, so on PostgreSQL (read committed) the
-   * later one sees what the earlier one did; SQLite's single writer serialises them by itself.
+   * A transaction whose first statements lock the proposal rows it decides on: a signature, the
+   * merge of a duplicate and the deletion of an unsigned batch each lock the rows they touch
+   * (the duplicate before the one kept, always in that order), so on PostgreSQL the later one
+   * waits and then sees what the earlier one committed. Read committed is asked for explicitly: a
+   * later statement must see rows committed while it waited. SQLite's single writer serialises
+   * them by itself.
    */
-  const lockProposal = async (tx: Tx, id: number) =>
-    (await tx.$queryRawUnsafe<unknown[]>(`SELECT "id" FROM "VetoProposal" WHERE "id" = ${d.p(1)} AND "slasher" = ${d.p(2)} AND "safe" = ${d.p(3)}${d.forUpdate}`, id, slasher, safe)).length > 0;
+  // (typed as SQLite's client, which knows one level; PostgreSQL's takes read committed)
+  const lockingOptions = { maxWait: TRANSACTION_MAX_WAIT_MS, timeout: LOCKED_WRITE_TIMEOUT_MS, ...(database.kind === 'postgresql' ? { isolationLevel: 'ReadCommitted' } : {}) } as { maxWait: number; timeout: number };
+  const locking = <T>(fn: (sql: TxSql, tx: LockingTx) => Promise<T>): Promise<T> => db.$transaction(async (tx: LockingTx) => fn(txSql(tx, database.kind), tx), lockingOptions);
+  /** the proposal's row, locked until the transaction ends; null when there is none */
+  const lockProposal = async (sql: TxSql, id: number) =>
+    (await sql.all<{ id: number; safeTxHash: string; superseded: boolean | number }>(`SELECT "id", "safeTxHash", "superseded" FROM "VetoProposal" WHERE "id" = ${d.p(1)} AND "slasher" = ${d.p(2)} AND "safe" = ${d.p(3)}${d.forUpdate}`, id, slasher, safe))[0] ?? null;
+  /** the live proposal with this safeTxHash that a merge keeps (the oldest), locked */
+  const lockLive = async (sql: TxSql, hash: string) =>
+    (await sql.all<{ id: number }>(`SELECT "id" FROM "VetoProposal" WHERE "slasher" = ${d.p(1)} AND "safe" = ${d.p(2)} AND "safeTxHash" = ${d.p(3)} AND "superseded" = ${d.p(4)} ORDER BY "id" LIMIT 1${d.forUpdate}`, slasher, safe, hash, d.bool(false)))[0] ?? null;
   return {
     /** The current (not superseded) proposals of the request ids given (all when absent), oldest first. */
     async currentProposals(requestIds?: string[]): Promise<ProposalRow[]> {
@@ -76,33 +91,25 @@ export function createVetoStore(database: Pick<Database, 'db' | 'kind' | 'queryR
       return signatureRows.find({}, { column: 'proposalId', values: proposalIds });
     },
 
-    /** false when this signer already signed this proposal (unique constraint). */
-    async addSignature(s: { proposalId: number; signer: string; signature: string; source: SignatureSource }): Promise<boolean> {
-      const existing = await db.vetoSignature.findUnique({ where: { proposalId_signer: { proposalId: s.proposalId, signer: s.signer } } });
-      if (existing) return false;
-      try {
-        await db.vetoSignature.create({ data: s });
-        return true;
-      } catch (e) {
-        if ((e as { code?: string }).code === 'P2002') return false;
-        throw e;
-      }
-    },
-
     /**
-     * A signature stored only while its proposal exists: for proposals anyone may make and that
-     * are deleted while unsigned (batches), so a signature is never kept on a deleted one.
+     * Stores an owner's signature on a proposal, locked while it does (see `locking`): on the
+     * live proposal it was merged into when two desks stored the same one at once; refused
+     * ('gone') when the proposal was deleted (an unsigned batch) or set aside meanwhile, so a
+     * signature is never kept where it counts nowhere. `proposalId`: where it was stored.
      */
-    async addSignatureWhileProposed(s: { proposalId: number; signer: string; signature: string; source: SignatureSource }): Promise<'added' | 'duplicate' | 'gone'> {
+    async addSignature(s: { proposalId: number; signer: string; signature: string; source: SignatureSource }): Promise<{ outcome: 'added' | 'duplicate' | 'gone'; proposalId: number }> {
       try {
-        return await db.$transaction(async (tx) => {
-          if (!(await lockProposal(tx, s.proposalId))) return 'gone';
-          if (await tx.vetoSignature.findUnique({ where: { proposalId_signer: { proposalId: s.proposalId, signer: s.signer } } })) return 'duplicate';
-          await tx.vetoSignature.create({ data: s });
-          return 'added';
-        }, { maxWait: TRANSACTION_MAX_WAIT_MS });
+        return await locking(async (sql, tx) => {
+          const row = await lockProposal(sql, s.proposalId);
+          const target = !row ? null : Number(row.superseded) ? ((await lockLive(sql, row.safeTxHash))?.id ?? null) : row.id;
+          if (target === null) return { outcome: 'gone' as const, proposalId: s.proposalId };
+          if (await tx.vetoSignature.findUnique({ where: { proposalId_signer: { proposalId: target, signer: s.signer } } })) return { outcome: 'duplicate' as const, proposalId: target };
+          await tx.vetoSignature.create({ data: { ...s, proposalId: target } });
+          return { outcome: 'added' as const, proposalId: target };
+        });
       } catch (e) {
-        if ((e as { code?: string }).code === 'P2002') return 'duplicate';
+        // the unique index: this signer's signature was stored by a concurrent call
+        if ((e as { code?: string }).code === 'P2002') return { outcome: 'duplicate', proposalId: s.proposalId };
         throw e;
       }
     },
@@ -121,12 +128,19 @@ export function createVetoStore(database: Pick<Database, 'db' | 'kind' | 'queryR
       return db.vetoProposal.create({ data: { ...p, slasher, safe, status: 'collecting' } });
     },
 
-    /** Live proposals sharing a safeTxHash (two desks storing one first signature at once). */
+    /**
+     * Live proposals sharing a safeTxHash (two desks storing one first signature at once): the
+     * duplicate's signatures move to the one kept and it is set aside, in one transaction holding
+     * both rows (a signature arriving meanwhile waits, then follows it to the one kept).
+     */
     async mergeDuplicate(keepId: number, dupId: number, reason: string) {
-      const [keep, dup] = await Promise.all([this.signatures([keepId]), this.signatures([dupId])]);
-      const have = new Set(keep.map((x) => x.signer));
-      for (const s of dup) if (!have.has(s.signer)) await db.vetoSignature.update({ where: { id: s.id }, data: { proposalId: keepId } });
-      await db.vetoProposal.update({ where: { id: dupId }, data: { superseded: true, status: 'abandoned', statusReason: reason } });
+      await locking(async (sql, tx) => {
+        if (!(await lockProposal(sql, dupId)) || !(await lockProposal(sql, keepId))) return;
+        const [keep, dup] = await Promise.all([tx.vetoSignature.findMany({ where: { proposalId: keepId } }), tx.vetoSignature.findMany({ where: { proposalId: dupId } })]);
+        const have = new Set(keep.map((x) => x.signer));
+        for (const sig of dup) if (!have.has(sig.signer)) await tx.vetoSignature.update({ where: { id: sig.id }, data: { proposalId: keepId } });
+        await tx.vetoProposal.update({ where: { id: dupId }, data: { superseded: true, status: 'abandoned', statusReason: reason } });
+      });
     },
 
     /** An execution a reorg removed: the proposal is live again (its signatures still count). */
@@ -144,12 +158,12 @@ export function createVetoStore(database: Pick<Database, 'db' | 'kind' | 'queryR
 
     /** Deletes the proposal only while it has no signature (one may have arrived since `unsigned` listed it). */
     async deleteUnsigned(id: number) {
-      await db.$transaction(async (tx) => {
+      await locking(async (sql, tx) => {
         // the lock first: a signature under way is committed (and counted below) or waits, then finds no row
-        if (!(await lockProposal(tx, id))) return;
+        if (!(await lockProposal(sql, id))) return;
         if ((await tx.vetoSignature.count({ where: { proposalId: id } })) > 0) return;
         await tx.vetoProposal.deleteMany({ where: { id, slasher, safe, status: 'collecting' } });
-      }, { maxWait: TRANSACTION_MAX_WAIT_MS });
+      });
     },
   };
 }
