@@ -55,7 +55,7 @@ export interface Database {
 
 /** the longest an ingest transaction may run (a backfill batch of thousands of requests takes well under a second) */
 const TRANSACTION_TIMEOUT_MS = 60_000;
-/** how long a transaction may wait for its turn on SQLite's single connection */
+/** how long a transaction may wait for its turn (SQLite's single connection, a PostgreSQL pool's connection) */
 export const TRANSACTION_MAX_WAIT_MS = 30_000;
 
 /** `file:./data/x.db` → absolute path (relative to the working directory). */

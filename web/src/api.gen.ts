@@ -1003,9 +1003,9 @@ export type components = {
             strategies: {
                 /** @description address (checksummed) */
                 strategy: `0x${string}`;
-                /** @description underlyingToken(); null when not readable */
+                /** @description underlyingToken(); null when not readable, or when no stored request names the strategy (not read then) */
                 token: `0x${string}` | null;
-                /** @description ERC-20 symbol(); null when not readable */
+                /** @description ERC-20 symbol(); null when not readable, or when no stored request names the strategy (not read then) */
                 symbol: string | null;
             }[];
         };

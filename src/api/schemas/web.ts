@@ -89,8 +89,8 @@ export const siweSessionSchema = z
 
 export const strategyTokenSchema = z.object({
   strategy: addressSchema,
-  token: addressSchema.nullable().describe('underlyingToken(); null when not readable'),
-  symbol: z.string().nullable().describe('ERC-20 symbol(); null when not readable'),
+  token: addressSchema.nullable().describe('underlyingToken(); null when not readable, or when no stored request names the strategy (not read then)'),
+  symbol: z.string().nullable().describe('ERC-20 symbol(); null when not readable, or when no stored request names the strategy (not read then)'),
 });
 
 export const strategyTokensSchema = z.object({ strategies: z.array(strategyTokenSchema) }).meta({ id: 'StrategyTokens' });
