@@ -57,6 +57,17 @@ describe.each(DB_KINDS)('a signature against the deletion or merge of its propos
     expect(await store.signatures([dup.id])).toEqual([]);
   });
 
+  it('a decision made on a proposal as it was read is not written over what another desk wrote since', async () => {
+    const p = await batch();
+    await store.setStatus(p.id, 'ready');
+    // another desk saw its execution after this one read it as ready
+    await store.setStatus(p.id, 'executed', { executionTxHash: hash(900), executionBlock: 9 });
+    expect(await store.setStatus(p.id, 'failed', { statusReason: 'missed' }, 'ready')).toBe(false);
+    expect(await store.supersede(p.id, 'nonce used', 'ready')).toBe(false);
+    expect(await store.proposal(p.id)).toMatchObject({ status: 'executed', superseded: false, executionTxHash: hash(900) });
+    expect(await store.setStatus(p.id, 'executed', { statusReason: 'vetoed' }, 'executed')).toBe(true);
+  });
+
   if (kind !== 'postgresql') return;
 
   /**

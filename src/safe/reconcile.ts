@@ -191,11 +191,11 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
       if (!to && req && signers.length >= state.threshold && state.threshold > 0 && !purpose.done(req) && purpose.missed(req)) {
         // it had its threshold, lost its nonce (a reorg) and its deadline has passed: a failure with its cause, never silent
         const reason = missedReason(noun, `another transaction took Safe nonce ${p.nonce}`);
-        await store.setStatus(p.id, 'failed', { statusReason: reason });
-        events.push({ ...eventBase(ctx, p, state, req, signers), kind: 'action_failed', reason });
+        if (await store.setStatus(p.id, 'failed', { statusReason: reason }, p.status)) events.push({ ...eventBase(ctx, p, state, req, signers), kind: 'action_failed', reason });
         continue;
       }
-      await store.supersede(p.id, `Safe nonce ${p.nonce} was used by another transaction${to ? `: sign again at nonce ${to.nonce}` : ''}`);
+      // moved since it was read (another desk saw its execution, say): decided again next pass
+      if (!(await store.supersede(p.id, `Safe nonce ${p.nonce} was used by another transaction${to ? `: sign again at nonce ${to.nonce}` : ''}`, p.status))) continue;
       p.status = 'abandoned';
       if (to && signers.length > 0 && req) {
         events.push({ ...eventBase(ctx, p, state, req, signers), kind: purpose.events.signAgain, reason: `another transaction took Safe nonce ${p.nonce}, where ${signers.join(', ')} had signed the ${noun} of request ${p.requestId}: their signatures are void. Sign again at nonce ${to.nonce}.`, signAgain: { signers, lostNonce: p.nonce } });
@@ -228,16 +228,15 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
         logger.warn({ requestId: p.requestId, nonce: p.nonce, txHash: done.txHash }, `${noun} kept: the transaction that decided its request is not on the chain the node serves`);
         continue;
       }
-      await store.setStatus(p.id, 'abandoned', { statusReason: `not needed: the request was ${req!.status} by transaction ${done.txHash ?? 'unknown'}` });
+      await store.setStatus(p.id, 'abandoned', { statusReason: `not needed: the request was ${req!.status} by transaction ${done.txHash ?? 'unknown'}` }, p.status);
     } else if (signers.length >= state.threshold && state.threshold > 0 && !isAlt(p) && req && !done && purpose.missed(req)) {
       // quorum, and still the chain did not see it: say why, never "threshold not met"
       const cause = p.statusReason ?? 'the desk could not execute it in time';
       const reason = missedReason(noun, cause);
-      await store.setStatus(p.id, 'failed', { statusReason: reason });
-      events.push({ ...eventBase(ctx, p, state, req, signers), kind: 'action_failed', reason });
+      if (await store.setStatus(p.id, 'failed', { statusReason: reason }, p.status)) events.push({ ...eventBase(ctx, p, state, req, signers), kind: 'action_failed', reason });
     } else {
       const closed = req ? purpose.closed(req) : `a request of this ${proposalKind(p)} closed`;
-      await store.setStatus(p.id, 'abandoned', { statusReason: closed ?? 'no longer needed' });
+      await store.setStatus(p.id, 'abandoned', { statusReason: closed ?? 'no longer needed' }, p.status);
     }
     p.status = 'abandoned';
   }
@@ -260,11 +259,13 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
       if (flying) reason = p.statusReason?.includes('reorg') ? p.statusReason : `its execution ${flying.txHash} is on its way to the chain`;
       else if (b) reason = blockedWords(ctx, b);
       else if (!o.executor) reason = `${hold?.hard ? `held: ${hold.reason}; then ` : ''}EXECUTOR_PRIVATE_KEY is not set: an owner must execute this ${noun} from their wallet (GET /api/requests/${p.requestId}/${noun}/execution)`;
-      else if (gate) reason = `held: ${gate}`;
       else if (!executing.has(p.id) && hold) reason = `held: ${hold.reason}`;
       else if (p.nonce > state.nonce && !executing.has(p.id)) reason = `waiting for the Safe transaction at nonce ${state.nonce} to execute first`;
     }
-    if (status !== p.status || reason !== p.statusReason) await store.setStatus(p.id, status, { statusReason: reason });
+    if (status !== p.status || reason !== p.statusReason) {
+      // moved since it was read (executed, set aside by another desk): decided again next pass
+      if (!(await store.setStatus(p.id, status, { statusReason: reason }, p.status))) continue;
+    }
     p.status = status;
     p.statusReason = reason;
   }

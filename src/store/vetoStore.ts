@@ -77,13 +77,22 @@ export function createVetoStore(database: Pick<Database, 'db' | 'kind' | 'queryR
       return db.vetoProposal.create({ data: { ...p, slasher, safe, status: 'collecting' } });
     },
 
-    async setStatus(id: number, status: ProposalStatus, extra: { statusReason?: string | null; executionTxHash?: string | null; executionBlock?: number | null } = {}) {
-      return db.vetoProposal.update({ where: { id }, data: { status, ...extra } });
+    /**
+     * `from`: written only while the row is still live in that status, as the caller read it (a
+     * decision made on a row another desk has moved since, an execution it saw say, must not
+     * overwrite that desk's newer one: the next pass decides again). Whether it was written.
+     */
+    async setStatus(id: number, status: ProposalStatus, extra: { statusReason?: string | null; executionTxHash?: string | null; executionBlock?: number | null } = {}, from?: string): Promise<boolean> {
+      if (from === undefined) {
+        await db.vetoProposal.update({ where: { id }, data: { status, ...extra } });
+        return true;
+      }
+      return (await db.vetoProposal.updateMany({ where: { id, status: from, superseded: false }, data: { status, ...extra } })).count > 0;
     },
 
-    /** Sets a proposal aside for good: its signatures are never executed. */
-    async supersede(id: number, reason: string) {
-      return db.vetoProposal.update({ where: { id }, data: { superseded: true, status: 'abandoned', statusReason: reason } });
+    /** Sets a proposal aside for good: its signatures are never executed. `from` as for setStatus. */
+    async supersede(id: number, reason: string, from?: string): Promise<boolean> {
+      return (await db.vetoProposal.updateMany({ where: { id, ...(from !== undefined ? { status: from, superseded: false } : {}) }, data: { superseded: true, status: 'abandoned', statusReason: reason } })).count > 0;
     },
 
     async signatures(proposalIds: number[]): Promise<SignatureRow[]> {
