@@ -57,6 +57,15 @@ describe.each(DB_KINDS)('a signature against the deletion or merge of its propos
     expect(await store.signatures([dup.id])).toEqual([]);
   });
 
+  it('a signature on the proposal of an earlier request under the same id (V4) never counts for the later one', async () => {
+    const earlier = await store.createProposal({ requestId: '5', requestTxHash: hash(501), chainId: 31337, nonce: 8, to: SAFE, data: '0x', safeTxHash: hash(500) });
+    await store.supersede(earlier.id, 'a reorg replaced the request under this id');
+    // the same call (cancel request 5 at nonce 8) for the request queued later under id 5
+    const later = await store.createProposal({ requestId: '5', requestTxHash: hash(502), chainId: 31337, nonce: 8, to: SAFE, data: '0x', safeTxHash: hash(500) });
+    expect((await store.addSignature(signature(earlier.id))).outcome).toBe('gone');
+    expect(await store.signatures([earlier.id, later.id])).toEqual([]);
+  });
+
   it('a decision made on a proposal as it was read is not written over what another desk wrote since', async () => {
     const p = await batch();
     await store.setStatus(p.id, 'ready');

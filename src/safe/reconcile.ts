@@ -57,11 +57,13 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
   // a kept state behind an execution the desk stored (this desk's or another's on the same
   // database): read the Safe again rather than call that execution reorged out
   if (!fresh && rows.some((p) => p.status === 'executed' && state.nonce <= p.nonce)) return reconcilePass(ctx, await ctx.stateCache.fresh(), true);
-  // two desks storing one first signature at once: one proposal per safeTxHash
+  // two desks storing one first signature at once: one proposal per safeTxHash and request (on V4
+  // a later request under the same id has the same call: its signatures are never another's)
   const seen = new Map<string, VetoProposalRow>();
   for (const p of rows.filter((x) => ACTIVE.has(x.status))) {
-    const first = seen.get(p.safeTxHash);
-    if (!first) seen.set(p.safeTxHash, p);
+    const key = `${p.safeTxHash}:${p.requestTxHash}`;
+    const first = seen.get(key);
+    if (!first) seen.set(key, p);
     else await store.mergeDuplicate(first.id, p.id, `merged into proposal ${first.id} (same safeTxHash)`);
   }
   if (seen.size !== rows.filter((x) => ACTIVE.has(x.status)).length) rows = await store.currentProposals();

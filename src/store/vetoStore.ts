@@ -55,10 +55,14 @@ export function createVetoStore(database: Pick<Database, 'db' | 'kind' | 'queryR
   const locking = <T>(fn: (sql: TxSql, tx: LockingTx) => Promise<T>): Promise<T> => db.$transaction(async (tx: LockingTx) => fn(txSql(tx, database.kind), tx), lockingOptions);
   /** the proposal's row, locked until the transaction ends; null when there is none */
   const lockProposal = async (sql: TxSql, id: number) =>
-    (await sql.all<{ id: number; safeTxHash: string; superseded: boolean | number }>(`SELECT "id", "safeTxHash", "superseded" FROM "VetoProposal" WHERE "id" = ${d.p(1)} AND "slasher" = ${d.p(2)} AND "safe" = ${d.p(3)}${d.forUpdate}`, id, slasher, safe))[0] ?? null;
-  /** the live proposal with this safeTxHash that a merge keeps (the oldest), locked */
-  const lockLive = async (sql: TxSql, hash: string) =>
-    (await sql.all<{ id: number }>(`SELECT "id" FROM "VetoProposal" WHERE "slasher" = ${d.p(1)} AND "safe" = ${d.p(2)} AND "safeTxHash" = ${d.p(3)} AND "superseded" = ${d.p(4)} ORDER BY "id" LIMIT 1${d.forUpdate}`, slasher, safe, hash, d.bool(false)))[0] ?? null;
+    (await sql.all<{ id: number; safeTxHash: string; requestTxHash: string; superseded: boolean | number }>(`SELECT "id", "safeTxHash", "requestTxHash", "superseded" FROM "VetoProposal" WHERE "id" = ${d.p(1)} AND "slasher" = ${d.p(2)} AND "safe" = ${d.p(3)}${d.forUpdate}`, id, slasher, safe))[0] ?? null;
+  /**
+   * the live proposal a merge keeps (the oldest with this safeTxHash), locked; for the same
+   * request only: on V4 a later request under the same id has the same call, and a signature
+   * given for one request must never count for another
+   */
+  const lockLive = async (sql: TxSql, row: { safeTxHash: string; requestTxHash: string }) =>
+    (await sql.all<{ id: number }>(`SELECT "id" FROM "VetoProposal" WHERE "slasher" = ${d.p(1)} AND "safe" = ${d.p(2)} AND "safeTxHash" = ${d.p(3)} AND "requestTxHash" = ${d.p(4)} AND "superseded" = ${d.p(5)} ORDER BY "id" LIMIT 1${d.forUpdate}`, slasher, safe, row.safeTxHash, row.requestTxHash, d.bool(false)))[0] ?? null;
   return {
     /** The current (not superseded) proposals of the request ids given (all when absent), oldest first. */
     async currentProposals(requestIds?: string[]): Promise<ProposalRow[]> {
@@ -110,7 +114,7 @@ export function createVetoStore(database: Pick<Database, 'db' | 'kind' | 'queryR
       try {
         return await locking(async (sql, tx) => {
           const row = await lockProposal(sql, s.proposalId);
-          const target = !row ? null : Number(row.superseded) ? ((await lockLive(sql, row.safeTxHash))?.id ?? null) : row.id;
+          const target = !row ? null : Number(row.superseded) ? ((await lockLive(sql, row))?.id ?? null) : row.id;
           if (target === null) return { outcome: 'gone' as const, proposalId: s.proposalId };
           if (await tx.vetoSignature.findUnique({ where: { proposalId_signer: { proposalId: target, signer: s.signer } } })) return { outcome: 'duplicate' as const, proposalId: target };
           await tx.vetoSignature.create({ data: { ...s, proposalId: target } });
