@@ -87,9 +87,14 @@ describe.each(DB_KINDS)('a signature against the deletion or merge of its propos
     const c = new Client({ connectionString: tdb.url });
     c.on('error', () => undefined);
     await c.connect();
-    await c.query('BEGIN');
-    await c.query('SELECT "id" FROM "VetoProposal" WHERE "id" = $1 FOR UPDATE', [proposalId]);
-    await then(c);
+    try {
+      await c.query('BEGIN');
+      await c.query('SELECT "id" FROM "VetoProposal" WHERE "id" = $1 FOR UPDATE', [proposalId]);
+      await then(c);
+    } catch (e) {
+      await c.end().catch(() => undefined);
+      throw e;
+    }
     let open = true;
     return {
       commit: async () => {

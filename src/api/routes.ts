@@ -71,7 +71,7 @@ export const routes: readonly RouteSpec[] = [
     ok: { status: 201, description: 'stored; the updated veto', schema: vetoViewSchema },
     errors: {
       400: 'SIGNATURE_MALFORMED, BAD_REQUEST', 403: 'SIGNER_NOT_OWNER', 404: 'REQUEST_NOT_FOUND',
-      409: 'SIGNATURE_DUPLICATE, VETO_WINDOW_CLOSED, VETO_NOT_AVAILABLE', 413: 'PAYLOAD_TOO_LARGE', 422: SIGNATURE_422, 503: 'SAFE_READ_FAILED, RPC_UNAVAILABLE',
+      409: 'SIGNATURE_DUPLICATE, VETO_WINDOW_CLOSED, VETO_NOT_AVAILABLE (also: set aside while the signature was checked)', 413: 'PAYLOAD_TOO_LARGE', 422: SIGNATURE_422, 503: 'SAFE_READ_FAILED, RPC_UNAVAILABLE',
     },
   },
   {
@@ -87,7 +87,7 @@ export const routes: readonly RouteSpec[] = [
     ok: { status: 201, description: 'stored; the updated fulfil', schema: vetoViewSchema },
     errors: {
       400: 'SIGNATURE_MALFORMED, BAD_REQUEST', 403: 'SIGNER_NOT_OWNER (e.g. a committee owner: the message names the Safe they own)', 404: 'REQUEST_NOT_FOUND, FULFIL_NOT_AVAILABLE',
-      409: 'SIGNATURE_DUPLICATE, FULFIL_CLOSED (the request is vetoed, fulfilled or lapsed, or the fulfil is settled)', 413: 'PAYLOAD_TOO_LARGE', 422: SIGNATURE_422, 503: 'SAFE_READ_FAILED, RPC_UNAVAILABLE',
+      409: 'SIGNATURE_DUPLICATE, FULFIL_CLOSED (the request is vetoed, fulfilled or lapsed, the fulfil is settled, or it was set aside while the signature was checked)', 413: 'PAYLOAD_TOO_LARGE', 422: SIGNATURE_422, 503: 'SAFE_READ_FAILED, RPC_UNAVAILABLE',
     },
   },
   {
@@ -108,7 +108,7 @@ export const routes: readonly RouteSpec[] = [
     ok: { status: 201, description: 'stored; the updated rejection', schema: rejectionViewSchema },
     errors: {
       400: 'SIGNATURE_MALFORMED, BAD_REQUEST', 403: 'SIGNER_NOT_OWNER',
-      409: 'SIGNATURE_DUPLICATE, REJECTION_NOT_NEEDED (the nonce blocks no veto with quorum, is used, or the rejection is settled), VETO_NOT_AVAILABLE',
+      409: 'SIGNATURE_DUPLICATE, REJECTION_NOT_NEEDED (the nonce blocks no veto with quorum, is used, or the rejection is settled or was set aside while the signature was checked), VETO_NOT_AVAILABLE',
       422: 'SIGNATURE_WRONG_CHAIN, SIGNATURE_WRONG_NONCE, SIGNER_IS_CONTRACT, NONCE_OUT_OF_RANGE (beyond the last planned nonce + 5: refused before any work)',
     },
   },

@@ -170,6 +170,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       },
       gate,
       fulfilGate,
+      standby: () => !dryRun && !lease.held(),
       vetoPolicy: { policy: sc.vetoExecutionPolicy ?? 'at_threshold', leadSec: sc.vetoEscalationLeadSec ?? 3600 },
     });
     const views = createRequestViews({ readModel, vetoes: vetoes.vetoViews, fulfils: fulfils.vetoViews });

@@ -54,6 +54,8 @@ export interface SafeDeskOptions {
   multiSendCallOnly?: Address;
   /** asked before anything executes: the single-actor lease, DRY_RUN (a reason holds everything back) */
   gate?: () => Promise<string | null> | string | null;
+  /** true while another desk holds the actor lease: this desk's gate is then its own, never stored as a proposal's reason */
+  standby?: () => boolean;
   /** per-request holds of a veto (confirmations, the execution policy); absent: none */
   vetoPolicy?: VetoPolicy;
   /** the indexed head block (blocks left before deadlines, the policy's clock) */

@@ -99,9 +99,11 @@ export async function executionRemoved(ctx: DeskContext, p: VetoProposalRow, hea
  * An execution failed on chain: stored, and set on the row this pass raises its alert from (the
  * alert would otherwise say the reason the row had before, such as "on its way to the chain").
  */
-export async function executionFailed(ctx: DeskContext, p: VetoProposalRow, reason: string, executionTxHash: string): Promise<void> {
-  await ctx.o.store.setStatus(p.id, 'failed', { statusReason: reason, executionTxHash });
+export async function executionFailed(ctx: DeskContext, p: VetoProposalRow, reason: string, executionTxHash: string): Promise<boolean> {
+  // written only on the row as read: another desk may have seen it executed since
+  if (!(await ctx.o.store.setStatus(p.id, 'failed', { statusReason: reason, executionTxHash }, p.status))) return false;
   Object.assign(p, { status: 'failed', statusReason: reason, executionTxHash, updatedAt: new Date() });
+  return true;
 }
 
 /** distinct heads at which a ready proposal's execution reverted in simulation before it fails… */
@@ -120,10 +122,9 @@ export async function simulationReverted(ctx: DeskContext, p: VetoProposalRow, h
   for (const h of heads) if (h <= head - SIMULATED_REVERTS_WITHIN_BLOCKS) heads.delete(h);
   ctx.simulationReverts.set(p.id, heads.add(head));
   if (heads.size < MAX_SIMULATED_REVERTS) {
-    await ctx.o.store.setStatus(p.id, 'ready', { statusReason: `would revert (simulated at block ${head}, ${heads.size} of ${MAX_SIMULATED_REVERTS}): ${reason}; simulated again at the next block` });
+    await ctx.o.store.setStatus(p.id, 'ready', { statusReason: `would revert (simulated at block ${head}, ${heads.size} of ${MAX_SIMULATED_REVERTS}): ${reason}; simulated again at the next block` }, 'ready');
     return false;
   }
   ctx.simulationReverts.delete(p.id);
-  await ctx.o.store.setStatus(p.id, 'failed', { statusReason: `would revert: ${reason} (simulated at ${heads.size} blocks up to ${head})` });
-  return true;
+  return ctx.o.store.setStatus(p.id, 'failed', { statusReason: `would revert: ${reason} (simulated at ${heads.size} blocks up to ${head})` }, 'ready');
 }

@@ -57,7 +57,7 @@ export function createDeskSafes(p: {
   options?: DeskVetoOptions;
   /** the fulfils' gate when it differs (fulfils wait for what vetoes need not) */
   fulfilGate?: SafeDeskOptions['gate'];
-} & Pick<SafeDeskOptions, 'requests' | 'request' | 'onEvent' | 'onHistory' | 'gate' | 'vetoPolicy' | 'head' | 'now' | 'maxLogRange' | 'reorgDepth'>): DeskSafes {
+} & Pick<SafeDeskOptions, 'requests' | 'request' | 'onEvent' | 'onHistory' | 'gate' | 'standby' | 'vetoPolicy' | 'head' | 'now' | 'maxLogRange' | 'reorgDepth'>): DeskSafes {
   const committee = getAddress(p.committee);
   const role = getAddress(p.slasherRole);
   const executor = p.executorSender ? createExecutor({ client: p.client, sender: p.executorSender }) : null;
@@ -87,6 +87,7 @@ export function createDeskSafes(p: {
       onEvent: p.onEvent,
       onHistory: p.onHistory,
       gate: p.gate,
+      standby: p.standby,
       head: p.head,
       now: p.now,
       maxLogRange: p.maxLogRange,

@@ -164,11 +164,13 @@ export function createIntake(ctx: DeskContext, deps: { ready(): Promise<{ state:
     if (again && nonce < state.nonce) throw new DeskError(purpose.settledCode, `the ${noun} of request ${requestId} at nonce ${nonce} is ${p.status}: ${p.statusReason ?? ''}`);
     const stored = await store.addSignature({ proposalId: p.id, signer, signature: sig.hex, source: input.source });
     // set aside while the signature was checked (its nonce used, its request closed): nothing is kept
-    if (stored.outcome === 'gone') throw new DeskError(purpose.unavailableCode, `the ${noun} of request ${requestId} at nonce ${nonce} was set aside while your signature was checked: read the request again and sign what it serves now`);
-    // merged meanwhile into the same transaction stored by another desk: the signature went there
-    if (stored.proposalId !== p.id) p = (await store.proposal(stored.proposalId)) ?? p;
+    if (stored.outcome === 'gone') throw new DeskError(purpose.settledCode, `the ${noun} of request ${requestId} at nonce ${nonce} was set aside while your signature was checked: read the request again and sign what it serves now`);
+    // merged meanwhile into the same proposal stored by another desk: the signature went there,
+    // a live one (the one set aside is no longer the one to reopen)
+    const merged = stored.proposalId !== p.id;
+    if (merged) p = (await store.proposal(stored.proposalId)) ?? p;
     const added = stored.outcome === 'added';
-    if (again) {
+    if (again && !merged) {
       const reason = `signed again by ${signer} while its request is ${req.status}: live again at Safe nonce ${nonce} with its signatures (it was ${p.status}: ${p.statusReason ?? 'set aside'})`;
       await store.reopen(p.id, reason);
       logger.warn({ requestId, nonce, signer }, `${noun} live again: ${reason}`);

@@ -54,6 +54,10 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
   const events: VetoEvent[] = [];
 
   let rows = await store.currentProposals();
+  // the writes below are made on the rows as read; one that did not land (another desk moved the
+  // row since) makes the rest of this pass wait for the next, which reads them again
+  let moved = false;
+  const landed = async (write: Promise<boolean>) => (await write) || !(moved = true);
   // a kept state behind an execution the desk stored (this desk's or another's on the same
   // database): read the Safe again rather than call that execution reorged out
   if (!fresh && rows.some((p) => p.status === 'executed' && state.nonce <= p.nonce)) return reconcilePass(ctx, await ctx.stateCache.fresh(), true);
@@ -124,7 +128,7 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
     if (mined && state.nonce > p.nonce) {
       const ok = await executionSucceeded(ctx, mined, p);
       if (ok) await markExecuted(ctx, p, mined.txHash as Hex, mined.blockNumber, events, state);
-      else await executionFailed(ctx, p, 'ExecutionFailure: the Safe ran the transaction but the call inside failed', mined.txHash);
+      else await landed(executionFailed(ctx, p, 'ExecutionFailure: the Safe ran the transaction but the call inside failed', mined.txHash));
       p.status = ok ? 'executed' : 'failed';
       continue;
     }
@@ -138,7 +142,7 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
     if (lastTx && !inFlight(p) && lastTx.status === 'reverted' && state.nonce <= p.nonce) {
       const reverts = mine.filter((t) => t.status === 'reverted' && !/GS026/.test(t.error ?? '')).length;
       if (reverts >= MAX_REVERTED_EXECUTIONS) {
-        await executionFailed(ctx, p, `its execution reverted ${reverts} times, each after a simulation that passed (the last ${lastTx.txHash}: ${lastTx.error ?? 'no reason'}): not sent again; owners who sign it again make a fresh proposal`, lastTx.txHash);
+        await landed(executionFailed(ctx, p, `its execution reverted ${reverts} times, each after a simulation that passed (the last ${lastTx.txHash}: ${lastTx.error ?? 'no reason'}): not sent again; owners who sign it again make a fresh proposal`, lastTx.txHash));
         continue;
       }
       const why = `its execution ${lastTx.txHash} reverted (${lastTx.error ?? 'no reason'})`;
@@ -193,11 +197,12 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
       if (!to && req && signers.length >= state.threshold && state.threshold > 0 && !purpose.done(req) && purpose.missed(req)) {
         // it had its threshold, lost its nonce (a reorg) and its deadline has passed: a failure with its cause, never silent
         const reason = missedReason(noun, `another transaction took Safe nonce ${p.nonce}`);
-        if (await store.setStatus(p.id, 'failed', { statusReason: reason }, p.status)) events.push({ ...eventBase(ctx, p, state, req, signers), kind: 'action_failed', reason });
+        if (await landed(store.setStatus(p.id, 'failed', { statusReason: reason }, p.status))) events.push({ ...eventBase(ctx, p, state, req, signers), kind: 'action_failed', reason });
+        p.status = 'failed';
         continue;
       }
       // moved since it was read (another desk saw its execution, say): decided again next pass
-      if (!(await store.supersede(p.id, `Safe nonce ${p.nonce} was used by another transaction${to ? `: sign again at nonce ${to.nonce}` : ''}`, p.status))) continue;
+      if (!(await landed(store.supersede(p.id, `Safe nonce ${p.nonce} was used by another transaction${to ? `: sign again at nonce ${to.nonce}` : ''}`, p.status)))) continue;
       p.status = 'abandoned';
       if (to && signers.length > 0 && req) {
         events.push({ ...eventBase(ctx, p, state, req, signers), kind: purpose.events.signAgain, reason: `another transaction took Safe nonce ${p.nonce}, where ${signers.join(', ')} had signed the ${noun} of request ${p.requestId}: their signatures are void. Sign again at nonce ${to.nonce}.`, signAgain: { signers, lostNonce: p.nonce } });
@@ -230,21 +235,24 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
         logger.warn({ requestId: p.requestId, nonce: p.nonce, txHash: done.txHash }, `${noun} kept: the transaction that decided its request is not on the chain the node serves`);
         continue;
       }
-      await store.setStatus(p.id, 'abandoned', { statusReason: `not needed: the request was ${req!.status} by transaction ${done.txHash ?? 'unknown'}` }, p.status);
+      await landed(store.setStatus(p.id, 'abandoned', { statusReason: `not needed: the request was ${req!.status} by transaction ${done.txHash ?? 'unknown'}` }, p.status));
     } else if (signers.length >= state.threshold && state.threshold > 0 && !isAlt(p) && req && !done && purpose.missed(req)) {
       // quorum, and still the chain did not see it: say why, never "threshold not met"
       const cause = p.statusReason ?? 'the desk could not execute it in time';
       const reason = missedReason(noun, cause);
-      if (await store.setStatus(p.id, 'failed', { statusReason: reason }, p.status)) events.push({ ...eventBase(ctx, p, state, req, signers), kind: 'action_failed', reason });
+      if (await landed(store.setStatus(p.id, 'failed', { statusReason: reason }, p.status))) events.push({ ...eventBase(ctx, p, state, req, signers), kind: 'action_failed', reason });
     } else {
       const closed = req ? purpose.closed(req) : `a request of this ${proposalKind(p)} closed`;
-      await store.setStatus(p.id, 'abandoned', { statusReason: closed ?? 'no longer needed' }, p.status);
+      await landed(store.setStatus(p.id, 'abandoned', { statusReason: closed ?? 'no longer needed' }, p.status));
     }
     p.status = 'abandoned';
   }
 
   // ── 4. states and reasons ──
   const gate = o.executor ? await o.gate?.() : null;
+  // a standby's gate is its own (the desk holding the lease sends): stored, the two desks would
+  // rewrite each other's reason every block; DRY_RUN and the fulfils' unread history are everyone's
+  const sharedGate = o.standby?.() ? null : gate;
   const blockedById = new Map(plan.blocked.map((b) => [b.proposalId, blockedView(ctx, b, state.threshold, head)]));
   const withheld = withheldBlockAlerts(plan.blocked, (id) => blockedById.get(id)?.blocksLeft ?? null, head, ctx.passingSince);
   const executing = new Set(plan.execute.map((s) => s.proposalId));
@@ -261,16 +269,19 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
       if (flying) reason = p.statusReason?.includes('reorg') ? p.statusReason : `its execution ${flying.txHash} is on its way to the chain`;
       else if (b) reason = blockedWords(ctx, b);
       else if (!o.executor) reason = `${hold?.hard ? `held: ${hold.reason}; then ` : ''}EXECUTOR_PRIVATE_KEY is not set: an owner must execute this ${noun} from their wallet (GET /api/requests/${p.requestId}/${noun}/execution)`;
+      else if (sharedGate) reason = `held: ${sharedGate}`;
       else if (!executing.has(p.id) && hold) reason = `held: ${hold.reason}`;
       else if (p.nonce > state.nonce && !executing.has(p.id)) reason = `waiting for the Safe transaction at nonce ${state.nonce} to execute first`;
     }
     if (status !== p.status || reason !== p.statusReason) {
-      // moved since it was read (executed, set aside by another desk): decided again next pass
-      if (!(await store.setStatus(p.id, status, { statusReason: reason }, p.status))) continue;
+      if (!(await landed(store.setStatus(p.id, status, { statusReason: reason }, p.status)))) continue;
     }
     p.status = status;
     p.statusReason = reason;
   }
+
+  // a row another desk moved since this pass read it: what follows would act on a stale picture
+  if (moved) return;
 
   // ── milestones ──
   const horizon = Date.now() - EVENT_HORIZON_MS;

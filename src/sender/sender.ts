@@ -203,8 +203,9 @@ export function createSender(o: SenderOptions) {
       const seen = await Promise.all(attempts.map((a) => client.getTransaction({ hash: a.txHash as Hex }).catch(() => null)));
       if (seen.some((t) => t?.blockNumber != null)) return { kind: 'pending', row: live };
       const reason = `nonce ${live.txNonce} of ${account.address} was used by another transaction`;
-      // none dropped: they changed since they were read (another desk replaced or settled one): read again next pass
-      if ((await store.dropAttempts(attempts.filter((a) => a.status === 'recorded').map((a) => a.id), reason)) === 0) return { kind: 'pending', row: live };
+      // not all dropped: one changed since they were read (another desk replaced or settled it): read again next pass
+      const recorded = attempts.filter((a) => a.status === 'recorded').map((a) => a.id);
+      if ((await store.dropAttempts(recorded, reason)) < recorded.length) return { kind: 'pending', row: live };
       return { kind: 'dropped', row: { ...live, status: 'dropped', error: reason }, reason };
     }
     if (opts.send !== false) {

@@ -8,7 +8,7 @@ import { TRANSACTION_MAX_WAIT_MS, type Database, type Db } from './database';
 import { dialect } from './dialect';
 import { modelRows } from './modelRows';
 
-/** a locked write waits for the rows it locks: a signature behind a merge or an ingest batch on SQLite */
+/** how long a locked write may run, its waits for the rows it locks included (a signature behind a merge) */
 const LOCKED_WRITE_TIMEOUT_MS = 30_000;
 
 export type ProposalStatus = 'collecting' | 'ready' | 'executed' | 'failed' | 'abandoned';
@@ -111,10 +111,11 @@ export function createVetoStore(database: Pick<Database, 'db' | 'kind' | 'queryR
      * signature is never kept where it counts nowhere. `proposalId`: where it was stored.
      */
     async addSignature(s: { proposalId: number; signer: string; signature: string; source: SignatureSource }): Promise<{ outcome: 'added' | 'duplicate' | 'gone'; proposalId: number }> {
+      let target: number | null = s.proposalId;
       try {
         return await locking(async (sql, tx) => {
           const row = await lockProposal(sql, s.proposalId);
-          const target = !row ? null : Number(row.superseded) ? ((await lockLive(sql, row))?.id ?? null) : row.id;
+          target = !row ? null : Number(row.superseded) ? ((await lockLive(sql, row))?.id ?? null) : row.id;
           if (target === null) return { outcome: 'gone' as const, proposalId: s.proposalId };
           if (await tx.vetoSignature.findUnique({ where: { proposalId_signer: { proposalId: target, signer: s.signer } } })) return { outcome: 'duplicate' as const, proposalId: target };
           await tx.vetoSignature.create({ data: { ...s, proposalId: target } });
@@ -122,7 +123,7 @@ export function createVetoStore(database: Pick<Database, 'db' | 'kind' | 'queryR
         });
       } catch (e) {
         // the unique index: this signer's signature was stored by a concurrent call
-        if ((e as { code?: string }).code === 'P2002') return { outcome: 'duplicate', proposalId: s.proposalId };
+        if ((e as { code?: string }).code === 'P2002') return { outcome: 'duplicate', proposalId: target ?? s.proposalId };
         throw e;
       }
     },
@@ -148,10 +149,13 @@ export function createVetoStore(database: Pick<Database, 'db' | 'kind' | 'queryR
      */
     async mergeDuplicate(keepId: number, dupId: number, reason: string) {
       await locking(async (sql, tx) => {
-        if (!(await lockProposal(sql, dupId)) || !(await lockProposal(sql, keepId))) return;
-        const [keep, dup] = await Promise.all([tx.vetoSignature.findMany({ where: { proposalId: keepId } }), tx.vetoSignature.findMany({ where: { proposalId: dupId } })]);
-        const have = new Set(keep.map((x) => x.signer));
-        for (const sig of dup) if (!have.has(sig.signer)) await tx.vetoSignature.update({ where: { id: sig.id }, data: { proposalId: keepId } });
+        // both still live: a pass working from older rows must not move signatures onto one set aside
+        const dup = await lockProposal(sql, dupId);
+        const kept = dup && !Number(dup.superseded) ? await lockProposal(sql, keepId) : null;
+        if (!kept || Number(kept.superseded)) return;
+        const [keptSigs, dupSigs] = await Promise.all([tx.vetoSignature.findMany({ where: { proposalId: keepId } }), tx.vetoSignature.findMany({ where: { proposalId: dupId } })]);
+        const have = new Set(keptSigs.map((x) => x.signer));
+        for (const sig of dupSigs) if (!have.has(sig.signer)) await tx.vetoSignature.update({ where: { id: sig.id }, data: { proposalId: keepId } });
         await tx.vetoProposal.update({ where: { id: dupId }, data: { superseded: true, status: 'abandoned', statusReason: reason } });
       });
     },
