@@ -134,7 +134,8 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       sendsSeen++;
       metrics.sends.inc({ purpose, outcome });
     };
-    const senders = createSenders({ client: chain.client, store: sentTxs, chainId, logger, maxFeePerGasWei: sc.maxFeePerGasWei ?? 500_000_000_000n, feeBumpBlocks: sc.feeBumpBlocks ?? 2, afterRecord: sc.afterRecord, observe, reorgDepth: o.reorgDepth });
+    // the lease is asked again right before a send is recorded: simulations before it may outlast its margin
+    const senders = createSenders({ client: chain.client, store: sentTxs, chainId, logger, maxFeePerGasWei: sc.maxFeePerGasWei ?? 500_000_000_000n, feeBumpBlocks: sc.feeBumpBlocks ?? 2, afterRecord: sc.afterRecord, observe, reorgDepth: o.reorgDepth, withheld: gate });
     const executorSender = o.vetoes?.executorPrivateKey ? senders.for(o.vetoes.executorPrivateKey) : null;
     const sender = sc.slasherPrivateKey ? senders.for(sc.slasherPrivateKey) : null;
     if (sender && sender.address.toLowerCase() !== facts.slasherRole.toLowerCase()) {
@@ -170,7 +171,8 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
       },
       gate,
       fulfilGate,
-      standby: () => !dryRun && !lease.held(),
+      standby: () => !dryRun && lease.otherHolds(),
+      fulfilSharedGate: () => lapsesUnread(),
       vetoPolicy: { policy: sc.vetoExecutionPolicy ?? 'at_threshold', leadSec: sc.vetoEscalationLeadSec ?? 3600 },
     });
     const views = createRequestViews({ readModel, vetoes: vetoes.vetoViews, fulfils: fulfils.vetoViews });

@@ -56,6 +56,8 @@ export interface SafeDeskOptions {
   gate?: () => Promise<string | null> | string | null;
   /** true while another desk holds the actor lease: this desk's gate is then its own, never stored as a proposal's reason */
   standby?: () => boolean;
+  /** what of the gate every desk shares (a standby stores it as the reason: the fulfils' unread history); absent: nothing */
+  sharedGate?: () => Promise<string | null> | string | null;
   /** per-request holds of a veto (confirmations, the execution policy); absent: none */
   vetoPolicy?: VetoPolicy;
   /** the indexed head block (blocks left before deadlines, the policy's clock) */

@@ -90,7 +90,7 @@ export function createExecutor(o: { client: PublicClient; sender: Sender }) {
         deadlineBlock: opts.deadlineBlock,
         gas: (gas * 12n) / 10n + 10_000n,
       });
-      return out.kind === 'sent' ? { kind: 'sent', row: out.row } : { kind: 'failed', reason: out.reason };
+      return out.kind === 'sent' ? { kind: 'sent', row: out.row } : out.kind === 'withheld' ? { kind: 'deferred', reason: out.reason } : { kind: 'failed', reason: out.reason };
     },
   };
 }

@@ -57,6 +57,8 @@ export function createDeskSafes(p: {
   options?: DeskVetoOptions;
   /** the fulfils' gate when it differs (fulfils wait for what vetoes need not) */
   fulfilGate?: SafeDeskOptions['gate'];
+  /** the part of the fulfils' gate every desk shares (see SafeDeskOptions.sharedGate) */
+  fulfilSharedGate?: SafeDeskOptions['sharedGate'];
 } & Pick<SafeDeskOptions, 'requests' | 'request' | 'onEvent' | 'onHistory' | 'gate' | 'standby' | 'vetoPolicy' | 'head' | 'now' | 'maxLogRange' | 'reorgDepth'>): DeskSafes {
   const committee = getAddress(p.committee);
   const role = getAddress(p.slasherRole);
@@ -105,6 +107,7 @@ export function createDeskSafes(p: {
     fulfils: desk(role, fulfilPurpose(p.slasher, fn, p.fulfilAfterLapse ?? false), {
       otherSafes: [committee],
       ...(p.fulfilGate ? { gate: p.fulfilGate } : {}),
+      ...(p.fulfilSharedGate ? { sharedGate: p.fulfilSharedGate } : {}),
       // one Safe for both roles would plan vetoes and fulfils on the same nonces
       ...(role === committee ? { unavailable: `the slasher role is the veto committee Safe ${committee} itself: the desk plans its vetoes only, no fulfil Safe transactions` } : {}),
     }),

@@ -41,7 +41,7 @@ const sendPurposeOf = (ctx: DeskContext, p: { requestId: string }) =>
  * @param fresh `state` was read for this pass (not kept from an earlier one): before calling an
  *   execution reorged out, and before executing, a kept state is read again and the pass redone
  */
-export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = false): Promise<void> {
+export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = false, again = false): Promise<void> {
   const { o, purpose, noun } = ctx;
   const { store, logger } = o;
   const requests = await o.requests();
@@ -252,7 +252,7 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
   const gate = o.executor ? await o.gate?.() : null;
   // a standby's gate is its own (the desk holding the lease sends): stored, the two desks would
   // rewrite each other's reason every block; DRY_RUN and the fulfils' unread history are everyone's
-  const sharedGate = o.standby?.() ? null : gate;
+  const sharedGate = o.standby?.() ? ((await o.sharedGate?.()) ?? null) : gate;
   const blockedById = new Map(plan.blocked.map((b) => [b.proposalId, blockedView(ctx, b, state.threshold, head)]));
   const withheld = withheldBlockAlerts(plan.blocked, (id) => blockedById.get(id)?.blocksLeft ?? null, head, ctx.passingSince);
   const executing = new Set(plan.execute.map((s) => s.proposalId));
@@ -280,8 +280,13 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
     p.statusReason = reason;
   }
 
-  // a row another desk moved since this pass read it: what follows would act on a stale picture
-  if (moved) return;
+  // a row another desk moved since this pass read it: what follows would act on a stale picture,
+  // so the pass runs again at once on fresh rows (once: a second miss waits for the next block).
+  // What it gathered stands (each from a write that landed): a sign-again alert is raised once
+  if (moved) {
+    await emit(ctx, events);
+    return again ? undefined : reconcilePass(ctx, await ctx.stateCache.fresh(), true, true);
+  }
 
   // ── milestones ──
   const horizon = Date.now() - EVENT_HORIZON_MS;

@@ -35,6 +35,8 @@ export interface Lease {
   readonly id: string;
   /** true while this desk may act (lease valid with margin) */
   held(): boolean;
+  /** true when, at its last look, another desk held the lease (not: before the first look, after an error) */
+  otherHolds(): boolean;
   /** one acquire/renew attempt now */
   tick(): Promise<boolean>;
   start(): void;
@@ -61,6 +63,7 @@ export function createLease(o: LeaseOptions): Lease {
   let wasHolder = false;
   let stopped = false;
   let inflight: Promise<boolean> | null = null;
+  let otherHolds = false;
 
   async function attempt(): Promise<boolean> {
     const t = now();
@@ -77,9 +80,12 @@ export function createLease(o: LeaseOptions): Lease {
       .then(
         (ok) => {
           lastError = null;
+          // a look that answered "not yours": another desk's lease is valid, or its session holds the lock
+          otherHolds = !ok;
           return ok;
         },
         (e) => {
+          otherHolds = false;
           const m = describeError(e);
           if (m !== lastError) o.logger.warn({ err: m, lease: o.name }, 'lease renewal failed');
           lastError = m;
@@ -109,6 +115,7 @@ export function createLease(o: LeaseOptions): Lease {
   return {
     id,
     held,
+    otherHolds: () => !stopped && otherHolds,
     tick,
     subscribe(listener: (holder: boolean) => void): void {
       listeners.push(listener);

@@ -259,6 +259,7 @@ export function createScheduler(o: SchedulerOptions) {
     for (const [i, out] of outcomes.entries()) {
       const v = due[i]!.v;
       const key = `${v.requestId}@${v.queuedAtBlock}`;
+      if (out.kind === 'withheld') continue; // the desk holding the lease sends it
       if (out.kind === 'sent') {
         await log(v.requestId, `fulfil_sent:${out.row.txHash}`, 'fulfil_sent', `fulfil sent at nonce ${out.row.txNonce} (head ${out.row.sentAtBlock})`, { txHash: out.row.txHash });
         await alert(v, 'fulfil_sent', 'info', out.row.txHash, `Fulfil of request ${v.requestId} sent`, `Transaction ${out.row.txHash} from ${out.row.account} at nonce ${out.row.txNonce}; it ${lWords(v)}.`, { txHash: out.row.txHash, nonce: out.row.txNonce });

@@ -14,7 +14,7 @@
  * - Reorgs: an included attempt whose block is no longer canonical goes back in flight; its same
  *   bytes are rebroadcast while its account nonce is free (same hash: never a second action).
  */
-import { keccak256, parseTransaction, type Address, type Hex, type PublicClient, type TransactionReceipt } from 'viem';
+import { keccak256, parseTransaction, type Address, type Hex, type PublicClient } from 'viem';
 import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import { DEFAULT_REORG_DEPTH } from '../config';
 import { describeError } from '../errors';
@@ -23,45 +23,12 @@ import { describeRevert, isRevert } from '../chain/revert';
 import { withAccountLock } from '../chain/accountLock';
 import { deadlinesPassedDown, initialFees, replacementFees, underpricedReason, type FeeMarket, type Fees } from '../domain/fees';
 import type { NewSentTx, SendPurpose, SentTxRow, SentTxStore } from '../store/sentTxStore';
+import type { SendIntent, SendOutcome, Settlement, TendReport } from './types';
 import { mapLimit } from '../lib/mapLimit';
 
 export type { SentTxRow, SendPurpose } from '../store/sentTxStore';
 
-export interface SendIntent {
-  purpose: SendPurpose;
-  slasher: string;
-  /** the request (or `rejection:<nonce>` / `batch:…` for those Safe proposals) */
-  requestId: string;
-  requestTxHash: string;
-  proposalId?: number | null;
-  to: Address;
-  data: Hex;
-  /** the last block the transaction can do its job in (null: unbounded): fees grow as it nears */
-  deadlineBlock: number | null;
-  /** gas from the caller's own simulation; estimated here when absent */
-  gas?: bigint;
-}
-
-export type SendOutcome =
-  | { kind: 'sent'; row: SentTxRow }
-  /** simulation says it would revert: nothing was sent */
-  | { kind: 'refused'; reason: string };
-
-export type Settlement =
-  | { kind: 'mined'; row: SentTxRow; blockNumber: number; receipt: TransactionReceipt | null }
-  | { kind: 'reverted'; row: SentTxRow; blockNumber: number; reason: string }
-  | { kind: 'dropped'; row: SentTxRow; reason: string }
-  | { kind: 'pending'; row: SentTxRow };
-
-/** What one tend pass did besides settling. */
-export interface TendReport {
-  settled: Settlement[];
-  bumped: { from: SentTxRow; to: SentTxRow; reason: string }[];
-  /** attempts that needed more than MAX_FEE_PER_GAS_GWEI allows (`blocking`: the later attempt whose deadline set the price) */
-  capReached: { row: SentTxRow; reason: string; capWei: bigint; blocking?: SentTxRow }[];
-  /** included attempts a reorg put back in flight */
-  reorged: { row: SentTxRow; fromBlock: number }[];
-}
+export type { SendIntent, SendOutcome, Settlement, TendReport } from './types';
 
 export interface SenderOptions {
   client: PublicClient;
@@ -79,6 +46,8 @@ export interface SenderOptions {
   observe?: (purpose: string, outcome: string) => void;
   /** REORG_DEPTH: how far back an included transaction of ours may still be removed by a reorg */
   reorgDepth?: number;
+  /** why this desk may not send now (the actor lease), asked again right before anything is recorded */
+  withheld?: () => string | null;
 }
 
 /** Gas headroom over the estimate: the state can change between estimate and inclusion. */
@@ -230,6 +199,8 @@ export function createSender(o: SenderOptions) {
       }
     });
     return withAccountLock(account.address, async () => {
+      const withheld = o.withheld?.();
+      if (withheld) return intents.map((): SendOutcome => ({ kind: 'withheld', reason: withheld }));
       const [first, m] = await Promise.all([nextNonce(head), market(head)]);
       let nonce = first;
       const out: SendOutcome[] = [];
