@@ -66,4 +66,3 @@ export function createWebServices(p: {
     ...(p.devRequests ? { devRequests: p.devRequests } : {}),
   };
 }
-

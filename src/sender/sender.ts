@@ -108,7 +108,9 @@ export function createSender(o: SenderOptions) {
     return { to: tx.to as Address, data: (tx.data ?? '0x') as Hex, gas: tx.gas ?? BigInt(row.gas), fees: { maxFeePerGas: tx.maxFeePerGas ?? 0n, maxPriorityFeePerGas: tx.maxPriorityFeePerGas ?? 0n } };
   }
 
-  async function replace(last: SentTxRow, fees: Fees, head: number, call?: { to: Address; data: Hex; gas: bigint; purpose: SendPurpose; deadlineBlock: number | null }): Promise<SentTxRow> {
+  /** null: this desk may no longer send (asked again here, as before every new attempt) */
+  async function replace(last: SentTxRow, fees: Fees, head: number, call?: { to: Address; data: Hex; gas: bigint; purpose: SendPurpose; deadlineBlock: number | null }): Promise<SentTxRow | null> {
+    if (o.withheld?.()) return null;
     const f = signedFields(last);
     const next = await signAndRecord(
       {
@@ -199,9 +201,10 @@ export function createSender(o: SenderOptions) {
       }
     });
     return withAccountLock(account.address, async () => {
+      const [first, m] = await Promise.all([nextNonce(head), market(head)]);
+      // the last word before anything is recorded: the reads above may have outlasted the lease
       const withheld = o.withheld?.();
       if (withheld) return intents.map((): SendOutcome => ({ kind: 'withheld', reason: withheld }));
-      const [first, m] = await Promise.all([nextNonce(head), market(head)]);
       let nonce = first;
       const out: SendOutcome[] = [];
       const toBroadcast: SentTxRow[] = [];

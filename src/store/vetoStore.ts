@@ -47,15 +47,19 @@ export function createVetoStore(database: Pick<Database, 'db' | 'kind' | 'queryR
    * merge of a duplicate and the deletion of an unsigned batch each lock the rows they touch
    * (the duplicate before the one kept, always in that order), so on PostgreSQL the later one
    * waits and then sees what the earlier one committed. Read committed is asked for explicitly: a
-   * later statement must see rows committed while it waited. SQLite's single writer serialises
-   * them by itself.
+   * later statement must see rows committed while it waited. On SQLite each takes the database's
+   * write lock first (one writer at a time). The options are typed as SQLite's client's, which
+   * knows one level; PostgreSQL's takes read committed.
    */
-  // (typed as SQLite's client, which knows one level; PostgreSQL's takes read committed)
   const lockingOptions = { maxWait: TRANSACTION_MAX_WAIT_MS, timeout: LOCKED_WRITE_TIMEOUT_MS, ...(database.kind === 'postgresql' ? { isolationLevel: 'ReadCommitted' } : {}) } as { maxWait: number; timeout: number };
   const locking = <T>(fn: (sql: TxSql, tx: LockingTx) => Promise<T>): Promise<T> => db.$transaction(async (tx: LockingTx) => fn(txSql(tx, database.kind), tx), lockingOptions);
   /** the proposal's row, locked until the transaction ends; null when there is none */
-  const lockProposal = async (sql: TxSql, id: number) =>
-    (await sql.all<{ id: number; safeTxHash: string; requestTxHash: string; superseded: boolean | number }>(`SELECT "id", "safeTxHash", "requestTxHash", "superseded" FROM "VetoProposal" WHERE "id" = ${d.p(1)} AND "slasher" = ${d.p(2)} AND "safe" = ${d.p(3)}${d.forUpdate}`, id, slasher, safe))[0] ?? null;
+  const lockProposal = async (sql: TxSql, id: number) => {
+    // SQLite: a write first, so the transaction waits for the database's write lock now rather than
+    // failing at its first write when another process committed after its read (WAL: BUSY_SNAPSHOT)
+    if (database.kind === 'sqlite') await sql.run(`UPDATE "VetoProposal" SET "id" = "id" WHERE "id" = ${d.p(1)}`, id);
+    return (await sql.all<{ id: number; safeTxHash: string; requestTxHash: string; superseded: boolean | number }>(`SELECT "id", "safeTxHash", "requestTxHash", "superseded" FROM "VetoProposal" WHERE "id" = ${d.p(1)} AND "slasher" = ${d.p(2)} AND "safe" = ${d.p(3)}${d.forUpdate}`, id, slasher, safe))[0] ?? null;
+  };
   /**
    * the live proposal a merge keeps (the oldest with this safeTxHash), locked; for the same
    * request only: on V4 a later request under the same id has the same call, and a signature
