@@ -11,9 +11,7 @@
  * 4. store each live proposal's state and what it waits for, report milestones;
  * 5. execute what the plan says, back to back from the Safe's nonce.
  */
-import { getAddress, type Address, type Hex } from 'viem';
-import { DEFAULT_REORG_DEPTH } from '../config';
-import { describeError } from '../errors';
+import { getAddress, type Hex } from 'viem';
 import { planNonces, type NoncePlan, type PlanHold, type PlanProposal } from '../domain/noncePlan';
 import type { SentTxRow } from '../store/sentTxStore';
 import type { VetoProposalRow, VetoSignatureRow } from '../store/vetoStore';
@@ -27,7 +25,6 @@ import { vetoHold, withheldBlockAlerts } from './holds';
 import { missedReason, revivedBecause } from './revive';
 import { emit, eventBase, history } from './milestones';
 import { blockedView, blockedWords } from './blockedView';
-import type { BlockedView } from '../requests/views';
 
 /** Executed/failed proposals older than this are history: no milestone events (a first start on an old database pages no one). */
 const EVENT_HORIZON_MS = 24 * 3600_000;
@@ -55,7 +52,7 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
 
   let rows = await store.currentProposals();
   // the writes below are made on the rows as read; one that did not land (another desk moved the
-  // row since) makes the rest of this pass wait for the next, which reads them again
+  // row since) ends this pass before its alerts and executions, and the pass runs again on fresh rows
   let moved = false;
   const landed = async (write: Promise<boolean>) => (await write) || !(moved = true);
   // a kept state behind an execution the desk stored (this desk's or another's on the same
@@ -191,10 +188,10 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
       const to = requestIdsOf(p).length === 1 ? plan.current.get(requestIdsOf(p)[0]!) : undefined;
       // its request reads decided by a transaction the chain no longer has: set aside once the
       // ingest reads that reorg and the request is open again, so that its signers are asked
-      const decided = !to && !isAlt(p) && byId.get(p.requestId) ? purpose.done(byId.get(p.requestId)!) : null;
-      if (decided && (await decisionGone(ctx, decided, head))) continue;
       const req = isAlt(p) ? undefined : byId.get(p.requestId);
-      if (!to && req && signers.length >= state.threshold && state.threshold > 0 && !purpose.done(req) && purpose.missed(req)) {
+      const decided = !to && req ? purpose.done(req) : null;
+      if (decided && (await decisionGone(ctx, decided, head))) continue;
+      if (!to && req && !decided && signers.length >= state.threshold && state.threshold > 0 && purpose.missed(req)) {
         // it had its threshold, lost its nonce (a reorg) and its deadline has passed: a failure with its cause, never silent
         const reason = missedReason(noun, `another transaction took Safe nonce ${p.nonce}`);
         if (await landed(store.setStatus(p.id, 'failed', { statusReason: reason }, p.status))) events.push({ ...eventBase(ctx, p, state, req, signers), kind: 'action_failed', reason });

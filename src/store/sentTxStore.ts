@@ -78,7 +78,6 @@ export function createSentTxStore(database: Pick<Database, 'db' | 'kind' | 'quer
       return done;
     },
 
-    /** None of the attempts at this nonce can land any more (the account nonce went elsewhere). */
     /**
      * These attempts (still recorded) are dropped: their nonce went to another transaction. Only
      * the rows the caller read: another desk may have recorded (and mined) one since. How many

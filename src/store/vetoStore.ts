@@ -53,12 +53,16 @@ export function createVetoStore(database: Pick<Database, 'db' | 'kind' | 'queryR
    */
   const lockingOptions = { maxWait: TRANSACTION_MAX_WAIT_MS, timeout: LOCKED_WRITE_TIMEOUT_MS, ...(database.kind === 'postgresql' ? { isolationLevel: 'ReadCommitted' } : {}) } as { maxWait: number; timeout: number };
   const locking = <T>(fn: (sql: TxSql, tx: LockingTx) => Promise<T>): Promise<T> => db.$transaction(async (tx: LockingTx) => fn(txSql(tx, database.kind), tx), lockingOptions);
+  /** a proposal's row, or (`from` given) only while it is still live in that status */
+  const asRead = (id: number, from: string | undefined) => ({ id, ...(from !== undefined ? { status: from, superseded: false } : {}) });
   /** the proposal's row, locked until the transaction ends; null when there is none */
   const lockProposal = async (sql: TxSql, id: number) => {
     // SQLite: a write first, so the transaction waits for the database's write lock now rather than
     // failing at its first write when another process committed after its read (WAL: BUSY_SNAPSHOT)
     if (database.kind === 'sqlite') await sql.run(`UPDATE "VetoProposal" SET "id" = "id" WHERE "id" = ${d.p(1)}`, id);
-    return (await sql.all<{ id: number; safeTxHash: string; requestTxHash: string; superseded: boolean | number }>(`SELECT "id", "safeTxHash", "requestTxHash", "superseded" FROM "VetoProposal" WHERE "id" = ${d.p(1)} AND "slasher" = ${d.p(2)} AND "safe" = ${d.p(3)}${d.forUpdate}`, id, slasher, safe))[0] ?? null;
+    const [row] = await sql.all<{ id: number; safeTxHash: string; requestTxHash: string; superseded: boolean | number }>(`SELECT "id", "safeTxHash", "requestTxHash", "superseded" FROM "VetoProposal" WHERE "id" = ${d.p(1)} AND "slasher" = ${d.p(2)} AND "safe" = ${d.p(3)}${d.forUpdate}`, id, slasher, safe);
+    // a boolean on PostgreSQL, 0/1 on SQLite
+    return row ? { ...row, superseded: Boolean(Number(row.superseded)) } : null;
   };
   /**
    * the live proposal a merge keeps (the oldest with this safeTxHash), locked; for the same
@@ -91,16 +95,12 @@ export function createVetoStore(database: Pick<Database, 'db' | 'kind' | 'queryR
      * overwrite that desk's newer one: the next pass decides again). Whether it was written.
      */
     async setStatus(id: number, status: ProposalStatus, extra: { statusReason?: string | null; executionTxHash?: string | null; executionBlock?: number | null } = {}, from?: string): Promise<boolean> {
-      if (from === undefined) {
-        await db.vetoProposal.update({ where: { id }, data: { status, ...extra } });
-        return true;
-      }
-      return (await db.vetoProposal.updateMany({ where: { id, status: from, superseded: false }, data: { status, ...extra } })).count > 0;
+      return (await db.vetoProposal.updateMany({ where: asRead(id, from), data: { status, ...extra } })).count > 0;
     },
 
     /** Sets a proposal aside for good: its signatures are never executed. `from` as for setStatus. */
     async supersede(id: number, reason: string, from?: string): Promise<boolean> {
-      return (await db.vetoProposal.updateMany({ where: { id, ...(from !== undefined ? { status: from, superseded: false } : {}) }, data: { superseded: true, status: 'abandoned', statusReason: reason } })).count > 0;
+      return (await db.vetoProposal.updateMany({ where: asRead(id, from), data: { superseded: true, status: 'abandoned', statusReason: reason } })).count > 0;
     },
 
     async signatures(proposalIds: number[]): Promise<SignatureRow[]> {
@@ -119,7 +119,7 @@ export function createVetoStore(database: Pick<Database, 'db' | 'kind' | 'queryR
       try {
         return await locking(async (sql, tx) => {
           const row = await lockProposal(sql, s.proposalId);
-          target = !row ? null : Number(row.superseded) ? ((await lockLive(sql, row))?.id ?? null) : row.id;
+          target = !row ? null : row.superseded ? ((await lockLive(sql, row))?.id ?? null) : row.id;
           if (target === null) return { outcome: 'gone' as const, proposalId: s.proposalId };
           if (await tx.vetoSignature.findUnique({ where: { proposalId_signer: { proposalId: target, signer: s.signer } } })) return { outcome: 'duplicate' as const, proposalId: target };
           await tx.vetoSignature.create({ data: { ...s, proposalId: target } });
@@ -155,8 +155,8 @@ export function createVetoStore(database: Pick<Database, 'db' | 'kind' | 'queryR
       await locking(async (sql, tx) => {
         // both still live: a pass working from older rows must not move signatures onto one set aside
         const dup = await lockProposal(sql, dupId);
-        const kept = dup && !Number(dup.superseded) ? await lockProposal(sql, keepId) : null;
-        if (!kept || Number(kept.superseded)) return;
+        const kept = dup && !dup.superseded ? await lockProposal(sql, keepId) : null;
+        if (!kept || kept.superseded) return;
         const [keptSigs, dupSigs] = await Promise.all([tx.vetoSignature.findMany({ where: { proposalId: keepId } }), tx.vetoSignature.findMany({ where: { proposalId: dupId } })]);
         const have = new Set(keptSigs.map((x) => x.signer));
         for (const sig of dupSigs) if (!have.has(sig.signer)) await tx.vetoSignature.update({ where: { id: sig.id }, data: { proposalId: keepId } });
