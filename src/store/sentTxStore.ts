@@ -91,8 +91,11 @@ export function createSentTxStore(database: Pick<Database, 'db' | 'kind' | 'quer
      * A reorg removed the block it was included in: back in flight, its block forgotten. The
      * replaced attempts at its nonce stay replaced (only this one's bytes are ever sent again).
      */
-    async reopen(row: SentTxRow): Promise<SentTxRow> {
-      return db.sentTx.update({ where: { id: row.id }, data: { status: 'recorded', blockNumber: null, blockHash: null, error: null, reorgs: { increment: 1 } } });
+    async reopen(row: SentTxRow): Promise<SentTxRow | null> {
+      // on the row as read: another desk that saw the same reorg (or the transaction mined again
+      // since) moved it, and a second reopen would count the reorg twice or undo the new block
+      const { count } = await db.sentTx.updateMany({ where: { id: row.id, status: row.status, blockHash: row.blockHash }, data: { status: 'recorded', blockNumber: null, blockHash: null, error: null, reorgs: { increment: 1 } } });
+      return count > 0 ? db.sentTx.findUnique({ where: { id: row.id } }) : null;
     },
 
     async forProposals(proposalIds: number[]): Promise<SentTxRow[]> {

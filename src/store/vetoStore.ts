@@ -164,9 +164,12 @@ export function createVetoStore(database: Pick<Database, 'db' | 'kind' | 'queryR
       });
     },
 
-    /** An execution a reorg removed: the proposal is live again (its signatures still count). */
-    async reopen(id: number, reason: string) {
-      return db.vetoProposal.update({ where: { id }, data: { status: 'collecting', executionTxHash: null, executionBlock: null, statusReason: reason } });
+    /**
+     * Live again (an execution a reorg removed, a request open again, an owner signing it again):
+     * its signatures count again. `from` as for setStatus: false when another desk moved it since.
+     */
+    async reopen(id: number, reason: string, from: string): Promise<boolean> {
+      return (await db.vetoProposal.updateMany({ where: asRead(id, from), data: { status: 'collecting', executionTxHash: null, executionBlock: null, statusReason: reason } })).count > 0;
     },
 
     /** Unsigned proposals of a kind (batches: anyone may propose one), oldest first. */
