@@ -164,6 +164,35 @@ describe.each(DB_KINDS)('bulk writes on %s', (kind) => {
     }
   });
 
+  it('keeps or updates a row whose key is stored (ON CONFLICT), on every path, a key given twice in one call included', async () => {
+    const read = (scope: string) => database.db.slashingRequest.findMany({ where: { slasher: SLASHER, requestId: { startsWith: scope } }, orderBy: { requestId: 'asc' }, select: { requestId: true, description: true, overwrote: true } });
+    const described = (i: number, scope: string, description: string) => row(i, scope).map((v, k) => (COLUMNS[k] === 'description' ? description : v));
+    const paths: [string, (rows: unknown[][], conflict: Parameters<typeof insertRows>[4]) => Promise<unknown>][] = [
+      ['transaction', (rows, c) => database.transaction((sql) => insertRows(sql, 'SlashingRequest', COLUMNS, rows, c))],
+      ['adapter', (rows, c) => insertRows(txSql(database.db, kind, raw()), 'SlashingRequest', COLUMNS, rows, c)],
+    ];
+    for (const [name, write] of paths) {
+      const scope = `c-${name}-`;
+      await write([described(0, scope, 'first'), described(1, scope, 'first')], undefined);
+      // kept as stored
+      await write([described(0, scope, 'second'), described(2, scope, 'second')], { key: ['slasher', 'requestId'] });
+      expect((await read(scope)).map((r) => [r.requestId, r.description])).toEqual([[`${scope}0`, 'first'], [`${scope}1`, 'first'], [`${scope}2`, 'second']]);
+      // the named columns set to the new row's values, the others as stored
+      const third = described(1, scope, 'third');
+      third[COLUMNS.indexOf('overwrote')] = 77;
+      await write([third, described(3, scope, 'third')], { key: ['slasher', 'requestId'], update: ['description'] });
+      expect((await read(scope)).map((r) => [r.requestId, r.description, r.overwrote])).toEqual([
+        [`${scope}0`, 'first', row(0, scope)[COLUMNS.indexOf('overwrote')]],
+        [`${scope}1`, 'third', row(1, scope)[COLUMNS.indexOf('overwrote')]],
+        [`${scope}2`, 'second', row(2, scope)[COLUMNS.indexOf('overwrote')]],
+        [`${scope}3`, 'third', row(3, scope)[COLUMNS.indexOf('overwrote')]],
+      ]);
+      // a key twice in one call, kept: the first stands
+      await write([described(4, scope, 'a'), described(4, scope, 'b')], { key: ['slasher', 'requestId'] });
+      expect((await read(`${scope}4`)).map((r) => r.description)).toEqual(['a']);
+    }
+  });
+
   it('takes the adapter’s path outside a transaction (the raw connection is used inside one only)', async () => {
     await insertRows(txSql(database.db, kind, raw()), 'SlashingRequest', COLUMNS, [row(0, 'o'), row(1, 'o')]);
     expect(await count('o')).toBe(2);

@@ -50,7 +50,7 @@ describe.each(DB_KINDS)('impact store on %s', (kind) => {
   });
 
   it('reads back every change of the figures, also one written by another desk at the same block with the same facts', async () => {
-    const store = createImpactStore(database.db, SLASHER);
+    const store = createImpactStore(database, SLASHER);
     const base = { requestId: '7', requestTxHash: TX, facts: '[null,[]]', readAtBlock: 120, reason: null };
     await store.save([{ ...base, impact: figures('WETH', '250') }]);
     const first = await store.all();

@@ -92,8 +92,8 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     // ── stores and the request read model ──
     const sentTxs = createSentTxStore(database);
     const actionLog = createActionLogStore(database, facts.slasher);
-    const lapses = createLapseStore(database.db, facts.slasher, factHooks);
-    const impacts = createImpactStore(database.db, facts.slasher);
+    const lapses = createLapseStore(database, facts.slasher, factHooks);
+    const impacts = createImpactStore(database, facts.slasher);
     const readModel = createRequestReadModel({ store, confirmations: o.confirmations, now, lapses: () => lapses.all(), impacts: () => impacts.all(), slotSeconds });
     // what the request routes answered is kept until this desk writes to the database (or a fact
     // changes, or an API write), and recomputed every half second for another desk's writes

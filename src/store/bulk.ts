@@ -118,17 +118,30 @@ export const columnTime = (kind: DbKind, d: Date) => (kind === 'sqlite' ? d.toIS
 const prepared = new WeakMap<RawSqlite, Map<string, ReturnType<RawSqlite['prepare']>>>();
 
 /**
+ * A row whose key is stored already: kept as it is (`update` absent), or these columns of it
+ * set to the new row's values (an upsert).
+ */
+export interface OnConflict {
+  key: readonly string[];
+  update?: readonly string[];
+}
+
+const conflictClause = (c: OnConflict | undefined): string =>
+  !c ? '' : ` ON CONFLICT (${c.key.map((k) => `"${k}"`).join(', ')}) DO ${c.update?.length ? `UPDATE SET ${c.update.map((u) => `"${u}" = excluded."${u}"`).join(', ')}` : 'NOTHING'}`;
+
+/**
  * Inserts `rows` (values in `columns` order) inside `sql`'s transaction. On SQLite's own
  * connection: one prepared statement run per row (the row arrays are the caller's to give away: a
  * boolean or undefined in them is replaced in place by what SQLite stores, 1/0 or null); on
  * PostgreSQL: one JSON text per PG_JSON_ROWS rows, typed by the table's own row type; otherwise
  * multi-row INSERTs.
  */
-export async function insertRows(sql: TxSql, table: string, columns: readonly string[], rows: readonly unknown[][]): Promise<void> {
+export async function insertRows(sql: TxSql, table: string, columns: readonly string[], rows: readonly unknown[][], onConflict?: OnConflict): Promise<void> {
   if (rows.length === 0) return;
   const head = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES `;
+  const tail = conflictClause(onConflict);
   if (sql.raw) {
-    const stmt = statement(sql.raw, `${head}(${columns.map(() => '?').join(', ')})`);
+    const stmt = statement(sql.raw, `${head}(${columns.map(() => '?').join(', ')})${tail}`);
     // an array binds as the anonymous parameters
     for (const row of rows) {
       for (let k = 0; k < row.length; k++) {
@@ -152,7 +165,7 @@ export async function insertRows(sql: TxSql, table: string, columns: readonly st
           return o;
         }),
       );
-      await sql.run(`INSERT INTO "${table}" (${cols}) SELECT ${cols} FROM json_populate_recordset(NULL::"${table}", $1::json)`, json);
+      await sql.run(`INSERT INTO "${table}" (${cols}) SELECT ${cols} FROM json_populate_recordset(NULL::"${table}", $1::json)${tail}`, json);
     }
     return;
   }
@@ -160,7 +173,7 @@ export async function insertRows(sql: TxSql, table: string, columns: readonly st
   for (let i = 0; i < rows.length; i += perStatement) {
     const chunk = rows.slice(i, i + perStatement);
     const tuples = chunk.map(() => `(${columns.map(() => '?').join(', ')})`);
-    await sql.run(head + tuples.join(', '), ...chunk.flat().map(sqliteValue));
+    await sql.run(head + tuples.join(', ') + tail, ...chunk.flat().map(sqliteValue));
   }
 }
 
