@@ -171,9 +171,10 @@ export async function measureApi(o: { seconds: number; log: (line: string) => vo
     const { rssMb, peakMb } = memoryOf(child.pid!);
     const memoryAnswer = next(child, 'memory');
     child.send({ kind: 'memory' });
-    const m = ((await memoryAnswer) as Extract<ApiDeskMessage, { kind: 'memory' }>).memory;
+    const { memory: m, spaces } = (await memoryAnswer) as Extract<ApiDeskMessage, { kind: 'memory' }>;
     const mb = (n: number) => Math.round(n / 1024 / 1024);
     o.log(`  resident memory of the desk process: ${rssMb} MB now, ${peakMb} MB at its peak (backfill included); JS heap ${mb(m.heapUsed)} of ${mb(m.heapTotal)} MB, external ${mb(m.external)} MB (array buffers ${mb(m.arrayBuffers)} MB)`);
+    o.log(`  V8's heap by space, resident (used) MB: ${spaces.filter((x) => x.committed >= 512 * 1024).map((x) => `${x.name.replace(/_space$/, '')} ${mb(x.committed)} (${mb(x.used)})`).join(', ')}`);
     const floor = await measureFloor(
       url,
       runs.filter(([name, , , mining]) => name !== WARM_UP && !mining).map(([name, route, headers]) => ({ name, route, headers })),

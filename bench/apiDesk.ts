@@ -7,7 +7,7 @@
  * there (to see what the resident memory holds).
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { writeHeapSnapshot } from 'node:v8';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { startDesk } from '../src/app/desk';
 import { keepHeapCompact } from '../src/app/memory';
 import { createLogger } from '../src/lib/logger';
@@ -20,7 +20,7 @@ export interface ApiDeskStart {
   pollIntervalMs: number;
 }
 
-export type ApiDeskMessage = { kind: 'ready'; url: string; requestsStored: number; memory: NodeJS.MemoryUsage } | { kind: 'loop'; p99Ms: number; maxMs: number } | { kind: 'memory'; memory: NodeJS.MemoryUsage } | { kind: 'failed'; error: string };
+export type ApiDeskMessage = { kind: 'ready'; url: string; requestsStored: number; memory: NodeJS.MemoryUsage } | { kind: 'loop'; p99Ms: number; maxMs: number } | { kind: 'memory'; memory: NodeJS.MemoryUsage; spaces: { name: string; committed: number; used: number }[] } | { kind: 'failed'; error: string };
 
 async function main(start: ApiDeskStart): Promise<void> {
   keepHeapCompact(); // as src/main.ts does
@@ -51,8 +51,11 @@ async function main(start: ApiDeskStart): Promise<void> {
       loop.reset();
       loop.enable();
     } else if (m.kind === 'memory') {
+      // read before a snapshot, whose full collection would change them
+      const memory = process.memoryUsage();
+      const spaces = getHeapSpaceStatistics().map((x) => ({ name: x.space_name, committed: x.physical_space_size, used: x.space_used_size }));
       if (process.env.BENCH_DESK_HEAP_SNAPSHOT) writeHeapSnapshot(`${process.env.BENCH_DESK_HEAP_SNAPSHOT}.${process.pid}.heapsnapshot`);
-      send({ kind: 'memory', memory: process.memoryUsage() });
+      send({ kind: 'memory', memory, spaces });
     } else if (m.kind === 'loop') {
       send({ kind: 'loop', p99Ms: loop.percentile(99) / 1e6, maxMs: loop.max / 1e6 });
       loop.reset();

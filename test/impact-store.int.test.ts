@@ -78,4 +78,27 @@ describe.each(DB_KINDS)('impact store on %s', (kind) => {
     await database.db.requestImpact.updateMany({ where: { slasher: SLASHER, requestId: '7' }, data: { impact: '{"readAtBlock":' } });
     expect((await store.all()).map((r) => r.impact)).toEqual([null]);
   });
+
+  it('shares one frozen copy of a token and a redistribution across requests, kept apart per request id and queue transaction', async () => {
+    const store = createImpactStore(database, SLASHER);
+    const row = (requestId: string, requestTxHash: string, shares: string) => ({ requestId, requestTxHash, facts: '[null,[]]', readAtBlock: 120, reason: null, impact: figures('WETH', shares) });
+    const OTHER_TX = `0x${'cd'.repeat(32)}`;
+    // (id 8 twice: V4 reuses ids)
+    await store.save([row('8', TX, '1'), row('8', OTHER_TX, '2'), row('9', TX, '3')]);
+    const rows = (await store.all()).filter((r) => r.requestId !== '7');
+    expect(rows.map((r) => [r.requestId, r.requestTxHash, r.impact?.strategies[0]!.sharesToSlash])).toEqual(
+      expect.arrayContaining([
+        ['8', TX, '1'],
+        ['8', OTHER_TX, '2'],
+        ['9', TX, '3'],
+      ]),
+    );
+    const tokens = new Set(rows.map((r) => r.impact!.strategies[0]!.token));
+    const redistributions = new Set(rows.map((r) => r.impact!.redistribution));
+    expect([tokens.size, redistributions.size]).toEqual([1, 1]);
+    expect(Object.isFrozen([...tokens][0]) && Object.isFrozen([...redistributions][0])).toBe(true);
+    // an unchanged row is the same object again under each of its keys
+    const again = (await store.all()).filter((r) => r.requestId !== '7');
+    for (const r of rows) expect(again.find((x) => x.requestId === r.requestId && x.requestTxHash === r.requestTxHash)).toBe(r);
+  });
 });

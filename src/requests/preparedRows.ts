@@ -16,18 +16,19 @@ export type OperatorState = Awaited<ReturnType<IngestStore['operatorStates']>>[n
  * The texts repeated across rows (addresses, status, variant) are one string each, not one per
  * row: 10k rows kept had held 100k copies of a few addresses.
  */
+/** the stored columns a view shows or decides on (the others, a block hash and times among them, are not kept) */
+type ViewedColumns = 'requestId' | 'variant' | 'operatorSetId' | 'description' | 'requestBlockOrTimestamp' | 'queuedAtBlock' | 'queuedTxHash' | 'onchainStatus' | 'cancelledBlock' | 'cancelledTxHash' | 'fulfilledBlock' | 'fulfilledTxHash' | 'overwrote' | 'historyPending';
+
 export interface PreparedRow {
-  row: Omit<RequestRow, 'strategies' | 'wadsToSlash'>;
+  row: Pick<RequestRow, ViewedColumns>;
   operator: Hex;
   slasher: Hex;
   strategies: readonly Hex[] | null;
   /** the strategies lowercased, as a set's allocations are keyed */
   strategyKeys: readonly string[];
   wadsToSlash: readonly string[];
-  /** its operator set's key in the slashability part */
+  /** its operator set's key in the slashability part (one text per set) */
   setKey: string;
-  /** its key in the lapses and the impact figures (ids are reused on V4: the queue transaction tells them apart) */
-  key: string;
   /**
    * The parts of its last view that rarely change from one block to the next, reused while they
    * are equal: a new copy per request per block was most of a block's garbage, and each copy lived
@@ -43,22 +44,32 @@ export interface Texts {
 }
 
 export function prepare(stored: RequestRow, t: Texts): PreparedRow {
-  const { strategies: strategiesJson, wadsToSlash: wadsJson, ...row } = stored;
-  const strategies = (JSON.parse(strategiesJson) as Hex[] | null)?.map((x) => t.same(x)) ?? null;
-  const operator = t.checksum(row.operator);
-  row.operator = operator;
-  row.slasher = t.same(row.slasher);
-  row.onchainStatus = t.same(row.onchainStatus);
-  row.variant = t.same(row.variant);
+  const strategies = (JSON.parse(stored.strategies) as Hex[] | null)?.map((x) => t.same(x)) ?? null;
+  const operator = t.checksum(stored.operator);
+  const row: PreparedRow['row'] = {
+    requestId: stored.requestId,
+    variant: t.same(stored.variant),
+    operatorSetId: stored.operatorSetId,
+    description: stored.description,
+    requestBlockOrTimestamp: stored.requestBlockOrTimestamp,
+    queuedAtBlock: stored.queuedAtBlock,
+    queuedTxHash: stored.queuedTxHash,
+    onchainStatus: t.same(stored.onchainStatus),
+    cancelledBlock: stored.cancelledBlock,
+    cancelledTxHash: stored.cancelledTxHash,
+    fulfilledBlock: stored.fulfilledBlock,
+    fulfilledTxHash: stored.fulfilledTxHash,
+    overwrote: stored.overwrote,
+    historyPending: stored.historyPending,
+  };
   return {
     row,
     operator,
-    slasher: t.checksum(row.slasher),
+    slasher: t.checksum(stored.slasher),
     strategies: strategies && Object.freeze(strategies),
     strategyKeys: (strategies ?? []).map((x) => t.same(x.toLowerCase())),
-    wadsToSlash: Object.freeze(JSON.parse(wadsJson) as string[]),
-    setKey: `${operator}:${row.operatorSetId}`,
-    key: `${row.requestId}:${row.queuedTxHash}`,
+    wadsToSlash: Object.freeze(JSON.parse(stored.wadsToSlash) as string[]),
+    setKey: t.same(`${operator}:${row.operatorSetId}`),
   };
 }
 

@@ -13,6 +13,7 @@ import type { ImpactRow } from '../store/impactStore';
 import type { Hex, RequestView, StrategyDeadlineView } from './views';
 import { sameDetails, sameEnd, strategyViewsOf } from './viewParts';
 import { prepare, texts, type KeptState, type OperatorState, type PreparedRow } from './preparedRows';
+import { ByRequest } from '../lib/byRequest';
 
 export interface ReadModelOptions {
   store: IngestStore;
@@ -85,7 +86,6 @@ export function createRequestReadModel(o: ReadModelOptions) {
   const timesByNumber = new WeakMap<object, Map<number, number>>();
 
   async function context(cursor: Awaited<ReturnType<IngestStore['getCursor']>>, at: ReadAt) {
-    const keyed = <T extends { requestId: string; requestTxHash: string }>(rows: T[]) => new Map(rows.map((r) => [`${r.requestId}:${r.requestTxHash}`, r]));
     // every timestamp the desk has: past blocks of any request show the chain's time (a few rows
     // per request). The headers first: a prune moves times from the headers to the kept ones, so
     // kept times hold with these headers when no prune came between them — none of another desk
@@ -100,15 +100,15 @@ export function createRequestReadModel(o: ReadModelOptions) {
     const blocks = headerTimes.slice(-32);
     const others = Promise.all([
       part('operatorStates', at, async () => new Map<string, KeptState>((await o.store.operatorStates()).map((st) => [`${getAddress(st.operator)}:${st.operatorSetId}`, { st, byStrategy: new Map(st.allocations.map((a) => [a.strategy.toLowerCase(), a])) }]))),
-      part('lapses', at, async () => keyed(o.lapses ? await o.lapses() : ([] as LapseRow[]))),
-      part('impacts', at, async () => keyed(o.impacts ? await o.impacts() : ([] as ImpactRow[]))),
+      part('lapses', at, async () => new ByRequest((r: LapseRow) => r.requestTxHash, o.lapses ? await o.lapses() : [])),
+      part('impacts', at, async () => new ByRequest((r: ImpactRow) => r.requestTxHash, o.impacts ? await o.impacts() : [])),
     ]);
     // awaited below; a failure meanwhile (or after the cursor's) is this read's, never an unhandled rejection
     others.catch(() => undefined);
     const noWriteSinceCheckpoint = at.changes !== undefined && (await o.store.getCursor())?.changes === at.changes;
     // times read with no header yet hold nothing a later prune moves (no header bounds them)
     const keptTimes = await part('blockTimes', at, async () => ({ times: await o.store.keptBlockTimes(), headersFrom: headerTimes.length > 0 ? headersFrom : -Infinity }), (k) => noWriteSinceCheckpoint || k.headersFrom >= headersFrom);
-    const [stateByKey, lapseByKey, impactByKey] = await others;
+    const [stateByKey, lapses, impacts] = await others;
     // a header's timestamp is the newer fact where both exist (the kept times are consulted last)
     let keptByNumber = timesByNumber.get(keptTimes);
     if (!keptByNumber) timesByNumber.set(keptTimes, (keptByNumber = new Map(keptTimes.times.map((b) => [b.number, b.timestamp]))));
@@ -116,11 +116,11 @@ export function createRequestReadModel(o: ReadModelOptions) {
     // the same for every request of a listing: once per read, not once per request
     const clock = head ? chainClock(head, blocks, { slotSeconds: o.slotSeconds, knownBlocks: headerTimes, knownTimes: keptByNumber }) : undefined;
     const window: VetoWindow | null = !cursor || cursor.windowKind === null || cursor.windowLength === null ? null : cursor.windowKind === 'blocks' ? { kind: 'blocks', blocks: cursor.windowLength } : { kind: 'seconds', seconds: cursor.windowLength };
-    return { cursor, blocks, window, stateByKey, clock, lapseByKey, impactByKey, nowSec: o.now() };
+    return { cursor, blocks, window, stateByKey, clock, lapses, impacts, nowSec: o.now() };
   }
 
   function view(prepared: PreparedRow, ctx: Awaited<ReturnType<typeof context>>): RequestView | null {
-    const { row: r, operator, slasher, strategies, strategyKeys, wadsToSlash, setKey, key } = prepared;
+    const { row: r, operator, slasher, strategies, strategyKeys, wadsToSlash, setKey } = prepared;
     const c = ctx.cursor;
     const head: BlockRef | undefined = ctx.blocks[ctx.blocks.length - 1];
     const window = ctx.window;
@@ -156,7 +156,7 @@ export function createRequestReadModel(o: ReadModelOptions) {
       clock: ctx.clock,
     });
     const confirmations = Math.max(0, head.number - r.queuedAtBlock);
-    const impact = ctx.impactByKey.get(key);
+    const impact = ctx.impacts.get(r.requestId, r.queuedTxHash);
     const last = prepared.last;
     const sameStrategies = last !== undefined && sameDetails(last.details, d.strategies);
     const sameWindowEnd = last !== undefined && sameEnd(last.windowEnd, d.vetoWindowEnd);
@@ -197,7 +197,7 @@ export function createRequestReadModel(o: ReadModelOptions) {
     if (r.cancelledBlock !== null && r.cancelledTxHash) v.cancelled = { block: r.cancelledBlock, txHash: r.cancelledTxHash as Hex };
     if (r.fulfilledBlock !== null && r.fulfilledTxHash) v.fulfilled = { block: r.fulfilledBlock, txHash: r.fulfilledTxHash as Hex };
     if (r.overwrote > 0) v.overwrote = r.overwrote;
-    const lapse = ctx.lapseByKey.get(key);
+    const lapse = ctx.lapses.get(r.requestId, r.queuedTxHash);
     if (lapse && r.onchainStatus === 'requested') v.lapsed = { block: lapse.lapsedAtBlock, slashableAgainAtBlock: lapse.slashableAgainAtBlock };
     return v;
   }
