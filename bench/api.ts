@@ -17,6 +17,7 @@ import autocannon from 'autocannon';
 import type { ApiDeskMessage, ApiDeskStart } from './apiDesk';
 import type { FloorAnswer, FloorMessage } from './apiFloor';
 import { DEFAULT_SEED, loadOrSeedChain } from './seed';
+import { deskLaunch } from './deskLaunch';
 
 export interface ApiLatency {
   name: string;
@@ -108,8 +109,13 @@ async function measureFloor(url: string, routes: { name: string; route: string; 
 
 /** A bench desk in its own process, settled; `stop` ends it (killed if it does not exit in 15 s). */
 async function startBenchDesk(start: ApiDeskStart): Promise<{ child: ChildProcess; started: Extract<ApiDeskMessage, { kind: 'ready' }>; stop(): Promise<void> }> {
-  // loaded as `npm start` loads the desk (CommonJS hook only: no module-hooks thread)
-  const child = fork(path.join(__dirname, 'apiDesk.ts'), { execArgv: ['--require', 'tsx/cjs', ...(process.env.BENCH_DESK_NODE_ARGS?.split(' ').filter(Boolean) ?? [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // run as `npm start` runs the desk (its environment and node's flags; BENCH_DESK_NODE_ARGS adds to them)
+  const launch = deskLaunch();
+  const child = fork(path.join(__dirname, 'apiDesk.ts'), {
+    execArgv: [...launch.nodeArgs, ...(process.env.BENCH_DESK_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
+    env: { ...process.env, ...launch.env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const stop = async () => {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     if (child.exitCode === null) child.send({ kind: 'stop' });

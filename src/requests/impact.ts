@@ -74,6 +74,16 @@ export function factsOf(v: RequestView): Facts {
   return [v.deadlines.registrationBound, v.deadlines.strategies.map((s) => [s.strategy, s.currentMagnitude, s.pendingDeallocation?.effectBlock ?? null, s.pendingDeallocation?.diff ?? null] as const)];
 }
 
+/** facts shared by requests are never changed by one of them */
+function deepFreeze<T extends Facts | null>(f: T): T {
+  if (f) {
+    for (const s of f[1]) Object.freeze(s);
+    Object.freeze(f[1]);
+    Object.freeze(f);
+  }
+  return f;
+}
+
 /** Stored facts as compared; null when they do not parse (then the figures are read again). */
 export function parseFacts(stored: string): Facts | null {
   try {
@@ -150,7 +160,13 @@ export function createImpactRunner(o: ImpactRunnerOptions) {
     if (!o.reader) return { read: 0, current: 0 };
     if (!followed) {
       const loaded = new Followed();
-      for (const r of await o.store.all()) loaded.set(r.requestId, r.requestTxHash, parseFacts(r.facts));
+      // requests of one operator set share their facts: one parsed copy of each text (frozen)
+      const byText = new Map<string, Facts | null>();
+      for (const r of await o.store.all()) {
+        let f = byText.get(r.facts);
+        if (f === undefined) byText.set(r.facts, (f = deepFreeze(parseFacts(r.facts))));
+        loaded.set(r.requestId, r.requestTxHash, f);
+      }
       followed = loaded;
     }
     const views = await o.views();
@@ -179,10 +195,17 @@ export function createImpactRunner(o: ImpactRunnerOptions) {
         windowEndBlock: windowEndBlock(v, head),
       }));
       const answers = await o.reader.read(targets, head.number);
-      const facts = slice.map(factsOf);
+      // one copy of equal facts in a slice, as at the load
+      const byText = new Map<string, Facts>();
+      const texts = slice.map((v) => JSON.stringify(factsOf(v)));
+      const facts = slice.map((v, i) => {
+        let f = byText.get(texts[i]!);
+        if (f === undefined) byText.set(texts[i]!, (f = deepFreeze(factsOf(v))));
+        return f;
+      });
       const rows: ImpactRow[] = slice.map((v, i) => {
         const r = answers.get(keyOf(v))!;
-        const base = { requestId: v.requestId, requestTxHash: v.queuedTxHash, facts: JSON.stringify(facts[i]), readAtBlock: r.readAtBlock };
+        const base = { requestId: v.requestId, requestTxHash: v.queuedTxHash, facts: texts[i]!, readAtBlock: r.readAtBlock };
         return r.ok ? { ...base, impact: toImpactJson(r), reason: null } : { ...base, impact: null, reason: r.reason };
       });
       // told also when the save failed: views read meanwhile may have seen part of it
