@@ -1,7 +1,8 @@
 /**
- * How `npm start` runs the desk, read from package.json's start script: the benches start their
- * desk processes the same way (environment, node's flags), so what they measure is what an
- * operator runs. The script's form: `[NAME=value …] exec node [flag …] <entry>`.
+ * How `npm start` runs the desk, read from package.json's start script: the API bench starts its
+ * desk process the same way (environment, node's flags), so the memory it measures is what an
+ * operator's desk holds (the other benches run their desks inside the bench process). The
+ * script's form: `[NAME=value …] exec node [flag …] <entry>`.
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -187,9 +187,14 @@ describe.each(DB_KINDS)('bulk writes on %s', (kind) => {
         [`${scope}2`, 'second', row(2, scope)[COLUMNS.indexOf('overwrote')]],
         [`${scope}3`, 'third', row(3, scope)[COLUMNS.indexOf('overwrote')]],
       ]);
-      // a key twice in one call, kept: the first stands
+      // a key twice in one call, kept: the first stands; updated: the last given (PostgreSQL refuses an upsert touching a row twice)
       await write([described(4, scope, 'a'), described(4, scope, 'b')], { key: ['slasher', 'requestId'] });
       expect((await read(`${scope}4`)).map((r) => r.description)).toEqual(['a']);
+      await write([described(5, scope, 'a'), described(6, scope, 'a'), described(5, scope, 'b')], { key: ['slasher', 'requestId'], update: ['description'] });
+      expect((await read(`${scope}5`)).map((r) => r.description)).toEqual(['b']);
+      await write([described(5, scope, 'c'), described(5, scope, 'd')], { key: ['slasher', 'requestId'], update: ['description'] });
+      expect((await read(`${scope}5`)).map((r) => r.description)).toEqual(['d']);
+      expect((await read(`${scope}6`)).map((r) => r.description)).toEqual(['a']);
     }
   });
 

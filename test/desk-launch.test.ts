@@ -1,12 +1,12 @@
 /**
- * The benches start their desk as `npm start` does (bench/deskLaunch.ts reads the start script):
- * the script must keep the form they read, and the figures they print are for what operators run.
+ * The API bench starts its desk as `npm start` does (bench/deskLaunch.ts reads the start script):
+ * the script must keep the form it reads, and the memory it prints is what operators' desks hold.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { deskLaunch, deskLaunchOf } from '../bench/deskLaunch';
 
-describe('the desk launch the benches read from package.json', () => {
+describe('the desk launch the API bench reads from package.json', () => {
   it('reads the environment, node flags and entry of the start script', () => {
     expect(deskLaunchOf('MALLOC_ARENA_MAX=2 A_B=x=y exec node --v8-pool-size=1 --require tsx/cjs src/main.ts')).toEqual({
       env: { MALLOC_ARENA_MAX: '2', A_B: 'x=y' },

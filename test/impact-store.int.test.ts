@@ -84,7 +84,8 @@ describe.each(DB_KINDS)('impact store on %s', (kind) => {
     const row = (requestId: string, requestTxHash: string, shares: string) => ({ requestId, requestTxHash, facts: '[null,[]]', readAtBlock: 120, reason: null, impact: figures('WETH', shares) });
     const OTHER_TX = `0x${'cd'.repeat(32)}`;
     // (id 8 twice: V4 reuses ids)
-    await store.save([row('8', TX, '1'), row('8', OTHER_TX, '2'), row('9', TX, '3')]);
+    // (request 9 given twice: the last stands)
+    await store.save([row('8', TX, '1'), row('9', TX, '0'), row('8', OTHER_TX, '2'), row('9', TX, '3')]);
     const rows = (await store.all()).filter((r) => r.requestId !== '7');
     expect(rows.map((r) => [r.requestId, r.requestTxHash, r.impact?.strategies[0]!.sharesToSlash])).toEqual(
       expect.arrayContaining([

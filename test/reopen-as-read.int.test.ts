@@ -32,16 +32,27 @@ describe.each(DB_KINDS)('reopening a row as it was read on %s', (kind) => {
     const store = createVetoStore(database, SLASHER, SAFE);
     const p = await store.createProposal({ requestId: '3', requestTxHash: hash(3), chainId: 31337, nonce: 4, to: SAFE, data: '0x', safeTxHash: hash(40) });
     await store.setStatus(p.id, 'executed', { executionTxHash: hash(41), executionBlock: 12 });
-    // both desks read it executed; the first reopens it
-    expect(await store.reopen(p.id, 'its execution was removed by a reorg', 'executed')).toBe(true);
+    // both desks read it executed (as a reconcile pass reads its rows)
+    const [first] = await store.currentProposals(['3']);
+    const [second] = await store.currentProposals(['3']);
+    expect(first).toMatchObject({ status: 'executed', executionTxHash: hash(41) });
+    expect(await store.reopen(p.id, 'its execution was removed by a reorg', first!)).toBe(true);
     expect(await store.proposal(p.id)).toMatchObject({ status: 'collecting', executionTxHash: null, executionBlock: null });
-    // the first desk executes it again before the second's reopen is written
-    await store.setStatus(p.id, 'executed', { executionTxHash: hash(42), executionBlock: 14 }, 'collecting');
-    expect(await store.reopen(p.id, 'its execution was removed by a reorg', 'collecting')).toBe(false);
-    expect(await store.proposal(p.id)).toMatchObject({ status: 'executed', executionTxHash: hash(42), executionBlock: 14 });
+    // the first desk executes it again, the same transaction in a later block, before the second's reopen is written
+    await store.setStatus(p.id, 'executed', { executionTxHash: hash(41), executionBlock: 14 }, 'collecting');
+    expect(await store.reopen(p.id, 'its execution was removed by a reorg', second!)).toBe(false);
+    expect(await store.proposal(p.id)).toMatchObject({ status: 'executed', executionTxHash: hash(41), executionBlock: 14 });
+    // …and in the same block again (the execution as read, only the row's last write tells them apart)
+    const [third] = await store.currentProposals(['3']);
+    expect(await store.reopen(p.id, 'removed again', third!)).toBe(true);
+    await new Promise((r) => setTimeout(r, 5));
+    await store.setStatus(p.id, 'executed', { executionTxHash: hash(41), executionBlock: 14 }, 'collecting');
+    expect(await store.reopen(p.id, 'its execution was removed by a reorg', third!)).toBe(false);
+    expect(await store.proposal(p.id)).toMatchObject({ status: 'executed', executionTxHash: hash(41), executionBlock: 14 });
     // never a proposal set aside for good
     await store.supersede(p.id, 'nonce used');
-    expect(await store.reopen(p.id, 'open again', 'abandoned')).toBe(false);
+    const aside = await store.proposal(p.id);
+    expect(await store.reopen(p.id, 'open again', aside!)).toBe(false);
     expect(await store.proposal(p.id)).toMatchObject({ status: 'abandoned', superseded: true });
   });
 
@@ -59,5 +70,11 @@ describe.each(DB_KINDS)('reopening a row as it was read on %s', (kind) => {
     await store.settleIncluded(first!, { status: 'mined', blockNumber: 11, blockHash: hash(111), error: null });
     expect(await store.reopen(mined)).toBeNull();
     expect(await store.byId(sent.id)).toMatchObject({ status: 'mined', blockNumber: 11, blockHash: hash(111), reorgs: 1 });
+    // and when the chain went back to the very block it was first mined in: the reorg is counted once
+    const again = (await store.byId(sent.id))!;
+    expect(await store.reopen(again)).toMatchObject({ reorgs: 2 });
+    await store.settleIncluded((await store.byId(sent.id))!, { status: 'mined', blockNumber: 11, blockHash: hash(111), error: null });
+    expect(await store.reopen(again)).toBeNull();
+    expect(await store.byId(sent.id)).toMatchObject({ status: 'mined', blockHash: hash(111), reorgs: 2 });
   });
 });

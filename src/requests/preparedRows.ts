@@ -10,15 +10,15 @@ import type { Hex, StrategyDeadlineView, VetoWindowEndView } from './views';
 type RequestRow = Awaited<ReturnType<IngestStore['allRequests']>>[number];
 export type OperatorState = Awaited<ReturnType<IngestStore['operatorStates']>>[number];
 
-/**
- * A stored row with what every view of it needs worked out once: its JSON columns parsed (shared
- * by every view made of it: frozen), its addresses checksummed, its keys into the other parts.
- * The texts repeated across rows (addresses, status, variant) are one string each, not one per
- * row: 10k rows kept had held 100k copies of a few addresses.
- */
 /** the stored columns a view shows or decides on (the others, a block hash and times among them, are not kept) */
 type ViewedColumns = 'requestId' | 'variant' | 'operatorSetId' | 'description' | 'requestBlockOrTimestamp' | 'queuedAtBlock' | 'queuedTxHash' | 'onchainStatus' | 'cancelledBlock' | 'cancelledTxHash' | 'fulfilledBlock' | 'fulfilledTxHash' | 'overwrote' | 'historyPending';
 
+/**
+ * A stored row with what every view of it needs worked out once: its JSON columns parsed (shared
+ * by every view made of it: frozen), its addresses checksummed, its operator set's key.
+ * The texts repeated across rows (addresses, status, variant) are one string each, not one per
+ * row: 10k rows kept had held 100k copies of a few addresses.
+ */
 export interface PreparedRow {
   row: Pick<RequestRow, ViewedColumns>;
   operator: Hex;

@@ -172,13 +172,14 @@ export function createIntake(ctx: DeskContext, deps: { ready(): Promise<{ state:
     const added = stored.outcome === 'added';
     if (again && !merged) {
       const reason = `signed again by ${signer} while its request is ${req.status}: live again at Safe nonce ${nonce} with its signatures (it was ${p.status}: ${p.statusReason ?? 'set aside'})`;
-      if (await store.reopen(p.id, reason, p.status)) {
+      if (await store.reopen(p.id, reason, p)) {
         logger.warn({ requestId, nonce, signer }, `${noun} live again: ${reason}`);
         await history(ctx, p, `reopened:${signer}:${p.updatedAt.getTime()}`, `${noun}_reopened`, `the ${noun} at Safe nonce ${nonce} is live again: ${reason}`, null, null);
       } else {
         // another desk moved it meanwhile: live again for the same cause (the signature counts
         // there), or set aside for good (its nonce used): then the owner is told, as above
         p = (await store.proposal(p.id)) ?? p;
+        if (p.status === 'executed') throw new DeskError(purpose.settledCode, `the ${noun} of request ${requestId} at nonce ${nonce} is already executed`);
         if (p.superseded || !ACTIVE.has(p.status)) throw new DeskError(purpose.settledCode, `the ${noun} of request ${requestId} at nonce ${nonce} was set aside while your signature was checked (${p.statusReason ?? p.status}): read the request again and sign what it serves now`);
       }
     } else if (!added) throw new DeskError('SIGNATURE_DUPLICATE', `${signer} has already signed the ${noun} of request ${requestId} at nonce ${nonce}`);

@@ -93,7 +93,7 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
       if (back || state.nonce <= p.nonce || removed.has(p.id)) {
         const reason = `its execution ${p.executionTxHash ?? ''} was removed by a reorg: ${back || inFlight(p) ? 'the same transaction is being sent again' : state.nonce > p.nonce ? `Safe nonce ${p.nonce} went to another transaction` : 'executing it again with the same signatures'}`;
         // moved since it was read (the other desk saw the same reorg): decided again on fresh rows
-        if (!(await landed(store.reopen(p.id, reason, p.status)))) continue;
+        if (!(await landed(store.reopen(p.id, reason, p)))) continue;
         logger.warn({ requestId: p.requestId, nonce: p.nonce, txHash: p.executionTxHash }, `${noun} execution reorged out`);
         await history(ctx, p, `reorged:${p.executionTxHash}:${p.executionBlock ?? head}`, `${noun}_reorged_out`, `the ${noun} execution ${p.executionTxHash ?? ''}${p.executionBlock !== null ? ` in block ${p.executionBlock}` : ''} at nonce ${p.nonce} was removed by a reorg`, p.executionTxHash, p.executionBlock);
         p.status = 'collecting';
@@ -107,7 +107,7 @@ export async function reconcilePass(ctx: DeskContext, state: SafeState, fresh = 
     }
     const revived = revivedBecause(p, byId.get(p.requestId), purpose, state.nonce);
     if (revived) {
-      if (!(await landed(store.reopen(p.id, revived, p.status)))) continue;
+      if (!(await landed(store.reopen(p.id, revived, p)))) continue;
       logger.warn({ requestId: p.requestId, nonce: p.nonce }, `${noun} live again: ${revived}`);
       await history(ctx, p, `reopened:${head}`, `${noun}_reopened`, `the ${noun} at Safe nonce ${p.nonce} is live again with its signatures: ${revived}`, null, null);
       p.status = 'collecting';

@@ -295,7 +295,7 @@ export function createSender(o: SenderOptions) {
           const hash = canonical.hashes.get(row.blockNumber);
           if (hash === undefined || hash === row.blockHash) continue;
           const reopened = await store.reopen(row);
-          if (!reopened) continue; // another desk reopened it (and reports it)
+          if (!reopened) continue; // moved since it was read (another desk reopened it and reports it, or it was mined again)
           logger.warn({ requestId: row.requestId, purpose: row.purpose, txHash: row.txHash, block: row.blockNumber }, 'a reorg removed our transaction: back in flight');
           report.reorged.push({ row: reopened, fromBlock: row.blockNumber });
           o.observe?.(row.purpose, 'reorged');

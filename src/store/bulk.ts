@@ -1,7 +1,8 @@
 /**
- * Raw SQL for the ingest store's transactions and the backfill's bulk writes (`TxSql`), kept
- * away from Prisma's per-query work: its query compiler serialises every parameter (a backfill
- * batch carries megabytes of them) and maps every result. On SQLite the statements run
+ * Raw SQL for the ingest store's transactions, the backfill's bulk writes and batches of
+ * upserts (lapses, impact figures) (`TxSql`), kept away from Prisma's per-query work: its query
+ * compiler serialises every parameter (a backfill batch carries megabytes of them) into its
+ * WebAssembly memory, which then stays at that size, and maps every result. On SQLite the statements run
  * synchronously on the adapter's own better-sqlite3 connection inside the open Prisma
  * transaction; on PostgreSQL on a connection of the desk's own pool (database.ts).
  */
@@ -119,7 +120,9 @@ const prepared = new WeakMap<RawSqlite, Map<string, ReturnType<RawSqlite['prepar
 
 /**
  * A row whose key is stored already: kept as it is (`update` absent), or these columns of it
- * set to the new row's values (an upsert).
+ * set to the new row's values (an upsert). A key given twice in one call: the first row given
+ * is kept, or with `update` the last one given is written (PostgreSQL refuses an upsert that
+ * touches a row twice: the earlier ones are dropped before).
  */
 export interface OnConflict {
   key: readonly string[];
@@ -137,6 +140,7 @@ const conflictClause = (c: OnConflict | undefined): string =>
  * multi-row INSERTs.
  */
 export async function insertRows(sql: TxSql, table: string, columns: readonly string[], rows: readonly unknown[][], onConflict?: OnConflict): Promise<void> {
+  if (onConflict?.update?.length) rows = lastPerKey(rows, onConflict.key.map((k) => columns.indexOf(k)));
   if (rows.length === 0) return;
   const head = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES `;
   const tail = conflictClause(onConflict);
@@ -175,6 +179,18 @@ export async function insertRows(sql: TxSql, table: string, columns: readonly st
     const tuples = chunk.map(() => `(${columns.map(() => '?').join(', ')})`);
     await sql.run(head + tuples.join(', ') + tail, ...chunk.flat().map(sqliteValue));
   }
+}
+
+/** the last row of each key (key columns at `at`), in the order of their last appearance */
+function lastPerKey(rows: readonly unknown[][], at: number[]): readonly unknown[][] {
+  if (at.some((k) => k < 0)) throw new Error('an ON CONFLICT key column is not among the columns inserted');
+  const byKey = new Map<string, unknown[]>();
+  for (const row of rows) {
+    const key = JSON.stringify(at.map((k) => (typeof row[k] === 'bigint' ? String(row[k]) : row[k])));
+    byKey.delete(key);
+    byKey.set(key, row);
+  }
+  return byKey.size === rows.length ? rows : [...byKey.values()];
 }
 
 /** better-sqlite3 binds numbers, bigints, strings, buffers and null; Prisma stores booleans as 1/0. */

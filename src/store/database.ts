@@ -35,7 +35,8 @@ export interface Database {
    * Runs `fn` in one transaction of raw SQL, committed when it resolves, rolled back when it
    * throws: on SQLite a Prisma transaction on the adapter's connection (see bulk.ts txSql), on
    * PostgreSQL a connection of the desk's own small pool, beside Prisma's (the ingest store's
-   * writes, whose megabytes of parameters Prisma's query compiler would otherwise serialise).
+   * writes, whose megabytes of parameters Prisma's query compiler would otherwise serialise, and
+   * the batches of lapses and impact figures: see bulk.ts).
    */
   transaction<T>(fn: (sql: TxSql) => Promise<T>): Promise<T>;
   /**

@@ -146,8 +146,6 @@ export function createImpactStore(database: Pick<Database, 'db' | 'kind' | 'tran
      */
     async save(rows: ImpactRow[]): Promise<number> {
       const at = columnTime(kind, new Date());
-      // one row per request (PostgreSQL refuses an upsert touching a row twice): the last given
-      const latest = [...new Map(rows.map((r) => [`${r.requestId}:${r.requestTxHash}`, r])).values()];
       return database.transaction(async (sql) => {
         // another desk keeping request views compares the checkpoint's count of changes; first, as
         // in the ingest store (one lock order)
@@ -156,7 +154,7 @@ export function createImpactStore(database: Pick<Database, 'db' | 'kind' | 'tran
           sql,
           'RequestImpact',
           IMPACT_COLUMNS,
-          latest.map((r) => [slasher, r.requestId, r.requestTxHash, r.facts, r.readAtBlock, r.impact === null ? null : JSON.stringify(r.impact), r.reason, at]),
+          rows.map((r) => [slasher, r.requestId, r.requestTxHash, r.facts, r.readAtBlock, r.impact === null ? null : JSON.stringify(r.impact), r.reason, at]),
           { key: ['slasher', 'requestId', 'requestTxHash'], update: ['facts', 'readAtBlock', 'impact', 'reason', 'updatedAt'] },
         );
         return counted;

@@ -93,8 +93,9 @@ export function createSentTxStore(database: Pick<Database, 'db' | 'kind' | 'quer
      */
     async reopen(row: SentTxRow): Promise<SentTxRow | null> {
       // on the row as read: another desk that saw the same reorg (or the transaction mined again
-      // since) moved it, and a second reopen would count the reorg twice or undo the new block
-      const { count } = await db.sentTx.updateMany({ where: { id: row.id, status: row.status, blockHash: row.blockHash }, data: { status: 'recorded', blockNumber: null, blockHash: null, error: null, reorgs: { increment: 1 } } });
+      // since, even in a block of the same hash: its reorg count moved) moved it, and a second
+      // reopen would count the reorg twice or undo the new block
+      const { count } = await db.sentTx.updateMany({ where: { id: row.id, status: row.status, blockHash: row.blockHash, reorgs: row.reorgs }, data: { status: 'recorded', blockNumber: null, blockHash: null, error: null, reorgs: { increment: 1 } } });
       return count > 0 ? db.sentTx.findUnique({ where: { id: row.id } }) : null;
     },
 

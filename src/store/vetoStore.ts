@@ -166,10 +166,13 @@ export function createVetoStore(database: Pick<Database, 'db' | 'kind' | 'queryR
 
     /**
      * Live again (an execution a reorg removed, a request open again, an owner signing it again):
-     * its signatures count again. `from` as for setStatus: false when another desk moved it since.
+     * its signatures count again. Written only on the row as read — its status, its execution and
+     * its last write (another desk may have reopened it and executed it again since: the status
+     * alone would read the same) —; false when another desk moved it since.
      */
-    async reopen(id: number, reason: string, from: string): Promise<boolean> {
-      return (await db.vetoProposal.updateMany({ where: asRead(id, from), data: { status: 'collecting', executionTxHash: null, executionBlock: null, statusReason: reason } })).count > 0;
+    async reopen(id: number, reason: string, read: Pick<ProposalRow, 'status' | 'executionTxHash' | 'executionBlock' | 'updatedAt'>): Promise<boolean> {
+      const where = { ...asRead(id, read.status), executionTxHash: read.executionTxHash, executionBlock: read.executionBlock, updatedAt: read.updatedAt };
+      return (await db.vetoProposal.updateMany({ where, data: { status: 'collecting', executionTxHash: null, executionBlock: null, statusReason: reason } })).count > 0;
     },
 
     /** Unsigned proposals of a kind (batches: anyone may propose one), oldest first. */
