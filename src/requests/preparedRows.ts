@@ -3,6 +3,7 @@
  * into the other parts once per read of the rows, with what their last views worked out.
  */
 import { getAddress } from 'viem';
+import { sameTexts } from '../lib/sameText';
 import type { StrategyDeadlineDetail } from '../domain/types';
 import type { IngestStore } from '../store/ingestStore';
 import type { Hex, StrategyDeadlineView, VetoWindowEndView } from './views';
@@ -81,14 +82,8 @@ export interface KeptState {
 
 /** Texts kept once for a read of every row; addresses checksummed once per distinct address. */
 export function texts(): Texts {
-  const seen = new Map<string, string>();
+  const same = sameTexts();
   const checksummed = new Map<string, Hex>();
-  const same = <T extends string>(text: T): T => {
-    const kept = seen.get(text);
-    if (kept !== undefined) return kept as T;
-    seen.set(text, text);
-    return text;
-  };
   return {
     same,
     checksum: (a) => {

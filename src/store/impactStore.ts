@@ -8,6 +8,7 @@ import type { Database } from './database';
 import { columnTime, insertRows } from './bulk';
 import { dialect } from './dialect';
 import { ByRequest } from '../lib/byRequest';
+import { sameTexts } from '../lib/sameText';
 
 const decimal = z.string().regex(/^\d{1,78}$/);
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/) as z.ZodType<`0x${string}`>;
@@ -48,14 +49,8 @@ export interface ImpactRow {
  * at 10k requests). The shared objects are frozen: a view hands them out.
  */
 function createCanon() {
-  const texts = new Map<string, string>();
+  const text = sameTexts();
   const objects = new Map<string, object>();
-  const text = <T extends string>(t: T): T => {
-    const kept = texts.get(t);
-    if (kept !== undefined) return kept as T;
-    texts.set(t, t);
-    return t;
-  };
   const shared = <T extends object>(key: string, make: () => T): T => {
     let kept = objects.get(key) as T | undefined;
     if (kept === undefined) objects.set(key, (kept = Object.freeze(make())));
