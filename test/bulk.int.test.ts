@@ -6,12 +6,14 @@
  */
 import { insertRows, txSql } from '../src/store/bulk';
 import { createIngestStore } from '../src/store/ingestStore';
+import { createLapseStore } from '../src/store/lapseStore';
 import { Client } from 'pg';
 import { isWriteConflict } from '../src/store/conflicts';
 import { openDatabase, type Database } from '../src/store/database';
 import { DB_KINDS, createTestDatabase, type TestDatabase } from './helpers/databases';
 
 const SLASHER = '0x00000000000000000000000000000000000000b1';
+const LAPSE_SLASHER = '0x00000000000000000000000000000000000000b9';
 const COLUMNS = [
   'slasher',
   'requestId',
@@ -196,6 +198,26 @@ describe.each(DB_KINDS)('bulk writes on %s', (kind) => {
       expect((await read(`${scope}5`)).map((r) => r.description)).toEqual(['d']);
       expect((await read(`${scope}6`)).map((r) => r.description)).toEqual(['a']);
     }
+  });
+
+  it('records each request’s first lapse once (raw SQL), counting one change in the checkpoint per write', async () => {
+    const ingest = createIngestStore(database.db, LAPSE_SLASHER, kind, database);
+    await ingest.saveCursor({ chainId: 31337, variant: 'V3', startBlock: 1, indexedBlock: 9, indexedHash: null, windowKind: 'blocks', windowLength: 100, allocationManager: null, avs: null, vetoCommittee: null, slasherRole: null, deallocationDelay: 10 });
+    const changes = async () => (await ingest.getCursor())!.changes ?? 0;
+    const lapses = createLapseStore(database, LAPSE_SLASHER);
+    const before = await changes();
+    await lapses.recordLapses([{ requestId: '1', requestTxHash: '0xa' }, { requestId: '2', requestTxHash: '0xb' }, { requestId: '1', requestTxHash: '0xa' }], 20);
+    await lapses.recordLapses([{ requestId: '1', requestTxHash: '0xa' }, { requestId: '1', requestTxHash: '0xc' }], 30);
+    expect(await changes()).toBe(before + 2);
+    const rows = (await lapses.all()).map((r) => [r.requestId, r.requestTxHash, r.lapsedAtBlock, r.slashableAgainAtBlock]).sort((a, b) => String(a[1]).localeCompare(String(b[1])));
+    expect(rows).toEqual([
+      ['1', '0xa', 20, null],
+      ['2', '0xb', 20, null],
+      ['1', '0xc', 30, null],
+    ]);
+    // the model API reads the time it was recorded
+    const [one] = await database.db.requestLapse.findMany({ where: { slasher: LAPSE_SLASHER, requestId: '2' } });
+    expect(Math.abs(one!.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
   });
 
   it('takes the adapter’s path outside a transaction (the raw connection is used inside one only)', async () => {

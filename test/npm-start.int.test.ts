@@ -120,6 +120,9 @@ it('SIGTERM to the npm process stops the desk and its anvil within seconds', asy
   await serving(s);
   const tree = await processTree(s);
   expect(s.output()).toMatch(/seeded a new chain because no devnet was kept/);
+  // the start script's environment reaches node itself (set before `exec` in the script)
+  expect(fs.readFileSync(`/proc/${tree.desk}/environ`, 'utf8').split('\0')).toEqual(expect.arrayContaining(['MALLOC_ARENA_MAX=2', 'MALLOC_TRIM_THRESHOLD_=131072']));
+  expect(cmdline(tree.desk)).toContain('--optimize-for-size');
 
   const sent = Date.now();
   s.npm.kill('SIGTERM');

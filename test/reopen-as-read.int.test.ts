@@ -49,6 +49,10 @@ describe.each(DB_KINDS)('reopening a row as it was read on %s', (kind) => {
     await store.setStatus(p.id, 'executed', { executionTxHash: hash(41), executionBlock: 14 }, 'collecting');
     expect(await store.reopen(p.id, 'its execution was removed by a reorg', third!)).toBe(false);
     expect(await store.proposal(p.id)).toMatchObject({ status: 'executed', executionTxHash: hash(41), executionBlock: 14 });
+    // a row read through the model API (as an owner's signature reads it) reopens as well
+    await store.setStatus(p.id, 'abandoned', { statusReason: 'not needed' }, 'executed');
+    expect(await store.reopen(p.id, 'signed again', (await store.proposal(p.id))!)).toBe(true);
+    expect(await store.proposal(p.id)).toMatchObject({ status: 'collecting', statusReason: 'signed again' });
     // never a proposal set aside for good
     await store.supersede(p.id, 'nonce used');
     const aside = await store.proposal(p.id);

@@ -87,7 +87,9 @@ export function createIntake(ctx: DeskContext, deps: { ready(): Promise<{ state:
   /**
    * Checks and stores one owner signature over `requestId`'s call.
    *
-   * @throws DeskError with a stable code for every refusal; nothing is stored then.
+   * @throws DeskError with a stable code for every refusal; nothing is stored then, but for a
+   * signature that met a proposal another desk executed or set aside while it was stored (kept
+   * there, where it counts only if that proposal is ever live again: the message says so).
    */
   async function submitSignature(requestId: string, input: SignatureInput): Promise<VetoProposalRow> {
     const sig = parseSignature(input.signature);
@@ -179,8 +181,8 @@ export function createIntake(ctx: DeskContext, deps: { ready(): Promise<{ state:
         // another desk moved it meanwhile: live again for the same cause (the signature counts
         // there), or set aside for good (its nonce used): then the owner is told, as above
         p = (await store.proposal(p.id)) ?? p;
-        if (p.status === 'executed') throw new DeskError(purpose.settledCode, `the ${noun} of request ${requestId} at nonce ${nonce} is already executed`);
-        if (p.superseded || !ACTIVE.has(p.status)) throw new DeskError(purpose.settledCode, `the ${noun} of request ${requestId} at nonce ${nonce} was set aside while your signature was checked (${p.statusReason ?? p.status}): read the request again and sign what it serves now`);
+        if (p.status === 'executed') throw new DeskError(purpose.settledCode, `the ${noun} of request ${requestId} at nonce ${nonce} was executed while your signature was stored (it is kept there)`);
+        if (p.superseded || !ACTIVE.has(p.status)) throw new DeskError(purpose.settledCode, `the ${noun} of request ${requestId} at nonce ${nonce} was set aside while your signature was stored (${p.statusReason ?? p.status}); the signature is kept on it but does not make it live: read the request again and sign what it serves now`);
       }
     } else if (!added) throw new DeskError('SIGNATURE_DUPLICATE', `${signer} has already signed the ${noun} of request ${requestId} at nonce ${nonce}`);
     logger.info({ requestId, signer, nonce, source: input.source }, `${noun} signature accepted`);

@@ -126,7 +126,8 @@ export function createSafeDesk(o: SafeDeskOptions) {
      * Checks and stores one owner signature over the request's proposal (at the nonce the owner
      * signed), re-plans, and answers the request's proposal as it stands.
      *
-     * @throws DeskError with a stable code for every refusal; nothing is stored then.
+     * @throws DeskError with a stable code for every refusal; nothing is stored then (but for a
+     *   signature that met a proposal set aside or executed meanwhile: see intake.ts).
      */
     async submitSignature(requestId: string, input: SignatureInput): Promise<VetoView> {
       if (noSafe) throw unavailableError(requestId);

@@ -95,8 +95,8 @@ export function createSentTxStore(database: Pick<Database, 'db' | 'kind' | 'quer
       // on the row as read: another desk that saw the same reorg (or the transaction mined again
       // since, even in a block of the same hash: its reorg count moved) moved it, and a second
       // reopen would count the reorg twice or undo the new block
-      const { count } = await db.sentTx.updateMany({ where: { id: row.id, status: row.status, blockHash: row.blockHash, reorgs: row.reorgs }, data: { status: 'recorded', blockNumber: null, blockHash: null, error: null, reorgs: { increment: 1 } } });
-      return count > 0 ? db.sentTx.findUnique({ where: { id: row.id } }) : null;
+      const [reopened] = await db.sentTx.updateManyAndReturn({ where: { id: row.id, status: row.status, blockHash: row.blockHash, reorgs: row.reorgs }, data: { status: 'recorded', blockNumber: null, blockHash: null, error: null, reorgs: { increment: 1 } } });
+      return reopened ?? null;
     },
 
     async forProposals(proposalIds: number[]): Promise<SentTxRow[]> {
