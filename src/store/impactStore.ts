@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { Database } from './database';
 import { columnTime, insertRows } from './bulk';
-import { dialect } from './dialect';
+import { countChange } from './ingestStore';
 import { ByRequest } from '../lib/byRequest';
 import { sameTexts } from '../lib/sameText';
 
@@ -112,7 +112,6 @@ const IMPACT_COLUMNS = ['slasher', 'requestId', 'requestTxHash', 'facts', 'readA
 
 export function createImpactStore(database: Pick<Database, 'db' | 'kind' | 'transaction'>, slasher: string) {
   const { db, kind } = database;
-  const d = dialect(kind);
   /**
    * Parsed figures by request, reused while the stored JSON is the same: every listing reads all
    * rows, and most of them (decided requests) never change again. The JSON is recognised by its
@@ -142,9 +141,7 @@ export function createImpactStore(database: Pick<Database, 'db' | 'kind' | 'tran
     async save(rows: ImpactRow[]): Promise<number> {
       const at = columnTime(kind, new Date());
       return database.transaction(async (sql) => {
-        // another desk keeping request views compares the checkpoint's count of changes; first, as
-        // in the ingest store (one lock order)
-        const counted = await sql.run(`UPDATE "IngestCursor" SET "changes" = "changes" + 1 WHERE "slasher" = ${d.p(1)}`, slasher);
+        const counted = await countChange(sql, slasher);
         await insertRows(
           sql,
           'RequestImpact',

@@ -6,7 +6,7 @@
  */
 import { DeskError } from '../errors';
 import type { Database, Db, DbKind } from './database';
-import { columnTime, insertRows } from './bulk';
+import { columnTime, insertRows, type TxSql } from './bulk';
 import { dialect } from './dialect';
 import { modelRows } from './modelRows';
 import { createBlocksTable } from './blocksTable';
@@ -106,6 +106,32 @@ export function toldWrite<T>(hooks: WriteHooks, touched: readonly StoredPart[], 
 }
 
 /**
+ * Counts one change in the checkpoint, inside a transaction of raw SQL (its first statement, so
+ * every writer takes the cursor's row in the same order): another desk keeping request views
+ * compares the count. The changes counted: 1, or 0 without a checkpoint row.
+ */
+export function countChange(sql: TxSql, slasher: string): Promise<number> {
+  return sql.run(`UPDATE "IngestCursor" SET "changes" = "changes" + 1 WHERE "slasher" = ${dialect(sql.kind).p(1)}`, slasher);
+}
+
+/** A transaction of raw SQL that counts one change (`countChange`), told to `hooks` as a write of `touched`. */
+export function countedTransaction(access: Pick<Database, 'transaction'>, slasher: string, hooks: WriteHooks, touched: readonly StoredPart[]): Database['transaction'] {
+  return (fn) => {
+    let counted = 0;
+    return toldWrite(
+      hooks,
+      touched,
+      () =>
+        access.transaction(async (sql) => {
+          counted = await countChange(sql, slasher);
+          return fn(sql);
+        }),
+      () => counted,
+    );
+  };
+}
+
+/**
  * `access`: the database's raw-SQL paths (Database.transaction and .queryRows), which the store's
  * writes and its large reads take; `db` serves the rest (Prisma's model API).
  */
@@ -118,21 +144,7 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind, access:
   // same transaction, which another desk keeping views of these rows compares. The count comes
   // first: every transaction that writes views locks the checkpoint row before any other (one
   // order, so two of them never wait on each other on PostgreSQL)
-  const inTransactionOf =
-    (touched: readonly StoredPart[]): Database['transaction'] =>
-    (fn) => {
-      let counted = 0;
-      return toldWrite(
-        hooks,
-        touched,
-        () =>
-          access.transaction(async (sql) => {
-            counted = await sql.run(`UPDATE "IngestCursor" SET "changes" = "changes" + 1 WHERE "slasher" = ${p(1)}`, slasher);
-            return fn(sql);
-          }),
-        () => counted,
-      );
-    };
+  const inTransactionOf = (touched: readonly StoredPart[]): Database['transaction'] => countedTransaction(access, slasher, hooks, touched);
   const requests = createRequestsTable(db, slasher, kind, { ...access, transaction: inTransactionOf(['requests']) });
   const blocks = createBlocksTable(db, slasher, kind, access.queryRows);
   const cursorRows = modelRows<CursorRow>({ kind, queryRows: access.queryRows }, 'IngestCursor');

@@ -5,8 +5,7 @@
  */
 import type { Database } from './database';
 import { columnTime, insertRows } from './bulk';
-import { dialect } from './dialect';
-import { toldWrite, type WriteHooks } from './ingestStore';
+import { countedTransaction, toldWrite, type WriteHooks } from './ingestStore';
 
 export interface LapseRow {
   requestId: string;
@@ -21,7 +20,7 @@ const LAPSE_COLUMNS = ['slasher', 'requestId', 'requestTxHash', 'lapsedAtBlock',
 
 export function createLapseStore(database: Pick<Database, 'db' | 'kind' | 'transaction'>, slasher: string, hooks: WriteHooks = {}) {
   const { db, kind } = database;
-  const d = dialect(kind);
+  const inCountedTransaction = countedTransaction(database, slasher, hooks, ['lapses']);
   // each write is one transaction counting one change (its first statement)
   const written = <T extends [{ count: number }, ...unknown[]]>(write: () => Promise<T>): Promise<T> => toldWrite(hooks, ['lapses'], write, (r) => r[0].count);
   // another desk keeping request views compares the checkpoint's count of changes; first in each
@@ -51,13 +50,7 @@ export function createLapseStore(database: Pick<Database, 'db' | 'kind' | 'trans
       for (let i = 0; i < items.length; i += LAPSE_CHUNK) {
         const chunk = items.slice(i, i + LAPSE_CHUNK);
         const at = columnTime(kind, new Date());
-        await written(() =>
-          database.transaction(async (sql) => {
-            const count = await sql.run(`UPDATE "IngestCursor" SET "changes" = "changes" + 1 WHERE "slasher" = ${d.p(1)}`, slasher);
-            await insertRows(sql, 'RequestLapse', LAPSE_COLUMNS, chunk.map(({ requestId, requestTxHash }) => [slasher, requestId, requestTxHash, block, at]), { key: ['slasher', 'requestId', 'requestTxHash'] });
-            return [{ count }] as [{ count: number }];
-          }),
-        );
+        await inCountedTransaction((sql) => insertRows(sql, 'RequestLapse', LAPSE_COLUMNS, chunk.map(({ requestId, requestTxHash }) => [slasher, requestId, requestTxHash, block, at]), { key: ['slasher', 'requestId', 'requestTxHash'] }));
       }
     },
 
