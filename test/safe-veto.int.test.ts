@@ -3,7 +3,8 @@
  * owners sign over HTTP (EIP-712 and eth_sign) → vetoed on chain within 2 blocks; an unsigned
  * request holds no nonce; a partly signed one blocks a ready one and the way out is offered;
  * every bad signature refused with its code and nothing stored; decoded revert reasons; a member
- * executing from their own wallet is noticed; a crash between "recorded" and "mined" never sends twice.
+ * executing from their own wallet is noticed; a signed veto of a request a reorg replaced or removed
+ * is never handed out as a call; a crash between "recorded" and "mined" never sends twice.
  */
 import Safe from '@safe-global/protocol-kit';
 import request from 'supertest';
@@ -349,6 +350,54 @@ describe.each(DB_KINDS)('committee veto through the Safe on %s', (kind) => {
     }
     await settle(desk);
   }
+
+  it('without a key, the signed veto of a request a reorg replaced or removed is never handed out to a member’s wallet', async () => {
+    const db2 = await createTestDatabase(kind);
+    const quiet = await openVetoDesk(f, db2, {}, {});
+    const snapshot = (await f.rpc('evm_snapshot')) as string;
+    try {
+      const id = await f.queue('signed, then reorged away');
+      await f.mine(2);
+      await settle(quiet);
+      const v = await veto(quiet, id);
+      for (const o of f.owners.slice(0, 2)) await post(quiet, id, { signature: await signTypedVeto(o.privateKey, v.typedData) }).expect(201);
+      await quiet.vetoes.idle();
+      expect((await veto(quiet, id)).status).toBe('ready');
+      await request(quiet.url).get(`/api/requests/${id}/veto/execution`).expect(200);
+      const signedFor = ((await request(quiet.url).get(`/api/requests/${id}`).expect(200)).body as RequestView).queuedTxHash;
+
+      // another branch: the same id names a later request (same call data, another queue transaction)
+      await f.rpc('evm_revert', [snapshot]);
+      const again = (await f.rpc('evm_snapshot')) as string;
+      expect(await f.queue('another request under the same id')).toBe(id);
+      await f.mine(4);
+      // the ingest has seen the reorg; the Safe desk's pass may or may not have set the proposal
+      // aside yet: either way the call is refused, never handed out
+      await quiet.ingestor.sync();
+      const early = await request(quiet.url).get(`/api/requests/${id}/veto/execution`);
+      expect(early.status).toBe(409);
+      expect(['VETO_NOT_AVAILABLE', 'SAFE_TX_NOT_READY']).toContain(early.body.error.code);
+      // what the route asks of the Safe desk for the proposal signed before the reorg
+      await expect(quiet.vetoes.executionHold(id.toString(), signedFor)).rejects.toMatchObject({ code: 'VETO_NOT_AVAILABLE', message: expect.stringContaining('is now the one queued in') });
+      await settle(quiet);
+      const after = await request(quiet.url).get(`/api/requests/${id}/veto/execution`).expect(409);
+      expect(after.body.error).toMatchObject({ code: 'SAFE_TX_NOT_READY', message: expect.stringContaining('nobody has signed') });
+      expect((await veto(quiet, id)).superseded).toEqual([expect.objectContaining({ safeTxHash: v.safeTxHash, signatures: 2 })]);
+
+      // a branch where no request has the id at all
+      await f.rpc('evm_revert', [again]);
+      await f.mine(8);
+      await settle(quiet);
+      await request(quiet.url).get(`/api/requests/${id}`).expect(404);
+      await expect(quiet.vetoes.executionHold(id.toString(), signedFor)).rejects.toMatchObject({ code: 'VETO_NOT_AVAILABLE', message: expect.stringContaining("not in the desk's index") });
+      expect((await request(quiet.url).get(`/api/requests/${id}/veto/execution`)).status).toBeGreaterThanOrEqual(400);
+      expect(await f.slasherStatus(id)).not.toBe(CANCELLED);
+    } finally {
+      await quiet.stop();
+      await db2.drop();
+    }
+    await settle(desk);
+  });
 
   it('without EXECUTOR_PRIVATE_KEY never sends and says so in /api/health', async () => {
     await withUnsentQuorum({}, async (quiet, id) => {
