@@ -351,6 +351,35 @@ describe.each(DB_KINDS)('committee veto through the Safe on %s', (kind) => {
     await settle(desk);
   }
 
+  it('a second desk on the database reads the Safe again when the first ingested its threshold change (it never saw the log)', async () => {
+    const second = await openVetoDesk(f, db, {}, {});
+    const [o1, o2, o3] = f.owners as [SafeFixture['owners'][number], SafeFixture['owners'][number], SafeFixture['owners'][number]];
+    const changeThreshold = (to: bigint, signers: SafeFixture['owners']) =>
+      execSafeTransaction(f.keeper, f.publicClient, { safe: f.safe, to: f.safe, data: encodeFunctionData({ abi: parseAbi(['function changeThreshold(uint256 _threshold)']), functionName: 'changeThreshold', args: [to] }), ownerPrivateKeys: signers.map((o) => o.privateKey) });
+    const threshold = async (d: Desk, id: bigint) => (await veto(d, id)).threshold;
+    try {
+      const id = await f.queue('read by two desks');
+      await settle(desk);
+      await settle(second);
+      expect([await threshold(desk, id), await threshold(second, id)]).toEqual([2, 2]);
+      await changeThreshold(3n, [o1, o2]);
+      // the first desk ingests the block with the Safe's ChangedThreshold log; the second finds
+      // nothing left to ingest
+      await settle(desk);
+      await settle(second);
+      expect(await desk.ingestor.sync()).toMatchObject({ indexedBlock: Number(await f.publicClient.getBlockNumber({ cacheTime: 0 })) });
+      expect([await threshold(desk, id), await threshold(second, id)]).toEqual([3, 3]);
+      await changeThreshold(2n, [o1, o2, o3]);
+      await settle(desk);
+      await settle(second);
+      expect([await threshold(desk, id), await threshold(second, id)]).toEqual([2, 2]);
+    } finally {
+      await second.stop();
+    }
+    await f.mine(WINDOW + 1);
+    await settle(desk);
+  });
+
   it('without a key, the signed veto of a request a reorg replaced or removed is never handed out to a member’s wallet', async () => {
     const db2 = await createTestDatabase(kind);
     const quiet = await openVetoDesk(f, db2, {}, {});

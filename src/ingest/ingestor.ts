@@ -26,6 +26,7 @@ import type { IngestStore } from '../store/ingestStore';
 import { createEnrichment } from './enrichment';
 import { createSlashabilityRefresh, type PastLapses } from './slashability';
 import { nextPass } from '../lib/nextPass';
+import { createSharedWatch } from './sharedWatch';
 
 export interface IngestOptions {
   client: PublicClient;
@@ -146,8 +147,9 @@ export function createIngestor(o: IngestOptions) {
       times.catch(() => undefined); // surfaced by the commit below
       await committing;
       committing = times
-        .then((bt) => store.applyBatch({ facts, blocks: last ? [last] : [], blockTimes: bt, indexedBlock: range.toBlock, indexedHash: last?.hash ?? null, variant: v, expectIndexedBlock: range.fromBlock - 1 }))
+        .then((bt) => store.applyBatch({ facts, blocks: last ? [last] : [], blockTimes: bt, indexedBlock: range.toBlock, indexedHash: last?.hash ?? null, variant: v, expectIndexedBlock: range.fromBlock - 1, ...(last && o.watch ? { safeChanges: 1 } : {}) }))
         .then(() => {
+          if (last && o.watch) sharedWatch.wrote(1);
           setHistorySeen?.observe(range.fromBlock, range.toBlock, range.logs.filter((l) => getAddress(l.address) === am), { toHash: last?.hash ?? null });
           status.indexedBlock = range.toBlock;
           o.metrics?.backfillBlocks.inc(range.toBlock - range.fromBlock + 1);
@@ -179,6 +181,7 @@ export function createIngestor(o: IngestOptions) {
     const depth = at - ancestor.number;
     logger.warn({ ancestor: ancestor.number, depth }, 'reorg: reverting blocks above the common ancestor');
     const ids = await store.revertTo(ancestor);
+    sharedWatch.wrote(1);
     setHistorySeen?.revertAbove(ancestor.number);
     status.reorgs++;
     status.indexedBlock = ancestor.number;
@@ -191,6 +194,9 @@ export function createIngestor(o: IngestOptions) {
   }
 
   const watched = new Set((o.watch?.addresses ?? []).map((a) => getAddress(a)));
+
+  const sharedWatch = createSharedWatch(() => o.watch?.onReset());
+  const observeSafeChanges = (c: { safeChanges?: number } | null) => o.watch && sharedWatch.observe(c);
   const addresses = [slasher, am, ...[...watched].filter((a) => a !== slasher && a !== am)];
   const topics = [...new Set([...SLASHER_TOPICS, ...ALLOCATION_MANAGER_TOPICS, ...(o.watch?.topics ?? [])])] as Hex[];
 
@@ -221,19 +227,19 @@ export function createIngestor(o: IngestOptions) {
     }
     const { facts, variant: v } = await toFacts(seen.logs);
     const tip = seen.headers[seen.headers.length - 1]!;
-    await store.applyBatch({ facts, blocks: seen.headers, indexedBlock: tip.number, indexedHash: tip.hash, variant: v, pruneBlocksBelow: head - o.reorgDepth, expectIndexedBlock: from - 1 });
+    const theirs = o.watch ? seen.logs.filter((l) => watched.has(getAddress(l.address))) : [];
+    await store.applyBatch({ facts, blocks: seen.headers, indexedBlock: tip.number, indexedHash: tip.hash, variant: v, pruneBlocksBelow: head - o.reorgDepth, expectIndexedBlock: from - 1, safeChanges: theirs.length });
+    sharedWatch.wrote(theirs.length);
     setHistorySeen?.observe(from, to, seen.logs.filter((l) => getAddress(l.address) === am), { toHash: tip.hash, parentHash: prev?.hash ?? null });
     status.indexedBlock = tip.number;
     o.metrics?.indexedBlock.set(tip.number);
-    if (o.watch) {
-      const theirs = seen.logs.filter((l) => watched.has(getAddress(l.address)));
-      if (theirs.length) o.watch.onLogs(theirs);
-    }
+    if (o.watch && theirs.length) o.watch.onLogs(theirs);
     return true;
   }
 
   async function ensureCursor(): Promise<number> {
     const c = await store.getCursor();
+    observeSafeChanges(c);
     if (c) {
       if (c.chainId !== o.chainId) {
         throw new DeskError('CHAIN_ID_MISMATCH', `the database indexed ${slasher} on chain ${c.chainId}, but RPC_URL serves chain ${o.chainId}`);
@@ -281,7 +287,9 @@ export function createIngestor(o: IngestOptions) {
       const stored = await store.getBlock(head);
       if (stored && stored.hash !== latest.hash) await handleReorg(head);
       else if (indexed > head) await handleReorg(head);
-      indexed = (await store.getCursor())!.indexedBlock;
+      const c = (await store.getCursor())!;
+      observeSafeChanges(c);
+      indexed = c.indexedBlock;
     }
     let guard = 0;
     // the head's header once read; after a reorg or a moving chain, read afresh
@@ -292,7 +300,9 @@ export function createIngestor(o: IngestOptions) {
       const to = Math.min(head, indexed + (head - indexed > chunk ? catchUp : chunk));
       const ok = await realtimeChunk(indexed + 1, to, head, known);
       if (!ok) known = [];
-      indexed = (await store.getCursor())!.indexedBlock;
+      const c = (await store.getCursor())!;
+      observeSafeChanges(c);
+      indexed = c.indexedBlock;
       if (!ok && ++guard > 20) throw new DeskError('RPC_UNAVAILABLE', 'the chain keeps moving under the reader', { retryable: true });
     }
     status.indexedBlock = indexed;

@@ -72,7 +72,8 @@ export const SAFE_STATE_REFRESH_BLOCKS = 300;
 
 /**
  * The Safe's state read once and kept until something says it may have changed: one of its
- * SAFE_STATE_TOPICS logs in an ingested block, a backfill or reorg, a signature accepted, an
+ * SAFE_STATE_TOPICS logs in an ingested block (this desk's, or another's on the same database:
+ * the checkpoint counts them), a backfill or reorg, a signature accepted, an
  * execution sent or seen by the desk (`invalidate`), or SAFE_STATE_REFRESH_BLOCKS blocks (a
  * safety net, which also notices an owner that gained code). An idle desk then reads nothing.
  */

@@ -37,6 +37,8 @@ export interface CursorRow {
   changes?: number;
   /** the indexed block at which the last whole pass had read the operator sets (see `markSlashabilityRead`) */
   slashabilityReadTo?: number | null;
+  /** counts what may have changed a watched Safe (`BatchInput.safeChanges`, a reorg); stored, never set by a caller */
+  safeChanges?: number;
 }
 
 export interface BatchInput {
@@ -58,6 +60,12 @@ export interface BatchInput {
    * meanwhile, the batch is refused (INGEST_CONFLICT) and nothing is written.
    */
   expectIndexedBlock?: number;
+  /**
+   * What in these blocks may have changed a watched Safe's owners, threshold or nonce (its logs,
+   * or 1 for a backfill that did not read them): added to the checkpoint's `safeChanges`, which
+   * every desk on the database compares (only the desk that ingests a block sees its logs).
+   */
+  safeChanges?: number;
 }
 
 /**
@@ -172,7 +180,7 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind, access:
       await db.ingestCursor.updateMany({ where: { slasher, OR: [{ slashabilityReadTo: null }, { slashabilityReadTo: { lt: block } }] }, data: { slashabilityReadTo: block } });
     },
 
-    async saveCursor(c: Omit<CursorRow, 'slasher' | 'changes' | 'slashabilityReadTo'>): Promise<void> {
+    async saveCursor(c: Omit<CursorRow, 'slasher' | 'changes' | 'slashabilityReadTo' | 'safeChanges'>): Promise<void> {
       // created (nothing counted) or updated (one counted): not known here, so an unknown write
       await toldWrite(hooks, STORED_PARTS, () => db.ingestCursor.upsert({ where: { slasher }, create: { slasher, ...c }, update: { ...c, changes: { increment: 1 } } }), () => Number.NaN);
     },
@@ -228,11 +236,12 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind, access:
         }
         // the variant is kept when the batch does not settle it
         await sql.run(
-          `UPDATE "IngestCursor" SET "indexedBlock" = ${p(1)}, "indexedHash" = ${p(2)}, "variant" = COALESCE(${p(3)}, "variant"), "updatedAt" = ${p(4)} WHERE "slasher" = ${p(5)}`,
+          `UPDATE "IngestCursor" SET "indexedBlock" = ${p(1)}, "indexedHash" = ${p(2)}, "variant" = COALESCE(${p(3)}, "variant"), "updatedAt" = ${p(4)}, "safeChanges" = "safeChanges" + ${p(5)} WHERE "slasher" = ${p(6)}`,
           b.indexedBlock,
           b.indexedHash,
           b.variant ?? null,
           columnTime(kind, new Date()),
+          b.safeChanges ?? 0,
           slasher,
         );
       });
@@ -251,8 +260,9 @@ export function createIngestStore(db: Db, slasher: string, kind: DbKind, access:
         await sql.run(`DELETE FROM "OperatorSetState" WHERE "slasher" = ${p(1)} AND "readAtBlock" > ${p(2)}`, slasher, ancestor.number);
         const ids = gone.map((g) => g.requestId);
         await requests.reproject(sql, ids, cursor.variant ?? 'unknown');
+        // the reverted blocks' Safe events are gone too: every desk reads its Safes again
         await sql.run(
-          `UPDATE "IngestCursor" SET "indexedBlock" = ${p(1)}, "indexedHash" = ${p(2)}, "updatedAt" = ${p(3)} WHERE "slasher" = ${p(4)}`,
+          `UPDATE "IngestCursor" SET "indexedBlock" = ${p(1)}, "indexedHash" = ${p(2)}, "updatedAt" = ${p(3)}, "safeChanges" = "safeChanges" + 1 WHERE "slasher" = ${p(4)}`,
           ancestor.number,
           ancestor.hash,
           columnTime(kind, new Date()),
