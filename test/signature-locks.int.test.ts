@@ -5,8 +5,10 @@
  * deleted or merged must keep the batch, be refused, or follow the merge: never be kept on a
  * proposal that is gone or set aside (it would count nowhere while the owner was told it was
  * accepted). On PostgreSQL they run side by side at read committed, each waiting on the other's
- * row lock.
+ * row lock; on SQLite a second process holding the file's write lock makes a signature wait for
+ * it, never fail on that process's commit.
  */
+import { spawn } from 'node:child_process';
 import { Client } from 'pg';
 import { openDatabase, type Database } from '../src/store/database';
 import { createVetoStore, type VetoStore } from '../src/store/vetoStore';
@@ -192,5 +194,58 @@ describe.each(DB_KINDS)('a signature against the deletion or merge of its propos
     } finally {
       await sig.end();
     }
+  });
+});
+
+describe('a signature stored while another process holds the SQLite file’s write lock', () => {
+  let tdb: TestDatabase;
+  let database: Database;
+  let store: VetoStore;
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase('sqlite');
+    database = await openDatabase(tdb.target);
+    store = createVetoStore(database, SLASHER, SAFE);
+  });
+  afterAll(async () => {
+    await database?.close();
+    await tdb?.drop();
+  });
+
+  /**
+   * Another process (as a second desk on the file is) takes the write lock, writes, and commits
+   * after `holdMs`; resolves once it holds the lock, with its commit to await.
+   */
+  async function otherProcessWriting(holdMs: number): Promise<{ committed: Promise<void> }> {
+    const file = tdb.url.replace(/^file:/, '');
+    const code = `const db = new (require('better-sqlite3'))(${JSON.stringify(file)});
+      db.pragma('busy_timeout = 5000');
+      db.exec('BEGIN IMMEDIATE');
+      db.prepare('UPDATE "VetoProposal" SET "statusReason" = ? WHERE "requestId" = ?').run('written by the other process', 'batch:9:other');
+      process.send('locked');
+      setTimeout(() => { db.exec('COMMIT'); db.close(); process.send('committed'); process.disconnect(); }, ${holdMs});`;
+    const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const said = (what: string) =>
+      new Promise<void>((resolve, reject) => {
+        child.on('message', (m) => m === what && resolve());
+        child.on('exit', (code) => reject(new Error(`the other process exited (${code}) before it said ${what}`)));
+      });
+    const locked = said('locked');
+    const committed = said('committed');
+    committed.catch(() => undefined);
+    await locked;
+    return { committed };
+  }
+
+  it('waits for the lock and stores it (a read before its first write would fail on the other commit: BUSY_SNAPSHOT)', async () => {
+    const mine = await store.createProposal({ requestId: 'batch:9:mine', requestTxHash: '', chainId: 31337, nonce: 9, to: SAFE, data: '0x', safeTxHash: hash(901) });
+    await store.createProposal({ requestId: 'batch:9:other', requestTxHash: '', chainId: 31337, nonce: 9, to: SAFE, data: '0x', safeTxHash: hash(902) });
+    const other = await otherProcessWriting(500);
+    const stored = await store.addSignature({ proposalId: mine.id, signer: OWNER, signature: `0x${'22'.repeat(65)}`, source: 'http' });
+    await other.committed;
+    expect(stored.outcome).toBe('added');
+    expect((await store.signatures([mine.id])).map((s) => s.signer)).toEqual([OWNER]);
+    // the other process's write is there too: nothing lost on either side
+    expect((await store.currentProposals(['batch:9:other']))[0]?.statusReason).toBe('written by the other process');
   });
 });
