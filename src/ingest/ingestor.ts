@@ -46,7 +46,8 @@ export interface IngestOptions {
    * Other contracts whose logs ride on the same per-block eth_getLogs (the Safes, whose owner,
    * threshold and nonce changes the desk follows instead of reading them every block). `onLogs`
    * gets their logs of every applied block before the pass is announced; `onReset` is told when
-   * blocks were applied without their logs being read (a backfill) or were reverted (a reorg).
+   * blocks were applied without their logs being read (a backfill) or were reverted (a reorg), and
+   * when another desk on the database may have applied such logs (the checkpoint's `safeChanges`).
    */
   watch?: { addresses: Address[]; topics: Hex[]; onLogs: (logs: RawLog[]) => void; onReset: () => void };
   /** lapses a set's membership history shows that no pass saw happen (the desk was down or new) */
@@ -147,9 +148,9 @@ export function createIngestor(o: IngestOptions) {
       times.catch(() => undefined); // surfaced by the commit below
       await committing;
       committing = times
-        .then((bt) => store.applyBatch({ facts, blocks: last ? [last] : [], blockTimes: bt, indexedBlock: range.toBlock, indexedHash: last?.hash ?? null, variant: v, expectIndexedBlock: range.fromBlock - 1, ...(last && o.watch ? { safeChanges: 1 } : {}) }))
+        .then((bt) => store.applyBatch({ facts, blocks: last ? [last] : [], blockTimes: bt, indexedBlock: range.toBlock, indexedHash: last?.hash ?? null, variant: v, expectIndexedBlock: range.fromBlock - 1, safeChanges: last ? 1 : 0 }))
         .then(() => {
-          if (last && o.watch) sharedWatch.wrote(1);
+          if (last) sharedWatch.wrote(1);
           setHistorySeen?.observe(range.fromBlock, range.toBlock, range.logs.filter((l) => getAddress(l.address) === am), { toHash: last?.hash ?? null });
           status.indexedBlock = range.toBlock;
           o.metrics?.backfillBlocks.inc(range.toBlock - range.fromBlock + 1);
@@ -194,7 +195,6 @@ export function createIngestor(o: IngestOptions) {
   }
 
   const watched = new Set((o.watch?.addresses ?? []).map((a) => getAddress(a)));
-
   const sharedWatch = createSharedWatch(() => o.watch?.onReset());
   const observeSafeChanges = (c: { safeChanges?: number } | null) => o.watch && sharedWatch.observe(c);
   const addresses = [slasher, am, ...[...watched].filter((a) => a !== slasher && a !== am)];
@@ -341,6 +341,7 @@ export function createIngestor(o: IngestOptions) {
             // next pass continues from the checkpoint it wrote, which is this desk's index too
             o.logger.debug({ err: describeError(e) }, 'ingest pass yielded to another desk');
             return store.getCursor().then((c) => {
+              observeSafeChanges(c);
               if (c) status.indexedBlock = c.indexedBlock;
               return snapshot();
             });

@@ -225,7 +225,8 @@ export function createSafeDesk(o: SafeDeskOptions) {
     },
     /**
      * The chain said the Safe may have changed (one of its SAFE_STATE_TOPICS logs, a backfill, a
-     * reorg): the next pass reads it again, and an address found to be no Safe is asked again.
+     * reorg, or another desk on the database ingested such a block): the next pass reads it again,
+     * and an address found to be no Safe is asked again.
      */
     stateMayHaveChanged(): void {
       ctx.stateCache.invalidate();
