@@ -186,6 +186,15 @@ it('queues a practice request from the board; its countdown runs at the chain’
   expect(Math.abs(seconds - blocksLeft * 1)).toBeLessThanOrEqual(Math.max(3, blocksLeft * 0.25));
 });
 
+it('shows a description’s direction overrides and escape characters written out, never applied', async () => {
+  const { requestId } = await devnet.queue({ description: 'VETO NOT NEEDED \u001b[2J \u202eevil\u202c' });
+  await page.goto(`${desk.url}/requests/${requestId}`);
+  const lead = page.locator('.page-head .lead');
+  await lead.waitFor({ timeout: 20_000 });
+  expect(await lead.textContent()).toBe('VETO NOT NEEDED \\u001b[2J \\u202eevil\\u202c');
+  await page.goto(`${desk.url}/`);
+});
+
 it('two owners sign a veto from the page; it executes from the wallet and the request turns vetoed', async () => {
   // the at-risk request's window ends first: its veto holds the Safe's next nonce
   const id = devnet.seeded.atRisk;

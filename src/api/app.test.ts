@@ -180,7 +180,7 @@ describe('errors', () => {
       .send('{"status": ')
       .expect(400);
     expect(res.body).toEqual({
-      error: { code: 'BAD_REQUEST', message: 'request body is not valid JSON' },
+      error: { code: 'BAD_REQUEST', message: 'request body is not a JSON object (or is not valid JSON)' },
     });
   });
 

@@ -21,6 +21,7 @@ import { registerDevRequestRoutes, type DevRequestsApi } from './devRequests';
 import { registerSafeExecutionRoutes, type SafeExecutionApi } from './safeExecution';
 import { rateLimit, type RateLimitOptions } from './rateLimit';
 import { securityHeaders } from './securityHeaders';
+import { writeGuard } from './writeGuard';
 
 /** What the web UI needs besides the read model; each part is optional. */
 export interface WebServices {
@@ -67,6 +68,8 @@ export interface HttpSecurityOptions {
   rateLimit?: Pick<RateLimitOptions, 'readsPerMinute' | 'writesPerMinute' | 'nowMs'> | false;
   /** served over TLS (PUBLIC_URL https): HSTS */
   https?: boolean;
+  /** PUBLIC_URL: the origin the desk's page is served from, beside this host (writes from other pages are refused) */
+  publicUrl?: string;
   /** caps on open GET /api/events streams */
   eventStreams?: { maxStreams?: number; maxStreamsPerClient?: number };
 }
@@ -96,6 +99,7 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use(httpLog(logger, metrics));
   // before the body parser: a refused request costs no parsing
   if (security.rateLimit) app.use(rateLimit(security.rateLimit));
+  app.use('/api', writeGuard({ publicUrl: security.publicUrl }));
   app.use(express.json({ limit: '64kb' }));
   const responses = deps.responses;
   app.use('/api', (req, res, next) => {

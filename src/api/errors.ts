@@ -26,7 +26,15 @@ function fromHttpLibrary(err: HttpLibraryError | (URIError & HttpLibraryError)):
     return failure(413, 'PAYLOAD_TOO_LARGE', 'request body is larger than the 64 kB limit');
   }
   if (err.type === 'entity.parse.failed') {
-    return failure(400, 'BAD_REQUEST', 'request body is not valid JSON');
+    // strict parsing: a bare `null`, number or text is JSON but no body a route takes
+    return failure(400, 'BAD_REQUEST', 'request body is not a JSON object (or is not valid JSON)');
+  }
+  if (err.type === 'charset.unsupported' || err.type === 'encoding.unsupported') {
+    return failure(415, 'UNSUPPORTED_MEDIA_TYPE', typeof err.message === 'string' ? err.message : 'unsupported body encoding');
+  }
+  // a body whose Content-Encoding does not match its bytes: zlib's own words name no field
+  if (typeof (err as { code?: unknown }).code === 'string' && /^Z_/.test((err as { code: string }).code)) {
+    return failure(400, 'BAD_REQUEST', 'request body could not be decompressed as its Content-Encoding says');
   }
   // the router's own refusal of a path segment that is not valid percent-encoding (`/api/requests/%zz`):
   // a URIError it marks 400 without `expose`
@@ -91,5 +99,5 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 
 /** Terminal handler: nothing matched. */
 export const notFound: RequestHandler = (req, _res, next) => {
-  next(new DeskError('NOT_FOUND', `no route for ${req.method} ${req.path}`));
+  next(new DeskError('NOT_FOUND', `no route for ${req.method} ${req.originalUrl.split('?')[0]!.slice(0, 200)}`));
 };

@@ -104,7 +104,7 @@ export function buildOpenApiDocument(table: readonly RouteSpec[] = routes) {
       title: 'Veto Desk API',
       version: '0.1.0',
       description:
-        'Slashing requests of an EigenLayer AVS VetoableSlasher, their veto windows and deadlines. Generated from the zod schemas the routes validate with (src/api/openapi.ts); any route may also answer 429 RATE_LIMITED.',
+        'Slashing requests of an EigenLayer AVS VetoableSlasher, their veto windows and deadlines. Generated from the zod schemas the routes validate with (src/api/openapi.ts); any route may also answer 429 RATE_LIMITED, and any write (POST) 403 CROSS_ORIGIN (an Origin header naming another site than this host or PUBLIC_URL) or 415 UNSUPPORTED_MEDIA_TYPE (a body that is not application/json).',
     },
     paths,
     components: { schemas: components() },

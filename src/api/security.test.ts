@@ -362,3 +362,70 @@ describe('server timeouts', () => {
     }
   });
 });
+
+describe('writes from another site’s page', () => {
+  const OPERATOR = '0x00000000000000000000000000000000000000a1';
+  function practiceDesk(security: HttpSecurityOptions = {}) {
+    const queued: unknown[] = [];
+    const web = { devRequests: { operators: [OPERATOR], queue: async (input: unknown) => (queued.push(input), { requestId: 7n, txHash: `0x${'ab'.repeat(32)}`, block: 9n }) } } as unknown as WebServices;
+    return { app: appWith(security, web), queued };
+  }
+
+  it('refuses a write whose Origin is another site (403 CROSS_ORIGIN), whatever its body, and does nothing', async () => {
+    const { app, queued } = practiceDesk();
+    for (const [type, body] of [
+      ['text/plain', 'not json at all'],
+      ['application/x-www-form-urlencoded', 'a=1'],
+      ['application/json', '{}'],
+    ] as const) {
+      const res = await request(app).post('/api/dev/requests').set('Host', '127.0.0.1:8080').set('Origin', 'http://evil.example').set('Content-Type', type).send(body).expect(403);
+      expect(res.body.error.code).toBe('CROSS_ORIGIN');
+    }
+    // a bodiless POST (what a page's no-cors fetch sends) and an opaque origin too
+    expect((await request(app).post('/api/dev/requests').set('Origin', 'http://evil.example').expect(403)).body.error.code).toBe('CROSS_ORIGIN');
+    expect((await request(app).post('/api/dev/requests').set('Origin', 'null').expect(403)).body.error.code).toBe('CROSS_ORIGIN');
+    expect(queued).toEqual([]);
+  });
+
+  it('refuses a body that is not JSON (415 UNSUPPORTED_MEDIA_TYPE) instead of treating it as none', async () => {
+    const { app, queued } = practiceDesk();
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml']) {
+      const res = await request(app).post('/api/dev/requests').set('Content-Type', type).send('x=1').expect(415);
+      expect(res.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    }
+    const latin1 = await request(app).post('/api/dev/requests').set('Content-Type', 'application/json; charset=latin1').send('{}').expect(415);
+    expect(latin1.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    expect(queued).toEqual([]);
+  });
+
+  it('takes writes from its own page (Origin of this host or PUBLIC_URL) and from callers that send no Origin', async () => {
+    const { app, queued } = practiceDesk();
+    await request(app).post('/api/dev/requests').set('Host', '127.0.0.1:8080').set('Origin', 'http://127.0.0.1:8080').send({}).expect(201);
+    await request(app).post('/api/dev/requests').send({}).expect(201);
+    // a bodiless call from a script is still an empty body
+    await request(app).post('/api/dev/requests').expect(201);
+    const behindProxy = practiceDesk({ publicUrl: 'https://desk.example.org' });
+    await request(behindProxy.app).post('/api/dev/requests').set('Host', '10.0.0.5:8080').set('Origin', 'https://desk.example.org').send({}).expect(201);
+    expect((await request(behindProxy.app).post('/api/dev/requests').set('Host', '10.0.0.5:8080').set('Origin', 'https://desk.example.org.evil.example').send({}).expect(403)).body.error.code).toBe('CROSS_ORIGIN');
+    expect(queued).toHaveLength(3);
+    expect(behindProxy.queued).toHaveLength(1);
+  });
+
+  it('reads are not affected: a GET from any page is answered (it changes nothing; no CORS header lets that page read it)', async () => {
+    const { app } = practiceDesk();
+    const res = await request(app).get('/api/dev/operators').set('Origin', 'http://evil.example').expect(200);
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+describe('error answers for what the parsers refuse', () => {
+  it('a body whose encoding does not match, a JSON null, an unknown /api path: coded, in words of the desk', async () => {
+    const app = appWith({});
+    const gz = await request(app).post('/api/safe/batches').set('Content-Type', 'application/json').set('Content-Encoding', 'gzip').send('not gzip').expect(400);
+    expect(gz.body.error).toEqual({ code: 'BAD_REQUEST', message: 'request body could not be decompressed as its Content-Encoding says' });
+    const nul = await request(app).post('/api/safe/batches').set('Content-Type', 'application/json').send('null').expect(400);
+    expect(nul.body.error.message).toContain('not a JSON object');
+    expect((await request(app).get('/api').expect(404)).body.error.message).toBe('no route for GET /api');
+    expect((await request(app).get('/api/nope?x=1').expect(404)).body.error.message).toBe('no route for GET /api/nope');
+  });
+});

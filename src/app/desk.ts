@@ -306,7 +306,7 @@ export async function startDesk(o: DeskOptions): Promise<Desk> {
     // ── HTTP ──
     let listening: Server | undefined;
     const web = createWebServices({ database, client: chain.client, chainId, slasher: facts.slasher, committee: facts.vetoCommittee, slasherRole: facts.slasherRole, devAccounts: o.devAccounts, devRequests: o.devRequests, publicUrl: o.publicUrl, port: () => (listening ? boundPort(listening) : o.port), executionHold: { veto: (id, tx) => vetoes.executionHold(id, tx), fulfil: async (id, tx) => (await fulfils.executionHold(id, tx)) ?? (await lapsesUnread()) }, safeOff: { veto: () => vetoes.unavailable(), fulfil: () => fulfils.unavailable() }, requests: () => readModel.snapshot() });
-    const security: HttpSecurityOptions = { rateLimit: DEFAULT_RATE_LIMIT, ...o.http, https: o.publicUrl?.startsWith('https:') ?? false };
+    const security: HttpSecurityOptions = { rateLimit: DEFAULT_RATE_LIMIT, ...o.http, https: o.publicUrl?.startsWith('https:') ?? false, ...(o.publicUrl ? { publicUrl: o.publicUrl } : {}) };
     const app = createApp({ vetoes, fulfils, readModel: queries, health: () => health.health(), metrics, logger, webDir: o.webDir, alerts: alerting, events, web, security, responses });
     // behind a trusted proxy every connection comes from the proxy: no per-peer cap then
     const limits = { ...(o.http?.trustProxy ? { maxConnectionsPerAddress: 0 } : {}), ...o.serverLimits };

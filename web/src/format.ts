@@ -2,6 +2,19 @@
 import type { ImpactView } from './types';
 const WAD = 10n ** 18n;
 
+// C0 and C1 controls (escape sequences start with ESC), DEL, bidi embeddings/overrides/isolates,
+// zero-width characters, line and paragraph separators
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2069\ufeff]/g;
+
+/**
+ * Text someone else wrote (a request's description is the queuer's) as the page shows it: every
+ * control or invisible character written out (`\u202e`), so a direction override cannot make
+ * "evil" read "live", nor an escape sequence hide or box what follows. React escapes the HTML.
+ */
+export function shownText(text: string): string {
+  return text.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** 1e18 = 100%; up to 6 decimals, trailing zeros dropped. */
 export function wadToPercent(wad: string): string {
   let v: bigint;

@@ -1,6 +1,6 @@
 /** One request: parameters, deadlines, its Safe transactions and their actions, timeline, notes. */
 import { useEffect, useRef } from 'react';
-import { impactAmount, tokenAmount, wadToPercent } from '../format';
+import { impactAmount, shownText, tokenAmount, wadToPercent } from '../format';
 import { useLive } from '../live';
 import { Link } from '../router';
 import type { RequestView, StrategyToken, TimelineEntry } from '../types';
@@ -150,7 +150,7 @@ export function RequestPage({ id }: { id: string }) {
         <h1 id="request-title" ref={heading} tabIndex={-1}>
           Request #{id} {v && <StatusBadge status={v.status} />} {v?.atRisk && open && <AtRiskBadge />}
         </h1>
-        {v?.description && <p className="lead">{v.description}</p>}
+        {v?.description && <p className="lead">{shownText(v.description)}</p>}
       </div>
       {!valid && <ErrorBox message={`"${id}" is not a request id (a decimal number).`} />}
       {error && <ErrorBox message={`Could not load request #${id}: ${error}`} onRetry={reload} />}
