@@ -22,6 +22,7 @@ import { registerSafeExecutionRoutes, type SafeExecutionApi } from './safeExecut
 import { rateLimit, type RateLimitOptions } from './rateLimit';
 import { securityHeaders } from './securityHeaders';
 import { writeGuard } from './writeGuard';
+import { queryGuard } from './queryGuard';
 
 /** What the web UI needs besides the read model; each part is optional. */
 export interface WebServices {
@@ -99,7 +100,7 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use(httpLog(logger, metrics));
   // before the body parser: a refused request costs no parsing
   if (security.rateLimit) app.use(rateLimit(security.rateLimit));
-  app.use('/api', writeGuard({ publicUrl: security.publicUrl }));
+  app.use('/api', writeGuard({ publicUrl: security.publicUrl }), queryGuard);
   app.use(express.json({ limit: '64kb' }));
   const responses = deps.responses;
   app.use('/api', (req, res, next) => {

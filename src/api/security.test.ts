@@ -429,3 +429,15 @@ describe('error answers for what the parsers refuse', () => {
     expect((await request(app).get('/api/nope?x=1').expect(404)).body.error.message).toBe('no route for GET /api/nope');
   });
 });
+
+describe('query strings read one way', () => {
+  it('refuses bracketed names and a limit not in digits instead of answering as if they were absent', async () => {
+    const app = appWith({});
+    for (const q of ['status[]=bogus', 'status[x]=vetoed', 'sort[]=bogus', 'limit[]=1', 'limit=1e2', 'limit=0x10', 'limit=%2010']) {
+      const res = await request(app).get(`/api/requests?${q}`).expect(400);
+      expect(res.body.error.code).toBe('BAD_REQUEST');
+    }
+    expect((await request(app).get('/api/alerts?limit[]=abc').expect(400)).body.error.message).toContain('no brackets');
+    await request(app).get('/api/requests?limit=10&status=vetoed,fulfilled').expect(200);
+  });
+});

@@ -1,5 +1,5 @@
 import { DeskError } from '../errors';
-import { decodeCursor, encodeCursor, pageOf } from './paging';
+import { decodeCursor, encodeCursor, pageInOrder, pageOf } from './paging';
 import type { RequestView } from './views';
 
 type Row = Pick<RequestView, 'status' | 'vetoWindowEnd' | 'requestId'>;
@@ -41,5 +41,17 @@ describe('pageOf', () => {
     expect(() => decodeCursor('nope')).toThrow(DeskError);
     expect(() => decodeCursor(Buffer.from('[0,1,"x"]').toString('base64url'))).toThrow(DeskError);
     expect(decodeCursor(encodeCursor([1, 7, '42']))).toEqual([1, 7, '42']);
+    // places no view has: a negative, fractional or unsafe deadline
+    for (const p of ['[0,-1,"1"]', '[0,1e308,"8"]', '[0,1.5,"8"]', '[0,9007199254740993,"8"]']) expect(() => decodeCursor(Buffer.from(p).toString('base64url'))).toThrow(DeskError);
+    // the same place written another way (padding, spaces, standard base64's alphabet) is not ours
+    const ours = encodeCursor([0, 12, '3']);
+    for (const other of [`${ours}=`, Buffer.from('[0, 12, "3"]').toString('base64url'), `${ours}\n`]) expect(() => decodeCursor(other)).toThrow(DeskError);
+  });
+
+  it('an impact cursor is only the one it hands out', () => {
+    const ordered = ['5', '9', '2'].map((requestId) => ({ requestId }));
+    const first = pageInOrder(ordered, { limit: 1 });
+    expect(pageInOrder(ordered, { limit: 1, cursor: first.nextCursor! }).page).toEqual([{ requestId: '9' }]);
+    for (const bad of [Buffer.from('["impact", "5"]').toString('base64url'), `${first.nextCursor}==`, Buffer.from('["impact",5]').toString('base64url')]) expect(() => pageInOrder(ordered, { limit: 1, cursor: bad })).toThrow(DeskError);
   });
 });

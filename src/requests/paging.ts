@@ -35,7 +35,8 @@ export function encodeCursor(p: Place): string {
 export function decodeCursor(raw: string): Place {
   try {
     const p = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(p) && p.length === 3 && (p[0] === 0 || p[0] === 1) && Number.isFinite(p[1]) && typeof p[2] === 'string' && /^\d{1,78}$/.test(p[2])) return p as Place;
+    // exactly what encodeCursor writes: a block number or unix second, and the same text again
+    if (Array.isArray(p) && p.length === 3 && (p[0] === 0 || p[0] === 1) && Number.isSafeInteger(p[1]) && p[1] >= 0 && typeof p[2] === 'string' && /^\d{1,78}$/.test(p[2]) && encodeCursor(p as Place) === raw) return p as Place;
   } catch {
     // answered below
   }
@@ -83,13 +84,15 @@ export function pageInOrder<T extends Pick<RequestView, 'requestId'>>(ordered: r
     start = at < 0 ? 0 : at + 1;
   }
   const page = ordered.slice(start, start + o.limit);
-  return { page, nextCursor: start + o.limit < ordered.length ? Buffer.from(JSON.stringify(['impact', page[page.length - 1]!.requestId])).toString('base64url') : null };
+  return { page, nextCursor: start + o.limit < ordered.length ? impactCursor(page[page.length - 1]!.requestId) : null };
 }
+
+const impactCursor = (requestId: string) => Buffer.from(JSON.stringify(['impact', requestId])).toString('base64url');
 
 function decodeImpactCursor(raw: string): string {
   try {
     const p = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(p) && p.length === 2 && p[0] === 'impact' && typeof p[1] === 'string' && /^\d{1,78}$/.test(p[1])) return p[1];
+    if (Array.isArray(p) && p.length === 2 && p[0] === 'impact' && typeof p[1] === 'string' && /^\d{1,78}$/.test(p[1]) && impactCursor(p[1]) === raw) return p[1];
   } catch {
     // answered below
   }
