@@ -105,5 +105,9 @@ describe.each(DB_KINDS)('rejection at a blocking nonce on %s', (kind) => {
     const after = (await request(desk.url).get('/api/safe/plan').expect(200)).body as SafePlanView;
     expect(after.safeNonce).toBe(vb.nonce + 1);
     expect(after.blocked).toEqual([]);
+    // a used nonce is offered no rejection; the executed one is still shown as such
+    const used = await request(desk.url).get(`/api/safe/rejections/${vb.nonce}`).expect(409);
+    expect(used.body.error).toMatchObject({ code: 'REJECTION_NOT_NEEDED', message: expect.stringContaining('already used') });
+    expect(((await request(desk.url).get(`/api/safe/rejections/${va.nonce}`).expect(200)).body as RejectionView).status).toBe('executed');
   });
 });

@@ -99,7 +99,7 @@ export const routes: readonly RouteSpec[] = [
     method: 'get', path: '/api/safe/rejections/{nonce}', operationId: 'getRejection', pathParams: nonce,
     summary: 'The rejection Safe transaction at a nonce (to = Safe, value 0, empty data), with its signatures and what it unblocks',
     ok: { status: 200, description: 'the rejection (status collecting and no signatures until one is stored)', schema: rejectionViewSchema },
-    errors: { 400: 'BAD_REQUEST', 409: 'VETO_NOT_AVAILABLE' },
+    errors: { 400: 'BAD_REQUEST', 409: 'VETO_NOT_AVAILABLE, REJECTION_NOT_NEEDED (the nonce is used; an executed or failed rejection there is shown)' },
   },
   {
     method: 'post', path: '/api/safe/rejections/{nonce}/signatures', operationId: 'submitRejectionSignature', pathParams: nonce,

@@ -1636,7 +1636,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description VETO_NOT_AVAILABLE */
+            /** @description VETO_NOT_AVAILABLE, REJECTION_NOT_NEEDED (the nonce is used; an executed or failed rejection there is shown) */
             409: {
                 headers: {
                     [name: string]: unknown;
