@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import { loadConfig, readProcessEnv, formatConfigForLog, configSecrets } from './config';
 import { createLogger, type Logger } from './lib/logger';
 import { startDesk, type Desk } from './app/desk';
+import { ensurePortFree } from './api/server';
 import { keepHeapCompact } from './app/memory';
 import { DeskError, describeError } from './errors';
 import type { Address } from 'viem';
@@ -93,6 +94,9 @@ async function main(): Promise<void> {
   }
   logger = createLogger(config.logLevel, undefined, { secrets: configSecrets(config) });
   logger.info({ config: formatConfigForLog(config) }, 'starting Veto Desk');
+  // before the devnet resumes its kept chain or the database migrates: a second desk on this port
+  // (most often a second `npm start` on the same ./data) stops here, having touched nothing
+  await ensurePortFree(config.port, config.host);
 
   let rpcUrls: string[] = config.rpcUrls;
   let slasher: Address | undefined = config.slasherAddress;

@@ -3,7 +3,8 @@
  * between). A stop signal to the npm process stops the desk and its devnet within seconds, the
  * port closes and no desk, anvil or watchdog process is left; a second signal exits at once; a
  * signal during start-up stops what has started; the kept devnet is resumed on the next start;
- * anvil dies with the desk even when the desk is SIGKILLed; a taken port is named.
+ * anvil dies with the desk even when the desk is SIGKILLed; a taken port is named before the
+ * devnet or the database is touched.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -165,16 +166,21 @@ it('anvil dies with the desk even when the desk is killed with SIGKILL', async (
   await expectAllGone([tree.desk, tree.anvil, tree.watchdog]);
 }, 180_000);
 
-it('a taken port is named, and nothing is left running', async () => {
+it('a taken port is named before the devnet or the database is touched, and nothing is left running', async () => {
   const port = await freePort();
   const blocker = net.createServer();
   await new Promise<void>((r) => blocker.listen(port, '0.0.0.0', () => r()));
+  // what a running desk keeps there (its chain, its database): a second start must not write them
+  const kept = () => [path.join(dir, 'devnet'), dir].flatMap((d) => (fs.existsSync(d) ? fs.readdirSync(d).map((f) => path.join(d, f)) : [])).filter((f) => fs.statSync(f).isFile()).map((f) => `${f}:${fs.statSync(f).mtimeMs}:${fs.statSync(f).size}`);
+  const before = kept();
   try {
     const s = npmStart(port);
     const exit = await s.exited;
     expect(exit.code).not.toBe(0);
     expect(s.output()).toMatch(new RegExp(`\\[PORT_IN_USE\\] port ${port} is in use`));
     expect(s.output()).not.toMatch(/Cannot read properties/);
+    expect(s.output()).not.toMatch(/starting the embedded local devnet|Local devnet is up|tracking slasher/);
+    expect(kept()).toEqual(before);
     // no anvil of this run survives it (its own folder names it)
     await waitFor('no anvil on the test folder', async () => !fs.readdirSync('/proc').some((p) => /^\d+$/.test(p) && cmdline(Number(p)).includes(`--state ${path.join(dir, 'devnet')}`)), STOP_WITHIN_MS);
   } finally {

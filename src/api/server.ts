@@ -9,7 +9,7 @@
  */
 import http from 'node:http';
 import { DeskError } from '../errors';
-import type { AddressInfo, Socket } from 'node:net';
+import net, { type AddressInfo, type Socket } from 'node:net';
 import type { Express } from 'express';
 import { clientKey } from './rateLimit';
 
@@ -98,3 +98,20 @@ function bindError(err: Error, port: number, host: string): Error {
 }
 
 export const boundPort = (server: http.Server) => (server.address() as AddressInfo).port;
+
+/**
+ * Whether the port can be bound now, asked before anything with side effects starts (the
+ * devnet resuming its kept chain, the database's migrations): a second `npm start` beside a
+ * running desk is then refused before it touches their files. The real bind comes later and may
+ * still fail, with the same error.
+ *
+ * @throws DeskError `PORT_IN_USE`
+ */
+export async function ensurePortFree(port: number, host: string): Promise<void> {
+  if (port === 0) return;
+  const probe = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', (err) => reject(bindError(err, port, host)));
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
+}
