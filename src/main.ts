@@ -67,7 +67,10 @@ function onSignal(signal: NodeJS.Signals): void {
   }, STOP_TIMEOUT_MS).unref();
   // during start-up the step in flight (seeding, a first backfill) may take minutes: stop what is
   // up now; a desk half-way through its first pass is left as after a crash (every batch is atomic)
-  void stopAll().then(() => process.exit(0));
+  void stopAll().then(() => {
+    say('info', 'stopped');
+    process.exit(0);
+  });
 }
 
 /** After each start-up step: a stop asked for meanwhile is being carried out, go no further. */

@@ -185,6 +185,8 @@ describe('status, plan and doctor on the devnet', () => {
     expect(r.code).toBe(1);
     expect(r.out).toContain(`this desk is not running the devnet: ${desk.url} has no POST /api/dev/requests`);
     expect((await cli(['devnet', 'queue', '--percent', '0'])).code).toBe(2);
+    // below the desk's own minimum: a usage error here, not the desk's refusal
+    expect((await cli(['devnet', 'queue', '--percent', '0.5'])).code).toBe(2);
     expect((await cli(['devnet', 'queue', '--operator', 'nope'])).code).toBe(2);
     expect((await cli(['devnet', 'dequeue'])).code).toBe(2);
   });

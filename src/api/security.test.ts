@@ -350,6 +350,30 @@ describe('server timeouts', () => {
     }
   });
 
+  /** Sends `raw` on a fresh socket; resolves with everything the server wrote before closing. */
+  const rawAnswer = (port: number, raw: string) =>
+    new Promise<string>((resolve) => {
+      let got = '';
+      const socket = net.connect(port, '127.0.0.1', () => socket.write(raw));
+      socket.on('data', (d) => (got += d.toString()));
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolve(got));
+    });
+
+  it('answers what Node refuses before a route (oversized headers, not HTTP) in the API error shape', async () => {
+    const server = await listen(appWith({}), { port: 0, host: '127.0.0.1', limits: { headersTimeoutMs: 1_000, requestTimeoutMs: 1_000, connectionsCheckingIntervalMs: 200 } });
+    try {
+      const big = await rawAnswer(portOf(server), `GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+      expect(big).toMatch(/^HTTP\/1\.1 431 /);
+      expect(JSON.parse(big.slice(big.indexOf('\r\n\r\n') + 4))).toEqual({ error: { code: 'BAD_REQUEST', message: 'the request headers are larger than 16 kB' } });
+      const junk = await rawAnswer(portOf(server), 'NOT HTTP AT ALL\r\n\r\n');
+      expect(junk).toMatch(/^HTTP\/1\.1 400 /);
+      expect(junk).toContain('"code":"BAD_REQUEST"');
+    } finally {
+      await closeServer(server);
+    }
+  });
+
   it('drops a client that sends its headers slowly within seconds (here a 2 s limit)', async () => {
     const server = await listen(appWith({}), { port: 0, host: '127.0.0.1', limits: { headersTimeoutMs: 2_000 } });
     try {

@@ -70,6 +70,14 @@ export function listen(app: Express, o: { port: number; host: string; limits?: P
     socket.setTimeout(limits.headersTimeoutMs);
     socket.once('timeout', silent);
   });
+  // what Node refuses before express sees a request gets the API's error shape too
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (!socket.writable || err.code === 'ECONNRESET') return void socket.destroy();
+    const [status, message] =
+      err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'the request headers are larger than 16 kB'] : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'the request did not arrive in time'] : [400, 'the request is not valid HTTP'];
+    const body = JSON.stringify({ error: { code: 'BAD_REQUEST', message } });
+    socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
   // a request arrived: from here Node's own deadlines (request, keep-alive) apply; a response
   // may take its time, and an event stream stays open
   server.on('request', (req: http.IncomingMessage) => {

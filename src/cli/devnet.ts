@@ -20,7 +20,7 @@ on the devnet's slasher through the desk (POST /api/dev/requests) and prints its
 and block. A desk on a real chain answers 404: "this desk is not running the devnet".
 
   --operator 0x…         the operator to slash (default: the desk picks a seeded operator)
-  --percent N            share of the allocation to slash, 0 < N ≤ 100 (default: the desk's)
+  --percent N            share of the allocation to slash, 1 ≤ N ≤ 100 (default: the desk's)
   --description TEXT     the request's description (default: the desk's)
 
 ${DESK_HELP}
@@ -42,7 +42,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   if (p.flags.percent !== undefined) {
     const n = Number(p.flags.percent);
-    if (!/^\d+(\.\d+)?$/.test(p.flags.percent) || !(n > 0 && n <= 100)) throw new CliError('USAGE', '--percent must be a number greater than 0 and at most 100');
+    // the desk's own bounds (POST /api/dev/requests): refused here as a usage error, not by the desk
+    if (!/^\d+(\.\d+)?$/.test(p.flags.percent) || !(n >= 1 && n <= 100)) throw new CliError('USAGE', '--percent must be a number from 1 to 100');
     body.percent = n;
   }
   if (p.flags.description !== undefined) body.description = p.flags.description;

@@ -30,7 +30,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const desk = createDeskClient(resolveDeskUrl(p, io));
   const plan = expectBody(await desk.get('/api/safe/plan'), planSchema, 'the Safe plan', desk.url);
   io.out(`Committee Safe ${plan.safe}: at nonce ${plan.safeNonce}, threshold ${plan.threshold}\n\n`);
-  if (plan.entries.length === 0) io.out('Nothing planned: no veto is being collected.\n');
+  // an unsigned veto holds no nonce, so requests waiting for their first signature are not here
+  if (plan.entries.length === 0) io.out('No Safe transaction holds a nonce: no veto has a signature yet (a veto takes a nonce with its first signature; `npm run cli -- status` lists the requests in their window).\n');
   else {
     const rows = [['nonce', 'kind', 'request', 'status', 'signatures', 'safeTxHash']];
     for (const e of [...plan.entries].sort((a, b) => a.nonce - b.nonce)) {

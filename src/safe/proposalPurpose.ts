@@ -125,6 +125,6 @@ export function fulfilPurpose(slasher: Address, fn: FulfilFunction, fulfilAfterL
     unavailableCode: 'FULFIL_NOT_AVAILABLE',
     settledCode: 'FULFIL_CLOSED',
     events: { quorum: 'fulfil_quorum_reached', executed: 'fulfil_landed', blocked: 'fulfil_blocked', signAgain: 'fulfil_sign_again' },
-    noCode: (safe) => `the slasher role ${safe} is not a contract (an EOA keeper): no fulfil Safe transactions are planned; the desk fulfils with SLASHER_PRIVATE_KEY when it is set`,
+    noCode: (safe) => `the slasher role ${safe} is not a contract (an EOA keeper): no fulfil Safe transactions are planned; fulfils are sent with that account's key (the desk's SLASHER_PRIVATE_KEY, or the keeper's own on the embedded devnet)`,
   };
 }

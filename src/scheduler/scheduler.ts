@@ -191,7 +191,7 @@ export function createScheduler(o: SchedulerOptions) {
         const again = s.row.reorgs > 0 ? ' again, after a reorg removed it' : '';
         await log(v.requestId, `fulfil_landed:${s.row.txHash}:${s.blockNumber}`, 'fulfil_landed', `fulfil mined${again} in block ${s.blockNumber}${late}`, { txHash: s.row.txHash, blockNumber: s.blockNumber });
         // one alert per inclusion: a fulfil that landed again after a reorg is news again
-        await alert(v, 'fulfil_landed', 'info', s.row.reorgs > 0 ? `${s.row.txHash}:${s.blockNumber}` : s.row.txHash, `Request ${v.requestId} fulfilled by the desk${again}`, `The fulfil transaction ${s.row.txHash} was mined${again} in block ${s.blockNumber}${late}.`, { txHash: s.row.txHash, blockNumber: s.blockNumber, windowEnd: windowEnd ?? null });
+        await alert(v, 'fulfil_landed', 'info', s.row.reorgs > 0 ? `${s.row.txHash}:${s.blockNumber}` : s.row.txHash, `Request #${v.requestId} fulfilled by the desk${again}`, `The fulfil transaction ${s.row.txHash} was mined${again} in block ${s.blockNumber}${late}.`, { txHash: s.row.txHash, blockNumber: s.blockNumber, windowEnd: windowEnd ?? null });
       } else {
         const reason = s.reason;
         await log(v.requestId, `fulfil_failed:${s.row.txHash}`, 'fulfil_failed', `fulfil ${s.kind}: ${reason}`, { txHash: s.row.txHash, blockNumber: s.kind === 'reverted' ? s.blockNumber : null });
@@ -207,7 +207,7 @@ export function createScheduler(o: SchedulerOptions) {
       if (v.lapsed && (v.status === 'fulfillable' || v.status === 'in_veto_window') && v.lapsed.slashableAgainAtBlock === null) {
         await o.lapses.markSlashableAgain(v.requestId, v.queuedTxHash, head.number);
         const act = o.config.fulfilAfterLapse ? 'FULFIL_AFTER_LAPSE=true: the desk fulfils it.' : 'FULFIL_AFTER_LAPSE=false: the desk does not fulfil it; governance decides.';
-        await alert(v, 'request_slashable_again', 'critical', `${v.lapsed.block}`, `Request ${v.requestId} is slashable again after its stake escaped`, `The stake of operator ${v.operator} escaped at block ${v.lapsed.block} (stake_escaped), and the operator is slashable again: a fulfil now would slash stake allocated after the window.\n${act}`, { lapsedAtBlock: v.lapsed.block, operator: v.operator });
+        await alert(v, 'request_slashable_again', 'critical', `${v.lapsed.block}`, `Request #${v.requestId} is slashable again after its stake escaped`, `The stake of operator ${v.operator} escaped at block ${v.lapsed.block} (stake_escaped), and the operator is slashable again: a fulfil now would slash stake allocated after the window.\n${act}`, { lapsedAtBlock: v.lapsed.block, operator: v.operator });
         await log(v.requestId, `slashable_again:${v.lapsed.block}`, 'slashable_again', `slashable again at block ${head.number} after its stake escaped at block ${v.lapsed.block}`);
       }
     }
