@@ -164,6 +164,15 @@ describe('decideSchedule', () => {
       expect(d.next).toMatchObject({ kind: 'collect_veto_signatures', actor: 'owners', dueBlock: 1_050, note: '1 of 2 signatures; a veto must land before the window ends' });
       expect(d.flags).toEqual([]);
     });
+    it('says what a veto still does once the stake escaped inside the window (head past L, or a lapse recorded)', () => {
+      const past = decideSchedule(input({ veto: { status: 'collecting', signatures: 0, threshold: 2 }, request: { lastUsefulBlock: head.number - 5, atRisk: true } }));
+      expect(past.next).toMatchObject({ kind: 'collect_veto_signatures', note: `0 of 2 signatures; a veto must land before the window ends (the operator's stake escaped at block ${head.number - 4}: a fulfil now slashes nothing, or stake allocated since; a veto keeps it from doing either)` });
+      const recorded = decideSchedule(input({ veto: { status: 'collecting', signatures: 1, threshold: 2 }, lapsedAtBlock: 990 }));
+      expect((recorded.next as { note: string }).note).toContain('escaped at block 990');
+      // at L itself the stake is still there
+      const atL = decideSchedule(input({ veto: { status: 'collecting', signatures: 1, threshold: 2 }, request: { lastUsefulBlock: head.number } }));
+      expect((atL.next as { note: string }).note).toBe('1 of 2 signatures; a veto must land before the window ends');
+    });
     it('escalates within the lead time of the window end', () => {
       // 50 blocks × 12 s: 600 s left
       expect(decideSchedule(input({ veto: { status: 'collecting', signatures: 1, threshold: 2 }, config: { vetoEscalationLeadSec: 600 } })).flags).toEqual(['veto_escalation']);

@@ -219,7 +219,7 @@ export function decideSchedule(input: ScheduleInput): ScheduleDecision {
     if (input.fulfil.kind === 'safe' && input.fulfil.status !== 'ready' && left <= lead) flags.push('fulfil_no_quorum');
     if (v && v.status === 'collecting') {
       return {
-        next: { kind: 'collect_veto_signatures', actor: 'owners', dueBlock: w.dueBlock, dueAtSec: w.dueAtSec, estimated: w.estimated, note: `${v.signatures} of ${v.threshold} signatures; a veto must land before the window ends` },
+        next: { kind: 'collect_veto_signatures', actor: 'owners', dueBlock: w.dueBlock, dueAtSec: w.dueAtSec, estimated: w.estimated, note: `${v.signatures} of ${v.threshold} signatures; a veto must land before the window ends${escapedWords(input)}` },
         due: null,
         flags,
       };
@@ -285,6 +285,12 @@ function fulfilNext(input: ScheduleInput, w: { dueBlock: number | null; dueAtSec
   }
   const note = input.config.dryRun ? 'DRY_RUN: the desk computes and alerts but does not send' : r.atRisk ? `at risk: the window ends after the last useful block ${r.lastUsefulBlock}` : null;
   return { kind: 'fulfil', actor: f.kind === 'safe' && !f.executor ? 'owners' : 'desk', ...w, note };
+}
+
+/** In the window after the stake escaped: what a veto still does, said beside the call for one. */
+function escapedWords(input: ScheduleInput): string {
+  const at = input.lapsedAtBlock ?? (input.request.lastUsefulBlock !== null && input.head.number > input.request.lastUsefulBlock ? input.request.lastUsefulBlock + 1 : null);
+  return at === null ? '' : ` (the operator's stake escaped at block ${at}: a fulfil now slashes nothing, or stake allocated since; a veto keeps it from doing either)`;
 }
 
 function deadlineWords(lastUsefulBlock: number | null): string {
