@@ -50,7 +50,8 @@ export type RequestViews = ReturnType<typeof createRequestViews>;
 
 /** Largest slash first among requests slashing one token each (see `orderByImpact`). */
 export function sortByImpact(views: RequestView[]): RequestView[] {
-  return orderByImpact(views, (v) => {
+  // what cannot be compared (several tokens, not read) keeps the pages' own order: open first
+  return orderByImpact(inPageOrder(views).map((x) => x.v), (v) => {
     if (!v.impact) return null;
     const totals = tokenTotals(v.impact.strategies.map((s) => ({ token: s.token, tokensToSlash: s.tokensToSlash === null ? null : BigInt(s.tokensToSlash) })));
     return totals && totals.length === 1 ? totals[0]! : null;
