@@ -8,6 +8,9 @@ describe('shownText', () => {
     expect(shownText('x\u2066y\u2069\u200bz\ufeff\u00ad')).toBe('x\\u2066y\\u2069\\u200bz\\ufeff\\u00ad');
     expect(shownText('line\nbreak\r\ttab\u2028')).toBe('line\\u000abreak\\u000d\\u0009tab\\u2028');
     expect(shownText('\u0085\u009b\u007f')).toBe('\\u0085\\u009b\\u007f');
+    // blank-looking fillers and tag characters (outside the basic plane)
+    expect(shownText('a\u3164b\u034fc\u180e\ufff9')).toBe('a\\u3164b\\u034fc\\u180e\\ufff9');
+    expect(shownText('x\u{e0041}\u{e007f}y')).toBe('x\\u{e0041}\\u{e007f}y');
   });
 
   it('leaves ordinary text alone, other scripts and emoji included', () => {

@@ -197,6 +197,7 @@ describe('a text longer than the platform allows', () => {
 
   it('untrustedLine: no invisible or direction-changing character survives', () => {
     expect(untrustedLine('vet\u00ado\u061c \u202eevil\u2066 ok\u200b', 40)).toBe('veto evil ok');
+    expect(untrustedLine('a\u3164b\u{e0041}c\u180e', 40)).toBe('abc');
   });
 
   it('defang: links and mentions lose their power, the desk\'s own lines are untouched', () => {

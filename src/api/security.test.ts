@@ -365,7 +365,7 @@ describe('server timeouts', () => {
     try {
       const big = await rawAnswer(portOf(server), `GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
       expect(big).toMatch(/^HTTP\/1\.1 431 /);
-      expect(JSON.parse(big.slice(big.indexOf('\r\n\r\n') + 4))).toEqual({ error: { code: 'BAD_REQUEST', message: 'the request headers are larger than 16 kB' } });
+      expect(JSON.parse(big.slice(big.indexOf('\r\n\r\n') + 4))).toEqual({ error: { code: 'REQUEST_HEADERS_TOO_LARGE', message: 'the request headers are larger than 16 kB' } });
       const junk = await rawAnswer(portOf(server), 'NOT HTTP AT ALL\r\n\r\n');
       expect(junk).toMatch(/^HTTP\/1\.1 400 /);
       expect(junk).toContain('"code":"BAD_REQUEST"');
@@ -411,6 +411,18 @@ describe('writes from another site’s page', () => {
     expect(queued).toEqual([]);
   });
 
+  it('refuses a page whose DNS name matches the Host header (a rebound name), unless it is PUBLIC_URL', async () => {
+    const { app, queued } = practiceDesk();
+    for (const host of ['evil.example:8080', 'desk.lan:8080']) {
+      const res = await request(app).post('/api/dev/requests').set('Host', host).set('Origin', `http://${host}`).send({}).expect(403);
+      expect(res.body.error).toMatchObject({ code: 'CROSS_ORIGIN', message: expect.stringContaining('set PUBLIC_URL') });
+    }
+    const named = practiceDesk({ publicUrl: 'http://desk.lan:8080' });
+    await request(named.app).post('/api/dev/requests').set('Host', 'desk.lan:8080').set('Origin', 'http://desk.lan:8080').send({}).expect(201);
+    expect(queued).toEqual([]);
+    expect(named.queued).toHaveLength(1);
+  });
+
   it('refuses a body that is not JSON (415 UNSUPPORTED_MEDIA_TYPE) instead of treating it as none', async () => {
     const { app, queued } = practiceDesk();
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml']) {
@@ -425,13 +437,15 @@ describe('writes from another site’s page', () => {
   it('takes writes from its own page (Origin of this host or PUBLIC_URL) and from callers that send no Origin', async () => {
     const { app, queued } = practiceDesk();
     await request(app).post('/api/dev/requests').set('Host', '127.0.0.1:8080').set('Origin', 'http://127.0.0.1:8080').send({}).expect(201);
+    // a page at an address no DNS answer decides: loopback names (the web dev server's too), a LAN address
+    for (const host of ['localhost:5173', '[::1]:8080', '192.168.1.5:8080']) await request(app).post('/api/dev/requests').set('Host', host).set('Origin', `http://${host}`).send({}).expect(201);
     await request(app).post('/api/dev/requests').send({}).expect(201);
     // a bodiless call from a script is still an empty body
     await request(app).post('/api/dev/requests').expect(201);
     const behindProxy = practiceDesk({ publicUrl: 'https://desk.example.org' });
     await request(behindProxy.app).post('/api/dev/requests').set('Host', '10.0.0.5:8080').set('Origin', 'https://desk.example.org').send({}).expect(201);
     expect((await request(behindProxy.app).post('/api/dev/requests').set('Host', '10.0.0.5:8080').set('Origin', 'https://desk.example.org.evil.example').send({}).expect(403)).body.error.code).toBe('CROSS_ORIGIN');
-    expect(queued).toHaveLength(3);
+    expect(queued).toHaveLength(6);
     expect(behindProxy.queued).toHaveLength(1);
   });
 

@@ -70,13 +70,14 @@ export function listen(app: Express, o: { port: number; host: string; limits?: P
     socket.setTimeout(limits.headersTimeoutMs);
     socket.once('timeout', silent);
   });
-  // what Node refuses before express sees a request gets the API's error shape too
+  // what Node refuses before express sees a request gets the API's error shape too; never into
+  // an answer already under way on that socket (a pipelined bad request behind an event stream)
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-    if (!socket.writable || err.code === 'ECONNRESET') return void socket.destroy();
-    const [status, message] =
-      err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'the request headers are larger than 16 kB'] : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'the request did not arrive in time'] : [400, 'the request is not valid HTTP'];
-    const body = JSON.stringify({ error: { code: 'BAD_REQUEST', message } });
-    socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    const underWay = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+    if (!socket.writable || underWay || err.code === 'ECONNRESET') return void socket.destroy();
+    const [status, code, message] = refusalOf(err.code);
+    const body = JSON.stringify({ error: { code, message } });
+    socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`, () => socket.destroy());
   });
   // a request arrived: from here Node's own deadlines (request, keep-alive) apply; a response
   // may take its time, and an event stream stays open
@@ -95,6 +96,14 @@ export function listen(app: Express, o: { port: number; host: string; limits?: P
       resolve(server);
     });
   });
+}
+
+/** What Node's parser refused, as the status Node itself would answer and the desk's code. */
+function refusalOf(parserCode: string | undefined): [number, 'BAD_REQUEST' | 'REQUEST_HEADERS_TOO_LARGE' | 'REQUEST_TIMEOUT' | 'PAYLOAD_TOO_LARGE', string] {
+  if (parserCode === 'HPE_HEADER_OVERFLOW') return [431, 'REQUEST_HEADERS_TOO_LARGE', 'the request headers are larger than 16 kB'];
+  if (parserCode === 'ERR_HTTP_REQUEST_TIMEOUT') return [408, 'REQUEST_TIMEOUT', 'the request did not arrive in time'];
+  if (parserCode === 'HPE_CHUNK_EXTENSIONS_OVERFLOW') return [413, 'PAYLOAD_TOO_LARGE', 'the chunk extensions are too large'];
+  return [400, 'BAD_REQUEST', 'the request is not valid HTTP'];
 }
 
 /** A bind failure in words people act on: which port, and what to do. */

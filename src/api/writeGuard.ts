@@ -4,20 +4,36 @@
  * a text/plain body, no body at all), and the desk sends no CORS headers, so the answer is hidden
  * from that page but the write would still happen. Two rules close it for every write under
  * `/api`:
- *  - a browser names the page's origin in `Origin` on every cross-origin POST: one that is
- *    neither this host nor PUBLIC_URL is refused (403 CROSS_ORIGIN); callers outside a browser
- *    send none and are not affected;
+ *  - a browser names the page's origin in `Origin` on every cross-origin POST. A write naming one
+ *    is taken only from PUBLIC_URL's origin, or from a page served by this very address when that
+ *    address is an IP literal or `localhost`: a page's own DNS name matching the Host header
+ *    proves nothing, since its owner can point that name at this machine (DNS rebinding) and
+ *    write "from the same origin". A desk opened by a name people type sets PUBLIC_URL (as
+ *    sign-in needs). Callers outside a browser send no Origin and are not affected;
  *  - a body must be JSON: one of another type was parsed as no body at all, so a form post did
  *    what an empty call does (415 UNSUPPORTED_MEDIA_TYPE).
  */
+import { isIP } from 'node:net';
 import type { RequestHandler } from 'express';
 import { DeskError } from '../errors';
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-function hostOf(origin: string): string | null {
+/** the host (with port) of an origin or a Host header, and whether no DNS answer decides where it points */
+function parseHost(hostWithPort: string): { host: string; fixed: boolean } | null {
   try {
-    return new URL(origin).host.toLowerCase();
+    const u = new URL(`http://${hostWithPort}`);
+    const name = u.hostname.replace(/^\[|\]$/g, '');
+    return { host: u.host.toLowerCase(), fixed: isIP(name) !== 0 || name.toLowerCase() === 'localhost' };
+  } catch {
+    return null;
+  }
+}
+
+function originHost(origin: string): string | null {
+  try {
+    const u = new URL(origin);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.host.toLowerCase() : null;
   } catch {
     return null; // `null` (a sandboxed frame, a file) or garbage: no host it could match
   }
@@ -29,8 +45,11 @@ export function writeGuard(o: { publicUrl?: string }): RequestHandler {
     if (READS.has(req.method)) return next();
     const origin = req.get('origin');
     if (origin !== undefined && origin !== publicOrigin) {
-      const host = req.get('host')?.toLowerCase();
-      if (!host || hostOf(origin) !== host) throw new DeskError('CROSS_ORIGIN', `a write from a page of ${origin.slice(0, 100)} is refused: the desk takes writes from its own page${publicOrigin ? ` (${publicOrigin})` : ''}, the CLI or a script`);
+      const host = parseHost(req.get('host') ?? '');
+      const from = originHost(origin);
+      if (!host || !host.fixed || from !== host.host) {
+        throw new DeskError('CROSS_ORIGIN', `a write from a page of ${origin.slice(0, 100)} is refused: the desk takes writes from ${publicOrigin ? `its page at ${publicOrigin}` : 'its own page opened at an IP address or localhost (set PUBLIC_URL to the address people open it at)'}, the CLI or a script`);
+      }
     }
     const hasBody = (req.get('content-length') ?? '0') !== '0' || req.get('transfer-encoding') !== undefined;
     if (hasBody && !req.is('application/json')) throw new DeskError('UNSUPPORTED_MEDIA_TYPE', `the body must be JSON (Content-Type: application/json), not ${(req.get('content-type') ?? 'untyped').slice(0, 100)}`);

@@ -10,6 +10,7 @@ describe('untrusted', () => {
     expect(untrusted('line1\nline2\ttab')).toBe('line1\\nline2\\ttab');
     expect(untrusted('abc\u202egnp.exe')).toBe('abc\\u202egnp.exe');
     expect(untrusted('zero\u200bwidth\u0007bell\u0085')).toBe('zero\\u200bwidth\\u0007bell\\u0085');
+    expect(untrusted('tag\u{e0041}\u3164fill')).toBe('tag\\u{e0041}\\u3164fill');
     // the soft hyphen and the Arabic letter mark are as invisible, the mark changes direction
     expect(untrusted('a\u00adb\u061cc')).toBe('a\\u00adb\\u061cc');
     // an 8-bit CSI is a whole escape sequence, removed with its final byte

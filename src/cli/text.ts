@@ -7,8 +7,9 @@ import { formatUnits } from 'viem';
 
 // CSI (ESC [ … final), OSC (ESC ] … BEL or ESC \), and the two-byte ESC sequences
 const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]|\x9b[0-?]*[ -/]*[@-~]/g;
-// C0 and C1 controls, DEL, bidi overrides/isolates, zero-width and line/paragraph separators
-const INVISIBLE = /[\x00-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2069\ufeff]/g;
+// C0 and C1 controls, DEL, bidi overrides/isolates, zero-width and blank-looking fillers,
+// interlinear annotations, tag characters, line/paragraph separators
+const INVISIBLE = /[\x00-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2069\u3164\ufeff\uffa0\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
 
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
@@ -22,7 +23,10 @@ const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
  */
 export function untrusted(value: unknown, max = 240): string {
   const s = (typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value)).replace(ANSI, '');
-  const escaped = s.replace(INVISIBLE, (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const escaped = s.replace(INVISIBLE, (c) => {
+    const n = c.codePointAt(0)!;
+    return NAMED[c] ?? (n > 0xffff ? `\\u{${n.toString(16)}}` : `\\u${n.toString(16).padStart(4, '0')}`);
+  });
   const chars = [...escaped];
   if (chars.length <= max) return escaped;
   return `${chars.slice(0, max).join('')}… (${chars.length - max} more characters)`;

@@ -1,5 +1,5 @@
-/** Characters that change how text is shown without being seen: controls, bidi overrides, zero-width. */
-const INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u061C\u200B-\u200F\u2028-\u202E\u2060-\u2069\uFEFF]/g;
+/** Characters that change how text is shown without being seen: controls, bidi overrides, zero-width and blank-looking fillers, tags. */
+const INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u2028-\u202E\u2060-\u2069\u3164\uFEFF\uFFA0\uFFF9-\uFFFB\u{E0000}-\u{E007F}]/gu;
 
 /**
  * Text written by someone else (a request's description, a token's symbol, an RPC's error) made

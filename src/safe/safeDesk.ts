@@ -149,7 +149,7 @@ export function createSafeDesk(o: SafeDeskOptions) {
     },
     async submitRejectionSignature(nonce: number, input: SignatureInput): Promise<RejectionView> {
       await intake.submitRejectionSignature(nonce, input);
-      return views.rejectionView(nonce);
+      return views.rejectionView(nonce, true);
     },
     async plan(): Promise<SafePlanView> {
       await ready();

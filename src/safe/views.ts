@@ -139,14 +139,15 @@ export function createViews(ctx: DeskContext, intake: Intake) {
     return virtualView(requestId, nonce);
   }
 
-  async function rejectionView(nonce: number): Promise<RejectionView> {
+  /** `stored`: the answer to a signature just stored there, shown even if the nonce was used meanwhile */
+  async function rejectionView(nonce: number, stored = false): Promise<RejectionView> {
     const state = ctx.last.state;
     const plan = ctx.last.plan;
     if (!state || !plan) throw new DeskError('VETO_NOT_AVAILABLE', 'the committee Safe has not been read yet', { retryable: true });
     if (nonce > plan.maxNonce) throw new DeskError('NONCE_OUT_OF_RANGE', `nonce ${nonce} is beyond anything planned (Safe nonces ${state.nonce}–${plan.maxNonce})`);
     const row = await intake.currentRejection(nonce);
     // a used nonce needs no rejection: one still collecting there is set aside by the next pass
-    if (nonce < state.nonce && (!row || ACTIVE.has(row.status))) throw new DeskError('REJECTION_NOT_NEEDED', `Safe nonce ${nonce} is already used (the Safe is at nonce ${state.nonce})`);
+    if (!stored && nonce < state.nonce && (!row || ACTIVE.has(row.status))) throw new DeskError('REJECTION_NOT_NEEDED', `Safe nonce ${nonce} is already used (the Safe is at nonce ${state.nonce})`);
     const { tx, hash } = intake.rejectionTx(nonce);
     const live = (await store.currentProposals()).filter((p) => ACTIVE.has(p.status));
     const blocks = plan.blocked.filter((b) => b.blockingNonce === nonce);

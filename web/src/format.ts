@@ -3,8 +3,9 @@ import type { ImpactView } from './types';
 const WAD = 10n ** 18n;
 
 // C0 and C1 controls (escape sequences start with ESC), DEL, bidi embeddings/overrides/isolates,
-// zero-width characters, line and paragraph separators
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2069\ufeff]/g;
+// zero-width and blank-looking fillers, interlinear annotations, tag characters, line and
+// paragraph separators
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2069\u3164\ufeff\uffa0\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
 
 /**
  * Text someone else wrote (a request's description is the queuer's) as the page shows it: every
@@ -12,7 +13,10 @@ const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u202a-\u
  * "evil" read "live", nor an escape sequence hide or box what follows. React escapes the HTML.
  */
 export function shownText(text: string): string {
-  return text.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(INVISIBLE, (c) => {
+    const n = c.codePointAt(0)!;
+    return n > 0xffff ? `\\u{${n.toString(16)}}` : `\\u${n.toString(16).padStart(4, '0')}`;
+  });
 }
 
 /** 1e18 = 100%; up to 6 decimals, trailing zeros dropped. */
