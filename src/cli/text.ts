@@ -4,12 +4,12 @@
  * cursor, recolour the terminal, rewrite a line or reorder text. Pure functions.
  */
 import { formatUnits } from 'viem';
+import { INVISIBLE_CLASS } from '../lib/untrustedText';
 
 // CSI (ESC [ … final), OSC (ESC ] … BEL or ESC \), and the two-byte ESC sequences
 const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]|\x9b[0-?]*[ -/]*[@-~]/g;
-// C0 and C1 controls, DEL, bidi overrides/isolates, zero-width and blank-looking fillers,
-// interlinear annotations, tag characters, line/paragraph separators
-const INVISIBLE = /[\x00-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2069\u3164\ufeff\uffa0\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
+// C0 and C1 controls, DEL, and every other invisible character the desk knows
+const INVISIBLE = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f${INVISIBLE_CLASS}]`, 'gu');
 
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 

@@ -1,5 +1,16 @@
-/** Characters that change how text is shown without being seen: controls, bidi overrides, zero-width and blank-looking fillers, tags. */
-const INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u2028-\u202E\u2060-\u2069\u3164\uFEFF\uFFA0\uFFF9-\uFFFB\u{E0000}-\u{E007F}]/gu;
+/**
+ * Characters besides the controls that change how text is shown without being seen, as the body
+ * of a `u`-flag character class: the soft hyphen, the combining grapheme joiner, the Arabic letter
+ * mark, blank-looking fillers (Hangul, Khmer, halfwidth), the Mongolian vowel separator,
+ * zero-width characters and direction marks, line/paragraph separators, bidi embeddings and
+ * overrides, the word joiner and bidi isolates, the byte-order mark, interlinear annotations and
+ * tag characters. One list for every place that shows someone else's text: alerts drop them, the
+ * CLI and the page write them out.
+ */
+export const INVISIBLE_CLASS = '\\u00ad\\u034f\\u061c\\u115f\\u1160\\u17b4\\u17b5\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2069\\u3164\\ufeff\\uffa0\\ufff9-\\ufffb\\u{e0000}-\\u{e007f}';
+
+/** controls but tab and line feed (replaced by a space first), and the rest of the list */
+const INVISIBLE = new RegExp(`[\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f${INVISIBLE_CLASS}]`, 'gu');
 
 /**
  * Text written by someone else (a request's description, a token's symbol, an RPC's error) made

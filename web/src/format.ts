@@ -1,11 +1,11 @@
 /** The page's formatters: wads as percentages, token amounts, addresses, durations, times. */
+import { INVISIBLE_CLASS } from '../../src/lib/untrustedText';
 import type { ImpactView } from './types';
 const WAD = 10n ** 18n;
 
-// C0 and C1 controls (escape sequences start with ESC), DEL, bidi embeddings/overrides/isolates,
-// zero-width and blank-looking fillers, interlinear annotations, tag characters, line and
-// paragraph separators
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2069\u3164\ufeff\uffa0\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
+// C0 and C1 controls (escape sequences start with ESC), DEL, and every other invisible character
+// the desk knows (one list with the CLI's and the alerts')
+const INVISIBLE = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f${INVISIBLE_CLASS}]`, 'gu');
 
 /**
  * Text someone else wrote (a request's description is the queuer's) as the page shows it: every
