@@ -374,6 +374,28 @@ describe('server timeouts', () => {
     }
   });
 
+  it('answers a request whose headers do not arrive in time 408 REQUEST_TIMEOUT in the API error shape', async () => {
+    const server = await listen(appWith({}), { port: 0, host: '127.0.0.1', limits: { headersTimeoutMs: 1_000, connectionsCheckingIntervalMs: 200 } });
+    try {
+      const got = await new Promise<string>((resolve) => {
+        let text = '';
+        const socket = net.connect(portOf(server), '127.0.0.1', () => socket.write('GET /api/health HTTP/1.1\r\nHost: x\r\n'));
+        // a header line now and then keeps the connection busy, never completing the headers
+        const drip = setInterval(() => socket.writable && socket.write(`X-Slow-${Date.now()}: 1\r\n`), 300);
+        socket.on('data', (d) => (text += d.toString()));
+        socket.on('error', () => undefined);
+        socket.on('close', () => {
+          clearInterval(drip);
+          resolve(text);
+        });
+      });
+      expect(got).toMatch(/^HTTP\/1\.1 408 /);
+      expect(JSON.parse(got.slice(got.indexOf('\r\n\r\n') + 4))).toEqual({ error: { code: 'REQUEST_TIMEOUT', message: 'the request did not arrive in time' } });
+    } finally {
+      await closeServer(server);
+    }
+  });
+
   it('drops a client that sends its headers slowly within seconds (here a 2 s limit)', async () => {
     const server = await listen(appWith({}), { port: 0, host: '127.0.0.1', limits: { headersTimeoutMs: 2_000 } });
     try {

@@ -196,7 +196,12 @@ export function createIngestor(o: IngestOptions) {
 
   const watched = new Set((o.watch?.addresses ?? []).map((a) => getAddress(a)));
   const sharedWatch = createSharedWatch(() => o.watch?.onReset());
-  const observeSafeChanges = (c: { safeChanges?: number } | null) => o.watch && sharedWatch.observe(c);
+  /** the checkpoint as a pass reads it: every such read compares the Safes' count (outside a pass, a read would race its writes) */
+  async function checkpoint() {
+    const c = await store.getCursor();
+    if (o.watch) sharedWatch.observe(c);
+    return c;
+  }
   const addresses = [slasher, am, ...[...watched].filter((a) => a !== slasher && a !== am)];
   const topics = [...new Set([...SLASHER_TOPICS, ...ALLOCATION_MANAGER_TOPICS, ...(o.watch?.topics ?? [])])] as Hex[];
 
@@ -238,8 +243,7 @@ export function createIngestor(o: IngestOptions) {
   }
 
   async function ensureCursor(): Promise<number> {
-    const c = await store.getCursor();
-    observeSafeChanges(c);
+    const c = await checkpoint();
     if (c) {
       if (c.chainId !== o.chainId) {
         throw new DeskError('CHAIN_ID_MISMATCH', `the database indexed ${slasher} on chain ${c.chainId}, but RPC_URL serves chain ${o.chainId}`);
@@ -287,9 +291,7 @@ export function createIngestor(o: IngestOptions) {
       const stored = await store.getBlock(head);
       if (stored && stored.hash !== latest.hash) await handleReorg(head);
       else if (indexed > head) await handleReorg(head);
-      const c = (await store.getCursor())!;
-      observeSafeChanges(c);
-      indexed = c.indexedBlock;
+      indexed = (await checkpoint())!.indexedBlock;
     }
     let guard = 0;
     // the head's header once read; after a reorg or a moving chain, read afresh
@@ -300,9 +302,7 @@ export function createIngestor(o: IngestOptions) {
       const to = Math.min(head, indexed + (head - indexed > chunk ? catchUp : chunk));
       const ok = await realtimeChunk(indexed + 1, to, head, known);
       if (!ok) known = [];
-      const c = (await store.getCursor())!;
-      observeSafeChanges(c);
-      indexed = c.indexedBlock;
+      indexed = (await checkpoint())!.indexedBlock;
       if (!ok && ++guard > 20) throw new DeskError('RPC_UNAVAILABLE', 'the chain keeps moving under the reader', { retryable: true });
     }
     status.indexedBlock = indexed;
@@ -340,8 +340,7 @@ export function createIngestor(o: IngestOptions) {
             // a second desk on the same database indexed these blocks first: not an error, the
             // next pass continues from the checkpoint it wrote, which is this desk's index too
             o.logger.debug({ err: describeError(e) }, 'ingest pass yielded to another desk');
-            return store.getCursor().then((c) => {
-              observeSafeChanges(c);
+            return checkpoint().then((c) => {
               if (c) status.indexedBlock = c.indexedBlock;
               return snapshot();
             });
